@@ -1,0 +1,200 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.28;
+
+import {Governor} from "@openzeppelin/contracts/governance/Governor.sol";
+import {GovernorCountingSimple} from "@openzeppelin/contracts/governance/extensions/GovernorCountingSimple.sol";
+import {GovernorPreventLateQuorum} from "@openzeppelin/contracts/governance/extensions/GovernorPreventLateQuorum.sol";
+import {GovernorProposalGuardian} from "@openzeppelin/contracts/governance/extensions/GovernorProposalGuardian.sol";
+import {GovernorSettings} from "@openzeppelin/contracts/governance/extensions/GovernorSettings.sol";
+import {GovernorStorage} from "@openzeppelin/contracts/governance/extensions/GovernorStorage.sol";
+import {GovernorTimelockControl} from "@openzeppelin/contracts/governance/extensions/GovernorTimelockControl.sol";
+import {GovernorVotes} from "@openzeppelin/contracts/governance/extensions/GovernorVotes.sol";
+import {GovernorVotesQuorumFraction} from "@openzeppelin/contracts/governance/extensions/GovernorVotesQuorumFraction.sol";
+import {TimelockController} from "@openzeppelin/contracts/governance/TimelockController.sol";
+import {IVotes} from "@openzeppelin/contracts/governance/utils/IVotes.sol";
+import {GovernorAnalysts} from "./governance/GovernorAnalysts.sol";
+
+/**
+ * @title DAOGovernor
+ * @notice The DAO's Governor: token-weighted votes (for / against / abstain) on proposals that the
+ * treasury timelock executes after a delay.
+ * @dev Composition of OpenZeppelin extensions plus {GovernorAnalysts}:
+ * - GovernorSettings: voting delay, period and proposal threshold, changeable by governance;
+ * - GovernorCountingSimple + GovernorVotes + GovernorVotesQuorumFraction: votes and quorum from the
+ *   token's timestamp-clock checkpoints;
+ * - GovernorTimelockControl: the TimelockController is the executor and holds the treasury;
+ * - GovernorPreventLateQuorum: a quorum reached late extends the vote;
+ * - GovernorProposalGuardian: a guardian may cancel any proposal;
+ * - GovernorStorage: proposals are enumerable on-chain;
+ * - GovernorAnalysts: registered analysts may propose below the threshold and cannot vote.
+ */
+contract DAOGovernor is
+    Governor,
+    GovernorSettings,
+    GovernorCountingSimple,
+    GovernorVotes,
+    GovernorVotesQuorumFraction,
+    GovernorTimelockControl,
+    GovernorPreventLateQuorum,
+    GovernorProposalGuardian,
+    GovernorStorage,
+    GovernorAnalysts
+{
+    /// @notice Deployment parameters of the Governor.
+    struct Params {
+        /// Seconds between proposing and the start of voting (the voting snapshot).
+        uint48 votingDelay;
+        /// Seconds the vote stays open.
+        uint32 votingPeriod;
+        /// Votes (token base units) needed to propose, for anyone but analysts.
+        uint256 proposalThreshold;
+        /// Quorum as a percentage of the total supply at the snapshot.
+        uint256 quorumNumerator;
+        /// Seconds a vote stays open after quorum is reached late.
+        uint48 lateQuorumVoteExtension;
+        /// Account that may cancel any proposal (zero: each proposer may cancel their own).
+        address proposalGuardian;
+    }
+
+    /**
+     * @param name_ The Governor's name (EIP-712 domain for signed votes).
+     * @param token The votes token.
+     * @param timelock The treasury timelock that executes proposals.
+     * @param params Voting parameters, see {Params}.
+     * @param initialAnalysts Analysts registered at deployment.
+     */
+    constructor(
+        string memory name_,
+        IVotes token,
+        TimelockController timelock,
+        Params memory params,
+        address[] memory initialAnalysts
+    )
+        Governor(name_)
+        GovernorSettings(params.votingDelay, params.votingPeriod, params.proposalThreshold)
+        GovernorVotes(token)
+        GovernorVotesQuorumFraction(params.quorumNumerator)
+        GovernorTimelockControl(timelock)
+        GovernorPreventLateQuorum(params.lateQuorumVoteExtension)
+        GovernorAnalysts(initialAnalysts)
+    {
+        if (params.proposalGuardian != address(0)) {
+            _setProposalGuardian(params.proposalGuardian);
+        }
+    }
+
+    // The overrides below only resolve the diamond between the extensions above.
+
+    /// @inheritdoc GovernorSettings
+    function votingDelay() public view override(Governor, GovernorSettings) returns (uint256) {
+        return super.votingDelay();
+    }
+
+    /// @inheritdoc GovernorSettings
+    function votingPeriod() public view override(Governor, GovernorSettings) returns (uint256) {
+        return super.votingPeriod();
+    }
+
+    /// @inheritdoc GovernorSettings
+    function proposalThreshold() public view override(Governor, GovernorSettings) returns (uint256) {
+        return super.proposalThreshold();
+    }
+
+    /// @inheritdoc GovernorVotesQuorumFraction
+    function quorum(uint256 timepoint) public view override(Governor, GovernorVotesQuorumFraction) returns (uint256) {
+        return super.quorum(timepoint);
+    }
+
+    /// @inheritdoc GovernorTimelockControl
+    function state(uint256 proposalId) public view override(Governor, GovernorTimelockControl) returns (ProposalState) {
+        return super.state(proposalId);
+    }
+
+    /// @inheritdoc GovernorTimelockControl
+    function proposalNeedsQueuing(
+        uint256 proposalId
+    ) public view override(Governor, GovernorTimelockControl) returns (bool) {
+        return super.proposalNeedsQueuing(proposalId);
+    }
+
+    /// @inheritdoc GovernorPreventLateQuorum
+    function proposalDeadline(
+        uint256 proposalId
+    ) public view override(Governor, GovernorPreventLateQuorum) returns (uint256) {
+        return super.proposalDeadline(proposalId);
+    }
+
+    /// @inheritdoc GovernorAnalysts
+    function propose(
+        address[] memory targets,
+        uint256[] memory values,
+        bytes[] memory calldatas,
+        string memory description
+    ) public override(Governor, GovernorAnalysts) returns (uint256) {
+        return super.propose(targets, values, calldatas, description);
+    }
+
+    function _propose(
+        address[] memory targets,
+        uint256[] memory values,
+        bytes[] memory calldatas,
+        string memory description,
+        address proposer
+    ) internal override(Governor, GovernorStorage) returns (uint256) {
+        return super._propose(targets, values, calldatas, description, proposer);
+    }
+
+    function _castVote(
+        uint256 proposalId,
+        address account,
+        uint8 support,
+        string memory reason,
+        bytes memory params
+    ) internal override(Governor, GovernorAnalysts) returns (uint256) {
+        return super._castVote(proposalId, account, support, reason, params);
+    }
+
+    function _tallyUpdated(uint256 proposalId) internal override(Governor, GovernorPreventLateQuorum) {
+        super._tallyUpdated(proposalId);
+    }
+
+    function _validateCancel(
+        uint256 proposalId,
+        address caller
+    ) internal view override(Governor, GovernorProposalGuardian) returns (bool) {
+        return super._validateCancel(proposalId, caller);
+    }
+
+    function _queueOperations(
+        uint256 proposalId,
+        address[] memory targets,
+        uint256[] memory values,
+        bytes[] memory calldatas,
+        bytes32 descriptionHash
+    ) internal override(Governor, GovernorTimelockControl) returns (uint48) {
+        return super._queueOperations(proposalId, targets, values, calldatas, descriptionHash);
+    }
+
+    function _executeOperations(
+        uint256 proposalId,
+        address[] memory targets,
+        uint256[] memory values,
+        bytes[] memory calldatas,
+        bytes32 descriptionHash
+    ) internal override(Governor, GovernorTimelockControl) {
+        super._executeOperations(proposalId, targets, values, calldatas, descriptionHash);
+    }
+
+    function _cancel(
+        address[] memory targets,
+        uint256[] memory values,
+        bytes[] memory calldatas,
+        bytes32 descriptionHash
+    ) internal override(Governor, GovernorTimelockControl) returns (uint256) {
+        return super._cancel(targets, values, calldatas, descriptionHash);
+    }
+
+    function _executor() internal view override(Governor, GovernorTimelockControl) returns (address) {
+        return super._executor();
+    }
+}

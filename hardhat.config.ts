@@ -1,0 +1,59 @@
+import { createRequire } from "node:module";
+import path from "node:path";
+
+import hardhatToolboxViem from "@nomicfoundation/hardhat-toolbox-viem";
+import { configVariable, defineConfig, task } from "hardhat/config";
+
+// Compile with the WASM build of solc that ships in the `solc` npm package: no compiler download.
+const require = createRequire(import.meta.url);
+const solcPackage = require("solc/package.json") as { version: string };
+const solcWasm = path.join(path.dirname(require.resolve("solc/package.json")), "soljson.js");
+
+const compiler = {
+  version: solcPackage.version,
+  path: solcWasm,
+  settings: {
+    // The Governor with all its extensions is close to the 24 KiB code size limit.
+    optimizer: { enabled: true, runs: 200 },
+    evmVersion: "cancun",
+  },
+};
+
+const deployDAO = task("deploy-dao", "Deploy and wire the DAO, then write deployments/<chainId>.json")
+  .addOption({ name: "profile", description: "Parameter profile: local or production", defaultValue: "local" })
+  .addOption({
+    name: "daoConfig",
+    description: "Deploy config JSON (allocations, analysts, publishers, overrides); default for local: ignition/config/local.json",
+    defaultValue: "",
+  })
+  .addOption({ name: "out", description: "Directory for <chainId>.json", defaultValue: "deployments" })
+  .setAction(() => import("./ignition/deploy-task.ts"))
+  .build();
+
+export default defineConfig({
+  plugins: [hardhatToolboxViem],
+  tasks: [deployDAO],
+  solidity: {
+    profiles: {
+      default: compiler,
+      production: compiler,
+    },
+    npmFilesToBuild: ["@openzeppelin/contracts/governance/TimelockController.sol"],
+  },
+  paths: {
+    tests: { nodejs: "test/contracts", solidity: "test/contracts" },
+  },
+  networks: {
+    // In-process chain used by the tests and benchmarks.
+    default: { type: "edr-simulated", chainType: "l1" },
+    // A node started with `npx hardhat node` (or the platform's `npm start`).
+    localhost: { type: "http", chainType: "l1", url: "http://127.0.0.1:8545" },
+    // Any other network, configured by URL and key (see README: Deploy).
+    remote: {
+      type: "http",
+      chainType: "l1",
+      url: configVariable("RPC_URL"),
+      accounts: [configVariable("DEPLOYER_PRIVATE_KEY")],
+    },
+  },
+});

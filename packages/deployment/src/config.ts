@@ -1,0 +1,162 @@
+import { z } from "zod";
+
+import { ConfigError } from "./errors.ts";
+import { address, seconds, tokenAmount } from "./schema-helpers.ts";
+
+/** Allocation recipient keyword for the treasury (the timelock, whose address is known only at deploy). */
+export const TREASURY = "treasury";
+
+export const profileNames = ["local", "production"] as const;
+export type ProfileName = (typeof profileNames)[number];
+
+/**
+ * Parameter defaults per profile, in the same JSON shape as a deploy config file.
+ * - local: a whole proposal lifecycle fits in a few minutes of a demo;
+ * - production: 1 day voting delay, 1 week voting period, 2 day timelock, 4% quorum.
+ */
+export const profiles: Record<ProfileName, { governor: GovernorInput; timelock: TimelockInput }> = {
+  local: {
+    governor: {
+      name: "DAO Governor",
+      votingDelay: 10,
+      votingPeriod: 300,
+      proposalThreshold: "1000",
+      quorumPercent: 4,
+      lateQuorumVoteExtension: 60,
+      proposalGuardian: null,
+    },
+    timelock: { minDelay: 60 },
+  },
+  production: {
+    governor: {
+      name: "DAO Governor",
+      votingDelay: 86_400,
+      votingPeriod: 604_800,
+      proposalThreshold: "10000",
+      quorumPercent: 4,
+      lateQuorumVoteExtension: 86_400,
+      proposalGuardian: null,
+    },
+    timelock: { minDelay: 172_800 },
+  },
+};
+
+const governorSchema = z.strictObject({
+  name: z.string().min(1, "must not be empty"),
+  /** Seconds from proposing to the vote's snapshot and start. */
+  votingDelay: seconds(48, 1),
+  /** Seconds the vote stays open. */
+  votingPeriod: seconds(32, 1),
+  /** Whole tokens of voting power needed to propose (analysts are exempt). */
+  proposalThreshold: tokenAmount(),
+  /** Quorum as a percentage of the total supply at the snapshot. */
+  quorumPercent: z.number().int("must be a whole percentage").min(1, "must be at least 1").max(100, "must be at most 100"),
+  /** Seconds a vote is extended when quorum is reached late. */
+  lateQuorumVoteExtension: seconds(48),
+  /** Account that may cancel any proposal, or null for none. */
+  proposalGuardian: address.nullable(),
+});
+
+const timelockSchema = z.strictObject({
+  /** Seconds between queueing and executing a passed proposal. */
+  minDelay: seconds(48),
+});
+
+const allocationSchema = z.strictObject({
+  recipient: z.union([z.literal(TREASURY), address], {
+    message: `must be an address or "${TREASURY}"`,
+  }),
+  amount: tokenAmount(),
+  label: z.string().optional(),
+});
+
+/** ERC20Votes caps the total supply at 2^208 - 1 base units. */
+const MAX_VOTES_SUPPLY = 2n ** 208n - 1n;
+
+const deployConfigSchema = z
+  .strictObject({
+    token: z.strictObject({
+      name: z.string().min(1, "must not be empty"),
+      symbol: z.string().min(1, "must not be empty"),
+      allocations: z.array(allocationSchema).min(1, "must list at least one recipient"),
+    }),
+    governor: governorSchema,
+    timelock: timelockSchema,
+    /** Accounts that may propose below the threshold (the AI analyst's key). */
+    analysts: z.array(address).default([]),
+    /** Accounts that may publish to the DecisionLog (the analyst's and the executor's keys). */
+    publishers: z.array(address).default([]),
+  })
+  .superRefine((config, ctx) => {
+    const seen = new Map<string, number>();
+    config.token.allocations.forEach((allocation, index) => {
+      const key = allocation.recipient.toLowerCase();
+      const first = seen.get(key);
+      if (first !== undefined) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["token", "allocations", index, "recipient"],
+          message: `repeats the recipient of token.allocations[${first}]; merge them into one entry`,
+        });
+      }
+      seen.set(key, index);
+      if (allocation.amount === 0n) {
+        ctx.addIssue({ code: "custom", path: ["token", "allocations", index, "amount"], message: "must be more than 0" });
+      }
+    });
+    const totalSupply = config.token.allocations.reduce((sum, a) => sum + a.amount, 0n);
+    if (totalSupply > MAX_VOTES_SUPPLY) {
+      ctx.addIssue({ code: "custom", path: ["token", "allocations"], message: "total exceeds the votes token cap of 2^208-1 base units" });
+    }
+    if (config.governor.proposalThreshold > totalSupply) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["governor", "proposalThreshold"],
+        message: "is larger than the total supply, so nobody but analysts could ever propose",
+      });
+    }
+    for (const list of ["analysts", "publishers"] as const) {
+      const lower = config[list].map((a) => a.toLowerCase());
+      lower.forEach((a, index) => {
+        if (lower.indexOf(a) !== index) {
+          ctx.addIssue({ code: "custom", path: [list, index], message: "is listed twice" });
+        }
+      });
+    }
+  });
+
+type GovernorInput = z.input<typeof governorSchema>;
+type TimelockInput = z.input<typeof timelockSchema>;
+export type DeployConfigInput = z.input<typeof deployConfigSchema>;
+/** A validated deploy configuration: addresses checksummed, token amounts in base units. */
+export type DeployConfig = z.output<typeof deployConfigSchema>;
+
+/**
+ * Validates a deploy config (the parsed JSON of a config file) over the defaults of `profile`.
+ * `governor` and `timelock` fields in the file override the profile's; everything else comes from
+ * the file. Throws a {@link ConfigError} naming every bad field; never returns a partial config.
+ */
+export function resolveDeployConfig(profile: string, input: unknown, source = "deploy config"): DeployConfig {
+  if (!(profileNames as readonly string[]).includes(profile)) {
+    throw new ConfigError(source, [`profile: "${profile}" is not one of ${profileNames.join(", ")}`]);
+  }
+  if (typeof input !== "object" || input === null || Array.isArray(input)) {
+    throw new ConfigError(source, ["(root): must be a JSON object with token, analysts, publishers"]);
+  }
+  const defaults = profiles[profile as ProfileName];
+  const file = input as Record<string, unknown>;
+  const merged = {
+    ...file,
+    governor: mergeSection(defaults.governor, file.governor),
+    timelock: mergeSection(defaults.timelock, file.timelock),
+  };
+  const result = deployConfigSchema.safeParse(merged);
+  if (!result.success) throw ConfigError.fromZod(source, result.error);
+  return result.data;
+}
+
+function mergeSection(defaults: object, overrides: unknown): unknown {
+  if (overrides === undefined) return defaults;
+  if (typeof overrides !== "object" || overrides === null || Array.isArray(overrides)) return overrides;
+  return { ...defaults, ...overrides };
+}

@@ -1,0 +1,28 @@
+import type { z } from "zod";
+
+/** A configuration or deployment file that does not match its schema. Names every bad field. */
+export class ConfigError extends Error {
+  override name = "ConfigError";
+
+  constructor(
+    /** What was being read, e.g. `deploy config (deploy/local.json)`. */
+    readonly subject: string,
+    /** One line per problem: `field.path: what is wrong`. */
+    readonly problems: string[],
+  ) {
+    super(`Invalid ${subject}:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+  }
+
+  static fromZod(subject: string, error: z.ZodError): ConfigError {
+    return new ConfigError(
+      subject,
+      error.issues.map((issue) => `${formatPath(issue.path) || "(root)"}: ${issue.message}`),
+    );
+  }
+}
+
+function formatPath(path: PropertyKey[]): string {
+  return path
+    .map((key, i) => (typeof key === "number" ? `[${key}]` : `${i === 0 ? "" : "."}${String(key)}`))
+    .join("");
+}
