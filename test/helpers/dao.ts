@@ -1,0 +1,150 @@
+import { readFile } from "node:fs/promises";
+import path from "node:path";
+
+import type { NetworkConnection } from "hardhat/types/network";
+import { encodeFunctionData, keccak256, toHex, type Address, type Hex } from "viem";
+
+import { deployDAO } from "../../ignition/deploy.ts";
+
+export const LOCAL_CONFIG_FILE = path.resolve(import.meta.dirname, "../../ignition/config/local.json");
+
+/** The local deploy config as parsed JSON (a fresh copy each call, safe to modify). */
+export async function localConfig(): Promise<any> {
+  return JSON.parse(await readFile(LOCAL_CONFIG_FILE, "utf8"));
+}
+
+/** Governor proposal states, in the order of IGovernor.ProposalState. */
+export const ProposalState = {
+  Pending: 0,
+  Active: 1,
+  Canceled: 2,
+  Defeated: 3,
+  Succeeded: 4,
+  Queued: 5,
+  Expired: 6,
+  Executed: 7,
+} as const;
+
+export const Support = { Against: 0, For: 1, Abstain: 2 } as const;
+
+/**
+ * Deploys the DAO exactly as `npm run deploy` does (local profile, ignition/config/local.json) on the
+ * connection's chain, and names the accounts the way the config does.
+ */
+export async function deployLocalDAO(connection: NetworkConnection<"l1">) {
+  const { viem } = connection;
+  const { deployment } = await deployDAO(connection, { profile: "local", config: await localConfig() });
+  const wallets = await viem.getWalletClients();
+  const account = (i: number) => {
+    const wallet = wallets[i];
+    if (wallet === undefined) throw new Error(`no wallet ${i}`);
+    return wallet;
+  };
+  const accounts = {
+    deployer: account(0),
+    alice: account(1), // 250k
+    bob: account(2), // 150k
+    carol: account(3), // 100k
+    dave: account(4), // 60k
+    erin: account(5), // 40k
+    outsider: account(6), // no tokens
+    guardian: account(7),
+    analyst: account(8),
+    executor: account(9),
+  };
+  const token = await viem.getContractAt("DAOToken", deployment.contracts.token);
+  const governor = await viem.getContractAt("DAOGovernor", deployment.contracts.governor);
+  const timelock = await viem.getContractAt("TimelockController", deployment.contracts.timelock);
+  const decisionLog = await viem.getContractAt("DecisionLog", deployment.contracts.decisionLog);
+  const publicClient = await viem.getPublicClient();
+  return { deployment, accounts, token, governor, timelock, decisionLog, publicClient };
+}
+
+export type LocalDAO = Awaited<ReturnType<typeof deployLocalDAO>>;
+
+export interface Proposal {
+  targets: Address[];
+  values: bigint[];
+  calldatas: Hex[];
+  description: string;
+}
+
+/** keccak256 of the description, as the Governor hashes it. */
+export function descriptionHash(proposal: Proposal): Hex {
+  return keccak256(toHex(proposal.description));
+}
+
+/** The salt GovernorTimelockControl uses for a proposal's timelock operation. */
+export function timelockSalt(governor: Address, descriptionHash: Hex): Hex {
+  return toHex((BigInt(governor) << 96n) ^ BigInt(descriptionHash), { size: 32 });
+}
+
+/** Everyone with tokens delegates to themselves so their balance counts as votes. */
+export async function delegateAll(dao: LocalDAO, connection: NetworkConnection<"l1">) {
+  for (const name of ["alice", "bob", "carol", "dave", "erin"] as const) {
+    const wallet = dao.accounts[name];
+    await dao.token.write.delegate([wallet.account.address], { account: wallet.account });
+  }
+  await connection.networkHelpers.mine();
+}
+
+/** Proposes from `proposer` and returns the proposal id read from the Governor. */
+export async function propose(dao: LocalDAO, proposer: Address, proposal: Proposal): Promise<bigint> {
+  const args = [proposal.targets, proposal.values, proposal.calldatas, proposal.description] as const;
+  await dao.governor.write.propose(args, { account: proposer });
+  return dao.governor.read.hashProposal([proposal.targets, proposal.values, proposal.calldatas, descriptionHash(proposal)]);
+}
+
+/** Moves time past the voting delay so the proposal is Active. */
+export async function startVoting(dao: LocalDAO, connection: NetworkConnection<"l1">, proposalId: bigint) {
+  const snapshot = await dao.governor.read.proposalSnapshot([proposalId]);
+  await connection.networkHelpers.time.increaseTo(snapshot + 1n);
+}
+
+/** Moves time past the proposal's (possibly extended) deadline. */
+export async function endVoting(dao: LocalDAO, connection: NetworkConnection<"l1">, proposalId: bigint) {
+  const deadline = await dao.governor.read.proposalDeadline([proposalId]);
+  await connection.networkHelpers.time.increaseTo(deadline + 1n);
+}
+
+/** A proposal that sends `amount` wei from the treasury to `to`. */
+export function ethTransfer(to: Address, amount: bigint, description: string): Proposal {
+  return { targets: [to], values: [amount], calldatas: ["0x"], description };
+}
+
+export const erc20TransferAbi = [
+  {
+    type: "function",
+    name: "transfer",
+    stateMutability: "nonpayable",
+    inputs: [
+      { name: "to", type: "address" },
+      { name: "amount", type: "uint256" },
+    ],
+    outputs: [{ type: "bool" }],
+  },
+] as const;
+
+export function erc20Transfer(token: Address, to: Address, amount: bigint): Hex {
+  return encodeFunctionData({ abi: erc20TransferAbi, functionName: "transfer", args: [to, amount] });
+}
+
+/**
+ * Runs a proposal through the whole lifecycle with a clear majority For (alice and bob, who must
+ * have delegated) and executes it. Returns the execution transaction hash.
+ */
+export async function passProposal(dao: LocalDAO, connection: NetworkConnection<"l1">, proposal: Proposal): Promise<Hex> {
+  const { governor, accounts } = dao;
+  const proposalId = await propose(dao, accounts.alice.account.address, proposal);
+  await startVoting(dao, connection, proposalId);
+  await governor.write.castVote([proposalId, Support.For], { account: accounts.alice.account });
+  await governor.write.castVote([proposalId, Support.For], { account: accounts.bob.account });
+  await endVoting(dao, connection, proposalId);
+  await governor.write.queue([proposalId]);
+  await connection.networkHelpers.time.increaseTo(await governor.read.proposalEta([proposalId]));
+  const hash = await governor.write.execute([proposalId]);
+  if ((await governor.read.state([proposalId])) !== ProposalState.Executed) {
+    throw new Error(`proposal "${proposal.description}" did not execute`);
+  }
+  return hash;
+}
