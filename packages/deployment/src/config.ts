@@ -64,7 +64,7 @@ const timelockSchema = z.strictObject({
 
 const allocationSchema = z.strictObject({
   recipient: z.union([z.literal(TREASURY), address], {
-    message: `must be an address or "${TREASURY}"`,
+    message: `must be "${TREASURY}" or an address (0x followed by 40 hex digits)`,
   }),
   amount: tokenAmount(),
   label: z.string().optional(),

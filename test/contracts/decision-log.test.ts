@@ -1,0 +1,198 @@
+import assert from "node:assert/strict";
+import { beforeEach, describe, it } from "node:test";
+
+import { network } from "hardhat";
+import { encodeFunctionData, keccak256, parseEventLogs, toBytes, toHex, type Hex } from "viem";
+
+import { delegateAll, deployLocalDAO, passProposal, type LocalDAO } from "../helpers/dao.ts";
+
+const Kind = { Analysis: 0, Draft: 1, ExecutionGuard: 2 } as const;
+const Recommendation = { For: 0, Against: 1, Abstain: 2, NeedsReview: 3 } as const;
+
+/** A report of exactly `size` bytes of canonical-looking JSON. */
+function reportOfSize(size: number): Hex {
+  const head = '{"schemaVersion":1,"padding":"';
+  const tail = '"}';
+  return toHex(head + "x".repeat(size - head.length - tail.length) + tail);
+}
+
+describe("DecisionLog", async () => {
+  const connection = await network.create();
+  const { viem, networkHelpers } = connection;
+  let dao: LocalDAO;
+
+  async function deployed() {
+    return deployLocalDAO(connection);
+  }
+
+  beforeEach(async () => {
+    dao = await networkHelpers.loadFixture(deployed);
+  });
+
+  it("stores the small fields and emits the exact report bytes", async () => {
+    const { decisionLog, accounts, publicClient } = dao;
+    const report = toHex(JSON.stringify({ schemaVersion: 1, risk: 72, summary: "Drains 40% of the treasury — ünïcode ✓" }));
+    const reportHash = keccak256(report);
+    const proposalId = 12345678901234567890n;
+
+    const hash = await decisionLog.write.publish(
+      [proposalId, Kind.Analysis, 72, Recommendation.Against, reportHash, report],
+      { account: accounts.analyst.account },
+    );
+    const receipt = await publicClient.waitForTransactionReceipt({ hash });
+    const [event] = parseEventLogs({ abi: decisionLog.abi, logs: receipt.logs, eventName: "DecisionPublished" });
+    assert.ok(event);
+    assert.equal(event.args.report, report, "event bytes equal the input");
+    assert.equal(keccak256(event.args.report), reportHash);
+    assert.equal(event.args.reportHash, reportHash);
+    assert.equal(event.args.proposalId, proposalId);
+    assert.equal(event.args.kind, Kind.Analysis);
+    assert.equal(event.args.risk, 72);
+    assert.equal(event.args.recommendation, Recommendation.Against);
+    assert.equal(event.args.actor.toLowerCase(), accounts.analyst.account.address.toLowerCase());
+    assert.equal(event.args.decisionId, 0n);
+
+    const [decisionId, stored] = await decisionLog.read.latestDecision([proposalId, Kind.Analysis]);
+    assert.equal(decisionId, 0n);
+    assert.equal(stored.reportHash, reportHash);
+    assert.equal(stored.risk, 72);
+    assert.equal(stored.recommendation, Recommendation.Against);
+    assert.equal(stored.proposalId, proposalId);
+    assert.equal(await decisionLog.read.decisionCount(), 1n);
+    assert.equal(await decisionLog.read.hasDecision([proposalId, Kind.Draft]), false);
+  });
+
+  it("keeps every decision and answers the latest per proposal and kind", async () => {
+    const { decisionLog, accounts } = dao;
+    const publish = (proposalId: bigint, kind: number, risk: number, text: string, publisher = accounts.analyst) =>
+      decisionLog.write.publish([proposalId, kind, risk, Recommendation.NeedsReview, keccak256(toHex(text)), toHex(text)], {
+        account: publisher.account,
+      });
+    await publish(1n, Kind.Analysis, 10, "first analysis");
+    await publish(2n, Kind.Analysis, 20, "other proposal");
+    await publish(1n, Kind.Analysis, 30, "second analysis");
+    await publish(1n, Kind.ExecutionGuard, 90, "guard: code changed", accounts.executor);
+
+    assert.equal(await decisionLog.read.decisionCount(), 4n);
+    const [latestId, latest] = await decisionLog.read.latestDecision([1n, Kind.Analysis]);
+    assert.equal(latestId, 2n);
+    assert.equal(latest.risk, 30);
+    assert.equal((await decisionLog.read.decision([0n])).risk, 10, "earlier decisions stay");
+    const [, guard] = await decisionLog.read.latestDecision([1n, Kind.ExecutionGuard]);
+    assert.equal(guard.actor.toLowerCase(), accounts.executor.account.address.toLowerCase());
+    await viem.assertions.revertWithCustomErrorWithArgs(
+      decisionLog.read.latestDecision([3n, Kind.Analysis]),
+      decisionLog,
+      "DecisionLogNoDecision",
+      [3n, Kind.Analysis],
+    );
+    await viem.assertions.revertWithCustomErrorWithArgs(decisionLog.read.decision([4n]), decisionLog, "DecisionLogUnknownDecision", [4n]);
+  });
+
+  it("refuses publishers that governance did not authorise", async () => {
+    const { decisionLog, accounts } = dao;
+    const report = toHex("{}");
+    for (const caller of [accounts.deployer, accounts.alice, accounts.guardian]) {
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        decisionLog.write.publish([1n, Kind.Analysis, 1, Recommendation.For, keccak256(report), report], {
+          account: caller.account,
+        }),
+        decisionLog,
+        "DecisionLogUnauthorizedPublisher",
+        [caller.account.address],
+      );
+    }
+    assert.equal(await decisionLog.read.decisionCount(), 0n);
+  });
+
+  it("refuses a report whose bytes do not hash to the given hash", async () => {
+    const { decisionLog, accounts } = dao;
+    const report = toHex('{"risk":10}');
+    const claimed = keccak256(toHex('{"risk":90}'));
+    await viem.assertions.revertWithCustomErrorWithArgs(
+      decisionLog.write.publish([1n, Kind.Analysis, 10, Recommendation.For, claimed, report], {
+        account: accounts.analyst.account,
+      }),
+      decisionLog,
+      "DecisionLogHashMismatch",
+      [claimed, keccak256(report)],
+    );
+  });
+
+  it("accepts a report of exactly the size limit and refuses one byte more", async () => {
+    const { decisionLog, accounts } = dao;
+    const max = Number(await decisionLog.read.MAX_REPORT_BYTES());
+    const atLimit = reportOfSize(max);
+    assert.equal(toBytes(atLimit).length, max);
+    await decisionLog.write.publish([1n, Kind.Analysis, 5, Recommendation.For, keccak256(atLimit), atLimit], {
+      account: accounts.analyst.account,
+    });
+    const tooBig = reportOfSize(max + 1);
+    await viem.assertions.revertWithCustomErrorWithArgs(
+      decisionLog.write.publish([1n, Kind.Analysis, 5, Recommendation.For, keccak256(tooBig), tooBig], {
+        account: accounts.analyst.account,
+      }),
+      decisionLog,
+      "DecisionLogReportTooLarge",
+      [BigInt(max + 1), BigInt(max)],
+    );
+    assert.equal(await decisionLog.read.decisionCount(), 1n);
+  });
+
+  it("refuses an empty report and a risk above 100", async () => {
+    const { decisionLog, accounts } = dao;
+    await viem.assertions.revertWithCustomError(
+      decisionLog.write.publish([1n, Kind.Analysis, 5, Recommendation.For, keccak256("0x"), "0x"], {
+        account: accounts.analyst.account,
+      }),
+      decisionLog,
+      "DecisionLogEmptyReport",
+    );
+    const report = toHex("{}");
+    await viem.assertions.revertWithCustomErrorWithArgs(
+      decisionLog.write.publish([1n, Kind.Analysis, 101, Recommendation.For, keccak256(report), report], {
+        account: accounts.analyst.account,
+      }),
+      decisionLog,
+      "DecisionLogInvalidRisk",
+      [101n],
+    );
+  });
+
+  it("changes publishers only through governance", async () => {
+    const { decisionLog, accounts } = dao;
+    const newcomer = accounts.outsider.account.address;
+    await viem.assertions.revertWithCustomErrorWithArgs(
+      decisionLog.write.setPublisher([newcomer, true], { account: accounts.deployer.account }),
+      decisionLog,
+      "DecisionLogOnlyGovernance",
+      [accounts.deployer.account.address],
+    );
+
+    await delegateAll(dao, connection);
+    const authorise = passProposal(dao, connection, {
+      targets: [decisionLog.address, decisionLog.address],
+      values: [0n, 0n],
+      calldatas: [
+        encodeFunctionData({ abi: decisionLog.abi, functionName: "setPublisher", args: [newcomer, true] }),
+        encodeFunctionData({ abi: decisionLog.abi, functionName: "setPublisher", args: [accounts.analyst.account.address, false] }),
+      ],
+      description: "Rotate the analyst's publishing key",
+    });
+    await viem.assertions.emitWithArgs(authorise, decisionLog, "PublisherSet", [newcomer, true]);
+    assert.equal(await decisionLog.read.isPublisher([newcomer]), true);
+    assert.equal(await decisionLog.read.isPublisher([accounts.analyst.account.address]), false);
+
+    const report = toHex('{"ok":true}');
+    await decisionLog.write.publish([7n, Kind.Draft, 0, Recommendation.For, keccak256(report), report], {
+      account: accounts.outsider.account,
+    });
+    await viem.assertions.revertWithCustomError(
+      decisionLog.write.publish([7n, Kind.Draft, 0, Recommendation.For, keccak256(report), report], {
+        account: accounts.analyst.account,
+      }),
+      decisionLog,
+      "DecisionLogUnauthorizedPublisher",
+    );
+  });
+});
