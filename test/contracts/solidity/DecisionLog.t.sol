@@ -1,0 +1,86 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.28;
+
+import {DecisionLog} from "../../../contracts/DecisionLog.sol";
+import {CheatCodes} from "./Vm.sol";
+
+/// @dev Property tests: whatever the report bytes, the log keeps exactly their hash and never
+/// accepts bytes that do not match the hash or exceed the limit.
+contract DecisionLogFuzzTest is CheatCodes {
+    address internal constant GOVERNANCE = address(0x7173);
+    address internal constant PUBLISHER = address(0xA11A);
+    DecisionLog internal log;
+
+    function setUp() public {
+        address[] memory publishers = new address[](1);
+        publishers[0] = PUBLISHER;
+        log = new DecisionLog(GOVERNANCE, publishers);
+    }
+
+    function testFuzz_storesHashAndFieldsOfAnyReport(
+        uint256 proposalId,
+        uint8 kindSeed,
+        uint8 riskSeed,
+        uint8 recommendationSeed,
+        bytes calldata report
+    ) public {
+        vm.assume(report.length > 0 && report.length <= log.MAX_REPORT_BYTES());
+        DecisionLog.Kind kind = DecisionLog.Kind(kindSeed % 3);
+        uint8 risk = riskSeed % 101;
+        DecisionLog.Recommendation recommendation = DecisionLog.Recommendation(recommendationSeed % 4);
+        uint256 countBefore = log.decisionCount();
+
+        vm.prank(PUBLISHER);
+        uint256 id = log.publish(proposalId, kind, risk, recommendation, keccak256(report), report);
+
+        require(id == countBefore, "ids are sequential");
+        require(log.decisionCount() == countBefore + 1, "one entry appended");
+        (uint256 latestId, DecisionLog.Decision memory stored) = log.latestDecision(proposalId, kind);
+        require(latestId == id, "latest is the new one");
+        require(stored.reportHash == keccak256(report), "hash kept");
+        require(stored.proposalId == proposalId && stored.risk == risk, "fields kept");
+        require(stored.kind == kind && stored.recommendation == recommendation, "enums kept");
+        require(stored.actor == PUBLISHER, "actor kept");
+    }
+
+    function testFuzz_rejectsAnyHashThatIsNotTheReportHash(bytes calldata report, bytes32 claimed) public {
+        vm.assume(report.length > 0 && report.length <= log.MAX_REPORT_BYTES());
+        vm.assume(claimed != keccak256(report));
+        vm.prank(PUBLISHER);
+        vm.expectRevert(
+            abi.encodeWithSelector(DecisionLog.DecisionLogHashMismatch.selector, claimed, keccak256(report))
+        );
+        log.publish(1, DecisionLog.Kind.Analysis, 1, DecisionLog.Recommendation.For, claimed, report);
+    }
+
+    function testFuzz_rejectsAnyRiskAbove100(uint8 risk) public {
+        vm.assume(risk > 100);
+        bytes memory report = "{}";
+        vm.prank(PUBLISHER);
+        vm.expectRevert(abi.encodeWithSelector(DecisionLog.DecisionLogInvalidRisk.selector, uint256(risk)));
+        log.publish(1, DecisionLog.Kind.Analysis, risk, DecisionLog.Recommendation.For, keccak256(report), report);
+    }
+
+    function testFuzz_onlyPublishersPublish(address caller) public {
+        vm.assume(caller != PUBLISHER);
+        bytes memory report = "{}";
+        vm.prank(caller);
+        vm.expectRevert(abi.encodeWithSelector(DecisionLog.DecisionLogUnauthorizedPublisher.selector, caller));
+        log.publish(1, DecisionLog.Kind.Analysis, 1, DecisionLog.Recommendation.For, keccak256(report), report);
+    }
+
+    function testFuzz_onlyGovernanceSetsPublishers(address caller) public {
+        vm.assume(caller != GOVERNANCE);
+        vm.prank(caller);
+        vm.expectRevert(abi.encodeWithSelector(DecisionLog.DecisionLogOnlyGovernance.selector, caller));
+        log.setPublisher(caller, true);
+    }
+
+    function test_rejectsOversizeReport() public {
+        uint256 max = log.MAX_REPORT_BYTES();
+        bytes memory report = new bytes(max + 1);
+        vm.prank(PUBLISHER);
+        vm.expectRevert(abi.encodeWithSelector(DecisionLog.DecisionLogReportTooLarge.selector, max + 1, max));
+        log.publish(1, DecisionLog.Kind.Analysis, 1, DecisionLog.Recommendation.For, keccak256(report), report);
+    }
+}

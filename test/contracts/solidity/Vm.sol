@@ -1,0 +1,17 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.28;
+
+/// @dev The few cheatcodes our Solidity tests use, served by Hardhat's test runner at the
+/// standard cheatcode address.
+interface Vm {
+    function prank(address sender) external;
+    function startPrank(address sender) external;
+    function stopPrank() external;
+    function warp(uint256 timestamp) external;
+    function expectRevert(bytes calldata revertData) external;
+    function assume(bool condition) external pure;
+}
+
+abstract contract CheatCodes {
+    Vm internal constant vm = Vm(address(uint160(uint256(keccak256("hevm cheat code")))));
+}
