@@ -54,7 +54,7 @@ export async function readDeployConfigFile(file: string): Promise<unknown> {
  * Validates the config, deploys and wires the DAO with Ignition, checks that no setup power is left,
  * and writes `deployments/<chainId>.json`. Validation happens before any transaction is sent.
  */
-export async function deployDAO(connection: NetworkConnection<"l1">, options: DeployOptions): Promise<DeployResult> {
+export async function deployDAO(connection: NetworkConnection, options: DeployOptions): Promise<DeployResult> {
   const config = resolveDeployConfig(options.profile, options.config, options.source);
 
   const publicClient = await connection.viem.getPublicClient();

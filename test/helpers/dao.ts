@@ -31,7 +31,7 @@ export const Support = { Against: 0, For: 1, Abstain: 2 } as const;
  * Deploys the DAO exactly as `npm run deploy` does (local profile, ignition/config/local.json) on the
  * connection's chain, and names the accounts the way the config does.
  */
-export async function deployLocalDAO(connection: NetworkConnection<"l1">) {
+export async function deployLocalDAO(connection: NetworkConnection) {
   const { viem } = connection;
   const { deployment } = await deployDAO(connection, { profile: "local", config: await localConfig() });
   const wallets = await viem.getWalletClients();
@@ -80,7 +80,7 @@ export function timelockSalt(governor: Address, descriptionHash: Hex): Hex {
 }
 
 /** Everyone with tokens delegates to themselves so their balance counts as votes. */
-export async function delegateAll(dao: LocalDAO, connection: NetworkConnection<"l1">) {
+export async function delegateAll(dao: LocalDAO, connection: NetworkConnection) {
   for (const name of ["alice", "bob", "carol", "dave", "erin"] as const) {
     const wallet = dao.accounts[name];
     await dao.token.write.delegate([wallet.account.address], { account: wallet.account });
@@ -96,13 +96,13 @@ export async function propose(dao: LocalDAO, proposer: Address, proposal: Propos
 }
 
 /** Moves time past the voting delay so the proposal is Active. */
-export async function startVoting(dao: LocalDAO, connection: NetworkConnection<"l1">, proposalId: bigint) {
+export async function startVoting(dao: LocalDAO, connection: NetworkConnection, proposalId: bigint) {
   const snapshot = await dao.governor.read.proposalSnapshot([proposalId]);
   await connection.networkHelpers.time.increaseTo(snapshot + 1n);
 }
 
 /** Moves time past the proposal's (possibly extended) deadline. */
-export async function endVoting(dao: LocalDAO, connection: NetworkConnection<"l1">, proposalId: bigint) {
+export async function endVoting(dao: LocalDAO, connection: NetworkConnection, proposalId: bigint) {
   const deadline = await dao.governor.read.proposalDeadline([proposalId]);
   await connection.networkHelpers.time.increaseTo(deadline + 1n);
 }
@@ -133,7 +133,7 @@ export function erc20Transfer(token: Address, to: Address, amount: bigint): Hex 
  * Runs a proposal through the whole lifecycle with a clear majority For (alice and bob, who must
  * have delegated) and executes it. Returns the execution transaction hash.
  */
-export async function passProposal(dao: LocalDAO, connection: NetworkConnection<"l1">, proposal: Proposal): Promise<Hex> {
+export async function passProposal(dao: LocalDAO, connection: NetworkConnection, proposal: Proposal): Promise<Hex> {
   const { governor, accounts } = dao;
   const proposalId = await propose(dao, accounts.alice.account.address, proposal);
   await startVoting(dao, connection, proposalId);

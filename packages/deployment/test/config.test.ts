@@ -1,0 +1,145 @@
+import { mkdtemp, readFile, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+
+import { describe, expect, it } from "vitest";
+
+import {
+  ConfigError,
+  readDeployment,
+  resolveDeployConfig,
+  writeDeployment,
+  type Deployment,
+} from "../src/index.ts";
+
+const alice = "0x70997970c51812dc3a010c7d01b50e0d17dc79c8";
+
+const minimal = () => ({
+  token: { name: "DAO", symbol: "DAO", allocations: [{ recipient: alice, amount: "1000000" }] },
+});
+
+function problemsOf(run: () => unknown): string[] {
+  try {
+    run();
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  throw new Error("expected a ConfigError");
+}
+
+describe("resolveDeployConfig", () => {
+  it("fills governor and timelock from the profile and parses amounts into base units", () => {
+    const config = resolveDeployConfig("production", minimal());
+    expect(config.governor.votingDelay).toBe(86_400);
+    expect(config.governor.votingPeriod).toBe(604_800);
+    expect(config.governor.quorumPercent).toBe(4);
+    expect(config.timelock.minDelay).toBe(172_800);
+    expect(config.token.allocations[0]!.amount).toBe(1_000_000n * 10n ** 18n);
+    expect(config.token.allocations[0]!.recipient).toBe("0x70997970C51812dc3A010C7d01b50e0d17dc79C8");
+    expect(config.analysts).toEqual([]);
+  });
+
+  it("lets the file override single profile fields", () => {
+    const config = resolveDeployConfig("local", { ...minimal(), governor: { votingPeriod: 120 }, timelock: { minDelay: 5 } });
+    expect(config.governor.votingPeriod).toBe(120);
+    expect(config.governor.votingDelay).toBe(10);
+    expect(config.timelock.minDelay).toBe(5);
+  });
+
+  it("accepts fractional token amounts up to 18 decimals", () => {
+    const input = minimal();
+    input.token.allocations[0]!.amount = "2000.000000000000000001";
+    expect(resolveDeployConfig("local", input).token.allocations[0]!.amount).toBe(2000n * 10n ** 18n + 1n);
+  });
+
+  it("names every bad field at once", () => {
+    const problems = problemsOf(() =>
+      resolveDeployConfig("local", {
+        token: { name: "", symbol: "X", allocations: [{ recipient: "bob", amount: "1e6" }] },
+        governor: { quorumPercent: 4.5 },
+        publishers: "0x0",
+      }),
+    );
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^token\.name: /),
+        expect.stringMatching(/^token\.allocations\[0\]\.recipient: /),
+        expect.stringMatching(/^token\.allocations\[0\]\.amount: /),
+        expect.stringMatching(/^governor\.quorumPercent: /),
+        expect.stringMatching(/^publishers: /),
+      ]),
+    );
+  });
+
+  it("rejects a config that is not an object, and unknown fields", () => {
+    expect(problemsOf(() => resolveDeployConfig("local", []))).toEqual([expect.stringMatching(/^\(root\): must be a JSON object/)]);
+    expect(problemsOf(() => resolveDeployConfig("local", { ...minimal(), quorum: 4 }))).toEqual([
+      expect.stringMatching(/^\(root\): Unrecognized key.*quorum/),
+    ]);
+  });
+});
+
+describe("deployment file", () => {
+  const deployment: Deployment = {
+    schemaVersion: 1,
+    chainId: 31337,
+    network: "localhost",
+    profile: "local",
+    deployedAt: "2026-11-23T00:00:00.000Z",
+    deployer: "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266",
+    startBlock: 1,
+    contracts: {
+      token: "0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512",
+      governor: "0xCf7Ed3AccA5a467e9e704C703E8D87F634fB0Fc9",
+      timelock: "0x5FbDB2315678afecb367f032d93F642f64180aa3",
+      decisionLog: "0x9fE46736679d2D9a65F0992F2272dE9f3c7fa6e0",
+    },
+    parameters: {
+      token: { name: "D", symbol: "D", decimals: 18, totalSupply: "1", allocations: [{ recipient: alice as `0x${string}`, amount: "1" }] },
+      governor: {
+        name: "G",
+        clockMode: "mode=timestamp",
+        votingDelay: 10,
+        votingPeriod: 300,
+        proposalThreshold: "0",
+        quorumPercent: 4,
+        lateQuorumVoteExtension: 60,
+        proposalGuardian: null,
+      },
+      timelock: { minDelay: 60 },
+      decisionLog: { maxReportBytes: 32768 },
+      analysts: [],
+      publishers: [],
+    },
+  };
+
+  it("round-trips through an atomic write", async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), "deployment-"));
+    const file = path.join(dir, "nested", "31337.json");
+    await writeDeployment(file, deployment);
+    const read = await readDeployment(file);
+    expect(read.contracts).toEqual(deployment.contracts);
+    expect(read.parameters.token.allocations[0]!.recipient).toBe("0x70997970C51812dc3A010C7d01b50e0d17dc79C8");
+  });
+
+  it("says how to get a missing file, and names bad fields of a broken one", async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), "deployment-"));
+    await expect(readDeployment(path.join(dir, "1.json"))).rejects.toThrow(/file not found; deploy first/);
+
+    const broken = path.join(dir, "2.json");
+    await writeFile(broken, JSON.stringify({ ...deployment, startBlock: -1, contracts: { ...deployment.contracts, governor: "0x1" } }));
+    await expect(readDeployment(broken)).rejects.toThrow(/startBlock: [\s\S]*contracts\.governor: /);
+
+    await writeFile(broken, "{ not json");
+    await expect(readDeployment(broken)).rejects.toThrow(/not valid JSON/);
+    expect(await readFile(broken, "utf8")).toBe("{ not json");
+  });
+
+  it("refuses to write an invalid deployment", async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), "deployment-"));
+    const file = path.join(dir, "31337.json");
+    await expect(writeDeployment(file, { ...deployment, chainId: 0 })).rejects.toThrow(/chainId: /);
+    await expect(readFile(file)).rejects.toThrow(/ENOENT/);
+  });
+});
