@@ -1,9 +1,13 @@
+import { rm } from "node:fs/promises";
 import path from "node:path";
 
 import { ConfigError } from "@ai-dao/deployment";
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
 import { defaultConfigFile, deployDAO, readDeployConfigFile } from "./deploy.ts";
+
+/** Chain id of Hardhat's development network. */
+const LOCAL_CHAIN_ID = 31337;
 
 interface DeployTaskArguments {
   profile: string;
@@ -23,6 +27,12 @@ export default async function deployTask(args: DeployTaskArguments, hre: Hardhat
     }
     const config = await readDeployConfigFile(configFile);
     const connection = await hre.network.getOrCreate();
+    const chainId = Number(await connection.provider.request({ method: "eth_chainId" }));
+    if (chainId === LOCAL_CHAIN_ID) {
+      // A local development chain starts empty on every restart: an Ignition journal from an
+      // earlier run would describe contracts that no longer exist, so start a fresh deployment.
+      await rm(path.join(hre.config.paths.ignition, "deployments", `chain-${chainId}`), { recursive: true, force: true });
+    }
     console.log(`Deploying the DAO to "${connection.networkName}" with the ${args.profile} profile (${configFile}) ...`);
     const { deployment, file } = await deployDAO(connection, {
       profile: args.profile,
