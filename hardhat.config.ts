@@ -47,7 +47,7 @@ export default defineConfig({
     // In-process chain used by the tests and benchmarks.
     default: { type: "edr-simulated", chainType: "l1" },
     // A node started with `npx hardhat node` (or the platform's `npm start`).
-    localhost: { type: "http", chainType: "l1", url: "http://127.0.0.1:8545" },
+    localhost: { type: "http", chainType: "l1", url: `http://127.0.0.1:${process.env.CHAIN_PORT ?? 8545}` },
     // Any other network, configured by URL and key (see README: Deploy).
     remote: {
       type: "http",

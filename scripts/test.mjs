@@ -6,6 +6,7 @@ const steps = [
   { name: "compile contracts", command: "npx", args: ["hardhat", "build", "--quiet"] },
   { name: "type-check", command: "npx", args: ["tsc", "--noEmit", "-p", "tsconfig.json"] },
   { name: "contracts (Solidity + node:test)", command: "npx", args: ["hardhat", "test"], counts: true },
+  { name: "system (npm start)", command: "node", args: ["--test", "--test-reporter=spec", "test/system/*.test.ts"], counts: true },
   { name: "workspaces (vitest)", command: "npm", args: ["test", "--workspaces", "--if-present"], counts: true },
 ];
 
@@ -33,6 +34,9 @@ function count(output) {
   // Hardhat's runners: "12 passing", "1 failing". Vitest: "Tests  8 passed | 1 failed (9)".
   for (const m of output.matchAll(/^\s*(\d+) passing/gm)) passed += Number(m[1]);
   for (const m of output.matchAll(/^\s*(\d+) failing/gm)) failed += Number(m[1]);
+  // node --test: "ℹ pass 2", "ℹ fail 0".
+  for (const m of output.matchAll(/^ℹ pass (\d+)/gm)) passed += Number(m[1]);
+  for (const m of output.matchAll(/^ℹ fail (\d+)/gm)) failed += Number(m[1]);
   for (const m of output.matchAll(/^\s*Tests\s+(.*)$/gm)) {
     passed += Number(/(\d+) passed/.exec(m[1])?.[1] ?? 0);
     failed += Number(/(\d+) failed/.exec(m[1])?.[1] ?? 0);
