@@ -20,7 +20,7 @@ import { readGovernance } from "./context/governance.ts";
 import { inspectTargets } from "./context/targets.ts";
 import { AnalystError } from "./errors.ts";
 import { toJson } from "./json.ts";
-import { proposalToJson, type Proposal } from "./proposal.ts";
+import { normalizeProposal, proposalToJson, type Proposal } from "./proposal.ts";
 import { canonicalHash, reportSchema, REPORT_SCHEMA_VERSION, type Report } from "./report.ts";
 import { recommend, riskFloor } from "./risk.ts";
 
@@ -56,7 +56,8 @@ export interface AnalyzeArgs {
 
 /** Builds the read-only context the checks run on. */
 export async function buildContext(args: AnalyzeArgs): Promise<AnalysisContext> {
-  const { client, deployment, proposal } = args;
+  const { client, deployment } = args;
+  const proposal = normalizeProposal(args.proposal);
   const chainId = await client.getChainId();
   if (chainId !== deployment.chainId) {
     throw new AnalystError(`the RPC serves chain ${chainId} but the deployment file is for chain ${deployment.chainId}`, [
@@ -118,7 +119,7 @@ export async function analyzeProposal(args: AnalyzeArgs): Promise<Report> {
     blockNumber: blockNumber.toString(),
     contracts: ctx.deployment.contracts,
     proposal: proposalToJson(proposal),
-    proposer: args.proposer ?? null,
+    proposer: args.proposer !== undefined ? getAddress(args.proposer) : null,
   });
 
   const g = ctx.governance;

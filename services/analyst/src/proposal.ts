@@ -97,3 +97,13 @@ export async function readProposalFile(file: string): Promise<Proposal> {
 export function proposalToJson(p: Proposal) {
   return { targets: p.targets, values: p.values.map(String), calldatas: p.calldatas, description: p.description };
 }
+
+/** Checksums targets and lower-cases calldata so equal proposals analyse (and hash) the same way. */
+export function normalizeProposal(p: Proposal): Proposal {
+  return {
+    targets: p.targets.map((t) => getAddress(t)),
+    values: [...p.values],
+    calldatas: p.calldatas.map((c) => c.toLowerCase() as Hex),
+    description: p.description,
+  };
+}

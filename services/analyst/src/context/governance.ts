@@ -114,17 +114,18 @@ export async function readGovernance(
   const context: GovernanceContext = {
     treasury: contracts.timelock,
     balances: [{ asset: "ETH", symbol: "ETH", decimals: 18, balance: ethBalance }, ...holdings],
+    // Small uints (uint32, uint48) come back as numbers: make every quantity a bigint.
     governor: {
-      votingDelay,
-      votingPeriod,
-      proposalThreshold,
-      quorumNumerator,
-      quorumDenominator,
-      lateQuorumVoteExtension,
+      votingDelay: BigInt(votingDelay),
+      votingPeriod: BigInt(votingPeriod),
+      proposalThreshold: BigInt(proposalThreshold),
+      quorumNumerator: BigInt(quorumNumerator),
+      quorumDenominator: BigInt(quorumDenominator),
+      lateQuorumVoteExtension: BigInt(lateQuorumVoteExtension),
       proposalGuardian,
       timelock,
-      timelockMinDelay,
-      tokenTotalSupply,
+      timelockMinDelay: BigInt(timelockMinDelay),
+      tokenTotalSupply: BigInt(tokenTotalSupply),
     },
   };
 
