@@ -80,7 +80,7 @@ export async function main(argv: string[]): Promise<number> {
 
   const proposal = await readProposalFile(userPath(values.proposal));
 
-  const rpc = values.rpc ?? process.env.RPC_URL ?? "http://127.0.0.1:8545";
+  const rpc = values.rpc ?? (process.env.RPC_URL || "http://127.0.0.1:8545");
   const client = createPublicClient({ transport: http(rpc, { retryCount: 0, timeout: 10_000 }) }) as PublicClient;
   let chainId: number;
   try {

@@ -88,6 +88,7 @@ describe("canonical serialisation (RFC 8785)", () => {
   });
 });
 
+function reverseKeys<T>(value: T): T;
 function reverseKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(reverseKeys);
   if (value !== null && typeof value === "object") {
