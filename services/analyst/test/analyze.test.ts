@@ -120,3 +120,20 @@ describe("report contents", () => {
     expect(a.reportHash).toBe(b.reportHash);
   });
 });
+
+describe("other tokens in the treasury", () => {
+  it("measures an ERC20 transfer against the treasury's balance of that token", async () => {
+    const { timelock } = chain.dao.deployment.contracts;
+    const usd = await chain.connection.viem.deployContract("MockERC20", ["Mock USD", "mUSD", 6, timelock, 1_000_000n * 10n ** 6n]);
+    const { encodeFunctionData, parseAbi } = await import("viem");
+    const data = encodeFunctionData({
+      abi: parseAbi(["function transfer(address,uint256) returns (bool)"]),
+      functionName: "transfer",
+      args: [chain.dao.accounts.outsider.account.address, 300_000n * 10n ** 6n],
+    });
+    const report = await chain.analyze({ targets: [usd.address], values: [0n], calldatas: [data], description: "Pay the auditors." });
+    expect(report.governance.balances.map((b) => b.symbol)).toEqual(["ETH", "DEMO", "mUSD"]);
+    expect(report.findings[0]).toMatchObject({ id: "treasury-outflow/recipient", severity: "critical", evidence: { shareBps: 3000 } });
+    expect(report.recommendation).toBe("against");
+  });
+});
