@@ -1,0 +1,157 @@
+import { readFileSync } from "node:fs";
+
+import {
+  encodeAbiParameters,
+  getAddress,
+  keccak256,
+  parseAbiParameters,
+  toHex,
+  type Address,
+  type PublicClient,
+} from "viem";
+
+import type { Deployment } from "@ai-dao/deployment";
+
+import { loadDeploymentAbis, type ContractRole } from "./abis.ts";
+import { runChecks } from "./checks/index.ts";
+import { severityRank, type AnalysisContext, type Finding } from "./checks/types.ts";
+import { decodeProposal } from "./context/decode.ts";
+import { readGovernance } from "./context/governance.ts";
+import { inspectTargets } from "./context/targets.ts";
+import { AnalystError } from "./errors.ts";
+import { toJson } from "./json.ts";
+import { normalizeProposal, proposalToJson, type Proposal } from "./proposal.ts";
+import { canonicalHash, reportSchema, REPORT_SCHEMA_VERSION, type Report } from "./report.ts";
+import { recommend, riskFloor } from "./risk.ts";
+
+const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { name: string; version: string };
+export const ANALYZER = { name: pkg.name, version: pkg.version } as const;
+
+/** Notes every deterministic report carries: what it did not look at. */
+export const DETERMINISTIC_NOTES = [
+  "deterministic analysis only: no model judgement was requested",
+  "not simulated: effects were inferred from calldata, not executed on a fork",
+  "voting power that appeared shortly before the snapshot is not checked yet",
+];
+
+/** The Governor's proposal id: uint256(keccak256(abi.encode(targets, values, calldatas, descriptionHash))). */
+export function hashProposal(proposal: Proposal): bigint {
+  const descriptionHash = keccak256(toHex(proposal.description));
+  return BigInt(
+    keccak256(encodeAbiParameters(parseAbiParameters("address[], uint256[], bytes[], bytes32"), [proposal.targets, proposal.values, proposal.calldatas, descriptionHash])),
+  );
+}
+
+export interface AnalyzeArgs {
+  client: PublicClient;
+  deployment: Pick<Deployment, "chainId" | "contracts" | "startBlock">;
+  proposal: Proposal;
+  /** Who proposes (or proposed): adds their voting power and recent delegation changes. */
+  proposer?: Address;
+  /** Block to read state at; default the latest. */
+  blockNumber?: bigint;
+  /** Hardhat artifacts directory with the DAO's ABIs; default the repo's `artifacts/`. */
+  artifactsDir?: string;
+}
+
+/** Builds the read-only context the checks run on. */
+export async function buildContext(args: AnalyzeArgs): Promise<AnalysisContext> {
+  const { client, deployment } = args;
+  const proposal = normalizeProposal(args.proposal);
+  const chainId = await client.getChainId();
+  if (chainId !== deployment.chainId) {
+    throw new AnalystError(`the RPC serves chain ${chainId} but the deployment file is for chain ${deployment.chainId}`, [
+      "point --rpc at the deployment's chain or pass the matching --deployment file",
+    ]);
+  }
+  const blockNumber = args.blockNumber ?? (await client.getBlockNumber());
+  const abis = await loadDeploymentAbis(args.artifactsDir);
+  const contracts = deployment.contracts;
+  const calls = decodeProposal(proposal, contracts, abis);
+  const labels = Object.fromEntries((Object.entries(contracts) as [ContractRole, Address][]).map(([role, a]) => [a.toLowerCase(), role]));
+  const [targets, governance] = await Promise.all([
+    inspectTargets(client, proposal.targets, blockNumber, labels),
+    readGovernance(client, {
+      contracts,
+      abis,
+      calls,
+      blockNumber,
+      fromBlock: BigInt(deployment.startBlock),
+      ...(args.proposer !== undefined ? { proposer: getAddress(args.proposer) } : {}),
+    }),
+  ]);
+  return { chainId, blockNumber, deployment: { contracts }, proposal, calls, targets, governance };
+}
+
+/**
+ * Analyses a proposal against the deployed DAO without sending anything: decodes its calls,
+ * inspects its targets and the treasury, runs every deterministic check, and returns a validated
+ * report (serialise it with `serializeReport`).
+ */
+export async function analyzeProposal(args: AnalyzeArgs): Promise<Report> {
+  const ctx = await buildContext(args);
+  const { proposal, blockNumber, chainId } = ctx;
+  const abis = await loadDeploymentAbis(args.artifactsDir);
+
+  const findings = runChecks(ctx)
+    .map((f, order) => ({ f, order }))
+    .sort((a, b) => severityRank(b.f.severity) - severityRank(a.f.severity) || a.order - b.order)
+    .map(({ f }) => ({ ...f, evidence: toJson(f.evidence) as Finding["evidence"] }));
+  const floor = riskFloor(findings);
+
+  const proposalId = hashProposal(proposal);
+  let onChain: { state: number; snapshot: string } | undefined;
+  const snapshot = (await args.client.readContract({
+    address: ctx.deployment.contracts.governor,
+    abi: abis.governor,
+    functionName: "proposalSnapshot",
+    args: [proposalId],
+    blockNumber,
+  })) as bigint;
+  if (snapshot > 0n) {
+    const state = (await args.client.readContract({ address: ctx.deployment.contracts.governor, abi: abis.governor, functionName: "state", args: [proposalId], blockNumber })) as number;
+    onChain = { state, snapshot: snapshot.toString() };
+  }
+
+  const inputHash = canonicalHash({
+    analyzer: ANALYZER,
+    chainId,
+    blockNumber: blockNumber.toString(),
+    contracts: ctx.deployment.contracts,
+    proposal: proposalToJson(proposal),
+    proposer: args.proposer !== undefined ? getAddress(args.proposer) : null,
+  });
+
+  const g = ctx.governance;
+  const report = {
+    schemaVersion: REPORT_SCHEMA_VERSION,
+    mode: "deterministic",
+    analyzer: { ...ANALYZER },
+    chainId,
+    blockNumber: blockNumber.toString(),
+    inputHash,
+    proposal: {
+      proposalId: proposalId.toString(),
+      descriptionHash: keccak256(toHex(proposal.description)),
+      targets: proposal.targets,
+      values: proposal.values.map(String),
+      calldatas: proposal.calldatas,
+      ...(onChain ? { onChain } : {}),
+    },
+    decodedCalls: ctx.calls.map((c) => toJson(c)),
+    targets: ctx.targets.map((t) => toJson(t)),
+    governance: toJson({
+      treasury: g.treasury,
+      balances: g.balances,
+      governor: g.governor,
+      ...(g.proposer ? { proposer: g.proposer } : {}),
+    }),
+    findings,
+    riskFloor: floor,
+    // Deterministic mode: the risk is the floor. A model judgement may raise it later.
+    scores: { risk: floor },
+    recommendation: recommend(findings),
+    notes: DETERMINISTIC_NOTES,
+  };
+  return reportSchema.parse(report);
+}

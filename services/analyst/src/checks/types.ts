@@ -1,0 +1,83 @@
+import type { Address } from "viem";
+
+import type { Deployment } from "@ai-dao/deployment";
+
+import type { DecodedCall } from "../context/decode.ts";
+import type { GovernanceContext } from "../context/governance.ts";
+import type { TargetInfo } from "../context/targets.ts";
+import type { JsonValue } from "../json.ts";
+import type { Proposal } from "../proposal.ts";
+
+export const severities = ["info", "low", "medium", "high", "critical"] as const;
+export type Severity = (typeof severities)[number];
+
+/** One thing a check found. `evidence` is plain JSON (amounts as decimal strings). */
+export interface Finding {
+  /** Stable id of the finding kind, `<check>/<what>`, e.g. `treasury-outflow/share`. */
+  id: string;
+  /** Id of the check that produced it. */
+  check: string;
+  severity: Severity;
+  title: string;
+  detail: string;
+  evidence: { callIndex?: number; address?: string; amount?: string; [key: string]: JsonValue | undefined };
+}
+
+/** Everything the checks may look at. Built once per analysis; checks only read it. */
+export interface AnalysisContext {
+  chainId: number;
+  blockNumber: bigint;
+  deployment: Pick<Deployment, "contracts">;
+  proposal: Proposal;
+  calls: DecodedCall[];
+  targets: TargetInfo[];
+  governance: GovernanceContext;
+}
+
+/** A deterministic check: one file each, listed in `checks/index.ts`. */
+export interface ProposalCheck {
+  id: string;
+  name: string;
+  check(ctx: AnalysisContext): Finding[];
+}
+
+export function severityRank(s: Severity): number {
+  return severities.indexOf(s);
+}
+
+export function maxSeverity(a: Severity, b: Severity): Severity {
+  return severityRank(a) >= severityRank(b) ? a : b;
+}
+
+/** The role name of a DAO address (`timelock`, `governor`, ...), or undefined. */
+export function daoRole(ctx: AnalysisContext, address: string): keyof Deployment["contracts"] | undefined {
+  const entry = Object.entries(ctx.deployment.contracts).find(([, a]) => a.toLowerCase() === address.toLowerCase());
+  return entry?.[0] as keyof Deployment["contracts"] | undefined;
+}
+
+export function isTreasury(ctx: AnalysisContext, address: unknown): boolean {
+  return typeof address === "string" && address.toLowerCase() === ctx.deployment.contracts.timelock.toLowerCase();
+}
+
+export function targetInfo(ctx: AnalysisContext, address: Address): TargetInfo | undefined {
+  return ctx.targets.find((t) => t.address.toLowerCase() === address.toLowerCase());
+}
+
+/** Share of `amount` in `balance` in basis points (10000 = 100%); null if the balance is unknown or zero. */
+export function shareBps(amount: bigint, balance: bigint | null): number | null {
+  if (balance === null || balance === 0n) return null;
+  return Number((amount * 10_000n) / balance);
+}
+
+/** Outflow share tiers: >=25% critical, >=10% high, >=2% medium, else low. */
+export function shareSeverity(bps: number | null): Severity {
+  if (bps === null) return "high";
+  if (bps >= 2500) return "critical";
+  if (bps >= 1000) return "high";
+  if (bps >= 200) return "medium";
+  return "low";
+}
+
+export function formatBps(bps: number | null): string {
+  return bps === null ? "an unknown share" : `${(bps / 100).toFixed(2)}%`;
+}

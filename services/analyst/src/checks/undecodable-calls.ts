@@ -1,0 +1,32 @@
+import type { Finding, ProposalCheck } from "./types.ts";
+
+/** Calls no known ABI can read: voters cannot tell what they do. Trailing bytes after the arguments hide data. */
+export const undecodableCalls: ProposalCheck = {
+  id: "undecodable-calls",
+  name: "Calls that cannot be decoded",
+  check(ctx) {
+    const findings: Finding[] = [];
+    for (const call of ctx.calls) {
+      if (!call.decoded) {
+        findings.push({
+          id: "undecodable-calls/unknown-function",
+          check: this.id,
+          severity: "high",
+          title: `Call ${call.index} cannot be decoded`,
+          detail: `No known ABI matches selector ${call.selector ?? "(calldata shorter than 4 bytes)"} on ${call.target}; what it does cannot be read from the proposal.`,
+          evidence: { callIndex: call.index, address: call.target, selector: call.selector },
+        });
+      } else if (call.trailingBytes !== undefined && call.trailingBytes !== 0) {
+        findings.push({
+          id: "undecodable-calls/trailing-data",
+          check: this.id,
+          severity: "medium",
+          title: `Call ${call.index} carries ${call.trailingBytes} bytes after its arguments`,
+          detail: `${call.signature} decodes, but the calldata does not match its canonical encoding; the extra bytes are invisible in decoded views.`,
+          evidence: { callIndex: call.index, address: call.target, trailingBytes: call.trailingBytes },
+        });
+      }
+    }
+    return findings;
+  },
+};

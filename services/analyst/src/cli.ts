@@ -1,0 +1,125 @@
+#!/usr/bin/env -S npx tsx
+// The analyst CLI: `analyze --proposal FILE [--rpc URL] [--offline] [--deployment FILE]`.
+// Prints the report as canonical JSON on stdout; errors go to stderr with a non-zero exit.
+import path from "node:path";
+import { parseArgs } from "node:util";
+
+import { createPublicClient, http, isAddress, type Address, type PublicClient } from "viem";
+
+import { ConfigError, deploymentPath, readDeployment } from "@ai-dao/deployment";
+
+import { REPO_ROOT } from "./abis.ts";
+import { analyzeProposal } from "./analyze.ts";
+import { AnalystError, RpcUnreachableError } from "./errors.ts";
+import { readProposalFile } from "./proposal.ts";
+import { serializeReport } from "./report.ts";
+
+const USAGE = `Usage: npm run analyst -- analyze --proposal FILE [options]
+
+Analyses a proposal ({targets, values, calldatas, description}) against the DAO deployed on a chain,
+without sending anything, and prints the report JSON (RFC 8785 canonical) on stdout.
+
+Options:
+  --proposal FILE     proposal JSON file (required)
+  --rpc URL           JSON-RPC endpoint (default: $RPC_URL or http://127.0.0.1:8545)
+  --deployment FILE   deployment file (default: deployments/<chainId>.json of the RPC's chain)
+  --proposer ADDRESS  who proposes: adds their voting power and recent delegation changes
+  --block N           analyse at this block (default: latest)
+  --offline           no model call (the only mode for now; accepted for forward compatibility)
+  -h, --help          show this help`;
+
+class UsageError extends AnalystError {
+  override name = "UsageError";
+}
+
+/** Relative paths are relative to where the user ran `npm run` (npm runs workspace scripts in the workspace). */
+function userPath(file: string): string {
+  return path.resolve(process.env.INIT_CWD ?? process.cwd(), file);
+}
+
+/** Shows host and port only, so credentials embedded in an RPC URL never reach the terminal. */
+function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.protocol}//${u.host}`;
+  } catch {
+    return "(invalid URL)";
+  }
+}
+
+export async function main(argv: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        proposal: { type: "string" },
+        rpc: { type: "string" },
+        deployment: { type: "string" },
+        proposer: { type: "string" },
+        block: { type: "string" },
+        offline: { type: "boolean", default: false },
+        help: { type: "boolean", short: "h", default: false },
+      },
+    });
+  } catch (error) {
+    throw new UsageError((error as Error).message, ["see --help"]);
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  if (positionals[0] !== "analyze" || positionals.length !== 1) {
+    throw new UsageError(positionals.length === 0 ? "missing command" : `unknown command "${positionals.join(" ")}"`, ["the only command is: analyze"]);
+  }
+  if (values.proposal === undefined) throw new UsageError("--proposal FILE is required");
+  if (values.proposer !== undefined && !isAddress(values.proposer)) throw new UsageError(`--proposer: "${values.proposer}" is not an address`);
+  if (values.block !== undefined && !/^\d+$/.test(values.block)) throw new UsageError(`--block: "${values.block}" is not a block number`);
+
+  const proposal = await readProposalFile(userPath(values.proposal));
+
+  const rpc = values.rpc ?? (process.env.RPC_URL || "http://127.0.0.1:8545");
+  const client = createPublicClient({ transport: http(rpc, { retryCount: 0, timeout: 10_000 }) }) as PublicClient;
+  let chainId: number;
+  try {
+    chainId = await client.getChainId();
+  } catch (error) {
+    throw new RpcUnreachableError(`cannot reach the RPC at ${redactUrl(rpc)}`, [
+      (error as { shortMessage?: string }).shortMessage ?? (error as Error).message.split("\n")[0]!,
+      "start a node (`npx hardhat node`) or pass --rpc URL",
+    ]);
+  }
+
+  const deploymentFile = values.deployment !== undefined ? userPath(values.deployment) : deploymentPath(path.join(REPO_ROOT, "deployments"), chainId);
+  const deployment = await readDeployment(deploymentFile);
+
+  const report = await analyzeProposal({
+    client,
+    deployment,
+    proposal,
+    ...(values.proposer !== undefined ? { proposer: values.proposer as Address } : {}),
+    ...(values.block !== undefined ? { blockNumber: BigInt(values.block) } : {}),
+  });
+  const { json, reportHash } = serializeReport(report);
+  process.stdout.write(`${json}\n`);
+  process.stderr.write(`reportHash ${reportHash} risk ${report.scores.risk} recommendation ${report.recommendation}\n`);
+  return 0;
+}
+
+function describe(error: unknown): string {
+  if (error instanceof AnalystError) return `error: ${error.message}`;
+  if (error instanceof ConfigError) return `error: ${error.message}`;
+  return `error: ${(error as Error)?.message ?? String(error)}`;
+}
+
+if (import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith("/cli.ts")) {
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (error) => {
+      process.stderr.write(`${describe(error)}\n`);
+      process.exit(error instanceof UsageError ? 2 : 1);
+    },
+  );
+}

@@ -1,0 +1,164 @@
+import { erc20Abi, getAddress, parseAbiItem, type Abi, type Address, type PublicClient } from "viem";
+
+import type { DeploymentAbis } from "../abis.ts";
+import type { DecodedCall } from "./decode.ts";
+
+/** A treasury holding. `balance` is null when the token did not answer `balanceOf`. */
+export interface TreasuryAsset {
+  /** `ETH` for the native coin, otherwise the token address. */
+  asset: "ETH" | Address;
+  symbol: string | null;
+  decimals: number | null;
+  balance: bigint | null;
+}
+
+export interface GovernorParameters {
+  votingDelay: bigint;
+  votingPeriod: bigint;
+  proposalThreshold: bigint;
+  quorumNumerator: bigint;
+  quorumDenominator: bigint;
+  lateQuorumVoteExtension: bigint;
+  proposalGuardian: Address;
+  timelock: Address;
+  timelockMinDelay: bigint;
+  tokenTotalSupply: bigint;
+}
+
+export interface DelegateVotesChange {
+  blockNumber: bigint;
+  previousVotes: bigint;
+  newVotes: bigint;
+}
+
+export interface ProposerInfo {
+  address: Address;
+  votes: bigint;
+  isAnalyst: boolean;
+  /** The latest DelegateVotesChanged events for the proposer (newest last, at most 20). */
+  recentVoteChanges: DelegateVotesChange[];
+}
+
+export interface GovernanceContext {
+  treasury: Address;
+  balances: TreasuryAsset[];
+  governor: GovernorParameters;
+  proposer?: ProposerInfo;
+}
+
+const ERC20_SELECTOR_NAMES = new Set(["transfer", "transferFrom", "approve", "increaseAllowance", "decreaseAllowance", "permit"]);
+const delegateVotesChanged = parseAbiItem("event DelegateVotesChanged(address indexed delegate, uint256 previousVotes, uint256 newVotes)");
+
+async function tokenHolding(client: PublicClient, token: Address, holder: Address, blockNumber: bigint): Promise<TreasuryAsset> {
+  const read = async <T>(functionName: "balanceOf" | "symbol" | "decimals", args?: readonly [Address]): Promise<T | null> => {
+    try {
+      return (await client.readContract({ address: token, abi: erc20Abi, functionName, args, blockNumber } as never)) as T;
+    } catch {
+      return null;
+    }
+  };
+  const [balance, symbol, decimals] = await Promise.all([
+    read<bigint>("balanceOf", [holder]),
+    read<string>("symbol"),
+    read<number>("decimals"),
+  ]);
+  return { asset: getAddress(token), symbol, decimals, balance };
+}
+
+/**
+ * Reads what the checks compare a proposal against: the treasury's holdings (ETH, the DAO token and
+ * every token a call looks like an ERC20 call on), the Governor's parameters, and the proposer.
+ */
+export async function readGovernance(
+  client: PublicClient,
+  args: {
+    contracts: { token: Address; governor: Address; timelock: Address };
+    abis: DeploymentAbis;
+    calls: readonly DecodedCall[];
+    blockNumber: bigint;
+    fromBlock?: bigint;
+    proposer?: Address;
+  },
+): Promise<GovernanceContext> {
+  const { contracts, abis, calls, blockNumber } = args;
+  const read = <T>(address: Address, abi: Abi, functionName: string, fnArgs: readonly unknown[] = []) =>
+    client.readContract({ address, abi, functionName, args: fnArgs, blockNumber }) as Promise<T>;
+  const g = (fn: string, a: readonly unknown[] = []) => read<never>(contracts.governor, abis.governor, fn, a);
+
+  const tokens = new Map<string, Address>([[contracts.token.toLowerCase(), contracts.token]]);
+  for (const call of calls) {
+    if (call.functionName !== undefined && ERC20_SELECTOR_NAMES.has(call.functionName) && call.abiSource !== "DAOGovernor") {
+      tokens.set(call.target.toLowerCase(), call.target);
+    }
+  }
+
+  const [ethBalance, holdings, params] = await Promise.all([
+    client.getBalance({ address: contracts.timelock, blockNumber }),
+    Promise.all([...tokens.values()].map((t) => tokenHolding(client, t, contracts.timelock, blockNumber))),
+    Promise.all([
+      g("votingDelay"),
+      g("votingPeriod"),
+      g("proposalThreshold"),
+      g("quorumNumerator"),
+      g("quorumDenominator"),
+      g("lateQuorumVoteExtension"),
+      g("proposalGuardian"),
+      g("timelock"),
+      read<bigint>(contracts.timelock, abis.timelock, "getMinDelay"),
+      read<bigint>(contracts.token, abis.token, "totalSupply"),
+    ]),
+  ]);
+  const [votingDelay, votingPeriod, proposalThreshold, quorumNumerator, quorumDenominator, lateQuorumVoteExtension, proposalGuardian, timelock, timelockMinDelay, tokenTotalSupply] =
+    params as unknown as [bigint, bigint, bigint, bigint, bigint, bigint, Address, Address, bigint, bigint];
+
+  const context: GovernanceContext = {
+    treasury: contracts.timelock,
+    balances: [{ asset: "ETH", symbol: "ETH", decimals: 18, balance: ethBalance }, ...holdings],
+    // Small uints (uint32, uint48) come back as numbers: make every quantity a bigint.
+    governor: {
+      votingDelay: BigInt(votingDelay),
+      votingPeriod: BigInt(votingPeriod),
+      proposalThreshold: BigInt(proposalThreshold),
+      quorumNumerator: BigInt(quorumNumerator),
+      quorumDenominator: BigInt(quorumDenominator),
+      lateQuorumVoteExtension: BigInt(lateQuorumVoteExtension),
+      proposalGuardian,
+      timelock,
+      timelockMinDelay: BigInt(timelockMinDelay),
+      tokenTotalSupply: BigInt(tokenTotalSupply),
+    },
+  };
+
+  if (args.proposer !== undefined) {
+    const proposer = getAddress(args.proposer);
+    const [votes, isAnalyst, logs] = await Promise.all([
+      read<bigint>(contracts.token, abis.token, "getVotes", [proposer]),
+      g("isAnalyst", [proposer]) as Promise<boolean>,
+      client.getLogs({
+        address: contracts.token,
+        event: delegateVotesChanged,
+        args: { delegate: proposer },
+        fromBlock: args.fromBlock ?? 0n,
+        toBlock: blockNumber,
+      }),
+    ]);
+    context.proposer = {
+      address: proposer,
+      votes,
+      isAnalyst,
+      recentVoteChanges: logs.slice(-20).map((log) => ({
+        blockNumber: log.blockNumber ?? 0n,
+        previousVotes: log.args.previousVotes ?? 0n,
+        newVotes: log.args.newVotes ?? 0n,
+      })),
+    };
+  }
+  return context;
+}
+
+/** The treasury's balance of `asset` (`ETH` or a token address), or null if unknown. */
+export function treasuryBalance(governance: GovernanceContext, asset: "ETH" | Address): bigint | null {
+  const key = asset === "ETH" ? "ETH" : asset.toLowerCase();
+  const found = governance.balances.find((b) => (b.asset === "ETH" ? "ETH" : b.asset.toLowerCase()) === key);
+  return found?.balance ?? null;
+}

@@ -1,0 +1,135 @@
+import canonicalize from "canonicalize";
+import { keccak256, stringToBytes, type Hex } from "viem";
+import { z } from "zod";
+
+import { severities } from "./checks/types.ts";
+import { recommendations } from "./risk.ts";
+
+export const REPORT_SCHEMA_VERSION = 1;
+
+const hex = z.string().regex(/^0x[0-9a-fA-F]*$/, "must be hex");
+const hash = z.string().regex(/^0x[0-9a-f]{64}$/, "must be a 32-byte hex hash");
+const address = z.string().regex(/^0x[0-9a-fA-F]{40}$/, "must be an address");
+const decimal = z.string().regex(/^\d+$/, "must be a decimal string");
+const score = z.number().int().min(0).max(100);
+const json: z.ZodType<unknown> = z.unknown();
+
+const opcodes = z.strictObject({ SELFDESTRUCT: z.boolean(), DELEGATECALL: z.boolean(), CREATE2: z.boolean() });
+
+/**
+ * The analyst's report, version 1. Field names other parts rely on: `scores.risk`, `riskFloor`,
+ * `recommendation`, `findings[].{id, severity, title, evidence}`. Big numbers are decimal strings so
+ * the canonical JSON (RFC 8785) is exact.
+ */
+export const reportSchema = z.strictObject({
+  schemaVersion: z.literal(REPORT_SCHEMA_VERSION),
+  /** `deterministic`: checks only, no model judgement. */
+  mode: z.enum(["deterministic"]),
+  analyzer: z.strictObject({ name: z.string(), version: z.string() }),
+  chainId: z.number().int().positive(),
+  /** The block every read was made at. */
+  blockNumber: decimal,
+  /** keccak256 of the canonical JSON of the inputs: proposal, chain, block, DAO addresses, analyzer. */
+  inputHash: hash,
+  proposal: z.strictObject({
+    proposalId: decimal,
+    descriptionHash: hash,
+    targets: z.array(address),
+    values: z.array(decimal),
+    calldatas: z.array(hex),
+    /** Present when the proposal already exists on the Governor. */
+    onChain: z.strictObject({ state: z.number().int(), snapshot: decimal }).optional(),
+  }),
+  decodedCalls: z.array(
+    z.strictObject({
+      index: z.number().int().nonnegative(),
+      target: address,
+      value: decimal,
+      kind: z.enum(["call", "eth-transfer", "empty"]),
+      selector: hex.nullable(),
+      functionName: z.string().optional(),
+      signature: z.string().optional(),
+      args: z.array(json).optional(),
+      abiSource: z.string().optional(),
+      trailingBytes: z.number().int().optional(),
+      decoded: z.boolean(),
+    }),
+  ),
+  targets: z.array(
+    z.strictObject({
+      address,
+      label: z.string().optional(),
+      kind: z.enum(["contract", "eoa", "empty"]),
+      delegatedTo: address.optional(),
+      codeSize: z.number().int().nonnegative(),
+      codeHash: hash.nullable(),
+      balance: decimal,
+      nonce: z.number().int().nonnegative(),
+      opcodes,
+      proxy: z
+        .strictObject({
+          implementation: address.nullable(),
+          admin: address.nullable(),
+          implementationCodeHash: hash.nullable(),
+          implementationOpcodes: opcodes.optional(),
+        })
+        .optional(),
+    }),
+  ),
+  governance: z.strictObject({
+    treasury: address,
+    balances: z.array(
+      z.strictObject({ asset: z.union([z.literal("ETH"), address]), symbol: z.string().nullable(), decimals: z.number().int().nullable(), balance: decimal.nullable() }),
+    ),
+    governor: z.record(z.string(), z.string()),
+    proposer: z
+      .strictObject({
+        address,
+        votes: decimal,
+        isAnalyst: z.boolean(),
+        recentVoteChanges: z.array(z.strictObject({ blockNumber: decimal, previousVotes: decimal, newVotes: decimal })),
+      })
+      .optional(),
+  }),
+  findings: z.array(
+    z.strictObject({
+      id: z.string(),
+      check: z.string(),
+      severity: z.enum(severities),
+      title: z.string(),
+      detail: z.string(),
+      evidence: z.record(z.string(), json),
+    }),
+  ),
+  /** Lowest risk the deterministic findings allow; a model may raise the risk, never lower it. */
+  riskFloor: score,
+  scores: z.strictObject({ risk: score }),
+  recommendation: z.enum(recommendations),
+  /** What this report did not cover (e.g. no model judgement, no simulation). */
+  notes: z.array(z.string()),
+});
+
+export type Report = z.output<typeof reportSchema>;
+
+/** RFC 8785 (JCS) canonical JSON of any JSON value. Throws on values JSON cannot represent. */
+export function canonicalJson(value: unknown): string {
+  const text = canonicalize(value);
+  if (text === undefined) throw new TypeError("value cannot be serialised as JSON");
+  return text;
+}
+
+/** keccak256 of the UTF-8 bytes of the canonical JSON of `value`. */
+export function canonicalHash(value: unknown): Hex {
+  return keccak256(stringToBytes(canonicalJson(value)));
+}
+
+/**
+ * Validates `report` and returns its canonical bytes and their hash: the exact bytes to publish to
+ * the DecisionLog, and `reportHash = keccak256(bytes)`. Key order in `report` does not matter.
+ */
+export function serializeReport(report: unknown): { json: string; bytes: Uint8Array; reportHash: Hex } {
+  const parsed = reportSchema.parse(report);
+  const json = canonicalJson(parsed);
+  const bytes = stringToBytes(json);
+  return { json, bytes, reportHash: keccak256(bytes) };
+}

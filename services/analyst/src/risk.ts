@@ -1,0 +1,55 @@
+import { severityRank, type Finding, type Severity } from "./checks/types.ts";
+
+export const recommendations = ["for", "against", "abstain", "needs-review"] as const;
+export type Recommendation = (typeof recommendations)[number];
+
+/** Lowest risk for the most severe finding, and the highest "several findings" may push it within its tier. */
+export const SEVERITY_FLOOR: Record<Severity, { base: number; cap: number }> = {
+  critical: { base: 80, cap: 100 },
+  high: { base: 60, cap: 79 },
+  medium: { base: 30, cap: 59 },
+  low: { base: 10, cap: 29 },
+  info: { base: 0, cap: 0 },
+};
+
+/** What each further finding adds on top of the base of the most severe one. */
+export const EXTRA_PER_FINDING: Record<Severity, number> = { critical: 10, high: 10, medium: 5, low: 1, info: 0 };
+
+/**
+ * The risk floor (0–100): the base of the most severe finding (critical 80, high 60, medium 30,
+ * low 10, info 0) plus 10 per further critical/high finding, 5 per medium, 1 per low, capped below
+ * the next tier (high stays <= 79, medium <= 59, low <= 29; critical up to 100). Model output may
+ * raise the risk later, never lower it below this floor.
+ */
+export function riskFloor(findings: readonly Finding[]): number {
+  if (findings.length === 0) return 0;
+  const sorted = [...findings].sort((a, b) => severityRank(b.severity) - severityRank(a.severity));
+  const top = sorted[0]!.severity;
+  const extra = sorted.slice(1).reduce((sum, f) => sum + EXTRA_PER_FINDING[f.severity], 0);
+  return Math.min(SEVERITY_FLOOR[top].base + extra, SEVERITY_FLOOR[top].cap);
+}
+
+/** The most severe finding's severity, or null when there are none. */
+export function topSeverity(findings: readonly Finding[]): Severity | null {
+  let top: Severity | null = null;
+  for (const f of findings) if (top === null || severityRank(f.severity) > severityRank(top)) top = f.severity;
+  return top;
+}
+
+/**
+ * The deterministic recommendation: `against` with any critical finding; `needs-review` with a high
+ * one (a person must look before voting); `abstain` with a medium one (the deterministic analysis
+ * alone cannot vouch for it, nor object); `for` when at most low/info findings remain.
+ */
+export function recommend(findings: readonly Finding[]): Recommendation {
+  switch (topSeverity(findings)) {
+    case "critical":
+      return "against";
+    case "high":
+      return "needs-review";
+    case "medium":
+      return "abstain";
+    default:
+      return "for";
+  }
+}
