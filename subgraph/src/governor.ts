@@ -329,7 +329,8 @@ function recordVote(
 
 export function handleVoteCast(event: VoteCast): void {
   const p = event.params;
-  recordVote(event, p.voter, p.proposalId, p.support, p.weight, p.reason, Bytes.empty());
+  // Not Bytes.empty(): in graph-ts that is four zero bytes.
+  recordVote(event, p.voter, p.proposalId, p.support, p.weight, p.reason, new Bytes(0));
 }
 
 export function handleVoteCastWithParams(event: VoteCastWithParams): void {
