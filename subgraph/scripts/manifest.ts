@@ -165,6 +165,7 @@ if (import.meta.main) {
   } catch (error) {
     if (error instanceof ConfigError || (error as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")) {
       console.error((error as Error).message);
+      console.error("Choose the deployment file with --deployment FILE (or DEPLOYMENT_FILE) or --chain-id N.");
       process.exit(1);
     }
     throw error;
