@@ -100,6 +100,8 @@ export function handleCallSalt(event: CallSalt): void {
   operation.salt = event.params.salt;
   operation.save();
 
+  // Overwritten when the same transaction schedules another operation with this salt: the
+  // Governor's ProposalQueued always follows its own operation's CallSalt.
   const use = new TimelockOperationSalt(event.params.salt.toHexString() + "-" + event.transaction.hash.toHexString());
   use.operation = id;
   use.salt = event.params.salt;
