@@ -90,7 +90,7 @@ describe("mappings on the real contracts", () => {
       address: sources.map((source) => source.address as Hex),
       fromBlock: BigInt(deployment.startBlock),
     });
-    chainLogs.sort((a: { blockNumber: bigint; logIndex: number }, b: { blockNumber: bigint; logIndex: number }) => Number(a.blockNumber - b.blockNumber) || a.logIndex - b.logIndex);
+    chainLogs.sort((a, b) => Number(a.blockNumber - b.blockNumber) || a.logIndex - b.logIndex);
     const timestamps = new Map<bigint, bigint>();
     for (const log of chainLogs) {
       const source = sources.find((s) => s.address === log.address.toLowerCase())!;

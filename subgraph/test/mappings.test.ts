@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, inject, it } from "vitest";
 
-import { addresses, analysisReport, descriptionHash, operationId, proposalId, runLifecycle, salt } from "./mappings.ts";
+import { addresses, analysisReport, descriptionHash, operationId, proposalId, runLifecycle, salt } from "./synthetic-lifecycle.ts";
 
 const buildDir = inject("buildDir");
 

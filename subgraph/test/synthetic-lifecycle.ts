@@ -1,5 +1,5 @@
 // A whole proposal lifecycle, as the four contracts would emit it, run through the compiled
-// mappings with the test host. Used by build.test.ts once the WASM is built.
+// mappings with the test host. Used by mappings.test.ts.
 import path from "node:path";
 
 import {
