@@ -1,0 +1,135 @@
+// The subgraph's data sources: which contract of the deployment file each one watches, where its
+// ABI comes from, which mapping file handles it and which events it indexes. `abis.ts` and
+// `manifest.ts` both read this table, so adding an event means adding its name here and a
+// `handle<Event>` function in the mapping.
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+import type { Deployment } from "@ai-dao/deployment";
+
+/** The `subgraph/` folder. */
+export const subgraphDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+/** The repository root (Hardhat project). */
+export const repoRoot = path.resolve(subgraphDir, "..");
+/** Hardhat's compiled artifacts: the source of truth for the ABIs. */
+export const artifactsDir = path.join(repoRoot, "artifacts");
+/** Where `abis.ts` writes the ABIs the manifest points to. */
+export const abisDir = path.join(subgraphDir, "abis");
+
+export interface DataSourceSpec {
+  /** Data source name, also the ABI name and the folder of its WASM under build/. */
+  name: string;
+  /** Key of the address in the deployment file's `contracts`. */
+  contract: keyof Deployment["contracts"];
+  /** Hardhat artifact, relative to artifacts/. */
+  artifact: string;
+  /** Mapping file, relative to subgraph/. */
+  mapping: string;
+  /** Entities the mapping writes. */
+  entities: string[];
+  /** Events indexed, by name; the handler of `X` is `handleX`. */
+  events: string[];
+}
+
+export const dataSources: DataSourceSpec[] = [
+  {
+    name: "DAOGovernor",
+    contract: "governor",
+    artifact: "contracts/DAOGovernor.sol/DAOGovernor.json",
+    mapping: "src/governor.ts",
+    entities: [
+      "Governor",
+      "GovernorParameterChange",
+      "Proposal",
+      "ProposalAction",
+      "ProposalStateChange",
+      "ProposalExtension",
+      "Vote",
+      "Account",
+      "AnalystChange",
+      "TimelockOperation",
+      "DailyGovernanceSnapshot",
+    ],
+    events: [
+      "ProposalCreated",
+      "ProposalQueued",
+      "ProposalExecuted",
+      "ProposalCanceled",
+      "ProposalExtended",
+      "VoteCast",
+      "VoteCastWithParams",
+      "ProposalThresholdSet",
+      "VotingDelaySet",
+      "VotingPeriodSet",
+      "QuorumNumeratorUpdated",
+      "LateQuorumVoteExtensionSet",
+      "ProposalGuardianSet",
+      "TimelockChange",
+      "AnalystSet",
+    ],
+  },
+  {
+    name: "DAOToken",
+    contract: "token",
+    artifact: "contracts/DAOToken.sol/DAOToken.json",
+    mapping: "src/token.ts",
+    entities: ["Token", "Account", "TokenTransfer", "DelegateChange", "DelegateVotesChange", "DailyGovernanceSnapshot"],
+    events: ["Transfer", "DelegateChanged", "DelegateVotesChanged"],
+  },
+  {
+    name: "TimelockController",
+    contract: "timelock",
+    artifact: "@openzeppelin/contracts/governance/TimelockController.sol/TimelockController.json",
+    mapping: "src/timelock.ts",
+    entities: [
+      "Timelock",
+      "TimelockOperation",
+      "TimelockCall",
+      "TimelockRoleChange",
+      "TimelockRoleMember",
+      "TimelockMinDelayChange",
+      "DailyGovernanceSnapshot",
+    ],
+    events: ["CallScheduled", "CallExecuted", "CallSalt", "Cancelled", "MinDelayChange", "RoleGranted", "RoleRevoked"],
+  },
+  {
+    name: "DecisionLog",
+    contract: "decisionLog",
+    artifact: "contracts/DecisionLog.sol/DecisionLog.json",
+    mapping: "src/decision-log.ts",
+    entities: ["DecisionLog", "Decision", "Account", "Proposal", "PublisherChange", "DailyGovernanceSnapshot"],
+    events: ["DecisionPublished", "PublisherSet"],
+  },
+];
+
+interface AbiParameter {
+  type: string;
+  name?: string;
+  indexed?: boolean;
+  components?: AbiParameter[];
+}
+
+export interface AbiItem {
+  type: string;
+  name?: string;
+  inputs?: AbiParameter[];
+}
+
+function canonicalType(parameter: AbiParameter): string {
+  if (parameter.type.startsWith("tuple")) {
+    const inner = (parameter.components ?? []).map(canonicalType).join(",");
+    return `(${inner})${parameter.type.slice("tuple".length)}`;
+  }
+  return parameter.type;
+}
+
+/** The event signature graph-cli expects, e.g. `VoteCast(indexed address,uint256,uint8,uint256,string)`. */
+export function manifestEventSignature(abi: AbiItem[], eventName: string): string {
+  const matches = abi.filter((item) => item.type === "event" && item.name === eventName);
+  if (matches.length !== 1) {
+    throw new Error(`expected exactly one event ${eventName} in the ABI, found ${matches.length}`);
+  }
+  const inputs = matches[0]!.inputs ?? [];
+  const parameters = inputs.map((input) => `${input.indexed ? "indexed " : ""}${canonicalType(input)}`);
+  return `${eventName}(${parameters.join(",")})`;
+}

@@ -1,0 +1,55 @@
+// Helpers shared by the four mappings: event ids, accounts and the daily snapshot.
+import { Address, BigInt, ethereum } from "@graphprotocol/graph-ts";
+
+import { Account, DailyGovernanceSnapshot } from "../generated/schema";
+
+export const SECONDS_PER_DAY: i32 = 86400;
+
+/** Id of an entity that records one event: "<tx hash>-<log index>". */
+export function eventId(event: ethereum.Event): string {
+  return event.transaction.hash.toHexString() + "-" + event.logIndex.toString();
+}
+
+export function getOrCreateAccount(address: Address): Account {
+  const id = address.toHexString();
+  let account = Account.load(id);
+  if (account == null) {
+    account = new Account(id);
+    account.balance = BigInt.zero();
+    account.delegatedVotes = BigInt.zero();
+    account.delegatorCount = 0;
+    account.votesCast = 0;
+    account.proposalsMade = 0;
+    account.isAnalyst = false;
+    account.isPublisher = false;
+    account.decisionsPublished = 0;
+  }
+  return account;
+}
+
+/** The snapshot of the UTC day that holds `timestamp`. */
+export function getOrCreateDailySnapshot(timestamp: BigInt): DailyGovernanceSnapshot {
+  const day = timestamp.toI64() / SECONDS_PER_DAY;
+  const id = day.toString();
+  let snapshot = DailyGovernanceSnapshot.load(id);
+  if (snapshot == null) {
+    snapshot = new DailyGovernanceSnapshot(id);
+    snapshot.day = i32(day);
+    snapshot.date = BigInt.fromI64(day * SECONDS_PER_DAY);
+    snapshot.proposalsCreated = 0;
+    snapshot.proposalsQueued = 0;
+    snapshot.proposalsExecuted = 0;
+    snapshot.proposalsCanceled = 0;
+    snapshot.votesCast = 0;
+    snapshot.forWeight = BigInt.zero();
+    snapshot.againstWeight = BigInt.zero();
+    snapshot.abstainWeight = BigInt.zero();
+    snapshot.delegateChanges = 0;
+    snapshot.decisionsPublished = 0;
+    snapshot.executionGuardDecisions = 0;
+    snapshot.timelockOperationsScheduled = 0;
+    snapshot.timelockOperationsExecuted = 0;
+    snapshot.votingPowerMoved = BigInt.zero();
+  }
+  return snapshot;
+}

@@ -1,0 +1,47 @@
+import { readFile } from "node:fs/promises";
+import path from "node:path";
+
+import { describe, expect, inject, it } from "vitest";
+
+import { dataSources } from "../scripts/data-sources.ts";
+
+// test/global-setup.ts ran the build against a sample deployment.
+const buildDir = inject("buildDir");
+
+describe("graph build", () => {
+  it.each(dataSources.map((source) => source.name))("compiles the %s mapping to WASM", async (name) => {
+    const wasm = await readFile(path.join(buildDir, name, `${name}.wasm`));
+    expect(wasm.subarray(0, 4)).toEqual(Buffer.from([0x00, 0x61, 0x73, 0x6d]));
+    expect(wasm.length).toBeGreaterThan(1000);
+  });
+
+  it("needs only the host functions the embedded indexer provides", async () => {
+    const imports = new Set<string>();
+    for (const source of dataSources) {
+      const module = await WebAssembly.compile(await readFile(path.join(buildDir, source.name, `${source.name}.wasm`)));
+      for (const entry of WebAssembly.Module.imports(module)) imports.add(`${entry.module}.${entry.name}`);
+    }
+    expect([...imports].sort()).toEqual([
+      "conversion.typeConversion.bigIntToString",
+      "conversion.typeConversion.bytesToHex",
+      "env.abort",
+      "index.crypto.keccak256",
+      "index.log.log",
+      "index.store.get",
+      "index.store.set",
+      "json.json.try_fromBytes",
+      "numbers.bigDecimal.toString",
+      "numbers.bigInt.minus",
+      "numbers.bigInt.plus",
+    ]);
+  });
+
+  it("writes the built manifest and schema beside the WASM", async () => {
+    const manifest = await readFile(path.join(buildDir, "subgraph.yaml"), "utf8");
+    expect(manifest).toContain("0x2222222222222222222222222222222222222222");
+    expect(manifest).toContain("prune: never");
+    const schema = await readFile(path.join(buildDir, "schema.graphql"), "utf8");
+    expect(schema).toContain("type Decision @entity(immutable: true)");
+  });
+});
+

@@ -1,0 +1,203 @@
+// The compiled mappings on the real contracts: deploy the DAO on Hardhat's in-process chain exactly
+// as `npm run deploy` does, run a proposal through its lifecycle with decisions published on the
+// way, feed every log of the four contracts to the WASM in chain order, and compare the entities
+// with what the contracts say.
+import { readFile } from "node:fs/promises";
+import path from "node:path";
+
+import { network } from "hardhat";
+import { type Abi, type Hex, decodeEventLog, keccak256, parseEther, stringToHex, zeroHash } from "viem";
+import { beforeAll, describe, expect, inject, it } from "vitest";
+
+import {
+  Support,
+  delegateAll,
+  deployLocalDAO,
+  descriptionHash,
+  endVoting,
+  erc20Transfer,
+  propose,
+  startVoting,
+  timelockSalt,
+  type LocalDAO,
+} from "../../test/helpers/dao.ts";
+import { abisDir, dataSources } from "../scripts/data-sources.ts";
+import { MappingInstance, Store } from "./wasm-host.ts";
+
+const buildDir = inject("buildDir");
+
+const DecisionKind = { Analysis: 0, Draft: 1, ExecutionGuard: 2 } as const;
+const Recommendation = { For: 0, Against: 1, Abstain: 2, NeedsReview: 3 } as const;
+
+describe("mappings on the real contracts", () => {
+  let dao: LocalDAO;
+  let store: Store;
+  let logs: string[];
+  let proposalId: bigint;
+  let proposal: { targets: Hex[]; values: bigint[]; calldatas: Hex[]; description: string };
+  const report = { schemaVersion: 1, scores: { risk: 12 }, riskFloor: 5, recommendation: "for", summary: "Pays dave.", findings: [] };
+
+  beforeAll(async () => {
+    const connection = await network.create();
+    dao = await deployLocalDAO(connection);
+    const { accounts, governor, token, decisionLog, publicClient, deployment } = dao;
+    const analyst = accounts.analyst.account;
+    const executor = accounts.executor.account;
+
+    await delegateAll(dao, connection);
+    await token.write.delegate([accounts.alice.account.address], { account: accounts.erin.account });
+    proposal = {
+      targets: [token.address],
+      values: [0n],
+      calldatas: [erc20Transfer(token.address, accounts.dave.account.address, parseEther("1000"))],
+      description: "# Grant to dave\nSend 1,000 DEMO from the treasury to dave.",
+    };
+    proposalId = await propose(dao, accounts.alice.account.address, proposal);
+    const reportBytes = stringToHex(JSON.stringify(report));
+    await decisionLog.write.publish(
+      [proposalId, DecisionKind.Analysis, 12, Recommendation.For, keccak256(reportBytes), reportBytes],
+      { account: analyst },
+    );
+    await startVoting(dao, connection, proposalId);
+    await governor.write.castVote([proposalId, Support.For], { account: accounts.alice.account });
+    await governor.write.castVoteWithReason([proposalId, Support.Against, "too much"], { account: accounts.bob.account });
+    await governor.write.castVote([proposalId, Support.Abstain], { account: accounts.carol.account });
+    await endVoting(dao, connection, proposalId);
+    await governor.write.queue([proposalId]);
+    await connection.networkHelpers.time.increaseTo(await governor.read.proposalEta([proposalId]));
+    const guard = stringToHex("simulation ok; executing");
+    await decisionLog.write.publish(
+      [proposalId, DecisionKind.ExecutionGuard, 3, Recommendation.For, keccak256(guard), guard],
+      { account: executor },
+    );
+    await governor.write.execute([proposalId]);
+
+    // Every log of the four contracts, in chain order, to the data source that watches it.
+    store = new Store();
+    const sources = await Promise.all(
+      dataSources.map(async (source) => ({
+        address: deployment.contracts[source.contract].toLowerCase(),
+        events: new Set(source.events),
+        abi: JSON.parse(await readFile(path.join(abisDir, `${source.name}.json`), "utf8")) as Abi,
+        mapping: await MappingInstance.load(
+          path.join(buildDir, source.name, `${source.name}.wasm`),
+          path.join(abisDir, `${source.name}.json`),
+          store,
+        ),
+      })),
+    );
+    const chainLogs = await publicClient.getLogs({
+      address: sources.map((source) => source.address as Hex),
+      fromBlock: BigInt(deployment.startBlock),
+    });
+    chainLogs.sort((a, b) => Number(a.blockNumber - b.blockNumber) || a.logIndex - b.logIndex);
+    const timestamps = new Map<bigint, bigint>();
+    for (const log of chainLogs) {
+      const source = sources.find((s) => s.address === log.address.toLowerCase())!;
+      const decoded = decodeEventLog({ abi: source.abi, data: log.data, topics: log.topics });
+      if (!source.events.has(decoded.eventName!)) continue;
+      if (!timestamps.has(log.blockNumber)) {
+        timestamps.set(log.blockNumber, (await publicClient.getBlock({ blockNumber: log.blockNumber })).timestamp);
+      }
+      source.mapping.handle(decoded.eventName!, {
+        address: log.address,
+        block: log.blockNumber,
+        timestamp: timestamps.get(log.blockNumber)!,
+        tx: log.transactionHash,
+        logIndex: BigInt(log.logIndex),
+        args: decoded.args as unknown as Record<string, unknown>,
+      });
+    }
+    logs = sources.flatMap((source) => source.mapping.logs);
+  }, 120_000);
+
+  it("indexes without warnings", () => {
+    expect(logs.filter((line) => !line.startsWith("3:"))).toEqual([]);
+  });
+
+  it("has the proposal's final state, tallies and timelock operation as the contracts do", async () => {
+    const { governor, timelock } = dao;
+    const [against, forVotes, abstain] = await governor.read.proposalVotes([proposalId]);
+    const salt = timelockSalt(governor.address, descriptionHash(proposal));
+    const operationId = await timelock.read.hashOperationBatch([proposal.targets, proposal.values, proposal.calldatas, zeroHash, salt]);
+    expect(store.plain("Proposal", proposalId.toString())).toMatchObject({
+      status: "EXECUTED",
+      forVotes,
+      againstVotes: against,
+      abstainVotes: abstain,
+      voterCount: 3,
+      voteStart: await governor.read.proposalSnapshot([proposalId]),
+      voteEnd: await governor.read.proposalDeadline([proposalId]),
+      eta: await governor.read.proposalEta([proposalId]),
+      descriptionHash: descriptionHash(proposal),
+      title: "Grant to dave",
+      timelockOperation: operationId,
+    });
+    expect(store.plain("TimelockOperation", operationId)).toMatchObject({
+      proposal: proposalId.toString(),
+      status: "EXECUTED",
+      salt,
+      delay: BigInt(dao.deployment.parameters.timelock.minDelay),
+    });
+    const bobVote = store.plain("Vote", `${proposalId}-${dao.accounts.bob.account.address.toLowerCase()}`);
+    expect(bobVote).toMatchObject({ support: 0, choice: "AGAINST", reason: "too much" });
+  });
+
+  it("has every account's balance and voting power as the token does", async () => {
+    const { token } = dao;
+    const accounts = store.all("Account");
+    expect(accounts.length).toBeGreaterThan(5);
+    for (const account of accounts) {
+      const address = account.id as Hex;
+      expect(account.balance, `balance of ${address}`).toBe(await token.read.balanceOf([address]));
+      expect(account.delegatedVotes, `votes of ${address}`).toBe(await token.read.getVotes([address]));
+    }
+    expect(store.plain("Account", dao.accounts.alice.account.address.toLowerCase())).toMatchObject({ delegatorCount: 2 });
+    expect(store.plain("Token", token.address.toLowerCase())).toMatchObject({
+      totalSupply: await token.read.totalSupply(),
+    });
+  });
+
+  it("has the Governor's parameters, analysts and publishers from the constructors' events", () => {
+    const parameters = dao.deployment.parameters;
+    expect(store.plain("Governor", dao.governor.address.toLowerCase())).toMatchObject({
+      votingDelay: BigInt(parameters.governor.votingDelay),
+      votingPeriod: BigInt(parameters.governor.votingPeriod),
+      proposalThreshold: BigInt(parameters.governor.proposalThreshold),
+      quorumNumerator: BigInt(parameters.governor.quorumPercent),
+      lateQuorumVoteExtension: BigInt(parameters.governor.lateQuorumVoteExtension),
+      proposalGuardian: parameters.governor.proposalGuardian?.toLowerCase(),
+      timelock: dao.timelock.address.toLowerCase(),
+      analystCount: parameters.analysts.length,
+    });
+    for (const analyst of parameters.analysts) {
+      expect(store.plain("Account", analyst.toLowerCase())).toMatchObject({ isAnalyst: true });
+    }
+    for (const publisher of parameters.publishers) {
+      expect(store.plain("Account", publisher.toLowerCase())).toMatchObject({ isPublisher: true });
+    }
+  });
+
+  it("has the decisions with their reports", () => {
+    expect(store.plain("Decision", "0")).toMatchObject({
+      kind: "ANALYSIS",
+      proposal: proposalId.toString(),
+      actor: dao.accounts.analyst.account.address.toLowerCase(),
+      reportIsJson: true,
+      reportRisk: 12,
+      riskFloor: 5,
+      summary: "Pays dave.",
+      findingCount: 0,
+    });
+    expect(store.plain("Decision", "1")).toMatchObject({ kind: "EXECUTION_GUARD", reportIsJson: false });
+  });
+
+  it("has the timelock's roles as the timelock does", async () => {
+    const members = store.all("TimelockRoleMember");
+    expect(members.length).toBeGreaterThan(0);
+    for (const member of members) {
+      const holds = await dao.timelock.read.hasRole([member.role as Hex, member.account as Hex]);
+      expect(member.active, `${member.roleName as string} of ${member.account as string}`).toBe(holds);
+    }
+  });
+});

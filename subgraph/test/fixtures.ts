@@ -1,0 +1,59 @@
+import { mkdtemp, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+
+/** A valid deployment file with recognisable addresses and start block. */
+export function sampleDeployment(overrides: { chainId?: number; network?: string; startBlock?: number } = {}) {
+  return {
+    schemaVersion: 1,
+    chainId: overrides.chainId ?? 31337,
+    network: overrides.network ?? "localhost",
+    profile: "local",
+    deployedAt: "2026-01-01T00:00:00.000Z",
+    deployer: "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266",
+    startBlock: overrides.startBlock ?? 1234,
+    contracts: {
+      token: "0x1111111111111111111111111111111111111111",
+      governor: "0x2222222222222222222222222222222222222222",
+      timelock: "0x3333333333333333333333333333333333333333",
+      decisionLog: "0x4444444444444444444444444444444444444444",
+    },
+    parameters: {
+      token: {
+        name: "Demo DAO",
+        symbol: "DEMO",
+        decimals: 18,
+        totalSupply: "1000",
+        allocations: [{ recipient: "0x70997970C51812dc3A010C7d01b50e0d17dc79C8", amount: "1000", label: "alice" }],
+      },
+      governor: {
+        name: "DAO Governor",
+        clockMode: "mode=timestamp",
+        votingDelay: 10,
+        votingPeriod: 300,
+        proposalThreshold: "1",
+        quorumPercent: 4,
+        lateQuorumVoteExtension: 60,
+        proposalGuardian: null,
+      },
+      timelock: { minDelay: 60 },
+      decisionLog: { maxReportBytes: 32768 },
+      analysts: [],
+      publishers: [],
+    },
+  };
+}
+
+/**
+ * A fresh temporary directory holding `deployment.json`, by default in the system's temporary
+ * folder. `graph build` needs its manifest below a node_modules, so the build test passes `parent`.
+ */
+export async function tempDeployment(
+  deployment: object = sampleDeployment(),
+  parent: string = tmpdir(),
+): Promise<{ dir: string; file: string }> {
+  const dir = await mkdtemp(path.join(parent, ".tmp-subgraph-test-"));
+  const file = path.join(dir, "deployment.json");
+  await writeFile(file, JSON.stringify(deployment, null, 2));
+  return { dir, file };
+}

@@ -1,0 +1,120 @@
+import { beforeAll, describe, expect, inject, it } from "vitest";
+
+import { addresses, analysisReport, descriptionHash, operationId, proposalId, runLifecycle, salt } from "./synthetic-lifecycle.ts";
+
+const buildDir = inject("buildDir");
+
+// The compiled mappings, run with the test host on a proposal's whole lifecycle.
+describe("mappings", () => {
+  let store: Awaited<ReturnType<typeof runLifecycle>>["store"];
+  let logs: string[];
+
+  beforeAll(async () => {
+    ({ store, logs } = await runLifecycle(buildDir));
+  });
+
+  const id = proposalId.toString();
+
+  it("records the proposal, its action and its timeline", () => {
+    expect(store.plain("Proposal", id)).toMatchObject({
+      proposalId,
+      proposer: addresses.analyst,
+      title: "Pay bob",
+      descriptionHash,
+      status: "EXECUTED",
+      forVotes: 100n,
+      againstVotes: 0n,
+      abstainVotes: 0n,
+      voterCount: 1,
+      actionCount: 1,
+      extended: true,
+      decisionCount: 2,
+      timelockOperation: operationId,
+    });
+    expect(store.plain("ProposalAction", `${id}-0`)).toMatchObject({
+      target: addresses.token,
+      selector: "0xa9059cbb",
+      functionSignature: "transfer(address,uint256)",
+    });
+    const timeline = store.all("ProposalStateChange").map((change) => change.status);
+    expect(timeline.sort()).toEqual(["CREATED", "EXECUTED", "QUEUED"]);
+  });
+
+  it("links the timelock operation to the proposal through the Governor's salt", () => {
+    expect(store.plain("TimelockOperation", operationId)).toMatchObject({
+      proposal: id,
+      status: "EXECUTED",
+      salt,
+      delay: 60n,
+      callCount: 1,
+      executedCallCount: 1,
+    });
+    expect(store.plain("TimelockCall", `${operationId}-0`)).toMatchObject({ executed: true });
+  });
+
+  it("records votes as immutable entities with the voter's account", () => {
+    expect(store.plain("Vote", `${id}-${addresses.alice}`)).toMatchObject({
+      proposal: id,
+      voter: addresses.alice,
+      support: 1,
+      choice: "FOR",
+      weight: 100n,
+      reason: "good",
+      params: "0x",
+    });
+  });
+
+  it("reads the main fields of a JSON report and keeps a non-JSON one as bytes", () => {
+    expect(store.plain("Decision", "0")).toMatchObject({
+      kind: "ANALYSIS",
+      proposal: id,
+      risk: 42,
+      recommendation: "FOR",
+      reportIsJson: true,
+      schemaVersion: "1",
+      reportRisk: analysisReport.scores.risk,
+      riskFloor: analysisReport.riskFloor,
+      reportRecommendation: "for",
+      summary: analysisReport.summary,
+      findingCount: 2,
+    });
+    const draft = store.plain("Decision", "2");
+    expect(draft).toMatchObject({ kind: "DRAFT", recommendation: "ABSTAIN", reportIsJson: true, schemaVersion: "2.0" });
+    for (const field of ["proposal", "reportRisk", "riskFloor", "findingCount", "summary"]) expect(draft).not.toHaveProperty(field);
+    const guard = store.plain("Decision", "1");
+    expect(guard).toMatchObject({ kind: "EXECUTION_GUARD", recommendation: "NEEDS_REVIEW", reportIsJson: false });
+    expect(guard).not.toHaveProperty("summary");
+  });
+
+  it("keeps accounts, delegation and the token's supply", () => {
+    expect(store.plain("Account", addresses.alice)).toMatchObject({
+      balance: 100n,
+      delegate: addresses.alice,
+      delegatorCount: 1,
+      delegatedVotes: 100n,
+      votesCast: 1,
+    });
+    expect(store.plain("Account", addresses.analyst)).toMatchObject({ isAnalyst: true, isPublisher: true, proposalsMade: 1, decisionsPublished: 3 });
+    expect(store.plain("Token", addresses.token)).toMatchObject({ totalSupply: 150n, holderCount: 3, transferCount: 3 });
+  });
+
+  it("keeps the Governor's parameters, timelock roles and daily activity", () => {
+    expect(store.plain("Governor", addresses.governor)).toMatchObject({
+      votingDelay: 10n,
+      quorumNumerator: 4n,
+      timelock: addresses.timelock,
+      analystCount: 1,
+      proposalCount: 1,
+      queuedCount: 1,
+      executedCount: 1,
+      voteCount: 1,
+    });
+    expect(store.plain("Governor", addresses.governor)).not.toHaveProperty("proposalGuardian");
+    expect(store.all("TimelockRoleMember")).toEqual([expect.objectContaining({ roleName: "PROPOSER_ROLE", active: true })]);
+    expect(store.plain("Timelock", addresses.timelock)).toMatchObject({ minDelay: 60n, operationCount: 1, executedCount: 1 });
+    const days = store.all("DailyGovernanceSnapshot");
+    expect(days).toHaveLength(1);
+    expect(days[0]).toMatchObject({ proposalsCreated: 1, votesCast: 1, forWeight: 100n, decisionsPublished: 3, executionGuardDecisions: 1 });
+    expect(logs.filter((line) => !line.startsWith("3:"))).toEqual([]);
+  });
+});
