@@ -109,11 +109,12 @@ start("hardhat node", ["node", "--hostname", "127.0.0.1", "--port", String(chain
 await waitForChain(60_000);
 step("deploying the DAO (local profile) ...");
 const deployOutput = await run("deploy", ["deploy-dao", "--network", "localhost", "--out", deploymentsDir]);
-const contracts = deployOutput.split("\n").filter((line) => /^\s{2}\w+\s+0x[0-9a-fA-F]{40}$/.test(line));
+// The deploy task prints one "  <name> <address>" line per contract.
+const contracts = [...deployOutput.matchAll(/^\s{2}(\w+)\s+(0x[0-9a-fA-F]{40})$/gm)].map(([, name, address]) => ({ name, address }));
 step("ready");
 console.log(`
   chain (JSON-RPC)   ${rpcUrl}   chain id 31337, development accounts funded
-${contracts.map((line) => `  ${line.trim().replace(/\s+/, " ".repeat(Math.max(1, 19 - line.trim().indexOf(" "))))}`).join("\n")}
+${contracts.map(({ name, address }) => `  ${name!.padEnd(19)}${address}`).join("\n")}
   deployment file    ${path.relative(root, path.join(deploymentsDir, "31337.json"))}
 
 Press Ctrl-C to stop.`);
