@@ -1,9 +1,9 @@
 /**
  * Gas report of the governance hot paths, on the in-process Hardhat chain with the local profile:
  * propose, castVote, castVoteWithReason, queue, execute, and DecisionLog.publish with a 2 KB and a
- * 16 KB report. Prints a table and writes bench/gas-report.json.
+ * 16 KB report. Prints a table and writes bench/results/contracts.json (see bench/README.md).
  */
-import { writeFile } from "node:fs/promises";
+import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 
 import { network } from "hardhat";
@@ -74,6 +74,8 @@ console.log("\nGas report (local profile, optimizer 200 runs)\n");
 console.log(`${"operation".padEnd(26)} ${"gas".padStart(10)}  note`);
 for (const row of table) console.log(`${row.operation.padEnd(26)} ${row.gas.toLocaleString("en-US").padStart(10)}  ${row.note}`);
 
-const out = path.join(import.meta.dirname, "gas-report.json");
-await writeFile(out, `${JSON.stringify({ benchmark: "gas", unit: "gas", rows: table }, null, 2)}\n`);
+const out = path.join(import.meta.dirname, "results", "contracts.json");
+await mkdir(path.dirname(out), { recursive: true });
+const figures = table.map((row) => ({ name: `gas: ${row.operation}`, value: row.gas, unit: "gas", note: row.note }));
+await writeFile(out, `${JSON.stringify({ part: "contracts", figures }, null, 2)}\n`);
 console.log(`\nWrote ${path.relative(process.cwd(), out)}`);
