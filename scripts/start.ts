@@ -1,26 +1,50 @@
-// `npm start`: a local chain on 127.0.0.1:$CHAIN_PORT (default 8545) with the DAO deployed by the
-// local profile. Services (indexer, analyst, executor, web) join here as they land.
-// Ctrl-C (or SIGTERM) stops every process it started.
+// `npm start`: the whole platform on this machine. A fresh local chain with the DAO deployed by the
+// local profile and a demo history seeded, then the indexer, the analyst, the executor and the web
+// app, each waited on until healthy. Ctrl-C (or SIGTERM) stops every process it started.
+//
+// Settings come from the environment or `.env` (scripts/platform/config.ts; listed in the README).
 import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync } from "node:fs";
+import { mkdir, rm } from "node:fs/promises";
 import { createServer } from "node:net";
 import path from "node:path";
 import { parseArgs } from "node:util";
 
-const root = path.resolve(import.meta.dirname, "..");
-const hardhat = path.join(root, "node_modules", ".bin", "hardhat");
-const { values: flags } = parseArgs({ options: { help: { type: "boolean", short: "h" } } });
+import { readDeployment } from "@ai-dao/deployment";
+
+import { seedDemo } from "./demo/seed.ts";
+import { PlatformConfigError, developmentKey, loadPlatformConfig, root, type PlatformConfig } from "./platform/config.ts";
+
+const usage = `usage: npm start [-- --no-seed]
+
+Starts a fresh local chain, deploys the DAO, seeds a demo history, and runs the indexer, the
+analyst, the executor and the web app. Settings: environment variables or .env (see README).
+
+  --no-seed   deploy the DAO but leave the chain without demo history`;
+
+const { values: flags } = parseArgs({ options: { help: { type: "boolean", short: "h" }, "no-seed": { type: "boolean" } } });
 if (flags.help) {
-  console.log("usage: npm start\n\nenvironment:\n  CHAIN_PORT       chain JSON-RPC port (default 8545)\n  DEPLOYMENTS_DIR  where the deployment file goes (default deployments/)");
+  console.log(usage);
   process.exit(0);
 }
 
-const chainPort = Number(process.env.CHAIN_PORT ?? 8545);
-if (!Number.isInteger(chainPort) || chainPort < 1 || chainPort > 65535) {
-  fail(`CHAIN_PORT must be a port number (1-65535), got "${process.env.CHAIN_PORT}"`);
+let config: PlatformConfig;
+try {
+  config = loadPlatformConfig();
+} catch (error) {
+  if (!(error instanceof PlatformConfigError)) throw error;
+  console.error(`✖ ${error.message}\nFix the variables above (environment or .env) and start again.`);
+  process.exit(1);
 }
-const rpcUrl = `http://127.0.0.1:${chainPort}`;
-const deploymentsDir = path.resolve(root, process.env.DEPLOYMENTS_DIR ?? "deployments");
-const children: ChildProcess[] = [];
+
+const node = process.execPath; // npm puts the repository's Node 22 first on PATH
+const hardhat = path.join(root, "node_modules", ".bin", "hardhat");
+const rpcUrl = `http://127.0.0.1:${config.CHAIN_PORT}`;
+const deploymentsDir = path.resolve(root, config.DEPLOYMENTS_DIR);
+const deploymentFile = path.join(deploymentsDir, "31337.json");
+const dataDir = path.resolve(root, config.DATA_DIR);
+const children: { name: string; child: ChildProcess }[] = [];
+let stopping = false;
 
 function fail(message: string): never {
   console.error(`\n✖ ${message}`);
@@ -29,7 +53,8 @@ function fail(message: string): never {
 }
 
 function stopAll() {
-  for (const child of children) {
+  stopping = true;
+  for (const { child } of children) {
     if (child.exitCode === null && child.pid !== undefined) {
       try {
         process.kill(-child.pid, "SIGTERM"); // the whole process group
@@ -56,39 +81,26 @@ function portIsFree(port: number): Promise<boolean> {
   });
 }
 
-function start(name: string, args: string[], env: NodeJS.ProcessEnv = {}): ChildProcess {
-  const child = spawn(hardhat, args, { cwd: root, env: { ...process.env, ...env }, detached: true, stdio: ["ignore", "pipe", "pipe"] });
-  children.push(child);
+/** Starts a long-running process in its own process group; its output is kept for error messages. */
+function start(name: string, command: string, args: string[], env: NodeJS.ProcessEnv = {}): ChildProcess {
+  const child = spawn(command, args, { cwd: root, env: { ...process.env, ...env }, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+  children.push({ name, child });
   let log = "";
-  child.stdout?.on("data", (chunk) => (log += chunk));
-  child.stderr?.on("data", (chunk) => (log += chunk));
-  child.on("exit", (code) => {
-    if (code !== 0 && code !== null) fail(`${name} exited with code ${code}:\n${log.slice(-2000)}`);
+  const keep = (chunk: Buffer) => {
+    log = (log + chunk).slice(-20_000);
+  };
+  child.stdout?.on("data", keep);
+  child.stderr?.on("data", keep);
+  child.on("exit", (code, signal) => {
+    if (!stopping) fail(`${name} stopped (${signal ?? `exit code ${code}`}):\n${log.slice(-3000)}`);
   });
   return child;
 }
 
-async function waitForChain(timeoutMs: number) {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    try {
-      const response = await fetch(rpcUrl, {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_chainId", params: [] }),
-      });
-      if (response.ok) return;
-    } catch {
-      // not up yet
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  fail(`the local chain did not answer at ${rpcUrl} within ${timeoutMs / 1000} s`);
-}
-
-function run(name: string, args: string[]): Promise<string> {
+/** Runs a command to completion; its output is shown only if it fails. */
+function run(name: string, command: string, args: string[]): Promise<string> {
   return new Promise((resolve) => {
-    const child = spawn(hardhat, args, { cwd: root, env: { ...process.env, CHAIN_PORT: String(chainPort) }, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(command, args, { cwd: root, env: { ...process.env, CHAIN_PORT: String(config.CHAIN_PORT) }, stdio: ["ignore", "pipe", "pipe"] });
     let out = "";
     child.stdout.on("data", (chunk) => (out += chunk));
     child.stderr.on("data", (chunk) => (out += chunk));
@@ -96,25 +108,138 @@ function run(name: string, args: string[]): Promise<string> {
   });
 }
 
+async function waitFor(name: string, check: () => Promise<boolean>, timeoutMs: number) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      if (await check()) return;
+    } catch {
+      // not up yet
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  fail(`${name} was not ready within ${timeoutMs / 1000} s`);
+}
+
+const chainAnswers = async () =>
+  (
+    await fetch(rpcUrl, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_chainId", params: [] }),
+    })
+  ).ok;
+const healthy = (url: string) => async () => (await fetch(url)).ok;
+
 const started = Date.now();
 const step = (text: string) => console.log(`[${((Date.now() - started) / 1000).toFixed(1).padStart(5)} s] ${text}`);
 
-if (!(await portIsFree(chainPort))) {
-  fail(`port ${chainPort} (chain JSON-RPC) is already in use. Stop whatever listens there, or set CHAIN_PORT to another port.`);
+const defined = (vars: Record<string, string | undefined>) =>
+  Object.fromEntries(Object.entries(vars).filter((entry): entry is [string, string] => entry[1] !== undefined));
+
+// The parts, in start order. A service joins once its folder has a main.
+const services = [
+  {
+    name: "indexer",
+    main: "services/indexer/src/main.ts",
+    port: config.INDEXER_PORT,
+    url: `http://127.0.0.1:${config.INDEXER_PORT}/subgraphs/name/dao`,
+    health: `http://127.0.0.1:${config.INDEXER_PORT}/health`,
+    env: { INDEXER_PORT: String(config.INDEXER_PORT), INDEXER_DATA_DIR: path.join(dataDir, "indexer") },
+  },
+  {
+    name: "analyst",
+    main: "services/analyst/src/main.ts",
+    port: config.ANALYST_PORT,
+    url: `http://127.0.0.1:${config.ANALYST_PORT}`,
+    health: `http://127.0.0.1:${config.ANALYST_PORT}/health`,
+    env: {
+      ANALYST_PORT: String(config.ANALYST_PORT),
+      ANALYST_DATA_DIR: path.join(dataDir, "analyst"),
+      ANALYST_PRIVATE_KEY: developmentKey(8),
+      ...defined({ ANTHROPIC_API_KEY: config.ANTHROPIC_API_KEY, ANTHROPIC_BASE_URL: config.ANTHROPIC_BASE_URL, ANALYST_MODEL: config.ANALYST_MODEL }),
+      INDEXER_URL: `http://127.0.0.1:${config.INDEXER_PORT}/subgraphs/name/dao`,
+    },
+  },
+  {
+    name: "executor",
+    main: "services/executor/src/main.ts",
+    port: config.EXECUTOR_PORT,
+    url: `http://127.0.0.1:${config.EXECUTOR_PORT}`,
+    health: `http://127.0.0.1:${config.EXECUTOR_PORT}/health`,
+    env: {
+      EXECUTOR_PORT: String(config.EXECUTOR_PORT),
+      EXECUTOR_DATA_DIR: path.join(dataDir, "executor"),
+      EXECUTOR_PRIVATE_KEY: developmentKey(9),
+      ...defined({ EXECUTOR_WEBHOOK_URL: config.EXECUTOR_WEBHOOK_URL }),
+      INDEXER_URL: `http://127.0.0.1:${config.INDEXER_PORT}/subgraphs/name/dao`,
+    },
+  },
+].filter((service) => existsSync(path.join(root, service.main)));
+const web = existsSync(path.join(root, "apps/web/package.json"))
+  ? { name: "web app", port: config.WEB_PORT, url: `http://127.0.0.1:${config.WEB_PORT}/` }
+  : undefined;
+
+const ports = [
+  { name: "chain JSON-RPC", variable: "CHAIN_PORT", port: config.CHAIN_PORT },
+  ...services.map((s) => ({ name: s.name, variable: `${s.name.toUpperCase()}_PORT`, port: s.port })),
+  ...(web ? [{ name: web.name, variable: "WEB_PORT", port: web.port }] : []),
+];
+for (const { name, variable, port } of ports) {
+  if (!(await portIsFree(port))) {
+    fail(`port ${port} (${name}) is already in use. Stop whatever listens there, or set ${variable} to another port.`);
+  }
 }
+
 step("compiling contracts ...");
-await run("compile", ["build", "--quiet"]);
-step(`starting the local chain on ${rpcUrl} ...`);
-start("hardhat node", ["node", "--hostname", "127.0.0.1", "--port", String(chainPort)]);
-await waitForChain(60_000);
+await run("compile", hardhat, ["build", "--quiet"]);
+step(`starting a fresh local chain on ${rpcUrl} ...`);
+start("the local chain", hardhat, ["node", "--hostname", "127.0.0.1", "--port", String(config.CHAIN_PORT)]);
+await waitFor("the local chain", chainAnswers, 60_000);
 step("deploying the DAO (local profile) ...");
-const deployOutput = await run("deploy", ["deploy-dao", "--network", "localhost", "--out", deploymentsDir]);
-// The deploy task prints one "  <name> <address>" line per contract.
-const contracts = [...deployOutput.matchAll(/^\s{2}(\w+)\s+(0x[0-9a-fA-F]{40})$/gm)].map(([, name, address]) => ({ name, address }));
+await run("deploy", hardhat, ["deploy-dao", "--network", "localhost", "--out", deploymentsDir]);
+const deployment = await readDeployment(deploymentFile);
+if (!flags["no-seed"]) {
+  step("seeding the demo ...");
+  try {
+    await seedDemo(rpcUrl, deployment, (line) => step(`  ${line}`));
+  } catch (error) {
+    fail(`seeding the demo failed: ${(error as Error).message}`);
+  }
+}
+
+// A fresh chain each time, so the services' data from a previous run describes a chain that is gone.
+await rm(dataDir, { recursive: true, force: true });
+await mkdir(dataDir, { recursive: true });
+const shared = { RPC_URL: rpcUrl, DEPLOYMENT_FILE: deploymentFile, LOG_LEVEL: config.LOG_LEVEL };
+for (const service of services) {
+  step(`starting the ${service.name} ...`);
+  start(service.name, node, [service.main], { ...shared, ...service.env });
+}
+if (web) {
+  step("starting the web app ...");
+  start("the web app", "npm", ["run", "dev", "-w", "@ai-dao/web"], {
+    ...shared,
+    WEB_PORT: String(web.port),
+    INDEXER_URL: `http://127.0.0.1:${config.INDEXER_PORT}/subgraphs/name/dao`,
+    ANALYST_URL: `http://127.0.0.1:${config.ANALYST_PORT}`,
+  });
+}
+await Promise.all([
+  ...services.map((s) => waitFor(`the ${s.name} (${s.health})`, healthy(s.health), 120_000).then(() => step(`${s.name} is healthy`))),
+  ...(web ? [waitFor(`the web app (${web.url})`, healthy(web.url), 120_000).then(() => step("web app is up"))] : []),
+]);
+
 step("ready");
+const row = (name: string, value: string) => `  ${name.padEnd(19)}${value}`;
 console.log(`
-  chain (JSON-RPC)   ${rpcUrl}   chain id 31337, development accounts funded
-${contracts.map(({ name, address }) => `  ${name!.padEnd(19)}${address}`).join("\n")}
-  deployment file    ${path.relative(root, path.join(deploymentsDir, "31337.json"))}
+${row("web app", web ? web.url : "(not installed)")}
+${row("chain (JSON-RPC)", `${rpcUrl}   chain id 31337, development accounts funded`)}
+${services.map((s) => row(s.name, s.url)).join("\n")}
+${Object.entries(deployment.contracts)
+  .map(([name, address]) => row(name, address))
+  .join("\n")}
+${row("deployment file", path.relative(root, deploymentFile))}
+${row("analyst mode", config.ANTHROPIC_API_KEY ? `model (${config.ANALYST_MODEL ?? "default model"})` : "deterministic (set ANTHROPIC_API_KEY for model judgement)")}
 
 Press Ctrl-C to stop.`);

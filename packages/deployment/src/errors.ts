@@ -4,13 +4,15 @@ import type { z } from "zod";
 export class ConfigError extends Error {
   override name = "ConfigError";
 
-  constructor(
-    /** What was being read, e.g. `deploy config (deploy/local.json)`. */
-    readonly subject: string,
-    /** One line per problem: `field.path: what is wrong`. */
-    readonly problems: string[],
-  ) {
+  /** What was being read, e.g. `deploy config (deploy/local.json)`. */
+  readonly subject: string;
+  /** One line per problem: `field.path: what is wrong`. */
+  readonly problems: string[];
+
+  constructor(subject: string, problems: string[]) {
     super(`Invalid ${subject}:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    this.subject = subject;
+    this.problems = problems;
   }
 
   static fromZod(subject: string, error: z.ZodError): ConfigError {

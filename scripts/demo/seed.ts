@@ -1,0 +1,185 @@
+// The demo history `npm start` puts on a fresh local chain after deploying the DAO: a funded
+// treasury (ETH and a 6-decimal test stablecoin), delegations, and proposals in every state a
+// visitor should see — executed, defeated, canceled, and two in voting, one of which quietly
+// drains the treasury behind a harmless description so the analyst has something to catch.
+//
+// It talks to the node over JSON-RPC with the node's unlocked development accounts, and moves time
+// with the node's own methods, so it only runs against a local development chain.
+import { readFile } from "node:fs/promises";
+import path from "node:path";
+
+import type { Deployment } from "@ai-dao/deployment";
+import {
+  createPublicClient,
+  createWalletClient,
+  encodeFunctionData,
+  http,
+  keccak256,
+  parseEther,
+  parseUnits,
+  toHex,
+  type Abi,
+  type Address,
+  type Hex,
+  type PublicClient,
+} from "viem";
+import { hardhat } from "viem/chains";
+
+const root = path.resolve(import.meta.dirname, "../..");
+
+async function artifact(source: string, name: string): Promise<{ abi: Abi; bytecode: Hex }> {
+  const file = path.join(root, "artifacts", source, `${name}.json`);
+  return JSON.parse(await readFile(file, "utf8"));
+}
+
+export interface SeededProposal {
+  key: "executed" | "defeated" | "canceled" | "grant" | "drain";
+  proposalId: bigint;
+  description: string;
+  expectedState: "Executed" | "Defeated" | "Canceled" | "Active";
+}
+
+export interface DemoSeed {
+  stablecoin: Address;
+  treasuryEth: bigint;
+  proposals: SeededProposal[];
+}
+
+const Support = { Against: 0, For: 1, Abstain: 2 } as const;
+
+/**
+ * Seeds the demo on the chain at `rpcUrl`, where `deployment` was just deployed with the local
+ * profile. `progress` receives one line per step.
+ */
+export async function seedDemo(rpcUrl: string, deployment: Deployment, progress: (line: string) => void = () => {}): Promise<DemoSeed> {
+  const transport = http(rpcUrl);
+  const publicClient = createPublicClient({ chain: hardhat, transport }) as PublicClient;
+  const chainId = await publicClient.getChainId();
+  if (chainId !== hardhat.id) throw new Error(`the demo seeds only a local development chain (chain id 31337), not chain ${chainId}`);
+
+  const accounts = await createWalletClient({ chain: hardhat, transport }).getAddresses();
+  if (accounts.length < 10) throw new Error("the node must expose its 10+ development accounts (npx hardhat node)");
+  const [deployer, alice, bob, carol, dave, erin, outsider] = accounts as [Address, Address, Address, Address, Address, Address, Address];
+  const wallet = (account: Address) => createWalletClient({ chain: hardhat, transport, account });
+
+  const [governorArtifact, tokenArtifact, erc20Artifact] = await Promise.all([
+    artifact("contracts/DAOGovernor.sol", "DAOGovernor"),
+    artifact("contracts/DAOToken.sol", "DAOToken"),
+    artifact("contracts/mocks/MockERC20.sol", "MockERC20"),
+  ]);
+  const { governor, token, timelock } = deployment.contracts;
+
+  async function send(from: Address, to: Address, abi: Abi, functionName: string, args: unknown[], value = 0n): Promise<void> {
+    const hash = await wallet(from).sendTransaction({ to, value, data: encodeFunctionData({ abi, functionName, args }) });
+    const receipt = await publicClient.waitForTransactionReceipt({ hash });
+    if (receipt.status !== "success") throw new Error(`${functionName} from ${from} reverted (tx ${hash})`);
+  }
+  const read = <T>(functionName: string, args: unknown[]) =>
+    publicClient.readContract({ address: governor, abi: governorArtifact.abi, functionName, args }) as Promise<T>;
+  async function advance(seconds: number) {
+    await publicClient.request({ method: "evm_increaseTime" as never, params: [seconds] as never });
+    await publicClient.request({ method: "evm_mine" as never, params: [] as never });
+  }
+
+  progress("funding the treasury with 100 ETH and 1,000,000 dUSD ...");
+  const treasuryEth = parseEther("100");
+  const fundHash = await wallet(deployer).sendTransaction({ to: timelock, value: treasuryEth });
+  await publicClient.waitForTransactionReceipt({ hash: fundHash });
+  const deployHash = await wallet(deployer).deployContract({
+    abi: erc20Artifact.abi,
+    bytecode: erc20Artifact.bytecode,
+    args: ["Demo Dollar", "dUSD", 6, timelock, parseUnits("1000000", 6)],
+  });
+  const stablecoin = (await publicClient.waitForTransactionReceipt({ hash: deployHash })).contractAddress;
+  if (!stablecoin) throw new Error("the demo stablecoin was not deployed");
+
+  progress("delegating votes (alice, bob, carol, erin to themselves; dave to alice) ...");
+  for (const holder of [alice, bob, carol, erin]) await send(holder, token, tokenArtifact.abi, "delegate", [holder]);
+  await send(dave, token, tokenArtifact.abi, "delegate", [alice]);
+  await advance(1); // votes count from the next second
+
+  const proposals: SeededProposal[] = [];
+  async function propose(key: SeededProposal["key"], proposer: Address, expectedState: SeededProposal["expectedState"], actions: { target: Address; value?: bigint; data?: Hex }[], text: string) {
+    const description = `${text}\n\n#proposer=${proposer}`;
+    const args = [actions.map((a) => a.target), actions.map((a) => a.value ?? 0n), actions.map((a) => a.data ?? "0x"), description];
+    await send(proposer, governor, governorArtifact.abi, "propose", args);
+    const proposalId = await read<bigint>("getProposalId", [args[0], args[1], args[2], keccak256(toHex(description))]);
+    proposals.push({ key, proposalId, description, expectedState });
+    return { proposalId, args };
+  }
+  const vote = (voter: Address, proposalId: bigint, support: number, reason = "") =>
+    send(voter, governor, governorArtifact.abi, "castVoteWithReason", [proposalId, support, reason]);
+  const erc20 = (to: Address, amount: bigint) =>
+    encodeFunctionData({ abi: erc20Artifact.abi, functionName: "transfer", args: [to, amount] });
+
+  progress("proposal: a documentation grant (will be executed) ...");
+  const docs = await propose(
+    "executed",
+    alice,
+    "Executed",
+    [{ target: erin, value: parseEther("5") }],
+    "# Fund the documentation sprint\n\nPay **5 ETH** to erin for rewriting the governance handbook (invoice DOC-2026-11).",
+  );
+  progress("proposal: lowering the quorum (will be defeated) ...");
+  const quorum = await propose(
+    "defeated",
+    bob,
+    "Defeated",
+    [{ target: governor, data: encodeFunctionData({ abi: governorArtifact.abi, functionName: "updateQuorumNumerator", args: [1n] }) }],
+    "# Lower the quorum to 1 %\n\nTurnout has been low; a 1 % quorum would let more proposals pass.",
+  );
+  progress("proposal: a marketing grant (will be canceled by its proposer) ...");
+  const marketing = await propose(
+    "canceled",
+    carol,
+    "Canceled",
+    [{ target: token, data: erc20(carol, parseEther("1000")) }],
+    "# Marketing budget\n\nTransfer 1,000 DEMO to carol for conference sponsorships.",
+  );
+  await send(carol, governor, governorArtifact.abi, "cancel", [marketing.args[0], marketing.args[1], marketing.args[2], keccak256(toHex(marketing.args[3] as string))]);
+
+  progress("voting, then waiting out the voting period and the timelock ...");
+  await advance(11);
+  await vote(alice, docs.proposalId, Support.For, "The handbook is badly out of date.");
+  await vote(bob, docs.proposalId, Support.For);
+  await vote(carol, docs.proposalId, Support.Against, "Prefer paying on delivery.");
+  await vote(alice, quorum.proposalId, Support.Against, "A 1 % quorum lets a single whale decide.");
+  await vote(bob, quorum.proposalId, Support.For);
+  await vote(carol, quorum.proposalId, Support.Against);
+  const votingPeriod = Number(await read<bigint>("votingPeriod", []));
+  await advance(votingPeriod + 1);
+  await send(deployer, governor, governorArtifact.abi, "queue", [docs.proposalId]);
+  const eta = await read<bigint>("proposalEta", [docs.proposalId]);
+  const now = (await publicClient.getBlock()).timestamp;
+  await advance(Number(eta - now) + 1);
+  await send(deployer, governor, governorArtifact.abi, "execute", [docs.proposalId]);
+
+  progress("proposals in voting: an audit payment and a disguised treasury drain ...");
+  const grant = await propose(
+    "grant",
+    alice,
+    "Active",
+    [{ target: stablecoin, data: erc20(carol, parseUnits("2500", 6)) }],
+    "# Pay for the Q4 security audit\n\nTransfer **2,500 dUSD** from the treasury to carol, who led the Q4 audit of the governance contracts.",
+  );
+  const drain = await propose(
+    "drain",
+    erin,
+    "Active",
+    [
+      { target: outsider, value: parseEther("60") },
+      { target: stablecoin, data: erc20(outsider, parseUnits("600000", 6)) },
+    ],
+    "# Routine treasury maintenance\n\nHousekeeping: consolidate dust balances. No change to the DAO's holdings.",
+  );
+  await advance(11);
+  await vote(alice, grant.proposalId, Support.For, "Audit delivered, report is public.");
+  await vote(bob, drain.proposalId, Support.For, "Looks routine.");
+
+  for (const p of proposals) {
+    const state = await read<number>("state", [p.proposalId]);
+    const names = ["Pending", "Active", "Canceled", "Defeated", "Succeeded", "Queued", "Expired", "Executed"];
+    if (names[state] !== p.expectedState) throw new Error(`demo proposal "${p.key}" is ${names[state]}, expected ${p.expectedState}`);
+  }
+  return { stablecoin, treasuryEth, proposals };
+}
