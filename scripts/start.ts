@@ -239,7 +239,7 @@ ${services.map((s) => row(s.name, s.url)).join("\n")}
 ${Object.entries(deployment.contracts)
   .map(([name, address]) => row(name, address))
   .join("\n")}
-${row("deployment file", path.relative(root, deploymentFile))}
+${row("deployment file", deploymentFile.startsWith(root) ? path.relative(root, deploymentFile) : deploymentFile)}
 ${row("analyst mode", config.ANTHROPIC_API_KEY ? `model (${config.ANALYST_MODEL ?? "default model"})` : "deterministic (set ANTHROPIC_API_KEY for model judgement)")}
 
 Press Ctrl-C to stop.`);
