@@ -12,12 +12,13 @@ import { latestPublishedReport, previewAnalysis, type AnalystService } from "./s
 export const MAX_BODY_BYTES = 256 * 1024;
 
 export class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-    readonly details: string[] = [],
-  ) {
+  readonly status: number;
+  readonly details: string[];
+
+  constructor(status: number, message: string, details: string[] = []) {
     super(message);
+    this.status = status;
+    this.details = details;
   }
 }
 

@@ -75,11 +75,11 @@ const ERROR_TYPES: Record<number, string> = {
 };
 
 class InvalidRequest extends Error {
-  constructor(
-    message: string,
-    readonly status = 400,
-  ) {
+  readonly status: number;
+
+  constructor(message: string, status = 400) {
     super(message);
+    this.status = status;
   }
 }
 
