@@ -21,6 +21,9 @@ import { inspectTargets } from "./context/targets.ts";
 import { AnalystError } from "./errors.ts";
 import { toJson } from "./json.ts";
 import { normalizeProposal, proposalToJson, type Proposal } from "./proposal.ts";
+import type { ModelJudge } from "./model/client.ts";
+import { applyModelStep } from "./model/judge.ts";
+import type { Trigger } from "./model/report-fields.ts";
 import { canonicalHash, reportSchema, REPORT_SCHEMA_VERSION, type Report } from "./report.ts";
 import { recommend, riskFloor } from "./risk.ts";
 
@@ -52,6 +55,10 @@ export interface AnalyzeArgs {
   blockNumber?: bigint;
   /** Hardhat artifacts directory with the DAO's ABIs; default the repo's `artifacts/`. */
   artifactsDir?: string;
+  /** The model step (src/model/): without a judge the report stays deterministic. */
+  judge?: ModelJudge | undefined;
+  /** Why this analysis runs, recorded in `provenance.trigger`; default `preview`. */
+  trigger?: Trigger | undefined;
 }
 
 /** Builds the read-only context the checks run on. */
@@ -153,5 +160,8 @@ export async function analyzeProposal(args: AnalyzeArgs): Promise<Report> {
     recommendation: recommend(findings),
     notes: DETERMINISTIC_NOTES,
   };
-  return reportSchema.parse(report);
+  const deterministic = reportSchema.parse(report);
+
+  // Model step, separate from the deterministic analysis above: provenance, and the model's judgement when configured.
+  return reportSchema.parse(await applyModelStep(deterministic, { description: proposal.description, judge: args.judge, trigger: args.trigger }));
 }

@@ -10,11 +10,13 @@ import { ConfigError, deploymentPath, readDeployment } from "@ai-dao/deployment"
 
 import { REPO_ROOT } from "./abis.ts";
 import { analyzeProposal } from "./analyze.ts";
+import { judgeFromEnv, runDraftCommand } from "./draft/cli.ts";
 import { AnalystError, RpcUnreachableError } from "./errors.ts";
 import { readProposalFile } from "./proposal.ts";
 import { serializeReport } from "./report.ts";
 
 const USAGE = `Usage: npm run analyst -- analyze --proposal FILE [options]
+       npm run analyst -- draft --intent "..." [--proposer ADDRESS] [--propose] [--rpc URL] [--deployment FILE]
 
 Analyses a proposal ({targets, values, calldatas, description}) against the DAO deployed on a chain,
 without sending anything, and prints the report JSON (RFC 8785 canonical) on stdout.
@@ -25,7 +27,9 @@ Options:
   --deployment FILE   deployment file (default: deployments/<chainId>.json of the RPC's chain)
   --proposer ADDRESS  who proposes: adds their voting power and recent delegation changes
   --block N           analyse at this block (default: latest)
-  --offline           no model call (the only mode for now; accepted for forward compatibility)
+  --offline           no model call, even when ANTHROPIC_API_KEY is set
+  --intent TEXT       draft: what the proposal should do, in plain language (needs ANTHROPIC_API_KEY)
+  --propose           draft: submit it with the analyst key (ANALYST_PRIVATE_KEY) and publish a Draft decision
   -h, --help          show this help`;
 
 class UsageError extends AnalystError {
@@ -60,6 +64,8 @@ export async function main(argv: string[]): Promise<number> {
         proposer: { type: "string" },
         block: { type: "string" },
         offline: { type: "boolean", default: false },
+        intent: { type: "string" },
+        propose: { type: "boolean", default: false },
         help: { type: "boolean", short: "h", default: false },
       },
     });
@@ -71,14 +77,16 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${USAGE}\n`);
     return 0;
   }
-  if (positionals[0] !== "analyze" || positionals.length !== 1) {
-    throw new UsageError(positionals.length === 0 ? "missing command" : `unknown command "${positionals.join(" ")}"`, ["the only command is: analyze"]);
+  const command = positionals[0];
+  if ((command !== "analyze" && command !== "draft") || positionals.length !== 1) {
+    throw new UsageError(positionals.length === 0 ? "missing command" : `unknown command "${positionals.join(" ")}"`, ["the commands are: analyze, draft"]);
   }
-  if (values.proposal === undefined) throw new UsageError("--proposal FILE is required");
+  if (command === "draft" && (values.intent === undefined || values.intent.trim() === "")) throw new UsageError('draft: --intent "..." is required');
+  if (command === "analyze" && values.proposal === undefined) throw new UsageError("--proposal FILE is required");
   if (values.proposer !== undefined && !isAddress(values.proposer)) throw new UsageError(`--proposer: "${values.proposer}" is not an address`);
   if (values.block !== undefined && !/^\d+$/.test(values.block)) throw new UsageError(`--block: "${values.block}" is not a block number`);
 
-  const proposal = await readProposalFile(userPath(values.proposal));
+  const proposal = command === "analyze" ? await readProposalFile(userPath(values.proposal!)) : undefined;
 
   const rpc = values.rpc ?? (process.env.RPC_URL || "http://127.0.0.1:8545");
   const client = createPublicClient({ transport: http(rpc, { retryCount: 0, timeout: 10_000 }) }) as PublicClient;
@@ -95,16 +103,22 @@ export async function main(argv: string[]): Promise<number> {
   const deploymentFile = values.deployment !== undefined ? userPath(values.deployment) : deploymentPath(path.join(REPO_ROOT, "deployments"), chainId);
   const deployment = await readDeployment(deploymentFile);
 
+  if (command === "draft") {
+    process.stdout.write(`${await runDraftCommand({ intent: values.intent!, proposer: values.proposer, propose: values.propose, rpc, client, deployment })}\n`);
+    return 0;
+  }
+
   const report = await analyzeProposal({
     client,
     deployment,
-    proposal,
+    proposal: proposal!,
+    judge: values.offline ? undefined : judgeFromEnv(),
     ...(values.proposer !== undefined ? { proposer: values.proposer as Address } : {}),
     ...(values.block !== undefined ? { blockNumber: BigInt(values.block) } : {}),
   });
   const { json, reportHash } = serializeReport(report);
   process.stdout.write(`${json}\n`);
-  process.stderr.write(`reportHash ${reportHash} risk ${report.scores.risk} recommendation ${report.recommendation}\n`);
+  process.stderr.write(`reportHash ${reportHash} risk ${report.scores.risk} recommendation ${report.recommendation} mode ${report.mode}\n`);
   return 0;
 }
 

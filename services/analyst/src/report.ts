@@ -3,6 +3,8 @@ import { keccak256, stringToBytes, type Hex } from "viem";
 import { z } from "zod";
 
 import { severities } from "./checks/types.ts";
+import { intentVsEffectSchema, modelSectionSchema, provenanceSchema } from "./model/report-fields.ts";
+import { reportCid } from "./publish/cid.ts";
 import { recommendations } from "./risk.ts";
 
 export const REPORT_SCHEMA_VERSION = 1;
@@ -23,8 +25,8 @@ const opcodes = z.strictObject({ SELFDESTRUCT: z.boolean(), DELEGATECALL: z.bool
  */
 export const reportSchema = z.strictObject({
   schemaVersion: z.literal(REPORT_SCHEMA_VERSION),
-  /** `deterministic`: checks only, no model judgement. */
-  mode: z.enum(["deterministic"]),
+  /** `deterministic`: checks only, no model judgement; `model`: checks plus a model judgement. */
+  mode: z.enum(["deterministic", "model"]),
   analyzer: z.strictObject({ name: z.string(), version: z.string() }),
   chainId: z.number().int().positive(),
   /** The block every read was made at. */
@@ -103,10 +105,16 @@ export const reportSchema = z.strictObject({
   ),
   /** Lowest risk the deterministic findings allow; a model may raise the risk, never lower it. */
   riskFloor: score,
-  scores: z.strictObject({ risk: score }),
+  scores: z.strictObject({ risk: score, benefit: score.optional(), confidence: z.number().min(0).max(1).optional() }),
   recommendation: z.enum(recommendations),
   /** What this report did not cover (e.g. no model judgement, no simulation). */
   notes: z.array(z.string()),
+  /** What produced the report (analyzer, mode, model, prompt hash, input hash, block, trigger). */
+  provenance: provenanceSchema.optional(),
+  /** Model mode: the model's own answer and what code changed in it. */
+  model: modelSectionSchema.optional(),
+  /** Model mode: the description's claims matched against the calls. */
+  intentVsEffect: intentVsEffectSchema.optional(),
 });
 
 export type Report = z.output<typeof reportSchema>;
@@ -127,9 +135,10 @@ export function canonicalHash(value: unknown): Hex {
  * Validates `report` and returns its canonical bytes and their hash: the exact bytes to publish to
  * the DecisionLog, and `reportHash = keccak256(bytes)`. Key order in `report` does not matter.
  */
-export function serializeReport(report: unknown): { json: string; bytes: Uint8Array; reportHash: Hex } {
+export function serializeReport(report: unknown): { json: string; bytes: Uint8Array; reportHash: Hex; cid: string } {
   const parsed = reportSchema.parse(report);
   const json = canonicalJson(parsed);
   const bytes = stringToBytes(json);
-  return { json, bytes, reportHash: keccak256(bytes) };
+  // The CID is over the same bytes, so it cannot be a field of the report itself.
+  return { json, bytes, reportHash: keccak256(bytes), cid: reportCid(bytes) };
 }

@@ -1,0 +1,90 @@
+// The analyst service: watcher (analyse + publish every proposal when created and when queued) and
+// the HTTP API on ANALYST_PORT. Configuration from the environment (see README).
+import path from "node:path";
+
+import { createPublicClient, createWalletClient, defineChain, http, type Account, type PublicClient, type WalletClient } from "viem";
+import { privateKeyToAccount } from "viem/accounts";
+
+import { deploymentPath, readDeployment } from "@ai-dao/deployment";
+
+import { REPO_ROOT } from "./abis.ts";
+import { createDrafter } from "./draft/draft.ts";
+import { createModelJudge } from "./model/client.ts";
+import { decisionLogAbi } from "./publish/decision-log.ts";
+import { PublishJournal } from "./publish/journal.ts";
+import type { Publisher } from "./publish/publisher.ts";
+import { loadConfig } from "./server/config.ts";
+import { createAnalystServer, listen } from "./server/http.ts";
+import { createLogger } from "./server/logger.ts";
+import { createMetrics } from "./server/metrics.ts";
+import { handleProposalEvent, type AnalystService } from "./server/service.ts";
+import { ProposalWatcher } from "./watch/watcher.ts";
+
+export async function main(): Promise<() => Promise<void>> {
+  const config = loadConfig();
+  const logger = createLogger(config.logLevel);
+  const transport = http(config.rpcUrl, { retryCount: 3, timeout: 20_000 });
+  const probe = createPublicClient({ transport });
+  const chainId = await probe.getChainId().catch((error: Error) => {
+    throw new Error(`cannot reach the RPC at RPC_URL (${new URL(config.rpcUrl).host}): ${error.message.split("\n")[0]}; start a node or set RPC_URL`);
+  });
+  const chain = defineChain({ id: chainId, name: `chain-${chainId}`, nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 }, rpcUrls: { default: { http: [config.rpcUrl] } } });
+  const client = createPublicClient({ chain, transport }) as PublicClient;
+  const deployment = await readDeployment(config.deploymentFile ?? deploymentPath(path.join(REPO_ROOT, "deployments"), chainId));
+
+  const judge = config.anthropic ? createModelJudge(config.anthropic) : undefined;
+  let publisher: Publisher | undefined;
+  if (config.privateKey) {
+    const account = privateKeyToAccount(config.privateKey);
+    const wallet = createWalletClient({ account, chain, transport }) as WalletClient & { account: Account };
+    publisher = { publicClient: client, wallet, decisionLog: deployment.contracts.decisionLog, fromBlock: BigInt(deployment.startBlock), journal: new PublishJournal(config.dataDir) };
+    const allowed = await client.readContract({ address: deployment.contracts.decisionLog, abi: decisionLogAbi, functionName: "isPublisher", args: [account.address] });
+    if (!allowed) logger.warn({ account: account.address }, "the analyst key is not a DecisionLog publisher: publishing will fail until governance authorises it");
+  }
+  const metrics = createMetrics();
+  const service: AnalystService = { client, deployment, judge, publisher, logger, metrics };
+
+  const watcher = new ProposalWatcher({
+    client,
+    governor: deployment.contracts.governor,
+    chainId,
+    startBlock: BigInt(deployment.startBlock),
+    dataDir: config.dataDir,
+    pollMs: config.pollMs,
+    logger: logger.child({ component: "watcher" }),
+    handle: (e) => handleProposalEvent(service, e),
+  });
+  const drafter = judge ? createDrafter(service, { ...config.draft }) : undefined;
+  const server = createAnalystServer({
+    service,
+    corsOrigins: config.corsOrigins,
+    draft: drafter,
+    healthExtra: () => ({ watcher: { enabled: config.watch, ...watcher.status, cursor: watcher.status.cursor?.toString() ?? null } }),
+  });
+  const port = await listen(server, config.port, config.host);
+  if (config.watch) watcher.start();
+  logger.info(
+    { port, chainId, mode: judge ? "model" : "deterministic", model: judge?.model ?? null, publishing: publisher !== undefined, account: publisher?.wallet.account.address, watching: config.watch },
+    "analyst started",
+  );
+
+  return async () => {
+    await watcher.stop();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    server.closeAllConnections();
+  };
+}
+
+if (import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith("/src/main.ts")) {
+  main().then(
+    (stop) => {
+      const shutdown = () => void stop().then(() => process.exit(0));
+      process.once("SIGINT", shutdown);
+      process.once("SIGTERM", shutdown);
+    },
+    (error: Error) => {
+      process.stderr.write(`error: ${error.message}\n`);
+      process.exit(1);
+    },
+  );
+}

@@ -1,0 +1,111 @@
+import { getAddress, type Address, type PublicClient } from "viem";
+import type { Logger } from "pino";
+
+import type { Deployment } from "@ai-dao/deployment";
+
+import { analyzeProposal } from "../analyze.ts";
+import type { ModelJudge } from "../model/client.ts";
+import type { Trigger } from "../model/report-fields.ts";
+import { DecisionKind, readDecisions, verifyDecision } from "../publish/decision-log.ts";
+import { publishAnalysis, type Publisher } from "../publish/publisher.ts";
+import { reportCid } from "../publish/cid.ts";
+import type { Proposal } from "../proposal.ts";
+import { serializeReport, type Report } from "../report.ts";
+import type { Metrics } from "./metrics.ts";
+
+/** Everything the watcher, the HTTP API and drafting share. */
+export interface AnalystService {
+  client: PublicClient;
+  deployment: Pick<Deployment, "chainId" | "contracts" | "startBlock">;
+  judge: ModelJudge | undefined;
+  publisher: Publisher | undefined;
+  logger: Logger;
+  metrics: Metrics;
+  artifactsDir?: string;
+}
+
+export async function runAnalysis(s: AnalystService, proposal: Proposal, trigger: Trigger, proposer?: Address): Promise<Report> {
+  const end = s.metrics.analysisSeconds.startTimer();
+  const report = await analyzeProposal({
+    client: s.client,
+    deployment: s.deployment,
+    proposal,
+    judge: s.judge,
+    trigger,
+    ...(proposer !== undefined ? { proposer } : {}),
+    ...(s.artifactsDir !== undefined ? { artifactsDir: s.artifactsDir } : {}),
+  });
+  end({ mode: report.mode });
+  s.metrics.analyses.inc({ trigger, mode: report.mode });
+  return report;
+}
+
+/**
+ * What the watcher does for each event: skip if this actor already published for (proposal,
+ * trigger), else analyse and publish. Without a key it analyses and logs only.
+ */
+export async function handleProposalEvent(s: AnalystService, e: { trigger: "created" | "queued"; proposalId: bigint; proposal: Proposal; proposer: Address }): Promise<Report | void> {
+  const log = s.logger.child({ proposalId: e.proposalId.toString(), trigger: e.trigger });
+  if (s.publisher) {
+    const existing = await readDecisions(s.client, {
+      decisionLog: s.deployment.contracts.decisionLog,
+      fromBlock: BigInt(s.deployment.startBlock),
+      proposalId: e.proposalId,
+      kind: DecisionKind.Analysis,
+      actor: s.publisher.wallet.account.address,
+    });
+    if (existing.some((d) => (verifyDecision(d).report as Report | null)?.provenance?.trigger === e.trigger)) {
+      log.info("analysis already published; skipping");
+      return;
+    }
+  }
+  const report = await runAnalysis(s, e.proposal, e.trigger, e.proposer);
+  if (report.proposal.proposalId !== e.proposalId.toString()) throw new Error(`proposal id mismatch: event ${e.proposalId}, computed ${report.proposal.proposalId}`);
+  if (!s.publisher) {
+    log.info({ risk: report.scores.risk, recommendation: report.recommendation, mode: report.mode }, "analysed (no ANALYST_PRIVATE_KEY: not published)");
+    return report;
+  }
+  const result = await publishAnalysis(s.publisher, report);
+  s.metrics.published.inc({ kind: "Analysis", status: result.status });
+  log.info({ status: result.status, decisionId: result.decision.decisionId.toString(), txHash: result.decision.txHash, reportHash: result.reportHash, cid: result.cid, risk: report.scores.risk, recommendation: report.recommendation }, "analysis published");
+  return report;
+}
+
+export interface PublishedReport {
+  report: unknown;
+  reportJson: string;
+  reportHash: string;
+  decisionId: string;
+  txHash: string;
+  blockNumber: string;
+  cid: string;
+}
+
+/** The latest published Analysis decision for a proposal (any publisher), read from the chain. */
+export async function latestPublishedReport(s: Pick<AnalystService, "client" | "deployment">, proposalId: bigint): Promise<PublishedReport | null> {
+  const decisions = await readDecisions(s.client, {
+    decisionLog: s.deployment.contracts.decisionLog,
+    fromBlock: BigInt(s.deployment.startBlock),
+    proposalId,
+    kind: DecisionKind.Analysis,
+  });
+  const latest = decisions.at(-1);
+  if (!latest) return null;
+  const { report } = verifyDecision(latest);
+  return {
+    report,
+    reportJson: latest.reportJson,
+    reportHash: latest.reportHash,
+    decisionId: latest.decisionId.toString(),
+    txHash: latest.txHash,
+    blockNumber: latest.blockNumber.toString(),
+    cid: reportCid(new TextEncoder().encode(latest.reportJson)),
+  };
+}
+
+/** A preview: the full analysis, nothing published. */
+export async function previewAnalysis(s: AnalystService, proposal: Proposal, proposer?: string) {
+  const report = await runAnalysis(s, proposal, "preview", proposer !== undefined ? getAddress(proposer) : undefined);
+  const { json, reportHash, cid } = serializeReport(report);
+  return { report, reportJson: json, reportHash, cid };
+}
