@@ -84,7 +84,7 @@ function runCli(args: string[], extraEnv: NodeJS.ProcessEnv = {}): Promise<{ cod
 
 describe("node src/main.ts", () => {
   it("starts the API and the watcher, publishes the analysis of a new proposal, and never logs the key", async () => {
-    child = spawn(path.join(BIN, "node"), ["--experimental-transform-types", "--no-warnings", MAIN], { env: { ...env, ANALYST_PRIVATE_KEY: ANALYST_TEST_KEY }, stdio: ["ignore", "pipe", "pipe"] });
+    child = spawn(path.join(BIN, "node"), [MAIN], { env: { ...env, ANALYST_PRIVATE_KEY: ANALYST_TEST_KEY }, stdio: ["ignore", "pipe", "pipe"] });
     let output = "";
     child.stdout!.on("data", (d: Buffer) => (output += d.toString()));
     child.stderr!.on("data", (d: Buffer) => (output += d.toString()));
@@ -122,7 +122,7 @@ describe("node src/main.ts", () => {
   });
 
   it("fails at start with a message naming a bad variable, without echoing it", async () => {
-    const bad = spawn(path.join(BIN, "node"), ["--experimental-transform-types", "--no-warnings", MAIN], { env: { ...env, ANALYST_PRIVATE_KEY: "0xnot-a-key-secretvalue", ANALYST_PORT: "99999" }, stdio: ["ignore", "pipe", "pipe"] });
+    const bad = spawn(path.join(BIN, "node"), [MAIN], { env: { ...env, ANALYST_PRIVATE_KEY: "0xnot-a-key-secretvalue", ANALYST_PORT: "99999" }, stdio: ["ignore", "pipe", "pipe"] });
     let output = "";
     bad.stderr!.on("data", (d: Buffer) => (output += d.toString()));
     const code = await new Promise((r) => bad.once("exit", r));
