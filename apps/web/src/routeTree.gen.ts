@@ -10,11 +10,37 @@
 
 import { Route as rootRouteImport } from './routes/__root'
 import { Route as IndexRouteImport } from './routes/index'
+import { Route as DecisionsRouteImport } from './routes/decisions'
+import { Route as TreasuryRouteImport } from './routes/treasury'
+import { Route as DelegatesIndexRouteImport } from './routes/delegates.index'
+import { Route as DelegatesAddressRouteImport } from './routes/delegates.$address'
 import { Route as ProposalsIndexRouteImport } from './routes/proposals.index'
+import { Route as ProposalsProposalIdRouteImport } from './routes/proposals.$proposalId'
+import { Route as ProposalsNewRouteImport } from './routes/proposals.new'
 
 const IndexRoute = IndexRouteImport.update({
   id: '/',
   path: '/',
+  getParentRoute: () => rootRouteImport,
+} as any)
+const DecisionsRoute = DecisionsRouteImport.update({
+  id: '/decisions',
+  path: '/decisions',
+  getParentRoute: () => rootRouteImport,
+} as any)
+const TreasuryRoute = TreasuryRouteImport.update({
+  id: '/treasury',
+  path: '/treasury',
+  getParentRoute: () => rootRouteImport,
+} as any)
+const DelegatesIndexRoute = DelegatesIndexRouteImport.update({
+  id: '/delegates/',
+  path: '/delegates/',
+  getParentRoute: () => rootRouteImport,
+} as any)
+const DelegatesAddressRoute = DelegatesAddressRouteImport.update({
+  id: '/delegates/$address',
+  path: '/delegates/$address',
   getParentRoute: () => rootRouteImport,
 } as any)
 const ProposalsIndexRoute = ProposalsIndexRouteImport.update({
@@ -22,30 +48,89 @@ const ProposalsIndexRoute = ProposalsIndexRouteImport.update({
   path: '/proposals/',
   getParentRoute: () => rootRouteImport,
 } as any)
+const ProposalsProposalIdRoute = ProposalsProposalIdRouteImport.update({
+  id: '/proposals/$proposalId',
+  path: '/proposals/$proposalId',
+  getParentRoute: () => rootRouteImport,
+} as any)
+const ProposalsNewRoute = ProposalsNewRouteImport.update({
+  id: '/proposals/new',
+  path: '/proposals/new',
+  getParentRoute: () => rootRouteImport,
+} as any)
 
 export interface FileRoutesByFullPath {
   '/': typeof IndexRoute
+  '/decisions': typeof DecisionsRoute
+  '/treasury': typeof TreasuryRoute
+  '/delegates/$address': typeof DelegatesAddressRoute
+  '/proposals/$proposalId': typeof ProposalsProposalIdRoute
+  '/proposals/new': typeof ProposalsNewRoute
+  '/delegates/': typeof DelegatesIndexRoute
   '/proposals/': typeof ProposalsIndexRoute
 }
 export interface FileRoutesByTo {
   '/': typeof IndexRoute
+  '/decisions': typeof DecisionsRoute
+  '/treasury': typeof TreasuryRoute
+  '/delegates/$address': typeof DelegatesAddressRoute
+  '/proposals/$proposalId': typeof ProposalsProposalIdRoute
+  '/proposals/new': typeof ProposalsNewRoute
+  '/delegates': typeof DelegatesIndexRoute
   '/proposals': typeof ProposalsIndexRoute
 }
 export interface FileRoutesById {
   __root__: typeof rootRouteImport
   '/': typeof IndexRoute
+  '/decisions': typeof DecisionsRoute
+  '/treasury': typeof TreasuryRoute
+  '/delegates/$address': typeof DelegatesAddressRoute
+  '/proposals/$proposalId': typeof ProposalsProposalIdRoute
+  '/proposals/new': typeof ProposalsNewRoute
+  '/delegates/': typeof DelegatesIndexRoute
   '/proposals/': typeof ProposalsIndexRoute
 }
 export interface FileRouteTypes {
   fileRoutesByFullPath: FileRoutesByFullPath
-  fullPaths: '/' | '/proposals/'
+  fullPaths:
+    | '/'
+    | '/decisions'
+    | '/treasury'
+    | '/delegates/$address'
+    | '/proposals/$proposalId'
+    | '/proposals/new'
+    | '/delegates/'
+    | '/proposals/'
   fileRoutesByTo: FileRoutesByTo
-  to: '/' | '/proposals'
-  id: '__root__' | '/' | '/proposals/'
+  to:
+    | '/'
+    | '/decisions'
+    | '/treasury'
+    | '/delegates/$address'
+    | '/proposals/$proposalId'
+    | '/proposals/new'
+    | '/delegates'
+    | '/proposals'
+  id:
+    | '__root__'
+    | '/'
+    | '/decisions'
+    | '/treasury'
+    | '/delegates/$address'
+    | '/proposals/$proposalId'
+    | '/proposals/new'
+    | '/delegates/'
+    | '/proposals/'
   fileRoutesById: FileRoutesById
 }
 export interface RootRouteChildren {
   IndexRoute: typeof IndexRoute
+  DecisionsRoute: typeof DecisionsRoute
+  TreasuryRoute: typeof TreasuryRoute
+  DelegatesAddressRoute: typeof DelegatesAddressRoute
+  ProposalsProposalIdRoute: typeof ProposalsProposalIdRoute
+  ProposalsNewRoute: typeof ProposalsNewRoute
+  DelegatesIndexRoute: typeof DelegatesIndexRoute
   ProposalsIndexRoute: typeof ProposalsIndexRoute
 }
 
@@ -58,6 +143,34 @@ declare module '@tanstack/react-router' {
       preLoaderRoute: typeof IndexRouteImport
       parentRoute: typeof rootRouteImport
     }
+    '/decisions': {
+      id: '/decisions'
+      path: '/decisions'
+      fullPath: '/decisions'
+      preLoaderRoute: typeof DecisionsRouteImport
+      parentRoute: typeof rootRouteImport
+    }
+    '/treasury': {
+      id: '/treasury'
+      path: '/treasury'
+      fullPath: '/treasury'
+      preLoaderRoute: typeof TreasuryRouteImport
+      parentRoute: typeof rootRouteImport
+    }
+    '/delegates/': {
+      id: '/delegates/'
+      path: '/delegates'
+      fullPath: '/delegates/'
+      preLoaderRoute: typeof DelegatesIndexRouteImport
+      parentRoute: typeof rootRouteImport
+    }
+    '/delegates/$address': {
+      id: '/delegates/$address'
+      path: '/delegates/$address'
+      fullPath: '/delegates/$address'
+      preLoaderRoute: typeof DelegatesAddressRouteImport
+      parentRoute: typeof rootRouteImport
+    }
     '/proposals/': {
       id: '/proposals/'
       path: '/proposals'
@@ -65,11 +178,31 @@ declare module '@tanstack/react-router' {
       preLoaderRoute: typeof ProposalsIndexRouteImport
       parentRoute: typeof rootRouteImport
     }
+    '/proposals/$proposalId': {
+      id: '/proposals/$proposalId'
+      path: '/proposals/$proposalId'
+      fullPath: '/proposals/$proposalId'
+      preLoaderRoute: typeof ProposalsProposalIdRouteImport
+      parentRoute: typeof rootRouteImport
+    }
+    '/proposals/new': {
+      id: '/proposals/new'
+      path: '/proposals/new'
+      fullPath: '/proposals/new'
+      preLoaderRoute: typeof ProposalsNewRouteImport
+      parentRoute: typeof rootRouteImport
+    }
   }
 }
 
 const rootRouteChildren: RootRouteChildren = {
   IndexRoute: IndexRoute,
+  DecisionsRoute: DecisionsRoute,
+  TreasuryRoute: TreasuryRoute,
+  DelegatesAddressRoute: DelegatesAddressRoute,
+  ProposalsProposalIdRoute: ProposalsProposalIdRoute,
+  ProposalsNewRoute: ProposalsNewRoute,
+  DelegatesIndexRoute: DelegatesIndexRoute,
   ProposalsIndexRoute: ProposalsIndexRoute,
 }
 export const routeTree = rootRouteImport

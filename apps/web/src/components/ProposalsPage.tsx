@@ -54,7 +54,7 @@ interface ProposalsAnswer extends GovernanceTotals {
   proposals: ProposalRow[];
 }
 
-export function ProposalsPage({ search, from }: { search: ProposalsSearch; from: "/" | "/proposals" }) {
+export function ProposalsPage({ search, from }: { search: ProposalsSearch; from: "/" | "/proposals/" }) {
   const { gql, config } = useServices();
   const navigate = useNavigate({ from });
   const now = useChainTime();

@@ -5,6 +5,6 @@ import { ProposalsPage, proposalsSearchSchema } from "../components/ProposalsPag
 export const Route = createFileRoute("/proposals/")({
   validateSearch: proposalsSearchSchema,
   component: function Proposals() {
-    return <ProposalsPage search={Route.useSearch()} from="/proposals" />;
+    return <ProposalsPage search={Route.useSearch()} from="/proposals/" />;
   },
 });
