@@ -10,5 +10,5 @@ export default defineConfig({
   plugins: [tanstackRouter({ target: "react", autoCodeSplitting: true }), react(), runtimeConfigPlugin()],
   server: { port, strictPort: true, host: "127.0.0.1" },
   preview: { port, strictPort: true, host: "127.0.0.1" },
-  build: { target: "es2022", sourcemap: false },
+  build: { target: "es2022", sourcemap: false, manifest: true },
 });
