@@ -1,6 +1,6 @@
 import { useQueryClient } from "@tanstack/react-query";
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from "react";
-import { createWalletClient, custom, http, numberToHex, type Address, type EIP1193Provider, type Hash, type WalletClient } from "viem";
+import { createWalletClient, custom, getAddress, http, numberToHex, type Address, type EIP1193Provider, type Hash, type WalletClient } from "viem";
 
 import { LOCAL_CHAIN_ID } from "./config.ts";
 import { explainError } from "./errors.ts";
@@ -55,7 +55,7 @@ export function WalletProvider({ children }: { children: ReactNode }) {
     if (config.chainId !== LOCAL_CHAIN_ID) return;
     publicClient
       .request({ method: "eth_accounts" } as never)
-      .then((accounts) => setDevAccounts(accounts as Address[]))
+      .then((accounts) => setDevAccounts((accounts as string[]).map((a) => getAddress(a))))
       .catch(() => setDevAccounts([]));
   }, [config.chainId, publicClient]);
 
