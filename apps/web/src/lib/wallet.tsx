@@ -55,7 +55,17 @@ export function WalletProvider({ children }: { children: ReactNode }) {
     if (config.chainId !== LOCAL_CHAIN_ID) return;
     publicClient
       .request({ method: "eth_accounts" } as never)
-      .then((accounts) => setDevAccounts((accounts as string[]).map((a) => getAddress(a))))
+      .then((accounts) => {
+        const list = (accounts as string[]).map((a) => getAddress(a));
+        setDevAccounts(list);
+        // Keep the chosen development account across reloads (local chain only; nothing secret).
+        const saved = window.localStorage?.getItem("dev-account");
+        if (saved && list.includes(saved as Address)) {
+          setSource({ kind: "dev", account: saved as Address });
+          setAccount(saved as Address);
+          setWalletChainId(config.chainId);
+        }
+      })
       .catch(() => setDevAccounts([]));
   }, [config.chainId, publicClient]);
 
@@ -91,6 +101,7 @@ export function WalletProvider({ children }: { children: ReactNode }) {
     (dev: Address) => {
       setSource({ kind: "dev", account: dev });
       setAccount(dev);
+      window.localStorage?.setItem("dev-account", dev);
       setWalletChainId(config.chainId);
     },
     [config.chainId],
@@ -154,6 +165,7 @@ export function WalletProvider({ children }: { children: ReactNode }) {
     connectInjected,
     useDevAccount,
     disconnect: () => {
+      window.localStorage?.removeItem("dev-account");
       setSource(null);
       setAccount(null);
     },
