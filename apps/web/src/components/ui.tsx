@@ -1,0 +1,49 @@
+import type { ReactNode } from "react";
+
+import type { ProposalStateName } from "../lib/state.ts";
+
+export function Loading({ what }: { what: string }) {
+  return (
+    <p role="status" aria-live="polite" className="muted">
+      Loading {what}…
+    </p>
+  );
+}
+
+export function Empty({ children }: { children: ReactNode }) {
+  return <p className="empty">{children}</p>;
+}
+
+export function ErrorNote({ error, title = "Something went wrong" }: { error: unknown; title?: string }) {
+  return (
+    <div role="alert" className="error">
+      <strong>{title}:</strong> {error instanceof Error ? error.message : String(error)}
+    </div>
+  );
+}
+
+export function StateBadge({ state }: { state: ProposalStateName }) {
+  return <span className={`badge state-${state.toLowerCase()}`}>{state}</span>;
+}
+
+export function riskLevel(risk: number): "low" | "medium" | "high" {
+  return risk >= 70 ? "high" : risk >= 40 ? "medium" : "low";
+}
+
+export function RiskBadge({ risk }: { risk: number | null | undefined }) {
+  if (risk === null || risk === undefined) return <span className="badge risk-none">no analysis</span>;
+  return (
+    <span className={`badge risk-${riskLevel(risk)}`} title={`risk score ${risk} of 100`}>
+      risk {risk}
+    </span>
+  );
+}
+
+export function Address({ value, name }: { value: string; name?: string | null }) {
+  return (
+    <code className="address" title={value}>
+      {name ? `${name} ` : ""}
+      {value.slice(0, 6)}…{value.slice(-4)}
+    </code>
+  );
+}

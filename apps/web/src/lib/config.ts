@@ -1,0 +1,42 @@
+import { z } from "zod";
+
+const address = z.string().regex(/^0x[0-9a-fA-F]{40}$/, "must be an address");
+
+/** `/config.json`: everything that differs between a local chain and a hosted deployment. */
+export const runtimeConfigSchema = z.object({
+  chainId: z.number().int().positive(),
+  rpcUrl: z.string().url(),
+  indexerUrl: z.string().url(),
+  analystUrl: z.string().url(),
+  executorUrl: z.string().url().optional(),
+  startBlock: z.number().int().nonnegative().default(0),
+  contracts: z.object({ token: address, governor: address, timelock: address, decisionLog: address }),
+  token: z.object({ name: z.string(), symbol: z.string(), decimals: z.number().int() }),
+  governor: z
+    .object({
+      name: z.string(),
+      votingDelay: z.number(),
+      votingPeriod: z.number(),
+      quorumPercent: z.number(),
+      proposalThreshold: z.string(),
+    })
+    .partial()
+    .default({}),
+  timelock: z.object({ minDelay: z.number() }).partial().default({}),
+});
+
+export type RuntimeConfig = z.output<typeof runtimeConfigSchema>;
+
+export const LOCAL_CHAIN_ID = 31337;
+
+/** Loads and validates `/config.json`, served next to the app. */
+export async function loadRuntimeConfig(url = "/config.json"): Promise<RuntimeConfig> {
+  const response = await fetch(url, { cache: "no-store" });
+  const body = (await response.json().catch(() => ({}))) as { error?: string };
+  if (!response.ok) throw new Error(`config.json: ${body.error ?? `HTTP ${response.status}`}`);
+  const parsed = runtimeConfigSchema.safeParse(body);
+  if (!parsed.success) {
+    throw new Error(`config.json is invalid: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
+  }
+  return parsed.data;
+}

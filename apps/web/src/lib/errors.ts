@@ -1,0 +1,52 @@
+import { BaseError, ContractFunctionRevertedError, UserRejectedRequestError } from "viem";
+
+import { proposalStateNames } from "./state.ts";
+
+function statesFromBitmap(bitmap: bigint): string {
+  return proposalStateNames.filter((_, i) => (bitmap >> BigInt(i)) & 1n).join(" or ");
+}
+
+const messages: Record<string, (args: readonly unknown[]) => string> = {
+  GovernorUnexpectedProposalState: ([, current, expected]) =>
+    `The proposal is ${proposalStateNames[Number(current)] ?? "in another state"}; this needs it to be ${statesFromBitmap(BigInt(expected as bigint))}.`,
+  GovernorInsufficientProposerVotes: ([, votes, threshold]) =>
+    `Your voting power (${votes}) is below the proposal threshold (${threshold} base units). Delegate to yourself first, then wait for the next block.`,
+  GovernorAlreadyCastVote: () => "This account has already voted on this proposal.",
+  GovernorNonexistentProposal: () => "No proposal with this id exists on the Governor.",
+  GovernorRestrictedProposer: () => "The description ends with #proposer= for another address: only that address may submit it.",
+  GovernorInvalidProposalLength: () => "Targets, values and calldatas must have the same length.",
+  GovernorInvalidVoteType: () => "That vote type is not For, Against or Abstain.",
+  GovernorAnalystCannotVote: () => "Analyst accounts cannot vote.",
+  GovernorInvalidAnalyst: () => "That address cannot be an analyst.",
+  GovernorOnlyExecutor: () => "Only the timelock can do this.",
+  GovernorUnableToCancel: () => "Only the proposer (before voting starts) or the guardian can cancel this proposal.",
+  GovernorNotQueuedProposal: () => "The proposal has not been queued.",
+  GovernorQueueNotImplemented: () => "This Governor cannot queue proposals.",
+  GovernorDisabledDeposit: () => "The Governor does not accept ETH: send it to the treasury (the timelock).",
+  TimelockUnexpectedOperationState: () => "The timelock operation is not ready yet: wait until its eta, then execute.",
+  TimelockInsufficientDelay: () => "The timelock delay is too short.",
+  TimelockUnexecutedPredecessor: () => "A previous timelock operation must execute first.",
+  FailedCall: () => "One of the proposal's calls reverted when the timelock executed it.",
+  ERC20InsufficientBalance: () => "The sender's token balance is too low.",
+  DecisionLogUnauthorizedPublisher: () => "This account may not publish decisions.",
+};
+
+/** A plain-language message for a failed transaction or call: custom errors decoded from the ABI. */
+export function explainError(error: unknown): string {
+  if (error instanceof BaseError) {
+    const rejected = error.walk((e) => e instanceof UserRejectedRequestError);
+    if (rejected) return "You rejected the request in your wallet.";
+    const reverted = error.walk((e) => e instanceof ContractFunctionRevertedError);
+    if (reverted instanceof ContractFunctionRevertedError) {
+      const name = reverted.data?.errorName;
+      if (name !== undefined) {
+        const explain = messages[name];
+        const args = reverted.data?.args ?? [];
+        return explain ? `${explain(args)} (${name})` : `The contract refused: ${name}(${args.map(String).join(", ")}).`;
+      }
+      if (reverted.reason) return `The contract refused: ${reverted.reason}.`;
+    }
+    return error.shortMessage;
+  }
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,146 @@
+// GraphQL queries over subgraph/schema.graphql (graph-node conventions: BigInt and Bytes as strings).
+
+export interface ProposalRow {
+  id: string;
+  proposalId: string;
+  title: string;
+  proposer: { id: string };
+  status: "CREATED" | "QUEUED" | "EXECUTED" | "CANCELED";
+  voteStart: string;
+  voteEnd: string;
+  forVotes: string;
+  againstVotes: string;
+  abstainVotes: string;
+  eta: string | null;
+  voterCount: number;
+  createdTimestamp: string;
+  timelockOperation: { status: "SCHEDULED" | "EXECUTED" | "CANCELED" } | null;
+  decisions: { risk: number; recommendation: string }[];
+}
+
+export interface GovernanceTotals {
+  governors: { quorumNumerator: string | null }[];
+  tokens: { totalSupply: string }[];
+}
+
+const proposalRowFields = `
+  id proposalId title proposer { id } status voteStart voteEnd forVotes againstVotes abstainVotes
+  eta voterCount createdTimestamp timelockOperation { status }
+  decisions(where: { kind: ANALYSIS }, orderBy: decisionId, orderDirection: desc, first: 1) { risk recommendation }
+`;
+
+export const PROPOSALS_QUERY = `
+query Proposals($first: Int!, $skip: Int!, $where: Proposal_filter) {
+  proposals(first: $first, skip: $skip, where: $where, orderBy: createdTimestamp, orderDirection: desc) { ${proposalRowFields} }
+  governors(first: 1) { quorumNumerator }
+  tokens(first: 1) { totalSupply }
+}`;
+
+export interface ProposalDetail extends ProposalRow {
+  description: string;
+  descriptionHash: string;
+  originalVoteEnd: string;
+  extended: boolean;
+  createdBlock: string;
+  createdTx: string;
+  queuedTimestamp: string | null;
+  executedTimestamp: string | null;
+  canceledTimestamp: string | null;
+  actions: { index: number; target: string; value: string; signature: string; calldata: string; selector: string | null; functionSignature: string | null }[];
+  votes: { id: string; voter: { id: string }; support: number; weight: string; reason: string; timestamp: string; tx: string }[];
+  stateChanges: { status: string; eta: string | null; timestamp: string; tx: string }[];
+  extensions: { extendedDeadline: string; timestamp: string }[];
+  allDecisions: DecisionRow[];
+}
+
+export interface DecisionRow {
+  id: string;
+  decisionId: string;
+  proposalId: string;
+  proposal: { id: string; title: string } | null;
+  kind: "ANALYSIS" | "DRAFT" | "EXECUTION_GUARD";
+  actor: { id: string };
+  risk: number;
+  riskFloor: number | null;
+  recommendation: string;
+  reportHash: string;
+  report: string;
+  summary: string | null;
+  timestamp: string;
+  block: string;
+  tx: string;
+}
+
+const decisionFields = `id decisionId proposalId proposal { id title } kind actor { id } risk riskFloor recommendation reportHash report summary timestamp block tx`;
+
+export const PROPOSAL_QUERY = `
+query Proposal($id: ID!) {
+  proposal(id: $id) {
+    ${proposalRowFields}
+    description descriptionHash originalVoteEnd extended createdBlock createdTx queuedTimestamp executedTimestamp canceledTimestamp
+    actions(orderBy: index) { index target value signature calldata selector functionSignature }
+    votes(first: 1000, orderBy: weight, orderDirection: desc) { id voter { id } support weight reason timestamp tx }
+    stateChanges(orderBy: timestamp) { status eta timestamp tx }
+    extensions(orderBy: timestamp) { extendedDeadline timestamp }
+    allDecisions: decisions(orderBy: decisionId) { ${decisionFields} }
+  }
+  governors(first: 1) { quorumNumerator }
+  tokens(first: 1) { totalSupply }
+}`;
+
+export const DECISIONS_QUERY = `
+query Decisions($first: Int!, $skip: Int!, $where: Decision_filter) {
+  decisions(first: $first, skip: $skip, where: $where, orderBy: decisionId, orderDirection: desc) { ${decisionFields} }
+}`;
+
+export interface AccountRow {
+  id: string;
+  balance: string;
+  delegatedVotes: string;
+  delegatorCount: number;
+  votesCast: number;
+  proposalsMade: number;
+  isAnalyst: boolean;
+  delegate: { id: string } | null;
+}
+
+const accountFields = `id balance delegatedVotes delegatorCount votesCast proposalsMade isAnalyst delegate { id }`;
+
+export const DELEGATES_QUERY = `
+query Delegates($first: Int!, $skip: Int!) {
+  accounts(first: $first, skip: $skip, orderBy: delegatedVotes, orderDirection: desc, where: { delegatedVotes_gt: "0" }) { ${accountFields} }
+  tokens(first: 1) { totalSupply }
+}`;
+
+export const ACCOUNT_QUERY = `
+query Account($id: ID!) {
+  account(id: $id) {
+    ${accountFields}
+    delegators(first: 100, orderBy: balance, orderDirection: desc) { id balance }
+    votes(first: 100, orderBy: timestamp, orderDirection: desc) { id support weight reason timestamp proposal { id title } }
+    proposals(first: 100, orderBy: createdTimestamp, orderDirection: desc) { id title status }
+  }
+}`;
+
+export const TREASURY_QUERY = `
+query Treasury($treasury: String!) {
+  incoming: tokenTransfers(first: 200, where: { to: $treasury }, orderBy: timestamp, orderDirection: desc) { id from { id } to { id } value timestamp tx }
+  outgoing: tokenTransfers(first: 200, where: { from: $treasury }, orderBy: timestamp, orderDirection: desc) { id from { id } to { id } value timestamp tx }
+  timelockCalls(first: 200, where: { executed: true, value_gt: "0" }) { id target value executedTx operation { executedTimestamp proposal { id title } } }
+}`;
+
+export interface TransferRow {
+  id: string;
+  from: { id: string } | null;
+  to: { id: string } | null;
+  value: string;
+  timestamp: string;
+  tx: string;
+}
+export interface TimelockCallRow {
+  id: string;
+  target: string;
+  value: string;
+  executedTx: string | null;
+  operation: { executedTimestamp: string | null; proposal: { id: string; title: string } | null };
+}

@@ -1,0 +1,71 @@
+/** Governor proposal states, numbered as IGovernor.ProposalState. */
+export const ProposalState = {
+  Pending: 0,
+  Active: 1,
+  Canceled: 2,
+  Defeated: 3,
+  Succeeded: 4,
+  Queued: 5,
+  Expired: 6,
+  Executed: 7,
+} as const;
+
+export type ProposalStateName = keyof typeof ProposalState;
+export const proposalStateNames = Object.keys(ProposalState) as ProposalStateName[];
+
+export function stateName(value: number): ProposalStateName {
+  return proposalStateNames[value] ?? "Pending";
+}
+
+/** What the indexer records about a proposal; the rest of its state depends on the clock. */
+export interface ProposalStateInput {
+  status: "CREATED" | "QUEUED" | "EXECUTED" | "CANCELED";
+  voteStart: bigint;
+  /** The deadline, including a late-quorum extension. */
+  voteEnd: bigint;
+  forVotes: bigint;
+  againstVotes: bigint;
+  abstainVotes: bigint;
+  eta: bigint | null;
+  /** quorum(voteStart): votes needed (for + abstain). */
+  quorum: bigint;
+  /** Status of the proposal's timelock operation, when it was queued. */
+  timelockStatus?: "SCHEDULED" | "EXECUTED" | "CANCELED" | null;
+}
+
+/**
+ * The proposal's state at chain time `now` (seconds), as DAOGovernor.state() computes it:
+ * Governor.state (executed, canceled, snapshot >= now: Pending, deadline >= now: Active, quorum of
+ * for + abstain and for > against or Defeated, eta 0: Succeeded, else Queued), then
+ * GovernorTimelockControl (a queued proposal whose timelock operation was executed or cancelled
+ * outside the Governor is Executed or Canceled).
+ *
+ * Expired is never returned: it belongs to timelocks with a grace period (GovernorTimelockCompound);
+ * the TimelockController keeps a ready operation executable forever.
+ */
+export function proposalState(p: ProposalStateInput, now: bigint): ProposalStateName {
+  if (p.status === "EXECUTED") return "Executed";
+  if (p.status === "CANCELED") return "Canceled";
+  if (p.voteStart >= now) return "Pending";
+  if (p.voteEnd >= now) return "Active";
+  const quorumReached = p.quorum <= p.forVotes + p.abstainVotes;
+  const voteSucceeded = p.forVotes > p.againstVotes;
+  if (!quorumReached || !voteSucceeded) return "Defeated";
+  if (p.eta === null || p.eta === 0n) return "Succeeded";
+  if (p.timelockStatus === "EXECUTED") return "Executed";
+  if (p.timelockStatus === "CANCELED") return "Canceled";
+  return "Queued";
+}
+
+/** quorum(snapshot) for a quorum fraction: totalSupply * numerator / 100. */
+export function quorumOf(totalSupply: bigint, quorumNumerator: bigint): bigint {
+  return (totalSupply * quorumNumerator) / 100n;
+}
+
+/** Seconds until the next state change that time alone brings, or null when none. */
+export function secondsLeft(p: Pick<ProposalStateInput, "voteStart" | "voteEnd" | "eta">, state: ProposalStateName, now: bigint): bigint | null {
+  if (state === "Pending") return p.voteStart - now + 1n;
+  if (state === "Active") return p.voteEnd - now + 1n;
+  if (state === "Queued" && p.eta !== null && p.eta > now) return p.eta - now;
+  return null;
+}

@@ -1,0 +1,68 @@
+import { decodeFunctionData, erc20Abi, parseAbi } from "viem";
+import { describe, expect, it } from "vitest";
+
+import { BuildError, buildProposal, withProposerSuffix } from "../src/lib/builder.ts";
+import { decodeAction } from "../src/lib/decode.ts";
+import { decisionsToCsv } from "../src/lib/export.ts";
+import { formatAmount } from "../src/lib/format.ts";
+import { findSuspiciousCharacters, revealHidden } from "../src/lib/text.ts";
+import { config, erin } from "./fixtures.ts";
+
+describe("hidden and confusable characters", () => {
+  it("finds zero-width, bidi controls and mixed-script words; plain text is clean", () => {
+    expect(findSuspiciousCharacters("Pay erin 1 ETH for the design work.\n\nThanks!")).toEqual([]);
+    const found = findSuspiciousCharacters("Pay\u200B erin \u202Eevil\u202C and pаy"); // Cyrillic а
+    expect(found.map((f) => f.kind)).toEqual(["invisible", "bidi-control", "bidi-control", "confusable"]);
+    expect(found[3]).toMatchObject({ codePoint: "U+0430", word: "pаy" });
+    expect(revealHidden("a\u200Bb")).toBe("a⟦U+200B⟧b");
+  });
+});
+
+describe("proposal builder", () => {
+  it("builds ETH, token and signature calls, and adds the #proposer= suffix once", () => {
+    const proposer = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8";
+    const p = buildProposal(
+      [
+        { kind: "eth", to: erin, amount: "0.25" },
+        { kind: "token", token: "", decimals: "", to: erin, amount: "1000" },
+        { kind: "call", target: config.contracts.governor, abiOrSignature: "setVotingPeriod(uint32 newVotingPeriod)", functionName: "", args: "600", value: "" },
+      ],
+      "# Three things",
+      proposer,
+      config,
+    );
+    expect(p.values).toEqual([250000000000000000n, 0n, 0n]);
+    expect(p.targets[1]).toBe(config.contracts.token);
+    expect(decodeFunctionData({ abi: erc20Abi, data: p.calldatas[1]! }).args).toEqual([expect.stringMatching(/^0x9965/i), 1000n * 10n ** 18n]);
+    expect(decodeFunctionData({ abi: parseAbi(["function setVotingPeriod(uint32)"]), data: p.calldatas[2]! }).args).toEqual([600]);
+    expect(p.description).toBe(`# Three things\n\n#proposer=${proposer}`);
+    expect(withProposerSuffix(p.description, proposer)).toBe(p.description);
+  });
+
+  it("names the action and field that is wrong", () => {
+    expect(() => buildProposal([{ kind: "eth", to: "0x123", amount: "1" }], "# x", null, config)).toThrow(BuildError);
+    expect(() => buildProposal([{ kind: "eth", to: erin, amount: "1" }, { kind: "call", target: erin, abiOrSignature: "f(uint256)", functionName: "", args: "1,2", value: "" }], "# x", null, config)).toThrow(
+      /action 2: f takes 1 argument\(s\), got 2/,
+    );
+  });
+});
+
+describe("decoding and formatting", () => {
+  it("formats base units exactly", () => {
+    expect(formatAmount(1234567890000000000000000n)).toBe("1,234,567.89");
+    expect(formatAmount(1n)).toBe("0");
+    expect(formatAmount(1n, 18, 18)).toBe("0.000000000000000001");
+  });
+
+  it("names unknown selectors as undecoded", () => {
+    const action = decodeAction({ index: 0, target: erin, value: "0", calldata: "0xdeadbeef" }, config);
+    expect(action).toMatchObject({ kind: "unknown-call", targetName: null });
+  });
+
+  it("exports CSV with quoting and no formula injection", () => {
+    const csv = decisionsToCsv([
+      { id: "0", decisionId: "0", proposalId: "1", proposal: null, kind: "ANALYSIS", actor: { id: "0xabc" }, risk: 5, riskFloor: 5, recommendation: "FOR", reportHash: "0x01", report: "0x7b7d", summary: '=HYPERLINK("x"), "quoted"', timestamp: "1", block: "2", tx: "0x03" },
+    ]);
+    expect(csv.split("\r\n")[1]).toBe(`0,1,ANALYSIS,0xabc,5,5,FOR,0x01,1,2,0x03,"'=HYPERLINK(""x""), ""quoted"""`);
+  });
+});
