@@ -223,6 +223,7 @@ if (web) {
     WEB_PORT: String(web.port),
     INDEXER_URL: `http://127.0.0.1:${config.INDEXER_PORT}/subgraphs/name/dao`,
     ANALYST_URL: `http://127.0.0.1:${config.ANALYST_PORT}`,
+    EXECUTOR_URL: `http://127.0.0.1:${config.EXECUTOR_PORT}`,
   });
 }
 await Promise.all([
