@@ -8,6 +8,7 @@ const steps = [
   { name: "contracts (Solidity + node:test)", command: "npx", args: ["hardhat", "test"], counts: true },
   { name: "system (npm start)", command: "node", args: ["--test", "--test-reporter=spec", "test/system/*.test.ts"], counts: true },
   { name: "workspaces (vitest)", command: "npm", args: ["test", "--workspaces", "--if-present"], counts: true },
+  { name: "web end to end (Chromium)", command: "npm", args: ["run", "test:e2e", "-w", "@ai-dao/web"], counts: true },
 ];
 
 const stripAnsi = (text) => text.replace(/\u001b\[[0-9;]*m/g, "");
