@@ -25,7 +25,12 @@ Options:
   --deployment FILE   deployment file (default: deployments/<chainId>.json of the RPC's chain)
   --proposer ADDRESS  who proposes: adds their voting power and recent delegation changes
   --block N           analyse at this block (default: latest)
-  --offline           no model call (the only mode for now; accepted for forward compatibility)
+  --fork-rpc URL      JSON-RPC endpoint of the same chain to fork for the simulation
+                      (default: $ANALYST_FORK_RPC_URL, else the --rpc endpoint; archive state needed
+                      when analysing an old block)
+  --votes-window S    seconds before the snapshot in which acquired votes count as recent
+                      (default: 2 days scaled by the Governor's voting period against one week)
+  --offline           no model call and no fork simulation (the report says it was skipped)
   -h, --help          show this help`;
 
 class UsageError extends AnalystError {
@@ -60,6 +65,8 @@ export async function main(argv: string[]): Promise<number> {
         proposer: { type: "string" },
         block: { type: "string" },
         offline: { type: "boolean", default: false },
+        "fork-rpc": { type: "string" },
+        "votes-window": { type: "string" },
         help: { type: "boolean", short: "h", default: false },
       },
     });
@@ -77,6 +84,8 @@ export async function main(argv: string[]): Promise<number> {
   if (values.proposal === undefined) throw new UsageError("--proposal FILE is required");
   if (values.proposer !== undefined && !isAddress(values.proposer)) throw new UsageError(`--proposer: "${values.proposer}" is not an address`);
   if (values.block !== undefined && !/^\d+$/.test(values.block)) throw new UsageError(`--block: "${values.block}" is not a block number`);
+
+  if (values["votes-window"] !== undefined && !/^\d+$/.test(values["votes-window"])) throw new UsageError(`--votes-window: "${values["votes-window"]}" is not a number of seconds`);
 
   const proposal = await readProposalFile(userPath(values.proposal));
 
@@ -101,6 +110,8 @@ export async function main(argv: string[]): Promise<number> {
     proposal,
     ...(values.proposer !== undefined ? { proposer: values.proposer as Address } : {}),
     ...(values.block !== undefined ? { blockNumber: BigInt(values.block) } : {}),
+    simulate: values.offline ? { skip: "--offline" } : { forkUrl: values["fork-rpc"] ?? (process.env.ANALYST_FORK_RPC_URL || rpc) },
+    ...(values["votes-window"] !== undefined ? { votesWindowSeconds: BigInt(values["votes-window"]) } : {}),
   });
   const { json, reportHash } = serializeReport(report);
   process.stdout.write(`${json}\n`);

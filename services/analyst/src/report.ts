@@ -4,6 +4,7 @@ import { z } from "zod";
 
 import { severities } from "./checks/types.ts";
 import { recommendations } from "./risk.ts";
+import { simulationSchema } from "./simulate/schema.ts";
 
 export const REPORT_SCHEMA_VERSION = 1;
 
@@ -107,6 +108,18 @@ export const reportSchema = z.strictObject({
   recommendation: z.enum(recommendations),
   /** What this report did not cover (e.g. no model judgement, no simulation). */
   notes: z.array(z.string()),
+  /** The fork simulation of the proposal executed as the timelock, or why it did not run. */
+  simulation: simulationSchema.optional(),
+  /** Votes of the proposer / largest voters at the reference time and one window earlier. */
+  votingPower: z
+    .strictObject({
+      clockMode: z.enum(["timestamp", "blocknumber"]),
+      reference: decimal,
+      referenceKind: z.enum(["snapshot", "now"]),
+      window: decimal,
+      accounts: z.array(z.strictObject({ address, role: z.enum(["proposer", "voter"]), votes: decimal, votesBefore: decimal, acquired: decimal })),
+    })
+    .optional(),
 });
 
 export type Report = z.output<typeof reportSchema>;

@@ -1,0 +1,58 @@
+import type { Address } from "viem";
+
+import type { DeploymentAbis } from "../abis.ts";
+import type { Proposal } from "../proposal.ts";
+import { createFork } from "./fork.ts";
+import { simulateProposal, type SimulationResult } from "./simulate.ts";
+
+export { createFork, type Eip1193, type Fork, type ForkSource } from "./fork.ts";
+export { decodeRevert, simulateProposal, standardEventAbis, type SimulationEffects, type SimulationResult } from "./simulate.ts";
+export { simulationSchema, simulationToJson, type SimulationReport } from "./schema.ts";
+
+/** What the analysis knows about simulation: its result, or why there is none. */
+export type SimulationOutcome =
+  | { status: "simulated"; result: SimulationResult; forkUrl: string }
+  | { status: "skipped"; reason: string }
+  | { status: "failed"; reason: string };
+
+/**
+ * Forks the chain behind `forkUrl` at `blockNumber`, runs the proposal as the timelock, and closes the
+ * fork. A fork that cannot be created (unreachable URL, no archive state) is a `failed` outcome with
+ * the reason, not an exception: the rest of the analysis still stands.
+ */
+export async function runSimulation(args: {
+  forkUrl: string;
+  chainId: number;
+  blockNumber: bigint;
+  proposal: Proposal;
+  contracts: { token: Address; governor: Address; timelock: Address; decisionLog: Address };
+  abis: DeploymentAbis;
+  tokens: readonly Address[];
+}): Promise<SimulationOutcome> {
+  let fork;
+  try {
+    fork = await createFork({ url: args.forkUrl, blockNumber: args.blockNumber, chainId: args.chainId });
+  } catch (error) {
+    return { status: "failed", reason: `cannot fork the chain: ${firstLine(error)}` };
+  }
+  try {
+    const result = await simulateProposal({
+      provider: fork.provider,
+      forkBlock: args.blockNumber,
+      proposal: args.proposal,
+      contracts: args.contracts,
+      abis: args.abis,
+      tokens: args.tokens,
+    });
+    return { status: "simulated", result, forkUrl: args.forkUrl };
+  } catch (error) {
+    return { status: "failed", reason: `simulation failed: ${firstLine(error)}` };
+  } finally {
+    await fork.close().catch(() => undefined);
+  }
+}
+
+function firstLine(error: unknown): string {
+  const e = error as { shortMessage?: string; message?: string };
+  return (e.shortMessage ?? e.message ?? String(error)).split("\n")[0]!;
+}
