@@ -34,7 +34,6 @@ function forkRuntime(): Promise<HardhatRuntimeEnvironment> {
           chainType: "l1",
           // Gas is free on the fork so the treasury's ETH balance changes only by what the actions move.
           initialBaseFeePerGas: 0,
-          minGasPrice: 0,
           gasPrice: 0,
           // A reverting action is a result to report, not an exception.
           throwOnTransactionFailures: false,

@@ -52,7 +52,9 @@ export async function runSimulation(args: {
   }
 }
 
+/** The error's message on one line, at most 300 characters. */
 function firstLine(error: unknown): string {
   const e = error as { shortMessage?: string; message?: string };
-  return (e.shortMessage ?? e.message ?? String(error)).split("\n")[0]!;
+  const text = (e.shortMessage ?? e.message ?? String(error)).replace(/\s*\n\s*/g, " ").trim();
+  return text.length > 300 ? `${text.slice(0, 299)}…` : text;
 }

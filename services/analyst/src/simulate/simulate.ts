@@ -139,7 +139,8 @@ export interface SimulationResult {
 }
 
 const RELAY = parseAbi(["function relay(address target, uint256 value, bytes data) payable", "function name() view returns (string)"]);
-const GAS_LIMIT = 30_000_000n;
+// EIP-7825 caps a transaction at 2^24 gas; a proposal action needs far less.
+const GAS_LIMIT = 16_777_216n;
 /** How many storage slots to try when locating the Governor's governance-call queue. */
 const QUEUE_SLOT_PROBES = 64;
 
@@ -215,10 +216,11 @@ async function findGovernanceQueueSlot(provider: Eip1193, governor: Address, exe
   for (let slot = 0n; slot < BigInt(QUEUE_SLOT_PROBES); slot++) {
     const stateDiff = queueState(slot, hash);
     try {
-      await rpc(provider, "eth_call", [{ from: executor, to: governor, data, gas: numberToHex(GAS_LIMIT) }, "latest", { [governor]: { stateDiff } }]);
-      return slot;
+      // `relay` returns nothing: success is empty return data; a wrong slot returns the queue's Panic.
+      const out = await rpc<Hex>(provider, "eth_call", [{ from: executor, to: governor, data, gas: numberToHex(GAS_LIMIT) }, "latest", { [governor]: { stateDiff } }]);
+      if (out === "0x") return slot;
     } catch {
-      // Not this slot (DequeEmpty / GovernorOnlyExecutor).
+      // Not this slot.
     }
   }
   return null;
@@ -265,6 +267,13 @@ export async function simulateProposal(args: SimulateArgs): Promise<SimulationRe
     return mine ? [mine, ...standardEventAbis] : standardEventAbis;
   };
   const errorAbi = [...abis.token, ...abis.governor, ...abis.timelock, ...abis.decisionLog].filter((item) => item.type === "error") as Abi;
+
+  // Calls cannot execute at the fork block itself (its hardfork is unknown for chains the fork does not
+  // know, such as a local 31337): an empty block first, and every read and call after it.
+  await rpc(provider, "hardhat_mine", ["0x1"]);
+  // Read the treasury's known token balances before running.
+  const tokensBefore = new Map<string, bigint | null>();
+  for (const token of args.tokens ?? []) tokensBefore.set(token.toLowerCase(), await balanceOf(provider, token, treasury));
 
   await rpc(provider, "hardhat_impersonateAccount", [treasury]);
   const queueSlot = proposal.targets.some((t) => getAddress(t) === governor) ? await findGovernanceQueueSlot(provider, governor, treasury) : null;
@@ -322,13 +331,21 @@ export async function simulateProposal(args: SimulateArgs): Promise<SimulationRe
     governanceChanges: [],
   };
   if (revert) return { status: "reverted", forkBlock, calls, revert, logs: [], trace, traceSource, effects: empty };
-  const effects = await collectEffects(provider, { forkBlock, treasury, governor, logs, trace, tokens: args.tokens ?? [] });
+  const effects = await collectEffects(provider, { forkBlock, treasury, governor, logs, trace, tokens: args.tokens ?? [], tokensBefore });
   return { status: "executed", forkBlock, calls, logs, trace, traceSource, effects };
 }
 
 async function collectEffects(
   provider: Eip1193,
-  args: { forkBlock: bigint; treasury: Address; governor: Address; logs: SimulatedLog[]; trace: SimulatedCallFrame[]; tokens: readonly Address[] },
+  args: {
+    forkBlock: bigint;
+    treasury: Address;
+    governor: Address;
+    logs: SimulatedLog[];
+    trace: SimulatedCallFrame[];
+    tokens: readonly Address[];
+    tokensBefore: Map<string, bigint | null>;
+  },
 ): Promise<SimulationEffects> {
   const { forkBlock, treasury, governor, logs, trace } = args;
   const effects: SimulationEffects = {
@@ -397,15 +414,21 @@ async function collectEffects(
   }
   effects.tokenBalanceChanges = [...net.values()].filter((c) => c.delta !== 0n);
   for (const token of tokens.values()) {
-    const data = encodeFunctionData({ abi: erc20Abi, functionName: "balanceOf", args: [treasury] });
-    const read = async (tag: Hex | "latest") => {
-      try {
-        return BigInt(await rpc<Hex>(provider, "eth_call", [{ to: token, data }, tag]));
-      } catch {
-        return null;
-      }
-    };
-    effects.treasuryTokenBalances.push({ token, before: await read(before), after: await read("latest") });
+    const after = await balanceOf(provider, token, treasury);
+    // A token first seen in the logs: its balance before is the balance after less what the logs moved.
+    const logged = net.get(`${token.toLowerCase()}:${treasury.toLowerCase()}`)?.delta ?? 0n;
+    const before = args.tokensBefore.has(token.toLowerCase()) ? args.tokensBefore.get(token.toLowerCase())! : after === null ? null : after - logged;
+    effects.treasuryTokenBalances.push({ token, before, after });
   }
   return effects;
+}
+
+async function balanceOf(provider: Eip1193, token: Address, holder: Address): Promise<bigint | null> {
+  try {
+    const data = encodeFunctionData({ abi: erc20Abi, functionName: "balanceOf", args: [holder] });
+    const out = await rpc<Hex>(provider, "eth_call", [{ to: token, data }, "latest"]);
+    return size(out) === 32 ? BigInt(out) : null;
+  } catch {
+    return null;
+  }
 }
