@@ -31,6 +31,7 @@ export async function runSimulation(args: {
 }): Promise<SimulationOutcome> {
   let fork;
   try {
+    await probe(args.forkUrl);
     fork = await createFork({ url: args.forkUrl, blockNumber: args.blockNumber, chainId: args.chainId });
   } catch (error) {
     return { status: "failed", reason: `cannot fork the chain: ${firstLine(error)}` };
@@ -52,9 +53,33 @@ export async function runSimulation(args: {
   }
 }
 
+/** The fork's client retries an unreachable URL for over a minute: fail fast with one request first. */
+async function probe(url: string): Promise<void> {
+  const parsed = new URL(url);
+  const headers: Record<string, string> = { "content-type": "application/json" };
+  if (parsed.username !== "") {
+    headers.authorization = `Basic ${Buffer.from(`${decodeURIComponent(parsed.username)}:${decodeURIComponent(parsed.password)}`).toString("base64")}`;
+    parsed.username = "";
+    parsed.password = "";
+  }
+  const response = await fetch(parsed, {
+    method: "POST",
+    headers,
+    body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_blockNumber", params: [] }),
+    signal: AbortSignal.timeout(PROBE_TIMEOUT_MS),
+  });
+  if (!response.ok) throw new Error(`the fork RPC answered HTTP ${response.status}`);
+}
+
+const PROBE_TIMEOUT_MS = 5_000;
+
 /** The error's message on one line, at most 300 characters. */
 function firstLine(error: unknown): string {
   const e = error as { shortMessage?: string; message?: string };
-  const text = (e.shortMessage ?? e.message ?? String(error)).replace(/\s*\n\s*/g, " ").trim();
+  // Credentials embedded in a URL (`https://user:key@host`) never reach the report.
+  const text = (e.shortMessage ?? e.message ?? String(error))
+    .replace(/\s*\n\s*/g, " ")
+    .replace(/\/\/[^/@\s]+@/g, "//")
+    .trim();
   return text.length > 300 ? `${text.slice(0, 299)}…` : text;
 }
