@@ -1,3 +1,6 @@
+import { tmpdir } from "node:os";
+import path from "node:path";
+
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
 /** The minimal EIP-1193 surface the simulator needs. */
@@ -28,6 +31,8 @@ let hrePromise: Promise<HardhatRuntimeEnvironment> | undefined;
 function forkRuntime(): Promise<HardhatRuntimeEnvironment> {
   hrePromise ??= import("hardhat/hre").then(({ createHardhatRuntimeEnvironment }) =>
     createHardhatRuntimeEnvironment({
+      // The fork's RPC cache stays out of the working tree.
+      paths: { cache: path.join(tmpdir(), "ai-dao-analyst-fork-cache") },
       networks: {
         fork: {
           type: "edr-simulated",
