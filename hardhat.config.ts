@@ -38,7 +38,7 @@ export default defineConfig({
       default: compiler,
       production: compiler,
     },
-    npmFilesToBuild: ["@openzeppelin/contracts/governance/TimelockController.sol"],
+    npmFilesToBuild: ["@openzeppelin/contracts/governance/TimelockController.sol", "@openzeppelin/contracts/proxy/ERC1967/ERC1967Proxy.sol"],
   },
   paths: {
     tests: { nodejs: "test/contracts", solidity: "test/contracts" },

@@ -17,7 +17,8 @@ import { runChecks } from "./checks/index.ts";
 import { severityRank, type AnalysisContext, type Finding } from "./checks/types.ts";
 import { decodeProposal } from "./context/decode.ts";
 import { readGovernance } from "./context/governance.ts";
-import { inspectTargets } from "./context/targets.ts";
+import { inspectTarget, inspectTargets } from "./context/targets.ts";
+import { readVotingPower, votesWindowSeconds } from "./context/voting-power.ts";
 import { AnalystError } from "./errors.ts";
 import { toJson } from "./json.ts";
 import { normalizeProposal, proposalToJson, type Proposal } from "./proposal.ts";
@@ -26,6 +27,7 @@ import { applyModelStep } from "./model/judge.ts";
 import type { Trigger } from "./model/report-fields.ts";
 import { canonicalHash, reportSchema, REPORT_SCHEMA_VERSION, type Report } from "./report.ts";
 import { recommend, riskFloor } from "./risk.ts";
+import { runSimulation, simulationToJson, type SimulationOutcome } from "./simulate/index.ts";
 
 const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { name: string; version: string };
 export const ANALYZER = { name: pkg.name, version: pkg.version } as const;
@@ -34,7 +36,6 @@ export const ANALYZER = { name: pkg.name, version: pkg.version } as const;
 export const DETERMINISTIC_NOTES = [
   "deterministic analysis only: no model judgement was requested",
   "not simulated: effects were inferred from calldata, not executed on a fork",
-  "voting power that appeared shortly before the snapshot is not checked yet",
 ];
 
 /** The Governor's proposal id: uint256(keccak256(abi.encode(targets, values, calldatas, descriptionHash))). */
@@ -59,6 +60,13 @@ export interface AnalyzeArgs {
   judge?: ModelJudge | undefined;
   /** Why this analysis runs, recorded in `provenance.trigger`; default `preview`. */
   trigger?: Trigger | undefined;
+  /**
+   * Fork simulation: the JSON-RPC URL of the same chain to fork at the analysed block, or a reason not
+   * to simulate (`{ skip: "..." }`, e.g. `--offline`). Absent: not simulated.
+   */
+  simulate?: { forkUrl: string } | { skip: string };
+  /** Window for "votes acquired shortly before the snapshot", in seconds; default 2 days scaled by the voting period. */
+  votesWindowSeconds?: bigint;
 }
 
 /** Builds the read-only context the checks run on. */
@@ -87,7 +95,60 @@ export async function buildContext(args: AnalyzeArgs): Promise<AnalysisContext> 
       ...(args.proposer !== undefined ? { proposer: getAddress(args.proposer) } : {}),
     }),
   ]);
-  return { chainId, blockNumber, deployment: { contracts }, proposal, calls, targets, governance };
+  const ctx: AnalysisContext = { chainId, blockNumber, deployment: { contracts }, proposal, calls, targets, governance };
+
+  const proposalId = hashProposal(proposal);
+  const snapshot = (await client.readContract({ address: contracts.governor, abi: abis.governor, functionName: "proposalSnapshot", args: [proposalId], blockNumber })) as bigint;
+  const [simulation, votingPower] = await Promise.all([
+    simulationFor(args, ctx, abis),
+    readVotingPower(client, {
+      token: contracts.token,
+      governor: contracts.governor,
+      blockNumber,
+      windowSeconds: votesWindowSeconds(governance.governor.votingPeriod, args.votesWindowSeconds),
+      ...(args.proposer !== undefined ? { proposer: getAddress(args.proposer) } : {}),
+      ...(snapshot > 0n ? { proposalId, snapshot } : {}),
+      fromBlock: BigInt(deployment.startBlock),
+    }),
+  ]);
+  ctx.upgradeImplementations = await Promise.all(
+    calls
+      .filter((c) => ["upgradeTo(address)", "upgradeToAndCall(address,bytes)", "upgradeAndCall(address,address,bytes)"].includes(c.signature ?? ""))
+      .map(async (c) => {
+        const byAdmin = c.signature === "upgradeAndCall(address,address,bytes)";
+        const proxy = getAddress((byAdmin ? c.args![0] : c.target) as Address);
+        const implementation = getAddress((byAdmin ? c.args![1] : c.args![0]) as Address);
+        return { callIndex: c.index, proxy, implementation: await inspectTarget(client, implementation, blockNumber) };
+      }),
+  );
+  if (simulation) ctx.simulation = simulation;
+  if (votingPower) ctx.votingPower = votingPower;
+  return ctx;
+}
+
+async function simulationFor(args: AnalyzeArgs, ctx: AnalysisContext, abis: Awaited<ReturnType<typeof loadDeploymentAbis>>): Promise<SimulationOutcome | undefined> {
+  if (args.simulate === undefined) return undefined;
+  if ("skip" in args.simulate) return { status: "skipped", reason: args.simulate.skip };
+  return runSimulation({
+    forkUrl: args.simulate.forkUrl,
+    chainId: ctx.chainId,
+    blockNumber: ctx.blockNumber,
+    proposal: ctx.proposal,
+    contracts: ctx.deployment.contracts,
+    abis,
+    tokens: ctx.governance.balances.flatMap((b) => (b.asset === "ETH" ? [] : [b.asset])),
+  });
+}
+
+/** The notes of a report: what this analysis did not cover. */
+function notesFor(ctx: AnalysisContext): string[] {
+  const notes = [DETERMINISTIC_NOTES[0]!];
+  const sim = ctx.simulation;
+  if (sim === undefined) notes.push(DETERMINISTIC_NOTES[1]!);
+  else if (sim.status !== "simulated") notes.push(`not simulated (${sim.status}: ${sim.reason}): effects were inferred from calldata only`);
+  else if (sim.result.traceSource === "top-level") notes.push("the fork offered no call trace: only top-level calls are listed");
+  if (ctx.votingPower === undefined) notes.push("voting power before the snapshot not checked: no proposer given and the proposal is not on chain");
+  return notes;
 }
 
 /**
@@ -158,7 +219,9 @@ export async function analyzeProposal(args: AnalyzeArgs): Promise<Report> {
     // Deterministic mode: the risk is the floor. A model judgement may raise it later.
     scores: { risk: floor },
     recommendation: recommend(findings),
-    notes: DETERMINISTIC_NOTES,
+    notes: notesFor(ctx),
+    ...(ctx.simulation ? { simulation: simulationToJson(ctx.simulation) } : {}),
+    ...(ctx.votingPower ? { votingPower: toJson(ctx.votingPower) } : {}),
   };
   const deterministic = reportSchema.parse(report);
 

@@ -27,7 +27,12 @@ Options:
   --deployment FILE   deployment file (default: deployments/<chainId>.json of the RPC's chain)
   --proposer ADDRESS  who proposes: adds their voting power and recent delegation changes
   --block N           analyse at this block (default: latest)
-  --offline           no model call, even when ANTHROPIC_API_KEY is set
+  --fork-rpc URL      JSON-RPC endpoint of the same chain to fork for the simulation
+                      (default: $ANALYST_FORK_RPC_URL, else the --rpc endpoint; archive state needed
+                      when analysing an old block)
+  --votes-window S    seconds before the snapshot in which acquired votes count as recent
+                      (default: 2 days scaled by the Governor's voting period against one week)
+  --offline           no model call and no fork simulation (the report says they were skipped)
   --intent TEXT       draft: what the proposal should do, in plain language (needs ANTHROPIC_API_KEY)
   --propose           draft: submit it with the analyst key (ANALYST_PRIVATE_KEY) and publish a Draft decision
   -h, --help          show this help`;
@@ -66,6 +71,8 @@ export async function main(argv: string[]): Promise<number> {
         offline: { type: "boolean", default: false },
         intent: { type: "string" },
         propose: { type: "boolean", default: false },
+        "fork-rpc": { type: "string" },
+        "votes-window": { type: "string" },
         help: { type: "boolean", short: "h", default: false },
       },
     });
@@ -85,6 +92,8 @@ export async function main(argv: string[]): Promise<number> {
   if (command === "analyze" && values.proposal === undefined) throw new UsageError("--proposal FILE is required");
   if (values.proposer !== undefined && !isAddress(values.proposer)) throw new UsageError(`--proposer: "${values.proposer}" is not an address`);
   if (values.block !== undefined && !/^\d+$/.test(values.block)) throw new UsageError(`--block: "${values.block}" is not a block number`);
+
+  if (values["votes-window"] !== undefined && !/^\d+$/.test(values["votes-window"])) throw new UsageError(`--votes-window: "${values["votes-window"]}" is not a number of seconds`);
 
   const proposal = command === "analyze" ? await readProposalFile(userPath(values.proposal!)) : undefined;
 
@@ -115,6 +124,8 @@ export async function main(argv: string[]): Promise<number> {
     judge: values.offline ? undefined : judgeFromEnv(),
     ...(values.proposer !== undefined ? { proposer: values.proposer as Address } : {}),
     ...(values.block !== undefined ? { blockNumber: BigInt(values.block) } : {}),
+    simulate: values.offline ? { skip: "--offline" } : { forkUrl: values["fork-rpc"] ?? (process.env.ANALYST_FORK_RPC_URL || rpc) },
+    ...(values["votes-window"] !== undefined ? { votesWindowSeconds: BigInt(values["votes-window"]) } : {}),
   });
   const { json, reportHash } = serializeReport(report);
   process.stdout.write(`${json}\n`);

@@ -7,3 +7,5 @@ export { AnalystError, ArtifactsMissingError, ProposalFileError, RpcUnreachableE
 export { parseProposal, proposalFileSchema, readProposalFile, type Proposal } from "./proposal.ts";
 export { canonicalHash, canonicalJson, reportSchema, REPORT_SCHEMA_VERSION, serializeReport, type Report } from "./report.ts";
 export { recommend, riskFloor, type Recommendation } from "./risk.ts";
+export { readVotingPower, votesWindowSeconds, type VotingPowerContext } from "./context/voting-power.ts";
+export { createFork, runSimulation, simulateProposal, simulationSchema, type SimulationOutcome, type SimulationResult } from "./simulate/index.ts";

@@ -42,7 +42,7 @@ export async function main(): Promise<() => Promise<void>> {
     if (!allowed) logger.warn({ account: account.address }, "the analyst key is not a DecisionLog publisher: publishing will fail until governance authorises it");
   }
   const metrics = createMetrics();
-  const service: AnalystService = { client, deployment, judge, publisher, logger, metrics };
+  const service: AnalystService = { client, deployment, judge, publisher, logger, metrics, forkUrl: config.forkRpcUrl };
 
   const watcher = new ProposalWatcher({
     client,

@@ -6,6 +6,7 @@ import { severities } from "./checks/types.ts";
 import { intentVsEffectSchema, modelSectionSchema, provenanceSchema } from "./model/report-fields.ts";
 import { reportCid } from "./publish/cid.ts";
 import { recommendations } from "./risk.ts";
+import { simulationSchema } from "./simulate/schema.ts";
 
 export const REPORT_SCHEMA_VERSION = 1;
 
@@ -115,6 +116,18 @@ export const reportSchema = z.strictObject({
   model: modelSectionSchema.optional(),
   /** Model mode: the description's claims matched against the calls. */
   intentVsEffect: intentVsEffectSchema.optional(),
+  /** The fork simulation of the proposal executed as the timelock, or why it did not run. */
+  simulation: simulationSchema.optional(),
+  /** Votes of the proposer / largest voters at the reference time and one window earlier. */
+  votingPower: z
+    .strictObject({
+      clockMode: z.enum(["timestamp", "blocknumber"]),
+      reference: decimal,
+      referenceKind: z.enum(["snapshot", "now"]),
+      window: decimal,
+      accounts: z.array(z.strictObject({ address, role: z.enum(["proposer", "voter"]), votes: decimal, votesBefore: decimal, acquired: decimal })),
+    })
+    .optional(),
 });
 
 export type Report = z.output<typeof reportSchema>;

@@ -1,51 +1,20 @@
 import { getAddress } from "viem";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { serializeReport } from "../src/report.ts";
-import { corpus, setupChain, type Chain } from "./fixtures.ts";
+import { proposalOf, setupChain, type Chain } from "./fixtures.ts";
 
 let chain: Chain;
-let cases: ReturnType<typeof corpus>;
 
 beforeAll(async () => {
   chain = await setupChain();
-  cases = corpus(chain.dao, chain.destructible);
 });
 
-const HIGH = new Set(["high", "critical"]);
+afterAll(() => chain?.close());
 
-describe("malicious proposals", () => {
-  const names = [
-    "drain 60% of the treasury ETH",
-    "hidden timelock grantRole among benign calls",
-    "quorum set to 0",
-    "voting period of 1 second",
-    "calldata to an EOA",
-    "zero-width characters in the description",
-    "SELFDESTRUCT / DELEGATECALL target",
-    "unlimited DAO token approval",
-  ];
-  it.each(names)("%s: risk >= 70 and not `for`", async (name) => {
-    const report = await chain.analyze(cases.malicious[name]!);
-    expect(report.scores.risk, JSON.stringify(report.findings, null, 1)).toBeGreaterThanOrEqual(70);
-    expect(report.riskFloor).toBe(report.scores.risk);
-    expect(report.recommendation).not.toBe("for");
-  });
-
-  it("names what it found", async () => {
-    const ids = async (name: string) => (await chain.analyze(cases.malicious[name]!)).findings.map((f) => `${f.id}:${f.severity}`);
-    expect(await ids("drain 60% of the treasury ETH")).toContain("treasury-outflow/recipient:critical");
-    expect(await ids("hidden timelock grantRole among benign calls")).toContain("access-control/grantRole:critical");
-    expect(await ids("quorum set to 0")).toContain("governor-parameters/quorum:critical");
-    expect(await ids("voting period of 1 second")).toContain("governor-parameters/voting-period:critical");
-    expect(await ids("calldata to an EOA")).toContain("eoa-calls/data-to-codeless:critical");
-    expect(await ids("zero-width characters in the description")).toContain("description-characters/invisible:critical");
-    expect(await ids("SELFDESTRUCT / DELEGATECALL target")).toEqual(expect.arrayContaining(["target-code/selfdestruct:high", "target-code/delegatecall:high"]));
-    expect(await ids("unlimited DAO token approval")).toContain("treasury-approvals/unlimited:critical");
-  });
-
-  it("puts evidence on the finding: call index, recipient, amount and share", async () => {
-    const report = await chain.analyze(cases.malicious["drain 60% of the treasury ETH"]!);
+describe("findings carry evidence", () => {
+  it("puts the call index, recipient, amount and share on an outflow finding", async () => {
+    const report = await chain.analyze(await proposalOf(chain, "treasury drain, harmless description"));
     const outflow = report.findings.find((f) => f.id === "treasury-outflow/recipient")!;
     expect(outflow.evidence).toMatchObject({
       callIndex: 0,
@@ -56,18 +25,10 @@ describe("malicious proposals", () => {
       shareBps: 6000,
     });
   });
-});
-
-describe("benign proposals", () => {
-  it.each(["1% ETH grant to an EOA", "1% DEMO grant to an EOA", "analyst registration"])("%s: risk < 40 and no high/critical finding", async (name) => {
-    const report = await chain.analyze(cases.benign[name]!);
-    expect(report.scores.risk, JSON.stringify(report.findings, null, 1)).toBeLessThan(40);
-    expect(report.findings.filter((f) => HIGH.has(f.severity))).toEqual([]);
-  });
 
   it("a 1% grant is `for`; an analyst registration is medium and `abstain`", async () => {
-    expect((await chain.analyze(cases.benign["1% ETH grant to an EOA"]!)).recommendation).toBe("for");
-    const registration = await chain.analyze(cases.benign["analyst registration"]!);
+    expect((await chain.analyze(await proposalOf(chain, "grant that matches its description"))).recommendation).toBe("for");
+    const registration = await chain.analyze(await proposalOf(chain, "routine analyst registration"));
     expect(registration.findings.map((f) => `${f.id}:${f.severity}`)).toEqual(["access-control/analyst-registered:medium"]);
     expect(registration.recommendation).toBe("abstain");
     expect(registration.scores.risk).toBe(30);
@@ -76,7 +37,7 @@ describe("benign proposals", () => {
 
 describe("report contents", () => {
   it("decodes calls, inspects targets and reads the treasury", async () => {
-    const report = await chain.analyze(cases.malicious["hidden timelock grantRole among benign calls"]!);
+    const report = await chain.analyze(await proposalOf(chain, "hidden timelock grantRole among benign calls"));
     expect(report.schemaVersion).toBe(1);
     expect(report.mode).toBe("deterministic");
     expect(report.chainId).toBe(31337);
@@ -102,7 +63,7 @@ describe("report contents", () => {
     const report = await analyzeProposal({
       client: chain.dao.publicClient as never,
       deployment: chain.dao.deployment,
-      proposal: cases.benign["1% ETH grant to an EOA"]!,
+      proposal: await proposalOf(chain, "grant that matches its description"),
       proposer: alice,
     });
     expect(report.governance.proposer).toMatchObject({ address: alice, votes: (250_000n * 10n ** 18n).toString(), isAnalyst: false });
@@ -110,14 +71,16 @@ describe("report contents", () => {
   });
 
   it("is deterministic at a fixed block: same input, same bytes and hash", async () => {
-    const proposal = cases.malicious["hidden timelock grantRole among benign calls"]!;
+    const proposal = await proposalOf(chain, "hidden timelock grantRole among benign calls");
     const block = await chain.dao.publicClient.getBlockNumber();
     const { analyzeProposal } = await import("../src/analyze.ts");
-    const args = { client: chain.dao.publicClient as never, deployment: chain.dao.deployment, proposal, blockNumber: block };
+    // With the fork simulation: executing on a fork of the same block gives the same effects.
+    const args = { client: chain.dao.publicClient as never, deployment: chain.dao.deployment, proposal, blockNumber: block, simulate: { forkUrl: chain.rpcUrl } };
     const a = serializeReport(await analyzeProposal(args));
     const b = serializeReport(await analyzeProposal(args));
     expect(a.json).toBe(b.json);
     expect(a.reportHash).toBe(b.reportHash);
+    expect(JSON.parse(a.json).simulation.status).toBe("executed");
   });
 });
 

@@ -1,7 +1,5 @@
 import { execFile } from "node:child_process";
 import { mkdtemp, writeFile } from "node:fs/promises";
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 
@@ -9,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { writeDeployment } from "@ai-dao/deployment";
 
-import { corpus, setupChain, type Chain } from "./fixtures.ts";
+import { proposalOf, setupChain, type Chain } from "./fixtures.ts";
 
 const CLI = path.resolve(import.meta.dirname, "../src/cli.ts");
 const TSX = path.resolve(import.meta.dirname, "../../../node_modules/.bin/tsx");
@@ -22,38 +20,18 @@ function runCli(args: string[]): Promise<{ code: number; stdout: string; stderr:
   });
 }
 
-/** Serves the in-process chain over HTTP JSON-RPC on a free port, like `hardhat node` would. */
-function serve(chain: Chain): Promise<Server> {
-  const server = createServer(async (req, res) => {
-    let body = "";
-    for await (const chunk of req) body += chunk;
-    const { id, method, params } = JSON.parse(body) as { id: number; method: string; params?: unknown[] };
-    let reply: object;
-    try {
-      reply = { jsonrpc: "2.0", id, result: await chain.connection.provider.request({ method, params: params ?? [] }) };
-    } catch (error) {
-      reply = { jsonrpc: "2.0", id, error: { code: -32603, message: (error as Error).message } };
-    }
-    res.setHeader("content-type", "application/json");
-    res.end(JSON.stringify(reply));
-  });
-  return new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve(server)));
-}
-
 let chain: Chain;
-let server: Server;
 let rpc: string;
 let dir: string;
 
 beforeAll(async () => {
   chain = await setupChain();
-  server = await serve(chain);
-  rpc = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  rpc = chain.rpcUrl;
   dir = await mkdtemp(path.join(tmpdir(), "analyst-cli-"));
   await writeDeployment(path.join(dir, "31337.json"), chain.dao.deployment);
 });
 
-afterAll(() => new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve())));
+afterAll(() => chain?.close());
 
 async function proposalFile(name: string, proposal: object): Promise<string> {
   const file = path.join(dir, `${name}.json`);
@@ -63,8 +41,7 @@ async function proposalFile(name: string, proposal: object): Promise<string> {
 
 describe("analyst CLI", () => {
   it("prints the canonical report on stdout", async () => {
-    const { malicious } = corpus(chain.dao, chain.destructible);
-    const file = await proposalFile("drain", malicious["drain 60% of the treasury ETH"]!);
+    const file = await proposalFile("drain", await proposalOf(chain, "treasury drain, harmless description"));
     const result = await runCli(["analyze", "--proposal", file, "--rpc", rpc, "--deployment", path.join(dir, "31337.json"), "--offline"]);
     expect(result.stderr).toMatch(/reportHash 0x[0-9a-f]{64} risk \d+ recommendation against/);
     expect(result.code).toBe(0);
@@ -72,6 +49,27 @@ describe("analyst CLI", () => {
     expect(report.scores.risk).toBeGreaterThanOrEqual(80);
     expect(report.recommendation).toBe("against");
     expect(result.stdout.trim().split("\n")).toHaveLength(1);
+    expect(report.simulation).toEqual({ status: "skipped", reason: "--offline" });
+  });
+
+  it("simulates on a fork of the --rpc chain unless --offline", async () => {
+    const file = await proposalFile("registry", await proposalOf(chain, "role granted inside a called contract"));
+    const result = await runCli(["analyze", "--proposal", file, "--rpc", rpc, "--deployment", path.join(dir, "31337.json")]);
+    expect(result.stderr).toMatch(/recommendation needs-review/);
+    const report = JSON.parse(result.stdout);
+    expect(report.simulation.status).toBe("executed");
+    expect(report.simulation.effects.roleChanges).toHaveLength(1);
+    expect(report.findings.map((f: { id: string }) => f.id)).toContain("simulated-effects/hidden-role-change");
+  });
+
+  it("reports a fork it cannot reach as a failed simulation, not an error", async () => {
+    const file = await proposalFile("grant", await proposalOf(chain, "grant that matches its description"));
+    const result = await runCli(["analyze", "--proposal", file, "--rpc", rpc, "--deployment", path.join(dir, "31337.json"), "--fork-rpc", "http://user:secret@127.0.0.1:9/"]);
+    expect(result.code).toBe(0);
+    const report = JSON.parse(result.stdout);
+    expect(report.simulation.status).toBe("failed");
+    expect(result.stdout).not.toContain("secret");
+    expect(report.notes.join(" ")).toMatch(/not simulated \(failed/);
   });
 
   it("fails clearly on a bad proposal file", async () => {
@@ -84,7 +82,7 @@ describe("analyst CLI", () => {
   });
 
   it("fails clearly on an unreachable RPC", async () => {
-    const file = await proposalFile("ok", corpus(chain.dao, chain.destructible).benign["1% ETH grant to an EOA"]!);
+    const file = await proposalFile("ok", await proposalOf(chain, "grant that matches its description"));
     const result = await runCli(["analyze", "--proposal", file, "--rpc", "http://user:secret@127.0.0.1:9/"]);
     expect(result.code).toBe(1);
     expect(result.stderr).toContain("cannot reach the RPC at http://127.0.0.1:9");
@@ -92,7 +90,7 @@ describe("analyst CLI", () => {
   });
 
   it("fails clearly on a missing deployment file", async () => {
-    const file = await proposalFile("ok2", corpus(chain.dao, chain.destructible).benign["1% ETH grant to an EOA"]!);
+    const file = await proposalFile("ok2", await proposalOf(chain, "grant that matches its description"));
     const result = await runCli(["analyze", "--proposal", file, "--rpc", rpc, "--deployment", path.join(dir, "nope.json")]);
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/nope\.json/);

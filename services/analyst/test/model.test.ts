@@ -7,17 +7,25 @@ import { SYSTEM_PROMPT, SYSTEM_PROMPT_HASH } from "../src/model/prompt.ts";
 import type { Judgement } from "../src/model/schema.ts";
 import type { Proposal } from "../src/proposal.ts";
 import { serializeReport } from "../src/report.ts";
-import { corpus, setupChain, type Chain } from "./fixtures.ts";
+import { proposalOf, setupChain, type Chain } from "./fixtures.ts";
 import { startMessagesApi, type MessagesApi } from "./support/messages-api.ts";
 
 let chain: Chain;
-let cases: ReturnType<typeof corpus>;
+let cases: { benign: Record<string, Proposal>; malicious: Record<string, Proposal> };
 let api: MessagesApi;
 let judge: ModelJudge;
 
 beforeAll(async () => {
   chain = await setupChain();
-  cases = corpus(chain.dao, chain.destructible);
+  // Corpus scenarios under the names these tests use.
+  cases = {
+    benign: {
+      "1% ETH grant to an EOA": await proposalOf(chain, "grant that matches its description"),
+      "1% DEMO grant to an EOA": await proposalOf(chain, "token grant"),
+      "analyst registration": await proposalOf(chain, "routine analyst registration"),
+    },
+    malicious: { "drain 60% of the treasury ETH": await proposalOf(chain, "treasury drain, harmless description") },
+  };
   api = await startMessagesApi({ apiKey: "test-key" });
   judge = createModelJudge({ apiKey: "test-key", baseURL: api.url, maxRetries: 3, timeoutMs: 5_000 });
 });

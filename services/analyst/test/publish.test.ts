@@ -6,6 +6,7 @@ import { keccak256, type PublicClient } from "viem";
 import { beforeAll, describe, expect, it } from "vitest";
 
 import { analyzeProposal } from "../src/analyze.ts";
+import type { Proposal } from "../src/proposal.ts";
 import { readDecisions, verifyDecision } from "../src/publish/decision-log.ts";
 import { PublishJournal } from "../src/publish/journal.ts";
 import { publishAnalysis, type Publisher } from "../src/publish/publisher.ts";
@@ -13,16 +14,24 @@ import { reportCid } from "../src/publish/cid.ts";
 import { serializeReport, type Report } from "../src/report.ts";
 import type { Trigger } from "../src/model/report-fields.ts";
 import { delegateAll, propose } from "../../../test/helpers/dao.ts";
-import { corpus, setupChain, type Chain } from "./fixtures.ts";
+import { proposalOf, setupChain, type Chain } from "./fixtures.ts";
 import { analystWallet } from "./support/analyst-key.ts";
 
 let chain: Chain;
-let cases: ReturnType<typeof corpus>;
+let cases: { benign: Record<string, Proposal>; malicious: Record<string, Proposal> };
 let dataDir: string;
 
 beforeAll(async () => {
   chain = await setupChain();
-  cases = corpus(chain.dao, chain.destructible);
+  // Corpus scenarios under the names these tests use.
+  cases = {
+    benign: {
+      "1% ETH grant to an EOA": await proposalOf(chain, "grant that matches its description"),
+      "1% DEMO grant to an EOA": await proposalOf(chain, "token grant"),
+      "analyst registration": await proposalOf(chain, "routine analyst registration"),
+    },
+    malicious: { "drain 60% of the treasury ETH": await proposalOf(chain, "treasury drain, harmless description") },
+  };
   await delegateAll(chain.dao, chain.connection);
   dataDir = await mkdtemp(path.join(tmpdir(), "analyst-publish-"));
 });

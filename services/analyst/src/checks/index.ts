@@ -1,8 +1,15 @@
 import { accessControl } from "./access-control.ts";
+import { descriptionAmounts } from "./description-amounts.ts";
 import { descriptionCharacters } from "./description-characters.ts";
+import { descriptionInjection } from "./description-injection.ts";
 import { eoaCalls } from "./eoa-calls.ts";
 import { governorParameters } from "./governor-parameters.ts";
 import { proxyUpgrades } from "./proxy-upgrades.ts";
+import { recentVotingPower } from "./recent-voting-power.ts";
+import { simulatedEffects } from "./simulated-effects.ts";
+import { simulatedOutflow } from "./simulated-outflow.ts";
+import { simulationRevert } from "./simulation-revert.ts";
+import { upgradeImplementation } from "./upgrade-implementation.ts";
 import { targetCode } from "./target-code.ts";
 import { treasuryApprovals } from "./treasury-approvals.ts";
 import { treasuryOutflow } from "./treasury-outflow.ts";
@@ -22,6 +29,13 @@ export const checks: readonly ProposalCheck[] = [
   targetCode,
   eoaCalls,
   descriptionCharacters,
+  descriptionInjection,
+  descriptionAmounts,
+  upgradeImplementation,
+  recentVotingPower,
+  simulationRevert,
+  simulatedEffects,
+  simulatedOutflow,
 ];
 
 /** Runs every check; a check that throws becomes a high finding instead of losing the others. */

@@ -5,8 +5,10 @@ import type { Deployment } from "@ai-dao/deployment";
 import type { DecodedCall } from "../context/decode.ts";
 import type { GovernanceContext } from "../context/governance.ts";
 import type { TargetInfo } from "../context/targets.ts";
+import type { VotingPowerContext } from "../context/voting-power.ts";
 import type { JsonValue } from "../json.ts";
 import type { Proposal } from "../proposal.ts";
+import type { SimulationOutcome } from "../simulate/index.ts";
 
 export const severities = ["info", "low", "medium", "high", "critical"] as const;
 export type Severity = (typeof severities)[number];
@@ -32,6 +34,12 @@ export interface AnalysisContext {
   calls: DecodedCall[];
   targets: TargetInfo[];
   governance: GovernanceContext;
+  /** The fork simulation, or why there is none (absent: not requested). */
+  simulation?: SimulationOutcome;
+  /** Votes of the proposer and largest voters now and one window earlier (absent: no account to look at). */
+  votingPower?: VotingPowerContext;
+  /** New implementations installed by proxy upgrade calls, inspected at the analysed block. */
+  upgradeImplementations?: { callIndex: number; proxy: Address; implementation: TargetInfo }[];
 }
 
 /** A deterministic check: one file each, listed in `checks/index.ts`. */

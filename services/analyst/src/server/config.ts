@@ -38,6 +38,8 @@ export const envSchema = z.object({
   ANALYST_MODEL_MAX_RETRIES: z.coerce.number().int().min(0).max(10).default(4),
   ANALYST_DATA_DIR: z.string().default(path.join(REPO_ROOT, ".data", "analyst")),
   INDEXER_URL: z.url({ error: "INDEXER_URL must be a URL" }).optional(),
+  /** The chain the simulator forks; default RPC_URL. "off" disables the simulation (reports say so). */
+  ANALYST_FORK_RPC_URL: z.union([z.literal("off"), z.url({ error: "ANALYST_FORK_RPC_URL must be a URL or off" })]).optional(),
   CORS_ORIGINS: z
     .string()
     .default("http://localhost:5173,http://127.0.0.1:5173")
@@ -56,6 +58,8 @@ export const envSchema = z.object({
 
 export interface AnalystConfig {
   rpcUrl: string;
+  /** Fork source for the simulation, or undefined when it is switched off. */
+  forkRpcUrl: string | undefined;
   deploymentFile: string | undefined;
   logLevel: string;
   port: number;
@@ -89,6 +93,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AnalystConfig 
   const e = result.data;
   return {
     rpcUrl: e.RPC_URL,
+    forkRpcUrl: e.ANALYST_FORK_RPC_URL === "off" ? undefined : (e.ANALYST_FORK_RPC_URL ?? e.RPC_URL),
     deploymentFile: e.DEPLOYMENT_FILE,
     logLevel: e.LOG_LEVEL,
     port: e.ANALYST_PORT,

@@ -22,6 +22,8 @@ export interface AnalystService {
   logger: Logger;
   metrics: Metrics;
   artifactsDir?: string;
+  /** JSON-RPC URL of the chain to fork for the simulation; absent: reports say it was not simulated. */
+  forkUrl?: string | undefined;
 }
 
 export async function runAnalysis(s: AnalystService, proposal: Proposal, trigger: Trigger, proposer?: Address): Promise<Report> {
@@ -32,6 +34,7 @@ export async function runAnalysis(s: AnalystService, proposal: Proposal, trigger
     proposal,
     judge: s.judge,
     trigger,
+    simulate: s.forkUrl !== undefined ? { forkUrl: s.forkUrl } : { skip: "ANALYST_FORK_RPC_URL=off" },
     ...(proposer !== undefined ? { proposer } : {}),
     ...(s.artifactsDir !== undefined ? { artifactsDir: s.artifactsDir } : {}),
   });

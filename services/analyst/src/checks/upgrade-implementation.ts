@@ -1,0 +1,50 @@
+import type { Finding, ProposalCheck } from "./types.ts";
+
+/**
+ * The code a proxy upgrade installs (inspected at the analysed block): no code at the new
+ * implementation (critical: the proxy bricks, or code is placed there later), SELFDESTRUCT
+ * (critical: the proxy's state and funds can be wiped), DELEGATECALL (high: it can run arbitrary
+ * code in the proxy's context, the shape of an arbitrary-call backdoor).
+ */
+export const upgradeImplementation: ProposalCheck = {
+  id: "upgrade-implementation",
+  name: "Code installed by proxy upgrades",
+  check(ctx) {
+    const findings: Finding[] = [];
+    for (const { callIndex, proxy, implementation: impl } of ctx.upgradeImplementations ?? []) {
+      const evidence = { callIndex, address: impl.address, proxy, codeHash: impl.codeHash };
+      if (impl.kind !== "contract") {
+        findings.push({
+          id: "upgrade-implementation/no-code",
+          check: this.id,
+          severity: "critical",
+          title: `Call ${callIndex} upgrades ${proxy} to ${impl.address}, which has no code`,
+          detail: "An implementation without code breaks the proxy, or lets whoever deploys there later (CREATE2) decide what it runs.",
+          evidence,
+        });
+        continue;
+      }
+      if (impl.opcodes.SELFDESTRUCT) {
+        findings.push({
+          id: "upgrade-implementation/selfdestruct",
+          check: this.id,
+          severity: "critical",
+          title: `Call ${callIndex} upgrades ${proxy} to code that can SELFDESTRUCT`,
+          detail: `The new implementation ${impl.address} contains SELFDESTRUCT: run through the proxy it can send away everything the proxy holds.`,
+          evidence: { ...evidence, opcode: "SELFDESTRUCT" },
+        });
+      }
+      if (impl.opcodes.DELEGATECALL) {
+        findings.push({
+          id: "upgrade-implementation/delegatecall",
+          check: this.id,
+          severity: "high",
+          title: `Call ${callIndex} upgrades ${proxy} to code that uses DELEGATECALL`,
+          detail: `The new implementation ${impl.address} contains DELEGATECALL: it can run code chosen later in the proxy's context (an arbitrary-call backdoor looks like this).`,
+          evidence: { ...evidence, opcode: "DELEGATECALL" },
+        });
+      }
+    }
+    return findings;
+  },
+};
