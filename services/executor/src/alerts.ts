@@ -17,7 +17,11 @@ export interface AlertOptions {
  */
 export class Alerter {
   private readonly inFlight = new Set<Promise<void>>();
-  constructor(private readonly options: AlertOptions) {}
+  private readonly options: AlertOptions;
+
+  constructor(options: AlertOptions) {
+    this.options = options;
+  }
 
   send(payload: Record<string, unknown>): void {
     if (this.options.url === undefined) return;

@@ -95,7 +95,10 @@ export class Executor {
   lastTickAt: number | null = null;
   lastError: string | null = null;
 
-  constructor(private readonly o: ExecutorOptions) {
+  private readonly o: ExecutorOptions;
+
+  constructor(o: ExecutorOptions) {
+    this.o = o;
     this.metrics = o.metrics ?? createMetrics();
     this.overrides = new Set([...(o.overrides ?? [])].map((id) => BigInt(id).toString()));
     this.sender = new TxSender({
@@ -114,6 +117,10 @@ export class Executor {
 
   get address(): Address {
     return this.o.account.address;
+  }
+
+  get journal(): Journal {
+    return this.o.journal;
   }
 
   private get governor(): Address {
@@ -143,7 +150,7 @@ export class Executor {
 
   private async scanProposals(): Promise<void> {
     const { journal, client, logger } = this.o;
-    const latest = await client.getBlockNumber();
+    const latest = await client.getBlockNumber({ cacheTime: 0 });
     const scanned = journal.getMeta("scannedTo");
     let from = scanned === undefined ? BigInt(this.o.deployment.startBlock) : BigInt(scanned) + 1n;
     const chunk = BigInt(this.o.logChunkBlocks ?? 10_000);
@@ -318,7 +325,7 @@ export class Executor {
     }
 
     const data = encodeFunctionData({ abi: governorAbi, functionName: action, args: this.callArgs(p) });
-    const block = await client.getBlockNumber();
+    const block = await client.getBlockNumber({ cacheTime: 0 });
     try {
       await client.call({ account: this.address, to: this.governor, data, blockNumber: block });
       return null;
@@ -328,7 +335,8 @@ export class Executor {
       const revert = decodeRevert(revertData);
       const expected = action === "queue" ? ProposalState.Succeeded : ProposalState.Queued;
       const state = await this.state(p.proposalId);
-      if (state !== expected && !(action === "execute" && state === ProposalState.Succeeded)) {
+      // A state error means the proposal moved (someone else queued or executed it): not a verdict.
+      if (state !== expected || revert.name === "GovernorUnexpectedProposalState") {
         logger.info({ proposalId: p.proposalId, action, state: stateNames[state] }, "proposal moved on while simulating; nothing to do");
         return "skip";
       }
@@ -415,7 +423,7 @@ export class Executor {
       logger.debug({ proposalId: p.proposalId, action, reason: outcome.reason }, "guard decision already recorded");
       return;
     }
-    const block = await this.o.client.getBlockNumber();
+    const block = await this.o.client.getBlockNumber({ cacheTime: 0 });
     const report: GuardReport = {
       schemaVersion: GUARD_REPORT_SCHEMA_VERSION,
       kind: "execution-guard",

@@ -57,7 +57,11 @@ const GWEI = 1_000_000_000n;
  * fees) when it is too slow or no longer needed.
  */
 export class TxSender {
-  constructor(private readonly o: TxSenderOptions) {}
+  private readonly o: TxSenderOptions;
+
+  constructor(o: TxSenderOptions) {
+    this.o = o;
+  }
 
   get address(): Address {
     return this.o.account.address;
