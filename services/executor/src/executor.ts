@@ -92,6 +92,7 @@ export class Executor {
   private readonly overrides: Set<string>;
   private readonly analysisCache = new Map<string, AnalysisSummary>();
   private guardian: Address | null | undefined;
+  private isPublisher: boolean | undefined;
   lastTickAt: number | null = null;
   lastError: string | null = null;
 
@@ -241,7 +242,17 @@ export class Executor {
         logger.info({ proposalId: p.proposalId, action, dryRun: true }, `dry run: would ${action}`);
         continue;
       }
-      const gas = await this.o.client.estimateGas({ account: this.address, to: this.governor, data });
+      let gas: bigint;
+      try {
+        gas = await this.o.client.estimateGas({ account: this.address, to: this.governor, data });
+      } catch (error) {
+        const revertData = revertDataOf(error);
+        if (revertData === undefined) throw error;
+        // The latest block allows it but the pending one does not: another keeper's transaction is
+        // waiting to be mined. Look again next poll rather than send a transaction that would revert.
+        logger.info({ proposalId: p.proposalId, action, revert: decodeRevert(revertData).message }, `${action} would revert on top of pending transactions; waiting`);
+        continue;
+      }
       await this.sender.send({ key: `${action}:${p.proposalId}`, proposalId: p.proposalId, action, to: this.governor, data, gas: (gas * 12n) / 10n + 10_000n });
       return; // one new transaction per poll
     }
@@ -468,7 +479,22 @@ export class Executor {
       args: [BigInt(guard.proposalId), DecisionKind.ExecutionGuard, risk, recommendation, guard.reportHash, toHex(guard.reportJson)],
     });
     const to = this.o.deployment.contracts.decisionLog;
-    const gas = await this.o.client.estimateGas({ account: this.address, to, data });
+    if (this.isPublisher === undefined) {
+      this.isPublisher = await this.o.client.readContract({ address: to, abi: decisionLogAbi, functionName: "isPublisher", args: [this.address] });
+      if (!this.isPublisher) {
+        this.o.logger.error({ address: this.address }, "this key is not a DecisionLog publisher: guard decisions are logged and alerted but not published");
+      }
+    }
+    if (!this.isPublisher) return false;
+    let gas: bigint;
+    try {
+      gas = await this.o.client.estimateGas({ account: this.address, to, data });
+    } catch (error) {
+      const revertData = revertDataOf(error);
+      if (revertData === undefined) throw error;
+      this.o.logger.error({ guard: guard.key, revert: decodeRevert(revertData).message }, "publishing the guard decision would revert; retrying later");
+      return false;
+    }
     const tx = await this.sender.send({ key: `publish:${guard.key}`, proposalId: guard.proposalId, action: "publish", to, data, gas: (gas * 12n) / 10n + 10_000n });
     journal.setGuardPublishTx(guard.key, tx.id);
     return true;
