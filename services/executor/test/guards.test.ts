@@ -191,12 +191,13 @@ describe("guards", () => {
     expect((await client.getBalance({ address: erin.account.address })) - before).toBe(amount);
     // Every instance settled all its transactions.
     for (const e of [a, b, c]) expect(e.journal.allTxs().filter((t) => t.status === "signed" || t.status === "sent")).toEqual([]);
-    const statuses = [a, b, c].flatMap((e) => e.journal.allTxs().filter((t) => t.proposalId === idA.toString()).map((t) => `${t.action}:${t.status}`));
-    // They really raced: more than one queue and more than one execute were sent, the losers
-    // reverted (or, for the shared key, were dropped), and nobody crashed.
-    expect(statuses.filter((s) => s.startsWith("queue:")).length).toBeGreaterThan(1);
-    expect(statuses.filter((s) => s.startsWith("execute:")).length).toBeGreaterThan(1);
-    expect(statuses.filter((s) => s === "queue:confirmed")).toHaveLength(1);
-    expect(statuses.filter((s) => s === "execute:confirmed")).toHaveLength(1);
+    const txs = [a, b, c].flatMap((e) => e.journal.allTxs().filter((t) => t.proposalId === idA.toString()));
+    // They really raced: some step was sent by more than one instance; the losers reverted
+    // (or, for the shared key, were dropped or turned out to be the very same signed transaction).
+    // (Whether both steps race depends on how the polls interleave; at least one always does.)
+    expect(txs.length).toBeGreaterThan(2);
+    const confirmed = (action: string) => new Set(txs.filter((t) => t.action === action && t.status === "confirmed").map((t) => t.minedHash));
+    expect(confirmed("queue").size).toBe(1);
+    expect(confirmed("execute").size).toBe(1);
   });
 });
