@@ -427,7 +427,7 @@ export class Executor {
   }
 
   /** Logs, alerts and journals a refusal or hold once; publishing follows on a later poll. */
-  private async recordGuard(p: ProposalRecord, action: GuardAction, outcome: GuardOutcome): Promise<void> {
+  async recordGuard(p: ProposalRecord, action: GuardAction, outcome: GuardOutcome): Promise<void> {
     const { journal, logger } = this.o;
     const key = guardKey(p.proposalId, action, outcome.reason, outcome.fingerprint);
     if (journal.getGuard(key) !== undefined) {

@@ -148,4 +148,34 @@ describe("lifecycle", () => {
     expect(report.evidence.revert.args).toEqual([dao.deployment.contracts.timelock, parseEther("399000").toString(), tooMuch.toString()]);
     expect(await executor.metrics.registry.metrics()).toMatch(/executor_guard_refusals_total\{reason="simulation-revert"\} 1/);
   });
+
+  it("re-sends a transaction that does not confirm in time with higher fees and the same nonce", async () => {
+    const { erin } = dao.accounts;
+    const client = clientOf(connection);
+    const id = await proposeAndVote(dao, connection, ethTransfer(erin.account.address, parseEther("0.1"), "Pay erin 0.1 ETH (slow mempool)"));
+    await dao.governor.write.queue([id], { account: dao.accounts.alice.account });
+    await mineToEta(id);
+    const executor = makeExecutor(dao, connection, { accountIndex: 9, txTimeoutMs: 1 });
+    const nonce = await client.getTransactionCount({ address: hardhatAccount(9).address });
+    await connection.provider.request({ method: "evm_setAutomine", params: [false] });
+    try {
+      await executor.tick(); // sends the execute
+      await new Promise((r) => setTimeout(r, 20));
+      await executor.tick(); // not mined in time: replaced
+      await connection.networkHelpers.mine();
+      await executor.tick(); // settles
+    } finally {
+      await connection.provider.request({ method: "evm_setAutomine", params: [true] });
+    }
+    expect(await state(id)).toBe(ProposalState.Executed);
+    const [tx] = executor.journal.txsFor(id.toString());
+    expect(tx).toMatchObject({ action: "execute", status: "confirmed", nonce });
+    const attempts = executor.journal.attempts(tx!.id);
+    expect(attempts).toHaveLength(2);
+    expect(BigInt(attempts[1]!.maxFeePerGas)).toBeGreaterThanOrEqual((BigInt(attempts[0]!.maxFeePerGas) * 125n) / 100n);
+    expect(BigInt(attempts[1]!.maxPriorityFeePerGas)).toBeGreaterThanOrEqual((BigInt(attempts[0]!.maxPriorityFeePerGas) * 125n) / 100n);
+    expect(tx!.minedHash).toBe(attempts[1]!.hash);
+    expect(await client.getTransactionCount({ address: hardhatAccount(9).address })).toBe(nonce + 1);
+    expect(await executor.metrics.registry.metrics()).toMatch(/executor_transactions_replaced_total 1/);
+  });
 });
