@@ -7,6 +7,7 @@ import { pino } from "pino";
 import { createPublicClient, http } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 
+import { sleep } from "./alerts.ts";
 import { loadConfig, REPO_ROOT } from "./config.ts";
 import { decisionLogAbi } from "./abis.ts";
 import { Executor } from "./executor.ts";
@@ -21,11 +22,16 @@ async function main(): Promise<void> {
   const client = createPublicClient({ transport: http(config.RPC_URL, { retryCount: 2, timeout: 10_000 }) });
   const account = privateKeyToAccount(config.EXECUTOR_PRIVATE_KEY as `0x${string}`);
 
-  let chainId: number;
-  try {
-    chainId = await client.getChainId();
-  } catch (error) {
-    throw new Error(`RPC_URL ${config.RPC_URL} is not reachable (${errorText(error)}); start the chain or fix RPC_URL`);
+  // The chain may start after the executor: retry with backoff before giving up with a clear message.
+  let chainId: number | undefined;
+  for (let attempt = 1; chainId === undefined; attempt++) {
+    try {
+      chainId = await client.getChainId();
+    } catch (error) {
+      if (attempt >= 6) throw new Error(`RPC_URL ${config.RPC_URL} is not reachable (${errorText(error)}); start the chain or fix RPC_URL`);
+      logger.warn({ rpcUrl: config.RPC_URL, attempt, err: errorText(error) }, "RPC not reachable yet; retrying");
+      await sleep(500 * 2 ** (attempt - 1));
+    }
   }
   const deploymentFile = config.DEPLOYMENT_FILE ?? deploymentPath(path.join(REPO_ROOT, "deployments"), chainId);
   const deployment = await readDeployment(deploymentFile);
