@@ -229,7 +229,16 @@ export class Executor {
   private async advanceProposals(): Promise<void> {
     const { journal, logger } = this.o;
     for (const p of journal.openProposals()) {
-      const action = await this.nextStep(p);
+      let action: GuardAction | null;
+      try {
+        action = await this.nextStep(p);
+      } catch (error) {
+        // A proposal the Governor does not know (e.g. removed by a reorg) must not stop the others.
+        const revertData = revertDataOf(error);
+        if (revertData === undefined) throw error;
+        logger.warn({ proposalId: p.proposalId, revert: decodeRevert(revertData).message }, "cannot read the proposal's state; skipping it this poll");
+        continue;
+      }
       if (action === null) continue;
       const outcome = await this.runGuards(p, action);
       if (outcome === "skip") continue;

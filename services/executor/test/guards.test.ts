@@ -23,6 +23,10 @@ afterAll(async () => {
 });
 
 const state = (id: bigint) => dao.governor.read.state([id]);
+const executions = async (client: ReturnType<typeof clientOf>, id: bigint) =>
+  (await client.getContractEvents({ address: dao.deployment.contracts.governor, abi: parseAbi(["event ProposalExecuted(uint256 proposalId)"]), eventName: "ProposalExecuted", fromBlock: 0n })).filter(
+    (l) => l.args.proposalId === id,
+  ).length;
 
 /** A webhook receiver on a free port that records every JSON body. */
 async function webhook() {
@@ -152,52 +156,81 @@ describe("guards", () => {
   });
 
   it("two instances racing on the same proposals: one execution each, no crash", async () => {
-    const { dave: erin } = dao.accounts;
+    const { dave } = dao.accounts;
     const client = clientOf(connection);
     const amount = parseEther("0.25");
-    const idA = await proposeAndVote(dao, connection, ethTransfer(erin.account.address, amount, "Race A"));
+    const idA = await proposeAndVote(dao, connection, ethTransfer(dave.account.address, amount, "Race A"));
     // Different keys (#9 and #6), and a third instance sharing #9's key with its own journal.
-    const a = makeExecutor(dao, connection, { accountIndex: 9 });
-    const b = makeExecutor(dao, connection, { accountIndex: 6 });
-    const c = makeExecutor(dao, connection, { accountIndex: 9 });
-    const before = await client.getBalance({ address: erin.account.address });
-    const executedEvents = async () =>
-      (await client.getContractEvents({ address: dao.deployment.contracts.governor, abi: parseAbi(["event ProposalExecuted(uint256 proposalId)"]), eventName: "ProposalExecuted", fromBlock: 0n })).filter(
-        (l) => l.args.proposalId === idA,
-      ).length;
+    const options = { publishGuards: false };
+    const a = makeExecutor(dao, connection, { ...options, accountIndex: 9 });
+    const b = makeExecutor(dao, connection, { ...options, accountIndex: 6 });
+    const c = makeExecutor(dao, connection, { ...options, accountIndex: 9 });
+    const before = await client.getBalance({ address: dave.account.address });
 
     await connection.provider.request({ method: "evm_setAutomine", params: [false] });
     try {
-      // All three poll at once: each sees Succeeded and sends a queue before any is mined.
-      await Promise.all([a.tick(), b.tick(), c.tick()]);
-      await connection.networkHelpers.mine();
-      for (let i = 0; i < 3; i++) {
-        for (const e of [a, b, c]) await e.tick();
+      // All three poll at once, every poll, with blocks mined in between.
+      for (let i = 0; i < 4; i++) {
+        await Promise.all([a.tick(), b.tick(), c.tick()]);
         await connection.networkHelpers.mine();
       }
       expect(await state(idA)).toBe(ProposalState.Queued);
       await connection.networkHelpers.time.increaseTo(await dao.governor.read.proposalEta([idA]));
-      await Promise.all([a.tick(), b.tick(), c.tick()]);
-      await connection.networkHelpers.mine();
       for (let i = 0; i < 4; i++) {
-        for (const e of [a, b, c]) await e.tick();
+        await Promise.all([a.tick(), b.tick(), c.tick()]);
         await connection.networkHelpers.mine();
       }
     } finally {
       await connection.provider.request({ method: "evm_setAutomine", params: [true] });
     }
     expect(await state(idA)).toBe(ProposalState.Executed);
-    expect(await executedEvents()).toBe(1);
-    expect((await client.getBalance({ address: erin.account.address })) - before).toBe(amount);
-    // Every instance settled all its transactions.
+    expect(await executions(client, idA)).toBe(1);
+    expect((await client.getBalance({ address: dave.account.address })) - before).toBe(amount);
+    // Every instance settled all its transactions; one queue and one execute were mined successfully.
     for (const e of [a, b, c]) expect(e.journal.allTxs().filter((t) => t.status === "signed" || t.status === "sent")).toEqual([]);
     const txs = [a, b, c].flatMap((e) => e.journal.allTxs().filter((t) => t.proposalId === idA.toString()));
-    // They really raced: some step was sent by more than one instance; the losers reverted
-    // (or, for the shared key, were dropped or turned out to be the very same signed transaction).
-    // (Whether both steps race depends on how the polls interleave; at least one always does.)
-    expect(txs.length).toBeGreaterThan(2);
     const confirmed = (action: string) => new Set(txs.filter((t) => t.action === action && t.status === "confirmed").map((t) => t.minedHash));
     expect(confirmed("queue").size).toBe(1);
     expect(confirmed("execute").size).toBe(1);
+  });
+
+  it("an execute of ours that loses the race is settled as done by someone else", async () => {
+    const { dave, alice } = dao.accounts;
+    const client = clientOf(connection);
+    const amount = parseEther("0.125");
+    const executor = makeExecutor(dao, connection, { publishGuards: false, accountIndex: 9 });
+    await executor.tick(); // catch up with older proposals (their guard decisions are only recorded)
+    const proposal = ethTransfer(dave.account.address, amount, "Race B");
+    const id = await proposeAndVote(dao, connection, proposal);
+    await dao.governor.write.queue([id], { account: alice.account });
+    await connection.networkHelpers.time.increaseTo(await dao.governor.read.proposalEta([id]));
+    const before = await client.getBalance({ address: dave.account.address });
+
+    await connection.provider.request({ method: "evm_setAutomine", params: [false] });
+    try {
+      await executor.tick(); // our execute waits in the mempool
+      const ours = executor.journal.txsFor(id.toString()).find((t) => t.action === "execute");
+      expect(ours?.status).toBe("sent");
+      // Someone else executes the same proposal with a higher tip: mined first in the same block.
+      const block = await client.getBlock();
+      await dao.governor.write.execute([proposal.targets, proposal.values, proposal.calldatas, keccak256(stringToBytes(proposal.description))], {
+        account: alice.account,
+        gas: 500_000n, // no estimate: on top of our pending execute it would revert
+        maxPriorityFeePerGas: parseEther("0.0001"),
+        maxFeePerGas: block.baseFeePerGas! * 2n + parseEther("0.0001"),
+      });
+      await connection.networkHelpers.mine();
+      await executor.tick();
+      await executor.tick();
+    } finally {
+      await connection.provider.request({ method: "evm_setAutomine", params: [true] });
+    }
+    expect(await executions(client, id)).toBe(1);
+    expect((await client.getBalance({ address: dave.account.address })) - before).toBe(amount);
+    const [tx] = executor.journal.txsFor(id.toString()).filter((t) => t.action === "execute");
+    expect(tx?.status).toBe("reverted");
+    const metrics = await executor.metrics.registry.metrics();
+    expect(metrics).toMatch(/executor_steps_done_by_others_total\{action="execute"\} 1/);
+    expect(executor.journal.openProposals().map((p) => p.proposalId)).not.toContain(id.toString());
   });
 });
