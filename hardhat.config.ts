@@ -38,7 +38,11 @@ export default defineConfig({
       default: compiler,
       production: compiler,
     },
-    npmFilesToBuild: ["@openzeppelin/contracts/governance/TimelockController.sol", "@openzeppelin/contracts/proxy/ERC1967/ERC1967Proxy.sol"],
+    npmFilesToBuild: [
+      "@openzeppelin/contracts/governance/TimelockController.sol",
+      // Proxy targets in the analyst's corpus and the executor's drift test are standard ERC-1967 proxies.
+      "@openzeppelin/contracts/proxy/ERC1967/ERC1967Proxy.sol",
+    ],
   },
   paths: {
     tests: { nodejs: "test/contracts", solidity: "test/contracts" },
@@ -46,6 +50,9 @@ export default defineConfig({
   networks: {
     // In-process chain used by the tests and benchmarks.
     default: { type: "edr-simulated", chainType: "l1" },
+    // In-process chain before Cancun (EIP-6780), where SELFDESTRUCT still removes code: the
+    // executor's code-drift test redeploys a CREATE2 target there.
+    preCancun: { type: "edr-simulated", chainType: "l1", hardfork: "shanghai" },
     // A node started with `npx hardhat node` (or the platform's `npm start`).
     localhost: { type: "http", chainType: "l1", url: `http://127.0.0.1:${process.env.CHAIN_PORT ?? 8545}` },
     // Any other network, configured by URL and key (see README: Deploy).

@@ -1,0 +1,75 @@
+import type { Logger } from "pino";
+
+import type { Metrics } from "./metrics.ts";
+
+export interface AlertOptions {
+  url: string | undefined;
+  logger: Logger;
+  metrics: Metrics;
+  attempts?: number;
+  timeoutMs?: number;
+  baseDelayMs?: number;
+}
+
+/**
+ * Sends alerts (guard refusals and holds) to a webhook as JSON POSTs. Each alert is retried with
+ * backoff; a failing or absent webhook is logged and never stops the executor.
+ */
+export class Alerter {
+  private readonly inFlight = new Set<Promise<void>>();
+  private readonly options: AlertOptions;
+
+  constructor(options: AlertOptions) {
+    this.options = options;
+  }
+
+  send(payload: Record<string, unknown>): void {
+    if (this.options.url === undefined) return;
+    const promise = this.deliver(this.options.url, payload).finally(() => this.inFlight.delete(promise));
+    this.inFlight.add(promise);
+  }
+
+  /** Waits for every alert in flight (tests, shutdown). */
+  async flush(): Promise<void> {
+    await Promise.all([...this.inFlight]);
+  }
+
+  private async deliver(url: string, payload: Record<string, unknown>): Promise<void> {
+    const { logger, metrics } = this.options;
+    const attempts = this.options.attempts ?? 4;
+    const body = JSON.stringify(payload);
+    for (let attempt = 1; attempt <= attempts; attempt++) {
+      try {
+        const response = await fetch(url, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body,
+          signal: AbortSignal.timeout(this.options.timeoutMs ?? 5_000),
+        });
+        if (response.ok) {
+          logger.info({ url: redactUrl(url), attempt, status: response.status }, "webhook alert delivered");
+          return;
+        }
+        logger.warn({ url: redactUrl(url), attempt, status: response.status }, "webhook answered with an error status");
+      } catch (error) {
+        logger.warn({ url: redactUrl(url), attempt, err: (error as Error).message }, "webhook unreachable");
+      }
+      if (attempt < attempts) await sleep((this.options.baseDelayMs ?? 500) * 2 ** (attempt - 1));
+    }
+    metrics.webhookFailures.inc();
+    logger.error({ url: redactUrl(url), attempts }, "webhook alert dropped after all retries");
+  }
+}
+
+/** Webhook URLs often carry a token in the path or query: log only the origin. */
+export function redactUrl(url: string): string {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return "(invalid url)";
+  }
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

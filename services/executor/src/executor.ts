@@ -1,0 +1,511 @@
+import {
+  encodeFunctionData,
+  getAddress,
+  hexToString,
+  keccak256,
+  toHex,
+  zeroHash,
+  type Address,
+  type Hex,
+  type LocalAccount,
+  type PublicClient,
+} from "viem";
+import type { Logger } from "pino";
+
+import { DecisionKind, DecisionRecommendation, decisionLogAbi, governorAbi, ProposalState, stateNames, timelockAbi } from "./abis.ts";
+import { Alerter } from "./alerts.ts";
+import { createMetrics, type Metrics } from "./metrics.ts";
+import { comparePins, readPins, type CodePin } from "./pins.ts";
+import {
+  EXECUTOR_NAME,
+  EXECUTOR_VERSION,
+  GUARD_REPORT_SCHEMA_VERSION,
+  guardKey,
+  serializeGuardReport,
+  type GuardAction,
+  type GuardReason,
+  type GuardReport,
+} from "./report.ts";
+import { decodeRevert, revertDataOf } from "./revert.ts";
+import type { Journal, ProposalRecord, TxRecord } from "./store.ts";
+import { errorText, TxSender, type Fault } from "./txs.ts";
+
+/** The deployment fields the executor needs (a subset of `deployments/<chainId>.json`). */
+export interface ExecutorDeployment {
+  chainId: number;
+  startBlock: number;
+  contracts: { governor: Address; timelock: Address; decisionLog: Address };
+}
+
+export interface ExecutorOptions {
+  client: PublicClient;
+  account: LocalAccount;
+  deployment: ExecutorDeployment;
+  journal: Journal;
+  logger: Logger;
+  metrics?: Metrics;
+  /** Decide and log, send nothing (no queue, execute or publish). */
+  dryRun?: boolean;
+  /** Proposal ids (decimal) whose analysis hold an operator lifted. */
+  overrides?: Iterable<string>;
+  webhookUrl?: string;
+  /** Publish refusals and holds to the DecisionLog (default true). */
+  publishGuards?: boolean;
+  txTimeoutMs?: number;
+  feeBumpPercent?: number;
+  /** Blocks per eth_getLogs request when scanning for proposals. */
+  logChunkBlocks?: number;
+  fault?: Fault;
+  webhookBaseDelayMs?: number;
+}
+
+/** What a guard found; `null` from a guard means "go ahead". */
+export interface GuardOutcome {
+  decision: "refuse" | "hold";
+  reason: GuardReason;
+  summary: string;
+  risk: number;
+  recommendation: number;
+  evidence: Record<string, unknown>;
+  /** What identifies this decision across polls (excludes block numbers). */
+  fingerprint: unknown;
+}
+
+interface AnalysisSummary {
+  decisionId: string;
+  reportHash: Hex;
+  risk: number;
+  critical: { id: string; title: string; severity: string }[];
+}
+
+const CLOSED_STATES: ReadonlySet<number> = new Set([ProposalState.Canceled, ProposalState.Defeated, ProposalState.Expired, ProposalState.Executed]);
+
+/**
+ * The keeper. Each {@link tick} finds new proposals, settles the transaction in flight, publishes
+ * guard decisions not yet published, and takes at most one new step (queue or execute) for the
+ * proposals that are ready, after reading their on-chain state and passing every guard.
+ */
+export class Executor {
+  readonly metrics: Metrics;
+  readonly sender: TxSender;
+  readonly alerter: Alerter;
+  private readonly overrides: Set<string>;
+  private readonly analysisCache = new Map<string, AnalysisSummary>();
+  private guardian: Address | null | undefined;
+  private isPublisher: boolean | undefined;
+  lastTickAt: number | null = null;
+  lastError: string | null = null;
+
+  private readonly o: ExecutorOptions;
+
+  constructor(o: ExecutorOptions) {
+    this.o = o;
+    this.metrics = o.metrics ?? createMetrics();
+    this.overrides = new Set([...(o.overrides ?? [])].map((id) => BigInt(id).toString()));
+    this.sender = new TxSender({
+      client: o.client,
+      account: o.account,
+      chainId: o.deployment.chainId,
+      journal: o.journal,
+      logger: o.logger,
+      metrics: this.metrics,
+      txTimeoutMs: o.txTimeoutMs ?? 120_000,
+      feeBumpPercent: o.feeBumpPercent ?? 25,
+      fault: o.fault ?? "none",
+    });
+    this.alerter = new Alerter({ url: o.webhookUrl, logger: o.logger, metrics: this.metrics, baseDelayMs: o.webhookBaseDelayMs });
+  }
+
+  get address(): Address {
+    return this.o.account.address;
+  }
+
+  get journal(): Journal {
+    return this.o.journal;
+  }
+
+  private get governor(): Address {
+    return this.o.deployment.contracts.governor;
+  }
+
+  /** One poll. Throws on RPC failures; the caller retries with backoff. */
+  async tick(): Promise<void> {
+    await this.scanProposals();
+    const { busy, resolved } = await this.sender.settle((tx) => this.stillNeeded(tx));
+    for (const tx of resolved) await this.onResolved(tx);
+    if (!busy && !(await this.publishNextGuard())) await this.advanceProposals();
+    this.lastTickAt = Date.now();
+    this.metrics.lastTick.set(Math.floor(this.lastTickAt / 1000));
+  }
+
+  /** Ticks until `done` holds or `maxTicks` pass (tests). */
+  async tickUntil(done: () => Promise<boolean> | boolean, maxTicks = 50): Promise<void> {
+    for (let i = 0; i < maxTicks; i++) {
+      await this.tick();
+      if (await done()) return;
+    }
+    throw new Error(`condition not reached after ${maxTicks} ticks`);
+  }
+
+  // --- proposals ---
+
+  private async scanProposals(): Promise<void> {
+    const { journal, client, logger } = this.o;
+    const latest = await client.getBlockNumber({ cacheTime: 0 });
+    const scanned = journal.getMeta("scannedTo");
+    let from = scanned === undefined ? BigInt(this.o.deployment.startBlock) : BigInt(scanned) + 1n;
+    const chunk = BigInt(this.o.logChunkBlocks ?? 10_000);
+    while (from <= latest) {
+      const to = from + chunk - 1n < latest ? from + chunk - 1n : latest;
+      const logs = await client.getContractEvents({ address: this.governor, abi: governorAbi, eventName: "ProposalCreated", fromBlock: from, toBlock: to, strict: true });
+      for (const log of logs) {
+        const { proposalId, targets, values, calldatas, description } = log.args;
+        const id = proposalId.toString();
+        if (journal.getProposal(id) !== undefined) continue;
+        // Pin the code as it was when the proposal was created (what voters saw); fall back to the
+        // current block on nodes without historical state.
+        let pins: CodePin[];
+        try {
+          pins = await readPins(client, targets, log.blockNumber);
+        } catch (error) {
+          logger.warn({ proposalId: id, err: errorText(error) }, "historical state unavailable; pinning target code at the latest block");
+          pins = await readPins(client, targets);
+        }
+        journal.addProposal({
+          proposalId: id,
+          targets: targets.map((t) => getAddress(t)),
+          values: values.map((v) => v.toString()),
+          calldatas: [...calldatas],
+          descriptionHash: keccak256(toHex(description)),
+          createdBlock: Number(log.blockNumber),
+          pins,
+        });
+        this.metrics.proposalsSeen.inc();
+        logger.info({ proposalId: id, block: Number(log.blockNumber), targets: targets.length, pins }, "proposal found; target code pinned");
+      }
+      journal.setMeta("scannedTo", to.toString());
+      from = to + 1n;
+    }
+  }
+
+  private async state(proposalId: string): Promise<number> {
+    return this.o.client.readContract({ address: this.governor, abi: governorAbi, functionName: "state", args: [BigInt(proposalId)] });
+  }
+
+  private callArgs(p: ProposalRecord) {
+    return [p.targets, p.values.map((v) => BigInt(v)), p.calldatas, p.descriptionHash] as const;
+  }
+
+  private operationId(p: ProposalRecord): Promise<Hex> {
+    const salt = toHex((BigInt(this.governor) << 96n) ^ BigInt(p.descriptionHash), { size: 32 });
+    return this.o.client.readContract({
+      address: this.o.deployment.contracts.timelock,
+      abi: timelockAbi,
+      functionName: "hashOperationBatch",
+      args: [p.targets, p.values.map((v) => BigInt(v)), p.calldatas, zeroHash, salt],
+    });
+  }
+
+  /** The step a proposal needs now, from its on-chain state, or null. Closes finished proposals. */
+  private async nextStep(p: ProposalRecord): Promise<GuardAction | null> {
+    const { client, journal, logger } = this.o;
+    const state = await this.state(p.proposalId);
+    if (state !== p.lastState) {
+      logger.info({ proposalId: p.proposalId, state: stateNames[state] }, "proposal state");
+    }
+    journal.setProposalState(p.proposalId, state, CLOSED_STATES.has(state));
+    if (state === ProposalState.Succeeded) {
+      const needsQueuing = await client.readContract({ address: this.governor, abi: governorAbi, functionName: "proposalNeedsQueuing", args: [BigInt(p.proposalId)] });
+      return needsQueuing ? "queue" : "execute";
+    }
+    if (state !== ProposalState.Queued) return null;
+    const eta = await client.readContract({ address: this.governor, abi: governorAbi, functionName: "proposalEta", args: [BigInt(p.proposalId)] });
+    const block = await client.getBlock({ blockTag: "latest" });
+    if (block.timestamp < eta) return null;
+    const ready = await client.readContract({ address: this.o.deployment.contracts.timelock, abi: timelockAbi, functionName: "isOperationReady", args: [await this.operationId(p)] });
+    return ready ? "execute" : null;
+  }
+
+  private async advanceProposals(): Promise<void> {
+    const { journal, logger } = this.o;
+    for (const p of journal.openProposals()) {
+      let action: GuardAction | null;
+      try {
+        action = await this.nextStep(p);
+      } catch (error) {
+        // A proposal the Governor does not know (e.g. removed by a reorg) must not stop the others.
+        const revertData = revertDataOf(error);
+        if (revertData === undefined) throw error;
+        logger.warn({ proposalId: p.proposalId, revert: decodeRevert(revertData).message }, "cannot read the proposal's state; skipping it this poll");
+        continue;
+      }
+      if (action === null) continue;
+      const outcome = await this.runGuards(p, action);
+      if (outcome === "skip") continue;
+      if (outcome !== null) {
+        await this.recordGuard(p, action, outcome);
+        continue;
+      }
+      const data = encodeFunctionData({ abi: governorAbi, functionName: action, args: this.callArgs(p) });
+      if (this.o.dryRun) {
+        logger.info({ proposalId: p.proposalId, action, dryRun: true }, `dry run: would ${action}`);
+        continue;
+      }
+      let gas: bigint;
+      try {
+        gas = await this.o.client.estimateGas({ account: this.address, to: this.governor, data });
+      } catch (error) {
+        const revertData = revertDataOf(error);
+        if (revertData === undefined) throw error;
+        // The latest block allows it but the pending one does not: another keeper's transaction is
+        // waiting to be mined. Look again next poll rather than send a transaction that would revert.
+        logger.info({ proposalId: p.proposalId, action, revert: decodeRevert(revertData).message }, `${action} would revert on top of pending transactions; waiting`);
+        continue;
+      }
+      await this.sender.send({ key: `${action}:${p.proposalId}`, proposalId: p.proposalId, action, to: this.governor, data, gas: (gas * 12n) / 10n + 10_000n });
+      return; // one new transaction per poll
+    }
+  }
+
+  /** Whether a pending transaction of ours is still worth mining. */
+  private async stillNeeded(tx: TxRecord): Promise<boolean> {
+    if (tx.action === "publish" || tx.action === "cancel") return true;
+    const state = await this.state(tx.proposalId);
+    if (tx.action === "queue") return state === ProposalState.Succeeded;
+    return state === ProposalState.Queued || state === ProposalState.Succeeded;
+  }
+
+  private async onResolved(tx: TxRecord): Promise<void> {
+    const { logger, journal } = this.o;
+    if (tx.action === "publish") {
+      const guard = journal.allGuards().find((g) => g.publishTxId === tx.id);
+      if (tx.status === "confirmed") {
+        this.metrics.guardsPublished.inc();
+        logger.info({ guard: guard?.key, hash: tx.minedHash }, "guard decision published to the DecisionLog");
+      } else if (tx.status === "dropped" && guard !== undefined) {
+        journal.setGuardPublishTx(guard.key, null); // try again
+      } else if (tx.status === "reverted") {
+        logger.error({ guard: guard?.key, hash: tx.minedHash }, "publishing the guard decision reverted (is this key a DecisionLog publisher?)");
+      }
+      return;
+    }
+    if (tx.action === "cancel") return;
+    if (tx.status === "confirmed") {
+      if (tx.action === "queue") this.metrics.queued.inc();
+      if (tx.action === "execute") this.metrics.executed.inc();
+      logger.info({ proposalId: tx.proposalId, action: tx.action, hash: tx.minedHash }, `proposal ${tx.action === "queue" ? "queued" : "executed"}`);
+      return;
+    }
+    // Reverted or dropped: usually another keeper got there first. Read the chain before calling it an error.
+    const state = await this.state(tx.proposalId);
+    const doneByOthers = (tx.action === "queue" && state !== ProposalState.Succeeded) || (tx.action === "execute" && state === ProposalState.Executed);
+    if (doneByOthers) {
+      this.metrics.alreadyDone.inc({ action: tx.action });
+      logger.info({ proposalId: tx.proposalId, action: tx.action, state: stateNames[state], status: tx.status }, "step already done by someone else");
+    } else {
+      logger.warn({ proposalId: tx.proposalId, action: tx.action, state: stateNames[state], status: tx.status }, "our transaction did not take effect; the step will be retried");
+    }
+  }
+
+  // --- guards ---
+
+  /** Runs the guards in order: code pinning, analysis, simulation. `skip`: the step is no longer needed. */
+  async runGuards(p: ProposalRecord, action: GuardAction): Promise<GuardOutcome | null | "skip"> {
+    const { client, logger } = this.o;
+    const pinned = p.pins as CodePin[];
+    const current = await readPins(client, p.targets);
+    const changes = comparePins(pinned, current);
+    if (changes.length > 0) {
+      return {
+        decision: "refuse",
+        reason: "code-drift",
+        summary: `target code changed since the proposal was created: ${changes.map((c) => `${c.address} ${c.field}`).join(", ")}`,
+        risk: 100,
+        recommendation: DecisionRecommendation.Against,
+        evidence: { pinnedAtBlock: String(p.createdBlock), changes, pinned, current },
+        fingerprint: changes,
+      };
+    }
+
+    const analysis = await this.latestAnalysis(p.proposalId);
+    if (analysis !== null && analysis.critical.length > 0) {
+      if (this.overrides.has(p.proposalId)) {
+        logger.warn({ proposalId: p.proposalId, decisionId: analysis.decisionId, findings: analysis.critical.map((f) => f.id) }, "critical analysis findings overridden by the operator");
+      } else {
+        return {
+          decision: "hold",
+          reason: "analysis-critical",
+          summary: `the latest analysis has ${analysis.critical.length} critical finding(s): ${analysis.critical.map((f) => f.id).join(", ")}; waiting for an operator override`,
+          risk: analysis.risk,
+          recommendation: DecisionRecommendation.NeedsReview,
+          evidence: { analysisDecisionId: analysis.decisionId, analysisReportHash: analysis.reportHash, findings: analysis.critical, guardian: await this.proposalGuardian(), override: "EXECUTOR_OVERRIDES" },
+          fingerprint: analysis.decisionId,
+        };
+      }
+    }
+
+    const data = encodeFunctionData({ abi: governorAbi, functionName: action, args: this.callArgs(p) });
+    const block = await client.getBlockNumber({ cacheTime: 0 });
+    try {
+      await client.call({ account: this.address, to: this.governor, data, blockNumber: block });
+      return null;
+    } catch (error) {
+      const revertData = revertDataOf(error);
+      if (revertData === undefined) throw error; // RPC trouble, not a verdict
+      const revert = decodeRevert(revertData);
+      const expected = action === "queue" ? ProposalState.Succeeded : ProposalState.Queued;
+      const state = await this.state(p.proposalId);
+      // A state error means the proposal moved (someone else queued or executed it): not a verdict.
+      if (state !== expected || revert.name === "GovernorUnexpectedProposalState") {
+        logger.info({ proposalId: p.proposalId, action, state: stateNames[state] }, "proposal moved on while simulating; nothing to do");
+        return "skip";
+      }
+      return {
+        decision: "refuse",
+        reason: "simulation-revert",
+        summary: `simulated ${action} reverts: ${revert.message}`,
+        risk: 50,
+        recommendation: DecisionRecommendation.Against,
+        evidence: { from: this.address, to: this.governor, calldata: data, simulatedAtBlock: block.toString(), revert },
+        fingerprint: revert.data,
+      };
+    }
+  }
+
+  private async proposalGuardian(): Promise<Address | null> {
+    if (this.guardian === undefined) {
+      try {
+        const g = await this.o.client.readContract({ address: this.governor, abi: governorAbi, functionName: "proposalGuardian" });
+        this.guardian = BigInt(g) === 0n ? null : getAddress(g);
+      } catch {
+        this.guardian = null;
+      }
+    }
+    return this.guardian;
+  }
+
+  /** The latest ANALYSIS decision for the proposal, its bytes checked against the hash, or null. */
+  async latestAnalysis(proposalId: string): Promise<AnalysisSummary | null> {
+    const { client, logger } = this.o;
+    const address = this.o.deployment.contracts.decisionLog;
+    let decisionId: bigint;
+    let reportHash: Hex;
+    try {
+      const [id, decision] = await client.readContract({ address, abi: decisionLogAbi, functionName: "latestDecision", args: [BigInt(proposalId), DecisionKind.Analysis] });
+      decisionId = id;
+      reportHash = decision.reportHash;
+    } catch (error) {
+      const data = revertDataOf(error);
+      if (data !== undefined && decodeRevert(data).name === "DecisionLogNoDecision") return null;
+      throw error;
+    }
+    const cached = this.analysisCache.get(decisionId.toString());
+    if (cached !== undefined) return cached;
+    const logs = await client.getContractEvents({
+      address,
+      abi: decisionLogAbi,
+      eventName: "DecisionPublished",
+      args: { proposalId: BigInt(proposalId), kind: DecisionKind.Analysis },
+      fromBlock: BigInt(this.o.deployment.startBlock),
+      toBlock: "latest",
+      strict: true,
+    });
+    const log = logs.find((l) => l.args.decisionId === decisionId);
+    if (log === undefined) throw new Error(`DecisionPublished event of decision ${decisionId} not found`);
+    const bytes = log.args.report;
+    let summary: AnalysisSummary;
+    if (keccak256(bytes) !== reportHash) {
+      summary = { decisionId: decisionId.toString(), reportHash, risk: 100, critical: [{ id: "executor/report-hash-mismatch", title: "published analysis bytes do not match their hash", severity: "critical" }] };
+    } else {
+      let report: { findings?: { id?: unknown; title?: unknown; severity?: unknown }[]; scores?: { risk?: unknown } };
+      try {
+        report = JSON.parse(hexToString(bytes));
+      } catch {
+        report = { findings: [{ id: "executor/unreadable-analysis", title: "the published analysis is not JSON", severity: "critical" }] };
+      }
+      const findings = Array.isArray(report.findings) ? report.findings : [];
+      const critical = findings
+        .filter((f) => f?.severity === "critical")
+        .map((f) => ({ id: String(f.id), title: String(f.title ?? ""), severity: "critical" }));
+      const risk = typeof report.scores?.risk === "number" ? Math.max(0, Math.min(100, Math.round(report.scores.risk))) : log.args.risk;
+      summary = { decisionId: decisionId.toString(), reportHash, risk, critical };
+    }
+    logger.debug({ proposalId, decisionId: summary.decisionId, critical: summary.critical.length }, "analysis read");
+    this.analysisCache.set(summary.decisionId, summary);
+    return summary;
+  }
+
+  /** Logs, alerts and journals a refusal or hold once; publishing follows on a later poll. */
+  async recordGuard(p: ProposalRecord, action: GuardAction, outcome: GuardOutcome): Promise<void> {
+    const { journal, logger } = this.o;
+    const key = guardKey(p.proposalId, action, outcome.reason, outcome.fingerprint);
+    if (journal.getGuard(key) !== undefined) {
+      logger.debug({ proposalId: p.proposalId, action, reason: outcome.reason }, "guard decision already recorded");
+      return;
+    }
+    const block = await this.o.client.getBlockNumber({ cacheTime: 0 });
+    const report: GuardReport = {
+      schemaVersion: GUARD_REPORT_SCHEMA_VERSION,
+      kind: "execution-guard",
+      executor: { name: EXECUTOR_NAME, version: EXECUTOR_VERSION, address: this.address },
+      chainId: this.o.deployment.chainId,
+      governor: this.governor,
+      proposalId: p.proposalId,
+      action,
+      decision: outcome.decision,
+      reason: outcome.reason,
+      summary: outcome.summary,
+      blockNumber: block.toString(),
+      evidence: { ...outcome.evidence, risk: outcome.risk },
+    };
+    const { json, reportHash } = serializeGuardReport(report);
+    journal.addGuard({ key, proposalId: p.proposalId, action, reason: outcome.reason, decision: outcome.decision, reportJson: json, reportHash });
+    if (outcome.decision === "hold") this.metrics.held.inc({ reason: outcome.reason });
+    else this.metrics.refused.inc({ reason: outcome.reason });
+    const guardian = await this.proposalGuardian();
+    logger.warn({ proposalId: p.proposalId, action, decision: outcome.decision, reason: outcome.reason, summary: outcome.summary, reportHash, guardian }, `${action} ${outcome.decision === "hold" ? "held" : "refused"} by guard`);
+    this.alerter.send({ type: "execution-guard", guardian, reportHash, report });
+  }
+
+  /** Publishes the oldest unpublished guard decision. Returns whether a transaction was sent. */
+  private async publishNextGuard(): Promise<boolean> {
+    if (this.o.publishGuards === false || this.o.dryRun) return false;
+    const { journal } = this.o;
+    const guard = journal.unpublishedGuards()[0];
+    if (guard === undefined) return false;
+    // A crash between journaling the publish transaction and linking it leaves it unlinked: link it.
+    const earlier = journal.txsByKey(`publish:${guard.key}`).find((t) => t.status !== "dropped");
+    if (earlier !== undefined) {
+      journal.setGuardPublishTx(guard.key, earlier.id);
+      return false;
+    }
+    const report = JSON.parse(guard.reportJson) as GuardReport;
+    const risk = Number((report.evidence as { risk?: number }).risk ?? 100);
+    const recommendation = guard.decision === "hold" ? DecisionRecommendation.NeedsReview : DecisionRecommendation.Against;
+    const data = encodeFunctionData({
+      abi: decisionLogAbi,
+      functionName: "publish",
+      args: [BigInt(guard.proposalId), DecisionKind.ExecutionGuard, risk, recommendation, guard.reportHash, toHex(guard.reportJson)],
+    });
+    const to = this.o.deployment.contracts.decisionLog;
+    if (this.isPublisher === undefined) {
+      this.isPublisher = await this.o.client.readContract({ address: to, abi: decisionLogAbi, functionName: "isPublisher", args: [this.address] });
+      if (!this.isPublisher) {
+        this.o.logger.error({ address: this.address }, "this key is not a DecisionLog publisher: guard decisions are logged and alerted but not published");
+      }
+    }
+    if (!this.isPublisher) return false;
+    let gas: bigint;
+    try {
+      gas = await this.o.client.estimateGas({ account: this.address, to, data });
+    } catch (error) {
+      const revertData = revertDataOf(error);
+      if (revertData === undefined) throw error;
+      this.o.logger.error({ guard: guard.key, revert: decodeRevert(revertData).message }, "publishing the guard decision would revert; retrying later");
+      return false;
+    }
+    const tx = await this.sender.send({ key: `publish:${guard.key}`, proposalId: guard.proposalId, action: "publish", to, data, gas: (gas * 12n) / 10n + 10_000n });
+    journal.setGuardPublishTx(guard.key, tx.id);
+    return true;
+  }
+}

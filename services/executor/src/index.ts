@@ -1,0 +1,12 @@
+export { decisionLogAbi, DecisionKind, DecisionRecommendation, governorAbi, ProposalState, timelockAbi } from "./abis.ts";
+export { Alerter } from "./alerts.ts";
+export { envSchema, ExecutorConfigError, loadConfig, type ExecutorConfig } from "./config.ts";
+export { Executor, type ExecutorDeployment, type ExecutorOptions, type GuardOutcome } from "./executor.ts";
+export { runLoop } from "./loop.ts";
+export { createMetrics, type Metrics } from "./metrics.ts";
+export { comparePins, readPin, readPins, type CodePin, type PinChange } from "./pins.ts";
+export { guardKey, serializeGuardReport, type GuardReport } from "./report.ts";
+export { decodeRevert, revertDataOf, type DecodedRevert } from "./revert.ts";
+export { startServer } from "./server.ts";
+export { Journal, type TxRecord } from "./store.ts";
+export { TxSender, type Fault } from "./txs.ts";

@@ -1,0 +1,97 @@
+#!/usr/bin/env node
+// The executor service: `node src/main.ts`. Configuration from the environment (see README).
+import path from "node:path";
+
+import { deploymentPath, readDeployment } from "@ai-dao/deployment";
+import { pino } from "pino";
+import { createPublicClient, http } from "viem";
+import { privateKeyToAccount } from "viem/accounts";
+
+import { sleep } from "./alerts.ts";
+import { loadConfig, REPO_ROOT } from "./config.ts";
+import { decisionLogAbi } from "./abis.ts";
+import { Executor } from "./executor.ts";
+import { runLoop } from "./loop.ts";
+import { startServer } from "./server.ts";
+import { Journal } from "./store.ts";
+import { errorText } from "./txs.ts";
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const logger = pino({ level: config.LOG_LEVEL, base: { service: "executor" } });
+  const client = createPublicClient({ transport: http(config.RPC_URL, { retryCount: 2, timeout: 10_000 }) });
+  const account = privateKeyToAccount(config.EXECUTOR_PRIVATE_KEY as `0x${string}`);
+
+  // The chain may start after the executor: retry with backoff before giving up with a clear message.
+  let chainId: number | undefined;
+  for (let attempt = 1; chainId === undefined; attempt++) {
+    try {
+      chainId = await client.getChainId();
+    } catch (error) {
+      if (attempt >= 6) throw new Error(`RPC_URL ${config.RPC_URL} is not reachable (${errorText(error)}); start the chain or fix RPC_URL`);
+      logger.warn({ rpcUrl: config.RPC_URL, attempt, err: errorText(error) }, "RPC not reachable yet; retrying");
+      await sleep(500 * 2 ** (attempt - 1));
+    }
+  }
+  const deploymentFile = config.DEPLOYMENT_FILE ?? deploymentPath(path.join(REPO_ROOT, "deployments"), chainId);
+  const deployment = await readDeployment(deploymentFile);
+  if (deployment.chainId !== chainId) {
+    throw new Error(`DEPLOYMENT_FILE ${deploymentFile} is for chain ${deployment.chainId} but RPC_URL serves chain ${chainId}`);
+  }
+  const journal = Journal.open(config.EXECUTOR_DATA_DIR);
+  const isPublisher = await client
+    .readContract({ address: deployment.contracts.decisionLog, abi: decisionLogAbi, functionName: "isPublisher", args: [account.address] })
+    .catch(() => undefined);
+  if (isPublisher === false && config.EXECUTOR_PUBLISH_GUARDS) {
+    logger.warn({ address: account.address }, "the executor's key is not a DecisionLog publisher: guard decisions will fail to publish");
+  }
+
+  const executor = new Executor({
+    client,
+    account,
+    deployment,
+    journal,
+    logger,
+    dryRun: config.EXECUTOR_DRY_RUN,
+    overrides: config.EXECUTOR_OVERRIDES,
+    webhookUrl: config.EXECUTOR_WEBHOOK_URL,
+    publishGuards: config.EXECUTOR_PUBLISH_GUARDS,
+    txTimeoutMs: config.EXECUTOR_TX_TIMEOUT_MS,
+    feeBumpPercent: config.EXECUTOR_FEE_BUMP_PERCENT,
+    logChunkBlocks: config.EXECUTOR_LOG_CHUNK_BLOCKS,
+    fault: config.EXECUTOR_FAULT,
+  });
+  const { server, port } = await startServer({
+    executor,
+    host: config.EXECUTOR_HOST,
+    port: config.EXECUTOR_PORT,
+    corsOrigins: config.CORS_ORIGINS.split(",").map((s) => s.trim()).filter(Boolean),
+    dryRun: config.EXECUTOR_DRY_RUN,
+    chainId,
+    staleAfterMs: Math.max(60_000, config.EXECUTOR_POLL_INTERVAL_MS * 10),
+  });
+  logger.info(
+    { port, chainId, address: account.address, deploymentFile, dataDir: config.EXECUTOR_DATA_DIR, dryRun: config.EXECUTOR_DRY_RUN, overrides: config.EXECUTOR_OVERRIDES },
+    "executor started",
+  );
+
+  const stop = new AbortController();
+  const shutdown = (signal: string) => {
+    logger.info({ signal }, "stopping");
+    stop.abort();
+    server.close();
+    void executor.alerter.flush().finally(() => {
+      journal.close();
+      process.exit(0);
+    });
+  };
+  process.once("SIGINT", () => shutdown("SIGINT"));
+  process.once("SIGTERM", () => shutdown("SIGTERM"));
+  await runLoop(executor, { intervalMs: config.EXECUTOR_POLL_INTERVAL_MS, maxBackoffMs: config.EXECUTOR_MAX_BACKOFF_MS, logger, signal: stop.signal });
+}
+
+main().catch((error: unknown) => {
+  // Config and startup errors: one clear message, no stack, no key.
+  process.stderr.write(`executor: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

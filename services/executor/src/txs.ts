@@ -1,0 +1,239 @@
+import {
+  BaseError,
+  keccak256,
+  TransactionNotFoundError,
+  TransactionReceiptNotFoundError,
+  type Address,
+  type Hex,
+  type LocalAccount,
+  type PublicClient,
+} from "viem";
+import type { Logger } from "pino";
+
+import type { Metrics } from "./metrics.ts";
+import type { Journal, TxAction, TxRecord } from "./store.ts";
+
+export interface TxIntent {
+  /** Idempotency key of the step, e.g. `execute:<proposalId>`. */
+  key: string;
+  proposalId: string;
+  action: TxAction;
+  to: Address;
+  data: Hex;
+  gas: bigint;
+}
+
+/** Test hook: stop the process hard at a chosen point of a send (see README: exactly once). */
+export type Fault = "none" | "kill-after-sign" | "kill-after-broadcast";
+
+export interface TxSenderOptions {
+  client: PublicClient;
+  account: LocalAccount;
+  chainId: number;
+  journal: Journal;
+  logger: Logger;
+  metrics: Metrics;
+  /** A transaction not mined after this long is replaced with higher fees (same nonce). */
+  txTimeoutMs: number;
+  /** Fee increase of each replacement, in percent (nodes require at least 10). */
+  feeBumpPercent: number;
+  fault?: Fault;
+}
+
+export interface SettleResult {
+  /** A transaction of ours is still waiting to be mined: send nothing new. */
+  busy: boolean;
+  /** Transactions that reached a final status in this call. */
+  resolved: TxRecord[];
+}
+
+const GWEI = 1_000_000_000n;
+
+/**
+ * Signs, journals, broadcasts and follows the executor's transactions. One transaction in flight at a
+ * time: its nonce is the chain's pending count (or one past the journal's highest, whichever is
+ * higher), and it is on disk, signed, before it is broadcast. Until it is mined, every poll checks its
+ * receipts, rebroadcasts the same bytes if the node forgot it, and replaces it (same nonce, higher
+ * fees) when it is too slow or no longer needed.
+ */
+export class TxSender {
+  private readonly o: TxSenderOptions;
+
+  constructor(o: TxSenderOptions) {
+    this.o = o;
+  }
+
+  get address(): Address {
+    return this.o.account.address;
+  }
+
+  /**
+   * Follows every unresolved transaction. `stillNeeded` says whether a pending one should still be
+   * mined; when not (someone else did the step), it is replaced by a 0-value self-transfer so the nonce
+   * is used without a reverting call.
+   */
+  async settle(stillNeeded: (tx: TxRecord) => Promise<boolean>): Promise<SettleResult> {
+    const { journal, client, logger, metrics } = this.o;
+    const resolved: TxRecord[] = [];
+    let busy = false;
+    const unresolved = journal.unresolvedTxs(this.address);
+    for (const tx of unresolved) {
+      const attempts = journal.attempts(tx.id);
+      let mined = false;
+      for (const attempt of attempts) {
+        const receipt = await client.getTransactionReceipt({ hash: attempt.hash }).catch((error) => {
+          if (error instanceof TransactionReceiptNotFoundError) return undefined;
+          throw error;
+        });
+        if (receipt === undefined) continue;
+        const cancelled = attempt.to === this.address && attempt.data === "0x" && tx.action !== "cancel";
+        const status = receipt.status === "success" ? "confirmed" : "reverted";
+        journal.setTxStatus(tx.id, status, { hash: attempt.hash, blockNumber: Number(receipt.blockNumber) });
+        logger.info(
+          { key: tx.key, nonce: tx.nonce, hash: attempt.hash, block: Number(receipt.blockNumber), status, cancelled },
+          cancelled ? "cancellation mined" : `transaction ${status}`,
+        );
+        if (status === "reverted") metrics.txReverted.inc({ action: tx.action });
+        resolved.push({ ...journal.getTx(tx.id)!, action: cancelled ? "cancel" : tx.action });
+        mined = true;
+        break;
+      }
+      if (mined) continue;
+
+      const latestNonce = await client.getTransactionCount({ address: this.address, blockTag: "latest" });
+      if (latestNonce > tx.nonce) {
+        // The nonce was used by a transaction we did not journal (another instance with this key).
+        journal.setTxStatus(tx.id, "dropped");
+        logger.warn({ key: tx.key, nonce: tx.nonce }, "nonce used by another transaction; ours can never be mined");
+        resolved.push(journal.getTx(tx.id)!);
+        continue;
+      }
+
+      busy = true;
+      const last = attempts.at(-1)!;
+      const isCancel = last.to === this.address && last.data === "0x";
+      if (!isCancel && !(await stillNeeded(tx))) {
+        await this.replace(tx, last, { to: this.address, data: "0x", gas: 21_000n }, "step already done on-chain; cancelling our pending transaction");
+      } else if (Date.now() - last.createdAt > this.o.txTimeoutMs) {
+        await this.replace(tx, last, { to: last.to, data: last.data, gas: BigInt(tx.gas) }, "transaction not mined in time; replacing with higher fees");
+      } else {
+        await this.ensureBroadcast(tx, last.hash, last.raw);
+      }
+    }
+    metrics.pendingTxs.set(journal.unresolvedTxs(this.address).length);
+    return { busy, resolved };
+  }
+
+  /** Signs, journals, then broadcasts a new transaction. Returns its record. */
+  async send(intent: TxIntent): Promise<TxRecord> {
+    const { journal, client, logger, metrics } = this.o;
+    const pending = await client.getTransactionCount({ address: this.address, blockTag: "pending" });
+    const nonce = Math.max(pending, journal.highestNonce(this.address) + 1);
+    const fees = await this.currentFees();
+    const raw = await this.o.account.signTransaction({
+      type: "eip1559",
+      chainId: this.o.chainId,
+      nonce,
+      to: intent.to,
+      data: intent.data,
+      value: 0n,
+      gas: intent.gas,
+      ...fees,
+    });
+    const hash = keccak256(raw);
+    const tx = journal.recordSigned(
+      { key: intent.key, proposalId: intent.proposalId, action: intent.action, sender: this.address, to: intent.to, data: intent.data, gas: intent.gas.toString(), nonce },
+      { hash, raw, maxFeePerGas: fees.maxFeePerGas.toString(), maxPriorityFeePerGas: fees.maxPriorityFeePerGas.toString() },
+    );
+    logger.info({ key: intent.key, nonce, hash, maxFeePerGas: fees.maxFeePerGas.toString() }, "transaction signed and journaled");
+    if (this.o.fault === "kill-after-sign") process.kill(process.pid, "SIGKILL");
+    metrics.txSent.inc({ action: intent.action });
+    await this.ensureBroadcast(tx, hash, raw, true);
+    if (this.o.fault === "kill-after-broadcast") process.kill(process.pid, "SIGKILL");
+    metrics.pendingTxs.set(journal.unresolvedTxs(this.address).length);
+    return journal.getTx(tx.id)!;
+  }
+
+  private async currentFees(): Promise<{ maxFeePerGas: bigint; maxPriorityFeePerGas: bigint }> {
+    const block = await this.o.client.getBlock({ blockTag: "latest" });
+    const baseFee = block.baseFeePerGas ?? 0n;
+    let priority: bigint;
+    try {
+      priority = await this.o.client.estimateMaxPriorityFeePerGas();
+    } catch {
+      priority = GWEI;
+    }
+    if (priority === 0n) priority = GWEI / 10n;
+    return { maxFeePerGas: baseFee * 2n + priority, maxPriorityFeePerGas: priority };
+  }
+
+  private async replace(
+    tx: TxRecord,
+    last: { maxFeePerGas: string; maxPriorityFeePerGas: string },
+    call: { to: Address; data: Hex; gas: bigint },
+    why: string,
+  ): Promise<void> {
+    const { journal, logger, metrics } = this.o;
+    const bump = (v: bigint) => (v * BigInt(100 + this.o.feeBumpPercent) + 99n) / 100n;
+    const now = await this.currentFees();
+    const maxPriorityFeePerGas = maxOf(bump(BigInt(last.maxPriorityFeePerGas)), now.maxPriorityFeePerGas);
+    const maxFeePerGas = maxOf(bump(BigInt(last.maxFeePerGas)), now.maxFeePerGas, maxPriorityFeePerGas);
+    const raw = await this.o.account.signTransaction({
+      type: "eip1559",
+      chainId: this.o.chainId,
+      nonce: tx.nonce,
+      to: call.to,
+      data: call.data,
+      value: 0n,
+      gas: call.gas,
+      maxFeePerGas,
+      maxPriorityFeePerGas,
+    });
+    const hash = keccak256(raw);
+    journal.recordAttempt(tx.id, { hash, raw, to: call.to, data: call.data, maxFeePerGas: maxFeePerGas.toString(), maxPriorityFeePerGas: maxPriorityFeePerGas.toString() });
+    metrics.txReplaced.inc();
+    logger.warn({ key: tx.key, nonce: tx.nonce, hash, maxFeePerGas: maxFeePerGas.toString() }, why);
+    await this.ensureBroadcast(tx, hash, raw, true);
+  }
+
+  /** Makes sure the node has `raw`; the same signed bytes are always safe to send again. */
+  private async ensureBroadcast(tx: TxRecord, hash: Hex, raw: Hex, fresh = false): Promise<void> {
+    const { client, journal, logger } = this.o;
+    if (!fresh) {
+      const known = await client.getTransaction({ hash }).catch((error) => {
+        if (error instanceof TransactionNotFoundError) return undefined;
+        throw error;
+      });
+      if (known !== undefined) {
+        if (tx.status === "signed") journal.setTxStatus(tx.id, "sent");
+        return;
+      }
+      logger.warn({ key: tx.key, nonce: tx.nonce, hash }, "node does not know our pending transaction; rebroadcasting the journaled bytes");
+    }
+    try {
+      await client.sendRawTransaction({ serializedTransaction: raw });
+      journal.setTxStatus(tx.id, "sent");
+    } catch (error) {
+      const message = errorText(error);
+      if (/already known|already imported|known transaction|already in (the )?mempool/i.test(message)) {
+        journal.setTxStatus(tx.id, "sent");
+        return;
+      }
+      if (/nonce too low|nonce has already been used|replacement transaction underpriced|replacement fee too low/i.test(message)) {
+        // Settled on the next poll from receipts and the chain's nonce.
+        logger.warn({ key: tx.key, nonce: tx.nonce, hash, err: message }, "broadcast refused for its nonce; will settle from the chain");
+        return;
+      }
+      throw error;
+    }
+  }
+}
+
+function maxOf(...values: bigint[]): bigint {
+  return values.reduce((a, b) => (a > b ? a : b));
+}
+
+export function errorText(error: unknown): string {
+  if (error instanceof BaseError) return [error.shortMessage, error.details].filter(Boolean).join(": ");
+  return error instanceof Error ? error.message : String(error);
+}

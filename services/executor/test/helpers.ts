@@ -1,0 +1,80 @@
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+
+import type { NetworkConnection } from "hardhat/types/network";
+import { pino } from "pino";
+import { createPublicClient, custom, parseEventLogs, toHex, type Address, type Hex, type PublicClient } from "viem";
+import { mnemonicToAccount } from "viem/accounts";
+
+import { deployLocalDAO, delegateAll, endVoting, propose, startVoting, Support, type LocalDAO, type Proposal } from "../../../test/helpers/dao.ts";
+import { decisionLogAbi } from "../src/abis.ts";
+import { Executor, type ExecutorOptions } from "../src/executor.ts";
+import { Journal } from "../src/store.ts";
+
+export const HARDHAT_MNEMONIC = "test test test test test test test test test test test junk";
+
+/** Hardhat's default account `index` as a viem local account (it signs offline, like the service). */
+export function hardhatAccount(index: number) {
+  return mnemonicToAccount(HARDHAT_MNEMONIC, { addressIndex: index });
+}
+
+export function privateKeyOf(index: number): Hex {
+  return toHex(hardhatAccount(index).getHdKey().privateKey!);
+}
+
+export function tempDir(prefix = "executor-test-"): string {
+  return mkdtempSync(path.join(tmpdir(), prefix));
+}
+
+export const testLogger = pino({ level: process.env.TEST_LOG_LEVEL ?? "silent" });
+
+/** A viem client over the connection's provider, as the service builds over HTTP. */
+export function clientOf(connection: NetworkConnection): PublicClient {
+  return createPublicClient({ transport: custom(connection.provider) }) as PublicClient;
+}
+
+export async function setupDAO(connection: NetworkConnection): Promise<LocalDAO> {
+  const dao = await deployLocalDAO(connection);
+  await delegateAll(dao, connection);
+  return dao;
+}
+
+export function makeExecutor(
+  dao: LocalDAO,
+  connection: NetworkConnection,
+  options: Partial<ExecutorOptions> & { dataDir?: string; accountIndex?: number } = {},
+): Executor {
+  const dataDir = options.dataDir ?? tempDir();
+  return new Executor({
+    client: clientOf(connection),
+    account: hardhatAccount(options.accountIndex ?? 9),
+    deployment: dao.deployment,
+    journal: options.journal ?? Journal.open(dataDir),
+    logger: testLogger,
+    webhookBaseDelayMs: 20,
+    ...options,
+  });
+}
+
+/** Proposes and votes: `For` passes it (alice + bob), `Against` defeats it. Leaves it Succeeded / Defeated. */
+export async function proposeAndVote(dao: LocalDAO, connection: NetworkConnection, proposal: Proposal, support: number = Support.For): Promise<bigint> {
+  const id = await propose(dao, dao.accounts.alice.account.address, proposal);
+  await voteOn(dao, connection, id, support);
+  return id;
+}
+
+export async function voteOn(dao: LocalDAO, connection: NetworkConnection, id: bigint, support: number = Support.For): Promise<void> {
+  await startVoting(dao, connection, id);
+  await dao.governor.write.castVote([id, support], { account: dao.accounts.alice.account });
+  await dao.governor.write.castVote([id, support], { account: dao.accounts.bob.account });
+  await endVoting(dao, connection, id);
+}
+
+/** Every DecisionPublished event of `kind` for `proposalId`, with its bytes. */
+export async function decisionsOf(client: PublicClient, decisionLog: Address, proposalId: bigint, kind: number) {
+  const logs = await client.getLogs({ address: decisionLog, fromBlock: 0n, toBlock: "latest" });
+  return parseEventLogs({ abi: decisionLogAbi, logs, eventName: "DecisionPublished" }).filter(
+    (l) => l.args.proposalId === proposalId && l.args.kind === kind,
+  );
+}
