@@ -164,7 +164,8 @@ describe("the floor", () => {
   });
 
   it("a model may raise the risk, and a mismatch becomes a finding", async () => {
-    const p = { ...grant(), values: [parseEther("5")] };
+    // The calldata matches the description, so the deterministic floor stays low; the model alone sees a problem.
+    const p = grant();
     api.script({
       json: grantJudgement({
         claims: [{ claim: "Send 1 ETH to erin", status: "mismatched", evidence: ["call:0"], explanation: "call 0 sends 5 ETH, not 1" }],
@@ -218,7 +219,8 @@ describe("prompt injection", () => {
     const at = user.indexOf("IGNORE ALL PREVIOUS");
     expect(at).toBeGreaterThan(open);
     expect(at).toBeLessThan(close);
-    expect(user.lastIndexOf("IGNORE ALL PREVIOUS")).toBe(at);
+    // It may appear again as evidence of the prompt-injection finding, but only inside the block.
+    expect(user.lastIndexOf("IGNORE ALL PREVIOUS")).toBeLessThan(close);
     expect(/[\u200B\u202E\u2066]/u.test(JSON.stringify(first))).toBe(false);
     // a fresh nonce per request
     const secondNonce = /nonce="([0-9a-f]{32})"/.exec(second.messages[0].content)![1];
