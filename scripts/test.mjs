@@ -6,7 +6,7 @@ const steps = [
   { name: "compile contracts", command: "npx", args: ["hardhat", "build", "--quiet"] },
   { name: "type-check", command: "npx", args: ["tsc", "--noEmit", "-p", "tsconfig.json"] },
   { name: "contracts (Solidity + node:test)", command: "npx", args: ["hardhat", "test"], counts: true },
-  { name: "system (npm start)", command: "node", args: ["--test", "--test-reporter=spec", "test/system/*.test.ts"], counts: true },
+  { name: "system (npm start)", command: "node", args: ["--test", "--test-concurrency=1", "--test-reporter=spec", "test/system/*.test.ts"], counts: true },
   { name: "workspaces (vitest)", command: "npm", args: ["test", "--workspaces", "--if-present"], counts: true },
   { name: "web end to end (Chromium)", command: "npm", args: ["run", "test:e2e", "-w", "@ai-dao/web"], counts: true },
 ];
