@@ -1,0 +1,14 @@
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  test: {
+    include: ["test/**/*.test.ts"],
+    // One `graph build` of the real subgraph for every test file (the same setup the subgraph's tests use).
+    globalSetup: ["../../subgraph/test/global-setup.ts"],
+    // Tests start Hardhat chains, deploy the DAO and index it: slower than unit tests.
+    testTimeout: 180_000,
+    hookTimeout: 180_000,
+    // The machine is shared: one file at a time keeps timings honest.
+    fileParallelism: false,
+  },
+});
