@@ -1,6 +1,9 @@
 import { defineConfig } from "vitest/config";
 
 export default defineConfig({
+  // graphql 16 ships CommonJS (main) and ESM (module); Node loads the CommonJS one for graphql-yoga,
+  // so the tests must use that same copy or graphql's instanceof checks fail across the two.
+  resolve: { alias: { graphql: "graphql/index.js" } },
   test: {
     include: ["test/**/*.test.ts"],
     // One `graph build` of the real subgraph for every test file (the same setup the subgraph's tests use).

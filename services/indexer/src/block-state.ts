@@ -87,7 +87,11 @@ export function dataToEntity(def: EntityDef, data: EntityData): Entity {
 export class BlockState implements HostStore {
   readonly changes: EntityChanges = new Map();
 
-  constructor(private readonly store: EntityStore) {}
+  private readonly store: EntityStore;
+
+  constructor(store: EntityStore) {
+    this.store = store;
+  }
 
   private def(type: string): EntityDef {
     const def = this.store.schema.entities.get(type);

@@ -152,10 +152,13 @@ function columnValue(field: FieldDef, value: unknown, element = false): string |
 }
 
 export class QueryCompiler {
-  constructor(
-    private readonly schema: SubgraphSchema,
-    private readonly limits: QueryLimits,
-  ) {}
+  private readonly schema: SubgraphSchema;
+  private readonly limits: QueryLimits;
+
+  constructor(schema: SubgraphSchema, limits: QueryLimits) {
+    this.schema = schema;
+    this.limits = limits;
+  }
 
   entity(name: string): EntityDef {
     return this.schema.entities.get(name)!;

@@ -92,26 +92,31 @@ export interface EventData {
 
 /** A module imports host functions this host does not provide. */
 export class UnsupportedHostImportsError extends Error {
-  constructor(
-    readonly dataSource: string,
-    readonly names: string[],
-  ) {
+  readonly dataSource: string;
+  readonly names: string[];
+
+  constructor(dataSource: string, names: string[]) {
     super(
       `data source ${dataSource}: the mapping imports host functions the embedded indexer does not provide: ${names.join(", ")}`,
     );
     this.name = "UnsupportedHostImportsError";
+    this.dataSource = dataSource;
+    this.names = names;
   }
 }
 
 /** A handler failed (trap, abort, log.critical or a failing host call). */
 export class HandlerError extends Error {
-  constructor(
-    readonly dataSource: string,
-    readonly handler: string,
-    message: string,
-  ) {
+  readonly dataSource: string;
+  readonly handler: string;
+  /** The block being processed, when known. */
+  block: number | undefined;
+
+  constructor(dataSource: string, handler: string, message: string) {
     super(`${dataSource}.${handler}: ${message}`);
     this.name = "HandlerError";
+    this.dataSource = dataSource;
+    this.handler = handler;
   }
 }
 
@@ -176,11 +181,15 @@ type HostFn = (...args: never[]) => unknown;
 
 /** One data source's compiled mapping. */
 export class MappingModule {
-  private constructor(
-    readonly info: DataSourceInfo,
-    private readonly module: WebAssembly.Module,
-    private readonly importNames: { module: string; name: string }[],
-  ) {}
+  readonly info: DataSourceInfo;
+  private readonly module: WebAssembly.Module;
+  private readonly importNames: { module: string; name: string }[];
+
+  private constructor(info: DataSourceInfo, module: WebAssembly.Module, importNames: { module: string; name: string }[]) {
+    this.info = info;
+    this.module = module;
+    this.importNames = importNames;
+  }
 
   /** Compiles `wasmFile` and checks that every import is provided; throws {@link UnsupportedHostImportsError} otherwise. */
   static async load(wasmFile: string, info: DataSourceInfo): Promise<MappingModule> {
@@ -343,11 +352,14 @@ class MappingInstance {
   private readonly memory: WebAssembly.Memory;
   private readonly classIds = new Map<string, number>();
 
-  constructor(
-    readonly module: MappingModule,
-    readonly store: HostStore,
-    readonly log: (level: number, message: string) => void,
-  ) {
+  readonly module: MappingModule;
+  readonly store: HostStore;
+  readonly log: (level: number, message: string) => void;
+
+  constructor(module: MappingModule, store: HostStore, log: (level: number, message: string) => void) {
+    this.module = module;
+    this.store = store;
+    this.log = log;
     const fns = hostFunctions(this) as unknown as Record<string, HostFn>;
     const instance = module.instantiate(module.linkImports(fns));
     this.exports = instance.exports as Record<string, unknown>;

@@ -158,7 +158,7 @@ export class Indexer {
         if (caughtUp) await this.pause(this.pollIntervalMs);
       } catch (error) {
         if (error instanceof HandlerError) {
-          const block = (error as HandlerError & { block?: number }).block ?? (this.status.block?.number ?? 0) + 1;
+          const block = error.block ?? (this.status.block?.number ?? 0) + 1;
           this.status.error = error.message;
           this.store.setIndexingError({ message: error.message, block });
           this.logger.error({ err: error, block }, "handler failed; indexing stopped (queries keep answering)");
@@ -200,7 +200,6 @@ export class Indexer {
       if (block.hash !== t.log.blockHash) throw new Error(`block ${block.number} changed while fetching (reorg); retrying`);
     }
     const endBlock = blocks.get(to) ?? (await this.client.getBlock({ blockNumber: BigInt(to) }));
-    if (this.status.block && endBlock.number !== null && cursor && endBlock.number <= BigInt(cursor.number)) return false;
 
     // Apply in chunks of blocks, each chunk one transaction with its cursor, yielding in between so
     // queries are answered while a long history back-fills.
@@ -340,7 +339,7 @@ export class Indexer {
       try {
         t.dataSource.mapping.runEvent(t.handler.handler, event, state, (level, message) => this.mappingLog(t.dataSource.name, level, message, block.number!));
       } catch (error) {
-        if (error instanceof HandlerError) Object.assign(error, { block: Number(block.number) });
+        if (error instanceof HandlerError) error.block = Number(block.number);
         throw error;
       }
     }

@@ -55,10 +55,12 @@ export class EntityStore {
   private readonly statements = new Map<string, TableStatements>();
   private inTransaction = false;
 
-  private constructor(
-    readonly file: string,
-    readonly schema: SubgraphSchema,
-  ) {
+  readonly file: string;
+  readonly schema: SubgraphSchema;
+
+  private constructor(file: string, schema: SubgraphSchema) {
+    this.file = file;
+    this.schema = schema;
     this.db = new DatabaseSync(file);
     this.db.exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000;");
     this.createTables();
