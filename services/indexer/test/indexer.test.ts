@@ -204,6 +204,66 @@ describe("indexer on a real chain", () => {
     expect(account.delegate).toEqual({ id: lower(accounts.bob.account.address) });
   });
 
+  it("filters like graph-node: suffix operators, nested filters, and/or, derived fields", async () => {
+    const { accounts } = chain.dao;
+    const id = scenario.proposalId.toString();
+    const ids = async (text: string) => (await data(url, text)).votes.map((v: { voter: { id: string } }) => v.voter.id).sort();
+    const alice = lower(accounts.alice.account.address);
+    const bob = lower(accounts.bob.account.address);
+    const carol = lower(accounts.carol.account.address);
+    expect(await ids(`{ votes(where: { support: 1 }) { voter { id } } }`)).toEqual([alice]);
+    expect(await ids(`{ votes(where: { support_not: 1 }) { voter { id } } }`)).toEqual([bob, carol].sort());
+    expect(await ids(`{ votes(where: { support_in: [0, 2] }) { voter { id } } }`)).toEqual([bob, carol].sort());
+    expect(await ids(`{ votes(where: { support_not_in: [0, 2] }) { voter { id } } }`)).toEqual([alice]);
+    const weights = await data(url, `{ votes(orderBy: weight) { weight voter { id } } }`);
+    const middle = weights.votes[1].weight;
+    expect(await ids(`{ votes(where: { weight_gt: "${middle}" }) { voter { id } } }`)).toEqual([weights.votes[2].voter.id]);
+    expect(await ids(`{ votes(where: { weight_gte: "${middle}" }) { voter { id } } }`)).toHaveLength(2);
+    expect(await ids(`{ votes(where: { weight_lt: "${middle}" }) { voter { id } } }`)).toEqual([weights.votes[0].voter.id]);
+    expect(await ids(`{ votes(where: { weight_lte: "${middle}" }) { voter { id } } }`)).toHaveLength(2);
+    expect(await ids(`{ votes(where: { reason_contains: "much" }) { voter { id } } }`)).toEqual([bob]);
+    expect(await ids(`{ votes(where: { reason_contains_nocase: "TOO" }) { voter { id } } }`)).toEqual([bob]);
+    expect(await ids(`{ votes(where: { reason_not_contains: "much" }) { voter { id } } }`)).toEqual([alice, carol].sort());
+    expect(await ids(`{ votes(where: { reason_starts_with: "too" }) { voter { id } } }`)).toEqual([bob]);
+    expect(await ids(`{ votes(where: { reason_starts_with_nocase: "TOO" }) { voter { id } } }`)).toEqual([bob]);
+    expect(await ids(`{ votes(where: { reason_ends_with: "much" }) { voter { id } } }`)).toEqual([bob]);
+    expect(await ids(`{ votes(where: { reason_not_ends_with_nocase: "MUCH" }) { voter { id } } }`)).toEqual([alice, carol].sort());
+    expect(await ids(`{ votes(where: { voter: "${alice}" }) { voter { id } } }`)).toEqual([alice]);
+    expect(await ids(`{ votes(where: { voter_: { delegatorCount_gt: 1, delegate: "${alice}" } }) { voter { id } } }`)).toEqual([alice]);
+    expect(await ids(`{ votes(where: { proposal_: { status: EXECUTED } }) { voter { id } } }`)).toHaveLength(3);
+    expect(await ids(`{ votes(where: { proposal_: { status: CANCELED } }) { voter { id } } }`)).toEqual([]);
+    expect(await ids(`{ votes(where: { or: [{ support: 0 }, { support: 2 }] }) { voter { id } } }`)).toEqual([bob, carol].sort());
+    expect(await ids(`{ votes(where: { and: [{ support_in: [0, 1] }, { reason: "" }] }) { voter { id } } }`)).toEqual([alice]);
+    // Derived-field filter: proposals with a vote by bob.
+    const withBob = await data(url, `{ proposals(where: { votes_: { voter: "${bob}" } }) { id } }`);
+    expect(withBob.proposals).toEqual([{ id }]);
+    const bytes = await data(url, `{ decisions(where: { reportHash_starts_with: "0x", tx_not: null, kind_in: [ANALYSIS] }) { id } }`);
+    expect(bytes.decisions).toEqual([{ id: "0" }]);
+    // _change_block: entities changed at or after the vote block.
+    const changed = await data(url, `{ votes(where: { _change_block: { number_gte: ${Number(scenario.afterVotes) + 1} } }) { id } }`);
+    expect(changed.votes).toEqual([]);
+  });
+
+  it("orders and paginates like graph-node", async () => {
+    const all = (await data(url, `{ accounts(first: 1000) { id balance } }`)).accounts as { id: string; balance: string }[];
+    expect(all.map((a) => a.id)).toEqual([...all.map((a) => a.id)].sort());
+    const byBalance = (await data(url, `{ accounts(first: 1000, orderBy: balance, orderDirection: desc) { id balance } }`)).accounts as { id: string; balance: string }[];
+    const sorted = [...all].sort((a, b) => (BigInt(b.balance) > BigInt(a.balance) ? 1 : BigInt(b.balance) < BigInt(a.balance) ? -1 : a.id < b.id ? 1 : -1));
+    expect(byBalance.map((a) => a.balance)).toEqual(sorted.map((a) => a.balance));
+    const page = (await data(url, `{ accounts(first: 3, skip: 2, orderBy: balance, orderDirection: desc) { id } }`)).accounts;
+    expect(page.map((a: { id: string }) => a.id)).toEqual(byBalance.slice(2, 5).map((a) => a.id));
+    const nested = (await data(url, `{ votes(orderBy: voter__balance, orderDirection: asc) { voter { balance } } }`)).votes;
+    const balances = nested.map((v: { voter: { balance: string } }) => BigInt(v.voter.balance));
+    expect(balances).toEqual([...balances].sort((a: bigint, b: bigint) => (a < b ? -1 : a > b ? 1 : 0)));
+    const derived = (await data(url, `{ proposal(id: "${scenario.proposalId}") { votes(first: 1, skip: 1, orderBy: weight, orderDirection: desc) { weight } } }`)).proposal.votes;
+    const weights = (await data(url, `{ votes(orderBy: weight, orderDirection: desc) { weight } }`)).votes;
+    expect(derived).toEqual([weights[1]]);
+    expect((await data(url, `{ accounts(first: 0) { id } }`)).accounts).toEqual([]);
+    const gte = await data(url, `{ proposals(block: { number_gte: ${Number(scenario.afterVotes)} }) { id } _meta(block: { number: ${Number(scenario.afterVotes)} }) { block { number } } }`);
+    expect(gte.proposals).toHaveLength(2);
+    expect(gte._meta.block.number).toBe(Number(scenario.afterVotes));
+  });
+
   it("answers GET /health", async () => {
     const res = await fetch(new URL("/health", url));
     expect(res.status).toBe(200);
