@@ -237,7 +237,7 @@ describe("indexer on a real chain", () => {
     // Derived-field filter: proposals with a vote by bob.
     const withBob = await data(url, `{ proposals(where: { votes_: { voter: "${bob}" } }) { id } }`);
     expect(withBob.proposals).toEqual([{ id }]);
-    const bytes = await data(url, `{ decisions(where: { reportHash_starts_with: "0x", tx_not: null, kind_in: [ANALYSIS] }) { id } }`);
+    const bytes = await data(url, `{ decisions(where: { report_contains: "0x7B22", tx_not: null, kind_in: [ANALYSIS, DRAFT] }) { id } }`);
     expect(bytes.decisions).toEqual([{ id: "0" }]);
     // _change_block: entities changed at or after the vote block.
     const changed = await data(url, `{ votes(where: { _change_block: { number_gte: ${Number(scenario.afterVotes) + 1} } }) { id } }`);
