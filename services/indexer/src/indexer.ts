@@ -152,8 +152,6 @@ export class Indexer {
       }
       try {
         const caughtUp = await this.step(progress);
-        if (this.status.rpcDown) this.logger.info({ block: this.status.block?.number }, "RPC reachable again; indexing resumes");
-        this.status.rpcDown = false;
         backoff = 500;
         if (caughtUp) await this.pause(this.pollIntervalMs);
       } catch (error) {
@@ -177,6 +175,8 @@ export class Indexer {
   private async step(progress: { since: number; events: number; lastLog: number }): Promise<boolean> {
     const head = Number(await this.client.getBlockNumber({ cacheTime: 0 }));
     this.status.head = head;
+    if (this.status.rpcDown) this.logger.info({ block: this.status.block?.number, head }, "RPC reachable again; indexing resumes");
+    this.status.rpcDown = false;
     const cursor = this.store.cursor();
     if (cursor) {
       const onChain = cursor.number <= head ? await this.client.getBlock({ blockNumber: BigInt(cursor.number) }).catch(() => undefined) : undefined;
