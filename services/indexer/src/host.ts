@@ -211,10 +211,24 @@ export class MappingModule {
   }
 
   /** Runs `handler` on `event` in a fresh instance. Throws {@link HandlerError} when the handler fails. */
-  runEvent(handler: string, event: EventData, store: HostStore, log: (level: number, message: string) => void): void {
-    const instance = new MappingInstance(this, store, log);
+  runEvent(
+    handler: string,
+    event: EventData,
+    store: HostStore,
+    log: (level: number, message: string) => void,
+    instances?: Map<MappingModule, unknown>,
+  ): void {
+    // `instances` lets the events of one block share an instance per data source: instantiating
+    // per event, as graph-node does, leaves tens of thousands of wasm memories for the GC during a
+    // back-fill. A failed handler fails the whole block, so nothing of a broken instance is kept.
+    let instance = instances?.get(this) as MappingInstance | undefined;
+    const fresh = !instance;
+    if (!instance) {
+      instance = new MappingInstance(this, store, log);
+      instances?.set(this, instance);
+    }
     try {
-      instance.start();
+      if (fresh) instance.start();
       const fn = instance.exports[handler] as ((event: number) => void) | undefined;
       if (typeof fn !== "function") throw new Error(`the module exports no handler ${handler}`);
       fn(instance.writeEvent(event));

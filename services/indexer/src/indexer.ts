@@ -312,6 +312,7 @@ export class Indexer {
       size: block.size ?? null,
       baseFeePerGas: block.baseFeePerGas ?? null,
     };
+    const instances = new Map<unknown, unknown>();
     const txs = new Map<string, Transaction>(block.transactions.map((tx) => [tx.hash, tx]));
     for (const t of triggers) {
       const tx = txs.get(t.log.transactionHash);
@@ -337,7 +338,7 @@ export class Indexer {
         params: t.params,
       };
       try {
-        t.dataSource.mapping.runEvent(t.handler.handler, event, state, (level, message) => this.mappingLog(t.dataSource.name, level, message, block.number!));
+        t.dataSource.mapping.runEvent(t.handler.handler, event, state, (level, message) => this.mappingLog(t.dataSource.name, level, message, block.number!), instances as Map<never, unknown>);
       } catch (error) {
         if (error instanceof HandlerError) error.block = Number(block.number);
         throw error;
