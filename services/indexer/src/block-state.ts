@@ -1,0 +1,133 @@
+// The store as the mappings see it while one block is processed: reads fall through the block's
+// own changes to the persisted current versions; writes stay in memory until the block is
+// committed, all at once, together with the cursor.
+import type { Hex } from "viem";
+
+import type { Entity, HostStore, StoreValue } from "./host.ts";
+import type { EntityDef, FieldDef } from "./schema.ts";
+import type { EntityChanges, EntityStore } from "./store.ts";
+import type { EntityData, Plain } from "./values.ts";
+
+function fromStoreValue(entity: EntityDef, field: FieldDef, value: StoreValue): Plain {
+  switch (value.kind) {
+    case "null":
+      return null;
+    case "array":
+      if (!field.list) throw new Error(`${entity.name}.${field.name}: a list was set on a non-list field`);
+      return value.value.map((v) => fromStoreValue(entity, { ...field, list: false }, v));
+    case "int":
+      return value.value;
+    case "bool":
+      return value.value;
+    case "bytes":
+      return value.value.toLowerCase();
+    case "bigint":
+    case "int8":
+    case "timestamp":
+      return value.value;
+    case "bigdecimal":
+    case "string":
+      return value.value;
+  }
+}
+
+function toStoreValue(field: FieldDef, value: Plain): StoreValue {
+  if (value === null) return { kind: "null" };
+  if (Array.isArray(value)) return { kind: "array", value: value.map((v) => toStoreValue({ ...field, list: false }, v)) };
+  switch (field.scalar) {
+    case "Bytes":
+      return { kind: "bytes", value: value as Hex };
+    case "Int":
+      return { kind: "int", value: Number(value) };
+    case "Int8":
+      return { kind: "int8", value: BigInt(value as bigint) };
+    case "Timestamp":
+      return { kind: "timestamp", value: BigInt(value as bigint) };
+    case "BigInt":
+      return { kind: "bigint", value: BigInt(value as bigint) };
+    case "BigDecimal":
+      return { kind: "bigdecimal", value: String(value) };
+    case "Boolean":
+      return { kind: "bool", value: Boolean(value) };
+    default:
+      return { kind: "string", value: String(value) };
+  }
+}
+
+export function entityToData(def: EntityDef, id: string, entity: Entity): EntityData {
+  const data: EntityData = {};
+  for (const [key, value] of entity) {
+    const field = def.field.get(key);
+    if (!field) throw new Error(`entity ${def.name}[${id}]: unknown field \`${key}\`; it is not part of the schema`);
+    if (field.derivedFrom) throw new Error(`entity ${def.name}[${id}]: field \`${key}\` is derived and cannot be set`);
+    data[key] = fromStoreValue(def, field, value);
+  }
+  if (data.id !== undefined && String(data.id) !== id) {
+    throw new Error(`entity ${def.name}[${id}]: the id field holds ${String(data.id)}`);
+  }
+  data.id = def.field.get("id")!.scalar === "Bytes" ? id.toLowerCase() : id;
+  for (const field of def.stored) {
+    if (field.nonNull && (data[field.name] === undefined || data[field.name] === null)) {
+      throw new Error(`entity ${def.name}[${id}]: missing value for non-nullable field \`${field.name}\``);
+    }
+  }
+  return data;
+}
+
+export function dataToEntity(def: EntityDef, data: EntityData): Entity {
+  const entity: Entity = new Map();
+  for (const field of def.stored) {
+    const value = data[field.name];
+    if (value === undefined || value === null) continue;
+    entity.set(field.name, toStoreValue(field, value));
+  }
+  return entity;
+}
+
+export class BlockState implements HostStore {
+  readonly changes: EntityChanges = new Map();
+
+  private readonly store: EntityStore;
+
+  constructor(store: EntityStore) {
+    this.store = store;
+  }
+
+  private def(type: string): EntityDef {
+    const def = this.store.schema.entities.get(type);
+    if (!def) throw new Error(`unknown entity type ${type}`);
+    return def;
+  }
+
+  private pending(type: string, id: string): EntityData | null | undefined {
+    return this.changes.get(type)?.get(id);
+  }
+
+  get(type: string, id: string): Entity | undefined {
+    const def = this.def(type);
+    const pending = this.pending(type, id);
+    if (pending === null) return undefined;
+    const data = pending ?? this.store.current(type, id);
+    return data ? dataToEntity(def, data) : undefined;
+  }
+
+  getInBlock(type: string, id: string): Entity | undefined {
+    const pending = this.pending(type, id);
+    return pending ? dataToEntity(this.def(type), pending) : undefined;
+  }
+
+  set(type: string, id: string, entity: Entity): void {
+    const def = this.def(type);
+    const data = entityToData(def, id, entity);
+    let table = this.changes.get(type);
+    if (!table) this.changes.set(type, (table = new Map()));
+    table.set(String(data.id), data);
+  }
+
+  remove(type: string, id: string): void {
+    this.def(type);
+    let table = this.changes.get(type);
+    if (!table) this.changes.set(type, (table = new Map()));
+    table.set(id, null);
+  }
+}

@@ -1,0 +1,718 @@
+// The WASM host: runs a data source's compiled AssemblyScript mapping (graph-ts, apiVersion 0.0.9)
+// in Node and provides the graph-ts host functions, the way graph-node does:
+// - imports are linked by function name; a module that imports anything not provided here is
+//   refused when it loads, with every missing name in the error;
+// - every trigger runs in a fresh instance (graph-node instantiates per trigger), so a handler that
+//   traps leaves nothing behind and the mapping's stub allocator never grows without bound;
+// - `log.critical` and any trap fail the handler.
+// Object layouts follow AssemblyScript's runtime as graph-cli compiles it and graph-ts's classes.
+import { readFile } from "node:fs/promises";
+
+import { type Hex, bytesToHex, hexToBytes, keccak256 } from "viem";
+
+import { type Decimal, decimal, decimalToString, normalizeDecimal, parseDecimal } from "./values.ts";
+
+/** A stored field as graph-ts's StoreValue carries it. */
+export type StoreValue =
+  | { kind: "string"; value: string }
+  | { kind: "int"; value: number }
+  | { kind: "int8"; value: bigint }
+  | { kind: "timestamp"; value: bigint }
+  | { kind: "bigdecimal"; value: string }
+  | { kind: "bool"; value: boolean }
+  | { kind: "array"; value: StoreValue[] }
+  | { kind: "null" }
+  | { kind: "bytes"; value: Hex }
+  | { kind: "bigint"; value: bigint };
+
+export type Entity = Map<string, StoreValue>;
+
+/** What the host needs from the indexer's store during one trigger. */
+export interface HostStore {
+  get(type: string, id: string): Entity | undefined;
+  /** Only entities written in the current block (graph-ts `store.get_in_block`). */
+  getInBlock(type: string, id: string): Entity | undefined;
+  set(type: string, id: string, entity: Entity): void;
+  remove(type: string, id: string): void;
+}
+
+export interface DataSourceInfo {
+  name: string;
+  address: Hex;
+  network: string;
+}
+
+export interface BlockData {
+  hash: Hex;
+  parentHash: Hex;
+  unclesHash: Hex;
+  author: Hex;
+  stateRoot: Hex;
+  transactionsRoot: Hex;
+  receiptsRoot: Hex;
+  number: bigint;
+  gasUsed: bigint;
+  gasLimit: bigint;
+  timestamp: bigint;
+  difficulty: bigint;
+  totalDifficulty: bigint;
+  size: bigint | null;
+  baseFeePerGas: bigint | null;
+}
+
+export interface TransactionData {
+  hash: Hex;
+  index: bigint;
+  from: Hex;
+  to: Hex | null;
+  value: bigint;
+  gasLimit: bigint;
+  gasPrice: bigint;
+  input: Hex;
+  nonce: bigint;
+}
+
+export interface AbiParameter {
+  name?: string;
+  type: string;
+  indexed?: boolean;
+  components?: readonly AbiParameter[];
+}
+
+export interface EventData {
+  address: Hex;
+  logIndex: bigint;
+  transactionLogIndex: bigint;
+  logType: string | null;
+  block: BlockData;
+  transaction: TransactionData;
+  /** The event's ABI inputs with the decoded values (viem's decodeEventLog). */
+  params: { input: AbiParameter; value: unknown }[];
+}
+
+/** A module imports host functions this host does not provide. */
+export class UnsupportedHostImportsError extends Error {
+  readonly dataSource: string;
+  readonly names: string[];
+
+  constructor(dataSource: string, names: string[]) {
+    super(
+      `data source ${dataSource}: the mapping imports host functions the embedded indexer does not provide: ${names.join(", ")}`,
+    );
+    this.name = "UnsupportedHostImportsError";
+    this.dataSource = dataSource;
+    this.names = names;
+  }
+}
+
+/** A handler failed (trap, abort, log.critical or a failing host call). */
+export class HandlerError extends Error {
+  readonly dataSource: string;
+  readonly handler: string;
+  /** The block being processed, when known. */
+  block: number | undefined;
+
+  constructor(dataSource: string, handler: string, message: string) {
+    super(`${dataSource}.${handler}: ${message}`);
+    this.name = "HandlerError";
+    this.dataSource = dataSource;
+    this.handler = handler;
+  }
+}
+
+// graph-ts enums.
+const StoreKind = { STRING: 0, INT: 1, BIGDECIMAL: 2, BOOL: 3, ARRAY: 4, NULL: 5, BYTES: 6, BIGINT: 7, INT8: 8, TIMESTAMP: 9 } as const;
+const EthKind = { ADDRESS: 0, FIXED_BYTES: 1, BYTES: 2, INT: 3, UINT: 4, BOOL: 5, STRING: 6, FIXED_ARRAY: 7, ARRAY: 8, TUPLE: 9 } as const;
+const JsonKind = { NULL: 0, BOOL: 1, NUMBER: 2, STRING: 3, ARRAY: 4, OBJECT: 5 } as const;
+const LogLevel = { CRITICAL: 0, ERROR: 1, WARNING: 2, INFO: 3, DEBUG: 4 } as const;
+
+export function toSignedLE(value: bigint): Uint8Array {
+  const bytes: number[] = [];
+  let v = value;
+  for (;;) {
+    const byte = Number(v & 0xffn);
+    bytes.push(byte);
+    v >>= 8n;
+    if ((v === 0n && (byte & 0x80) === 0) || (v === -1n && (byte & 0x80) !== 0)) break;
+  }
+  return Uint8Array.from(bytes);
+}
+
+export function fromSignedLE(bytes: Uint8Array): bigint {
+  let v = 0n;
+  for (let i = bytes.length - 1; i >= 0; i--) v = (v << 8n) | BigInt(bytes[i]!);
+  if (bytes.length > 0 && (bytes[bytes.length - 1]! & 0x80) !== 0) v -= 1n << BigInt(8 * bytes.length);
+  return v;
+}
+
+const BASE58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
+function base58(bytes: Uint8Array): string {
+  let n = 0n;
+  for (const b of bytes) n = (n << 8n) | BigInt(b);
+  let out = "";
+  while (n > 0n) {
+    out = BASE58[Number(n % 58n)] + out;
+    n /= 58n;
+  }
+  for (const b of bytes) {
+    if (b !== 0) break;
+    out = `1${out}`;
+  }
+  return out;
+}
+
+/** A JSON value whose numbers keep their source text, as graph-node's JSONValue does. */
+type JsonNode = null | boolean | string | { number: string } | JsonNode[] | { object: [string, JsonNode][] };
+
+function parseJson(text: string): JsonNode {
+  // The reviver runs bottom-up: numbers become { number: source text }, then every object becomes
+  // { object: entries }, so a report's own { "number": ... } object can never pass for a number.
+  const reviver = (_key: string, value: unknown, context?: { source?: string }): unknown => {
+    if (typeof value === "number") return { number: context?.source ?? String(value) };
+    if (value !== null && typeof value === "object" && !Array.isArray(value)) {
+      return { object: Object.entries(value as Record<string, unknown>) };
+    }
+    return value;
+  };
+  return JSON.parse(text, reviver as (key: string, value: unknown) => unknown) as JsonNode;
+}
+
+type HostFn = (...args: never[]) => unknown;
+
+/** One data source's compiled mapping. */
+export class MappingModule {
+  readonly info: DataSourceInfo;
+  private readonly module: WebAssembly.Module;
+  private readonly importNames: { module: string; name: string }[];
+
+  private constructor(info: DataSourceInfo, module: WebAssembly.Module, importNames: { module: string; name: string }[]) {
+    this.info = info;
+    this.module = module;
+    this.importNames = importNames;
+  }
+
+  /** Compiles `wasmFile` and checks that every import is provided; throws {@link UnsupportedHostImportsError} otherwise. */
+  static async load(wasmFile: string, info: DataSourceInfo): Promise<MappingModule> {
+    const module = await WebAssembly.compile(await readFile(wasmFile));
+    return MappingModule.fromModule(module, info);
+  }
+
+  static fromModule(module: WebAssembly.Module, info: DataSourceInfo): MappingModule {
+    const imports = WebAssembly.Module.imports(module).filter((i) => i.kind === "function");
+    const provided = new Set(Object.keys(hostFunctions(undefined as never)));
+    const missing = [...new Set(imports.map((i) => i.name).filter((name) => !provided.has(name)))];
+    if (missing.length > 0) throw new UnsupportedHostImportsError(info.name, missing.sort());
+    return new MappingModule(info, module, imports);
+  }
+
+  /** The names of the host functions the module imports. */
+  get imports(): string[] {
+    return this.importNames.map((i) => i.name);
+  }
+
+  /** Runs `handler` on `event` in a fresh instance. Throws {@link HandlerError} when the handler fails. */
+  runEvent(
+    handler: string,
+    event: EventData,
+    store: HostStore,
+    log: (level: number, message: string) => void,
+    instances?: Map<MappingModule, unknown>,
+  ): void {
+    // `instances` lets the events of one block share an instance per data source: instantiating
+    // per event, as graph-node does, leaves tens of thousands of wasm memories for the GC during a
+    // back-fill. A failed handler fails the whole block, so nothing of a broken instance is kept.
+    let instance = instances?.get(this) as MappingInstance | undefined;
+    const fresh = !instance;
+    if (!instance) {
+      instance = new MappingInstance(this, store, log);
+      instances?.set(this, instance);
+    }
+    try {
+      if (fresh) instance.start();
+      const fn = instance.exports[handler] as ((event: number) => void) | undefined;
+      if (typeof fn !== "function") throw new Error(`the module exports no handler ${handler}`);
+      fn(instance.writeEvent(event));
+    } catch (error) {
+      if (error instanceof HandlerError) throw error;
+      throw new HandlerError(this.info.name, handler, (error as Error).message);
+    }
+  }
+
+  /** @internal */
+  instantiate(imports: WebAssembly.Imports): WebAssembly.Instance {
+    return new WebAssembly.Instance(this.module, imports);
+  }
+
+  /** @internal */
+  linkImports(fns: Record<string, HostFn>): WebAssembly.Imports {
+    const result: Record<string, Record<string, HostFn>> = {};
+    for (const { module, name } of this.importNames) (result[module] ??= {})[name] = fns[name]!;
+    return result as WebAssembly.Imports;
+  }
+}
+
+/** Every host function by name. `h` is the instance the call runs in. */
+function hostFunctions(h: MappingInstance) {
+  const bigIntOp = (f: (a: bigint, b: bigint) => bigint) => (a: number, b: number) => h.writeBigInt(f(h.readBigInt(a), h.readBigInt(b)));
+  const decimalOp = (f: (a: Decimal, b: Decimal) => Decimal) => (a: number, b: number) =>
+    h.writeBigDecimal(f(h.readBigDecimal(a), h.readBigDecimal(b)));
+  return {
+    abort(message: number, file: number, line: number, column: number) {
+      const text = message ? h.readString(message) : "abort";
+      throw new Error(`mapping aborted: ${text} (${file ? h.readString(file) : "?"}:${line}:${column})`);
+    },
+    "store.get": (type: number, id: number) => {
+      const entity = h.store.get(h.readString(type), h.readString(id));
+      return entity ? h.writeEntity(entity) : 0;
+    },
+    "store.get_in_block": (type: number, id: number) => {
+      const entity = h.store.getInBlock(h.readString(type), h.readString(id));
+      return entity ? h.writeEntity(entity) : 0;
+    },
+    "store.set": (type: number, id: number, data: number) => {
+      h.store.set(h.readString(type), h.readString(id), h.readEntity(data));
+    },
+    "store.remove": (type: number, id: number) => {
+      h.store.remove(h.readString(type), h.readString(id));
+    },
+    "log.log": (level: number, message: number) => {
+      const text = h.readString(message);
+      if (level === LogLevel.CRITICAL) throw new Error(`critical: ${text}`);
+      h.log(level, text);
+    },
+    "crypto.keccak256": (bytes: number) => h.writeBytes(hexToBytes(keccak256(h.readBytes(bytes)))),
+    "typeConversion.bytesToString": (bytes: number) =>
+      h.writeString(new TextDecoder().decode(h.readBytes(bytes)).replace(/\u0000+$/, "")),
+    "typeConversion.bytesToHex": (bytes: number) => h.writeString(bytesToHex(h.readBytes(bytes))),
+    "typeConversion.bigIntToString": (value: number) => h.writeString(h.readBigInt(value).toString()),
+    "typeConversion.bigIntToHex": (value: number) => {
+      const v = h.readBigInt(value);
+      return h.writeString(v < 0n ? `-0x${(-v).toString(16)}` : `0x${v.toString(16)}`);
+    },
+    "typeConversion.stringToH160": (text: number) => {
+      const s = h.readString(text);
+      const hex = s.startsWith("0x") ? s.slice(2) : s;
+      if (!/^[0-9a-fA-F]{40}$/.test(hex)) throw new Error(`stringToH160: not an address: ${s}`);
+      return h.writeBytes(hexToBytes(`0x${hex}`));
+    },
+    "typeConversion.bytesToBase58": (bytes: number) => h.writeString(base58(h.readBytes(bytes))),
+    "bigInt.plus": bigIntOp((a, b) => a + b),
+    "bigInt.minus": bigIntOp((a, b) => a - b),
+    "bigInt.times": bigIntOp((a, b) => a * b),
+    "bigInt.dividedBy": bigIntOp((a, b) => {
+      if (b === 0n) throw new Error("attempted to divide BigInt by zero");
+      return a / b;
+    }),
+    "bigInt.mod": bigIntOp((a, b) => {
+      if (b === 0n) throw new Error("attempted to compute BigInt modulo zero");
+      return a % b;
+    }),
+    "bigInt.bitOr": bigIntOp((a, b) => a | b),
+    "bigInt.bitAnd": bigIntOp((a, b) => a & b),
+    "bigInt.pow": (a: number, exp: number) => h.writeBigInt(h.readBigInt(a) ** BigInt(exp)),
+    "bigInt.leftShift": (a: number, bits: number) => h.writeBigInt(h.readBigInt(a) << BigInt(bits)),
+    "bigInt.rightShift": (a: number, bits: number) => h.writeBigInt(h.readBigInt(a) >> BigInt(bits)),
+    "bigInt.fromString": (text: number) => {
+      const s = h.readString(text);
+      if (!/^-?\d+$/.test(s)) throw new Error(`BigInt.fromString: not an integer: ${s}`);
+      return h.writeBigInt(BigInt(s));
+    },
+    "bigInt.dividedByDecimal": (a: number, b: number) =>
+      h.writeBigDecimal(decimal.dividedBy({ digits: h.readBigInt(a), exp: 0 }, h.readBigDecimal(b))),
+    "bigDecimal.plus": decimalOp(decimal.plus),
+    "bigDecimal.minus": decimalOp(decimal.minus),
+    "bigDecimal.times": decimalOp(decimal.times),
+    "bigDecimal.dividedBy": decimalOp(decimal.dividedBy),
+    "bigDecimal.equals": (a: number, b: number) => (decimal.equals(h.readBigDecimal(a), h.readBigDecimal(b)) ? 1 : 0),
+    "bigDecimal.toString": (a: number) => h.writeString(decimalToString(h.readBigDecimal(a))),
+    "bigDecimal.fromString": (text: number) => h.writeBigDecimal(parseDecimal(h.readString(text))),
+    "json.fromBytes": (bytes: number) => h.writeJson(parseJson(new TextDecoder("utf-8", { fatal: true }).decode(h.readBytes(bytes)))),
+    "json.try_fromBytes": (bytes: number) => h.jsonResult(h.readBytes(bytes)),
+    "json.toI64": (text: number) => {
+      const s = h.readString(text);
+      const v = BigInt(s);
+      if (v < -(2n ** 63n) || v >= 2n ** 63n) throw new Error(`json.toI64: out of range: ${s}`);
+      return v;
+    },
+    "json.toU64": (text: number) => {
+      const s = h.readString(text);
+      const v = BigInt(s);
+      if (v < 0n || v >= 2n ** 64n) throw new Error(`json.toU64: out of range: ${s}`);
+      return v;
+    },
+    "json.toF64": (text: number) => {
+      const s = h.readString(text);
+      const v = Number(s);
+      if (Number.isNaN(v)) throw new Error(`json.toF64: not a number: ${s}`);
+      return v;
+    },
+    "json.toBigInt": (text: number) => {
+      const s = h.readString(text);
+      if (!/^-?\d+$/.test(s)) throw new Error(`json.toBigInt: not an integer: ${s}`);
+      return h.writeBigInt(BigInt(s));
+    },
+    "dataSource.address": () => h.writeBytes(hexToBytes(h.module.info.address)),
+    "dataSource.network": () => h.writeString(h.module.info.network),
+    // Static data sources have an empty context.
+    "dataSource.context": () => h.writeEntity(new Map()),
+    // graph-node answers null when it holds no ENS data, as here.
+    "ens.nameByHash": () => 0,
+  } satisfies Record<string, HostFn>;
+}
+
+/** One running instance of a mapping: memory access and object layouts. */
+class MappingInstance {
+  readonly exports: Record<string, unknown>;
+  private readonly memory: WebAssembly.Memory;
+  private readonly classIds = new Map<string, number>();
+
+  readonly module: MappingModule;
+  readonly store: HostStore;
+  readonly log: (level: number, message: string) => void;
+
+  constructor(module: MappingModule, store: HostStore, log: (level: number, message: string) => void) {
+    this.module = module;
+    this.store = store;
+    this.log = log;
+    const fns = hostFunctions(this) as unknown as Record<string, HostFn>;
+    const instance = module.instantiate(module.linkImports(fns));
+    this.exports = instance.exports as Record<string, unknown>;
+    this.memory = this.exports.memory as WebAssembly.Memory;
+  }
+
+  start(): void {
+    const start = this.exports._start as (() => void) | undefined;
+    if (start) start();
+  }
+
+  private view(): DataView {
+    return new DataView(this.memory.buffer);
+  }
+
+  private classId(typeName: string): number {
+    let id = this.classIds.get(typeName);
+    if (id === undefined) {
+      const global = this.exports[`TypeId.${typeName}`] as WebAssembly.Global | undefined;
+      if (!global) throw new Error(`the module exports no TypeId.${typeName}`);
+      id = (this.exports.id_of_type as (typeId: number) => number)(global.value as number);
+      this.classIds.set(typeName, id);
+    }
+    return id;
+  }
+
+  private alloc(size: number, typeName: string): number {
+    return (this.exports.__new as (size: number, id: number) => number)(size, this.classId(typeName));
+  }
+
+  private u32(ptr: number): number {
+    return this.view().getUint32(ptr, true);
+  }
+
+  private setU32(ptr: number, value: number): void {
+    this.view().setUint32(ptr, value, true);
+  }
+
+  private setU64(ptr: number, value: bigint): void {
+    this.view().setBigUint64(ptr, BigInt.asUintN(64, value), true);
+  }
+
+  readString(ptr: number): string {
+    const byteLength = this.u32(ptr - 4);
+    return Buffer.from(this.memory.buffer, ptr, byteLength).toString("utf16le");
+  }
+
+  writeString(text: string): number {
+    const encoded = Buffer.from(text, "utf16le");
+    const ptr = this.alloc(encoded.length, "String");
+    new Uint8Array(this.memory.buffer, ptr, encoded.length).set(encoded);
+    return ptr;
+  }
+
+  readBytes(ptr: number): Uint8Array {
+    const dataStart = this.u32(ptr + 4);
+    const byteLength = this.u32(ptr + 8);
+    return new Uint8Array(this.memory.buffer.slice(dataStart, dataStart + byteLength));
+  }
+
+  writeBytes(bytes: Uint8Array): number {
+    const buffer = this.alloc(bytes.length, "ArrayBuffer");
+    new Uint8Array(this.memory.buffer, buffer, bytes.length).set(bytes);
+    const ptr = this.alloc(12, "Uint8Array");
+    this.setU32(ptr, buffer);
+    this.setU32(ptr + 4, buffer);
+    this.setU32(ptr + 8, bytes.length);
+    return ptr;
+  }
+
+  readBigInt(ptr: number): bigint {
+    return fromSignedLE(this.readBytes(ptr));
+  }
+
+  writeBigInt(value: bigint): number {
+    return this.writeBytes(toSignedLE(value));
+  }
+
+  /** graph-ts BigDecimal: { digits: BigInt, exp: BigInt }. */
+  readBigDecimal(ptr: number): Decimal {
+    return normalizeDecimal({ digits: this.readBigInt(this.u32(ptr)), exp: Number(this.readBigInt(this.u32(ptr + 4))) });
+  }
+
+  writeBigDecimal(value: Decimal): number {
+    const d = normalizeDecimal(value);
+    const digits = this.writeBigInt(d.digits);
+    const exp = this.writeBigInt(BigInt(d.exp));
+    const ptr = this.alloc(8, "BigDecimal");
+    this.setU32(ptr, digits);
+    this.setU32(ptr + 4, exp);
+    return ptr;
+  }
+
+  private readPointerArray(ptr: number): number[] {
+    const dataStart = this.u32(ptr + 4);
+    const length = this.u32(ptr + 12);
+    return Array.from({ length }, (_, i) => this.u32(dataStart + 4 * i));
+  }
+
+  private writePointerArray(pointers: number[], typeName: string): number {
+    const buffer = this.alloc(pointers.length * 4, "ArrayBuffer");
+    pointers.forEach((p, i) => this.setU32(buffer + 4 * i, p));
+    const ptr = this.alloc(16, typeName);
+    this.setU32(ptr, buffer);
+    this.setU32(ptr + 4, buffer);
+    this.setU32(ptr + 8, pointers.length * 4);
+    this.setU32(ptr + 12, pointers.length);
+    return ptr;
+  }
+
+  /** An enum-like value: kind (i32), padding, payload (u64). */
+  private writeEnum(kind: number, payload: bigint, typeName: string): number {
+    const ptr = this.alloc(16, typeName);
+    this.setU32(ptr, kind);
+    this.setU64(ptr + 8, payload);
+    return ptr;
+  }
+
+  private readStoreValue(ptr: number): StoreValue {
+    const kind = this.u32(ptr);
+    const payload = this.view().getBigUint64(ptr + 8, true);
+    const p = Number(payload & 0xffffffffn);
+    switch (kind) {
+      case StoreKind.STRING:
+        return { kind: "string", value: this.readString(p) };
+      case StoreKind.INT:
+        return { kind: "int", value: this.view().getInt32(ptr + 8, true) };
+      case StoreKind.INT8:
+        return { kind: "int8", value: this.view().getBigInt64(ptr + 8, true) };
+      case StoreKind.TIMESTAMP:
+        return { kind: "timestamp", value: this.view().getBigInt64(ptr + 8, true) };
+      case StoreKind.BIGDECIMAL:
+        return { kind: "bigdecimal", value: decimalToString(this.readBigDecimal(p)) };
+      case StoreKind.BOOL:
+        return { kind: "bool", value: payload !== 0n };
+      case StoreKind.ARRAY:
+        return { kind: "array", value: this.readPointerArray(p).map((v) => this.readStoreValue(v)) };
+      case StoreKind.NULL:
+        return { kind: "null" };
+      case StoreKind.BYTES:
+        return { kind: "bytes", value: bytesToHex(this.readBytes(p)) };
+      case StoreKind.BIGINT:
+        return { kind: "bigint", value: this.readBigInt(p) };
+      default:
+        throw new Error(`unknown store value kind ${kind}`);
+    }
+  }
+
+  private writeStoreValue(value: StoreValue): number {
+    switch (value.kind) {
+      case "string":
+        return this.writeEnum(StoreKind.STRING, BigInt(this.writeString(value.value)), "StoreValue");
+      case "int":
+        return this.writeEnum(StoreKind.INT, BigInt(value.value >>> 0), "StoreValue");
+      case "int8":
+        return this.writeEnum(StoreKind.INT8, value.value, "StoreValue");
+      case "timestamp":
+        return this.writeEnum(StoreKind.TIMESTAMP, value.value, "StoreValue");
+      case "bigdecimal":
+        return this.writeEnum(StoreKind.BIGDECIMAL, BigInt(this.writeBigDecimal(parseDecimal(value.value))), "StoreValue");
+      case "bool":
+        return this.writeEnum(StoreKind.BOOL, value.value ? 1n : 0n, "StoreValue");
+      case "array": {
+        const items = value.value.map((v) => this.writeStoreValue(v));
+        return this.writeEnum(StoreKind.ARRAY, BigInt(this.writePointerArray(items, "ArrayStoreValue")), "StoreValue");
+      }
+      case "null":
+        return this.writeEnum(StoreKind.NULL, 0n, "StoreValue");
+      case "bytes":
+        return this.writeEnum(StoreKind.BYTES, BigInt(this.writeBytes(hexToBytes(value.value))), "StoreValue");
+      case "bigint":
+        return this.writeEnum(StoreKind.BIGINT, BigInt(this.writeBigInt(value.value)), "StoreValue");
+    }
+  }
+
+  readEntity(ptr: number): Entity {
+    const entity: Entity = new Map();
+    for (const entry of this.readPointerArray(this.u32(ptr))) {
+      entity.set(this.readString(this.u32(entry)), this.readStoreValue(this.u32(entry + 4)));
+    }
+    return entity;
+  }
+
+  writeEntity(entity: Entity): number {
+    const entries = [...entity].map(([key, value]) => {
+      const entry = this.alloc(8, "TypedMapEntryStringStoreValue");
+      const keyPtr = this.writeString(key);
+      const valuePtr = this.writeStoreValue(value);
+      this.setU32(entry, keyPtr);
+      this.setU32(entry + 4, valuePtr);
+      return entry;
+    });
+    const array = this.writePointerArray(entries, "ArrayTypedMapEntryStringStoreValue");
+    const map = this.alloc(4, "TypedMapStringStoreValue");
+    this.setU32(map, array);
+    return map;
+  }
+
+  // --- JSON -------------------------------------------------------------------------------------
+
+  writeJson(value: JsonNode): number {
+    if (value === null) return this.writeEnum(JsonKind.NULL, 0n, "JsonValue");
+    if (typeof value === "boolean") return this.writeEnum(JsonKind.BOOL, value ? 1n : 0n, "JsonValue");
+    if (typeof value === "string") return this.writeEnum(JsonKind.STRING, BigInt(this.writeString(value)), "JsonValue");
+    if (Array.isArray(value)) {
+      const items = value.map((v) => this.writeJson(v));
+      return this.writeEnum(JsonKind.ARRAY, BigInt(this.writePointerArray(items, "ArrayJsonValue")), "JsonValue");
+    }
+    if ("number" in value) return this.writeEnum(JsonKind.NUMBER, BigInt(this.writeString(value.number)), "JsonValue");
+    const entries = value.object.map(([key, v]) => {
+      const entry = this.alloc(8, "TypedMapEntryStringJsonValue");
+      const keyPtr = this.writeString(key);
+      const valuePtr = this.writeJson(v);
+      this.setU32(entry, keyPtr);
+      this.setU32(entry + 4, valuePtr);
+      return entry;
+    });
+    const array = this.writePointerArray(entries, "ArrayTypedMapEntryStringJsonValue");
+    const map = this.alloc(4, "TypedMapStringJsonValue");
+    this.setU32(map, array);
+    return this.writeEnum(JsonKind.OBJECT, BigInt(map), "JsonValue");
+  }
+
+  jsonResult(bytes: Uint8Array): number {
+    let parsed: JsonNode = null;
+    let ok = true;
+    try {
+      parsed = parseJson(new TextDecoder("utf-8", { fatal: true }).decode(bytes));
+    } catch {
+      ok = false;
+    }
+    const result = this.alloc(8, "ResultJsonValueBool");
+    if (ok) {
+      const inner = this.writeJson(parsed);
+      const wrapped = this.alloc(4, "WrappedJsonValue");
+      this.setU32(wrapped, inner);
+      this.setU32(result, wrapped);
+      this.setU32(result + 4, 0);
+    } else {
+      const wrapped = this.alloc(4, "WrappedBool");
+      this.setU32(wrapped, 1);
+      this.setU32(result, 0);
+      this.setU32(result + 4, wrapped);
+    }
+    return result;
+  }
+
+  // --- events -----------------------------------------------------------------------------------
+
+  private writeEthValue(param: AbiParameter, value: unknown): number {
+    const type = param.type;
+    const array = /^(.*)\[(\d*)\]$/.exec(type);
+    if (array) {
+      const inner = { ...param, type: array[1]! };
+      const items = (value as unknown[]).map((v) => this.writeEthValue(inner, v));
+      const kind = array[2] === "" ? EthKind.ARRAY : EthKind.FIXED_ARRAY;
+      return this.writeEnum(kind, BigInt(this.writePointerArray(items, "ArrayEthereumValue")), "EthereumValue");
+    }
+    if (type === "tuple") {
+      const components = param.components ?? [];
+      const items = components.map((c, i) =>
+        this.writeEthValue(c, Array.isArray(value) ? value[i] : (value as Record<string, unknown>)[c.name ?? String(i)]),
+      );
+      return this.writeEnum(EthKind.TUPLE, BigInt(this.writePointerArray(items, "ArrayEthereumValue")), "EthereumValue");
+    }
+    if (type === "address") return this.writeEnum(EthKind.ADDRESS, BigInt(this.writeBytes(hexToBytes(value as Hex))), "EthereumValue");
+    if (type === "bool") return this.writeEnum(EthKind.BOOL, value ? 1n : 0n, "EthereumValue");
+    if (type === "string") return this.writeEnum(EthKind.STRING, BigInt(this.writeString(value as string)), "EthereumValue");
+    if (type === "bytes") return this.writeEnum(EthKind.BYTES, BigInt(this.writeBytes(hexToBytes(value as Hex))), "EthereumValue");
+    if (type.startsWith("bytes")) return this.writeEnum(EthKind.FIXED_BYTES, BigInt(this.writeBytes(hexToBytes(value as Hex))), "EthereumValue");
+    if (type.startsWith("uint") || type.startsWith("int")) {
+      const kind = type.startsWith("uint") ? EthKind.UINT : EthKind.INT;
+      return this.writeEnum(kind, BigInt(this.writeBigInt(BigInt(value as bigint | number))), "EthereumValue");
+    }
+    throw new Error(`event parameter type ${type} is not supported`);
+  }
+
+  private writeStruct(pointers: number[], typeName: string): number {
+    const ptr = this.alloc(pointers.length * 4, typeName);
+    pointers.forEach((p, i) => this.setU32(ptr + 4 * i, p));
+    return ptr;
+  }
+
+  private hex(value: Hex): number {
+    return this.writeBytes(hexToBytes(value));
+  }
+
+  writeEvent(event: EventData): number {
+    const b = event.block;
+    const block = this.writeStruct(
+      [
+        this.hex(b.hash),
+        this.hex(b.parentHash),
+        this.hex(b.unclesHash),
+        this.hex(b.author),
+        this.hex(b.stateRoot),
+        this.hex(b.transactionsRoot),
+        this.hex(b.receiptsRoot),
+        this.writeBigInt(b.number),
+        this.writeBigInt(b.gasUsed),
+        this.writeBigInt(b.gasLimit),
+        this.writeBigInt(b.timestamp),
+        this.writeBigInt(b.difficulty),
+        this.writeBigInt(b.totalDifficulty),
+        b.size === null ? 0 : this.writeBigInt(b.size),
+        b.baseFeePerGas === null ? 0 : this.writeBigInt(b.baseFeePerGas),
+      ],
+      "EthereumBlock",
+    );
+    const t = event.transaction;
+    const transaction = this.writeStruct(
+      [
+        this.hex(t.hash),
+        this.writeBigInt(t.index),
+        this.hex(t.from),
+        t.to === null ? 0 : this.hex(t.to),
+        this.writeBigInt(t.value),
+        this.writeBigInt(t.gasLimit),
+        this.writeBigInt(t.gasPrice),
+        this.hex(t.input),
+        this.writeBigInt(t.nonce),
+      ],
+      "EthereumTransaction",
+    );
+    const params = event.params.map(({ input, value }) =>
+      this.writeStruct([this.writeString(input.name ?? ""), this.writeEthValue(input, value)], "EventParam"),
+    );
+    return this.writeStruct(
+      [
+        this.hex(event.address),
+        this.writeBigInt(event.logIndex),
+        this.writeBigInt(event.transactionLogIndex),
+        event.logType === null ? 0 : this.writeString(event.logType),
+        block,
+        transaction,
+        this.writePointerArray(params, "ArrayEventParam"),
+        0,
+      ],
+      "EthereumEvent",
+    );
+  }
+}

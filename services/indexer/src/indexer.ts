@@ -1,0 +1,373 @@
+// Follows the chain with viem and runs the mappings: back-fills from the start block in batches of
+// blocks, then polls for new blocks; an RPC that fails is retried with backoff while the GraphQL
+// side keeps answering; a block whose parent hash no longer matches is a reorg, rolled back to the
+// common ancestor. A failing handler stops indexing, as graph-node does for deterministic errors.
+import { setTimeout as sleep } from "node:timers/promises";
+
+import type { Logger } from "pino";
+import { type Block, type Hex, type Log, type PublicClient, type Transaction, decodeEventLog } from "viem";
+
+import { BlockState } from "./block-state.ts";
+import { type BlockData, type EventData, HandlerError, type TransactionData } from "./host.ts";
+import type { BlockPtr, EntityStore, StoreIdentity } from "./store.ts";
+import type { DataSource, EventHandler, Subgraph } from "./subgraph.ts";
+
+export interface IndexerOptions {
+  subgraph: Subgraph;
+  store: EntityStore;
+  client: PublicClient;
+  logger: Logger;
+  /** Blocks per getLogs call while back-filling. */
+  batchSize?: number;
+  /** Milliseconds between polls for new blocks once caught up. */
+  pollIntervalMs?: number;
+  /** Longest wait between retries when the RPC fails. */
+  maxBackoffMs?: number;
+}
+
+interface Trigger {
+  log: Log<bigint, number, false>;
+  dataSource: DataSource;
+  handler: EventHandler;
+  params: EventData["params"];
+}
+
+export interface IndexerStatus {
+  /** Last block processed (the cursor). */
+  block: BlockPtr | undefined;
+  /** Chain head last seen. */
+  head: number | undefined;
+  synced: boolean;
+  /** True while the RPC fails. */
+  rpcDown: boolean;
+  error: string | undefined;
+  eventsProcessed: number;
+}
+
+function toPtr(block: Block): BlockPtr {
+  return { number: Number(block.number), hash: block.hash!, parentHash: block.parentHash, timestamp: Number(block.timestamp) };
+}
+
+/** The chain identity the store is bound to. */
+export async function chainIdentity(client: PublicClient, subgraph: Subgraph): Promise<StoreIdentity> {
+  const [chainId, genesis] = await Promise.all([client.getChainId(), client.getBlock({ blockNumber: 0n })]);
+  return {
+    chainId,
+    genesisHash: genesis.hash!,
+    dataSources: Object.fromEntries(subgraph.dataSources.map((d) => [d.name, { address: d.address, startBlock: d.startBlock }])),
+    deployment: subgraph.deployment,
+  };
+}
+
+export class Indexer {
+  private readonly subgraph: Subgraph;
+  private readonly store: EntityStore;
+  private readonly client: PublicClient;
+  private readonly logger: Logger;
+  private readonly batchSize: number;
+  private readonly pollIntervalMs: number;
+  private readonly maxBackoffMs: number;
+  private readonly byAddress = new Map<string, DataSource[]>();
+  private running = false;
+  private loop: Promise<void> | undefined;
+  private wake: (() => void) | undefined;
+  private waiters: { block: number; resolve: () => void }[] = [];
+  readonly status: IndexerStatus;
+
+  constructor(options: IndexerOptions) {
+    this.subgraph = options.subgraph;
+    this.store = options.store;
+    this.client = options.client;
+    this.logger = options.logger;
+    this.batchSize = options.batchSize ?? 2000;
+    this.pollIntervalMs = options.pollIntervalMs ?? 1000;
+    this.maxBackoffMs = options.maxBackoffMs ?? 30_000;
+    for (const ds of this.subgraph.dataSources) {
+      const list = this.byAddress.get(ds.address) ?? [];
+      list.push(ds);
+      this.byAddress.set(ds.address, list);
+    }
+    const error = this.store.indexingError();
+    this.status = {
+      block: this.store.cursor(),
+      head: undefined,
+      synced: false,
+      rpcDown: false,
+      error: error?.message,
+      eventsProcessed: 0,
+    };
+  }
+
+  /** Starts following the chain in the background. */
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  /** Stops after the current step; the store stays consistent at any point. */
+  async stop(): Promise<void> {
+    this.running = false;
+    this.wake?.();
+    await this.loop;
+  }
+
+  /** Resolves once block `number` is processed (rejects after `timeoutMs`). */
+  waitForBlock(number: number | bigint, timeoutMs = 60_000): Promise<void> {
+    const block = Number(number);
+    if ((this.status.block?.number ?? -1) >= block) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.waiters = this.waiters.filter((w) => w.resolve !== done);
+        reject(new Error(`block ${block} not indexed within ${timeoutMs} ms (at ${this.status.block?.number ?? "none"}${this.status.error ? `; ${this.status.error}` : ""})`));
+      }, timeoutMs);
+      const done = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+      this.waiters.push({ block, resolve: done });
+    });
+  }
+
+  private advanced(block: BlockPtr): void {
+    this.status.block = block;
+    const ready = this.waiters.filter((w) => w.block <= block.number);
+    this.waiters = this.waiters.filter((w) => w.block > block.number);
+    for (const w of ready) w.resolve();
+  }
+
+  private async pause(ms: number): Promise<void> {
+    await Promise.race([sleep(ms), new Promise<void>((resolve) => (this.wake = resolve))]);
+    this.wake = undefined;
+  }
+
+  private async run(): Promise<void> {
+    let backoff = 500;
+    const progress = { since: Date.now(), events: 0, lastLog: 0 };
+    while (this.running) {
+      if (this.status.error) {
+        // Deterministic failure: keep serving, stop indexing (graph-node marks the subgraph failed).
+        await this.pause(this.pollIntervalMs * 10);
+        continue;
+      }
+      try {
+        const caughtUp = await this.step(progress);
+        backoff = 500;
+        if (caughtUp) await this.pause(this.pollIntervalMs);
+      } catch (error) {
+        if (error instanceof HandlerError) {
+          const block = error.block ?? (this.status.block?.number ?? 0) + 1;
+          this.status.error = error.message;
+          this.store.setIndexingError({ message: error.message, block });
+          this.logger.error({ err: error, block }, "handler failed; indexing stopped (queries keep answering)");
+          continue;
+        }
+        if (!this.running) break;
+        this.status.rpcDown = true;
+        this.logger.warn({ err: { message: (error as Error).message }, retryInMs: backoff }, "RPC request failed; retrying");
+        await this.pause(backoff);
+        backoff = Math.min(backoff * 2, this.maxBackoffMs);
+      }
+    }
+  }
+
+  /** One step: reorg check, then one batch of blocks. Returns true when caught up with the head. */
+  private async step(progress: { since: number; events: number; lastLog: number }): Promise<boolean> {
+    const head = Number(await this.client.getBlockNumber({ cacheTime: 0 }));
+    this.status.head = head;
+    if (this.status.rpcDown) this.logger.info({ block: this.status.block?.number, head }, "RPC reachable again; indexing resumes");
+    this.status.rpcDown = false;
+    const cursor = this.store.cursor();
+    if (cursor) {
+      const onChain = cursor.number <= head ? await this.client.getBlock({ blockNumber: BigInt(cursor.number) }).catch(() => undefined) : undefined;
+      if (!onChain || onChain.hash !== cursor.hash) {
+        await this.handleReorg(cursor, head);
+        return false;
+      }
+    }
+    const from = cursor ? cursor.number + 1 : this.subgraph.startBlock;
+    if (from > head) {
+      if (!this.status.synced) this.logger.info({ block: cursor?.number, head }, "caught up with the chain head");
+      this.status.synced = true;
+      return true;
+    }
+    const to = Math.min(head, from + this.batchSize - 1);
+    const triggers = await this.fetchTriggers(from, to);
+    const blockNumbers = [...new Set(triggers.map((t) => Number(t.log.blockNumber)))].sort((a, b) => a - b);
+    const blocks = await this.fetchBlocks(blockNumbers);
+    for (const t of triggers) {
+      const block = blocks.get(Number(t.log.blockNumber))!;
+      if (block.hash !== t.log.blockHash) throw new Error(`block ${block.number} changed while fetching (reorg); retrying`);
+    }
+    const endBlock = blocks.get(to) ?? (await this.client.getBlock({ blockNumber: BigInt(to) }));
+
+    // Apply in chunks of blocks, each chunk one transaction with its cursor, yielding in between so
+    // queries are answered while a long history back-fills.
+    const byBlock = new Map<number, Trigger[]>();
+    for (const t of triggers) {
+      const n = Number(t.log.blockNumber);
+      byBlock.set(n, [...(byBlock.get(n) ?? []), t]);
+    }
+    let chunk: number[] = [];
+    let chunkEvents = 0;
+    const flush = (cursorBlock: Block) => {
+      const ptr = toPtr(cursorBlock);
+      let applied = 0;
+      this.store.transaction(() => {
+        for (const n of chunk) {
+          const list = byBlock.get(n)!;
+          applied += this.applyBlock(blocks.get(n)!, list);
+        }
+        this.store.setCursor(ptr);
+      });
+      this.status.eventsProcessed += applied;
+      progress.events += applied;
+      this.advanced(ptr);
+      chunk = [];
+      chunkEvents = 0;
+    };
+    for (const n of blockNumbers) {
+      if (!this.running) return false;
+      chunk.push(n);
+      chunkEvents += byBlock.get(n)!.length;
+      if (chunkEvents >= 250) {
+        flush(blocks.get(n)!);
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    }
+    flush(endBlock);
+
+    const now = Date.now();
+    const toGo = head - to;
+    if (toGo > 0 || now - progress.lastLog > 10_000 || triggers.length > 0) {
+      if (toGo > 0 || now - progress.lastLog > 5_000) {
+        const seconds = (now - progress.since) / 1000;
+        this.logger.info(
+          { block: to, head, blocksToGo: toGo, events: this.status.eventsProcessed, eventsPerSecond: Math.round(progress.events / Math.max(seconds, 0.001)) },
+          toGo > 0 ? "back-filling" : "indexed new blocks",
+        );
+        progress.lastLog = now;
+        progress.since = now;
+        progress.events = 0;
+      }
+    }
+    this.status.synced = toGo === 0;
+    return toGo === 0;
+  }
+
+  private async fetchTriggers(from: number, to: number): Promise<Trigger[]> {
+    const logs = await this.client.getLogs({
+      address: [...this.byAddress.keys()] as Hex[],
+      fromBlock: BigInt(from),
+      toBlock: BigInt(to),
+    });
+    logs.sort((a, b) => Number(a.blockNumber - b.blockNumber) || a.logIndex - b.logIndex);
+    const triggers: Trigger[] = [];
+    for (const log of logs) {
+      if (log.removed) continue;
+      for (const dataSource of this.byAddress.get(log.address.toLowerCase()) ?? []) {
+        if (Number(log.blockNumber) < dataSource.startBlock) continue;
+        const handler = dataSource.handlers.get(log.topics[0] as Hex);
+        if (!handler) continue;
+        const decoded = decodeEventLog({ abi: [handler.abiEvent], data: log.data, topics: log.topics as [Hex, ...Hex[]], strict: true });
+        const args = decoded.args as unknown as Record<string, unknown> | unknown[];
+        const params = handler.abiEvent.inputs.map((input, i) => ({
+          input,
+          value: Array.isArray(args) ? args[i] : (args as Record<string, unknown>)[input.name ?? String(i)],
+        }));
+        triggers.push({ log: log as Log<bigint, number, false>, dataSource, handler, params });
+      }
+    }
+    return triggers;
+  }
+
+  private async fetchBlocks(numbers: number[]): Promise<Map<number, Block<bigint, true>>> {
+    const blocks = new Map<number, Block<bigint, true>>();
+    const concurrency = 32;
+    for (let i = 0; i < numbers.length; i += concurrency) {
+      const slice = numbers.slice(i, i + concurrency);
+      const fetched = await Promise.all(slice.map((n) => this.client.getBlock({ blockNumber: BigInt(n), includeTransactions: true })));
+      fetched.forEach((b, j) => blocks.set(slice[j]!, b));
+    }
+    return blocks;
+  }
+
+  /** Runs a block's triggers and writes its changes; returns the number of events applied. */
+  private applyBlock(block: Block<bigint, true>, triggers: Trigger[]): number {
+    const state = new BlockState(this.store);
+    const blockData: BlockData = {
+      hash: block.hash!,
+      parentHash: block.parentHash,
+      unclesHash: block.sha3Uncles,
+      author: block.miner,
+      stateRoot: block.stateRoot,
+      transactionsRoot: block.transactionsRoot,
+      receiptsRoot: block.receiptsRoot,
+      number: block.number!,
+      gasUsed: block.gasUsed,
+      gasLimit: block.gasLimit,
+      timestamp: block.timestamp,
+      difficulty: block.difficulty,
+      totalDifficulty: block.totalDifficulty ?? 0n,
+      size: block.size ?? null,
+      baseFeePerGas: block.baseFeePerGas ?? null,
+    };
+    const instances = new Map<unknown, unknown>();
+    const txs = new Map<string, Transaction>(block.transactions.map((tx) => [tx.hash, tx]));
+    for (const t of triggers) {
+      const tx = txs.get(t.log.transactionHash);
+      if (!tx) throw new Error(`transaction ${t.log.transactionHash} not in block ${block.number}`);
+      const transaction: TransactionData = {
+        hash: tx.hash,
+        index: BigInt(tx.transactionIndex ?? t.log.transactionIndex),
+        from: tx.from,
+        to: tx.to ?? null,
+        value: tx.value,
+        gasLimit: tx.gas,
+        gasPrice: tx.gasPrice ?? 0n,
+        input: tx.input,
+        nonce: BigInt(tx.nonce),
+      };
+      const event: EventData = {
+        address: t.log.address,
+        logIndex: BigInt(t.log.logIndex),
+        transactionLogIndex: BigInt(t.log.logIndex),
+        logType: null,
+        block: blockData,
+        transaction,
+        params: t.params,
+      };
+      try {
+        t.dataSource.mapping.runEvent(t.handler.handler, event, state, (level, message) => this.mappingLog(t.dataSource.name, level, message, block.number!), instances as Map<never, unknown>);
+      } catch (error) {
+        if (error instanceof HandlerError) error.block = Number(block.number);
+        throw error;
+      }
+    }
+    this.store.writeChanges(Number(block.number), state.changes);
+    this.store.recordBlock(toPtr(block));
+    return triggers.length;
+  }
+
+  private mappingLog(dataSource: string, level: number, message: string, block: bigint): void {
+    const fields = { dataSource, block: Number(block) };
+    if (level <= 1) this.logger.error(fields, message);
+    else if (level === 2) this.logger.warn(fields, message);
+    else if (level === 3) this.logger.info(fields, message);
+    else this.logger.debug(fields, message);
+  }
+
+  private async handleReorg(cursor: BlockPtr, head: number): Promise<void> {
+    for (const stored of this.store.blocksAtOrBelow(Math.min(cursor.number - 1, head), 1000)) {
+      const onChain = await this.client.getBlock({ blockNumber: BigInt(stored.number) });
+      if (onChain.hash === stored.hash) {
+        this.logger.warn({ from: cursor.number, to: stored.number, oldHash: cursor.hash }, "reorg: rolling back to the common ancestor");
+        this.store.revertTo(stored);
+        this.advanced(stored);
+        this.status.block = stored;
+        return;
+      }
+    }
+    throw new HandlerError("indexer", "reorg", `reorg below block ${cursor.number} deeper than the recorded blocks; delete the data directory to re-index`);
+  }
+}

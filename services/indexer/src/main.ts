@@ -1,0 +1,82 @@
+// The indexer as a process: `node src/main.ts` (or `npm start -w @ai-dao/indexer`).
+// Configuration from the environment, checked at start; see README.md for every variable.
+import path from "node:path";
+
+import { ConfigError, deploymentPath, readDeployment } from "@ai-dao/deployment";
+import { pino } from "pino";
+import { z } from "zod";
+
+import { overridesFromDeployment, rpcClient, startApp } from "./app.ts";
+import { defaultBuildDir, ensureBuild, repoRoot } from "./build.ts";
+
+const envSchema = z.object({
+  RPC_URL: z.url({ message: "must be an http(s) URL, e.g. http://127.0.0.1:8545" }).default("http://127.0.0.1:8545"),
+  DEPLOYMENT_FILE: z.string().min(1).optional(),
+  INDEXER_PORT: z.coerce.number().int().min(0).max(65535).default(8000),
+  INDEXER_HOST: z.string().min(1).default("127.0.0.1"),
+  INDEXER_DATA_DIR: z.string().min(1).default(path.join(repoRoot, ".data/indexer")),
+  INDEXER_POLL_INTERVAL_MS: z.coerce.number().int().min(10).default(1000),
+  INDEXER_BATCH_SIZE: z.coerce.number().int().min(1).max(100_000).default(2000),
+  SUBGRAPH_BUILD_DIR: z.string().min(1).optional(),
+  CORS_ORIGINS: z.string().default("http://localhost:5173,http://127.0.0.1:5173"),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+});
+
+async function main(): Promise<void> {
+  const parsed = envSchema.safeParse(process.env);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) console.error(`${issue.path.join(".")}: ${issue.message}`);
+    console.error("Fix the variables above (see services/indexer/README.md) and start again.");
+    process.exit(1);
+  }
+  const env = parsed.data;
+  const logger = pino({ level: env.LOG_LEVEL });
+
+  let deploymentFile = env.DEPLOYMENT_FILE;
+  if (!deploymentFile) {
+    let chainId: number;
+    try {
+      chainId = await rpcClient(env.RPC_URL).getChainId();
+    } catch (error) {
+      console.error(`RPC_URL: cannot reach ${env.RPC_URL} (${(error as { shortMessage?: string }).shortMessage ?? (error as Error).message}). Start the chain (npm run node) or set RPC_URL.`);
+      process.exit(1);
+    }
+    deploymentFile = deploymentPath(path.join(repoRoot, "deployments"), chainId);
+  }
+  let deployment;
+  try {
+    deployment = await readDeployment(path.resolve(deploymentFile));
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(`DEPLOYMENT_FILE: ${error.message}`);
+      console.error("Deploy the DAO first (npm run deploy -- --network localhost) or point DEPLOYMENT_FILE at a deployment file.");
+      process.exit(1);
+    }
+    throw error;
+  }
+
+  const buildDir = env.SUBGRAPH_BUILD_DIR ?? defaultBuildDir;
+  if (!env.SUBGRAPH_BUILD_DIR) await ensureBuild(path.resolve(deploymentFile), deployment, logger);
+
+  const app = await startApp({
+    buildDir,
+    rpcUrl: env.RPC_URL,
+    dataDir: env.INDEXER_DATA_DIR,
+    port: env.INDEXER_PORT,
+    host: env.INDEXER_HOST,
+    overrides: overridesFromDeployment(deployment),
+    pollIntervalMs: env.INDEXER_POLL_INTERVAL_MS,
+    batchSize: env.INDEXER_BATCH_SIZE,
+    corsOrigins: env.CORS_ORIGINS.split(",").map((s) => s.trim()).filter(Boolean),
+    logger,
+  });
+  const shutdown = async (signal: string) => {
+    logger.info({ signal }, "stopping");
+    await app.stop();
+    process.exit(0);
+  };
+  process.once("SIGINT", () => void shutdown("SIGINT"));
+  process.once("SIGTERM", () => void shutdown("SIGTERM"));
+}
+
+await main();

@@ -1,0 +1,305 @@
+// The persisted store: one SQLite table per entity type, every row one version of an entity valid
+// for blocks [block_from, block_to) (block_to NULL: the current version), like graph-node's
+// block-range tables. The cursor (last processed block) is written in the same transaction as that
+// block's entity changes, so a crash never applies a block twice or loses one.
+import { existsSync, mkdirSync, renameSync } from "node:fs";
+import path from "node:path";
+import { DatabaseSync, type StatementSync } from "node:sqlite";
+
+import type { Hex } from "viem";
+
+import type { EntityDef, FieldDef, SubgraphSchema } from "./schema.ts";
+import { type EntityData, type Plain, decodeField, encodeField } from "./values.ts";
+
+export interface BlockPtr {
+  number: number;
+  hash: Hex;
+  parentHash: Hex;
+  timestamp: number;
+}
+
+/** What the data belongs to: a different identity at start means a fresh database. */
+export interface StoreIdentity {
+  chainId: number;
+  genesisHash: Hex;
+  /** Data source name → address (lowercase) and start block. */
+  dataSources: Record<string, { address: string; startBlock: number }>;
+  /** Hash of the schema, the mapping WASM and the manifest: graph-node's deployment id. */
+  deployment: string;
+}
+
+export interface IndexingError {
+  message: string;
+  block: number;
+}
+
+export type EntityChanges = Map<string, Map<string, EntityData | null>>;
+
+export const DATABASE_FILE = "indexer.sqlite";
+
+/** SQL identifier quoting. */
+export const q = (name: string) => `"${name.replaceAll('"', '""')}"`;
+export const tableName = (entity: string) => q(`entity_${entity}`);
+
+/** Condition for the version of a row valid at block `?` (bound twice). */
+export const AT_BLOCK = "block_from <= ? AND (block_to IS NULL OR block_to > ?)";
+
+interface TableStatements {
+  current: StatementSync;
+  close: StatementSync;
+  insert: StatementSync;
+}
+
+export class EntityStore {
+  readonly db: DatabaseSync;
+  private readonly statements = new Map<string, TableStatements>();
+  private inTransaction = false;
+
+  readonly file: string;
+  readonly schema: SubgraphSchema;
+
+  private constructor(file: string, schema: SubgraphSchema) {
+    this.file = file;
+    this.schema = schema;
+    this.db = new DatabaseSync(file);
+    this.db.exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000;");
+    this.createTables();
+  }
+
+  /**
+   * Opens (or creates) the store in `dataDir`. When the stored identity differs from `identity`
+   * (another chain, a fresh local chain, other contracts or another build of the subgraph), the old
+   * database is moved aside and a fresh one is started; `onReset` is told where it went.
+   */
+  static open(
+    dataDir: string,
+    schema: SubgraphSchema,
+    identity: StoreIdentity,
+    onReset: (reason: string, movedTo: string) => void = () => {},
+  ): EntityStore {
+    mkdirSync(dataDir, { recursive: true });
+    const file = path.join(dataDir, DATABASE_FILE);
+    if (existsSync(file)) {
+      const existing = new EntityStore(file, schema);
+      const stored = existing.identity();
+      existing.db.close();
+      const reason = stored ? identityDifference(stored, identity) : undefined;
+      if (reason) {
+        const movedTo = path.join(dataDir, `${DATABASE_FILE}.${new Date().toISOString().replaceAll(":", "-")}.old`);
+        renameSync(file, movedTo);
+        for (const suffix of ["-wal", "-shm"]) {
+          if (existsSync(file + suffix)) renameSync(file + suffix, movedTo + suffix);
+        }
+        onReset(reason, movedTo);
+      }
+    }
+    const store = new EntityStore(file, schema);
+    if (!store.identity()) store.setMeta("identity", identity);
+    return store;
+  }
+
+  /** A store in memory (tests of the GraphQL layer). */
+  static memory(schema: SubgraphSchema, identity?: StoreIdentity): EntityStore {
+    const store = new EntityStore(":memory:", schema);
+    if (identity) store.setMeta("identity", identity);
+    return store;
+  }
+
+  private createTables(): void {
+    this.db.exec(`
+      CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+      CREATE TABLE IF NOT EXISTS blocks (number INTEGER PRIMARY KEY, hash TEXT NOT NULL, parent_hash TEXT NOT NULL, timestamp INTEGER NOT NULL);
+      CREATE INDEX IF NOT EXISTS blocks_hash ON blocks (hash);
+    `);
+    for (const entity of this.schema.entities.values()) {
+      const table = tableName(entity.name);
+      const columns = entity.stored.map((f) => `${q(f.name)} ${columnType(f)}`).join(", ");
+      this.db.exec(`CREATE TABLE IF NOT EXISTS ${table} (vid INTEGER PRIMARY KEY, block_from INTEGER NOT NULL, block_to INTEGER, ${columns})`);
+      this.db.exec(`CREATE INDEX IF NOT EXISTS ${q(`entity_${entity.name}_id`)} ON ${table} ("id", block_from)`);
+      this.db.exec(`CREATE INDEX IF NOT EXISTS ${q(`entity_${entity.name}_open`)} ON ${table} (block_to)`);
+      for (const field of entity.stored) {
+        if (field.kind === "entity" && !field.list) {
+          this.db.exec(`CREATE INDEX IF NOT EXISTS ${q(`entity_${entity.name}_${field.name}`)} ON ${table} (${q(field.name)}, block_from)`);
+        }
+      }
+    }
+  }
+
+  private table(entity: EntityDef): TableStatements {
+    let statements = this.statements.get(entity.name);
+    if (!statements) {
+      const table = tableName(entity.name);
+      const names = entity.stored.map((f) => q(f.name));
+      statements = {
+        current: this.db.prepare(`SELECT * FROM ${table} WHERE "id" = ? AND block_to IS NULL`),
+        close: this.db.prepare(`UPDATE ${table} SET block_to = ? WHERE "id" = ? AND block_to IS NULL`),
+        insert: this.db.prepare(
+          `INSERT INTO ${table} (block_from, block_to, ${names.join(", ")}) VALUES (?, NULL, ${names.map(() => "?").join(", ")})`,
+        ),
+      };
+      this.statements.set(entity.name, statements);
+    }
+    return statements;
+  }
+
+  entity(type: string): EntityDef {
+    const def = this.schema.entities.get(type);
+    if (!def) throw new Error(`unknown entity type ${type}`);
+    return def;
+  }
+
+  /** A row of `entity`'s table as entity data. */
+  decodeRow(entity: EntityDef, row: Record<string, unknown>): EntityData {
+    const data: EntityData = {};
+    for (const field of entity.stored) data[field.name] = decodeField(field, row[field.name]);
+    return data;
+  }
+
+  /** The current version of an entity. */
+  current(type: string, id: string): EntityData | undefined {
+    const entity = this.entity(type);
+    const row = this.table(entity).current.get(id) as Record<string, unknown> | undefined;
+    return row ? this.decodeRow(entity, row) : undefined;
+  }
+
+  /** Runs `fn` in one SQLite transaction (nested calls join the outer one). */
+  transaction<T>(fn: () => T): T {
+    if (this.inTransaction) return fn();
+    this.db.exec("BEGIN IMMEDIATE");
+    this.inTransaction = true;
+    try {
+      const result = fn();
+      this.db.exec("COMMIT");
+      return result;
+    } catch (error) {
+      this.db.exec("ROLLBACK");
+      throw error;
+    } finally {
+      this.inTransaction = false;
+    }
+  }
+
+  /** Writes one block's entity changes as new versions starting at `block`. */
+  writeChanges(block: number, changes: EntityChanges): number {
+    let count = 0;
+    for (const [type, entities] of changes) {
+      const entity = this.entity(type);
+      const statements = this.table(entity);
+      for (const [id, data] of entities) {
+        statements.close.run(block, id);
+        if (data) {
+          statements.insert.run(block, ...entity.stored.map((f) => encodeField(f, data[f.name])));
+        }
+        count++;
+      }
+    }
+    return count;
+  }
+
+  recordBlock(block: BlockPtr): void {
+    this.db
+      .prepare("INSERT OR REPLACE INTO blocks (number, hash, parent_hash, timestamp) VALUES (?, ?, ?, ?)")
+      .run(block.number, block.hash, block.parentHash, block.timestamp);
+  }
+
+  blockByNumber(number: number): BlockPtr | undefined {
+    const row = this.db.prepare("SELECT * FROM blocks WHERE number = ?").get(number) as Record<string, unknown> | undefined;
+    return row ? toBlockPtr(row) : undefined;
+  }
+
+  blockByHash(hash: string): BlockPtr | undefined {
+    const row = this.db.prepare("SELECT * FROM blocks WHERE hash = ?").get(hash.toLowerCase()) as Record<string, unknown> | undefined;
+    return row ? toBlockPtr(row) : undefined;
+  }
+
+  /** Recorded blocks at or below `number`, newest first (reorg search). */
+  blocksAtOrBelow(number: number, limit: number): BlockPtr[] {
+    return (this.db.prepare("SELECT * FROM blocks WHERE number <= ? ORDER BY number DESC LIMIT ?").all(number, limit) as Record<string, unknown>[]).map(toBlockPtr);
+  }
+
+  /** Sets the cursor: call inside the transaction that wrote the block's changes. */
+  setCursor(block: BlockPtr): void {
+    this.recordBlock(block);
+    this.setMeta("cursor", block);
+  }
+
+  cursor(): BlockPtr | undefined {
+    return this.getMeta<BlockPtr>("cursor");
+  }
+
+  identity(): StoreIdentity | undefined {
+    return this.getMeta<StoreIdentity>("identity");
+  }
+
+  indexingError(): IndexingError | undefined {
+    return this.getMeta<IndexingError>("error");
+  }
+
+  setIndexingError(error: IndexingError): void {
+    this.setMeta("error", error);
+  }
+
+  /** Drops every version created after `block` and reopens those closed after it (a reorg). */
+  revertTo(block: BlockPtr): void {
+    this.transaction(() => {
+      for (const entity of this.schema.entities.values()) {
+        const table = tableName(entity.name);
+        this.db.prepare(`DELETE FROM ${table} WHERE block_from > ?`).run(block.number);
+        this.db.prepare(`UPDATE ${table} SET block_to = NULL WHERE block_to > ?`).run(block.number);
+      }
+      this.db.prepare("DELETE FROM blocks WHERE number > ?").run(block.number);
+      this.setCursor(block);
+    });
+  }
+
+  /** Row counts per entity type (current versions and all versions). */
+  counts(): Record<string, { current: number; versions: number }> {
+    const result: Record<string, { current: number; versions: number }> = {};
+    for (const entity of this.schema.entities.values()) {
+      const row = this.db
+        .prepare(`SELECT count(*) AS versions, sum(block_to IS NULL) AS current FROM ${tableName(entity.name)}`)
+        .get() as { versions: number; current: number | null };
+      result[entity.name] = { current: row.current ?? 0, versions: row.versions };
+    }
+    return result;
+  }
+
+  close(): void {
+    if (this.db.isOpen) this.db.close();
+  }
+
+  private setMeta(key: string, value: unknown): void {
+    this.db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)").run(key, JSON.stringify(value));
+  }
+
+  private getMeta<T>(key: string): T | undefined {
+    const row = this.db.prepare("SELECT value FROM meta WHERE key = ?").get(key) as { value: string } | undefined;
+    return row ? (JSON.parse(row.value) as T) : undefined;
+  }
+}
+
+function columnType(field: FieldDef): string {
+  if (field.list) return "TEXT";
+  switch (field.scalar) {
+    case "Int":
+    case "Boolean":
+      return "INTEGER";
+    default:
+      return "TEXT";
+  }
+}
+
+function toBlockPtr(row: Record<string, unknown>): BlockPtr {
+  return { number: Number(row.number), hash: row.hash as Hex, parentHash: row.parent_hash as Hex, timestamp: Number(row.timestamp) };
+}
+
+/** Why two identities differ, or undefined when they are the same. */
+export function identityDifference(stored: StoreIdentity, wanted: StoreIdentity): string | undefined {
+  if (stored.chainId !== wanted.chainId) return `chain id ${stored.chainId} → ${wanted.chainId}`;
+  if (stored.genesisHash !== wanted.genesisHash) return `genesis ${stored.genesisHash} → ${wanted.genesisHash} (a fresh chain)`;
+  if (JSON.stringify(stored.dataSources) !== JSON.stringify(wanted.dataSources)) return "contract addresses or start blocks changed";
+  if (stored.deployment !== wanted.deployment) return `subgraph build changed (${stored.deployment.slice(0, 10)} → ${wanted.deployment.slice(0, 10)})`;
+  return undefined;
+}
+
+export type { Plain };
