@@ -226,7 +226,7 @@ export const scenarios: Scenario[] = [
     expect: ["treasury-outflow/recipient:low", "simulated-outflow/measured:info"],
     async build(chain) {
       const { erin, alice } = addresses(chain);
-      return { proposal: proposal([call(erin, "0x", parseEther("1"))], "Grant 1 ETH (1% of the treasury) to erin for rewriting the governance docs."), proposer: alice };
+      return { proposal: proposal([call(erin, "0x", parseEther("1"))], `Grant 1 ETH (1% of the treasury) to erin for rewriting the governance docs.\n\n#proposer=${alice}`), proposer: alice };
     },
   },
   {

@@ -132,7 +132,9 @@ export const descriptionAmounts: ProposalCheck = {
       }
     }
 
-    const named = [...ctx.proposal.description.matchAll(/0x[0-9a-fA-F]{40}\b/g)].map((m) => m[0].toLowerCase());
+    // The Governor's `#proposer=0x…` suffix names who may propose, not who gets paid.
+    const text = ctx.proposal.description.replace(/#proposer=0x[0-9a-fA-F]{40}\s*$/, "");
+    const named = [...text.matchAll(/0x[0-9a-fA-F]{40}\b/g)].map((m) => m[0].toLowerCase());
     if (named.length > 0) {
       const seen = new Set<string>();
       for (const f of moved) {
