@@ -14,7 +14,8 @@ const CHAIN_PORT = 28545;
 function startPlatform(env: Record<string, string>) {
   const child = spawn(process.execPath, [path.join(root, "scripts/start.ts")], {
     cwd: root,
-    env: { ...process.env, ...env },
+    // Every port away from the defaults, so a platform a developer runs on this machine is not disturbed.
+    env: { ...process.env, INDEXER_PORT: "28500", ANALYST_PORT: "28510", EXECUTOR_PORT: "28520", WEB_PORT: "28573", DATA_DIR: path.join(tmpdir(), "dao-start-data"), ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";
@@ -83,5 +84,14 @@ describe("npm start", () => {
     } finally {
       blocker.close();
     }
+  });
+
+  it("names a bad setting and starts nothing", { timeout: 60_000 }, async () => {
+    const platform = startPlatform({ CHAIN_PORT: String(CHAIN_PORT), ANALYST_PORT: "eighty", ANTHROPIC_BASE_URL: "not a url" });
+    assert.equal(await platform.exited, 1);
+    assert.match(platform.output(), /ANALYST_PORT: must be a port number/);
+    assert.match(platform.output(), /ANTHROPIC_BASE_URL: must be a URL/);
+    assert.doesNotMatch(platform.output(), /compiling contracts/);
+    assert.equal(await portIsFree(CHAIN_PORT), true);
   });
 });
