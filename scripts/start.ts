@@ -48,19 +48,50 @@ let stopping = false;
 
 function fail(message: string): never {
   console.error(`\n✖ ${message}`);
-  stopAll();
-  process.exit(1);
+  void stopAll().then(() => process.exit(1));
+  // Nothing else runs until stopAll() has ended every process.
+  throw new StartFailed();
 }
+class StartFailed extends Error {}
+process.on("uncaughtException", (error) => {
+  if (!(error instanceof StartFailed)) {
+    console.error(error);
+    void stopAll().then(() => process.exit(1));
+  }
+});
 
-function stopAll() {
+const alive = (pid: number) => {
+  try {
+    process.kill(-pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/** SIGTERM to every process group started here; whatever is still running 5 s later gets SIGKILL. */
+let stopped: Promise<void> | undefined;
+function stopAll(): Promise<void> {
   stopping = true;
-  for (const { child } of children) {
-    if (child.exitCode === null && child.pid !== undefined) {
-      try {
-        process.kill(-child.pid, "SIGTERM"); // the whole process group
-      } catch {
-        // already gone
-      }
+  stopped ??= endChildren();
+  return stopped;
+}
+async function endChildren(): Promise<void> {
+  const groups = children.map(({ child }) => child.pid).filter((pid): pid is number => pid !== undefined);
+  for (const pid of groups) {
+    try {
+      process.kill(-pid, "SIGTERM"); // the whole process group
+    } catch {
+      // already gone
+    }
+  }
+  const deadline = Date.now() + 5_000;
+  while (groups.some(alive) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  for (const pid of groups.filter(alive)) {
+    try {
+      process.kill(-pid, "SIGKILL");
+    } catch {
+      // gone in the meantime
     }
   }
 }
@@ -68,8 +99,7 @@ function stopAll() {
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
   process.on(signal, () => {
     console.log("\nStopping ...");
-    stopAll();
-    process.exit(0);
+    void stopAll().then(() => process.exit(0));
   });
 }
 

@@ -69,16 +69,20 @@ export async function main(): Promise<() => Promise<void>> {
   );
 
   return async () => {
-    await watcher.stop();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-    server.closeAllConnections();
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    server.closeAllConnections(); // keep-alive clients would hold close() open
+    await Promise.all([watcher.stop(), closed]);
   };
 }
 
 if (import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith("/src/main.ts")) {
   main().then(
     (stop) => {
-      const shutdown = () => void stop().then(() => process.exit(0));
+      const shutdown = () => {
+        // A watcher tick stuck on an unreachable RPC must not keep the process alive.
+        setTimeout(() => process.exit(0), 5_000).unref();
+        void stop().then(() => process.exit(0));
+      };
       process.once("SIGINT", shutdown);
       process.once("SIGTERM", shutdown);
     },
