@@ -155,7 +155,8 @@ describe("faults (executor as a child process against a hardhat node)", () => {
 
     await proxy.start();
     await waitFor("executed after the outage", async () => (await state(id)) === ProposalState.Executed, 60_000);
-    expect(child.output()).toContain("RPC reachable again");
+    // The poll that executed logs the recovery when it ends, which can be just after the block.
+    await waitFor("the recovery in the log", () => child.output().includes("RPC reachable again"));
     const port = Number(/"port":(\d+)/.exec(child.output())![1]);
     const metrics = await waitFor("execution settled in the metrics", async () => {
       const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
