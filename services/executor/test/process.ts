@@ -90,10 +90,12 @@ export async function stop(child: Child): Promise<void> {
 export class TcpProxy {
   private server: Server | undefined;
   private readonly sockets = new Set<Socket>();
-  constructor(
-    readonly port: number,
-    readonly targetPort: number,
-  ) {}
+  readonly port: number;
+  readonly targetPort: number;
+  constructor(port: number, targetPort: number) {
+    this.port = port;
+    this.targetPort = targetPort;
+  }
 
   async start(): Promise<void> {
     const server = createServer((client) => {
