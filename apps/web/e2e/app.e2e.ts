@@ -6,7 +6,7 @@ import path from "node:path";
 
 import { chromium, type BrowserContext, type Page } from "playwright-core";
 import { createPublicClient, http, parseAbi, type Address } from "viem";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, onTestFailed } from "vitest";
 
 import { chromiumFlags, missingServices, startStack, type Stack } from "./harness.ts";
 
@@ -23,6 +23,25 @@ async function openBrowser(): Promise<BrowserContext> {
     args: chromiumFlags.filter((f) => f !== "--headless"),
     viewport: { width: 1280, height: 900 },
   });
+}
+
+/** Collects the page's uncaught errors and console errors; on a failed test saves a screenshot and
+ * prints what the page and the services said, so the failing step's cause is visible. */
+function watch(page: Page, stack: Stack, name: string) {
+  const errors: string[] = [];
+  page.on("pageerror", (e) => errors.push(`pageerror: ${e.message}`));
+  page.on("console", (m) => {
+    if (m.type() === "error") errors.push(`console: ${m.text()}`);
+  });
+  onTestFailed(async () => {
+    const file = path.join(shots, `failed-${name}.png`);
+    await page.screenshot({ path: file, fullPage: true }).catch(() => undefined);
+    const txs = await page.getByTestId("tx").allTextContents().catch(() => []);
+    const body = await page.locator("main").textContent({ timeout: 2_000 }).catch(() => "");
+    const logs = ["indexer", "analyst", "executor", "web", "chain"].map((n) => `--- ${n} ---\n${stack.log(n).slice(-1500)}`).join("\n");
+    console.error(`url: ${page.url()}\nscreenshot: ${file}\nlogs: ${stack.logDir}\ntransactions: ${JSON.stringify(txs)}\nmain: ${body?.slice(0, 2000)}\n${errors.join("\n")}\n${logs}`);
+  });
+  return errors;
 }
 
 async function useDevAccount(page: Page, address: Address) {
@@ -61,8 +80,7 @@ describe("with the chain only", () => {
     const client = createPublicClient({ transport: http(stack.rpcUrl) });
     const token = stack.deployment.contracts.token as Address;
     const page = await context.newPage();
-    const pageErrors: string[] = [];
-    page.on("pageerror", (e) => pageErrors.push(e.message));
+    const errors = watch(page, stack, "chain-only");
     await page.goto(`${stack.webUrl}/delegates`);
     await useDevAccount(page, ALICE);
     expect(await client.readContract({ address: token, abi: tokenAbi, functionName: "getVotes", args: [ALICE] })).toBe(0n);
@@ -81,7 +99,7 @@ describe("with the chain only", () => {
       await page.waitForTimeout(800);
       await page.screenshot({ path: path.join(shots, `chain-only-${route.replace("/", "-")}.png`), fullPage: true });
     }
-    expect(pageErrors).toEqual([]);
+    expect(errors.filter((e) => e.startsWith("pageerror"))).toEqual([]);
   });
 });
 
@@ -106,6 +124,7 @@ describe.skipIf(missing.length > 0)("with the whole platform", () => {
     const client = createPublicClient({ transport: http(stack.rpcUrl) });
     const token = stack.deployment.contracts.token as Address;
     const page = await context.newPage();
+    const errors = watch(page, stack, "full");
     await page.goto(`${stack.webUrl}/delegates`);
     await useDevAccount(page, ALICE);
     await page.getByRole("button", { name: "Delegate to myself" }).click();
