@@ -4,7 +4,7 @@
 // the web app's dev server (`npm run dev`). Nothing is seeded. Each process's output goes to a log file in `logDir`.
 // `stop()` ends every process group it started and waits until each has exited.
 import { spawn, type ChildProcess } from "node:child_process";
-import { createWriteStream, existsSync } from "node:fs";
+import { createWriteStream } from "node:fs";
 import { mkdtemp, readFile } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -16,11 +16,6 @@ const bin = (name: string) => path.join(binDir, name);
 
 export const services = ["indexer", "analyst", "executor"] as const;
 const serviceDir = (name: (typeof services)[number]) => path.join(repoRoot, "services", name);
-
-/** Services whose src/main.ts is not on this checkout. */
-export function missingServices(): string[] {
-  return services.map((name) => `services/${name}/src/main.ts`).filter((file) => !existsSync(path.join(repoRoot, file)));
-}
 
 /** Hardhat's well-known development mnemonic, accounts #8 (analyst) and #9 (executor): public test keys. */
 const ANALYST_KEY = "0xdbda1821b80551c9d65939329250298aa3472ba22feea921c0cf5d620ea67b97";
