@@ -1,6 +1,6 @@
 // End to end in real Chromium (Debian's /usr/bin/chromium driven by playwright-core) against a real
 // local stack started by ./harness.ts. Screenshots go to e2e/screenshots/.
-import { mkdir, mkdtemp } from "node:fs/promises";
+import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 
@@ -35,8 +35,9 @@ function watch(page: Page, stack: Stack, name: string) {
   page.on("console", (m) => {
     if (m.type() === "error") errors.push(`console: ${m.text()}`);
   });
+  const file = path.join(shots, `failed-${name}.png`);
+  void rm(file, { force: true }); // a screenshot from an earlier failed run
   onTestFailed(async () => {
-    const file = path.join(shots, `failed-${name}.png`);
     await page.screenshot({ path: file, fullPage: true }).catch(() => undefined);
     const txs = await page.getByTestId("tx").allTextContents().catch(() => []);
     const body = await page.locator("main").textContent({ timeout: 2_000 }).catch(() => "");
