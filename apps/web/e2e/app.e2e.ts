@@ -13,6 +13,7 @@ import { chromiumFlags, startStack, type Stack } from "./harness.ts";
 const shots = path.resolve(import.meta.dirname, "screenshots");
 const ALICE = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8" as Address;
 const ERIN = "0x9965507D1a55bcC2695C58ba16FB37d819B0A4dc" as Address;
+const BOB = "0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC" as Address;
 /** Hardhat development account #9: the local deployment's executor. */
 const EXECUTOR = "0xa0Ee7A142d267C1f36714E4a8F75612F20a79720" as Address;
 const tokenAbi = parseAbi(["function getVotes(address) view returns (uint256)", "function balanceOf(address) view returns (uint256)"]);
@@ -47,9 +48,14 @@ function watch(page: Page, stack: Stack, name: string) {
   return errors;
 }
 
+/** Connects the node development account `address` (disconnecting the account kept from an earlier page). */
 async function useDevAccount(page: Page, address: Address) {
-  await page.getByLabel("Development account").selectOption(address);
-  await page.getByTestId("connected-account").waitFor();
+  const select = page.getByLabel("Development account");
+  const disconnect = page.getByRole("button", { name: "Disconnect" });
+  await select.or(disconnect).first().waitFor();
+  if (await disconnect.isVisible()) await disconnect.click();
+  await select.selectOption(address);
+  await expect.poll(async () => page.getByTestId("connected-account").getAttribute("title"), { timeout: 10_000 }).toBe(address);
 }
 
 async function confirmed(page: Page, label: RegExp) {
@@ -70,6 +76,17 @@ async function advance(page: Page, client: PublicClient, seconds: number) {
 async function settled(page: Page) {
   await page.locator("main h1").first().waitFor();
   await expect.poll(async () => page.getByRole("status").filter({ hasText: /^Loading/ }).count(), { timeout: 20_000 }).toBe(0);
+}
+
+/** Fills the builder with one token transfer from the treasury and previews its analysis. */
+async function buildTransfer(page: Page, to: Address, tokens: string, description: string) {
+  await page.getByRole("button", { name: "Remove action 1" }).click();
+  await page.getByRole("button", { name: "+ Send tokens from the treasury" }).click();
+  await page.getByLabel("Recipient address").fill(to);
+  await page.getByLabel("Amount (tokens)").fill(tokens);
+  await page.getByLabel(/Description/).fill(description);
+  await page.getByRole("button", { name: "Preview analysis" }).click();
+  await page.getByTestId("analysis-preview").waitFor({ timeout: 60_000 });
 }
 
 /** Who sent the transaction that emitted the Governor's `event` for `proposalId`. */
@@ -149,15 +166,7 @@ describe("with the whole platform", () => {
     await advance(page, client, 600);
 
     await page.goto(`${stack.webUrl}/proposals/new`);
-    await page.getByRole("button", { name: "Remove action 1" }).click();
-    await page.getByRole("button", { name: "+ Send tokens from the treasury" }).click();
-    await page.getByLabel("Recipient address").fill(ERIN);
-    await page.getByLabel("Amount (tokens)").fill("1000");
-    await page
-      .getByLabel(/Description/)
-      .fill('# Pay erin for the design work\n\nHello <script>window.__pwned = 1</script> <img src=x onerror="window.__pwned = 1">');
-    await page.getByRole("button", { name: "Preview analysis" }).click();
-    await page.getByTestId("analysis-preview").waitFor({ timeout: 60_000 });
+    await buildTransfer(page, ERIN, "1000", '# Pay erin for the design work\n\nHello <script>window.__pwned = 1</script> <img src=x onerror="window.__pwned = 1">');
     await page.screenshot({ path: path.join(shots, "new-proposal-preview.png"), fullPage: true });
     await page.getByRole("button", { name: "Submit proposal" }).click();
     await confirmed(page, /Propose/);
@@ -207,6 +216,60 @@ describe("with the whole platform", () => {
       await settled(page);
       await page.screenshot({ path: path.join(shots, `${route}.png`), fullPage: true });
     }
+    expect(errors.filter((e) => e.startsWith("pageerror"))).toEqual([]);
+  });
+
+  it("proposing right after delegating: the executor holds it, a member queues and executes it from the page", async () => {
+    const client = createPublicClient({ transport: http(stack.rpcUrl) }) as PublicClient;
+    const token = stack.deployment.contracts.token as Address;
+    const governor = stack.deployment.contracts.governor as Address;
+    const page = await context.newPage();
+    const errors = watch(page, stack, "hold");
+    await page.goto(`${stack.webUrl}/delegates`);
+    await useDevAccount(page, BOB);
+    await page.getByRole("button", { name: "Delegate to myself" }).click();
+    await confirmed(page, /Delegate/);
+
+    // No time passes: the Governor counts Bob's votes at clock() - 1, i.e. from the block after the delegation.
+    await page.goto(`${stack.webUrl}/proposals/new`);
+    await buildTransfer(page, ERIN, "500", "# Pay erin for the illustrations");
+    await page.getByRole("button", { name: "Submit proposal" }).click();
+    await confirmed(page, /Propose/);
+    await page.waitForURL(/\/proposals\/\d+$/, { timeout: 30_000 });
+    const proposalId = BigInt(new URL(page.url()).pathname.split("/").pop()!);
+    const erinBefore = await client.readContract({ address: token, abi: tokenAbi, functionName: "balanceOf", args: [ERIN] });
+
+    // Votes that appeared just before the snapshot: a critical finding in the published analysis.
+    await expect.poll(async () => page.getByTestId("risk-score").count(), { timeout: 120_000, interval: 1_000 }).toBeGreaterThan(0);
+    await expect.poll(async () => page.getByTestId("analysis-panel").textContent(), { timeout: 10_000 }).toMatch(/\[critical\].*votes within/);
+
+    const state = () => page.getByTestId("proposal-state").textContent();
+    await advance(page, client, 11);
+    await expect.poll(state, { timeout: 30_000 }).toBe("Active");
+    await page.getByRole("radio", { name: "For" }).check();
+    await page.getByRole("button", { name: "Submit vote" }).click();
+    await confirmed(page, /Vote For/);
+
+    // The executor refuses to queue it and publishes its guard decision, which the page shows.
+    await advance(page, client, 301);
+    await expect.poll(state, { timeout: 30_000 }).toBe("Succeeded");
+    await expect.poll(async () => page.getByTestId("guard-decision").first().textContent().catch(() => ""), { timeout: 60_000, interval: 1_000 }).toMatch(/NEEDS_REVIEW.*recent-voting-power/);
+    expect(await state()).toBe("Succeeded");
+
+    await page.getByRole("button", { name: "Queue", exact: true }).click();
+    await confirmed(page, /^Queue/);
+    await expect.poll(state, { timeout: 30_000 }).toBe("Queued");
+    expect(await senderOf(client, governor, "ProposalQueued", proposalId)).toBe(BOB.toLowerCase());
+
+    await advance(page, client, 61);
+    const execute = page.getByRole("button", { name: "Execute", exact: true });
+    await expect.poll(async () => execute.isEnabled(), { timeout: 30_000 }).toBe(true);
+    await execute.click();
+    await confirmed(page, /^Execute/);
+    await expect.poll(state, { timeout: 30_000 }).toBe("Executed");
+    expect(await senderOf(client, governor, "ProposalExecuted", proposalId)).toBe(BOB.toLowerCase());
+    expect(await client.readContract({ address: token, abi: tokenAbi, functionName: "balanceOf", args: [ERIN] })).toBe(erinBefore + 500n * 10n ** 18n);
+    await page.screenshot({ path: path.join(shots, "proposal-held-then-executed.png"), fullPage: true });
     expect(errors.filter((e) => e.startsWith("pageerror"))).toEqual([]);
   });
 });
