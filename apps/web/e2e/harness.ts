@@ -99,6 +99,7 @@ export async function startStack(options: { services: boolean }): Promise<Stack>
         }
       }
     };
+    process.off("exit", onExit);
     signal("SIGTERM");
     const allExited = Promise.all(running.map((c) => c.exited));
     const timedOut = await Promise.race([allExited.then(() => false), new Promise<boolean>((r) => setTimeout(() => r(true), 10_000))]);
@@ -107,6 +108,19 @@ export async function startStack(options: { services: boolean }): Promise<Stack>
       await allExited;
     }
   };
+  // If the test process ends without calling stop() (a crash, a killed worker), still end the groups.
+  const onExit = () => {
+    for (const { child } of children) {
+      if (child.exitCode === null && child.signalCode === null && child.pid !== undefined) {
+        try {
+          process.kill(-child.pid, "SIGKILL");
+        } catch {
+          // already gone
+        }
+      }
+    }
+  };
+  process.once("exit", onExit);
   try {
     const chainPort = await freePort();
     const rpcUrl = `http://127.0.0.1:${chainPort}`;
