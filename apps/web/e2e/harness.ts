@@ -1,26 +1,25 @@
-// Starts a real local stack on free ports: `npx hardhat node`, the DAO deployed with
-// `npm run deploy -- --network localhost`, the indexer, analyst and executor (when their main.ts
-// exists on this checkout) and the Vite dev server. Everything is stopped by `stop()`.
+// Starts a real local stack on free ports the way `npm start` (scripts/start.ts) runs the platform:
+// `hardhat node`, the DAO deployed with `hardhat deploy-dao --network localhost`, then the indexer,
+// analyst and executor (`node src/main.ts` in each service folder, with start.ts's environment) and
+// the web app's dev server (`npm run dev`). Nothing is seeded. Each process's output goes to a log file in `logDir`.
+// `stop()` ends every process group it started and waits until each has exited.
 import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync } from "node:fs";
+import { createWriteStream } from "node:fs";
 import { mkdtemp, readFile } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 
 export const repoRoot = path.resolve(import.meta.dirname, "../../..");
-const bin = (name: string) => path.join(repoRoot, "node_modules", ".bin", name);
+const binDir = path.join(repoRoot, "node_modules", ".bin");
+const bin = (name: string) => path.join(binDir, name);
 
-export const serviceMains = {
-  indexer: "services/indexer/src/main.ts",
-  analyst: "services/analyst/src/main.ts",
-  executor: "services/executor/src/main.ts",
-} as const;
+export const services = ["indexer", "analyst", "executor"] as const;
+const serviceDir = (name: (typeof services)[number]) => path.join(repoRoot, "services", name);
 
-/** Services whose main.ts is not on this checkout yet. */
-export function missingServices(): string[] {
-  return Object.values(serviceMains).filter((file) => !existsSync(path.join(repoRoot, file)));
-}
+/** Hardhat's well-known development mnemonic, accounts #8 (analyst) and #9 (executor): public test keys. */
+const ANALYST_KEY = "0xdbda1821b80551c9d65939329250298aa3472ba22feea921c0cf5d620ea67b97";
+const EXECUTOR_KEY = "0x2a871d0798f97d79848a013d4936a73bf4cc922c825d33c1cf7073dff6d409c6";
 
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -33,13 +32,24 @@ export function freePort(): Promise<number> {
   });
 }
 
-async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs: number, logs: () => string) {
+interface Child {
+  name: string;
+  child: ChildProcess;
+  logFile: string;
+  exited: Promise<void>;
+  tail(): string;
+}
+
+async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs: number, child: Child) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
+    if (child.child.exitCode !== null || child.child.signalCode !== null) {
+      throw new Error(`${what} exited (${child.child.signalCode ?? `code ${child.child.exitCode}`}) before it was ready; log ${child.logFile}:\n${child.tail()}`);
+    }
     if (await check().catch(() => false)) return;
-    await new Promise((r) => setTimeout(r, 300));
+    await new Promise((r) => setTimeout(r, 250));
   }
-  throw new Error(`${what} did not become ready in ${timeoutMs / 1000}s:\n${logs().slice(-3000)}`);
+  throw new Error(`${what} did not become ready in ${timeoutMs / 1000}s; log ${child.logFile}:\n${child.tail()}`);
 }
 
 export interface Stack {
@@ -50,42 +60,79 @@ export interface Stack {
   executorUrl: string;
   deploymentFile: string;
   deployment: any;
+  /** Folder with one `<name>.log` per started process. */
+  logDir: string;
+  /** The last part of a process's log (for failure messages). */
+  log(name: string): string;
   stop(): Promise<void>;
 }
 
 export async function startStack(options: { services: boolean }): Promise<Stack> {
-  const children: { name: string; child: ChildProcess; log: string }[] = [];
-  const start = (name: string, command: string, args: string[], env: NodeJS.ProcessEnv, cwd = repoRoot) => {
-    const child = spawn(command, args, { cwd, env: { ...process.env, ...env }, detached: true, stdio: ["ignore", "pipe", "pipe"] });
-    const entry = { name, child, log: "" };
-    child.stdout?.on("data", (c) => (entry.log += c));
-    child.stderr?.on("data", (c) => (entry.log += c));
+  const logDir = await mkdtemp(path.join(tmpdir(), "web-e2e-logs-"));
+  const children: Child[] = [];
+  // Hardhat 3 needs the repository's Node 22, which lives in node_modules/.bin.
+  const basePath = `${binDir}${path.delimiter}${process.env.PATH ?? ""}`;
+  const start = (name: string, command: string, args: string[], env: NodeJS.ProcessEnv, cwd = repoRoot): Child => {
+    const logFile = path.join(logDir, `${name}.log`);
+    const out = createWriteStream(logFile);
+    let recent = "";
+    const child = spawn(command, args, { cwd, env: { ...process.env, PATH: basePath, ...env }, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+    const keep = (chunk: Buffer) => {
+      out.write(chunk);
+      recent = (recent + chunk).slice(-6000);
+    };
+    child.stdout?.on("data", keep);
+    child.stderr?.on("data", keep);
+    const exited = new Promise<void>((resolve) => child.once("close", () => (out.end(), resolve())));
+    const entry = { name, child, logFile, exited, tail: () => recent.slice(-3000) };
     children.push(entry);
     return entry;
   };
   const stop = async () => {
-    for (const { child } of children.reverse()) {
-      if (child.exitCode === null && child.pid !== undefined) {
+    const running = children.filter(({ child }) => child.exitCode === null && child.signalCode === null && child.pid !== undefined);
+    const signal = (sig: NodeJS.Signals) => {
+      for (const { child } of running) {
         try {
-          process.kill(-child.pid, "SIGTERM");
+          process.kill(-child.pid!, sig); // the whole process group (npm, node, esbuild, ...)
         } catch {
-          // gone
+          // already gone
+        }
+      }
+    };
+    process.off("exit", onExit);
+    signal("SIGTERM");
+    const allExited = Promise.all(running.map((c) => c.exited));
+    const timedOut = await Promise.race([allExited.then(() => false), new Promise<boolean>((r) => setTimeout(() => r(true), 10_000))]);
+    if (timedOut) {
+      signal("SIGKILL");
+      await allExited;
+    }
+  };
+  // If the test process ends without calling stop() (a crash, a killed worker), still end the groups.
+  const onExit = () => {
+    for (const { child } of children) {
+      if (child.exitCode === null && child.signalCode === null && child.pid !== undefined) {
+        try {
+          process.kill(-child.pid, "SIGKILL");
+        } catch {
+          // already gone
         }
       }
     }
   };
+  process.once("exit", onExit);
   try {
     const chainPort = await freePort();
     const rpcUrl = `http://127.0.0.1:${chainPort}`;
-    const chain = start("chain", bin("hardhat"), ["node", "--port", String(chainPort)], {});
+    const chain = start("chain", bin("hardhat"), ["node", "--hostname", "127.0.0.1", "--port", String(chainPort)], {});
     const rpc = (method: string) =>
       fetch(rpcUrl, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params: [] }) });
-    await waitFor("hardhat node", async () => (await rpc("eth_chainId")).ok, 90_000, () => chain.log);
+    await waitFor("hardhat node", async () => (await rpc("eth_chainId")).ok, 90_000, chain);
 
     const out = await mkdtemp(path.join(tmpdir(), "web-e2e-"));
-    const deploy = start("deploy", "npm", ["run", "deploy", "--", "--network", "localhost", "--out", out], { CHAIN_PORT: String(chainPort) });
-    const code = await new Promise<number | null>((resolve) => deploy.child.on("exit", resolve));
-    if (code !== 0) throw new Error(`deploy failed:\n${deploy.log.slice(-3000)}`);
+    const deploy = start("deploy", bin("hardhat"), ["deploy-dao", "--network", "localhost", "--out", out], { CHAIN_PORT: String(chainPort) });
+    await deploy.exited;
+    if (deploy.child.exitCode !== 0) throw new Error(`deploy failed; log ${deploy.logFile}:\n${deploy.tail()}`);
     const deploymentFile = path.join(out, "31337.json");
     const deployment = JSON.parse(await readFile(deploymentFile, "utf8"));
 
@@ -94,37 +141,58 @@ export async function startStack(options: { services: boolean }): Promise<Stack>
     const analystUrl = `http://127.0.0.1:${analystPort}`;
     const executorUrl = `http://127.0.0.1:${executorPort}`;
     const webUrl = `http://127.0.0.1:${webPort}`;
-    const common = { RPC_URL: rpcUrl, DEPLOYMENT_FILE: deploymentFile, LOG_LEVEL: "warn", CORS_ORIGINS: webUrl };
+    // As scripts/start.ts: RPC_URL, DEPLOYMENT_FILE, LOG_LEVEL for every service; the web app's own
+    // origin is allowed because it is not on the default port.
+    const common = { RPC_URL: rpcUrl, DEPLOYMENT_FILE: deploymentFile, LOG_LEVEL: "info", CORS_ORIGINS: webUrl };
 
     if (options.services) {
       const dataDir = await mkdtemp(path.join(tmpdir(), "web-e2e-data-"));
       const node = bin("node");
-      const indexer = start("indexer", node, [serviceMains.indexer], { ...common, INDEXER_PORT: String(indexerPort), INDEXER_DATA_DIR: path.join(dataDir, "indexer") });
-      const analyst = start("analyst", node, [serviceMains.analyst], {
-        ...common,
-        ANALYST_PORT: String(analystPort),
-        ANALYST_DATA_DIR: path.join(dataDir, "analyst"),
-        // Hardhat's default mnemonic, account #8 (the local deployment's analyst): a well-known test key.
-        ANALYST_PRIVATE_KEY: "0xdbda1821b80551c9d65939329250298aa3472ba22feea921c0cf5d620ea67b97",
-        ANTHROPIC_API_KEY: "",
-        INDEXER_URL: indexerUrl,
-      });
-      const executor = start("executor", node, [serviceMains.executor], {
-        ...common,
-        EXECUTOR_PORT: String(executorPort),
-        EXECUTOR_DATA_DIR: path.join(dataDir, "executor"),
-        // Account #9 (the local deployment's executor).
-        EXECUTOR_PRIVATE_KEY: "0x2a871d0798f97d79848a013d4936a73bf4cc922c825d33c1cf7073dff6d409c6",
-        INDEXER_URL: indexerUrl,
-      });
-      await waitFor("indexer", async () => (await fetch(`http://127.0.0.1:${indexerPort}/health`)).ok, 120_000, () => indexer.log);
-      await waitFor("analyst", async () => (await fetch(`${analystUrl}/health`)).ok, 120_000, () => analyst.log);
-      await waitFor("executor", async () => (await fetch(`${executorUrl}/health`)).ok, 120_000, () => executor.log);
+      const indexer = start("indexer", node, ["src/main.ts"], { ...common, INDEXER_PORT: String(indexerPort), INDEXER_DATA_DIR: path.join(dataDir, "indexer") }, serviceDir("indexer"));
+      const analyst = start(
+        "analyst",
+        node,
+        ["src/main.ts"],
+        {
+          ...common,
+          ANALYST_PORT: String(analystPort),
+          ANALYST_DATA_DIR: path.join(dataDir, "analyst"),
+          ANALYST_PRIVATE_KEY: ANALYST_KEY,
+          ANALYST_POLL_MS: "1000",
+          // Deterministic analysis: never the model, whatever the calling shell has set.
+          ANTHROPIC_API_KEY: "",
+          ANTHROPIC_BASE_URL: "",
+          INDEXER_URL: indexerUrl,
+        },
+        serviceDir("analyst"),
+      );
+      const executor = start(
+        "executor",
+        node,
+        ["src/main.ts"],
+        {
+          ...common,
+          EXECUTOR_PORT: String(executorPort),
+          EXECUTOR_DATA_DIR: path.join(dataDir, "executor"),
+          EXECUTOR_PRIVATE_KEY: EXECUTOR_KEY,
+          EXECUTOR_POLL_INTERVAL_MS: "1000",
+          EXECUTOR_WEBHOOK_URL: "",
+          INDEXER_URL: indexerUrl,
+        },
+        serviceDir("executor"),
+      );
+      await Promise.all([
+        waitFor("indexer", async () => (await fetch(`http://127.0.0.1:${indexerPort}/health`)).ok, 120_000, indexer),
+        waitFor("analyst", async () => (await fetch(`${analystUrl}/health`)).ok, 120_000, analyst),
+        waitFor("executor", async () => (await fetch(`${executorUrl}/health`)).ok, 120_000, executor),
+      ]);
     }
 
-    const web = start("web", bin("vite"), ["--port", String(webPort), "--strictPort"], { ...common, WEB_PORT: String(webPort), INDEXER_URL: indexerUrl, ANALYST_URL: analystUrl, EXECUTOR_URL: executorUrl }, path.resolve(import.meta.dirname, ".."));
-    await waitFor("vite", async () => (await fetch(`${webUrl}/config.json`)).ok, 90_000, () => web.log);
-    return { rpcUrl, webUrl, indexerUrl, analystUrl, executorUrl, deploymentFile, deployment, stop };
+    // As scripts/start.ts: `npm run dev` (its predev step writes src/generated/abis.ts from the artifacts).
+    const web = start("web", "npm", ["run", "dev", "-w", "@ai-dao/web"], { ...common, WEB_PORT: String(webPort), INDEXER_URL: indexerUrl, ANALYST_URL: analystUrl, EXECUTOR_URL: executorUrl });
+    await waitFor("vite", async () => (await fetch(`${webUrl}/config.json`)).ok, 90_000, web);
+    const log = (name: string) => children.find((c) => c.name === name)?.tail() ?? "";
+    return { rpcUrl, webUrl, indexerUrl, analystUrl, executorUrl, deploymentFile, deployment, logDir, log, stop };
   } catch (error) {
     await stop();
     throw error;

@@ -2,12 +2,13 @@
 // The proposal-state function, the Verify logic and the error messages against the real compiled
 // contracts on an in-process Hardhat chain.
 import type { NetworkConnection } from "hardhat/types/network";
-import { keccak256, parseEther, stringToBytes, toHex, type Address, type PublicClient } from "viem";
+import { keccak256, parseEther, stringToBytes, toHex, type Address, type PublicClient, type WalletClient } from "viem";
 import { beforeAll, describe, expect, it } from "vitest";
 
 import { delegateAll, deployLocalDAO, descriptionHash, ethTransfer, propose, Support, type LocalDAO } from "../../../test/helpers/dao.ts";
 import { governorAbi } from "../src/generated/abis.ts";
 import { explainError } from "../src/lib/errors.ts";
+import { simulateAndWrite } from "../src/lib/tx.ts";
 import { proposalState, quorumOf, stateName, type ProposalStateInput } from "../src/lib/state.ts";
 import { DecisionKind, fetchDecisionEvents, verifyDecision, verifyOnChain } from "../src/lib/verify.ts";
 
@@ -145,5 +146,20 @@ describe("Governor errors in plain words", () => {
       .simulateContract({ address: governor, abi: governorAbi, functionName: "propose", args: [[erin.account.address], [1n], ["0x"], "# Nope"], account: outsider.account.address })
       .catch((e: unknown) => e);
     expect(explainError(poor)).toMatch(/below the proposal threshold.*GovernorInsufficientProposerVotes/);
+  });
+});
+
+describe("writes from the app", () => {
+  it("proposes in the block right after delegating (the Governor counts votes at clock() - 1)", async () => {
+    const { alice, outsider, erin } = dao.accounts;
+    const governor = dao.deployment.contracts.governor as Address;
+    await dao.token.write.transfer([outsider.account.address, parseEther("2000")], { account: alice.account });
+    await dao.token.write.delegate([outsider.account.address], { account: outsider.account });
+    const call = { address: governor, abi: governorAbi, functionName: "propose", args: [[erin.account.address], [1n], ["0x"], `# Fresh delegate ${Date.now()}`] } as const;
+    // Against the latest block the clock is the delegation's own timestamp, so the votes are not counted yet.
+    const atLatest = await client.simulateContract({ ...call, account: outsider.account.address }).catch((e: unknown) => e);
+    expect(explainError(atLatest)).toMatch(/GovernorInsufficientProposerVotes/);
+    const hash = await simulateAndWrite(client, outsider as unknown as WalletClient, outsider.account.address, call as never);
+    expect((await client.waitForTransactionReceipt({ hash })).status).toBe("success");
   });
 });
