@@ -5,6 +5,7 @@ import { spawn } from "node:child_process";
 const steps = [
   { name: "compile contracts", command: "npx", args: ["hardhat", "build", "--quiet"] },
   { name: "type-check", command: "npx", args: ["tsc", "--noEmit", "-p", "tsconfig.json"] },
+  { name: "type-check workspaces", command: "npm", args: ["run", "typecheck", "--workspaces", "--if-present"] },
   { name: "contracts (Solidity + node:test)", command: "npx", args: ["hardhat", "test"], counts: true },
   { name: "system (npm start)", command: "node", args: ["--test", "--test-concurrency=1", "--test-reporter=spec", "test/system/*.test.ts"], counts: true },
   { name: "workspaces (vitest)", command: "npm", args: ["test", "--workspaces", "--if-present"], counts: true },
