@@ -5,7 +5,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 
 import type { Logger } from "pino";
-import { type Block, type Hex, type Log, type PublicClient, type Transaction, decodeEventLog } from "viem";
+import { type Block, type Hex, type Log, type PublicClient, type Transaction, ResponseBodyTooLargeError, TimeoutError, decodeEventLog } from "viem";
 
 import { BlockState } from "./block-state.ts";
 import { type BlockData, type EventData, HandlerError, type TransactionData } from "./host.ts";
@@ -44,6 +44,27 @@ export interface IndexerStatus {
   eventsProcessed: number;
 }
 
+/**
+ * Whether a failed eth_getLogs says its answer was too large for one request: viem's response size
+ * limit, a timeout on a large range, or the limits nodes and providers put on results and ranges
+ * (geth/erigon "query returned more than 10000 results", Alchemy/Infura/QuickNode "limit exceeded",
+ * "block range too large", code -32005).
+ */
+export function isLogRangeTooLarge(error: unknown): boolean {
+  for (let e = error as { cause?: unknown } | undefined; e; e = e.cause as typeof e) {
+    if (e instanceof ResponseBodyTooLargeError || e instanceof TimeoutError) return true;
+    const { code, message, details } = e as { code?: unknown; message?: unknown; details?: unknown };
+    if (code === -32005) return true;
+    const text = `${typeof message === "string" ? message : ""} ${typeof details === "string" ? details : ""}`;
+    if (/more than \d+ (results|logs)|too many (results|logs)|limit exceeded|response (size|is too big|too large)|block range|range (is )?too (large|wide)|exceed(s|ed)? (the )?(max|limit)/i.test(text)) return true;
+    if (e.cause === e) break;
+  }
+  return false;
+}
+
+/** Successful getLogs calls at a reduced range before trying twice the range again. */
+const GROW_AFTER = 8;
+
 function toPtr(block: Block): BlockPtr {
   return { number: Number(block.number), hash: block.hash!, parentHash: block.parentHash, timestamp: Number(block.timestamp) };
 }
@@ -68,6 +89,9 @@ export class Indexer {
   private readonly pollIntervalMs: number;
   private readonly maxBackoffMs: number;
   private readonly byAddress = new Map<string, DataSource[]>();
+  /** Blocks per getLogs call now: `batchSize`, or less after an answer was too large. */
+  private logRange: number;
+  private logRangeSuccesses = 0;
   private running = false;
   private loop: Promise<void> | undefined;
   private wake: (() => void) | undefined;
@@ -82,6 +106,7 @@ export class Indexer {
     this.batchSize = options.batchSize ?? 2000;
     this.pollIntervalMs = options.pollIntervalMs ?? 1000;
     this.maxBackoffMs = options.maxBackoffMs ?? 30_000;
+    this.logRange = this.batchSize;
     for (const ds of this.subgraph.dataSources) {
       const list = this.byAddress.get(ds.address) ?? [];
       list.push(ds);
@@ -191,8 +216,7 @@ export class Indexer {
       this.status.synced = true;
       return true;
     }
-    const to = Math.min(head, from + this.batchSize - 1);
-    const triggers = await this.fetchTriggers(from, to);
+    const { to, triggers } = await this.fetchTriggers(from, Math.min(head, from + this.logRange - 1));
     const blockNumbers = [...new Set(triggers.map((t) => Number(t.log.blockNumber)))].sort((a, b) => a - b);
     const blocks = await this.fetchBlocks(blockNumbers);
     for (const t of triggers) {
@@ -206,7 +230,9 @@ export class Indexer {
     const byBlock = new Map<number, Trigger[]>();
     for (const t of triggers) {
       const n = Number(t.log.blockNumber);
-      byBlock.set(n, [...(byBlock.get(n) ?? []), t]);
+      const list = byBlock.get(n);
+      if (list) list.push(t);
+      else byBlock.set(n, [t]);
     }
     let chunk: number[] = [];
     let chunkEvents = 0;
@@ -255,12 +281,35 @@ export class Indexer {
     return toGo === 0;
   }
 
-  private async fetchTriggers(from: number, to: number): Promise<Trigger[]> {
-    const logs = await this.client.getLogs({
-      address: [...this.byAddress.keys()] as Hex[],
-      fromBlock: BigInt(from),
-      toBlock: BigInt(to),
-    });
+  /**
+   * The triggers of blocks `from` to `to`, or of a shorter range starting at `from` when the answer
+   * for the whole range is too large for one request: the range is halved until it fits (down to
+   * one block), remembered for the next calls and doubled again after {@link GROW_AFTER} calls that
+   * fit. Returns the last block covered.
+   */
+  private async fetchTriggers(from: number, to: number): Promise<{ to: number; triggers: Trigger[] }> {
+    let logs: Log<bigint, number, false>[];
+    for (;;) {
+      try {
+        logs = await this.client.getLogs({
+          address: [...this.byAddress.keys()] as Hex[],
+          fromBlock: BigInt(from),
+          toBlock: BigInt(to),
+        });
+        break;
+      } catch (error) {
+        if (to <= from || !isLogRangeTooLarge(error)) throw error;
+        const range = Math.max(1, Math.floor((to - from + 1) / 2));
+        this.logger.info({ from, to, range, reason: (error as Error).message.split("\n")[0] }, "eth_getLogs answer too large; splitting the block range");
+        this.logRange = range;
+        this.logRangeSuccesses = 0;
+        to = from + range - 1;
+      }
+    }
+    if (this.logRange < this.batchSize && to - from + 1 >= this.logRange && ++this.logRangeSuccesses >= GROW_AFTER) {
+      this.logRange = Math.min(this.batchSize, this.logRange * 2);
+      this.logRangeSuccesses = 0;
+    }
     logs.sort((a, b) => Number(a.blockNumber - b.blockNumber) || a.logIndex - b.logIndex);
     const triggers: Trigger[] = [];
     for (const log of logs) {
@@ -278,7 +327,7 @@ export class Indexer {
         triggers.push({ log: log as Log<bigint, number, false>, dataSource, handler, params });
       }
     }
-    return triggers;
+    return { to, triggers };
   }
 
   private async fetchBlocks(numbers: number[]): Promise<Map<number, Block<bigint, true>>> {

@@ -17,6 +17,8 @@ import { type App, overridesFromDeployment, startApp } from "../src/app.ts";
 export class RpcEndpoint {
   down = false;
   requests = 0;
+  /** When set, eth_getLogs over more blocks than this fails as a node's result limit does. */
+  maxLogRange: number | undefined;
   private server: Server | undefined;
   url = "";
 
@@ -37,6 +39,12 @@ export class RpcEndpoint {
       const body = JSON.parse(Buffer.concat(chunks).toString("utf8"));
       const one = async (call: { id: unknown; method: string; params?: unknown[] }) => {
         this.requests++;
+        if (call.method === "eth_getLogs" && this.maxLogRange !== undefined) {
+          const { fromBlock, toBlock } = (call.params?.[0] ?? {}) as { fromBlock?: string; toBlock?: string };
+          if (fromBlock && toBlock && Number(toBlock) - Number(fromBlock) + 1 > this.maxLogRange) {
+            return { jsonrpc: "2.0", id: call.id, error: { code: -32005, message: "query returned more than 10000 results" } };
+          }
+        }
         try {
           return { jsonrpc: "2.0", id: call.id, result: await this.provider.request({ method: call.method, params: call.params ?? [] }) };
         } catch (error) {

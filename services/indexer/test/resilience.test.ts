@@ -115,4 +115,23 @@ describe("indexer resilience", () => {
     expect(voters).toContain(dao.accounts.erin.account.address.toLowerCase());
     expect(voters).not.toContain(dao.accounts.dave.account.address.toLowerCase());
   });
+
+  it("splits the getLogs range when the node refuses an answer that large", async () => {
+    await app?.stop();
+    app = undefined;
+    const fresh = await tempDir();
+    chain.rpc.maxLogRange = 4;
+    try {
+      const head = await headBlock(chain);
+      app = await startIndexer(chain, buildDir, fresh);
+      await app.indexer.waitForBlock(head, 60_000);
+      expect(app.indexer.status.rpcDown).toBe(false);
+      await expectMatchesChain(app.url);
+    } finally {
+      chain.rpc.maxLogRange = undefined;
+      await app?.stop();
+      app = undefined;
+      await rm(fresh, { recursive: true, force: true });
+    }
+  });
 });
