@@ -49,7 +49,7 @@ let stopping = false;
 function fail(message: string): never {
   console.error(`\n✖ ${message}`);
   void stopAll().then(() => process.exit(1));
-  // Nothing else runs until stopAll() has ended every process.
+  // Unwind the current step; the process exits once stopAll() has ended every process it started.
   throw new StartFailed();
 }
 class StartFailed extends Error {}
