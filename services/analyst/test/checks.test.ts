@@ -9,7 +9,7 @@ import { simulatedOutflow } from "../src/checks/simulated-outflow.ts";
 import type { AnalysisContext } from "../src/checks/types.ts";
 import type { DecodedCall } from "../src/context/decode.ts";
 import { votesWindowSeconds } from "../src/context/voting-power.ts";
-import type { SimulationResult } from "../src/simulate/simulate.ts";
+import { noEffects, type SimulationResult } from "../src/simulate/simulate.ts";
 
 const TIMELOCK = getAddress("0x5fbdb2315678afecb367f032d93f642f64180aa3");
 const GOVERNOR = getAddress("0xcf7ed3acca5a467e9e704c703e8d87f634fb0fc9");
@@ -126,14 +126,7 @@ function simulation(partial: Partial<SimulationResult["effects"]>, extra: Partia
       trace: [],
       traceSource: "callTracer",
       effects: {
-        ethBalanceChanges: [],
-        tokenBalanceChanges: [],
-        treasuryTokenBalances: [],
-        contractsCreated: [],
-        roleChanges: [],
-        ownershipChanges: [],
-        proxyUpgrades: [],
-        governanceChanges: [],
+        ...noEffects(),
         ...partial,
       },
       ...extra,

@@ -320,7 +320,14 @@ export async function simulateProposal(args: SimulateArgs): Promise<SimulationRe
   }
   await rpc(provider, "hardhat_stopImpersonatingAccount", [treasury]);
 
-  const empty: SimulationEffects = {
+  if (revert) return { status: "reverted", forkBlock, calls, revert, logs: [], trace, traceSource, effects: noEffects() };
+  const effects = await collectEffects(provider, { forkBlock, treasury, governor, logs, trace, tokens: args.tokens ?? [], tokensBefore });
+  return { status: "executed", forkBlock, calls, logs, trace, traceSource, effects };
+}
+
+/** Effects of a simulation that changed nothing (or reverted), each list empty. */
+export function noEffects(): SimulationEffects {
+  return {
     ethBalanceChanges: [],
     tokenBalanceChanges: [],
     treasuryTokenBalances: [],
@@ -330,9 +337,6 @@ export async function simulateProposal(args: SimulateArgs): Promise<SimulationRe
     proxyUpgrades: [],
     governanceChanges: [],
   };
-  if (revert) return { status: "reverted", forkBlock, calls, revert, logs: [], trace, traceSource, effects: empty };
-  const effects = await collectEffects(provider, { forkBlock, treasury, governor, logs, trace, tokens: args.tokens ?? [], tokensBefore });
-  return { status: "executed", forkBlock, calls, logs, trace, traceSource, effects };
 }
 
 async function collectEffects(
@@ -348,16 +352,7 @@ async function collectEffects(
   },
 ): Promise<SimulationEffects> {
   const { forkBlock, treasury, governor, logs, trace } = args;
-  const effects: SimulationEffects = {
-    ethBalanceChanges: [],
-    tokenBalanceChanges: [],
-    treasuryTokenBalances: [],
-    contractsCreated: [],
-    roleChanges: [],
-    ownershipChanges: [],
-    proxyUpgrades: [],
-    governanceChanges: [],
-  };
+  const effects = noEffects();
 
   // ETH: every account that sent or received value in the call tree, plus the treasury.
   const ethAccounts = new Map<string, Address>([[treasury.toLowerCase(), treasury]]);
