@@ -1,0 +1,9 @@
+export {
+  decodeProposalCreated,
+  descriptionBytesOf,
+  hashDescription,
+  hashProposal,
+  proposalCreatedEvent,
+  timelockSalt,
+  type ProposalCreated,
+} from "./proposal.ts";
