@@ -15,7 +15,7 @@ function logFor(descriptionBytes: Hex, tamperId = 0n) {
     parseAbiParameters("uint256, address, address[], uint256[], string[], bytes[], uint256, uint256, bytes"),
     [id, target, targets, values, [""], calldatas, 10n, 20n, descriptionBytes],
   );
-  return { id, log: { data, topics: encodeEventTopics({ abi: [proposalCreatedEvent], eventName: "ProposalCreated" }) } };
+  return { id, log: { data, topics: encodeEventTopics({ abi: [proposalCreatedEvent], eventName: "ProposalCreated" }) as Hex[] } };
 }
 
 describe("decodeProposalCreated", () => {
