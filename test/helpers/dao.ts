@@ -2,7 +2,7 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 
 import type { NetworkConnection } from "hardhat/types/network";
-import { encodeFunctionData, keccak256, toHex, type Address, type Hex } from "viem";
+import { concat, encodeAbiParameters, encodeFunctionData, keccak256, parseAbiParameters, toFunctionSelector, toHex, type Address, type Hex } from "viem";
 
 import { deployDAO } from "../../ignition/deploy.ts";
 
@@ -93,6 +93,24 @@ export async function propose(dao: LocalDAO, proposer: Address, proposal: Propos
   const args = [proposal.targets, proposal.values, proposal.calldatas, proposal.description] as const;
   await dao.governor.write.propose(args, { account: proposer });
   return dao.governor.read.hashProposal([proposal.targets, proposal.values, proposal.calldatas, descriptionHash(proposal)]);
+}
+
+/**
+ * Proposes with a description given as raw bytes, which need not be valid UTF-8 (a string argument
+ * cannot carry invalid UTF-8): `propose`'s selector, its arguments encoded with `bytes` in place of
+ * `string` (the two encode the same way). Returns the proposal id computed from those bytes.
+ */
+export async function proposeBytes(
+  dao: LocalDAO,
+  proposer: LocalDAO["accounts"]["alice"],
+  proposal: Omit<Proposal, "description"> & { descriptionBytes: Hex },
+): Promise<bigint> {
+  const data = concat([
+    toFunctionSelector("propose(address[],uint256[],bytes[],string)"),
+    encodeAbiParameters(parseAbiParameters("address[], uint256[], bytes[], bytes"), [proposal.targets, proposal.values, proposal.calldatas, proposal.descriptionBytes]),
+  ]);
+  await proposer.sendTransaction({ to: dao.governor.address, data, account: proposer.account });
+  return dao.governor.read.hashProposal([proposal.targets, proposal.values, proposal.calldatas, keccak256(proposal.descriptionBytes)]);
 }
 
 /** Moves time past the voting delay so the proposal is Active. */

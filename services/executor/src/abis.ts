@@ -2,7 +2,6 @@ import { parseAbi } from "viem";
 
 /** The parts of the Governor (OZ v5 + GovernorTimelockControl + GovernorStorage) the executor uses. */
 export const governorAbi = parseAbi([
-  "event ProposalCreated(uint256 proposalId, address proposer, address[] targets, uint256[] values, string[] signatures, bytes[] calldatas, uint256 voteStart, uint256 voteEnd, string description)",
   "function state(uint256 proposalId) view returns (uint8)",
   "function proposalEta(uint256 proposalId) view returns (uint256)",
   "function proposalNeedsQueuing(uint256 proposalId) view returns (bool)",

@@ -38,11 +38,12 @@ export class Alerter {
     const { logger, metrics } = this.options;
     const attempts = this.options.attempts ?? 4;
     const body = JSON.stringify(payload);
+    const { target, authorization } = webhookRequest(url);
     for (let attempt = 1; attempt <= attempts; attempt++) {
       try {
-        const response = await fetch(url, {
+        const response = await fetch(target, {
           method: "POST",
-          headers: { "content-type": "application/json" },
+          headers: { "content-type": "application/json", ...(authorization ? { authorization } : {}) },
           body,
           signal: AbortSignal.timeout(this.options.timeoutMs ?? 5_000),
         });
@@ -52,7 +53,7 @@ export class Alerter {
         }
         logger.warn({ url: redactUrl(url), attempt, status: response.status }, "webhook answered with an error status");
       } catch (error) {
-        logger.warn({ url: redactUrl(url), attempt, err: (error as Error).message }, "webhook unreachable");
+        logger.warn({ url: redactUrl(url), attempt, err: redactText((error as Error).message, url) }, "webhook unreachable");
       }
       if (attempt < attempts) await sleep((this.options.baseDelayMs ?? 500) * 2 ** (attempt - 1));
     }
@@ -62,6 +63,33 @@ export class Alerter {
 }
 
 /** Webhook URLs often carry a token in the path or query: log only the origin. */
+/**
+ * A webhook URL may carry credentials (`https://user:secret@hooks.example/…`). fetch refuses such
+ * URLs, so they travel as a Basic authorization header instead, and never reach a log.
+ */
+export function webhookRequest(url: string): { target: string; authorization: string | null } {
+  const parsed = new URL(url);
+  if (parsed.username === "" && parsed.password === "") return { target: url, authorization: null };
+  const credentials = `${decodeURIComponent(parsed.username)}:${decodeURIComponent(parsed.password)}`;
+  parsed.username = "";
+  parsed.password = "";
+  return { target: parsed.href, authorization: `Basic ${Buffer.from(credentials).toString("base64")}` };
+}
+
+/** `text` with the URL, its credentials, path and query replaced by the URL's origin. */
+export function redactText(text: string, url: string): string {
+  let out = text.split(url).join(redactUrl(url));
+  try {
+    const parsed = new URL(url);
+    for (const secret of [parsed.password, parsed.username, decodeURIComponent(parsed.password), parsed.pathname.length > 1 ? parsed.pathname : "", parsed.search]) {
+      if (secret.length >= 3) out = out.split(secret).join("[redacted]");
+    }
+  } catch {
+    // an unparsable URL: nothing more to find
+  }
+  return out;
+}
+
 export function redactUrl(url: string): string {
   try {
     return new URL(url).origin;

@@ -1,3 +1,4 @@
+import { decodeProposalCreated, proposalCreatedEvent, timelockSalt } from "@ai-dao/protocol";
 import {
   encodeFunctionData,
   getAddress,
@@ -76,6 +77,8 @@ interface AnalysisSummary {
   reportHash: Hex;
   risk: number;
   critical: { id: string; title: string; severity: string }[];
+  /** Why the report cannot be relied on (it says the analysis failed, or it lacks a risk or findings), or null. */
+  inconclusive: string | null;
 }
 
 const CLOSED_STATES: ReadonlySet<number> = new Set([ProposalState.Canceled, ProposalState.Defeated, ProposalState.Expired, ProposalState.Executed]);
@@ -157,9 +160,19 @@ export class Executor {
     const chunk = BigInt(this.o.logChunkBlocks ?? 10_000);
     while (from <= latest) {
       const to = from + chunk - 1n < latest ? from + chunk - 1n : latest;
-      const logs = await client.getContractEvents({ address: this.governor, abi: governorAbi, eventName: "ProposalCreated", fromBlock: from, toBlock: to, strict: true });
+      const logs = await client.getLogs({ address: this.governor, event: proposalCreatedEvent, fromBlock: from, toBlock: to });
       for (const log of logs) {
-        const { proposalId, targets, values, calldatas, description } = log.args;
+        // The description hash comes from the event's exact bytes: decoded text can differ from
+        // them (a byte-order mark, invalid UTF-8) and would name another proposal.
+        let created: ReturnType<typeof decodeProposalCreated>;
+        try {
+          created = decodeProposalCreated(log);
+        } catch (error) {
+          // Not a proposal this executor can act on; it must not stop the others.
+          logger.error({ block: Number(log.blockNumber), tx: log.transactionHash, err: errorText(error) }, "undecodable ProposalCreated event skipped");
+          continue;
+        }
+        const { proposalId, targets } = created;
         const id = proposalId.toString();
         if (journal.getProposal(id) !== undefined) continue;
         // Pin the code as it was when the proposal was created (what voters saw); fall back to the
@@ -173,10 +186,10 @@ export class Executor {
         }
         journal.addProposal({
           proposalId: id,
-          targets: targets.map((t) => getAddress(t)),
-          values: values.map((v) => v.toString()),
-          calldatas: [...calldatas],
-          descriptionHash: keccak256(toHex(description)),
+          targets,
+          values: created.values.map((v) => v.toString()),
+          calldatas: created.calldatas,
+          descriptionHash: created.descriptionHash,
           createdBlock: Number(log.blockNumber),
           pins,
         });
@@ -197,7 +210,7 @@ export class Executor {
   }
 
   private operationId(p: ProposalRecord): Promise<Hex> {
-    const salt = toHex((BigInt(this.governor) << 96n) ^ BigInt(p.descriptionHash), { size: 32 });
+    const salt = timelockSalt(this.governor, p.descriptionHash);
     return this.o.client.readContract({
       address: this.o.deployment.contracts.timelock,
       abi: timelockAbi,
@@ -327,21 +340,10 @@ export class Executor {
       };
     }
 
-    const analysis = await this.latestAnalysis(p.proposalId);
-    if (analysis !== null && analysis.critical.length > 0) {
-      if (this.overrides.has(p.proposalId)) {
-        logger.warn({ proposalId: p.proposalId, decisionId: analysis.decisionId, findings: analysis.critical.map((f) => f.id) }, "critical analysis findings overridden by the operator");
-      } else {
-        return {
-          decision: "hold",
-          reason: "analysis-critical",
-          summary: `the latest analysis has ${analysis.critical.length} critical finding(s): ${analysis.critical.map((f) => f.id).join(", ")}; waiting for an operator override`,
-          risk: analysis.risk,
-          recommendation: DecisionRecommendation.NeedsReview,
-          evidence: { analysisDecisionId: analysis.decisionId, analysisReportHash: analysis.reportHash, findings: analysis.critical, guardian: await this.proposalGuardian(), override: "EXECUTOR_OVERRIDES" },
-          fingerprint: analysis.decisionId,
-        };
-      }
+    const hold = await this.analysisHold(p);
+    if (hold !== null) {
+      if (!this.overrides.has(p.proposalId)) return hold;
+      logger.warn({ proposalId: p.proposalId, reason: hold.reason, summary: hold.summary }, "analysis hold overridden by the operator");
     }
 
     const data = encodeFunctionData({ abi: governorAbi, functionName: action, args: this.callArgs(p) });
@@ -370,6 +372,47 @@ export class Executor {
         fingerprint: revert.data,
       };
     }
+  }
+
+  /**
+   * The analysis guard. No analysis is not "safe": a proposal nobody has analysed, or whose
+   * analysis failed or is inconclusive, is held exactly like one with a critical finding.
+   */
+  private async analysisHold(p: ProposalRecord): Promise<GuardOutcome | null> {
+    const analysis = await this.latestAnalysis(p.proposalId);
+    const hold = { decision: "hold" as const, recommendation: DecisionRecommendation.NeedsReview };
+    if (analysis === null) {
+      return {
+        ...hold,
+        reason: "analysis-missing",
+        summary: "no analysis has been published for this proposal; waiting for the analyst's report or an operator override",
+        risk: 100,
+        evidence: { decisionLog: this.o.deployment.contracts.decisionLog, guardian: await this.proposalGuardian(), override: "EXECUTOR_OVERRIDES" },
+        fingerprint: "no-analysis",
+      };
+    }
+    const evidence = { analysisDecisionId: analysis.decisionId, analysisReportHash: analysis.reportHash, guardian: await this.proposalGuardian(), override: "EXECUTOR_OVERRIDES" };
+    if (analysis.critical.length > 0) {
+      return {
+        ...hold,
+        reason: "analysis-critical",
+        summary: `the latest analysis has ${analysis.critical.length} critical finding(s): ${analysis.critical.map((f) => f.id).join(", ")}; waiting for an operator override`,
+        risk: analysis.risk,
+        evidence: { ...evidence, findings: analysis.critical },
+        fingerprint: analysis.decisionId,
+      };
+    }
+    if (analysis.inconclusive !== null) {
+      return {
+        ...hold,
+        reason: "analysis-inconclusive",
+        summary: `the latest analysis cannot be relied on: ${analysis.inconclusive}; waiting for a new analysis or an operator override`,
+        risk: 100,
+        evidence: { ...evidence, problem: analysis.inconclusive },
+        fingerprint: analysis.decisionId,
+      };
+    }
+    return null;
   }
 
   private async proposalGuardian(): Promise<Address | null> {
@@ -415,20 +458,9 @@ export class Executor {
     const bytes = log.args.report;
     let summary: AnalysisSummary;
     if (keccak256(bytes) !== reportHash) {
-      summary = { decisionId: decisionId.toString(), reportHash, risk: 100, critical: [{ id: "executor/report-hash-mismatch", title: "published analysis bytes do not match their hash", severity: "critical" }] };
+      summary = { decisionId: decisionId.toString(), reportHash, risk: 100, critical: [{ id: "executor/report-hash-mismatch", title: "published analysis bytes do not match their hash", severity: "critical" }], inconclusive: null };
     } else {
-      let report: { findings?: { id?: unknown; title?: unknown; severity?: unknown }[]; scores?: { risk?: unknown } };
-      try {
-        report = JSON.parse(hexToString(bytes));
-      } catch {
-        report = { findings: [{ id: "executor/unreadable-analysis", title: "the published analysis is not JSON", severity: "critical" }] };
-      }
-      const findings = Array.isArray(report.findings) ? report.findings : [];
-      const critical = findings
-        .filter((f) => f?.severity === "critical")
-        .map((f) => ({ id: String(f.id), title: String(f.title ?? ""), severity: "critical" }));
-      const risk = typeof report.scores?.risk === "number" ? Math.max(0, Math.min(100, Math.round(report.scores.risk))) : log.args.risk;
-      summary = { decisionId: decisionId.toString(), reportHash, risk, critical };
+      summary = { decisionId: decisionId.toString(), reportHash, ...readAnalysis(bytes, log.args.risk) };
     }
     logger.debug({ proposalId, decisionId: summary.decisionId, critical: summary.critical.length }, "analysis read");
     this.analysisCache.set(summary.decisionId, summary);
@@ -508,4 +540,25 @@ export class Executor {
     journal.setGuardPublishTx(guard.key, tx.id);
     return true;
   }
+}
+
+/** The parts of a published analysis report the guard needs; anything it cannot read counts against the proposal. */
+export function readAnalysis(bytes: Hex, eventRisk: number): Pick<AnalysisSummary, "risk" | "critical" | "inconclusive"> {
+  let report: { status?: unknown; findings?: { id?: unknown; title?: unknown; severity?: unknown }[]; scores?: { risk?: unknown } };
+  try {
+    report = JSON.parse(hexToString(bytes));
+  } catch {
+    return { risk: 100, critical: [{ id: "executor/unreadable-analysis", title: "the published analysis is not JSON", severity: "critical" }], inconclusive: null };
+  }
+  if (typeof report !== "object" || report === null) report = {};
+  const findings = Array.isArray(report.findings) ? report.findings : [];
+  const critical = findings
+    .filter((f) => f?.severity === "critical")
+    .map((f) => ({ id: String(f.id), title: String(f.title ?? ""), severity: "critical" }));
+  const risk = typeof report.scores?.risk === "number" && Number.isFinite(report.scores.risk) ? Math.max(0, Math.min(100, Math.round(report.scores.risk))) : null;
+  let inconclusive: string | null = null;
+  if (report.status === "failed") inconclusive = "the analyst reports that the analysis failed";
+  else if (!Array.isArray(report.findings)) inconclusive = "the report lists no findings";
+  else if (risk === null) inconclusive = "the report has no risk score";
+  return { risk: risk ?? Math.max(eventRisk, inconclusive === null ? 0 : 100), critical, inconclusive };
 }

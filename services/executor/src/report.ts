@@ -6,7 +6,7 @@ export const EXECUTOR_NAME = "@ai-dao/executor";
 export const EXECUTOR_VERSION = "0.1.0";
 
 export type GuardAction = "queue" | "execute";
-export type GuardReason = "code-drift" | "simulation-revert" | "analysis-critical";
+export type GuardReason = "code-drift" | "simulation-revert" | "analysis-critical" | "analysis-missing" | "analysis-inconclusive";
 
 /** The JSON published with an EXECUTION_GUARD decision (canonical JSON, RFC 8785). */
 export interface GuardReport {

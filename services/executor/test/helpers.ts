@@ -4,11 +4,12 @@ import path from "node:path";
 
 import type { NetworkConnection } from "hardhat/types/network";
 import { pino } from "pino";
-import { createPublicClient, custom, parseEventLogs, toHex, type Address, type Hex, type PublicClient } from "viem";
+import { canonicalJson } from "@ai-dao/analyst";
+import { createPublicClient, custom, keccak256, parseEventLogs, stringToBytes, toHex, type Address, type Hex, type PublicClient } from "viem";
 import { mnemonicToAccount } from "viem/accounts";
 
 import { deployLocalDAO, delegateAll, endVoting, propose, startVoting, Support, type LocalDAO, type Proposal } from "../../../test/helpers/dao.ts";
-import { decisionLogAbi } from "../src/abis.ts";
+import { DecisionKind, decisionLogAbi } from "../src/abis.ts";
 import { Executor, type ExecutorOptions } from "../src/executor.ts";
 import { Journal } from "../src/store.ts";
 
@@ -57,9 +58,38 @@ export function makeExecutor(
   });
 }
 
-/** Proposes and votes: `For` passes it (alice + bob), `Against` defeats it. Leaves it Succeeded / Defeated. */
-export async function proposeAndVote(dao: LocalDAO, connection: NetworkConnection, proposal: Proposal, support: number = Support.For): Promise<bigint> {
+/** A clean analysis report for `proposalId`, as the analyst publishes it (its fields the guard reads). */
+export function cleanAnalysis(proposalId: bigint, overrides: Record<string, unknown> = {}) {
+  return {
+    schemaVersion: 1,
+    proposal: { proposalId: proposalId.toString() },
+    findings: [{ id: "info/eth", check: "calls", severity: "info", title: "ETH transfer", detail: "", evidence: {} }],
+    riskFloor: 10,
+    scores: { risk: 10 },
+    recommendation: "for",
+    ...overrides,
+  };
+}
+
+/** Publishes `report` as the proposal's Analysis decision from the analyst's key. */
+export async function publishAnalysis(dao: LocalDAO, proposalId: bigint, report: unknown = cleanAnalysis(proposalId), risk = 10): Promise<void> {
+  const json = canonicalJson(report);
+  await dao.decisionLog.write.publish([proposalId, DecisionKind.Analysis, risk, 0, keccak256(stringToBytes(json)), toHex(json)], { account: dao.accounts.analyst.account });
+}
+
+/**
+ * Proposes, publishes a clean analysis (as the analyst does for every proposal; `analysed: false`
+ * leaves it unanalysed) and votes: `For` passes it (alice + bob), `Against` defeats it.
+ */
+export async function proposeAndVote(
+  dao: LocalDAO,
+  connection: NetworkConnection,
+  proposal: Proposal,
+  support: number = Support.For,
+  options: { analysed?: boolean } = {},
+): Promise<bigint> {
   const id = await propose(dao, dao.accounts.alice.account.address, proposal);
+  if (options.analysed ?? true) await publishAnalysis(dao, id);
   await voteOn(dao, connection, id, support);
   return id;
 }

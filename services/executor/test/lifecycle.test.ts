@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { erc20Transfer, ethTransfer, propose, ProposalState, Support, type LocalDAO } from "../../../test/helpers/dao.ts";
 import { DecisionKind } from "../src/abis.ts";
 import type { Executor } from "../src/executor.ts";
-import { clientOf, decisionsOf, hardhatAccount, makeExecutor, proposeAndVote, setupDAO, voteOn } from "./helpers.ts";
+import { clientOf, decisionsOf, hardhatAccount, makeExecutor, proposeAndVote, publishAnalysis, setupDAO, voteOn } from "./helpers.ts";
 
 const connection = await network.create();
 let dao: LocalDAO;
@@ -49,6 +49,7 @@ describe("lifecycle", () => {
       defeated: await propose(dao, alice.account.address, defeated),
       canceled: await propose(dao, alice.account.address, canceled),
     };
+    for (const id of Object.values(ids)) await publishAnalysis(dao, id);
     await executor.tick();
     expect(executor.journal.allProposals().map((p) => p.proposalId).sort()).toEqual(Object.values(ids).map(String).sort());
 

@@ -1,0 +1,146 @@
+// No analysis is not "safe": the executor holds what nobody analysed, or whose analysis failed,
+// exactly as it holds a critical finding. And it acts on the proposal the chain knows, whose
+// description hash comes from the event's bytes, whatever those bytes are.
+import { createServer, type IncomingMessage } from "node:http";
+import type { AddressInfo } from "node:net";
+import { Writable } from "node:stream";
+
+import { network } from "hardhat";
+import { pino } from "pino";
+import { parseEther, stringToBytes, toHex, type Hex } from "viem";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+import { endVoting, ethTransfer, ProposalState, proposeBytes, startVoting, Support, type LocalDAO } from "../../../test/helpers/dao.ts";
+import { DecisionKind } from "../src/abis.ts";
+import { redactText, webhookRequest } from "../src/alerts.ts";
+import { readAnalysis } from "../src/executor.ts";
+import { cleanAnalysis, clientOf, decisionsOf, makeExecutor, proposeAndVote, publishAnalysis, setupDAO, tempDir } from "./helpers.ts";
+
+const connection = await network.create();
+let dao: LocalDAO;
+
+beforeAll(async () => {
+  dao = await setupDAO(connection);
+  await dao.accounts.deployer.sendTransaction({ to: dao.deployment.contracts.timelock, value: parseEther("10") });
+});
+afterAll(async () => {
+  await connection.close();
+});
+
+const state = (id: bigint) => dao.governor.read.state([id]);
+const guardReports = async (id: bigint) =>
+  (await decisionsOf(clientOf(connection), dao.deployment.contracts.decisionLog, id, DecisionKind.ExecutionGuard)).map((e) =>
+    JSON.parse(Buffer.from(e.args.report.slice(2), "hex").toString("utf8")),
+  );
+
+describe("analysis guard", () => {
+  it("holds a passed proposal nobody analysed, says so on chain, and queues once a clean analysis appears", async () => {
+    const id = await proposeAndVote(dao, connection, ethTransfer(dao.accounts.erin.account.address, parseEther("1"), "Pay erin 1 ETH (unanalysed)"), 1, { analysed: false });
+    const executor = makeExecutor(dao, connection);
+    for (let i = 0; i < 4; i++) await executor.tick();
+    expect(await state(id)).toBe(ProposalState.Succeeded);
+    const reports = await guardReports(id);
+    expect(reports).toHaveLength(1);
+    expect(reports[0]).toMatchObject({ action: "queue", decision: "hold", reason: "analysis-missing" });
+    expect(reports[0].summary).toMatch(/no analysis has been published/);
+
+    await publishAnalysis(dao, id);
+    await executor.tickUntil(async () => (await state(id)) === ProposalState.Queued);
+    expect(await guardReports(id)).toHaveLength(1);
+    executor.journal.close();
+  });
+
+  it("holds a proposal whose analysis failed or cannot be relied on, until an operator override", async () => {
+    const failed = await proposeAndVote(dao, connection, ethTransfer(dao.accounts.erin.account.address, 1n, "Analysis failed"), 1, { analysed: false });
+    await publishAnalysis(dao, failed, cleanAnalysis(failed, { status: "failed", findings: [], scores: { risk: 100 }, recommendation: "needs-review" }), 100);
+    const noRisk = await proposeAndVote(dao, connection, ethTransfer(dao.accounts.erin.account.address, 2n, "No risk score"), 1, { analysed: false });
+    await publishAnalysis(dao, noRisk, { proposal: { proposalId: noRisk.toString() }, findings: [] }, 0);
+
+    const dataDir = tempDir();
+    const executor = makeExecutor(dao, connection, { dataDir });
+    for (let i = 0; i < 6; i++) await executor.tick();
+    expect(await state(failed)).toBe(ProposalState.Succeeded);
+    expect(await state(noRisk)).toBe(ProposalState.Succeeded);
+    expect((await guardReports(failed))[0]).toMatchObject({ reason: "analysis-inconclusive", evidence: { problem: "the analyst reports that the analysis failed" } });
+    expect((await guardReports(noRisk))[0]).toMatchObject({ reason: "analysis-inconclusive", evidence: { problem: "the report has no risk score" } });
+    executor.journal.close();
+
+    const overridden = makeExecutor(dao, connection, { dataDir, overrides: [failed.toString()] });
+    await overridden.tickUntil(async () => (await state(failed)) === ProposalState.Queued);
+    expect(await state(noRisk)).toBe(ProposalState.Succeeded);
+    overridden.journal.close();
+  });
+
+  it("reads what it cannot trust against the proposal", () => {
+    const hex = (v: unknown) => toHex(stringToBytes(typeof v === "string" ? v : JSON.stringify(v)));
+    expect(readAnalysis(hex("not json"), 0).critical[0]!.id).toBe("executor/unreadable-analysis");
+    expect(readAnalysis(hex("null"), 0)).toMatchObject({ risk: 100, inconclusive: "the report lists no findings" });
+    expect(readAnalysis(hex({ findings: [], scores: { risk: 12 } }), 0)).toEqual({ risk: 12, critical: [], inconclusive: null });
+  });
+});
+
+describe("description bytes", () => {
+  const cases: [string, Hex][] = [
+    ["a byte-order mark", toHex(stringToBytes("\uFEFF# Pay erin\n\nPay erin 0.1 ETH."))],
+    ["invalid UTF-8", toHex(new Uint8Array([...stringToBytes("Pay erin 0.2 ETH "), 0xff, 0xfe, 0xc3, 0x28]))],
+    ["a NUL", toHex(stringToBytes("Pay erin 0.3 ETH\u0000 hidden after the NUL"))],
+  ];
+  it("queues and executes proposals whose descriptions do not survive a text round trip", async () => {
+    const { erin, alice } = dao.accounts;
+    const client = clientOf(connection);
+    const ids: bigint[] = [];
+    for (const [i, [, descriptionBytes]] of cases.entries()) {
+      const id = await proposeBytes(dao, alice, { targets: [erin.account.address], values: [parseEther(`0.${i + 1}`)], calldatas: ["0x"], descriptionBytes });
+      ids.push(id);
+      await publishAnalysis(dao, id);
+    }
+    const executor = makeExecutor(dao, connection);
+    await executor.tick();
+    expect(executor.journal.allProposals().map((p) => p.proposalId)).toEqual(expect.arrayContaining(ids.map(String)));
+    await startVoting(dao, connection, ids[0]!);
+    for (const id of ids) {
+      for (const voter of [alice, dao.accounts.bob]) await dao.governor.write.castVote([id, Support.For], { account: voter.account });
+    }
+    await endVoting(dao, connection, ids.at(-1)!);
+    const before = await client.getBalance({ address: erin.account.address });
+    await executor.tickUntil(async () => (await Promise.all(ids.map(state))).every((s) => s === ProposalState.Queued), 60);
+    await connection.networkHelpers.time.increaseTo(await dao.governor.read.proposalEta([ids.at(-1)!]));
+    await executor.tickUntil(async () => (await Promise.all(ids.map(state))).every((s) => s === ProposalState.Executed), 60);
+    expect((await client.getBalance({ address: erin.account.address })) - before).toBe(parseEther("0.6"));
+    executor.journal.close();
+  });
+});
+
+describe("webhook credentials", () => {
+  it("sends them as a Basic authorization header and never logs them", async () => {
+    const seen: { auth: string | undefined; url: string | undefined }[] = [];
+    const server = createServer(async (req: IncomingMessage, res) => {
+      for await (const _ of req);
+      seen.push({ auth: req.headers.authorization, url: req.url });
+      res.writeHead(500).end(); // an error status: the executor logs every attempt
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
+    const url = `http://hook-user:s3cret-token@127.0.0.1:${(server.address() as AddressInfo).port}/hooks/T0KEN123?key=abc999`;
+    let logged = "";
+    const logger = pino({ level: "debug" }, new Writable({ write: (chunk, _enc, done) => ((logged += chunk), done()) }));
+    const id = await proposeAndVote(dao, connection, ethTransfer(dao.accounts.erin.account.address, 3n, "Webhook"), 1, { analysed: false });
+    const executor = makeExecutor(dao, connection, { logger, webhookUrl: url });
+    for (let i = 0; i < 3; i++) await executor.tick();
+    await executor.alerter.flush();
+    await new Promise<void>((r) => server.close(() => r()));
+    expect(await state(id)).toBe(ProposalState.Succeeded);
+    expect(seen.length).toBeGreaterThan(0);
+    expect(seen[0]).toEqual({ auth: `Basic ${Buffer.from("hook-user:s3cret-token").toString("base64")}`, url: "/hooks/T0KEN123?key=abc999" });
+    expect(logged).toContain("webhook answered with an error status");
+    for (const secret of ["s3cret-token", "hook-user", "T0KEN123", "abc999"]) expect(logged).not.toContain(secret);
+    executor.journal.close();
+  });
+
+  it("redacts a URL from error text", () => {
+    const url = "https://u:pw123@hooks.example/path/SECRET?x=1";
+    expect(redactText(`Request cannot be constructed from a URL that includes credentials: ${url}`, url)).toBe(
+      "Request cannot be constructed from a URL that includes credentials: https://hooks.example",
+    );
+    expect(webhookRequest("https://hooks.example/a").authorization).toBeNull();
+  });
+});
