@@ -1,5 +1,10 @@
 import { decodeProposalCreated, proposalCreatedEvent, timelockSalt } from "@ai-dao/protocol";
 import {
+  BaseError,
+  HttpRequestError,
+  SocketClosedError,
+  TimeoutError,
+  WebSocketRequestError,
   encodeFunctionData,
   getAddress,
   hexToString,
@@ -242,42 +247,56 @@ export class Executor {
   private async advanceProposals(): Promise<void> {
     const { journal, logger } = this.o;
     for (const p of journal.openProposals()) {
-      let action: GuardAction | null;
       try {
-        action = await this.nextStep(p);
+        if (await this.advance(p)) return; // one new transaction per poll
       } catch (error) {
-        // A proposal the Governor does not know (e.g. removed by a reorg) must not stop the others.
-        const revertData = revertDataOf(error);
-        if (revertData === undefined) throw error;
-        logger.warn({ proposalId: p.proposalId, revert: decodeRevert(revertData).message }, "cannot read the proposal's state; skipping it this poll");
-        continue;
+        // The RPC itself failing stops the poll (the loop backs off); anything else is about this
+        // proposal only and must not keep the others waiting.
+        if (isTransportError(error)) throw error;
+        this.metrics.proposalErrors.inc();
+        logger.error({ proposalId: p.proposalId, err: errorText(error) }, "cannot advance this proposal; the others go on, it is retried next poll");
       }
-      if (action === null) continue;
-      const outcome = await this.runGuards(p, action);
-      if (outcome === "skip") continue;
-      if (outcome !== null) {
-        await this.recordGuard(p, action, outcome);
-        continue;
-      }
-      const data = encodeFunctionData({ abi: governorAbi, functionName: action, args: this.callArgs(p) });
-      if (this.o.dryRun) {
-        logger.info({ proposalId: p.proposalId, action, dryRun: true }, `dry run: would ${action}`);
-        continue;
-      }
-      let gas: bigint;
-      try {
-        gas = await this.o.client.estimateGas({ account: this.address, to: this.governor, data });
-      } catch (error) {
-        const revertData = revertDataOf(error);
-        if (revertData === undefined) throw error;
-        // The latest block allows it but the pending one does not: another keeper's transaction is
-        // waiting to be mined. Look again next poll rather than send a transaction that would revert.
-        logger.info({ proposalId: p.proposalId, action, revert: decodeRevert(revertData).message }, `${action} would revert on top of pending transactions; waiting`);
-        continue;
-      }
-      await this.sender.send({ key: `${action}:${p.proposalId}`, proposalId: p.proposalId, action, to: this.governor, data, gas: (gas * 12n) / 10n + 10_000n });
-      return; // one new transaction per poll
     }
+  }
+
+  /** Takes the next step of one proposal if it is due and passes the guards; true when a transaction was sent. */
+  private async advance(p: ProposalRecord): Promise<boolean> {
+    const { logger } = this.o;
+    let action: GuardAction | null;
+    try {
+      action = await this.nextStep(p);
+    } catch (error) {
+      // A proposal the Governor does not know (e.g. removed by a reorg) must not stop the others.
+      const revertData = revertDataOf(error);
+      if (revertData === undefined) throw error;
+      logger.warn({ proposalId: p.proposalId, revert: decodeRevert(revertData).message }, "cannot read the proposal's state; skipping it this poll");
+      return false;
+    }
+    if (action === null) return false;
+    const outcome = await this.runGuards(p, action);
+    if (outcome === "skip") return false;
+    if (outcome !== null) {
+      await this.recordGuard(p, action, outcome);
+      return false;
+    }
+    const data = encodeFunctionData({ abi: governorAbi, functionName: action, args: this.callArgs(p) });
+    if (this.o.dryRun) {
+      logger.info({ proposalId: p.proposalId, action, dryRun: true }, `dry run: would ${action}`);
+      return false;
+    }
+    let gas: bigint;
+    try {
+      gas = await this.o.client.estimateGas({ account: this.address, to: this.governor, data });
+    } catch (error) {
+      const revertData = revertDataOf(error);
+      if (revertData === undefined) throw error;
+      // The latest block allows it but the pending one does not: another keeper's transaction is
+      // waiting to be mined. Look again next poll rather than send a transaction that would revert.
+      logger.info({ proposalId: p.proposalId, action, revert: decodeRevert(revertData).message }, `${action} would revert on top of pending transactions; waiting`);
+      return false;
+    }
+    await this.sender.send({ key: `${action}:${p.proposalId}`, proposalId: p.proposalId, action, to: this.governor, data, gas: (gas * 12n) / 10n + 10_000n });
+    return true;
   }
 
   /** Whether a pending transaction of ours is still worth mining. */
@@ -540,6 +559,12 @@ export class Executor {
     journal.setGuardPublishTx(guard.key, tx.id);
     return true;
   }
+}
+
+/** Whether `error` is the RPC being unreachable (not an answer about one proposal). */
+function isTransportError(error: unknown): boolean {
+  if (!(error instanceof BaseError)) return false;
+  return error.walk((e) => e instanceof HttpRequestError || e instanceof TimeoutError || e instanceof SocketClosedError || e instanceof WebSocketRequestError) !== null;
 }
 
 /** The parts of a published analysis report the guard needs; anything it cannot read counts against the proposal. */

@@ -7,6 +7,7 @@ export function createMetrics() {
   return {
     registry,
     proposalsSeen: counter("executor_proposals_seen_total", "Proposals found in ProposalCreated logs"),
+    proposalErrors: counter("executor_proposal_errors_total", "Polls where one proposal could not be advanced (the others went on)"),
     queued: counter("executor_proposals_queued_total", "Proposals this executor queued (transaction confirmed)"),
     executed: counter("executor_proposals_executed_total", "Proposals this executor executed (transaction confirmed)"),
     alreadyDone: counter("executor_steps_done_by_others_total", "Queue/execute steps found already done on-chain by someone else", ["action"]),

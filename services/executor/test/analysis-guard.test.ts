@@ -7,7 +7,7 @@ import { Writable } from "node:stream";
 
 import { network } from "hardhat";
 import { pino } from "pino";
-import { parseEther, stringToBytes, toHex, type Hex } from "viem";
+import { createPublicClient, custom, parseEther, stringToBytes, toHex, type Hex, type PublicClient } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { endVoting, ethTransfer, ProposalState, proposeBytes, startVoting, Support, type LocalDAO } from "../../../test/helpers/dao.ts";
@@ -107,6 +107,29 @@ describe("description bytes", () => {
     await connection.networkHelpers.time.increaseTo(await dao.governor.read.proposalEta([ids.at(-1)!]));
     await executor.tickUntil(async () => (await Promise.all(ids.map(state))).every((s) => s === ProposalState.Executed), 60);
     expect((await client.getBalance({ address: erin.account.address })) - before).toBe(parseEther("0.6"));
+    executor.journal.close();
+  });
+});
+
+describe("one bad proposal", () => {
+  it("does not keep the others waiting", async () => {
+    const { erin } = dao.accounts;
+    const poisoned = await proposeAndVote(dao, connection, ethTransfer(erin.account.address, 4n, "Poisoned"));
+    const healthy = await proposeAndVote(dao, connection, ethTransfer(erin.account.address, 5n, "Healthy"));
+    // The node answers every call about the poisoned proposal with an error (not a revert).
+    const poisonHex = poisoned.toString(16).padStart(64, "0");
+    const client = createPublicClient({
+      transport: custom({
+        request: async (args: { method: string; params?: unknown }) => {
+          if (args.method === "eth_call" && JSON.stringify(args.params).includes(poisonHex)) throw Object.assign(new Error("missing trie node"), { code: -32000 });
+          return connection.provider.request(args as never);
+        },
+      }),
+    }) as PublicClient;
+    const executor = makeExecutor(dao, connection, { client });
+    await executor.tickUntil(async () => (await state(healthy)) === ProposalState.Queued);
+    expect(await state(poisoned)).toBe(ProposalState.Succeeded);
+    expect(await executor.metrics.registry.metrics()).toMatch(/executor_proposal_errors_total [1-9]/);
     executor.journal.close();
   });
 });
