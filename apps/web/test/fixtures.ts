@@ -1,7 +1,8 @@
 // Realistic answers at the app's boundaries: /config.json, the indexer's GraphQL (graph-node shapes:
 // BigInt and Bytes as strings), the analyst API and the chain's JSON-RPC. Tests pass `mockFetch`
 // wherever the app would call `fetch`.
-import { encodeAbiParameters, encodeEventTopics, encodeFunctionData, erc20Abi, getAbiItem, keccak256, numberToHex, stringToBytes, toHex, type Hex } from "viem";
+import { descriptionBytesOf, hashDescription, hashProposal, proposalCreatedEvent } from "@ai-dao/protocol";
+import { encodeAbiParameters, encodeEventTopics, encodeFunctionData, erc20Abi, getAbiItem, keccak256, numberToHex, parseAbiParameters, stringToBytes, toHex, type Address, type Hex } from "viem";
 
 import { decisionLogAbi } from "../src/generated/abis.ts";
 import { runtimeConfigSchema, type RuntimeConfig } from "../src/lib/config.ts";
@@ -79,7 +80,7 @@ export const description =
 export const detail: ProposalDetail = {
   ...row({ id: "102", title: "# Pay erin for design work", forVotes: String(250_000n * E18), voterCount: 1, decisions: [{ risk: 75, recommendation: "NEEDS_REVIEW" }] }),
   description,
-  descriptionHash: keccak256(toHex(description)),
+  descriptionHash: hashDescription(descriptionBytesOf(description)),
   originalVoteEnd: String(NOW + 200n),
   extended: false,
   createdBlock: "12",
@@ -126,6 +127,53 @@ export function decisionLog(proposalId: bigint, json: string, decisionId = 0n) {
     logIndex: "0x0",
     removed: false,
   };
+}
+
+/**
+ * A proposal whose description is the exact `bytes` (which need not be valid UTF-8), as the indexer
+ * would show it (`indexed`: its decoded copy), and the eth_getTransactionReceipt answer of the
+ * transaction that proposed it, with the Governor's ProposalCreated log.
+ */
+export function proposedWithBytes(bytes: Hex, indexed: string) {
+  const actions = detail.actions;
+  const targets = actions.map((a) => a.target as Address);
+  const values = actions.map((a) => BigInt(a.value));
+  const calldatas = actions.map((a) => a.calldata as Hex);
+  const id = hashProposal({ targets, values, calldatas, descriptionHash: hashDescription(bytes) });
+  const tx = `0x${"ef".repeat(32)}` as Hex;
+  const data = encodeAbiParameters(
+    parseAbiParameters("uint256, address, address[], uint256[], string[], bytes[], uint256, uint256, bytes"),
+    [id, alice, targets, values, actions.map(() => ""), calldatas, NOW - 100n, NOW + 200n, bytes],
+  );
+  const log = {
+    address: config.contracts.governor.toLowerCase(),
+    topics: encodeEventTopics({ abi: [proposalCreatedEvent], eventName: "ProposalCreated" }),
+    data,
+    blockNumber: "0xc",
+    blockHash: `0x${"11".repeat(32)}`,
+    transactionHash: tx,
+    transactionIndex: "0x0",
+    logIndex: "0x0",
+    removed: false,
+  };
+  const receipt = {
+    transactionHash: tx,
+    transactionIndex: "0x0",
+    blockHash: `0x${"11".repeat(32)}`,
+    blockNumber: "0xc",
+    from: alice,
+    to: config.contracts.governor.toLowerCase(),
+    cumulativeGasUsed: "0x5208",
+    gasUsed: "0x5208",
+    effectiveGasPrice: "0x1",
+    contractAddress: null,
+    logs: [log],
+    logsBloom: `0x${"00".repeat(256)}`,
+    status: "0x1",
+    type: "0x2",
+  };
+  const proposal: ProposalDetail = { ...detail, id: id.toString(), proposalId: id.toString(), description: indexed, descriptionHash: hashDescription(bytes), createdTx: tx };
+  return { id: id.toString(), proposal, receipt };
 }
 
 export interface Calls {

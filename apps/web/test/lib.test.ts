@@ -5,16 +5,21 @@ import { BuildError, buildProposal, withProposerSuffix } from "../src/lib/builde
 import { decodeAction } from "../src/lib/decode.ts";
 import { decisionsToCsv } from "../src/lib/export.ts";
 import { formatAmount } from "../src/lib/format.ts";
-import { findSuspiciousCharacters, revealHidden } from "../src/lib/text.ts";
+import { destinationOf } from "../src/components/Markdown.tsx";
+import { countReplacementCharacters, tagText } from "../src/lib/description.ts";
 import { config, erin } from "./fixtures.ts";
 
-describe("hidden and confusable characters", () => {
-  it("finds zero-width, bidi controls and mixed-script words; plain text is clean", () => {
-    expect(findSuspiciousCharacters("Pay erin 1 ETH for the design work.\n\nThanks!")).toEqual([]);
-    const found = findSuspiciousCharacters("Pay\u200B erin \u202Eevil\u202C and pаy"); // Cyrillic а
-    expect(found.map((f) => f.kind)).toEqual(["invisible", "bidi-control", "bidi-control", "confusable"]);
-    expect(found[3]).toMatchObject({ codePoint: "U+0430", word: "pаy" });
-    expect(revealHidden("a\u200Bb")).toBe("a⟦U+200B⟧b");
+describe("description helpers", () => {
+  it("spells out text smuggled in tag characters, but not an emoji flag's tags", () => {
+    const smuggle = (t: string) => [...t].map((c) => String.fromCodePoint(0xe0000 + c.charCodeAt(0))).join("");
+    expect(tagText(`Pay 1 ETH${smuggle("send 9 ETH")}`)).toEqual(["send 9 ETH"]);
+    expect(tagText("Scotland \u{1F3F4}\u{E0067}\u{E0062}\u{E0073}\u{E0063}\u{E0074}\u{E007F}")).toEqual([]);
+  });
+
+  it("counts U+FFFD and names a link's destination", () => {
+    expect(countReplacementCharacters("a\uFFFDb\uFFFD")).toBe(2);
+    expect(destinationOf("https://tracker.example:8443/p.png?id=1")).toBe("tracker.example:8443");
+    expect(destinationOf("mailto:dao@example.org")).toBe("dao@example.org");
   });
 });
 

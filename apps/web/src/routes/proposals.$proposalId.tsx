@@ -3,14 +3,14 @@ import { Link, createFileRoute } from "@tanstack/react-router";
 import { useState } from "react";
 import { hexToString, type Address } from "viem";
 
-import { HiddenCharsWarning } from "../components/HiddenCharsWarning.tsx";
-import { Markdown } from "../components/Markdown.tsx";
+import { Description } from "../components/Description.tsx";
 import { VerifiedReport } from "../components/Report.tsx";
 import { TallyChart } from "../components/TallyChart.tsx";
 import { Address as AddressView, Empty, ErrorNote, Loading, StateBadge } from "../components/ui.tsx";
 import { governorAbi } from "../generated/abis.ts";
 import { parseReport, type Report } from "../lib/analyst.ts";
 import { decodeAction } from "../lib/decode.ts";
+import { useProposalDescription } from "../lib/description.ts";
 import { formatAmount, formatDuration, formatTimestamp } from "../lib/format.ts";
 import { useChainTime } from "../lib/hooks.ts";
 import { PROPOSAL_QUERY, type DecisionRow, type GovernanceTotals, type ProposalDetail } from "../lib/queries.ts";
@@ -73,11 +73,7 @@ function ProposalPage() {
       </p>
       <div className="grid">
         <div>
-          <HiddenCharsWarning text={proposal.description} />
-          <section className="card">
-            <h2>Description</h2>
-            <Markdown source={proposal.description} />
-          </section>
+          <ProposalDescription proposal={proposal} />
           <Actions proposal={proposal} />
           <AnalysisPanel proposalId={proposal.id} decisions={proposal.allDecisions} />
           {guards.length > 0 && <GuardDecisions decisions={guards} />}
@@ -96,6 +92,19 @@ function ProposalPage() {
       </div>
     </article>
   );
+}
+
+/** The description from the exact bytes the Governor emitted, with every warning. */
+function ProposalDescription({ proposal }: { proposal: ProposalDetail }) {
+  const description = useProposalDescription(proposal);
+  if (description === undefined) return <Loading what="the description" />;
+  const note =
+    description.source === "indexer" ? (
+      <p className="muted" data-testid="description-source">Could not read this description from the chain; showing the indexer's copy.</p>
+    ) : description.differsFromIndexer ? (
+      <p className="muted" data-testid="description-source">The indexer's copy of this description differs from the one on chain; this is the chain's.</p>
+    ) : undefined;
+  return <Description text={description.text} invalidSequences={description.invalidSequences} note={note} />;
 }
 
 function OnChainState({ proposalId, computed }: { proposalId: string; computed: ProposalStateName }) {

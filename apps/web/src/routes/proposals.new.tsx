@@ -1,13 +1,15 @@
 import { useMutation } from "@tanstack/react-query";
 import { createFileRoute, useNavigate } from "@tanstack/react-router";
-import { useMemo, useState } from "react";
-import { keccak256, toHex, type Address } from "viem";
+import { descriptionBytesOf, hashDescription, hashProposal } from "@ai-dao/protocol";
+import { useDeferredValue, useMemo, useState } from "react";
+import { type Address } from "viem";
 
+import { Description } from "../components/Description.tsx";
 import { ReportView } from "../components/Report.tsx";
 import { ErrorNote } from "../components/ui.tsx";
 import { governorAbi } from "../generated/abis.ts";
 import { AnalystError, type AnalysisPreview } from "../lib/analyst.ts";
-import { buildProposal, toAnalystInput, type ActionDraft, type BuiltProposal } from "../lib/builder.ts";
+import { buildProposal, toAnalystInput, withProposerSuffix, type ActionDraft, type BuiltProposal } from "../lib/builder.ts";
 import { useServices } from "../lib/services.tsx";
 import { simulateAndWrite } from "../lib/tx.ts";
 import { useWallet } from "../lib/wallet.tsx";
@@ -85,8 +87,9 @@ function ActionEditor({ action, index, onChange, onRemove }: { action: ActionDra
   );
 }
 
+/** Exactly what would be submitted, to tell whether the analysis preview is of the current inputs. */
 function fingerprint(p: BuiltProposal): string {
-  return keccak256(toHex(JSON.stringify([p.targets, p.values.map(String), p.calldatas, p.description])));
+  return JSON.stringify([p.targets, p.values.map(String), p.calldatas, p.description]);
 }
 
 function NewProposal() {
@@ -119,6 +122,9 @@ function NewProposal() {
     },
   });
 
+  // The description as it will be submitted, rendered as voters will see it (deferred while typing).
+  const shown = useDeferredValue(description.trim() === "" ? "" : withProposerSuffix(description, wallet.account));
+
   const previewCurrent = preview !== null && built.proposal !== null && preview.fingerprint === fingerprint(built.proposal);
 
   const submit = async (p: BuiltProposal) => {
@@ -131,12 +137,8 @@ function NewProposal() {
       }),
     );
     if (ok) {
-      const id = await publicClient.readContract({
-        address: config.contracts.governor as Address,
-        abi: governorAbi,
-        functionName: "hashProposal",
-        args: [p.targets, p.values, p.calldatas, keccak256(toHex(p.description))],
-      });
+      // The Governor's id, from the bytes the description is sent as (its UTF-8).
+      const id = hashProposal({ targets: p.targets, values: p.values, calldatas: p.calldatas, descriptionHash: hashDescription(descriptionBytesOf(p.description)) });
       void navigate({ to: "/proposals/$proposalId", params: { proposalId: id.toString() } });
     }
   };
@@ -183,6 +185,11 @@ function NewProposal() {
           <p className="muted">Connect a wallet: the proposer's address is added to the description.</p>
         )}
       </section>
+      {shown !== "" && (
+        <div data-testid="description-preview">
+          <Description text={shown} heading="Description as voters will see it" />
+        </div>
+      )}
 
       {built.error && (
         <p className="muted" role="status">
