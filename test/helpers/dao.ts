@@ -2,9 +2,10 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 
 import type { NetworkConnection } from "hardhat/types/network";
-import { concat, encodeAbiParameters, encodeFunctionData, keccak256, parseAbiParameters, toFunctionSelector, toHex, type Address, type Hex } from "viem";
+import { encodeFunctionData, keccak256, toHex, type Address, type Hex } from "viem";
 
 import { deployDAO } from "../../ignition/deploy.ts";
+import { proposeCalldata } from "./propose-bytes.ts";
 
 export const LOCAL_CONFIG_FILE = path.resolve(import.meta.dirname, "../../ignition/config/local.json");
 
@@ -95,21 +96,13 @@ export async function propose(dao: LocalDAO, proposer: Address, proposal: Propos
   return dao.governor.read.hashProposal([proposal.targets, proposal.values, proposal.calldatas, descriptionHash(proposal)]);
 }
 
-/**
- * Proposes with a description given as raw bytes, which need not be valid UTF-8 (a string argument
- * cannot carry invalid UTF-8): `propose`'s selector, its arguments encoded with `bytes` in place of
- * `string` (the two encode the same way). Returns the proposal id computed from those bytes.
- */
+/** Proposes with a description given as raw bytes (see `proposeCalldata`); returns the id computed from those bytes. */
 export async function proposeBytes(
   dao: LocalDAO,
   proposer: LocalDAO["accounts"]["alice"],
   proposal: Omit<Proposal, "description"> & { descriptionBytes: Hex },
 ): Promise<bigint> {
-  const data = concat([
-    toFunctionSelector("propose(address[],uint256[],bytes[],string)"),
-    encodeAbiParameters(parseAbiParameters("address[], uint256[], bytes[], bytes"), [proposal.targets, proposal.values, proposal.calldatas, proposal.descriptionBytes]),
-  ]);
-  await proposer.sendTransaction({ to: dao.governor.address, data, account: proposer.account });
+  await proposer.sendTransaction({ to: dao.governor.address, data: proposeCalldata(proposal), account: proposer.account });
   return dao.governor.read.hashProposal([proposal.targets, proposal.values, proposal.calldatas, keccak256(proposal.descriptionBytes)]);
 }
 

@@ -29,6 +29,11 @@ import {
 } from "viem";
 import { hardhat } from "viem/chains";
 
+import { descriptionText } from "@ai-dao/description";
+import { hashDescription } from "@ai-dao/protocol";
+
+import { proposeCalldata } from "../helpers/propose-bytes.ts";
+
 const root = path.resolve(import.meta.dirname, "../..");
 const PORTS = { CHAIN_PORT: 28745, INDEXER_PORT: 28700, ANALYST_PORT: 28710, EXECUTOR_PORT: 28720, WEB_PORT: 28773 };
 const rpcUrl = `http://127.0.0.1:${PORTS.CHAIN_PORT}`;
@@ -251,6 +256,45 @@ describe("the platform, as npm start runs it", () => {
     assert.equal(proposals[0]!.status, "EXECUTED");
     const metrics = await (await fetch(`${executorUrl}/metrics`)).text();
     assert.match(metrics, /executor_/);
+  });
+
+  it("keeps ids exact for descriptions that do not survive a text round trip, judges hidden text, and analyses the next proposal", async () => {
+    const [, alice, , carol, dave, erin] = accounts as [Address, Address, Address, Address, Address, Address];
+    const { governor } = deployment.contracts;
+    const utf8 = (text: string) => [...stringToBytes(text)];
+    const cases = [
+      { name: "byte-order mark", to: carol, value: parseEther("0.5"), bytes: toHex(new Uint8Array(utf8("\uFEFF# Pay carol\n\nPay 0.5 ETH to carol for the translation."))) },
+      { name: "invalid UTF-8", to: erin, value: parseEther("0.25"), bytes: toHex(new Uint8Array([...utf8("# Pay erin\n\nPay 0.25 ETH to erin "), 0xff, 0xfe, 0xc3, 0x28])) },
+      { name: "NUL", to: dave, value: parseEther("9"), bytes: toHex(new Uint8Array(utf8("# Pay the auditor\n\nPay 1 ETH to the auditor.\u0000 9 ETH"))) },
+      { name: "plain, after the others", to: erin, value: parseEther("0.1"), bytes: toHex(new Uint8Array(utf8("# Pay erin\n\nPay 0.1 ETH to erin for the meetup."))) },
+    ];
+    const ids: bigint[] = [];
+    for (const c of cases) {
+      const proposal = { targets: [c.to], values: [c.value], calldatas: ["0x" as Hex], descriptionBytes: c.bytes as Hex };
+      await publicClient.waitForTransactionReceipt({ hash: await wallet(alice).sendTransaction({ to: governor, data: proposeCalldata(proposal) }) });
+      const id = await publicClient.readContract({ address: governor, abi: governorAbi, functionName: "getProposalId", args: [[c.to], [c.value], ["0x"], hashDescription(c.bytes as Hex)] });
+      assert.equal(await publicClient.readContract({ address: governor, abi: governorAbi, functionName: "state", args: [id] }), State.Pending, `${c.name}: the chain knows the id`);
+      ids.push(id);
+    }
+
+    for (const [i, c] of cases.entries()) {
+      // The indexer stores the proposal under the chain's id, with the text faithful to the bytes.
+      const { proposals } = await poll(`the ${c.name} proposal in the indexer`, async () => {
+        const data = await gql<{ proposals: { description: string }[] }>(`{ proposals(where: { proposalId: "${ids[i]}" }) { description } }`);
+        return data.proposals.length > 0 ? data : undefined;
+      });
+      assert.equal(proposals[0]!.description, descriptionText(c.bytes).text, `${c.name}: the indexed text keeps every byte`);
+      // The analyst analyses it under the same id and publishes; nothing stalls it.
+      const analysis = await analysisOf(ids[i]!);
+      assert.equal((analysis.report as unknown as { proposal: { proposalId: string } }).proposal.proposalId, ids[i]!.toString(), `${c.name}: the analysed id`);
+    }
+    // What follows the NUL is hidden from some readers: judged as such, and the 9 ETH is not "described".
+    const nul = await analysisOf(ids[2]!);
+    const critical = nul.report.findings.filter((f) => f.severity === "critical").map((f) => f.id);
+    assert.ok(critical.some((id) => id.startsWith("description-amounts")), `the 9 ETH call against "Pay 1 ETH": ${critical.join(", ")}`);
+    assert.ok(nul.report.scores.risk >= 70, `risk ${nul.report.scores.risk}`);
+    const plain = await analysisOf(ids[3]!);
+    assert.ok(plain.report.scores.risk < 40, `the plain proposal after the others scores ${plain.report.scores.risk}`);
   });
 
   it("stops every part on Ctrl-C", async () => {

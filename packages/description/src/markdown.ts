@@ -42,7 +42,10 @@ export interface HiddenContent {
 export interface RenderedDescription {
   /** Safe to render: no raw HTML, no remote images (shown as links), only http(s) and mailto links, bounded depth. */
   tree: HastRoot;
-  /** The text a reader sees, block by block, one line each. */
+  /**
+   * The text every reader sees, block by block, one line each: what judging the description starts
+   * from. It stops at a NUL, where many programs cut the text (the tree still shows what follows).
+   */
   visibleText: string;
   /** Content in the description that the rendering does not show. */
   hidden: HiddenContent[];
@@ -189,7 +192,20 @@ export function renderDescription(description: string): RenderedDescription {
     const rest = description.slice(nul + 1).replace(/\u0000/g, "").trim();
     if (rest !== "") hidden.push({ kind: "after-nul", text: rest, line: description.slice(0, nul).split("\n").length });
   }
+  const { children, mdast } = renderTree(description, limited);
+  hidden.push(...collectHidden(mdast));
+  hidden.sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
+  const tree: HastRoot = { type: "root", children };
+  const visibleText = textLines(nul === -1 ? children : renderTree(description.slice(0, nul), { ...limited }).children);
 
+  const hiddenCharacters = findHiddenCharacters(description);
+  const seen = new Set(hiddenCharacters.map((h) => h.codePoint));
+  for (const h of findHiddenCharacters(visibleText)) if (!seen.has(h.codePoint)) hiddenCharacters.push({ ...h, index: -1 });
+  return { tree, visibleText, hidden, hiddenCharacters, confusables: findConfusableWords(visibleText), limited };
+}
+
+/** Parses (within the bounds) and sanitises; the Markdown tree is kept for finding hidden content. */
+function renderTree(description: string, limited: RenderedDescription["limited"]): { children: ElementContent[]; mdast: MdastRoot } {
   let markdown = description;
   let tail = "";
   if (markdown.length > DESCRIPTION_LIMITS.maxMarkdownLength) {
@@ -202,21 +218,15 @@ export function renderDescription(description: string): RenderedDescription {
   const clamped = clampIndent(showControls(markdown), DESCRIPTION_LIMITS.maxIndent);
   limited.indentClamped = clamped.clamped;
   const mdast = fromMarkdown(clamped.text);
-  hidden.push(...collectHidden(mdast));
-  hidden.sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
-
-  const hast = toHast(mdast) as HastRoot;
-  const children: ElementContent[] = sanitize(hast.children, 0, limited);
+  const children: ElementContent[] = sanitize((toHast(mdast) as HastRoot).children, 0, limited);
   if (tail !== "") children.push({ type: "element", tagName: "pre", properties: { dataPlainText: "true" }, children: [{ type: "text", value: showControls(tail) }] });
-  const tree: HastRoot = { type: "root", children };
-  const visibleText = visibleTextOf(children)
+  return { children, mdast };
+}
+
+function textLines(children: ElementContent[]): string {
+  return visibleTextOf(children)
     .split("\n")
     .map((l) => l.trim())
     .filter((l) => l !== "")
     .join("\n");
-
-  const hiddenCharacters = findHiddenCharacters(description);
-  const seen = new Set(hiddenCharacters.map((h) => h.codePoint));
-  for (const h of findHiddenCharacters(visibleText)) if (!seen.has(h.codePoint)) hiddenCharacters.push({ ...h, index: -1 });
-  return { tree, visibleText, hidden, hiddenCharacters, confusables: findConfusableWords(visibleText), limited };
 }

@@ -27,15 +27,15 @@ describe("renderDescription: hidden content", () => {
     it(`finds 9 ETH hidden in ${name}, and shows only what a reader sees`, () => {
       const r = renderDescription(description);
       expect(r.hidden.map((h) => h.text).join(" ")).toContain("9 ETH");
-      const seen = name === "text after a NUL" ? r.visibleText.split("␀")[0]! : r.visibleText;
-      expect(seen).toContain("Pay 1 ETH");
-      expect(seen).not.toContain("9 ETH");
+      expect(r.visibleText).toContain("Pay 1 ETH");
+      expect(r.visibleText).not.toContain("9 ETH");
     });
   }
 
-  it("shows a NUL as ␀ and keeps what follows it", () => {
+  it("shows a NUL as ␀ and keeps what follows it in the tree, but judges only what precedes it", () => {
     const r = renderDescription("Pay 1 ETH\u0000 and 9 ETH");
-    expect(r.visibleText).toBe("Pay 1 ETH␀ and 9 ETH");
+    expect(r.tree.children.map((c) => (c.type === "element" && c.children[0]?.type === "text" ? c.children[0].value : ""))).toEqual(["Pay 1 ETH␀ and 9 ETH"]);
+    expect(r.visibleText).toBe("Pay 1 ETH");
     expect(r.hiddenCharacters.map((h) => h.kind)).toEqual(["control"]);
   });
 
