@@ -6,7 +6,7 @@ import { parseEther, type Address } from "viem";
 
 import { delegateAll, deployLocalDAO } from "../../../test/helpers/dao.ts";
 import { analyzeProposal, type AnalyzeArgs } from "../src/analyze.ts";
-import type { Proposal } from "../src/proposal.ts";
+import type { ProposalInput as Proposal } from "../src/proposal.ts";
 import type { Report } from "../src/report.ts";
 
 export const TREASURY_ETH = parseEther("100");

@@ -1,6 +1,6 @@
 import { encodeFunctionData, getAddress, keccak256, maxUint256, parseAbi, parseEther, toHex, type Address, type Hex } from "viem";
 
-import type { Proposal } from "../src/proposal.ts";
+import type { ProposalInput as Proposal } from "../src/proposal.ts";
 import type { Chain } from "./chain.ts";
 
 export const abi = parseAbi([

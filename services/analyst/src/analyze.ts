@@ -1,27 +1,21 @@
 import { readFileSync } from "node:fs";
 
-import {
-  encodeAbiParameters,
-  getAddress,
-  keccak256,
-  parseAbiParameters,
-  toHex,
-  type Address,
-  type PublicClient,
-} from "viem";
+import { getAddress, type Address, type PublicClient } from "viem";
 
 import type { Deployment } from "@ai-dao/deployment";
+import { hashDescription, hashProposal as governorProposalId } from "@ai-dao/protocol";
 
 import { loadDeploymentAbis, type ContractRole } from "./abis.ts";
 import { runChecks } from "./checks/index.ts";
 import { severityRank, type AnalysisContext, type Finding } from "./checks/types.ts";
 import { decodeProposal } from "./context/decode.ts";
+import { describeDescription } from "./context/description.ts";
 import { readGovernance } from "./context/governance.ts";
 import { inspectTarget, inspectTargets } from "./context/targets.ts";
 import { readVotingPower, votesWindowSeconds } from "./context/voting-power.ts";
 import { AnalystError } from "./errors.ts";
 import { toJson } from "./json.ts";
-import { normalizeProposal, proposalToJson, type Proposal } from "./proposal.ts";
+import { normalizeProposal, proposalToJson, type ProposalInput } from "./proposal.ts";
 import type { ModelJudge } from "./model/client.ts";
 import { applyModelStep } from "./model/judge.ts";
 import type { Trigger } from "./model/report-fields.ts";
@@ -38,18 +32,20 @@ export const DETERMINISTIC_NOTES = [
   "not simulated: effects were inferred from calldata, not executed on a fork",
 ];
 
-/** The Governor's proposal id: uint256(keccak256(abi.encode(targets, values, calldatas, descriptionHash))). */
-export function hashProposal(proposal: Proposal): bigint {
-  const descriptionHash = keccak256(toHex(proposal.description));
-  return BigInt(
-    keccak256(encodeAbiParameters(parseAbiParameters("address[], uint256[], bytes[], bytes32"), [proposal.targets, proposal.values, proposal.calldatas, descriptionHash])),
-  );
+/**
+ * The Governor's proposal id, `uint256(keccak256(abi.encode(targets, values, calldatas, descriptionHash)))`,
+ * from the description's exact bytes (`@ai-dao/protocol`); text is taken as its UTF-8.
+ */
+export function hashProposal(proposal: ProposalInput): bigint {
+  const p = normalizeProposal(proposal);
+  return governorProposalId({ ...p, descriptionHash: hashDescription(p.descriptionBytes) });
 }
 
 export interface AnalyzeArgs {
   client: PublicClient;
   deployment: Pick<Deployment, "chainId" | "contracts" | "startBlock">;
-  proposal: Proposal;
+  /** The proposal; its description as text (hashed as UTF-8) or as the exact bytes emitted on chain. */
+  proposal: ProposalInput;
   /** Who proposes (or proposed): adds their voting power and recent delegation changes. */
   proposer?: Address;
   /** Block to read state at; default the latest. */
@@ -80,6 +76,12 @@ export async function buildContext(args: AnalyzeArgs): Promise<AnalysisContext> 
     ]);
   }
   const blockNumber = args.blockNumber ?? (await client.getBlockNumber());
+  if (args.blockNumber !== undefined) {
+    const latest = await client.getBlockNumber({ cacheTime: 0 });
+    if (args.blockNumber > latest) {
+      throw new AnalystError(`block ${args.blockNumber} is beyond the chain head (latest block ${latest})`, ["pass a block number at or below the latest block, or leave it out to analyse at the latest"]);
+    }
+  }
   const abis = await loadDeploymentAbis(args.artifactsDir);
   const contracts = deployment.contracts;
   const calls = decodeProposal(proposal, contracts, abis);
@@ -97,7 +99,7 @@ export async function buildContext(args: AnalyzeArgs): Promise<AnalysisContext> 
   ]);
   const ctx: AnalysisContext = { chainId, blockNumber, deployment: { contracts }, proposal, calls, targets, governance };
 
-  const proposalId = hashProposal(proposal);
+  const proposalId = governorProposalId({ ...proposal, descriptionHash: hashDescription(proposal.descriptionBytes) });
   const snapshot = (await client.readContract({ address: contracts.governor, abi: abis.governor, functionName: "proposalSnapshot", args: [proposalId], blockNumber })) as bigint;
   const [simulation, votingPower] = await Promise.all([
     simulationFor(args, ctx, abis),
@@ -167,7 +169,9 @@ export async function analyzeProposal(args: AnalyzeArgs): Promise<Report> {
     .map(({ f }) => ({ ...f, evidence: toJson(f.evidence) as Finding["evidence"] }));
   const floor = riskFloor(findings);
 
-  const proposalId = hashProposal(proposal);
+  const descriptionHash = hashDescription(proposal.descriptionBytes);
+  const proposalId = governorProposalId({ ...proposal, descriptionHash });
+  const description = describeDescription(proposal);
   let onChain: { state: number; snapshot: string } | undefined;
   const snapshot = (await args.client.readContract({
     address: ctx.deployment.contracts.governor,
@@ -193,6 +197,7 @@ export async function analyzeProposal(args: AnalyzeArgs): Promise<Report> {
   const g = ctx.governance;
   const report = {
     schemaVersion: REPORT_SCHEMA_VERSION,
+    status: "analysed",
     mode: "deterministic",
     analyzer: { ...ANALYZER },
     chainId,
@@ -200,7 +205,13 @@ export async function analyzeProposal(args: AnalyzeArgs): Promise<Report> {
     inputHash,
     proposal: {
       proposalId: proposalId.toString(),
-      descriptionHash: keccak256(toHex(proposal.description)),
+      descriptionHash,
+      descriptionInfo: {
+        byteLength: description.byteLength,
+        invalidUtf8Sequences: description.invalidSequences,
+        hiddenContent: description.rendered.hidden.length,
+        hiddenCharacters: description.rendered.hiddenCharacters.length,
+      },
       targets: proposal.targets,
       values: proposal.values.map(String),
       calldatas: proposal.calldatas,
@@ -226,5 +237,5 @@ export async function analyzeProposal(args: AnalyzeArgs): Promise<Report> {
   const deterministic = reportSchema.parse(report);
 
   // Model step, separate from the deterministic analysis above: provenance, and the model's judgement when configured.
-  return reportSchema.parse(await applyModelStep(deterministic, { description: proposal.description, judge: args.judge, trigger: args.trigger }));
+  return reportSchema.parse(await applyModelStep(deterministic, { description: description.rendered.visibleText, judge: args.judge, trigger: args.trigger }));
 }

@@ -4,7 +4,7 @@
 import path from "node:path";
 import { parseArgs } from "node:util";
 
-import { createPublicClient, http, isAddress, type Address, type PublicClient } from "viem";
+import { createPublicClient, http, type Address, type PublicClient } from "viem";
 
 import { ConfigError, deploymentPath, readDeployment } from "@ai-dao/deployment";
 
@@ -12,13 +12,15 @@ import { REPO_ROOT } from "./abis.ts";
 import { analyzeProposal } from "./analyze.ts";
 import { judgeFromEnv, runDraftCommand } from "./draft/cli.ts";
 import { AnalystError, RpcUnreachableError } from "./errors.ts";
-import { readProposalFile } from "./proposal.ts";
+import { addressProblem, readProposalFile } from "./proposal.ts";
 import { serializeReport } from "./report.ts";
+import { errorLine } from "./watch/watcher.ts";
 
 const USAGE = `Usage: npm run analyst -- analyze --proposal FILE [options]
        npm run analyst -- draft --intent "..." [--proposer ADDRESS] [--propose] [--rpc URL] [--deployment FILE]
 
-Analyses a proposal ({targets, values, calldatas, description}) against the DAO deployed on a chain,
+Analyses a proposal ({targets, values, calldatas, description}; or descriptionBytes, hex, instead
+of description for the exact bytes of an on-chain description) against the DAO deployed on a chain,
 without sending anything, and prints the report JSON (RFC 8785 canonical) on stdout.
 
 Options:
@@ -90,7 +92,8 @@ export async function main(argv: string[]): Promise<number> {
   }
   if (command === "draft" && (values.intent === undefined || values.intent.trim() === "")) throw new UsageError('draft: --intent "..." is required');
   if (command === "analyze" && values.proposal === undefined) throw new UsageError("--proposal FILE is required");
-  if (values.proposer !== undefined && !isAddress(values.proposer)) throw new UsageError(`--proposer: "${values.proposer}" is not an address`);
+  const proposerProblem = values.proposer !== undefined ? addressProblem(values.proposer) : null;
+  if (proposerProblem !== null) throw new UsageError(`--proposer: "${values.proposer}": ${proposerProblem}`);
   if (values.block !== undefined && !/^\d+$/.test(values.block)) throw new UsageError(`--block: "${values.block}" is not a block number`);
 
   if (values["votes-window"] !== undefined && !/^\d+$/.test(values["votes-window"])) throw new UsageError(`--votes-window: "${values["votes-window"]}" is not a number of seconds`);
@@ -136,7 +139,8 @@ export async function main(argv: string[]): Promise<number> {
 function describe(error: unknown): string {
   if (error instanceof AnalystError) return `error: ${error.message}`;
   if (error instanceof ConfigError) return `error: ${error.message}`;
-  return `error: ${(error as Error)?.message ?? String(error)}`;
+  // Anything else (an RPC error among them) in one line: viem's full message repeats the request body.
+  return `error: ${errorLine(error)}`;
 }
 
 if (import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith("/cli.ts")) {

@@ -17,7 +17,7 @@ import { loadConfig } from "./server/config.ts";
 import { createAnalystServer, listen } from "./server/http.ts";
 import { createLogger } from "./server/logger.ts";
 import { createMetrics } from "./server/metrics.ts";
-import { handleProposalEvent, type AnalystService } from "./server/service.ts";
+import { handleProposalEvent, publishFailure, type AnalystService } from "./server/service.ts";
 import { ProposalWatcher } from "./watch/watcher.ts";
 
 export async function main(): Promise<() => Promise<void>> {
@@ -53,6 +53,9 @@ export async function main(): Promise<() => Promise<void>> {
     pollMs: config.pollMs,
     logger: logger.child({ component: "watcher" }),
     handle: (e) => handleProposalEvent(service, e),
+    onFailure: async (failed) => {
+      await publishFailure(service, failed);
+    },
   });
   const drafter = judge ? createDrafter(service, { ...config.draft }) : undefined;
   const server = createAnalystServer({

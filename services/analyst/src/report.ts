@@ -8,7 +8,11 @@ import { reportCid } from "./publish/cid.ts";
 import { recommendations } from "./risk.ts";
 import { simulationSchema } from "./simulate/schema.ts";
 
-export const REPORT_SCHEMA_VERSION = 1;
+/**
+ * Version 2: `status` (`analysed` | `failed`), `proposal.descriptionInfo`, the description hashed from
+ * its exact bytes, and the failure report ({@link failedReportSchema}). Version 1 reports have neither.
+ */
+export const REPORT_SCHEMA_VERSION = 2;
 
 const hex = z.string().regex(/^0x[0-9a-fA-F]*$/, "must be hex");
 const hash = z.string().regex(/^0x[0-9a-f]{64}$/, "must be a 32-byte hex hash");
@@ -19,13 +23,24 @@ const json: z.ZodType<unknown> = z.unknown();
 
 const opcodes = z.strictObject({ SELFDESTRUCT: z.boolean(), DELEGATECALL: z.boolean(), CREATE2: z.boolean() });
 
+const finding = z.strictObject({
+  id: z.string(),
+  check: z.string(),
+  severity: z.enum(severities),
+  title: z.string(),
+  detail: z.string(),
+  evidence: z.record(z.string(), json),
+});
+
 /**
- * The analyst's report, version 1. Field names other parts rely on: `scores.risk`, `riskFloor`,
+ * The analyst's report, version 2. Field names other parts rely on: `scores.risk`, `riskFloor`,
  * `recommendation`, `findings[].{id, severity, title, evidence}`. Big numbers are decimal strings so
  * the canonical JSON (RFC 8785) is exact.
  */
 export const reportSchema = z.strictObject({
   schemaVersion: z.literal(REPORT_SCHEMA_VERSION),
+  /** `analysed`: the analysis ran (this schema); `failed`: see {@link failedReportSchema}. */
+  status: z.literal("analysed"),
   /** `deterministic`: checks only, no model judgement; `model`: checks plus a model judgement. */
   mode: z.enum(["deterministic", "model"]),
   analyzer: z.strictObject({ name: z.string(), version: z.string() }),
@@ -36,7 +51,15 @@ export const reportSchema = z.strictObject({
   inputHash: hash,
   proposal: z.strictObject({
     proposalId: decimal,
+    /** keccak256 of the description's exact bytes, as the Governor hashes it. */
     descriptionHash: hash,
+    /** What the description's bytes hold beyond their text: size, invalid UTF-8, content and characters readers do not see. */
+    descriptionInfo: z.strictObject({
+      byteLength: z.number().int().nonnegative(),
+      invalidUtf8Sequences: z.number().int().nonnegative(),
+      hiddenContent: z.number().int().nonnegative(),
+      hiddenCharacters: z.number().int().nonnegative(),
+    }),
     targets: z.array(address),
     values: z.array(decimal),
     calldatas: z.array(hex),
@@ -94,16 +117,7 @@ export const reportSchema = z.strictObject({
       })
       .optional(),
   }),
-  findings: z.array(
-    z.strictObject({
-      id: z.string(),
-      check: z.string(),
-      severity: z.enum(severities),
-      title: z.string(),
-      detail: z.string(),
-      evidence: z.record(z.string(), json),
-    }),
-  ),
+  findings: z.array(finding),
   /** Lowest risk the deterministic findings allow; a model may raise the risk, never lower it. */
   riskFloor: score,
   scores: z.strictObject({ risk: score, benefit: score.optional(), confidence: z.number().min(0).max(1).optional() }),
@@ -132,6 +146,51 @@ export const reportSchema = z.strictObject({
 
 export type Report = z.output<typeof reportSchema>;
 
+/**
+ * The report published when a proposal could not be analysed (version 2, `status: "failed"`): the
+ * fixed fields with risk 100, recommendation `needs-review`, one critical `analysis/failed` finding,
+ * and `failure` saying why. What is known of the proposal (from its event) is kept; nothing else is
+ * claimed. Readers must treat it as "no analysis", never as a verdict.
+ */
+export const failedReportSchema = z.strictObject({
+  schemaVersion: z.literal(REPORT_SCHEMA_VERSION),
+  status: z.literal("failed"),
+  mode: z.literal("deterministic"),
+  analyzer: z.strictObject({ name: z.string(), version: z.string() }),
+  chainId: z.number().int().positive(),
+  /** The block of the event the analysis was for. */
+  blockNumber: decimal,
+  /** keccak256 of the canonical JSON of what the failure is about (event, proposal as far as known). */
+  inputHash: hash,
+  proposal: z.strictObject({
+    proposalId: decimal,
+    descriptionHash: hash.nullable(),
+    targets: z.array(address).nullable(),
+    values: z.array(decimal).nullable(),
+    calldatas: z.array(hex).nullable(),
+  }),
+  failure: z.strictObject({
+    /** Why the analysis failed, one line (no request bodies, no credentials). */
+    reason: z.string(),
+    /** Attempts made before giving up. */
+    attempts: z.number().int().positive(),
+    /** The event that triggered the analysis. */
+    event: z.strictObject({ name: z.enum(["ProposalCreated", "ProposalQueued"]), blockNumber: decimal, transactionHash: hash, logIndex: z.number().int().nonnegative() }),
+  }),
+  findings: z.array(finding).min(1),
+  riskFloor: z.literal(100),
+  scores: z.strictObject({ risk: z.literal(100) }),
+  recommendation: z.literal("needs-review"),
+  notes: z.array(z.string()),
+  provenance: provenanceSchema,
+});
+
+export type FailedReport = z.output<typeof failedReportSchema>;
+
+/** Any report the analyst publishes: an analysis or a failure. */
+export const publishedReportSchema = z.discriminatedUnion("status", [reportSchema, failedReportSchema]);
+export type PublishedReportBody = Report | FailedReport;
+
 /** RFC 8785 (JCS) canonical JSON of any JSON value. Throws on values JSON cannot represent. */
 export function canonicalJson(value: unknown): string {
   const text = canonicalize(value);
@@ -149,7 +208,7 @@ export function canonicalHash(value: unknown): Hex {
  * the DecisionLog, and `reportHash = keccak256(bytes)`. Key order in `report` does not matter.
  */
 export function serializeReport(report: unknown): { json: string; bytes: Uint8Array; reportHash: Hex; cid: string } {
-  const parsed = reportSchema.parse(report);
+  const parsed = publishedReportSchema.parse(report);
   const json = canonicalJson(parsed);
   const bytes = stringToBytes(json);
   // The CID is over the same bytes, so it cannot be a field of the report itself.

@@ -8,6 +8,7 @@ import { simulatedEffects } from "../src/checks/simulated-effects.ts";
 import { simulatedOutflow } from "../src/checks/simulated-outflow.ts";
 import type { AnalysisContext } from "../src/checks/types.ts";
 import type { DecodedCall } from "../src/context/decode.ts";
+import { normalizeProposal } from "../src/proposal.ts";
 import { votesWindowSeconds } from "../src/context/voting-power.ts";
 import { noEffects, type SimulationResult } from "../src/simulate/simulate.ts";
 
@@ -25,7 +26,7 @@ function ctx(overrides: Partial<AnalysisContext> & { description?: string; calls
     chainId: 31337,
     blockNumber: 10n,
     deployment: { contracts: { token: TOKEN, governor: GOVERNOR, timelock: TIMELOCK, decisionLog: OTHER } },
-    proposal: { targets: calls.map((c) => c.target), values: calls.map((c) => c.value), calldatas: calls.map(() => "0x"), description },
+    proposal: normalizeProposal({ targets: calls.map((c) => c.target), values: calls.map((c) => c.value), calldatas: calls.map(() => "0x"), description }),
     calls,
     targets: [],
     governance: {

@@ -24,7 +24,7 @@ const abi = parseAbi([
 async function decode(calls: { target: Address; data: Hex; value?: bigint }[]) {
   const abis = await loadDeploymentAbis();
   return decodeProposal(
-    { targets: calls.map((c) => c.target), values: calls.map((c) => c.value ?? 0n), calldatas: calls.map((c) => c.data), description: "" },
+    { targets: calls.map((c) => c.target), values: calls.map((c) => c.value ?? 0n), calldatas: calls.map((c) => c.data), description: "", descriptionBytes: "0x" },
     contracts,
     abis,
   );

@@ -1,5 +1,5 @@
 // The corpus lives in eval/ so the tests, `npm run eval` and the benchmark share it.
-import type { Proposal } from "../src/proposal.ts";
+import type { ProposalInput as Proposal } from "../src/proposal.ts";
 import type { Chain } from "../eval/chain.ts";
 import { scenario, type ScenarioInput } from "../eval/corpus.ts";
 

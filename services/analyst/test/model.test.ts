@@ -5,7 +5,7 @@ import { analyzeProposal } from "../src/analyze.ts";
 import { createModelJudge, type ModelJudge } from "../src/model/client.ts";
 import { SYSTEM_PROMPT, SYSTEM_PROMPT_HASH } from "../src/model/prompt.ts";
 import type { Judgement } from "../src/model/schema.ts";
-import type { Proposal } from "../src/proposal.ts";
+import type { ProposalInput as Proposal } from "../src/proposal.ts";
 import { serializeReport } from "../src/report.ts";
 import { proposalOf, setupChain, type Chain } from "./fixtures.ts";
 import { startMessagesApi, type MessagesApi } from "./support/messages-api.ts";

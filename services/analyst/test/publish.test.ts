@@ -6,7 +6,7 @@ import { keccak256, type PublicClient } from "viem";
 import { beforeAll, describe, expect, it } from "vitest";
 
 import { analyzeProposal } from "../src/analyze.ts";
-import type { Proposal } from "../src/proposal.ts";
+import type { ProposalInput as Proposal } from "../src/proposal.ts";
 import { readDecisions, verifyDecision } from "../src/publish/decision-log.ts";
 import { PublishJournal } from "../src/publish/journal.ts";
 import { publishAnalysis, type Publisher } from "../src/publish/publisher.ts";

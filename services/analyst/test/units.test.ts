@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import { findConfusableWords, findHiddenCharacters } from "../src/checks/description-characters.ts";
+import { findConfusableWords, findHiddenCharacters } from "@ai-dao/description";
 import type { Finding, Severity } from "../src/checks/types.ts";
 import { scanOpcodes } from "../src/context/targets.ts";
 import { canonicalJson, serializeReport } from "../src/report.ts";
@@ -31,8 +31,9 @@ describe("description characters", () => {
   });
 
   it("finds Latin words disguised with Cyrillic or Greek letters", () => {
-    expect(findConfusableWords("Send funds to раypal now")).toEqual(["раypal"]); // Cyrillic р, а
-    expect(findConfusableWords("Grant to the Αlice team")).toEqual(["Αlice"]); // Greek Alpha
+    const words = (text: string) => findConfusableWords(text).map((w) => w.word);
+    expect(words("Send funds to раypal now")).toEqual(["раypal"]); // Cyrillic р, а
+    expect(words("Grant to the Αlice team")).toEqual(["Αlice"]); // Greek Alpha
     expect(findConfusableWords("Перевод средств для команды")).toEqual([]); // a real Russian sentence
   });
 });
@@ -101,13 +102,21 @@ function minimalReport() {
   const zero = `0x${"00".repeat(32)}`;
   const addr = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8";
   return {
-    schemaVersion: 1,
+    schemaVersion: 2,
+    status: "analysed",
     mode: "deterministic",
     analyzer: { name: "@ai-dao/analyst", version: "0.1.0" },
     chainId: 31337,
     blockNumber: "10",
     inputHash: zero,
-    proposal: { proposalId: "1", descriptionHash: zero, targets: [addr], values: ["1"], calldatas: ["0x"] },
+    proposal: {
+      proposalId: "1",
+      descriptionHash: zero,
+      descriptionInfo: { byteLength: 2, invalidUtf8Sequences: 0, hiddenContent: 0, hiddenCharacters: 0 },
+      targets: [addr],
+      values: ["1"],
+      calldatas: ["0x"],
+    },
     decodedCalls: [{ index: 0, target: addr, value: "1", kind: "eth-transfer", selector: null, decoded: true }],
     targets: [
       { address: addr, kind: "eoa", codeSize: 0, codeHash: null, balance: "5", nonce: 1, opcodes: { SELFDESTRUCT: false, DELEGATECALL: false, CREATE2: false } },

@@ -1,5 +1,6 @@
 import { getAddress, type Address } from "viem";
 
+import { describeDescription } from "../context/description.ts";
 import { isTreasury, type AnalysisContext, type Finding, type ProposalCheck, type Severity } from "./types.ts";
 
 /** An amount of an asset the description states, in base units. */
@@ -53,6 +54,12 @@ export function findStatedAmounts(text: string, ctx: Pick<AnalysisContext, "gove
   return found;
 }
 
+/** Addresses written in `text` (lower-case), without the Governor's `#proposer=0x…` suffix, which names who may propose, not who gets paid. */
+export function namedAddresses(text: string): string[] {
+  const body = text.replace(/#proposer=0x[0-9a-fA-F]{40}\s*$/, "");
+  return [...body.matchAll(/0x[0-9a-fA-F]{40}\b/g)].map((m) => m[0].toLowerCase());
+}
+
 interface Flow {
   asset: "ETH" | Address;
   recipient: Address;
@@ -83,13 +90,18 @@ const key = (asset: "ETH" | Address) => (asset === "ETH" ? "ETH" : asset.toLower
  * description states; otherwise high, critical when the calldata moves more than twice the largest
  * stated amount. Recipients: when the description names addresses, every recipient must be one of
  * them (high). An asset the description states an amount of but that nothing moves: low.
+ *
+ * Only the text voters see counts (the shared rendering's visible text, cut at a NUL): an amount in
+ * an HTML comment, an unused reference definition, a link title, raw HTML or after a NUL is not a
+ * statement to voters, so it cannot make a mismatch pass (the `description-hidden` check reports it).
  */
 export const descriptionAmounts: ProposalCheck = {
   id: "description-amounts",
   name: "Description amounts and recipients vs calldata",
   check(ctx) {
     const findings: Finding[] = [];
-    const stated = findStatedAmounts(ctx.proposal.description, ctx);
+    const visible = describeDescription(ctx.proposal).visibleText;
+    const stated = findStatedAmounts(visible, ctx);
     const moved = flows(ctx);
     const assets = new Set([...stated.map((s) => key(s.asset)), ...moved.map((f) => key(f.asset))]);
     for (const asset of assets) {
@@ -132,9 +144,7 @@ export const descriptionAmounts: ProposalCheck = {
       }
     }
 
-    // The Governor's `#proposer=0x…` suffix names who may propose, not who gets paid.
-    const text = ctx.proposal.description.replace(/#proposer=0x[0-9a-fA-F]{40}\s*$/, "");
-    const named = [...text.matchAll(/0x[0-9a-fA-F]{40}\b/g)].map((m) => m[0].toLowerCase());
+    const named = namedAddresses(visible);
     if (named.length > 0) {
       const seen = new Set<string>();
       for (const f of moved) {

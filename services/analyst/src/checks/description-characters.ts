@@ -1,96 +1,85 @@
+import { findConfusableWords, type HiddenCharacterKind } from "@ai-dao/description";
+
+import { describeDescription } from "../context/description.ts";
 import type { Finding, ProposalCheck } from "./types.ts";
 
-/** Bidirectional controls reorder how text is displayed (the "Trojan Source" trick). */
-const BIDI = /[\u202A-\u202E\u2066-\u2069\u200E\u200F\u061C]/u;
-/** Characters that render as nothing. */
-const INVISIBLE = /[\u200B-\u200D\u2060-\u2064\uFEFF\u00AD\u180E\u034F\u{E0000}-\u{E007F}]/u;
-/** ZWJ / ZWNJ are legitimate inside emoji sequences and between letters of some scripts. */
-const JOINERS = new Set(["\u200C", "\u200D"]);
-const LEGIT_JOINER_NEIGHBOUR = /[\p{Extended_Pictographic}\p{Script=Arabic}\p{Script=Devanagari}\p{Script=Bengali}\p{Script=Malayalam}\p{Script=Tamil}\p{Script=Telugu}\p{Script=Kannada}\p{Script=Gujarati}\p{Script=Gurmukhi}\p{Script=Sinhala}]/u;
-
-/** Cyrillic and Greek letters that look like Latin ones. */
-const LOOKALIKES = new Set([..."авекмнорстухіјѕԁԛԝүАВЕКМНОРСТХІЈЅУοανρτικυΑΒΕΖΗΙΚΜΝΟΡΤΥΧ"]);
-const LATIN = /\p{Script=Latin}/u;
-const CYRILLIC_OR_GREEK = /[\p{Script=Cyrillic}\p{Script=Greek}]/u;
-
-function codePoint(ch: string): string {
-  return `U+${ch.codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0")}`;
-}
-
-export interface HiddenCharacter {
-  index: number;
-  codePoint: string;
-  kind: "bidi" | "invisible";
-}
-
-/** Every bidi control and invisible character in `text` (with its code-unit index), except joiners used legitimately. */
-export function findHiddenCharacters(text: string): HiddenCharacter[] {
-  const found: HiddenCharacter[] = [];
-  const chars = [...text];
-  let index = 0;
-  chars.forEach((ch, i) => {
-    if (BIDI.test(ch)) found.push({ index, codePoint: codePoint(ch), kind: "bidi" });
-    else if (INVISIBLE.test(ch)) {
-      const legit = JOINERS.has(ch) && LEGIT_JOINER_NEIGHBOUR.test(chars[i - 1] ?? "") && LEGIT_JOINER_NEIGHBOUR.test(chars[i + 1] ?? "");
-      if (!legit) found.push({ index, codePoint: codePoint(ch), kind: "invisible" });
-    }
-    index += ch.length;
-  });
-  return found;
-}
-
-/** Words that mix Latin with Cyrillic/Greek letters, or are all Latin look-alikes in a mostly Latin text. */
-export function findConfusableWords(text: string): string[] {
-  const words = text.match(/[\p{L}\p{M}]+/gu) ?? [];
-  const latinWords = words.filter((w) => LATIN.test(w) && !CYRILLIC_OR_GREEK.test(w)).length;
-  const out = new Set<string>();
-  for (const word of words) {
-    if (!CYRILLIC_OR_GREEK.test(word)) continue;
-    const mixed = LATIN.test(word);
-    const disguised = latinWords > 0 && latinWords * 2 >= words.length && [...word].every((c) => LOOKALIKES.has(c));
-    if (mixed || disguised) out.add(word);
-  }
-  return [...out];
-}
+const TITLES: Record<HiddenCharacterKind, { title: (n: number) => string; detail: string }> = {
+  bidi: {
+    title: (n) => `Description contains ${n} bidirectional control character(s)`,
+    detail: "Bidi controls make the displayed order of the text differ from its real order.",
+  },
+  invisible: {
+    title: (n) => `Description contains ${n} invisible character(s)`,
+    detail: "Zero-width, byte-order-mark and other format characters make two descriptions look alike while hashing differently, or hide text from readers.",
+  },
+  "variation-selector": {
+    title: (n) => `Description contains ${n} stray variation selector(s)`,
+    detail: "Variation selectors outside an emoji or ideograph sequence render as nothing and can carry hidden data.",
+  },
+  tag: {
+    title: (n) => `Description contains ${n} Unicode tag character(s)`,
+    detail: "Tag characters outside a flag sequence are invisible ASCII: text a reader cannot see but a program (or a model) can.",
+  },
+  filler: {
+    title: (n) => `Description contains ${n} blank filler letter(s)`,
+    detail: "Hangul fillers and similar letters render as blank space and disguise words, names or addresses.",
+  },
+  control: {
+    title: (n) => `Description contains ${n} control character(s)`,
+    detail: "Control characters (NUL among them) are cut or dropped by many programs, so different readers see different text.",
+  },
+};
 
 /**
- * Hidden characters in the description (critical: what voters read is not what is hashed; there is
- * no legitimate use in a proposal, and resubmitting without them costs the proposer nothing) and
- * Latin words disguised with Cyrillic/Greek look-alikes (high).
+ * Characters that hide or disguise text, found by the detector the web app uses
+ * (`@ai-dao/description`): every kind is critical (what voters read is not what is hashed; there is
+ * no legitimate use in a proposal, and resubmitting without them costs the proposer nothing). Bytes
+ * that are not valid UTF-8 are critical too (programs decode them differently). Latin words
+ * disguised with look-alike letters: high.
  */
 export const descriptionCharacters: ProposalCheck = {
   id: "description-characters",
-  name: "Hidden or confusable characters in the description",
+  name: "Hidden or confusable characters and invalid UTF-8 in the description",
   check(ctx) {
     const findings: Finding[] = [];
-    const text = ctx.proposal.description;
-    const hidden = findHiddenCharacters(text);
-    for (const kind of ["bidi", "invisible"] as const) {
+    const view = describeDescription(ctx.proposal);
+    const hidden = view.rendered.hiddenCharacters;
+    for (const kind of Object.keys(TITLES) as HiddenCharacterKind[]) {
       const list = hidden.filter((h) => h.kind === kind);
       if (list.length === 0) continue;
       findings.push({
         id: `description-characters/${kind}`,
         check: this.id,
         severity: "critical",
-        title: kind === "bidi" ? `Description contains ${list.length} bidirectional control character(s)` : `Description contains ${list.length} invisible character(s)`,
-        detail:
-          kind === "bidi"
-            ? "Bidi controls make the displayed order of the text differ from its real order."
-            : "Zero-width and other invisible characters make two descriptions look alike while hashing differently, or hide text from readers.",
-        evidence: { count: list.length, characters: list.slice(0, 20).map((h) => ({ index: h.index, codePoint: h.codePoint })) },
+        title: TITLES[kind].title(list.length),
+        detail: TITLES[kind].detail,
+        evidence: {
+          count: list.length,
+          characters: list.slice(0, 20).map((h) => ({ index: h.index, codePoint: h.codePoint })),
+          codePoints: [...new Set(list.map((h) => h.codePoint))].slice(0, 20),
+        },
       });
     }
-    const confusable = findConfusableWords(text);
+    if (view.invalidSequences > 0) {
+      findings.push({
+        id: "description-characters/invalid-utf8",
+        check: this.id,
+        severity: "critical",
+        title: `Description bytes hold ${view.invalidSequences} invalid UTF-8 sequence(s)`,
+        detail: "The description is not valid UTF-8: each invalid sequence is shown as U+FFFD here, but other programs may show, drop or replace those bytes differently, so readers may not see the same text.",
+        evidence: { count: view.invalidSequences, byteLength: view.byteLength },
+      });
+    }
+    // Words in the rendered text, and in the source (link targets, hidden content).
+    const confusable = [...new Map([...view.rendered.confusables, ...findConfusableWords(view.text)].map((w) => [w.word, w])).values()];
     if (confusable.length > 0) {
       findings.push({
         id: "description-characters/confusable",
         check: this.id,
         severity: "high",
         title: `Description has ${confusable.length} word(s) written with look-alike letters`,
-        detail: "Cyrillic or Greek letters mixed into Latin words can disguise names, amounts or addresses.",
-        evidence: {
-          words: confusable.slice(0, 20).map((w) => ({ word: w, codePoints: [...w].filter((c) => CYRILLIC_OR_GREEK.test(c)).map(codePoint) })),
-        },
+        detail: "Cyrillic, Greek or other look-alike letters mixed into Latin words can disguise names, amounts or addresses.",
+        evidence: { words: confusable.slice(0, 20).map((w) => ({ word: w.word, codePoints: w.codePoints })) },
       });
     }
     return findings;

@@ -1,6 +1,7 @@
 import { accessControl } from "./access-control.ts";
 import { descriptionAmounts } from "./description-amounts.ts";
 import { descriptionCharacters } from "./description-characters.ts";
+import { descriptionHidden } from "./description-hidden.ts";
 import { descriptionInjection } from "./description-injection.ts";
 import { eoaCalls } from "./eoa-calls.ts";
 import { governorParameters } from "./governor-parameters.ts";
@@ -29,6 +30,7 @@ export const checks: readonly ProposalCheck[] = [
   targetCode,
   eoaCalls,
   descriptionCharacters,
+  descriptionHidden,
   descriptionInjection,
   descriptionAmounts,
   upgradeImplementation,

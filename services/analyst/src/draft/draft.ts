@@ -1,5 +1,7 @@
 import type Anthropic from "@anthropic-ai/sdk";
-import { getAddress, keccak256, parseAbi, stringToBytes, toHex, type Address, type Hex } from "viem";
+import { getAddress, keccak256, parseAbi, stringToBytes, type Address, type Hex } from "viem";
+
+import { hashDescription } from "@ai-dao/protocol";
 import { z } from "zod";
 
 import { ANALYZER, hashProposal } from "../analyze.ts";
@@ -7,7 +9,7 @@ import { AnalystError } from "../errors.ts";
 import { outputFormat } from "../model/judge.ts";
 import { newNonce, stripHidden } from "../model/prompt.ts";
 import { publishDecision, type PublishResult } from "../publish/publisher.ts";
-import type { Proposal } from "../proposal.ts";
+import { normalizeProposal } from "../proposal.ts";
 import { canonicalJson, serializeReport, type Report } from "../report.ts";
 import type { DraftRequest } from "../server/http.ts";
 import { runAnalysis, type AnalystService } from "../server/service.ts";
@@ -152,7 +154,7 @@ export function createDrafter(s: AnalystService, guardrails: DraftGuardrails) {
     let description = `# ${stripHidden(answer.title)}\n\n${stripHidden(answer.summary)}\n\nDrafted by the analyst from the intent: "${stripHidden(request.intent)}"`;
     // OpenZeppelin's Governor only accepts a description ending in #proposer=<address> from that address.
     if (wantsPropose) description += `\n\n#proposer=${analystAddress}`;
-    const proposal: Proposal = { targets: calls.map((c) => c.target), values: calls.map((c) => c.value), calldatas: calls.map((c) => c.calldata), description };
+    const proposal = normalizeProposal({ targets: calls.map((c) => c.target), values: calls.map((c) => c.value), calldatas: calls.map((c) => c.calldata), description });
 
     // A fresh analysis through the normal path; its model request shares nothing with the drafter's.
     const report = await runAnalysis(s, proposal, "preview", wantsPropose ? analystAddress : proposer);
@@ -188,7 +190,7 @@ export function createDrafter(s: AnalystService, guardrails: DraftGuardrails) {
       kind: "draft",
       intent: stripHidden(request.intent),
       actions: answer.actions,
-      proposal: { proposalId: proposalId.toString(), targets: proposal.targets, values: proposal.values.map(String), calldatas: proposal.calldatas, descriptionHash: keccak256(toHex(description)) },
+      proposal: { proposalId: proposalId.toString(), targets: proposal.targets, values: proposal.values.map(String), calldatas: proposal.calldatas, descriptionHash: hashDescription(proposal.descriptionBytes) },
       analysis: { reportHash, cid, mode: report.mode, risk: report.scores.risk, recommendation: report.recommendation },
       provenance: { analyzer: { ...ANALYZER }, model: s.judge.model, systemPromptHash: DRAFT_SYSTEM_PROMPT_HASH, blockNumber: report.blockNumber },
     };

@@ -1,6 +1,6 @@
 import { encodeFunctionData, keccak256, stringToHex, type Account, type Address, type Hex, type PublicClient, type WalletClient } from "viem";
 
-import type { Report } from "../report.ts";
+import type { PublishedReportBody } from "../report.ts";
 import { serializeReport } from "../report.ts";
 import type { Trigger } from "../model/report-fields.ts";
 import { DecisionKind, decisionLogAbi, publishedTrigger, readDecisions, RECOMMENDATION_CODE, type PublishedDecision } from "./decision-log.ts";
@@ -127,8 +127,8 @@ export async function publishDecision(p: Publisher, r: PublishRequest): Promise<
   return { status: "published", decision };
 }
 
-/** Publishes an analysis report (kind Analysis, keyed by its `provenance.trigger`). Previews are never published. */
-export async function publishAnalysis(p: Publisher, report: Report): Promise<PublishResult & { reportHash: Hex; cid: string }> {
+/** Publishes an analysis report or a failure report (kind Analysis, keyed by its `provenance.trigger`). Previews are never published. */
+export async function publishAnalysis(p: Publisher, report: PublishedReportBody): Promise<PublishResult & { reportHash: Hex; cid: string }> {
   const trigger = report.provenance?.trigger;
   if (trigger === undefined || trigger === "preview") throw new Error("only reports with trigger created or queued are published");
   const { json, reportHash, cid } = serializeReport(report);

@@ -1,11 +1,10 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 
-import { isAddress } from "viem";
 import { z } from "zod";
 
 import { AnalystError, ProposalFileError, RpcUnreachableError } from "../errors.ts";
-import { parseProposal } from "../proposal.ts";
+import { addressField, parseProposal, parseUint256 } from "../proposal.ts";
 import { latestPublishedReport, previewAnalysis, type AnalystService } from "./service.ts";
 
 /** Largest accepted request body. */
@@ -24,13 +23,13 @@ export class HttpError extends Error {
 
 export const draftRequestSchema = z.strictObject({
   intent: z.string().trim().min(1, "must not be empty").max(4000, "must be at most 4000 characters"),
-  proposer: z.string().refine((s) => isAddress(s, { strict: false }), "not an address").optional(),
+  proposer: addressField.optional(),
   /** Propose on chain with the analyst key (only when the service allows it). */
   propose: z.boolean().optional(),
 });
 export type DraftRequest = z.output<typeof draftRequestSchema>;
 
-const analyzeRequestSchema = z.looseObject({ proposer: z.string().refine((s) => isAddress(s, { strict: false }), "not an address").optional() });
+const analyzeRequestSchema = z.looseObject({ proposer: addressField.optional() });
 
 export interface HttpOptions {
   service: AnalystService;
@@ -88,7 +87,12 @@ export function createAnalystServer(o: HttpOptions): Server {
       res.setHeader("access-control-allow-headers", "content-type");
       res.setHeader("access-control-max-age", "600");
     }
-    const url = new URL(req.url ?? "/", "http://localhost");
+    let url: URL;
+    try {
+      url = new URL(req.url ?? "/", "http://localhost");
+    } catch {
+      url = new URL("http://localhost/(invalid)");
+    }
     let route = "unknown";
     const done = (status: number, body: unknown, headers?: Record<string, string>) => {
       service.metrics.httpRequests.inc({ route, status: String(status) });
@@ -129,9 +133,15 @@ export function createAnalystServer(o: HttpOptions): Server {
           res.writeHead(200, { "content-type": service.metrics.registry.contentType }).end(text);
         } else if (reportMatch && req.method === "GET") {
           route = "report";
-          const id = decodeURIComponent(reportMatch[1]!);
-          if (!/^\d{1,78}$/.test(id)) throw new HttpError(400, "the proposal id must be a decimal number");
-          const found = await latestPublishedReport(service, BigInt(id));
+          let id: string;
+          try {
+            id = decodeURIComponent(reportMatch[1]!);
+          } catch {
+            throw new HttpError(400, "the proposal id in the path is not valid percent-encoding");
+          }
+          const parsed = parseUint256(id);
+          if ("problem" in parsed) throw new HttpError(400, `the proposal id must be a decimal number below 2^256: ${parsed.problem}`);
+          const found = await latestPublishedReport(service, parsed.value);
           if (!found) done(404, { error: `no analysis published for proposal ${id}` });
           else done(200, found);
         } else if (url.pathname === "/analyze" && req.method === "POST") {

@@ -4,13 +4,15 @@ import type { Logger } from "pino";
 import type { Deployment } from "@ai-dao/deployment";
 
 import { analyzeProposal } from "../analyze.ts";
+import { failedReport } from "../failure.ts";
 import type { ModelJudge } from "../model/client.ts";
 import type { Trigger } from "../model/report-fields.ts";
 import { DecisionKind, readDecisions, verifyDecision } from "../publish/decision-log.ts";
 import { publishAnalysis, type Publisher } from "../publish/publisher.ts";
 import { reportCid } from "../publish/cid.ts";
-import type { Proposal } from "../proposal.ts";
-import { serializeReport, type Report } from "../report.ts";
+import type { Proposal, ProposalInput } from "../proposal.ts";
+import { serializeReport, type FailedReport, type Report } from "../report.ts";
+import type { FailedEvent } from "../watch/watcher.ts";
 import type { Metrics } from "./metrics.ts";
 
 /** Everything the watcher, the HTTP API and drafting share. */
@@ -26,7 +28,7 @@ export interface AnalystService {
   forkUrl?: string | undefined;
 }
 
-export async function runAnalysis(s: AnalystService, proposal: Proposal, trigger: Trigger, proposer?: Address): Promise<Report> {
+export async function runAnalysis(s: AnalystService, proposal: ProposalInput, trigger: Trigger, proposer?: Address): Promise<Report> {
   const end = s.metrics.analysisSeconds.startTimer();
   const report = await analyzeProposal({
     client: s.client,
@@ -74,6 +76,26 @@ export async function handleProposalEvent(s: AnalystService, e: { trigger: "crea
   return report;
 }
 
+/**
+ * What the watcher does for an event it gave up on: publish a failure report (risk 100,
+ * `needs-review`, `status: "failed"`), once per (proposal, trigger) for this actor. Without a key it
+ * logs the report only.
+ */
+export async function publishFailure(s: AnalystService, failed: FailedEvent): Promise<FailedReport | null> {
+  if (failed.proposalId === null) return null;
+  const report = failedReport({ chainId: s.deployment.chainId, failed: { ...failed, proposalId: failed.proposalId } });
+  const log = s.logger.child({ proposalId: failed.proposalId.toString(), trigger: failed.trigger });
+  s.metrics.analyses.inc({ trigger: failed.trigger, mode: "failed" });
+  if (!s.publisher) {
+    log.error({ reason: failed.reason, attempts: failed.attempts }, "analysis failed (no ANALYST_PRIVATE_KEY: failure not published)");
+    return report;
+  }
+  const result = await publishAnalysis(s.publisher, report);
+  s.metrics.published.inc({ kind: "Analysis", status: result.status });
+  log.warn({ status: result.status, decisionId: result.decision.decisionId.toString(), txHash: result.decision.txHash, reportHash: result.reportHash, reason: failed.reason }, "analysis failure published");
+  return report;
+}
+
 export interface PublishedReport {
   report: unknown;
   reportJson: string;
@@ -107,7 +129,7 @@ export async function latestPublishedReport(s: Pick<AnalystService, "client" | "
 }
 
 /** A preview: the full analysis, nothing published. */
-export async function previewAnalysis(s: AnalystService, proposal: Proposal, proposer?: string) {
+export async function previewAnalysis(s: AnalystService, proposal: ProposalInput, proposer?: string) {
   const report = await runAnalysis(s, proposal, "preview", proposer !== undefined ? getAddress(proposer) : undefined);
   const { json, reportHash, cid } = serializeReport(report);
   return { report, reportJson: json, reportHash, cid };
