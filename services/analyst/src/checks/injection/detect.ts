@@ -128,6 +128,28 @@ const DECODERS: Decoder[] = [
   },
 ];
 
+/** Percent, `\u` and `\x` escapes decoded where they stand (runs that do not decode stay as they are). */
+function decodeEscapesInPlace(text: string): string {
+  return text
+    .replace(/(?:\\u[0-9a-fA-F]{4}|\\u\{[0-9a-fA-F]{1,6}\})+/g, (run) =>
+      run.replace(/\\u\{([0-9a-fA-F]+)\}|\\u([0-9a-fA-F]{4})/g, (_m, braced: string | undefined, plain: string | undefined) => {
+        const cp = parseInt(braced ?? plain!, 16);
+        return cp <= 0x10ffff ? String.fromCodePoint(cp) : "";
+      }),
+    )
+    .replace(/(?:\\x[0-9a-fA-F]{2})+/g, (run) => {
+      const decoded = asText(hexBytes(run.replace(/\\x/g, "")));
+      return decoded ?? run;
+    })
+    .replace(/(?:%[0-9a-fA-F]{2})+/g, (run) => {
+      try {
+        return decodeURIComponent(run);
+      } catch {
+        return run;
+      }
+    });
+}
+
 /** English families, matched on rot13 and reversed text (two cheap transformations that hide words from a reader). */
 const ENGLISH_ONLY = INJECTION_FAMILIES.filter((f) => f.patterns.every((p) => !p.flags.includes("u")));
 
@@ -147,6 +169,12 @@ function encodedInstructions(text: string, depth = 0): string[] {
     }
   }
   if (depth === 0) {
+    // Escapes mixed into plain text ("\u0049\u0067nore all previous instructions"): decoded in place.
+    const inline = decodeEscapesInPlace(text);
+    if (inline !== text) {
+      const plain = matchFamilies(text, INJECTION_FAMILIES);
+      for (const [kind, list] of matchFamilies(inline, INJECTION_FAMILIES)) if (!plain.has(kind)) excerpts.push(`escapes: ${list[0]!}`);
+    }
     for (const [name, transform] of [
       ["rot13", rot13],
       ["reversed", (s: string) => [...s].reverse().join("")],

@@ -34,6 +34,7 @@ const ENGLISH: InjectionFamily[] = [
       new RegExp(`\\b${MACHINE}\\s+(reviewers?|analysts?|analy[sz]ers?|auditors?|agents?|assistants?|models?|systems?|tools?|readers?)\\b[^.\\n]{0,40}\\b(should|must|shall|will|is to|are to|needs? to)\\s+(approve|ignore|skip|pass|mark|rate|score|classify|treat|consider|recommend)\\s+(this|it|the proposal|the transfer|this proposal|for|approval|voting for)\\b`, "i"),
       /\byou\s+(are|must|should|shall|will|have to|need to|are required to|are instructed to)\s+(now\s+)?((an?|the)\s+(ai|assistant|language model|model|bot)\b|(score|rate|recommend|approve|output|respond|classify|mark|report|assign|return|treat|consider|give|set|label|pass)\s+(this|it|the proposal|the transfer|the risk|a risk|risk|as|with|only|that this)\b)/i,
       /\bdo\s*n[o']t\s+((flag|raise|escalate|penali[sz]e)\s+(this|it|the|these|any)\b|(report|mention|list|warn about|highlight)\s+(this|it|the (transfer|payment|amount|recipient|call|calls|proposal|difference|mismatch)|these|any (issues|findings|risks|warnings|concerns))\b)/i,
+      /\b(do\s*n[o']t|never|omit|leave out|exclude)\b[^.\n]{0,60}\b(in|from)\s+your\s+(summary|report|analysis|review|findings|reasoning|output|answer|assessment)\b/i,
       /\bif\s+you\s+are\s+(an?\s+)?(ai|llm|language model|gpt|claude|bot|automated|machine|model|assistant|analy[sz]er)\b/i,
       /\bforget\s+(everything|all|anything|what)\b[^.\n]{0,30}\b(told|said|instructed|above|before|earlier|previously|learned)\b/i,
       new RegExp(`\\b(set|give|assign|rate|score|mark|classify|report|label|grade)\\b[^.\\n]{0,30}\\b(risk\\s*(score|rating|level)?|this proposal|the proposal|it)\\b[^.\\n]{0,20}\\b(to|as|at)\\s+(0|zero|safe|benign|harmless|approved|no risk|low[- ]risk|risk[- ]free)(?!\\.\\d|\\d|%)\\b`, "i"),
@@ -85,6 +86,7 @@ const ENGLISH: InjectionFamily[] = [
     title: "imitates the delimiters of the analyst's prompt",
     patterns: [
       /<\/?\s*untrusted[-_ ]?(input|data|content)\b/i,
+      /<\|\s*(endoftext|end_of_text|eot_id|eos|end|endofprompt|end_of_turn|eom_id)\s*\|>/i,
       /<\/\s*(description|data|document|context|proposal|input|user_input|user-input|untrusted|text|content)\s*>/i,
       /^\s*(```|~~~)\s*(system|instructions?|prompt|assistant|sys|developer)\s*$/im,
       /\b(begin|start)\s+(of\s+)?(the\s+)?(new\s+)?system\s+(prompt|message|instructions?)\b/i,
