@@ -81,6 +81,37 @@ describe("analyst CLI", () => {
     expect(result.stderr).toContain("targets[0]: not an address");
   });
 
+  it("names the field of a value in exponent notation, reads a file with a byte-order mark", async () => {
+    const grant = await proposalOf(chain, "grant that matches its description");
+    const json = JSON.parse(JSON.stringify(grant, (_, v) => (typeof v === "bigint" ? v.toString() : v)));
+    const file = await proposalFile("exponent", { ...json, values: ["1e18"] });
+    const result = await runCli(["analyze", "--proposal", file, "--rpc", rpc, "--deployment", path.join(dir, "31337.json"), "--offline"]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain("values[0]: not a decimal string");
+    expect(result.stderr).not.toMatch(/Cannot convert|BigInt/);
+
+    const bom = path.join(dir, "bom.json");
+    await writeFile(bom, `\uFEFF${JSON.stringify(json)}`);
+    const ok = await runCli(["analyze", "--proposal", bom, "--rpc", rpc, "--deployment", path.join(dir, "31337.json"), "--offline"]);
+    expect(ok.stderr).toMatch(/recommendation for/);
+    expect(ok.code).toBe(0);
+  });
+
+  it("refuses a block beyond the chain head in one clean line", async () => {
+    const file = await proposalFile("head", await proposalOf(chain, "grant that matches its description"));
+    const result = await runCli(["analyze", "--proposal", file, "--rpc", rpc, "--deployment", path.join(dir, "31337.json"), "--offline", "--block", "99999999"]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/^error: block 99999999 is beyond the chain head \(latest block \d+\)/);
+    expect(result.stderr).not.toMatch(/Request body|"method"|jsonrpc/i);
+  });
+
+  it("refuses a --proposer with a wrong checksum", async () => {
+    const file = await proposalFile("proposer", await proposalOf(chain, "grant that matches its description"));
+    const result = await runCli(["analyze", "--proposal", file, "--rpc", rpc, "--proposer", "0x70997970C51812dc3A010C7d01b50e0d17dc79c8"]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/bad EIP-55 checksum/);
+  });
+
   it("fails clearly on an unreachable RPC", async () => {
     const file = await proposalFile("ok", await proposalOf(chain, "grant that matches its description"));
     const result = await runCli(["analyze", "--proposal", file, "--rpc", "http://user:secret@127.0.0.1:9/"]);

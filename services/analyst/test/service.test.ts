@@ -192,6 +192,28 @@ describe("HTTP API", () => {
     expect((await fetch(`${bareBase}/analyze`)).status).toBe(405);
   });
 
+  it("answers 400 with a clear message for inputs that used to cause a 500", async () => {
+    const body = { targets: [chain.dao.accounts.erin.account.address], values: ["1000000000000000000"], calldatas: ["0x"], description: "Grant 1 ETH to erin" };
+    const cases: [Response, RegExp][] = [
+      [await post(`${bareBase}/analyze`, { ...body, values: ["1e18"] }), /values\[0\]: not a decimal string/],
+      [await post(`${bareBase}/analyze`, { ...body, description: "Grant \ud800 1 ETH" }), /description: contains a lone UTF-16 surrogate/],
+      [await post(`${bareBase}/analyze`, { ...body, targets: ["0x9965507d1A55bcC2695C58ba16FB37d819B0A4dc"] }), /targets\[0\]: bad EIP-55 checksum/],
+      [await post(`${bareBase}/analyze`, { ...body, proposer: "0x70997970C51812dc3A010C7d01b50e0d17dc79c8" }), /proposer: bad EIP-55 checksum/],
+      [await fetch(`${bareBase}/proposals/${2n ** 256n}/report`), /below 2\^256: larger than uint256/],
+      [await fetch(`${bareBase}/proposals/${"9".repeat(78)}/report`), /larger than uint256/],
+      [await fetch(`${bareBase}/proposals/%ZZ/report`), /not valid percent-encoding/],
+    ];
+    for (const [res, message] of cases) {
+      const out = (await res.json()) as { error: string; details?: string[] };
+      expect(res.status, JSON.stringify(out)).toBe(400);
+      expect([out.error, ...(out.details ?? [])].join("\n")).toMatch(message);
+    }
+    const exact = await post(`${bareBase}/analyze`, { ...body, description: undefined, descriptionBytes: "0xefbbbf4772616e74" });
+    expect(exact.status).toBe(200);
+    const report = ((await exact.json()) as { report: { proposal: { descriptionHash: string } } }).report;
+    expect(report.proposal.descriptionHash).toBe(keccak256("0xefbbbf4772616e74"));
+  });
+
   it("CORS for the web app's origin only", async () => {
     const ok = await fetch(`${base}/health`, { headers: { origin: "http://localhost:5173" } });
     expect(ok.headers.get("access-control-allow-origin")).toBe("http://localhost:5173");
