@@ -4,8 +4,10 @@ import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 
+import { decodeProposalCreated } from "@ai-dao/protocol";
 import { chromium, type BrowserContext, type Page } from "playwright-core";
-import { createPublicClient, http, parseAbi, parseAbiItem, type Address, type PublicClient } from "viem";
+import { concatHex, createPublicClient, createWalletClient, encodeAbiParameters, encodeFunctionData, erc20Abi, http, parseAbi, parseAbiItem, parseAbiParameters, stringToHex, toFunctionSelector, type Address, type Hex, type PublicClient } from "viem";
+import { hardhat } from "viem/chains";
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from "vitest";
 
 import { chromiumFlags, startStack, type Stack } from "./harness.ts";
@@ -14,6 +16,7 @@ const shots = path.resolve(import.meta.dirname, "screenshots");
 const ALICE = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8" as Address;
 const ERIN = "0x9965507D1a55bcC2695C58ba16FB37d819B0A4dc" as Address;
 const BOB = "0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC" as Address;
+const CAROL = "0x90F79bf6EB2c4f870365E785982E1f101E93b906" as Address;
 /** Hardhat development account #9: the local deployment's executor. */
 const EXECUTOR = "0xa0Ee7A142d267C1f36714E4a8F75612F20a79720" as Address;
 const tokenAbi = parseAbi(["function getVotes(address) view returns (uint256)", "function balanceOf(address) view returns (uint256)"]);
@@ -70,6 +73,19 @@ async function advance(page: Page, client: PublicClient, seconds: number) {
   await page.getByLabel("Advance by (seconds)").fill(String(seconds));
   await page.getByRole("button", { name: "Advance time" }).click();
   await expect.poll(async () => (await client.getBlock()).timestamp, { timeout: 10_000 }).toBeGreaterThanOrEqual(before + BigInt(seconds));
+}
+
+/** The innermost elements that reach past the right edge of the viewport (to name what widens a page). */
+function tooWide(page: Page) {
+  return page.evaluate(() => {
+    const out: string[] = [];
+    for (const el of document.querySelectorAll("body *")) {
+      if (el.getBoundingClientRect().right <= window.innerWidth + 1) continue;
+      if ([...el.children].some((c) => c.getBoundingClientRect().right > window.innerWidth + 1)) continue;
+      out.push(`${el.tagName.toLowerCase()}${el.className ? `.${String(el.className).split(" ").join(".")}` : ""} (${Math.round(el.getBoundingClientRect().right)}px): ${(el.textContent ?? "").slice(0, 60)}`);
+    }
+    return out.slice(0, 10);
+  });
 }
 
 /** Waits until the page has no "Loading …" status left (for screenshots of settled pages). */
@@ -135,6 +151,33 @@ describe("with the chain only", () => {
     expect(errors.filter((e) => e.startsWith("pageerror"))).toEqual([]);
   });
 });
+
+/** A description that tries to track its readers and hide what it asks for (typed in the builder). */
+const TRACKING_AND_HIDDEN = [
+  "# Pay the auditor",
+  "",
+  "Pay 1 ETH to the auditor. See [the invoice](https://tracker.example/invoice) and ![our logo](https://tracker.example/pixel.png?reader=1).",
+  "",
+  '<img src="https://tracker.example/raw.png"> <!-- 9 ETH -->',
+  "",
+  "[//]: # (the real amount is 9 ETH)",
+  "",
+  'Questions: [mail us](mailto:dao@example.org "9 ETH")',
+].join("\n");
+
+/** Bytes no text box can produce: a byte-order mark, an invalid byte, a NUL with text after it, a tracking image, a 100 KB word, a deep list. */
+function hostileBytes(): Hex {
+  let list = "";
+  for (let i = 0; i < 60; i++) list += `${"  ".repeat(i)}- level ${i}\n`;
+  const before = stringToHex("# Pay the designer\n\nPay 1 ETH to the designer.\n\n![](https://tracker.example/nul.png)\n\n<div>9 ETH</div>\n\nInvoice ");
+  const after = stringToHex(` then 9 ETH\n\n${list}\n\n\`${"x".repeat(3000)}\`\n\n${"W".repeat(100_000)}\n`);
+  return concatHex(["0xefbbbf", before, "0xff", "0x00", after]);
+}
+
+/** `Governor.propose` with the description as raw bytes (ABI-encoded `string` and `bytes` are the same). */
+function proposeWithBytes(targets: Address[], values: bigint[], calldatas: Hex[], description: Hex): Hex {
+  return concatHex([toFunctionSelector("propose(address[],uint256[],bytes[],string)"), encodeAbiParameters(parseAbiParameters("address[], uint256[], bytes[], bytes"), [targets, values, calldatas, description])]);
+}
 
 describe("with the whole platform", () => {
   let stack: Stack;
@@ -270,6 +313,78 @@ describe("with the whole platform", () => {
     expect(await senderOf(client, governor, "ProposalExecuted", proposalId)).toBe(BOB.toLowerCase());
     expect(await client.readContract({ address: token, abi: tokenAbi, functionName: "balanceOf", args: [ERIN] })).toBe(erinBefore + 500n * 10n ** 18n);
     await page.screenshot({ path: path.join(shots, "proposal-held-then-executed.png"), fullPage: true });
+    expect(errors.filter((e) => e.startsWith("pageerror"))).toEqual([]);
+  });
+
+  it("no request leaves for an outside host, hidden content is shown in a warning, and nothing widens the page", async () => {
+    const client = createPublicClient({ transport: http(stack.rpcUrl) }) as PublicClient;
+    const governor = stack.deployment.contracts.governor as Address;
+    const token = stack.deployment.contracts.token as Address;
+    const ours = new Set([stack.webUrl, stack.rpcUrl, new URL(stack.indexerUrl).origin, stack.analystUrl, stack.executorUrl].map((u) => new URL(u).origin));
+    const page = await context.newPage();
+    const errors = watch(page, stack, "privacy");
+    const requests: string[] = [];
+    page.on("request", (r) => requests.push(r.url()));
+    const outside = () => requests.filter((u) => !/^(data|blob):/.test(u) && !ours.has(new URL(u).origin));
+
+    await page.goto(`${stack.webUrl}/delegates`);
+    await useDevAccount(page, CAROL);
+    await page.getByRole("button", { name: "Delegate to myself" }).click();
+    await confirmed(page, /Delegate/);
+
+    // 1. Typed in the builder: its preview renders the same way and warns the same way.
+    await page.goto(`${stack.webUrl}/proposals/new`);
+    await buildTransfer(page, ERIN, "10", TRACKING_AND_HIDDEN);
+    const preview = page.getByTestId("description-preview");
+    expect(await preview.getByTestId("hidden-content-warning").isVisible()).toBe(true);
+    expect(await preview.getByTestId("description").locator("img").count()).toBe(0);
+    await page.screenshot({ path: path.join(shots, "privacy-builder-preview.png"), fullPage: true });
+    await page.getByRole("button", { name: "Submit proposal" }).click();
+    await confirmed(page, /Propose/);
+    await page.waitForURL(/\/proposals\/\d+$/, { timeout: 30_000 });
+    const typedId = BigInt(new URL(page.url()).pathname.split("/").pop()!);
+    expect(await client.readContract({ address: governor, abi: parseAbi(["function proposalProposer(uint256) view returns (address)"]), functionName: "proposalProposer", args: [typedId] })).toBe(CAROL);
+
+    // 2. Raw bytes straight to the Governor.
+    const wallet = createWalletClient({ account: CAROL, transport: http(stack.rpcUrl), chain: hardhat });
+    const transfer = encodeFunctionData({ abi: erc20Abi, functionName: "transfer", args: [ERIN, 5n * 10n ** 18n] });
+    const hash = await wallet.sendTransaction({ to: governor, data: proposeWithBytes([token], [0n], [transfer], hostileBytes()), gas: 15_000_000n });
+    const receipt = await client.waitForTransactionReceipt({ hash });
+    expect(receipt.status).toBe("success");
+    const created = decodeProposalCreated(receipt.logs.find((l) => l.address.toLowerCase() === governor.toLowerCase())!);
+    expect(created.descriptionBytes).toBe(hostileBytes());
+    const rawId = created.proposalId;
+
+    for (const [name, id] of [["typed", typedId], ["bytes", rawId]] as const) {
+      for (const width of [1280, 390]) {
+        await page.setViewportSize({ width, height: 900 });
+        await page.goto(`${stack.webUrl}/proposals/${id}`);
+        const warning = page.getByTestId("hidden-content-warning");
+        await warning.waitFor({ timeout: 60_000 });
+        expect(await warning.isVisible()).toBe(true);
+        expect(await warning.textContent()).toMatch(/This description contains text that is not shown: \d+ hidden passages/);
+        await warning.getByText("Show hidden text").click();
+        expect(await warning.getByTestId("hidden-passage").filter({ hasText: "9 ETH" }).first().isVisible()).toBe(true);
+        expect(await page.getByTestId("description").locator("img").count()).toBe(0);
+        // Give the page time to ask for anything it would load, then check where every request went.
+        await page.waitForTimeout(1_500);
+        expect(outside()).toEqual([]);
+        const { scrollWidth, innerWidth } = await page.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth }));
+        expect(scrollWidth, `${name} at ${width}px: ${(await tooWide(page)).join("; ")}`).toBeLessThanOrEqual(innerWidth);
+        if (name === "bytes") {
+          expect(await page.getByTestId("invalid-text-warning").isVisible()).toBe(true);
+          expect(await page.getByTestId("description").textContent()).toMatch(/Invoice \uFFFD␀ then 9 ETH/);
+          expect(await page.getByTestId("hidden-chars-warning").textContent()).toMatch(/U\+FEFF/);
+        }
+        const file = path.join(shots, `privacy-${name}-${width}.png`);
+        // The 100 KB word makes the page very tall: the viewport shows the warnings.
+        await page.screenshot({ path: file, fullPage: name === "typed" });
+      }
+    }
+    // The recorder does see a request to an outside host (a control for the checks above).
+    expect(requests.some((u) => u.startsWith(stack.rpcUrl))).toBe(true);
+    await page.evaluate(() => fetch("https://tracker.example/control").catch(() => null));
+    await expect.poll(outside, { timeout: 5_000 }).toEqual(["https://tracker.example/control"]);
     expect(errors.filter((e) => e.startsWith("pageerror"))).toEqual([]);
   });
 });

@@ -16,7 +16,7 @@ const HIDING_METHODS: [string, string, RegExp][] = [
   ["a Markdown comment", "# Pay the auditor\n\nPay 1 ETH to the auditor.\n\n[//]: # (9 ETH)\n", /an unused link note/],
   ["an unused reference definition's title", "# Pay the auditor\n\nPay 1 ETH to the auditor.\n\n[budget]: https://example.org \"9 ETH\"\n", /an unused link note/],
   ["a <div>", "# Pay the auditor\n\nPay 1 ETH to the auditor.\n\n<div>9 ETH</div>\n", /a block of HTML code/],
-  ["text after a NUL", "# Pay the auditor\n\nPay 1 ETH to the auditor.\u0000 9 ETH", /text after a ␀ \(NUL\) character/],
+  ["text after a NUL", "# Pay the auditor\n\nPay 1 ETH to the auditor.\u0000 9 ETH", /text after a NUL character/],
   ["an unclosed <script>", "# Pay the auditor\n\nPay 1 ETH to the auditor.\n\n<script>\n9 ETH\n", /a block of HTML code/],
   ["a link title", "# Pay the auditor\n\nPay 1 ETH to [the auditor](https://example.org \"9 ETH\").\n", /a link tooltip/],
 ];
@@ -40,7 +40,10 @@ describe("hidden content", () => {
       const shown = screen.getByTestId("description").textContent!;
       expect(shown).toContain("Pay 1 ETH");
       // The NUL is shown as ␀ with what follows it; elsewhere 9 ETH is not in the rendered text.
-      if (name === "text after a NUL") expect(shown).toMatch(/Pay 1 ETH to the auditor\.␀ 9 ETH/);
+      if (name === "text after a NUL") {
+        expect(shown).toMatch(/Pay 1 ETH to the auditor\.␀ 9 ETH/);
+        expect(screen.getByTestId("description").querySelector(".control-char")!.getAttribute("data-name")).toBe("NUL");
+      }
       else expect(shown).not.toContain("9 ETH");
 
       const details = within(warning).getByText("Show hidden text").closest("details")!;
@@ -160,7 +163,7 @@ describe("proposal page: the description's exact bytes", () => {
     const chars = screen.getByTestId("hidden-chars-warning");
     expect(chars.querySelector('li[data-kind="invisible"]')!.textContent).toMatch(/U\+FEFF/);
     expect(chars.querySelector('li[data-kind="control"]')!.textContent).toMatch(/U\+0000/);
-    expect(screen.getByTestId("hidden-content-warning").textContent).toMatch(/text after a ␀ \(NUL\) character/);
+    expect(screen.getByTestId("hidden-content-warning").textContent).toMatch(/text after a NUL character/);
     expect(screen.getByTestId("description-source").textContent).toMatch(/indexer's copy of this description differs/);
     expect(calls.rpc.filter((c) => c.method === "eth_getTransactionReceipt")).toHaveLength(1);
   });

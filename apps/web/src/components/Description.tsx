@@ -75,7 +75,7 @@ export function HiddenCharsWarning({ text, rendered }: { text: string; rendered:
           const unique = [...new Set(codePoints)];
           return (
             <li key={kind} data-kind={kind}>
-              {codePoints.length} {hiddenCharacterWords[kind]} ({unique.slice(0, 8).join(", ")}
+              {plural(codePoints.length, hiddenCharacterWords[kind].one, hiddenCharacterWords[kind].many).replace(/^./, (c) => c.toUpperCase())} ({unique.slice(0, 8).join(", ")}
               {unique.length > 8 ? `, and ${unique.length - 8} more` : ""})
             </li>
           );

@@ -1,6 +1,6 @@
 import type { Element, ElementContent, Root } from "hast";
 import { toJsxRuntime, type ExtraProps, type Jsx } from "hast-util-to-jsx-runtime";
-import type { ComponentProps } from "react";
+import { useMemo, type ComponentProps } from "react";
 import { Fragment, jsx, jsxs } from "react/jsx-runtime";
 
 /**
@@ -10,11 +10,45 @@ import { Fragment, jsx, jsxs } from "react/jsx-runtime";
  * into React elements (never innerHTML) and marks every link as leaving the app.
  */
 export function Markdown({ tree }: { tree: Root }) {
+  const content = useMemo(
+    () => toJsxRuntime(labelControlPictures(tree), { Fragment, jsx: jsx as Jsx, jsxs: jsxs as Jsx, components: { a: ExternalLink }, passNode: true }),
+    [tree],
+  );
   return (
     <div className="markdown" data-testid="description">
-      {toJsxRuntime(tree, { Fragment, jsx: jsx as Jsx, jsxs: jsxs as Jsx, components: { a: ExternalLink }, passNode: true })}
+      {content}
     </div>
   );
+}
+
+const CONTROL_NAMES = ["NUL", "SOH", "STX", "ETX", "EOT", "ENQ", "ACK", "BEL", "BS", "HT", "LF", "VT", "FF", "CR", "SO", "SI", "DLE", "DC1", "DC2", "DC3", "DC4", "NAK", "SYN", "ETB", "CAN", "EM", "SUB", "ESC", "FS", "GS", "RS", "US"];
+const CONTROL_PICTURE = /[\u2400-\u241F\u2421]/;
+
+/** The name of the control character a control picture (␀ for NUL) stands for. */
+export function controlName(picture: string): string {
+  const code = picture.charCodeAt(0);
+  return code === 0x2421 ? "DEL" : (CONTROL_NAMES[code - 0x2400] ?? "control");
+}
+
+/**
+ * The pipeline shows control characters as control pictures (NUL as ␀). Few fonts draw those, so
+ * each is wrapped in a labelled span that CSS shows as a small "NUL" badge; the text stays ␀.
+ */
+function labelControlPictures<T extends Root | Element>(node: T): T {
+  const children: ElementContent[] = [];
+  for (const child of node.children as ElementContent[]) {
+    if (child.type === "element") children.push(labelControlPictures(child));
+    else if (child.type === "text" && CONTROL_PICTURE.test(child.value)) {
+      for (const part of child.value.split(/([\u2400-\u241F\u2421])/)) {
+        if (part === "") continue;
+        if (CONTROL_PICTURE.test(part)) {
+          const name = controlName(part);
+          children.push({ type: "element", tagName: "span", properties: { className: ["control-char"], dataName: name, title: `${name} control character` }, children: [{ type: "text", value: part }] });
+        } else children.push({ type: "text", value: part });
+      }
+    } else children.push(child);
+  }
+  return { ...node, children };
 }
 
 function textOf(nodes: ElementContent[]): string {

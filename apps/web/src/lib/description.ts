@@ -70,17 +70,17 @@ export const hiddenContentWords: Record<HiddenContentKind, { one: string; many: 
   html: { one: "a block of HTML code", many: "blocks of HTML code", label: "HTML code", why: "HTML in a description is never displayed, so it cannot run or load anything." },
   "reference-definition": { one: "an unused link note", many: "unused link notes", label: "Unused link note", why: "A link note that no link uses is never displayed." },
   title: { one: "a link tooltip", many: "link tooltips", label: "Link tooltip", why: "A tooltip is at most shown when a pointer rests on the link; this app does not show it." },
-  "after-nul": { one: "text after a ␀ (NUL) character", many: "texts after a ␀ (NUL) character", label: "Text after ␀ (NUL)", why: "Shown here after the ␀, but many programs and wallets stop reading at a NUL and never show it." },
+  "after-nul": { one: "text after a NUL character", many: "texts after a NUL character", label: "Text after a NUL character", why: "Shown here after the NUL mark, but many programs and wallets stop reading at a NUL and never show what follows." },
 };
 
-/** Hidden characters, in a DAO member's words. */
-export const hiddenCharacterWords: Record<HiddenCharacterKind, string> = {
-  bidi: "characters that reverse or reorder how text is displayed",
-  invisible: "invisible characters (zero-width spaces, joiners, byte-order marks, format characters)",
-  "variation-selector": "variation selectors, invisible characters that can carry hidden data",
-  tag: "invisible tag characters, which can spell out hidden text",
-  filler: "blank letters that look like spaces (fillers)",
-  control: "control characters (shown as symbols such as ␀)",
+/** Hidden characters, in a DAO member's words: [one, several]. */
+export const hiddenCharacterWords: Record<HiddenCharacterKind, { one: string; many: string }> = {
+  bidi: { one: "a character that reverses or reorders how text is displayed", many: "characters that reverse or reorder how text is displayed" },
+  invisible: { one: "an invisible character (a zero-width space, joiner, byte-order mark or format character)", many: "invisible characters (zero-width spaces, joiners, byte-order marks, format characters)" },
+  "variation-selector": { one: "a variation selector, an invisible character that can carry hidden data", many: "variation selectors, invisible characters that can carry hidden data" },
+  tag: { one: "an invisible tag character, which can spell out hidden text", many: "invisible tag characters, which can spell out hidden text" },
+  filler: { one: "a blank letter that looks like a space (a filler)", many: "blank letters that look like spaces (fillers)" },
+  control: { one: "a control character (shown as a small mark such as NUL)", many: "control characters (shown as small marks such as NUL)" },
 };
 
 /** What runs of tag characters (U+E0020–U+E007E) spell in ASCII: text smuggled invisibly. */
