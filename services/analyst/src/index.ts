@@ -4,8 +4,22 @@ export { decodeProposal, type DecodedCall } from "./context/decode.ts";
 export { readGovernance, type GovernanceContext } from "./context/governance.ts";
 export { inspectTarget, inspectTargets, scanOpcodes, type TargetInfo } from "./context/targets.ts";
 export { AnalystError, ArtifactsMissingError, ProposalFileError, RpcUnreachableError } from "./errors.ts";
-export { parseProposal, proposalFileSchema, readProposalFile, type Proposal } from "./proposal.ts";
-export { canonicalHash, canonicalJson, reportSchema, REPORT_SCHEMA_VERSION, serializeReport, type Report } from "./report.ts";
+export { normalizeProposal, parseProposal, parseProposalJson, proposalFileSchema, readProposalFile, type Proposal, type ProposalInput } from "./proposal.ts";
+export {
+  canonicalHash,
+  canonicalJson,
+  failedReportSchema,
+  publishedReportSchema,
+  reportSchema,
+  REPORT_SCHEMA_VERSION,
+  serializeReport,
+  type FailedReport,
+  type PublishedReportBody,
+  type Report,
+} from "./report.ts";
+export { ANALYSIS_FAILED_FINDING, failedReport } from "./failure.ts";
+export { findInjections } from "./checks/description-injection.ts";
+export { describeDescription, type DescriptionView } from "./context/description.ts";
 export { recommend, riskFloor, type Recommendation } from "./risk.ts";
 export { readVotingPower, votesWindowSeconds, type VotingPowerContext } from "./context/voting-power.ts";
 export { createFork, runSimulation, simulateProposal, simulationSchema, type SimulationOutcome, type SimulationResult } from "./simulate/index.ts";
