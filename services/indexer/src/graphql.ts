@@ -23,6 +23,7 @@ import {
   Kind,
 } from "graphql";
 
+import { Scheduler, type Timed, listTooLong, tooManyBranches } from "./limits.ts";
 import type { EntityDef, FieldDef, Scalar, SubgraphSchema } from "./schema.ts";
 import { type BlockPtr, type EntityStore, q, tableName } from "./store.ts";
 import { type Plain, encodeScalar } from "./values.ts";
@@ -34,12 +35,26 @@ export interface QueryLimits {
   maxSkip: number;
   /** Entities one request may load in all, across nested lists. */
   maxEntities: number;
+  /** Most values in one `_in`/`_not_in` (or list `_contains`) filter. */
+  maxInList: number;
+  /** Most `and`/`or` branches in one `where`, counted over all its levels. */
+  maxFilterBranches: number;
+  /** Deepest nesting of `and`/`or` and nested `field_` filters in one `where`. */
+  maxFilterDepth: number;
 }
 
-export const defaultLimits: QueryLimits = { maxFirst: 1000, maxSkip: 5000, maxEntities: 100_000 };
+export const defaultLimits: QueryLimits = { maxFirst: 1000, maxSkip: 5000, maxEntities: 100_000, maxInList: 1000, maxFilterBranches: 100, maxFilterDepth: 8 };
 
-export interface QueryContext {
+/** SQLite's limit on bound parameters in one statement (SQLITE_MAX_VARIABLE_NUMBER). */
+export const SQLITE_MAX_PARAMS = 32_766;
+
+export interface QueryContext extends Timed {
   loaded: number;
+}
+
+/** A context for running a query outside the HTTP server (tests): no time limit. */
+export function untimedContext(): QueryContext {
+  return { loaded: 0, deadline: Number.POSITIVE_INFINITY, timeLimitMs: Number.POSITIVE_INFINITY };
 }
 
 /** Row handed between resolvers: entity data plus the block the query is answered at. */
@@ -162,6 +177,31 @@ export class QueryCompiler {
 
   entity(name: string): EntityDef {
     return this.schema.entities.get(name)!;
+  }
+
+  /**
+   * Refuses a `where` over the limits before any SQL is built: too many values in one list filter,
+   * too many `and`/`or` branches, nesting too deep.
+   */
+  checkFilter(where: unknown, depth = 1, counts = { branches: 0 }): void {
+    if (where === null || typeof where !== "object") return;
+    if (depth > this.limits.maxFilterDepth) {
+      throw new GraphQLError(`The \`where\` filter is nested more than ${this.limits.maxFilterDepth} levels deep; the limit is ${this.limits.maxFilterDepth}`, {
+        extensions: { code: "FILTER_TOO_DEEP", limit: this.limits.maxFilterDepth },
+      });
+    }
+    for (const [key, value] of Object.entries(where as Record<string, unknown>)) {
+      if (key === "and" || key === "or") {
+        const list = Array.isArray(value) ? value : [];
+        counts.branches += list.length;
+        if (counts.branches > this.limits.maxFilterBranches) throw tooManyBranches(counts.branches, this.limits.maxFilterBranches);
+        for (const item of list) this.checkFilter(item, depth + 1, counts);
+      } else if (Array.isArray(value)) {
+        if (value.length > this.limits.maxInList) throw listTooLong(key, value.length, this.limits.maxInList);
+      } else if (key.endsWith("_") && value !== null && typeof value === "object") {
+        this.checkFilter(value, depth + 1, counts);
+      }
+    }
   }
 
   /** WHERE clause for `filter` on table alias `t` of `def` at `block`. */
@@ -341,6 +381,8 @@ export interface GraphQLOptions {
   /** The deployment id shown in `_meta`. */
   deployment: string;
   limits?: Partial<QueryLimits>;
+  /** Shares the event loop between queries (one per server); a private one when absent. */
+  scheduler?: Scheduler;
 }
 
 interface CollectionArgs {
@@ -415,30 +457,69 @@ export function buildGraphQLSchema(subgraph: SubgraphSchema, options: GraphQLOpt
   });
 
   /** Rows of `def` at `block` matching `args`, plus an extra condition (derived or list fields). */
-  const collection = (def: EntityDef, args: CollectionArgs, block: number, ctx: QueryContext, extra?: Sql): Row[] => {
+  const scheduler = options.scheduler ?? new Scheduler();
+  const statements = new Map<string, ReturnType<typeof store.db.prepare>>();
+  const selectLists = new Map<string, string>();
+  const selectList = (def: EntityDef) => {
+    let list = selectLists.get(def.name);
+    if (!list) selectLists.set(def.name, (list = store.selectList(def, "t")));
+    return list;
+  };
+
+  /** Runs one statement; SQLite's own refusals become GraphQL errors that say what to change. */
+  const statement = <T>(sql: string, params: Sql["params"], run: (stmt: ReturnType<typeof store.db.prepare>) => T): T => {
+    if (params.length > SQLITE_MAX_PARAMS) {
+      throw new GraphQLError(
+        `The query needs ${params.length} SQL parameters; the store's limit is ${SQLITE_MAX_PARAMS}: use fewer values in \`_in\` filters or fewer \`or\` branches`,
+        { extensions: { code: "QUERY_TOO_LARGE", limit: SQLITE_MAX_PARAMS } },
+      );
+    }
+    try {
+      let stmt = statements.get(sql);
+      if (!stmt) {
+        stmt = store.db.prepare(sql);
+        // Filters with literal-free SQL repeat (nested lists, lookups by id): keep their statements.
+        if (statements.size >= 500) statements.clear();
+        statements.set(sql, stmt);
+      }
+      return run(stmt);
+    } catch (error) {
+      if (error instanceof GraphQLError) throw error;
+      const message = (error as Error).message;
+      if (/too many SQL variables|Expression tree is too large|too many terms|parser stack overflow|string or blob too big|LIKE or GLOB pattern too complex/i.test(message)) {
+        throw new GraphQLError(`The query is too large for the store (${message}); use smaller filters or split it`, { extensions: { code: "QUERY_TOO_LARGE" } });
+      }
+      throw error;
+    }
+  };
+
+  const collection = (def: EntityDef, args: CollectionArgs, block: number, ctx: QueryContext, extra?: Sql): Row[] | Promise<Row[]> => {
     const first = args.first ?? 100;
     const skip = args.skip ?? 0;
     compiler.checkPaging(first, skip);
+    compiler.checkFilter(args.where);
     const where = compiler.filter(def, args.where, block, "t");
     const order = compiler.order(def, args.orderBy, args.orderDirection, block, "t");
-    const sql = `SELECT t.* FROM ${tableName(def.name)} t WHERE ${atBlock("t")} AND ${where.sql}${extra ? ` AND ${extra.sql}` : ""} ORDER BY ${order.sql} LIMIT ? OFFSET ?`;
+    const sql = `SELECT ${selectList(def)} FROM ${tableName(def.name)} t WHERE ${atBlock("t")} AND ${where.sql}${extra ? ` AND ${extra.sql}` : ""} ORDER BY ${order.sql} LIMIT ? OFFSET ?`;
     const params = [block, block, ...where.params, ...(extra?.params ?? []), ...order.params, first, skip];
-    const rows = store.db.prepare(sql).all(...params) as Record<string, unknown>[];
-    ctx.loaded += rows.length;
-    if (ctx.loaded > limits.maxEntities) {
-      throw new GraphQLError(`The query loads more than ${limits.maxEntities} entities; ask for fewer with \`first\` or split it`);
-    }
-    return rows.map((row) => ({ ...store.decodeRow(def, row), __block: block }));
+    return scheduler.run(ctx, () => {
+      const rows = statement(sql, params, (stmt) => stmt.all(...params) as Record<string, unknown>[]);
+      ctx.loaded += rows.length;
+      if (ctx.loaded > limits.maxEntities) {
+        throw new GraphQLError(`The query loads more than ${limits.maxEntities} entities; ask for fewer with \`first\` or split it`);
+      }
+      return rows.map((row) => ({ ...store.decodeRow(def, row), __block: block }));
+    });
   };
 
-  const byId = (def: EntityDef, id: string, block: number, ctx: QueryContext): Row | null => {
-    const row = store.db.prepare(`SELECT t.* FROM ${tableName(def.name)} t WHERE t."id" = ? AND ${atBlock("t")}`).get(id, block, block) as
-      | Record<string, unknown>
-      | undefined;
-    if (!row) return null;
-    ctx.loaded += 1;
-    return { ...store.decodeRow(def, row), __block: block };
-  };
+  const byId = (def: EntityDef, id: string, block: number, ctx: QueryContext): Row | null | Promise<Row | null> =>
+    scheduler.run(ctx, () => {
+      const sql = `SELECT ${selectList(def)} FROM ${tableName(def.name)} t WHERE t."id" = ? AND ${atBlock("t")}`;
+      const row = statement(sql, [id, block, block], (stmt) => stmt.get(id, block, block) as Record<string, unknown> | undefined);
+      if (!row) return null;
+      ctx.loaded += 1;
+      return { ...store.decodeRow(def, row), __block: block };
+    });
 
   for (const def of subgraph.entities.values()) {
     orderTypes.set(
@@ -511,7 +592,8 @@ export function buildGraphQLSchema(subgraph: SubgraphSchema, options: GraphQLOpt
                         ? { sql: `EXISTS (SELECT 1 FROM json_each(t.${q(back.name)}) WHERE value = ?)`, params: [String(parent.id)] }
                         : { sql: `t.${q(back.name)} = ?`, params: [String(parent.id)] };
                       const rows = collection(target, f.list ? args : { first: 1 }, parent.__block, ctx, extra);
-                      return f.list ? rows : (rows[0] ?? null);
+                      if (f.list) return rows;
+                      return rows instanceof Promise ? rows.then((r) => r[0] ?? null) : (rows[0] ?? null);
                     },
                   },
                 ];
@@ -576,9 +658,20 @@ export function buildGraphQLSchema(subgraph: SubgraphSchema, options: GraphQLOpt
     return latest;
   };
 
-  const checkErrors = (policy: string | undefined) => {
-    if (policy !== "allow" && store.indexingError()) {
+  /**
+   * graph-node's `subgraphError: deny` (the default): a failed subgraph answers no data, and one that
+   * skipped handlers after errors (nonFatalErrors) answers none at or after the first such block.
+   */
+  const checkErrors = (policy: string | undefined, block: number) => {
+    if (policy === "allow") return;
+    if (store.indexingError()) {
       throw new GraphQLError("indexing_error: the subgraph failed to index a block; query with `subgraphError: allow` for the data up to the failure");
+    }
+    const first = store.firstSkippedErrorBlock();
+    if (first !== undefined && first <= block) {
+      throw new GraphQLError(
+        `indexing_error: the subgraph skipped handlers that failed at block ${first} and later; query with \`subgraphError: allow\` for the data, or at a block before ${first}`,
+      );
     }
   };
 
@@ -593,17 +686,19 @@ export function buildGraphQLSchema(subgraph: SubgraphSchema, options: GraphQLOpt
       type: objectTypes.get(def.name)!,
       args: { id: { type: new GraphQLNonNull(GraphQLID) }, ...rootArgs },
       resolve: (_root, args: { id: string; block?: never; subgraphError?: string }, ctx) => {
-        checkErrors(args.subgraphError);
+        const block = resolveBlock(args.block);
+        checkErrors(args.subgraphError, block);
         const id = def.field.get("id")!.scalar === "Bytes" ? args.id.toLowerCase() : args.id;
-        return byId(def, id, resolveBlock(args.block), ctx);
+        return byId(def, id, block, ctx);
       },
     };
     queryFields[def.plural] = {
       type: new GraphQLNonNull(new GraphQLList(new GraphQLNonNull(objectTypes.get(def.name)!))),
       args: { ...collectionArgs(def), ...rootArgs },
       resolve: (_root, args: CollectionArgs & { block?: never; subgraphError?: string }, ctx) => {
-        checkErrors(args.subgraphError);
-        return collection(def, args, resolveBlock(args.block), ctx);
+        const block = resolveBlock(args.block);
+        checkErrors(args.subgraphError, block);
+        return collection(def, args, block, ctx);
       },
     };
   }
@@ -618,7 +713,7 @@ export function buildGraphQLSchema(subgraph: SubgraphSchema, options: GraphQLOpt
       return {
         block: ptr ? { number: ptr.number, hash: ptr.hash, timestamp: ptr.timestamp, parentHash: ptr.parentHash } : { number, hash: null, timestamp: null, parentHash: null },
         deployment: options.deployment,
-        hasIndexingErrors: store.indexingError() !== undefined,
+        hasIndexingErrors: store.hasIndexingErrors(),
       };
     },
   };

@@ -7,7 +7,11 @@ import { pino } from "pino";
 import { z } from "zod";
 
 import { overridesFromDeployment, rpcClient, startApp } from "./app.ts";
+import { defaultServerLimits } from "./server.ts";
 import { defaultBuildDir, ensureBuild, repoRoot } from "./build.ts";
+
+/** A whole-number limit from the environment, at least `min`. */
+const limit = (fallback: number, min = 1) => z.coerce.number().int().min(min).default(fallback);
 
 const envSchema = z.object({
   RPC_URL: z.url({ message: "must be an http(s) URL, e.g. http://127.0.0.1:8545" }).default("http://127.0.0.1:8545"),
@@ -19,6 +23,23 @@ const envSchema = z.object({
   INDEXER_BATCH_SIZE: z.coerce.number().int().min(1).max(100_000).default(2000),
   SUBGRAPH_BUILD_DIR: z.string().min(1).optional(),
   CORS_ORIGINS: z.string().default("http://localhost:5173,http://127.0.0.1:5173"),
+  // Query limits (src/server.ts, src/graphql.ts): see the README's table.
+  INDEXER_MAX_COST: limit(defaultServerLimits.maxCost),
+  INDEXER_QUERY_TIMEOUT_MS: limit(defaultServerLimits.timeLimitMs),
+  INDEXER_MAX_BODY_BYTES: limit(defaultServerLimits.maxBodyBytes),
+  INDEXER_MAX_VARIABLES_BYTES: limit(defaultServerLimits.maxVariablesBytes),
+  INDEXER_MAX_QUERY_LENGTH: limit(defaultServerLimits.maxQueryLength),
+  INDEXER_MAX_DEPTH: limit(defaultServerLimits.maxDepth),
+  INDEXER_MAX_ALIASES: limit(defaultServerLimits.maxAliases, 0),
+  INDEXER_MAX_FIRST: limit(defaultServerLimits.maxFirst),
+  INDEXER_MAX_SKIP: limit(defaultServerLimits.maxSkip, 0),
+  INDEXER_MAX_ENTITIES: limit(defaultServerLimits.maxEntities),
+  INDEXER_MAX_IN_LIST: limit(defaultServerLimits.maxInList),
+  INDEXER_MAX_FILTER_BRANCHES: limit(defaultServerLimits.maxFilterBranches, 0),
+  INDEXER_MAX_FILTER_DEPTH: limit(defaultServerLimits.maxFilterDepth),
+  INDEXER_MAX_CONCURRENT_PER_CLIENT: limit(defaultServerLimits.maxConcurrentPerClient),
+  INDEXER_MAX_QUEUED_PER_CLIENT: limit(defaultServerLimits.maxQueuedPerClient, 0),
+  INDEXER_QUEUE_WAIT_MS: limit(defaultServerLimits.queueWaitMs, 0),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 
@@ -68,6 +89,24 @@ async function main(): Promise<void> {
     pollIntervalMs: env.INDEXER_POLL_INTERVAL_MS,
     batchSize: env.INDEXER_BATCH_SIZE,
     corsOrigins: env.CORS_ORIGINS.split(",").map((s) => s.trim()).filter(Boolean),
+    limits: {
+      maxCost: env.INDEXER_MAX_COST,
+      timeLimitMs: env.INDEXER_QUERY_TIMEOUT_MS,
+      maxBodyBytes: env.INDEXER_MAX_BODY_BYTES,
+      maxVariablesBytes: env.INDEXER_MAX_VARIABLES_BYTES,
+      maxQueryLength: env.INDEXER_MAX_QUERY_LENGTH,
+      maxDepth: env.INDEXER_MAX_DEPTH,
+      maxAliases: env.INDEXER_MAX_ALIASES,
+      maxFirst: env.INDEXER_MAX_FIRST,
+      maxSkip: env.INDEXER_MAX_SKIP,
+      maxEntities: env.INDEXER_MAX_ENTITIES,
+      maxInList: env.INDEXER_MAX_IN_LIST,
+      maxFilterBranches: env.INDEXER_MAX_FILTER_BRANCHES,
+      maxFilterDepth: env.INDEXER_MAX_FILTER_DEPTH,
+      maxConcurrentPerClient: env.INDEXER_MAX_CONCURRENT_PER_CLIENT,
+      maxQueuedPerClient: env.INDEXER_MAX_QUEUED_PER_CLIENT,
+      queueWaitMs: env.INDEXER_QUEUE_WAIT_MS,
+    },
     logger,
   });
   const shutdown = async (signal: string) => {

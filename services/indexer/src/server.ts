@@ -1,13 +1,16 @@
-// HTTP: graphql-yoga at /subgraphs/name/dao (graph-node's path), GET /health, CORS for the web app,
-// and limits on what one request may ask (query length, depth, aliases, `first`, entities loaded).
-import { createServer, type Server } from "node:http";
+// HTTP: graphql-yoga at /subgraphs/name/dao (graph-node's path), GET /health, CORS for the allowed
+// origins only, and limits on what one request may ask: body and variables size (before parsing),
+// query length, depth, aliases, estimated cost, `first`/`skip`, filter sizes, entities loaded, time,
+// and queries at once per client.
+import { type IncomingMessage, type Server, type ServerResponse, createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 
 import { GraphQLError, type ASTVisitor, type FragmentDefinitionNode, Kind, type SelectionSetNode, type ValidationContext } from "graphql";
 import { createYoga, type Plugin } from "graphql-yoga";
 import type { Logger } from "pino";
 
-import { buildGraphQLSchema, type QueryContext, type QueryLimits } from "./graphql.ts";
+import { buildGraphQLSchema, defaultLimits, type QueryContext, type QueryLimits } from "./graphql.ts";
+import { ClientGate, QueryTimeoutError, Scheduler, TooManyRequestsError, checkLiterals, checkVariables, queryCost } from "./limits.ts";
 import type { Indexer } from "./indexer.ts";
 import type { EntityStore } from "./store.ts";
 import type { Subgraph } from "./subgraph.ts";
@@ -21,15 +24,34 @@ export interface ServerLimits extends QueryLimits {
   maxDepth: number;
   /** Most aliased fields in one query. */
   maxAliases: number;
+  /** Highest estimated cost (entities a query may return, graph-node's complexity). */
+  maxCost: number;
+  /** Longest a query may run, in milliseconds. */
+  timeLimitMs: number;
+  /** Largest request body, in bytes (refused before it is read). */
+  maxBodyBytes: number;
+  /** Largest `variables` object, in bytes of JSON. */
+  maxVariablesBytes: number;
+  /** Queries one client (remote address) may run at once. */
+  maxConcurrentPerClient: number;
+  /** Further queries of one client that may wait for a slot. */
+  maxQueuedPerClient: number;
+  /** Longest a waiting query waits for a slot before it is refused (429). */
+  queueWaitMs: number;
 }
 
 export const defaultServerLimits: ServerLimits = {
-  maxFirst: 1000,
-  maxSkip: 5000,
-  maxEntities: 100_000,
+  ...defaultLimits,
   maxQueryLength: 20_000,
   maxDepth: 10,
   maxAliases: 30,
+  maxCost: 500_000,
+  timeLimitMs: 10_000,
+  maxBodyBytes: 256_000,
+  maxVariablesBytes: 128_000,
+  maxConcurrentPerClient: 4,
+  maxQueuedPerClient: 16,
+  queueWaitMs: 5_000,
 };
 
 /** A validation rule refusing selections nested deeper than `maxDepth` (fragments followed). */
@@ -64,17 +86,57 @@ function depthLimit(maxDepth: number, maxAliases: number) {
   };
 }
 
-function limitsPlugin(limits: ServerLimits): Plugin {
+function limitsPlugin(limits: ServerLimits): Plugin<QueryContext> {
   return {
     onParams({ params }) {
       if (typeof params.query === "string" && params.query.length > limits.maxQueryLength) {
         throw new GraphQLError(`The query is ${params.query.length} characters long; the limit is ${limits.maxQueryLength}`, {
-          extensions: { http: { status: 400 } },
+          extensions: { http: { status: 400 }, code: "QUERY_TOO_LONG", limit: limits.maxQueryLength },
         });
       }
+      if (params.variables !== undefined && params.variables !== null) {
+        const size = Buffer.byteLength(JSON.stringify(params.variables));
+        if (size > limits.maxVariablesBytes) {
+          throw new GraphQLError(`The variables are ${size} bytes of JSON; the limit is ${limits.maxVariablesBytes}`, {
+            extensions: { http: { status: 413 }, code: "VARIABLES_TOO_LARGE", limit: limits.maxVariablesBytes },
+          });
+        }
+        try {
+          checkVariables(params.variables, limits);
+        } catch (error) {
+          const e = error as GraphQLError;
+          throw new GraphQLError(e.message, { extensions: { ...e.extensions, http: { status: 400 } } });
+        }
+      }
     },
-    onValidate({ addValidationRule }) {
+    onValidate({ addValidationRule, params, setResult }) {
+      // Oversized filter literals are refused before graphql-js checks each of their objects.
+      const error = checkLiterals(params.documentAST, limits);
+      if (error) {
+        setResult([error]);
+        return;
+      }
       addValidationRule(depthLimit(limits.maxDepth, limits.maxAliases));
+    },
+    onExecute({ args, setResultAndStopExecution }) {
+      const cost = queryCost(args.schema, args.document, args.operationName, args.variableValues ?? undefined);
+      if (cost > limits.maxCost) {
+        setResultAndStopExecution({
+          errors: [
+            new GraphQLError(
+              `The query's cost is ${cost}, over the limit of ${limits.maxCost}: it may return that many entities (each list's \`first\`, 100 when absent, times its parent's count, summed over the query). Ask for fewer with \`first\`, nest fewer lists, or split it`,
+              { extensions: { code: "QUERY_TOO_COMPLEX", cost, limit: limits.maxCost } },
+            ),
+          ],
+        });
+        return;
+      }
+      return {
+        onExecuteDone({ args: done, setResult }) {
+          // One clear error instead of one per field that was stopped.
+          if (done.contextValue.timedOut) setResult({ errors: [new QueryTimeoutError(limits.timeLimitMs)] });
+        },
+      };
     },
   };
 }
@@ -93,18 +155,50 @@ export interface ServeOptions {
 export interface RunningServer {
   server: Server;
   url: string;
+  /** Per-client concurrency (tests look at it). */
+  gate: ClientGate;
   close(): Promise<void>;
+}
+
+export const DEFAULT_CORS_ORIGINS = ["http://localhost:5173", "http://127.0.0.1:5173"];
+
+function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  res.writeHead(status, { "content-type": "application/json; charset=utf-8", ...headers });
+  res.end(JSON.stringify(body));
+}
+
+/** A refusal before GraphQL runs, in GraphQL's error shape. */
+const refusal = (message: string, code: string, extra: Record<string, unknown> = {}) => ({ errors: [{ message, extensions: { code, ...extra } }] });
+
+class BodyTooLargeError extends Error {}
+
+/** The request body, refused once it exceeds `max` bytes. */
+async function readBody(req: IncomingMessage, max: number): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > max) throw new BodyTooLargeError();
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
 }
 
 export async function serve(options: ServeOptions): Promise<RunningServer> {
   const limits = { ...defaultServerLimits, ...options.limits };
-  const schema = buildGraphQLSchema(options.subgraph.schema, { store: options.store, deployment: options.subgraph.deployment, limits });
+  const scheduler = new Scheduler();
+  const schema = buildGraphQLSchema(options.subgraph.schema, { store: options.store, deployment: options.subgraph.deployment, limits, scheduler });
   const yoga = createYoga<object, QueryContext>({
     schema,
     graphqlEndpoint: GRAPHQL_PATH,
-    context: () => ({ loaded: 0 }),
+    context: (): QueryContext => ({ loaded: 0, deadline: performance.now() + limits.timeLimitMs, timeLimitMs: limits.timeLimitMs }),
     plugins: [limitsPlugin(limits)],
-    cors: { origin: options.corsOrigins ?? ["http://localhost:5173", "http://127.0.0.1:5173"], credentials: false },
+    // CORS is answered in front of yoga (below): allowed origins only.
+    cors: false,
     logging: {
       debug: (...args) => options.logger.debug({ args }, "graphql"),
       info: (...args) => options.logger.info({ args }, "graphql"),
@@ -113,24 +207,120 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
     },
     landingPage: false,
   });
+  const allowedOrigins = new Set(options.corsOrigins ?? DEFAULT_CORS_ORIGINS);
+  const gate = new ClientGate(limits.maxConcurrentPerClient, limits.maxQueuedPerClient, limits.queueWaitMs);
+
+  /** CORS headers for this request: only for an allowed origin (never `null` or `*`). */
+  const corsHeaders = (req: IncomingMessage): Record<string, string> => {
+    const origin = req.headers.origin;
+    if (!origin || origin === "null" || !allowedOrigins.has(origin)) return { vary: "Origin" };
+    return { "access-control-allow-origin": origin, vary: "Origin" };
+  };
+
+  const handleGraphQL = async (req: IncomingMessage, res: ServerResponse, cors: Record<string, string>) => {
+    const declared = Number(req.headers["content-length"] ?? 0);
+    if (declared > limits.maxBodyBytes) {
+      sendJson(res, 413, refusal(`The request body is ${declared} bytes; the limit is ${limits.maxBodyBytes}`, "BODY_TOO_LARGE", { limit: limits.maxBodyBytes }), {
+        ...cors,
+        connection: "close",
+      });
+      req.destroy();
+      return;
+    }
+    let release: () => void;
+    try {
+      release = await gate.acquire(req.socket.remoteAddress ?? "unknown");
+    } catch (error) {
+      if (!(error instanceof TooManyRequestsError)) throw error;
+      sendJson(res, 429, refusal(error.message, "TOO_MANY_REQUESTS", { limit: limits.maxConcurrentPerClient }), {
+        ...cors,
+        "retry-after": String(error.retryAfterSeconds),
+      });
+      return;
+    }
+    try {
+      let body: Buffer | undefined;
+      if (req.method !== "GET" && req.method !== "HEAD") {
+        try {
+          body = await readBody(req, limits.maxBodyBytes);
+        } catch (error) {
+          if (!(error instanceof BodyTooLargeError)) throw error;
+          sendJson(res, 413, refusal(`The request body is larger than the limit of ${limits.maxBodyBytes} bytes`, "BODY_TOO_LARGE", { limit: limits.maxBodyBytes }), {
+            ...cors,
+            connection: "close",
+          });
+          req.destroy();
+          return;
+        }
+      }
+      const headers = new Headers();
+      for (const [key, value] of Object.entries(req.headers)) {
+        if (value === undefined || key === "content-length" || key === "transfer-encoding" || key === "connection") continue;
+        headers.set(key, Array.isArray(value) ? value.join(", ") : value);
+      }
+      const response = await yoga.fetch(`http://${req.headers.host ?? "localhost"}${req.url ?? GRAPHQL_PATH}`, {
+        method: req.method ?? "GET",
+        headers,
+        ...(body !== undefined ? { body: new Uint8Array(body) } : {}),
+      });
+      const out = Buffer.from(await response.arrayBuffer());
+      const responseHeaders: Record<string, string> = {};
+      response.headers.forEach((value, key) => {
+        if (key !== "content-length" && !key.startsWith("access-control-")) responseHeaders[key] = value;
+      });
+      res.writeHead(response.status, { ...responseHeaders, ...cors, "content-length": String(out.length) });
+      res.end(out);
+    } finally {
+      release();
+    }
+  };
+
   const server = createServer((req, res) => {
-    if (req.url === "/health" && req.method === "GET") {
+    const cors = corsHeaders(req);
+    const path = (req.url ?? "/").split("?")[0];
+    if (req.method === "OPTIONS") {
+      // Preflight: the methods and headers only for an allowed origin; otherwise nothing to allow.
+      const allowed = "access-control-allow-origin" in cors;
+      res.writeHead(204, {
+        ...cors,
+        ...(allowed
+          ? {
+              "access-control-allow-methods": "GET, POST, OPTIONS",
+              "access-control-allow-headers": req.headers["access-control-request-headers"] ?? "content-type",
+              "access-control-max-age": "600",
+            }
+          : {}),
+      });
+      res.end();
+      return;
+    }
+    if (path === "/health" && req.method === "GET") {
       const status = options.indexer?.status;
       const cursor = options.store.cursor();
+      const skipped = options.store.skippedErrorCount();
       const body = {
         status: status?.error ? "failed" : "ok",
         synced: status?.synced ?? false,
         block: cursor?.number ?? null,
         head: status?.head ?? null,
         rpcDown: status?.rpcDown ?? false,
-        hasIndexingErrors: options.store.indexingError() !== undefined,
+        hasIndexingErrors: options.store.hasIndexingErrors(),
+        skippedHandlers: skipped,
+        ...(skipped > 0 ? { firstSkippedHandler: options.store.skippedErrors(1)[0] } : {}),
         deployment: options.subgraph.deployment,
       };
       res.writeHead(200, { "content-type": "application/json", "access-control-allow-origin": "*" });
       res.end(JSON.stringify(body));
       return;
     }
-    void yoga.handle(req, res);
+    if (path !== GRAPHQL_PATH) {
+      sendJson(res, 404, refusal(`Not found: GraphQL is served at ${GRAPHQL_PATH}, health at /health`, "NOT_FOUND"), cors);
+      return;
+    }
+    handleGraphQL(req, res, cors).catch((error: unknown) => {
+      options.logger.error({ err: error }, "request failed");
+      sendJson(res, 500, refusal("The indexer could not answer this request; see its log", "INTERNAL"), cors);
+    });
   });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
@@ -141,6 +331,7 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
   return {
     server,
     url,
+    gate,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

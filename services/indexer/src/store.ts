@@ -33,6 +33,17 @@ export interface IndexingError {
   block: number;
 }
 
+/** A handler that failed and was skipped (the manifest's `nonFatalErrors` feature). */
+export interface SkippedHandlerError {
+  block: number;
+  dataSource: string;
+  handler: string;
+  /** Transaction hash and log index of the event. */
+  tx: string;
+  logIndex: number;
+  message: string;
+}
+
 export type EntityChanges = Map<string, Map<string, EntityData | null>>;
 
 export const DATABASE_FILE = "indexer.sqlite";
@@ -110,6 +121,8 @@ export class EntityStore {
       CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
       CREATE TABLE IF NOT EXISTS blocks (number INTEGER PRIMARY KEY, hash TEXT NOT NULL, parent_hash TEXT NOT NULL, timestamp INTEGER NOT NULL);
       CREATE INDEX IF NOT EXISTS blocks_hash ON blocks (hash);
+      CREATE TABLE IF NOT EXISTS handler_errors (id INTEGER PRIMARY KEY, block INTEGER NOT NULL, data_source TEXT NOT NULL, handler TEXT NOT NULL, tx TEXT NOT NULL, log_index INTEGER NOT NULL, message TEXT NOT NULL);
+      CREATE INDEX IF NOT EXISTS handler_errors_block ON handler_errors (block);
     `);
     for (const entity of this.schema.entities.values()) {
       const table = tableName(entity.name);
@@ -131,7 +144,7 @@ export class EntityStore {
       const table = tableName(entity.name);
       const names = entity.stored.map((f) => q(f.name));
       statements = {
-        current: this.db.prepare(`SELECT * FROM ${table} WHERE "id" = ? AND block_to IS NULL`),
+        current: this.db.prepare(`SELECT ${this.selectList(entity, table)} FROM ${table} WHERE "id" = ? AND block_to IS NULL`),
         close: this.db.prepare(`UPDATE ${table} SET block_to = ? WHERE "id" = ? AND block_to IS NULL`),
         insert: this.db.prepare(
           `INSERT INTO ${table} (block_from, block_to, ${names.join(", ")}) VALUES (?, NULL, ${names.map(() => "?").join(", ")})`,
@@ -146,6 +159,17 @@ export class EntityStore {
     const def = this.schema.entities.get(type);
     if (!def) throw new Error(`unknown entity type ${type}`);
     return def;
+  }
+
+  /**
+   * The stored columns of `entity` for a SELECT on table alias `t`. String and ID columns are read
+   * as their bytes (SQLite hands text to Node as a C string, which ends at the first U+0000), so a
+   * text keeps every character it was written with.
+   */
+  selectList(entity: EntityDef, t: string): string {
+    return entity.stored
+      .map((f) => (!f.list && f.kind !== "enum" && (f.scalar === "String" || f.scalar === "ID") ? `CAST(${t}.${q(f.name)} AS BLOB) AS ${q(f.name)}` : `${t}.${q(f.name)}`))
+      .join(", ");
   }
 
   /** A row of `entity`'s table as entity data. */
@@ -239,6 +263,40 @@ export class EntityStore {
     this.setMeta("error", error);
   }
 
+  /** Records a skipped handler: call inside the transaction that writes its block. */
+  addSkippedError(error: SkippedHandlerError): void {
+    this.db
+      .prepare("INSERT INTO handler_errors (block, data_source, handler, tx, log_index, message) VALUES (?, ?, ?, ?, ?, ?)")
+      .run(error.block, error.dataSource, error.handler, error.tx, error.logIndex, error.message);
+  }
+
+  /** Skipped handlers, oldest first (at most `limit`). */
+  skippedErrors(limit = 100): SkippedHandlerError[] {
+    return (this.db.prepare("SELECT * FROM handler_errors ORDER BY id LIMIT ?").all(limit) as Record<string, unknown>[]).map((r) => ({
+      block: Number(r.block),
+      dataSource: String(r.data_source),
+      handler: String(r.handler),
+      tx: String(r.tx),
+      logIndex: Number(r.log_index),
+      message: String(r.message),
+    }));
+  }
+
+  skippedErrorCount(): number {
+    return Number((this.db.prepare("SELECT count(*) AS n FROM handler_errors").get() as { n: number }).n);
+  }
+
+  /** The first block where a handler was skipped, if any. */
+  firstSkippedErrorBlock(): number | undefined {
+    const row = this.db.prepare("SELECT min(block) AS block FROM handler_errors").get() as { block: number | null };
+    return row.block ?? undefined;
+  }
+
+  /** A fatal error, or skipped handlers. */
+  hasIndexingErrors(): boolean {
+    return this.indexingError() !== undefined || this.firstSkippedErrorBlock() !== undefined;
+  }
+
   /** Drops every version created after `block` and reopens those closed after it (a reorg). */
   revertTo(block: BlockPtr): void {
     this.transaction(() => {
@@ -248,6 +306,7 @@ export class EntityStore {
         this.db.prepare(`UPDATE ${table} SET block_to = NULL WHERE block_to > ?`).run(block.number);
       }
       this.db.prepare("DELETE FROM blocks WHERE number > ?").run(block.number);
+      this.db.prepare("DELETE FROM handler_errors WHERE block > ?").run(block.number);
       this.setCursor(block);
     });
   }

@@ -146,8 +146,13 @@ export function encodeScalar(scalar: Scalar, value: Plain): string | number | nu
   }
 }
 
+/** UTF-8 that keeps a leading byte-order mark (TextDecoder drops one by default). */
+const utf8 = new TextDecoder("utf-8", { ignoreBOM: true });
+
 export function decodeScalar(scalar: Scalar, value: unknown): Plain {
   if (value === null || value === undefined) return null;
+  // Text columns are read as bytes (see EntityStore.selectList).
+  if (value instanceof Uint8Array) return utf8.decode(value);
   switch (scalar) {
     case "BigInt":
     case "Int8":
