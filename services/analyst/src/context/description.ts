@@ -14,10 +14,7 @@ export interface DescriptionView {
   invalidSequences: number;
   /** The shared rendering: visible text, hidden content, hidden characters, confusables. */
   rendered: RenderedDescription;
-  /**
-   * What a reader can rely on seeing: the visible text, cut at the first NUL (shown as ␀), since
-   * many programs stop there and the rendering reports what follows as hidden content.
-   */
+  /** What every reader sees (the rendering's visible text, which stops at a NUL). */
   visibleText: string;
 }
 
@@ -29,14 +26,12 @@ export function describeDescription(proposal: Pick<Proposal, "description"> & { 
   if (known) return known;
   const decoded = proposal.descriptionBytes !== undefined ? descriptionText(proposal.descriptionBytes) : { text: proposal.description, invalidSequences: 0 };
   const rendered = renderDescription(decoded.text);
-  const nulHidden = rendered.hidden.some((h) => h.kind === "after-nul") || decoded.text.includes("\u0000");
-  const visibleText = nulHidden ? rendered.visibleText.split("\u2400")[0]! : rendered.visibleText;
   const view: DescriptionView = {
     text: decoded.text,
     byteLength: proposal.descriptionBytes !== undefined ? (proposal.descriptionBytes.length - 2) / 2 : new TextEncoder().encode(decoded.text).length,
     invalidSequences: decoded.invalidSequences,
     rendered,
-    visibleText,
+    visibleText: rendered.visibleText,
   };
   cache.set(proposal, view);
   return view;
