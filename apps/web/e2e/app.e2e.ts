@@ -377,8 +377,14 @@ describe("with the whole platform", () => {
           expect(await page.getByTestId("hidden-chars-warning").textContent()).toMatch(/U\+FEFF/);
         }
         const file = path.join(shots, `privacy-${name}-${width}.png`);
-        // The 100 KB word makes the page very tall: the viewport shows the warnings.
+        // The 100 KB word makes the page very tall: the viewport shows the warnings, then the
+        // hidden-character warning and the start of the description.
         await page.screenshot({ path: file, fullPage: name === "typed" });
+        if (name === "bytes") {
+          await warning.getByText("Show hidden text").click(); // closed again
+          await page.getByTestId("hidden-chars-warning").evaluate((el) => el.scrollIntoView());
+          await page.screenshot({ path: path.join(shots, `privacy-${name}-${width}-description.png`) });
+        }
       }
     }
     // The recorder does see a request to an outside host (a control for the checks above).
