@@ -104,6 +104,9 @@ export async function buildManifest(deployment: Deployment, options: ManifestOpt
     description: `AI-governed DAO on ${network} (chain ${deployment.chainId}): proposals, votes, delegation, timelock operations and automated decisions.`,
     // Auditors query any past block, so graph-node must keep every entity version.
     indexerHints: { prune: "never" },
+    // A handler that fails on one event is skipped (its changes discarded, the error recorded and
+    // shown by _meta.hasIndexingErrors) and indexing goes on, instead of the subgraph stopping.
+    features: ["nonFatalErrors"],
     schema: { file: relative(path.join(subgraphDir, "schema.graphql")) },
     dataSources: sources,
   };

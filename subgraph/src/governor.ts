@@ -82,6 +82,44 @@ function timelockSalt(governor: Address, descriptionHash: Bytes): Bytes {
   return salt;
 }
 
+/**
+ * The Governor's proposal id for these actions and description hash:
+ * uint256(keccak256(abi.encode(targets, values, calldatas, descriptionHash))), or null when the
+ * host cannot encode them.
+ */
+function proposalIdOf(targets: Address[], values: BigInt[], calldatas: Bytes[], descriptionHash: Bytes): BigInt | null {
+  const tuple = new ethereum.Tuple();
+  tuple.push(ethereum.Value.fromAddressArray(targets));
+  tuple.push(ethereum.Value.fromUnsignedBigIntArray(values));
+  tuple.push(ethereum.Value.fromBytesArray(calldatas));
+  tuple.push(ethereum.Value.fromFixedBytes(descriptionHash));
+  const encoded = ethereum.encode(ethereum.Value.fromTuple(tuple));
+  // The tuple has dynamic members, so its encoding starts with its own offset (one word) that
+  // abi.encode of the four values does not have.
+  if (encoded === null) return null;
+  if (encoded.length < 32) return null;
+  const hash = crypto.keccak256(Bytes.fromUint8Array(encoded.subarray(32)));
+  return BigInt.fromUnsignedBytes(Bytes.fromUint8Array(hash.reverse()));
+}
+
+/** The description hash for `proposalId` if `candidate` is it (the id is recomputed from the actions). */
+function confirmedHash(proposalId: BigInt, targets: Address[], values: BigInt[], calldatas: Bytes[], candidate: Bytes): bool {
+  const computed = proposalIdOf(targets, values, calldatas, candidate);
+  if (computed === null) return false;
+  return computed.equals(proposalId);
+}
+
+/** The proposal's actions, as the Governor hashes them. */
+function actionsOf(proposal: Proposal): ProposalAction[] {
+  const actions: ProposalAction[] = [];
+  for (let i = 0; i < proposal.actionCount; i++) {
+    const action = ProposalAction.load(proposal.id + "-" + i.toString());
+    if (action == null) return [];
+    actions.push(action);
+  }
+  return actions;
+}
+
 function getOrCreateGovernor(address: Address): Governor {
   const id = address.toHexString();
   let governor = Governor.load(id);
@@ -146,7 +184,20 @@ export function handleProposalCreated(event: ProposalCreated): void {
   proposal.proposer = proposer.id;
   proposal.description = params.description;
   proposal.title = titleOf(params.description);
-  proposal.descriptionHash = Bytes.fromByteArray(crypto.keccak256(ByteArray.fromUTF8(params.description)));
+  // The Governor hashed the description's bytes. The text here is those bytes decoded (invalid
+  // UTF-8 became U+FFFD), so its UTF-8 hashes to the right value only when the decoding lost
+  // nothing: check it against the emitted id, and store no hash rather than a wrong one.
+  const textHash = Bytes.fromByteArray(crypto.keccak256(ByteArray.fromUTF8(params.description)));
+  if (confirmedHash(params.proposalId, params.targets, params.values, params.calldatas, textHash)) {
+    proposal.descriptionHash = textHash;
+    proposal.descriptionExact = true;
+  } else {
+    proposal.descriptionHash = null;
+    proposal.descriptionExact = false;
+    log.warning("ProposalCreated: proposal {}: the description text is not the exact bytes proposed (invalid UTF-8?); descriptionHash left empty until the proposal is queued", [
+      params.proposalId.toString(),
+    ]);
+  }
   proposal.voteStart = params.voteStart;
   proposal.voteEnd = params.voteEnd;
   proposal.originalVoteEnd = params.voteEnd;
@@ -200,8 +251,34 @@ export function handleProposalQueued(event: ProposalQueued): void {
 
   // The timelock scheduled the batch earlier in this transaction and emitted CallSalt with the
   // Governor's salt; that record names the operation.
-  const salt = timelockSalt(event.address, proposal.descriptionHash);
-  const saltUse = TimelockOperationSalt.load(salt.toHexString() + "-" + event.transaction.hash.toHexString());
+  let saltUse: TimelockOperationSalt | null = null;
+  let salt = new Bytes(0);
+  const knownHash = proposal.descriptionHash;
+  if (knownHash !== null) {
+    salt = timelockSalt(event.address, knownHash);
+    saltUse = TimelockOperationSalt.load(salt.toHexString() + "-" + event.transaction.hash.toHexString());
+  } else {
+    // The hash was not known from the text: the last CallSalt of this transaction holds
+    // bytes20(governor) XOR descriptionHash; keep it only if it gives back the proposal id.
+    const last = TimelockOperationSalt.load(event.transaction.hash.toHexString());
+    if (last != null) {
+      salt = last.salt;
+      const candidate = timelockSalt(event.address, last.salt);
+      const actions = actionsOf(proposal);
+      const targets: Address[] = [];
+      const values: BigInt[] = [];
+      const calldatas: Bytes[] = [];
+      for (let i = 0; i < actions.length; i++) {
+        targets.push(Address.fromBytes(actions[i].target));
+        values.push(actions[i].value);
+        calldatas.push(actions[i].calldata);
+      }
+      if (actions.length == proposal.actionCount && confirmedHash(proposal.proposalId, targets, values, calldatas, candidate)) {
+        proposal.descriptionHash = candidate;
+        saltUse = last;
+      }
+    }
+  }
   if (saltUse != null) {
     proposal.timelockOperation = saltUse.operation;
     const operation = TimelockOperation.load(saltUse.operation);

@@ -107,6 +107,14 @@ export function handleCallSalt(event: CallSalt): void {
   use.salt = event.params.salt;
   use.tx = event.transaction.hash;
   use.save();
+
+  // The transaction's last CallSalt whatever its salt: how ProposalQueued finds the description
+  // hash of a proposal whose text did not give it (salt = bytes20(governor) XOR descriptionHash).
+  const last = new TimelockOperationSalt(event.transaction.hash.toHexString());
+  last.operation = id;
+  last.salt = event.params.salt;
+  last.tx = event.transaction.hash;
+  last.save();
 }
 
 export function handleCallExecuted(event: CallExecuted): void {

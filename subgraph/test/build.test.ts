@@ -25,6 +25,7 @@ describe("graph build", () => {
       "conversion.typeConversion.bigIntToString",
       "conversion.typeConversion.bytesToHex",
       "env.abort",
+      "ethereum.ethereum.encode",
       "index.crypto.keccak256",
       "index.log.log",
       "index.store.get",
@@ -40,6 +41,7 @@ describe("graph build", () => {
     const manifest = await readFile(path.join(buildDir, "subgraph.yaml"), "utf8");
     expect(manifest).toContain("0x2222222222222222222222222222222222222222");
     expect(manifest).toContain("prune: never");
+    expect(manifest).toMatch(/features:\s*\n\s*- nonFatalErrors/);
     const schema = await readFile(path.join(buildDir, "schema.graphql"), "utf8");
     expect(schema).toContain("type Decision @entity(immutable: true)");
   });

@@ -88,6 +88,39 @@ export class BlockState implements HostStore {
   readonly changes: EntityChanges = new Map();
 
   private readonly store: EntityStore;
+  /** The previous state of every key the running handler changed (see {@link enterHandler}). */
+  private journal: { type: string; id: string; had: boolean; previous: EntityData | null | undefined }[] | undefined;
+  private journaled = new Set<string>();
+
+  /** Starts recording a handler's changes so that {@link discardHandler} can undo them. */
+  enterHandler(): void {
+    this.journal = [];
+    this.journaled.clear();
+  }
+
+  /** Keeps the running handler's changes. */
+  exitHandler(): void {
+    this.journal = undefined;
+    this.journaled.clear();
+  }
+
+  /** Undoes every change of the running handler (graph-node's nonFatalErrors: the failed handler's changes are dropped). */
+  discardHandler(): void {
+    for (const entry of (this.journal ?? []).reverse()) {
+      const table = this.changes.get(entry.type)!;
+      if (entry.had) table.set(entry.id, entry.previous!);
+      else table.delete(entry.id);
+    }
+    this.exitHandler();
+  }
+
+  private record(type: string, id: string, table: Map<string, EntityData | null>): void {
+    if (!this.journal) return;
+    const key = `${type}\u0000${id}`;
+    if (this.journaled.has(key)) return;
+    this.journaled.add(key);
+    this.journal.push({ type, id, had: table.has(id), previous: table.get(id) });
+  }
 
   constructor(store: EntityStore) {
     this.store = store;
@@ -121,6 +154,7 @@ export class BlockState implements HostStore {
     const data = entityToData(def, id, entity);
     let table = this.changes.get(type);
     if (!table) this.changes.set(type, (table = new Map()));
+    this.record(type, String(data.id), table);
     table.set(String(data.id), data);
   }
 
@@ -128,6 +162,7 @@ export class BlockState implements HostStore {
     this.def(type);
     let table = this.changes.get(type);
     if (!table) this.changes.set(type, (table = new Map()));
+    this.record(type, id, table);
     table.set(id, null);
   }
 }

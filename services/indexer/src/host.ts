@@ -8,7 +8,7 @@
 // Object layouts follow AssemblyScript's runtime as graph-cli compiles it and graph-ts's classes.
 import { readFile } from "node:fs/promises";
 
-import { type Hex, bytesToHex, hexToBytes, keccak256 } from "viem";
+import { type Hex, bytesToHex, encodeAbiParameters, hexToBytes, keccak256 } from "viem";
 
 import { type Decimal, decimal, decimalToString, normalizeDecimal, parseDecimal } from "./values.ts";
 
@@ -179,6 +179,11 @@ function parseJson(text: string): JsonNode {
 
 type HostFn = (...args: never[]) => unknown;
 
+/** Lossy UTF-8 keeping a leading BOM (TextDecoder drops one by default; graph-node keeps it). */
+const utf8Lossy = new TextDecoder("utf-8", { ignoreBOM: true });
+/** Strict UTF-8 for JSON: a BOM stays in the text, so JSON with one is refused as serde_json refuses it. */
+const utf8Strict = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+
 /** One data source's compiled mapping. */
 export class MappingModule {
   readonly info: DataSourceInfo;
@@ -233,6 +238,8 @@ export class MappingModule {
       if (typeof fn !== "function") throw new Error(`the module exports no handler ${handler}`);
       fn(instance.writeEvent(event));
     } catch (error) {
+      // A failed instance is never reused: the next event of the block gets a fresh one.
+      instances?.delete(this);
       if (error instanceof HandlerError) throw error;
       throw new HandlerError(this.info.name, handler, (error as Error).message);
     }
@@ -281,8 +288,8 @@ function hostFunctions(h: MappingInstance) {
       h.log(level, text);
     },
     "crypto.keccak256": (bytes: number) => h.writeBytes(hexToBytes(keccak256(h.readBytes(bytes)))),
-    "typeConversion.bytesToString": (bytes: number) =>
-      h.writeString(new TextDecoder().decode(h.readBytes(bytes)).replace(/\u0000+$/, "")),
+    // graph-node: lossy UTF-8 (a leading BOM kept), trailing NULs trimmed.
+    "typeConversion.bytesToString": (bytes: number) => h.writeString(utf8Lossy.decode(h.readBytes(bytes)).replace(/\u0000+$/, "")),
     "typeConversion.bytesToHex": (bytes: number) => h.writeString(bytesToHex(h.readBytes(bytes))),
     "typeConversion.bigIntToString": (value: number) => h.writeString(h.readBigInt(value).toString()),
     "typeConversion.bigIntToHex": (value: number) => {
@@ -326,7 +333,7 @@ function hostFunctions(h: MappingInstance) {
     "bigDecimal.equals": (a: number, b: number) => (decimal.equals(h.readBigDecimal(a), h.readBigDecimal(b)) ? 1 : 0),
     "bigDecimal.toString": (a: number) => h.writeString(decimalToString(h.readBigDecimal(a))),
     "bigDecimal.fromString": (text: number) => h.writeBigDecimal(parseDecimal(h.readString(text))),
-    "json.fromBytes": (bytes: number) => h.writeJson(parseJson(new TextDecoder("utf-8", { fatal: true }).decode(h.readBytes(bytes)))),
+    "json.fromBytes": (bytes: number) => h.writeJson(parseJson(utf8Strict.decode(h.readBytes(bytes)))),
     "json.try_fromBytes": (bytes: number) => h.jsonResult(h.readBytes(bytes)),
     "json.toI64": (text: number) => {
       const s = h.readString(text);
@@ -350,6 +357,17 @@ function hostFunctions(h: MappingInstance) {
       const s = h.readString(text);
       if (!/^-?\d+$/.test(s)) throw new Error(`json.toBigInt: not an integer: ${s}`);
       return h.writeBigInt(BigInt(s));
+    },
+    // graph-node: ethabi's encode of the one token, so a tuple with dynamic members starts with its offset (0x20).
+    "ethereum.encode": (token: number) => {
+      let encoded: Hex;
+      try {
+        const { param, value } = h.readEthValue(token);
+        encoded = encodeAbiParameters([param], [value]);
+      } catch {
+        return 0;
+      }
+      return h.writeBytes(hexToBytes(encoded));
     },
     "dataSource.address": () => h.writeBytes(hexToBytes(h.module.info.address)),
     "dataSource.network": () => h.writeString(h.module.info.network),
@@ -601,7 +619,7 @@ class MappingInstance {
     let parsed: JsonNode = null;
     let ok = true;
     try {
-      parsed = parseJson(new TextDecoder("utf-8", { fatal: true }).decode(bytes));
+      parsed = parseJson(utf8Strict.decode(bytes));
     } catch {
       ok = false;
     }
@@ -619,6 +637,49 @@ class MappingInstance {
       this.setU32(result + 4, wrapped);
     }
     return result;
+  }
+
+  // --- ethereum.Value -------------------------------------------------------------------------
+
+  /** An ethereum.Value as an ABI parameter (types read from the values) and viem's value. */
+  readEthValue(ptr: number): { param: AbiParameter; value: unknown } {
+    const kind = this.u32(ptr);
+    const p = Number(this.view().getBigUint64(ptr + 8, true) & 0xffffffffn);
+    switch (kind) {
+      case EthKind.ADDRESS: {
+        const bytes = this.readBytes(p);
+        if (bytes.length !== 20) throw new Error(`an address of ${bytes.length} bytes`);
+        return { param: { type: "address" }, value: bytesToHex(bytes) };
+      }
+      case EthKind.FIXED_BYTES: {
+        const bytes = this.readBytes(p);
+        if (bytes.length < 1 || bytes.length > 32) throw new Error(`fixed bytes of length ${bytes.length}`);
+        return { param: { type: `bytes${bytes.length}` }, value: bytesToHex(bytes) };
+      }
+      case EthKind.BYTES:
+        return { param: { type: "bytes" }, value: bytesToHex(this.readBytes(p)) };
+      case EthKind.INT:
+        return { param: { type: "int256" }, value: this.readBigInt(p) };
+      case EthKind.UINT:
+        return { param: { type: "uint256" }, value: this.readBigInt(p) };
+      case EthKind.BOOL:
+        return { param: { type: "bool" }, value: p !== 0 };
+      case EthKind.STRING:
+        return { param: { type: "string" }, value: this.readString(p) };
+      case EthKind.ARRAY:
+      case EthKind.FIXED_ARRAY: {
+        const items = this.readPointerArray(p).map((v) => this.readEthValue(v));
+        const element = items[0]?.param ?? { type: "uint256" };
+        const suffix = kind === EthKind.ARRAY ? "[]" : `[${items.length}]`;
+        return { param: { ...element, type: `${element.type}${suffix}` }, value: items.map((i) => i.value) };
+      }
+      case EthKind.TUPLE: {
+        const items = this.readPointerArray(p).map((v) => this.readEthValue(v));
+        return { param: { type: "tuple", components: items.map((i) => i.param) }, value: items.map((i) => i.value) };
+      }
+      default:
+        throw new Error(`unknown ethereum.Value kind ${kind}`);
+    }
   }
 
   // --- events -----------------------------------------------------------------------------------

@@ -1,11 +1,26 @@
 // Follows the chain with viem and runs the mappings: back-fills from the start block in batches of
 // blocks, then polls for new blocks; an RPC that fails is retried with backoff while the GraphQL
 // side keeps answering; a block whose parent hash no longer matches is a reorg, rolled back to the
-// common ancestor. A failing handler stops indexing, as graph-node does for deterministic errors.
+// common ancestor. A failing handler stops indexing, as graph-node does for deterministic errors,
+// unless the manifest declares `nonFatalErrors`: then that event's changes are dropped, the error
+// is recorded and indexing goes on.
 import { setTimeout as sleep } from "node:timers/promises";
 
 import type { Logger } from "pino";
-import { type Block, type Hex, type Log, type PublicClient, type Transaction, ResponseBodyTooLargeError, TimeoutError, decodeEventLog } from "viem";
+import {
+  type AbiEvent,
+  type AbiParameter,
+  type Block,
+  type Hex,
+  type Log,
+  type PublicClient,
+  type Transaction,
+  ResponseBodyTooLargeError,
+  TimeoutError,
+  decodeAbiParameters,
+  decodeEventLog,
+  hexToBytes,
+} from "viem";
 
 import { BlockState } from "./block-state.ts";
 import { type BlockData, type EventData, HandlerError, type TransactionData } from "./host.ts";
@@ -42,6 +57,8 @@ export interface IndexerStatus {
   rpcDown: boolean;
   error: string | undefined;
   eventsProcessed: number;
+  /** Handlers that failed and were skipped (nonFatalErrors) since this process started. */
+  skippedHandlers: number;
 }
 
 /**
@@ -60,6 +77,63 @@ export function isLogRangeTooLarge(error: unknown): boolean {
     if (e.cause === e) break;
   }
   return false;
+}
+
+/** UTF-8 as graph-node decodes event strings: a leading BOM kept, invalid sequences as U+FFFD. */
+const utf8Lossy = new TextDecoder("utf-8", { ignoreBOM: true });
+
+const isStringType = (type: string) => /^string(\[\d*\])*$/.test(type);
+
+/** The event's non-indexed inputs with every `string` read as `bytes` (the two encode alike). */
+const rawInputs = new WeakMap<AbiEvent, { inputs: AbiParameter[]; indexes: number[] } | null>();
+
+function bytesTyped(param: AbiParameter): AbiParameter {
+  if (isStringType(param.type)) return { ...param, type: param.type.replace(/^string/, "bytes") };
+  if ("components" in param && param.components) return { ...param, components: param.components.map(bytesTyped) } as AbiParameter;
+  return param;
+}
+
+function hasString(param: AbiParameter): boolean {
+  return isStringType(param.type) || ("components" in param && !!param.components?.some(hasString));
+}
+
+/** `value` decoded with {@link bytesTyped}`(param)` back to text, lossily, keeping every character. */
+function bytesToText(param: AbiParameter, value: unknown): unknown {
+  if (isStringType(param.type)) {
+    if (param.type === "string") return utf8Lossy.decode(hexToBytes(value as Hex));
+    const inner = { ...param, type: param.type.replace(/\[\d*\]$/, "") };
+    return (value as unknown[]).map((v) => bytesToText(inner, v));
+  }
+  if ("components" in param && param.components) {
+    const list = /\[\d*\]$/.test(param.type);
+    if (list) {
+      const inner = { ...param, type: param.type.replace(/\[\d*\]$/, "") } as AbiParameter;
+      return (value as unknown[]).map((v) => bytesToText(inner, v));
+    }
+    const components = param.components;
+    return Array.isArray(value) ? value.map((v, i) => bytesToText(components[i]!, v)) : value;
+  }
+  return value;
+}
+
+/**
+ * Replaces the text of every non-indexed string parameter with one decoded from the log's bytes
+ * as graph-node does: viem decodes with TextDecoder's defaults, which drop a leading byte-order
+ * mark, so the mapping would see (and hash) another text than the one emitted.
+ */
+export function faithfulStrings(event: AbiEvent, data: Hex, params: EventData["params"]): void {
+  let raw = rawInputs.get(event);
+  if (raw === undefined) {
+    const nonIndexed = event.inputs.map((input, i) => ({ input, i })).filter(({ input }) => !input.indexed);
+    raw = nonIndexed.some(({ input }) => hasString(input)) ? { inputs: nonIndexed.map(({ input }) => bytesTyped(input)), indexes: nonIndexed.map(({ i }) => i) } : null;
+    rawInputs.set(event, raw);
+  }
+  if (!raw) return;
+  const values = decodeAbiParameters(raw.inputs, data);
+  raw.indexes.forEach((index, j) => {
+    const input = event.inputs[index]!;
+    if (hasString(input)) params[index]!.value = bytesToText(input, values[j]);
+  });
 }
 
 /** Successful getLogs calls at a reduced range before trying twice the range again. */
@@ -120,6 +194,7 @@ export class Indexer {
       rpcDown: false,
       error: error?.message,
       eventsProcessed: 0,
+      skippedHandlers: 0,
     };
   }
 
@@ -324,6 +399,7 @@ export class Indexer {
           input,
           value: Array.isArray(args) ? args[i] : (args as Record<string, unknown>)[input.name ?? String(i)],
         }));
+        faithfulStrings(handler.abiEvent, log.data, params);
         triggers.push({ log: log as Log<bigint, number, false>, dataSource, handler, params });
       }
     }
@@ -386,11 +462,21 @@ export class Indexer {
         transaction,
         params: t.params,
       };
+      state.enterHandler();
       try {
         t.dataSource.mapping.runEvent(t.handler.handler, event, state, (level, message) => this.mappingLog(t.dataSource.name, level, message, block.number!), instances as Map<never, unknown>);
+        state.exitHandler();
       } catch (error) {
-        if (error instanceof HandlerError) error.block = Number(block.number);
-        throw error;
+        if (!(error instanceof HandlerError)) throw error;
+        error.block = Number(block.number);
+        if (!this.subgraph.nonFatalErrors) throw error;
+        // nonFatalErrors: this event's changes are dropped, the error is recorded with the block
+        // and the following events are indexed.
+        state.discardHandler();
+        const skipped = { block: Number(block.number), dataSource: t.dataSource.name, handler: t.handler.handler, tx: t.log.transactionHash, logIndex: t.log.logIndex, message: error.message };
+        this.store.addSkippedError(skipped);
+        this.status.skippedHandlers++;
+        this.logger.error(skipped, "handler failed; its changes are discarded and indexing goes on (nonFatalErrors)");
       }
     }
     this.store.writeChanges(Number(block.number), state.changes);

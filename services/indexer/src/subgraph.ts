@@ -37,6 +37,11 @@ export interface Subgraph {
   /** Hash of the manifest, schema and mapping WASM: changes whenever the build does. */
   deployment: Hex;
   startBlock: number;
+  /**
+   * The manifest declares `features: [nonFatalErrors]`: a handler that fails is skipped (its changes
+   * discarded, the error recorded) and indexing goes on, as graph-node does.
+   */
+  nonFatalErrors: boolean;
 }
 
 export class ManifestError extends Error {
@@ -76,6 +81,7 @@ export async function loadSubgraph(buildDir: string, overrides: DataSourceOverri
     schema: { file: string };
     dataSources: ManifestDataSource[];
     templates?: unknown[];
+    features?: string[];
   };
   if (manifest.templates?.length) throw new ManifestError(manifestFile, "data source templates are not supported by the embedded indexer");
   const schemaText = await readFile(path.join(buildDir, manifest.schema.file), "utf8");
@@ -135,5 +141,6 @@ export async function loadSubgraph(buildDir: string, overrides: DataSourceOverri
     dataSources,
     deployment: keccak256(all),
     startBlock: Math.min(...dataSources.map((d) => d.startBlock)),
+    nonFatalErrors: manifest.features?.includes("nonFatalErrors") ?? false,
   };
 }
