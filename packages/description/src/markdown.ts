@@ -16,7 +16,7 @@ export const DESCRIPTION_LIMITS = {
   /** Leading indentation kept per line, in columns (deeper nesting is what makes parsing slow). */
   maxIndent: 40,
   /** Element nesting kept in the rendered tree; deeper content is shown as plain text. */
-  maxDepth: 12,
+  maxDepth: 20,
 } as const;
 
 export type HiddenContentKind =
