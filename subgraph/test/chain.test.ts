@@ -129,6 +129,7 @@ describe("mappings on the real contracts", () => {
       voteStart: await governor.read.proposalSnapshot([proposalId]),
       voteEnd: await governor.read.proposalDeadline([proposalId]),
       eta: await governor.read.proposalEta([proposalId]),
+      descriptionExact: true,
       descriptionHash: descriptionHash(proposal),
       title: "Grant to dave",
       timelockOperation: operationId,

@@ -21,6 +21,7 @@ describe("mappings", () => {
       proposer: addresses.analyst,
       title: "Pay bob",
       descriptionHash,
+      descriptionExact: true,
       status: "EXECUTED",
       forVotes: 100n,
       againstVotes: 0n,
