@@ -514,7 +514,9 @@ export function buildGraphQLSchema(subgraph: SubgraphSchema, options: GraphQLOpt
 
   const byId = (def: EntityDef, id: string, block: number, ctx: QueryContext): Row | null | Promise<Row | null> =>
     scheduler.run(ctx, () => {
-      const sql = `SELECT ${selectList(def)} FROM ${tableName(def.name)} t WHERE t."id" = ? AND ${atBlock("t")}`;
+      // The version valid at `block` is the one that started last at or before it: walking the
+      // (id, block_from) index backwards finds it at once, however many versions the entity has.
+      const sql = `SELECT ${selectList(def)} FROM ${tableName(def.name)} t WHERE t."id" = ? AND ${atBlock("t")} ORDER BY t.block_from DESC LIMIT 1`;
       const row = statement(sql, [id, block, block], (stmt) => stmt.get(id, block, block) as Record<string, unknown> | undefined);
       if (!row) return null;
       ctx.loaded += 1;

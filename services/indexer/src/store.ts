@@ -144,8 +144,11 @@ export class EntityStore {
       const table = tableName(entity.name);
       const names = entity.stored.map((f) => q(f.name));
       statements = {
-        current: this.db.prepare(`SELECT ${this.selectList(entity, table)} FROM ${table} WHERE "id" = ? AND block_to IS NULL`),
-        close: this.db.prepare(`UPDATE ${table} SET block_to = ? WHERE "id" = ? AND block_to IS NULL`),
+        // The current version is the newest one: the (id, block_from) index read backwards.
+        current: this.db.prepare(`SELECT ${this.selectList(entity, table)} FROM ${table} WHERE "id" = ? AND block_to IS NULL ORDER BY block_from DESC LIMIT 1`),
+        close: this.db.prepare(
+          `UPDATE ${table} SET block_to = ? WHERE vid = (SELECT vid FROM ${table} WHERE "id" = ? AND block_to IS NULL ORDER BY block_from DESC LIMIT 1)`,
+        ),
         insert: this.db.prepare(
           `INSERT INTO ${table} (block_from, block_to, ${names.join(", ")}) VALUES (?, NULL, ${names.map(() => "?").join(", ")})`,
         ),
