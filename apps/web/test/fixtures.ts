@@ -6,7 +6,7 @@ import { encodeAbiParameters, encodeEventTopics, encodeFunctionData, erc20Abi, g
 
 import { decisionLogAbi } from "../src/generated/abis.ts";
 import { runtimeConfigSchema, type RuntimeConfig } from "../src/lib/config.ts";
-import type { ProposalDetail, ProposalRow } from "../src/lib/queries.ts";
+import { INDEX_HEALTH_QUERY, type ProposalDetail, type ProposalRow } from "../src/lib/queries.ts";
 
 export const config: RuntimeConfig = runtimeConfigSchema.parse({
   chainId: 31337,
@@ -184,6 +184,8 @@ export interface Calls {
 
 export interface MockOptions {
   graphql?: (query: string, variables: Record<string, unknown>) => unknown;
+  /** What the index health check answers (default false). */
+  indexingErrors?: boolean;
   analyst?: (path: string, body: unknown) => { status: number; body: unknown };
   rpc?: (method: string, params: unknown[]) => unknown;
 }
@@ -222,6 +224,8 @@ export function mockFetch(options: MockOptions = {}): { fetch: typeof fetch; cal
     const url = typeof input === "string" ? input : input instanceof URL ? input.href : input.url;
     const body = init?.body ? (JSON.parse(String(init.body)) as any) : undefined;
     if (url.startsWith(config.indexerUrl)) {
+      // The layout's index health check, answered apart so tests see only their page's queries.
+      if (body.query === INDEX_HEALTH_QUERY) return json({ data: { _meta: { hasIndexingErrors: options.indexingErrors ?? false } } });
       calls.graphql.push(body);
       return json({ data: options.graphql?.(body.query, body.variables) ?? {} });
     }

@@ -146,3 +146,18 @@ describe("decision log and local chain tools", () => {
     expect(await screen.findByRole("button", { name: "Advance time" })).toBeTruthy();
   });
 });
+
+describe("index health", () => {
+  it("says lists may be incomplete when the index skipped events it could not process, and still shows them", async () => {
+    const { calls } = renderAt("/proposals", { graphql: () => ({ proposals: listRows, ...totals }), indexingErrors: true });
+    expect((await screen.findByTestId("index-health-warning")).textContent).toMatch(/could not be processed/);
+    expect(await screen.findAllByTestId("proposal-row")).toHaveLength(5);
+    expect(calls.graphql.at(-1)!.query).toMatch(/proposals\([^)]*subgraphError: allow/);
+  });
+
+  it("shows no warning on a healthy index", async () => {
+    renderAt("/proposals", { graphql: () => ({ proposals: listRows, ...totals }) });
+    await screen.findAllByTestId("proposal-row");
+    expect(screen.queryByTestId("index-health-warning")).toBeNull();
+  });
+});

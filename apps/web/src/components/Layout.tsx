@@ -1,5 +1,9 @@
+import { useQuery } from "@tanstack/react-query";
 import { Link } from "@tanstack/react-router";
 import type { ReactNode } from "react";
+
+import { INDEX_HEALTH_QUERY } from "../lib/queries.ts";
+import { useServices } from "../lib/services.tsx";
 
 import { LocalChainTools } from "./LocalChainTools.tsx";
 import { TxList, WalletMenu } from "./WalletMenu.tsx";
@@ -36,6 +40,7 @@ export function Layout({ children }: { children: ReactNode }) {
         <WalletMenu />
       </header>
       <TxList />
+      <IndexHealthWarning />
       <main id="main" tabIndex={-1}>
         {children}
       </main>
@@ -43,5 +48,22 @@ export function Layout({ children }: { children: ReactNode }) {
         <LocalChainTools />
       </footer>
     </>
+  );
+}
+
+/** Says so when the index skipped chain events it could not process: its lists may then be incomplete. */
+function IndexHealthWarning() {
+  const { gql } = useServices();
+  const health = useQuery({
+    queryKey: ["index-health"],
+    queryFn: () => gql<{ _meta: { hasIndexingErrors: boolean } }>(INDEX_HEALTH_QUERY),
+    refetchInterval: 30_000,
+  });
+  if (health.data?._meta?.hasIndexingErrors !== true) return null;
+  return (
+    <div role="alert" className="card warning" data-testid="index-health-warning">
+      <strong>Some chain events could not be processed.</strong> Lists and totals on these pages may be incomplete; check what matters to
+      your vote on the chain itself.
+    </div>
   );
 }

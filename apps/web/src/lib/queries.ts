@@ -23,6 +23,13 @@ export interface GovernanceTotals {
   tokens: { totalSupply: string }[];
 }
 
+// Every top-level field asks with `subgraphError: allow`: when the indexer had to skip an event
+// it could not process (graph-node's nonFatalErrors), the pages keep showing what it has, and the
+// layout says the lists may be incomplete (INDEX_HEALTH_QUERY) instead of every page failing.
+
+/** Whether the index skipped events it could not process. */
+export const INDEX_HEALTH_QUERY = `query IndexHealth { _meta { hasIndexingErrors } }`;
+
 const proposalRowFields = `
   id proposalId title proposer { id } status voteStart voteEnd forVotes againstVotes abstainVotes
   eta voterCount createdTimestamp timelockOperation { status }
@@ -31,14 +38,14 @@ const proposalRowFields = `
 
 export const PROPOSALS_QUERY = `
 query Proposals($first: Int!, $skip: Int!, $where: Proposal_filter) {
-  proposals(first: $first, skip: $skip, where: $where, orderBy: createdTimestamp, orderDirection: desc) { ${proposalRowFields} }
-  governors(first: 1) { quorumNumerator }
-  tokens(first: 1) { totalSupply }
+  proposals(first: $first, skip: $skip, where: $where, orderBy: createdTimestamp, orderDirection: desc, subgraphError: allow) { ${proposalRowFields} }
+  governors(first: 1, subgraphError: allow) { quorumNumerator }
+  tokens(first: 1, subgraphError: allow) { totalSupply }
 }`;
 
 export interface ProposalDetail extends ProposalRow {
   description: string;
-  descriptionHash: string;
+  descriptionHash: string | null;
   originalVoteEnd: string;
   extended: boolean;
   createdBlock: string;
@@ -75,7 +82,7 @@ const decisionFields = `id decisionId proposalId proposal { id title } kind acto
 
 export const PROPOSAL_QUERY = `
 query Proposal($id: ID!) {
-  proposal(id: $id) {
+  proposal(id: $id, subgraphError: allow) {
     ${proposalRowFields}
     description descriptionHash originalVoteEnd extended createdBlock createdTx queuedTimestamp executedTimestamp canceledTimestamp
     actions(orderBy: index) { index target value signature calldata selector functionSignature }
@@ -84,13 +91,13 @@ query Proposal($id: ID!) {
     extensions(orderBy: timestamp) { extendedDeadline timestamp }
     allDecisions: decisions(orderBy: decisionId) { ${decisionFields} }
   }
-  governors(first: 1) { quorumNumerator }
-  tokens(first: 1) { totalSupply }
+  governors(first: 1, subgraphError: allow) { quorumNumerator }
+  tokens(first: 1, subgraphError: allow) { totalSupply }
 }`;
 
 export const DECISIONS_QUERY = `
 query Decisions($first: Int!, $skip: Int!, $where: Decision_filter) {
-  decisions(first: $first, skip: $skip, where: $where, orderBy: decisionId, orderDirection: desc) { ${decisionFields} }
+  decisions(first: $first, skip: $skip, where: $where, orderBy: decisionId, orderDirection: desc, subgraphError: allow) { ${decisionFields} }
 }`;
 
 export interface AccountRow {
@@ -108,13 +115,13 @@ const accountFields = `id balance delegatedVotes delegatorCount votesCast propos
 
 export const DELEGATES_QUERY = `
 query Delegates($first: Int!, $skip: Int!) {
-  accounts(first: $first, skip: $skip, orderBy: delegatedVotes, orderDirection: desc, where: { delegatedVotes_gt: "0" }) { ${accountFields} }
-  tokens(first: 1) { totalSupply }
+  accounts(first: $first, skip: $skip, orderBy: delegatedVotes, orderDirection: desc, where: { delegatedVotes_gt: "0" }, subgraphError: allow) { ${accountFields} }
+  tokens(first: 1, subgraphError: allow) { totalSupply }
 }`;
 
 export const ACCOUNT_QUERY = `
 query Account($id: ID!) {
-  account(id: $id) {
+  account(id: $id, subgraphError: allow) {
     ${accountFields}
     delegators(first: 100, orderBy: balance, orderDirection: desc) { id balance }
     votes(first: 100, orderBy: timestamp, orderDirection: desc) { id support weight reason timestamp proposal { id title } }
@@ -124,9 +131,9 @@ query Account($id: ID!) {
 
 export const TREASURY_QUERY = `
 query Treasury($treasury: String!) {
-  incoming: tokenTransfers(first: 200, where: { to: $treasury }, orderBy: timestamp, orderDirection: desc) { id from { id } to { id } value timestamp tx }
-  outgoing: tokenTransfers(first: 200, where: { from: $treasury }, orderBy: timestamp, orderDirection: desc) { id from { id } to { id } value timestamp tx }
-  timelockCalls(first: 200, where: { executed: true, value_gt: "0" }) { id target value executedTx operation { executedTimestamp proposal { id title } } }
+  incoming: tokenTransfers(first: 200, where: { to: $treasury }, orderBy: timestamp, orderDirection: desc, subgraphError: allow) { id from { id } to { id } value timestamp tx }
+  outgoing: tokenTransfers(first: 200, where: { from: $treasury }, orderBy: timestamp, orderDirection: desc, subgraphError: allow) { id from { id } to { id } value timestamp tx }
+  timelockCalls(first: 200, where: { executed: true, value_gt: "0" }, subgraphError: allow) { id target value executedTx operation { executedTimestamp proposal { id title } } }
 }`;
 
 export interface TransferRow {
