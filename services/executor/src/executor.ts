@@ -7,8 +7,6 @@ import {
   WebSocketRequestError,
   encodeFunctionData,
   getAddress,
-  hexToString,
-  keccak256,
   toHex,
   zeroHash,
   type Address,
@@ -21,7 +19,8 @@ import type { Logger } from "pino";
 import { DecisionKind, DecisionRecommendation, decisionLogAbi, governorAbi, ProposalState, stateNames, timelockAbi } from "./abis.ts";
 import { Alerter } from "./alerts.ts";
 import { createMetrics, type Metrics } from "./metrics.ts";
-import { comparePins, readPins, type CodePin } from "./pins.ts";
+import { createGuards, runGuards, type Guard, type GuardOutcome } from "./guards/index.ts";
+import { readPins, type CodePin } from "./pins.ts";
 import {
   EXECUTOR_NAME,
   EXECUTOR_VERSION,
@@ -65,27 +64,6 @@ export interface ExecutorOptions {
   webhookBaseDelayMs?: number;
 }
 
-/** What a guard found; `null` from a guard means "go ahead". */
-export interface GuardOutcome {
-  decision: "refuse" | "hold";
-  reason: GuardReason;
-  summary: string;
-  risk: number;
-  recommendation: number;
-  evidence: Record<string, unknown>;
-  /** What identifies this decision across polls (excludes block numbers). */
-  fingerprint: unknown;
-}
-
-interface AnalysisSummary {
-  decisionId: string;
-  reportHash: Hex;
-  risk: number;
-  critical: { id: string; title: string; severity: string }[];
-  /** Why the report cannot be relied on (it says the analysis failed, or it lacks a risk or findings), or null. */
-  inconclusive: string | null;
-}
-
 const CLOSED_STATES: ReadonlySet<number> = new Set([ProposalState.Canceled, ProposalState.Defeated, ProposalState.Expired, ProposalState.Executed]);
 
 /**
@@ -98,7 +76,7 @@ export class Executor {
   readonly sender: TxSender;
   readonly alerter: Alerter;
   private readonly overrides: Set<string>;
-  private readonly analysisCache = new Map<string, AnalysisSummary>();
+  private readonly guards: Guard[] = createGuards();
   private guardian: Address | null | undefined;
   private isPublisher: boolean | undefined;
   lastTickAt: number | null = null;
@@ -341,97 +319,22 @@ export class Executor {
 
   // --- guards ---
 
-  /** Runs the guards in order: code pinning, analysis, simulation. `skip`: the step is no longer needed. */
+  /** Runs the guards (`src/guards/`) for one step. `skip`: the step is no longer needed. */
   async runGuards(p: ProposalRecord, action: GuardAction): Promise<GuardOutcome | null | "skip"> {
-    const { client, logger } = this.o;
-    const pinned = p.pins as CodePin[];
-    const current = await readPins(client, p.targets);
-    const changes = comparePins(pinned, current);
-    if (changes.length > 0) {
-      return {
-        decision: "refuse",
-        reason: "code-drift",
-        summary: `target code changed since the proposal was created: ${changes.map((c) => `${c.address} ${c.field}`).join(", ")}`,
-        risk: 100,
-        recommendation: DecisionRecommendation.Against,
-        evidence: { pinnedAtBlock: String(p.createdBlock), changes, pinned, current },
-        fingerprint: changes,
-      };
-    }
-
-    const hold = await this.analysisHold(p);
-    if (hold !== null) {
-      if (!this.overrides.has(p.proposalId)) return hold;
-      logger.warn({ proposalId: p.proposalId, reason: hold.reason, summary: hold.summary }, "analysis hold overridden by the operator");
-    }
-
-    const data = encodeFunctionData({ abi: governorAbi, functionName: action, args: this.callArgs(p) });
-    const block = await client.getBlockNumber({ cacheTime: 0 });
-    try {
-      await client.call({ account: this.address, to: this.governor, data, blockNumber: block });
-      return null;
-    } catch (error) {
-      const revertData = revertDataOf(error);
-      if (revertData === undefined) throw error; // RPC trouble, not a verdict
-      const revert = decodeRevert(revertData);
-      const expected = action === "queue" ? ProposalState.Succeeded : ProposalState.Queued;
-      const state = await this.state(p.proposalId);
-      // A state error means the proposal moved (someone else queued or executed it): not a verdict.
-      if (state !== expected || revert.name === "GovernorUnexpectedProposalState") {
-        logger.info({ proposalId: p.proposalId, action, state: stateNames[state] }, "proposal moved on while simulating; nothing to do");
-        return "skip";
-      }
-      return {
-        decision: "refuse",
-        reason: "simulation-revert",
-        summary: `simulated ${action} reverts: ${revert.message}`,
-        risk: 50,
-        recommendation: DecisionRecommendation.Against,
-        evidence: { from: this.address, to: this.governor, calldata: data, simulatedAtBlock: block.toString(), revert },
-        fingerprint: revert.data,
-      };
-    }
-  }
-
-  /**
-   * The analysis guard. No analysis is not "safe": a proposal nobody has analysed, or whose
-   * analysis failed or is inconclusive, is held exactly like one with a critical finding.
-   */
-  private async analysisHold(p: ProposalRecord): Promise<GuardOutcome | null> {
-    const analysis = await this.latestAnalysis(p.proposalId);
-    const hold = { decision: "hold" as const, recommendation: DecisionRecommendation.NeedsReview };
-    if (analysis === null) {
-      return {
-        ...hold,
-        reason: "analysis-missing",
-        summary: "no analysis has been published for this proposal; waiting for the analyst's report or an operator override",
-        risk: 100,
-        evidence: { decisionLog: this.o.deployment.contracts.decisionLog, guardian: await this.proposalGuardian(), override: "EXECUTOR_OVERRIDES" },
-        fingerprint: "no-analysis",
-      };
-    }
-    const evidence = { analysisDecisionId: analysis.decisionId, analysisReportHash: analysis.reportHash, guardian: await this.proposalGuardian(), override: "EXECUTOR_OVERRIDES" };
-    if (analysis.critical.length > 0) {
-      return {
-        ...hold,
-        reason: "analysis-critical",
-        summary: `the latest analysis has ${analysis.critical.length} critical finding(s): ${analysis.critical.map((f) => f.id).join(", ")}; waiting for an operator override`,
-        risk: analysis.risk,
-        evidence: { ...evidence, findings: analysis.critical },
-        fingerprint: analysis.decisionId,
-      };
-    }
-    if (analysis.inconclusive !== null) {
-      return {
-        ...hold,
-        reason: "analysis-inconclusive",
-        summary: `the latest analysis cannot be relied on: ${analysis.inconclusive}; waiting for a new analysis or an operator override`,
-        risk: 100,
-        evidence: { ...evidence, problem: analysis.inconclusive },
-        fingerprint: analysis.decisionId,
-      };
-    }
-    return null;
+    return runGuards(this.guards, {
+      client: this.o.client,
+      logger: this.o.logger,
+      proposal: p,
+      action,
+      executor: this.address,
+      governor: this.governor,
+      decisionLog: this.o.deployment.contracts.decisionLog,
+      fromBlock: BigInt(this.o.deployment.startBlock),
+      overrides: this.overrides,
+      calldata: encodeFunctionData({ abi: governorAbi, functionName: action, args: this.callArgs(p) }),
+      state: () => this.state(p.proposalId),
+      guardian: () => this.proposalGuardian(),
+    });
   }
 
   private async proposalGuardian(): Promise<Address | null> {
@@ -444,46 +347,6 @@ export class Executor {
       }
     }
     return this.guardian;
-  }
-
-  /** The latest ANALYSIS decision for the proposal, its bytes checked against the hash, or null. */
-  async latestAnalysis(proposalId: string): Promise<AnalysisSummary | null> {
-    const { client, logger } = this.o;
-    const address = this.o.deployment.contracts.decisionLog;
-    let decisionId: bigint;
-    let reportHash: Hex;
-    try {
-      const [id, decision] = await client.readContract({ address, abi: decisionLogAbi, functionName: "latestDecision", args: [BigInt(proposalId), DecisionKind.Analysis] });
-      decisionId = id;
-      reportHash = decision.reportHash;
-    } catch (error) {
-      const data = revertDataOf(error);
-      if (data !== undefined && decodeRevert(data).name === "DecisionLogNoDecision") return null;
-      throw error;
-    }
-    const cached = this.analysisCache.get(decisionId.toString());
-    if (cached !== undefined) return cached;
-    const logs = await client.getContractEvents({
-      address,
-      abi: decisionLogAbi,
-      eventName: "DecisionPublished",
-      args: { proposalId: BigInt(proposalId), kind: DecisionKind.Analysis },
-      fromBlock: BigInt(this.o.deployment.startBlock),
-      toBlock: "latest",
-      strict: true,
-    });
-    const log = logs.find((l) => l.args.decisionId === decisionId);
-    if (log === undefined) throw new Error(`DecisionPublished event of decision ${decisionId} not found`);
-    const bytes = log.args.report;
-    let summary: AnalysisSummary;
-    if (keccak256(bytes) !== reportHash) {
-      summary = { decisionId: decisionId.toString(), reportHash, risk: 100, critical: [{ id: "executor/report-hash-mismatch", title: "published analysis bytes do not match their hash", severity: "critical" }], inconclusive: null };
-    } else {
-      summary = { decisionId: decisionId.toString(), reportHash, ...readAnalysis(bytes, log.args.risk) };
-    }
-    logger.debug({ proposalId, decisionId: summary.decisionId, critical: summary.critical.length }, "analysis read");
-    this.analysisCache.set(summary.decisionId, summary);
-    return summary;
   }
 
   /** Logs, alerts and journals a refusal or hold once; publishing follows on a later poll. */
@@ -565,25 +428,4 @@ export class Executor {
 function isTransportError(error: unknown): boolean {
   if (!(error instanceof BaseError)) return false;
   return error.walk((e) => e instanceof HttpRequestError || e instanceof TimeoutError || e instanceof SocketClosedError || e instanceof WebSocketRequestError) !== null;
-}
-
-/** The parts of a published analysis report the guard needs; anything it cannot read counts against the proposal. */
-export function readAnalysis(bytes: Hex, eventRisk: number): Pick<AnalysisSummary, "risk" | "critical" | "inconclusive"> {
-  let report: { status?: unknown; findings?: { id?: unknown; title?: unknown; severity?: unknown }[]; scores?: { risk?: unknown } };
-  try {
-    report = JSON.parse(hexToString(bytes));
-  } catch {
-    return { risk: 100, critical: [{ id: "executor/unreadable-analysis", title: "the published analysis is not JSON", severity: "critical" }], inconclusive: null };
-  }
-  if (typeof report !== "object" || report === null) report = {};
-  const findings = Array.isArray(report.findings) ? report.findings : [];
-  const critical = findings
-    .filter((f) => f?.severity === "critical")
-    .map((f) => ({ id: String(f.id), title: String(f.title ?? ""), severity: "critical" }));
-  const risk = typeof report.scores?.risk === "number" && Number.isFinite(report.scores.risk) ? Math.max(0, Math.min(100, Math.round(report.scores.risk))) : null;
-  let inconclusive: string | null = null;
-  if (report.status === "failed") inconclusive = "the analyst reports that the analysis failed";
-  else if (!Array.isArray(report.findings)) inconclusive = "the report lists no findings";
-  else if (risk === null) inconclusive = "the report has no risk score";
-  return { risk: risk ?? Math.max(eventRisk, inconclusive === null ? 0 : 100), critical, inconclusive };
 }

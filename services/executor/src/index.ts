@@ -1,7 +1,8 @@
 export { decisionLogAbi, DecisionKind, DecisionRecommendation, governorAbi, ProposalState, timelockAbi } from "./abis.ts";
 export { Alerter } from "./alerts.ts";
 export { envSchema, ExecutorConfigError, loadConfig, type ExecutorConfig } from "./config.ts";
-export { Executor, type ExecutorDeployment, type ExecutorOptions, type GuardOutcome } from "./executor.ts";
+export { Executor, type ExecutorDeployment, type ExecutorOptions } from "./executor.ts";
+export { createGuards, readAnalysis, runGuards, type Guard, type GuardContext, type GuardOutcome } from "./guards/index.ts";
 export { runLoop } from "./loop.ts";
 export { createMetrics, type Metrics } from "./metrics.ts";
 export { comparePins, readPin, readPins, type CodePin, type PinChange } from "./pins.ts";

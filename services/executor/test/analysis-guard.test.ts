@@ -10,10 +10,10 @@ import { pino } from "pino";
 import { createPublicClient, custom, parseEther, stringToBytes, toHex, type Hex, type PublicClient } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import { endVoting, ethTransfer, ProposalState, proposeBytes, startVoting, Support, type LocalDAO } from "../../../test/helpers/dao.ts";
+import { endVoting, ethTransfer, ProposalState, proposeBytes, startVoting, Support, type LocalDAO } from "@ai-dao/testkit";
 import { DecisionKind } from "../src/abis.ts";
 import { redactText, webhookRequest } from "../src/alerts.ts";
-import { readAnalysis } from "../src/executor.ts";
+import { readAnalysis } from "../src/guards/index.ts";
 import { cleanAnalysis, clientOf, decisionsOf, makeExecutor, proposeAndVote, publishAnalysis, setupDAO, tempDir } from "./helpers.ts";
 
 const connection = await network.create();

@@ -1,0 +1,131 @@
+import { hexToString, keccak256, type Hex } from "viem";
+
+import { DecisionKind, DecisionRecommendation, decisionLogAbi } from "../abis.ts";
+import { decodeRevert, revertDataOf } from "../revert.ts";
+import type { Guard, GuardContext, GuardOutcome } from "./types.ts";
+
+interface AnalysisSummary {
+  decisionId: string;
+  reportHash: Hex;
+  risk: number;
+  critical: { id: string; title: string; severity: string }[];
+  /** Why the report cannot be relied on (it says the analysis failed, or it lacks a risk or findings), or null. */
+  inconclusive: string | null;
+}
+
+/**
+ * The analysis guard. No analysis is not "safe": a proposal nobody has analysed, or whose analysis
+ * failed or cannot be relied on, is held exactly like one with a critical finding, until a clean
+ * analysis is published or an operator lifts the hold (`EXECUTOR_OVERRIDES`).
+ */
+export function createAnalysisHold(): Guard {
+  /** Reports already read, by decision id (a published decision never changes). */
+  const cache = new Map<string, AnalysisSummary>();
+
+  async function hold(ctx: GuardContext): Promise<GuardOutcome | null> {
+    const analysis = await latestAnalysis(ctx, cache);
+    const held = { decision: "hold" as const, recommendation: DecisionRecommendation.NeedsReview };
+    const guardian = await ctx.guardian();
+    if (analysis === null) {
+      return {
+        ...held,
+        reason: "analysis-missing",
+        summary: "no analysis has been published for this proposal; waiting for the analyst's report or an operator override",
+        risk: 100,
+        evidence: { decisionLog: ctx.decisionLog, guardian, override: "EXECUTOR_OVERRIDES" },
+        fingerprint: "no-analysis",
+      };
+    }
+    const evidence = { analysisDecisionId: analysis.decisionId, analysisReportHash: analysis.reportHash, guardian, override: "EXECUTOR_OVERRIDES" };
+    if (analysis.critical.length > 0) {
+      return {
+        ...held,
+        reason: "analysis-critical",
+        summary: `the latest analysis has ${analysis.critical.length} critical finding(s): ${analysis.critical.map((f) => f.id).join(", ")}; waiting for an operator override`,
+        risk: analysis.risk,
+        evidence: { ...evidence, findings: analysis.critical },
+        fingerprint: analysis.decisionId,
+      };
+    }
+    if (analysis.inconclusive !== null) {
+      return {
+        ...held,
+        reason: "analysis-inconclusive",
+        summary: `the latest analysis cannot be relied on: ${analysis.inconclusive}; waiting for a new analysis or an operator override`,
+        risk: 100,
+        evidence: { ...evidence, problem: analysis.inconclusive },
+        fingerprint: analysis.decisionId,
+      };
+    }
+    return null;
+  }
+
+  return {
+    name: "analysis hold",
+    async check(ctx) {
+      const outcome = await hold(ctx);
+      if (outcome === null || !ctx.overrides.has(ctx.proposal.proposalId)) return outcome;
+      ctx.logger.warn({ proposalId: ctx.proposal.proposalId, reason: outcome.reason, summary: outcome.summary }, "analysis hold overridden by the operator");
+      return null;
+    },
+  };
+}
+
+/** The latest Analysis decision for the proposal, its bytes checked against the hash, or null. */
+async function latestAnalysis(ctx: GuardContext, cache: Map<string, AnalysisSummary>): Promise<AnalysisSummary | null> {
+  const { client, logger, decisionLog: address } = ctx;
+  const proposalId = BigInt(ctx.proposal.proposalId);
+  let decisionId: bigint;
+  let reportHash: Hex;
+  try {
+    const [id, decision] = await client.readContract({ address, abi: decisionLogAbi, functionName: "latestDecision", args: [proposalId, DecisionKind.Analysis] });
+    decisionId = id;
+    reportHash = decision.reportHash;
+  } catch (error) {
+    const data = revertDataOf(error);
+    if (data !== undefined && decodeRevert(data).name === "DecisionLogNoDecision") return null;
+    throw error;
+  }
+  const cached = cache.get(decisionId.toString());
+  if (cached !== undefined) return cached;
+  const logs = await client.getContractEvents({
+    address,
+    abi: decisionLogAbi,
+    eventName: "DecisionPublished",
+    args: { proposalId, kind: DecisionKind.Analysis },
+    fromBlock: ctx.fromBlock,
+    toBlock: "latest",
+    strict: true,
+  });
+  const log = logs.find((l) => l.args.decisionId === decisionId);
+  if (log === undefined) throw new Error(`DecisionPublished event of decision ${decisionId} not found`);
+  const bytes = log.args.report;
+  const summary: AnalysisSummary =
+    keccak256(bytes) !== reportHash
+      ? { decisionId: decisionId.toString(), reportHash, risk: 100, critical: [{ id: "executor/report-hash-mismatch", title: "published analysis bytes do not match their hash", severity: "critical" }], inconclusive: null }
+      : { decisionId: decisionId.toString(), reportHash, ...readAnalysis(bytes, log.args.risk) };
+  logger.debug({ proposalId: ctx.proposal.proposalId, decisionId: summary.decisionId, critical: summary.critical.length }, "analysis read");
+  cache.set(summary.decisionId, summary);
+  return summary;
+}
+
+/** The parts of a published analysis report the guard needs; anything it cannot read counts against the proposal. */
+export function readAnalysis(bytes: Hex, eventRisk: number): Pick<AnalysisSummary, "risk" | "critical" | "inconclusive"> {
+  let report: { status?: unknown; findings?: { id?: unknown; title?: unknown; severity?: unknown }[]; scores?: { risk?: unknown } };
+  try {
+    report = JSON.parse(hexToString(bytes));
+  } catch {
+    return { risk: 100, critical: [{ id: "executor/unreadable-analysis", title: "the published analysis is not JSON", severity: "critical" }], inconclusive: null };
+  }
+  if (typeof report !== "object" || report === null) report = {};
+  const findings = Array.isArray(report.findings) ? report.findings : [];
+  const critical = findings
+    .filter((f) => f?.severity === "critical")
+    .map((f) => ({ id: String(f.id), title: String(f.title ?? ""), severity: "critical" }));
+  const risk = typeof report.scores?.risk === "number" && Number.isFinite(report.scores.risk) ? Math.max(0, Math.min(100, Math.round(report.scores.risk))) : null;
+  let inconclusive: string | null = null;
+  if (report.status === "failed") inconclusive = "the analyst reports that the analysis failed";
+  else if (!Array.isArray(report.findings)) inconclusive = "the report lists no findings";
+  else if (risk === null) inconclusive = "the report has no risk score";
+  return { risk: risk ?? Math.max(eventRisk, inconclusive === null ? 0 : 100), critical, inconclusive };
+}

@@ -1,0 +1,23 @@
+// The executor's guards, in the order they run: the first objection wins. Adding a guard is one
+// file in this folder and one line here.
+import { createAnalysisHold } from "./analysis-hold.ts";
+import { codePins } from "./code-pins.ts";
+import { simulation } from "./simulation.ts";
+import type { Guard, GuardContext, GuardOutcome } from "./types.ts";
+
+export { readAnalysis } from "./analysis-hold.ts";
+export type { Guard, GuardContext, GuardOutcome } from "./types.ts";
+
+/** A fresh list of guards for one executor (the analysis hold keeps a cache of reports it read). */
+export function createGuards(): Guard[] {
+  return [codePins, createAnalysisHold(), simulation];
+}
+
+/** Runs `guards` in order; the first that does not answer `null` decides. */
+export async function runGuards(guards: readonly Guard[], ctx: GuardContext): Promise<GuardOutcome | null | "skip"> {
+  for (const guard of guards) {
+    const outcome = await guard.check(ctx);
+    if (outcome !== null) return outcome;
+  }
+  return null;
+}
