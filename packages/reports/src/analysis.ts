@@ -1,0 +1,220 @@
+import { z } from "zod";
+
+import { address, analyzerSchema, decimal, hash, hex, json, recommendations, score, severities } from "./fields.ts";
+import { intentVsEffectSchema, modelSectionSchema, provenanceSchema } from "./model.ts";
+import { simulationSchema } from "./simulation.ts";
+
+/**
+ * Version 2: `status` (`analysed` | `failed`), `proposal.descriptionInfo`, the description hashed from
+ * its exact bytes, and the failure report ({@link failedReportSchema}). Version 1 reports have neither;
+ * they are read with {@link analysisV1Schema}.
+ */
+export const REPORT_SCHEMA_VERSION = 2;
+
+const opcodes = z.strictObject({ SELFDESTRUCT: z.boolean(), DELEGATECALL: z.boolean(), CREATE2: z.boolean() });
+
+/** One finding of a deterministic check (or the failure finding). */
+export const findingSchema = z.strictObject({
+  id: z.string(),
+  check: z.string(),
+  severity: z.enum(severities),
+  title: z.string(),
+  detail: z.string(),
+  evidence: z.record(z.string(), json),
+});
+
+/**
+ * The analyst's report, version 2. Field names other parts rely on: `scores.risk`, `riskFloor`,
+ * `recommendation`, `findings[].{id, severity, title, evidence}`. Big numbers are decimal strings so
+ * the canonical JSON (RFC 8785) is exact.
+ */
+export const reportSchema = z.strictObject({
+  schemaVersion: z.literal(REPORT_SCHEMA_VERSION),
+  /** `analysed`: the analysis ran (this schema); `failed`: see {@link failedReportSchema}. */
+  status: z.literal("analysed"),
+  /** `deterministic`: checks only, no model judgement; `model`: checks plus a model judgement. */
+  mode: z.enum(["deterministic", "model"]),
+  analyzer: analyzerSchema,
+  chainId: z.number().int().positive(),
+  /** The block every read was made at. */
+  blockNumber: decimal,
+  /** keccak256 of the canonical JSON of the inputs: proposal, chain, block, DAO addresses, analyzer. */
+  inputHash: hash,
+  proposal: z.strictObject({
+    proposalId: decimal,
+    /** keccak256 of the description's exact bytes, as the Governor hashes it. */
+    descriptionHash: hash,
+    /** What the description's bytes hold beyond their text: size, invalid UTF-8, content and characters readers do not see. */
+    descriptionInfo: z.strictObject({
+      byteLength: z.number().int().nonnegative(),
+      invalidUtf8Sequences: z.number().int().nonnegative(),
+      hiddenContent: z.number().int().nonnegative(),
+      hiddenCharacters: z.number().int().nonnegative(),
+    }),
+    targets: z.array(address),
+    values: z.array(decimal),
+    calldatas: z.array(hex),
+    /** Present when the proposal already exists on the Governor. */
+    onChain: z.strictObject({ state: z.number().int(), snapshot: decimal }).optional(),
+  }),
+  decodedCalls: z.array(
+    z.strictObject({
+      index: z.number().int().nonnegative(),
+      target: address,
+      value: decimal,
+      kind: z.enum(["call", "eth-transfer", "empty"]),
+      selector: hex.nullable(),
+      functionName: z.string().optional(),
+      signature: z.string().optional(),
+      args: z.array(json).optional(),
+      abiSource: z.string().optional(),
+      trailingBytes: z.number().int().optional(),
+      decoded: z.boolean(),
+    }),
+  ),
+  targets: z.array(
+    z.strictObject({
+      address,
+      label: z.string().optional(),
+      kind: z.enum(["contract", "eoa", "empty"]),
+      delegatedTo: address.optional(),
+      codeSize: z.number().int().nonnegative(),
+      codeHash: hash.nullable(),
+      balance: decimal,
+      nonce: z.number().int().nonnegative(),
+      opcodes,
+      proxy: z
+        .strictObject({
+          implementation: address.nullable(),
+          admin: address.nullable(),
+          implementationCodeHash: hash.nullable(),
+          implementationOpcodes: opcodes.optional(),
+        })
+        .optional(),
+    }),
+  ),
+  governance: z.strictObject({
+    treasury: address,
+    balances: z.array(
+      z.strictObject({ asset: z.union([z.literal("ETH"), address]), symbol: z.string().nullable(), decimals: z.number().int().nullable(), balance: decimal.nullable() }),
+    ),
+    governor: z.record(z.string(), z.string()),
+    proposer: z
+      .strictObject({
+        address,
+        votes: decimal,
+        isAnalyst: z.boolean(),
+        recentVoteChanges: z.array(z.strictObject({ blockNumber: decimal, previousVotes: decimal, newVotes: decimal })),
+      })
+      .optional(),
+  }),
+  findings: z.array(findingSchema),
+  /** Lowest risk the deterministic findings allow; a model may raise the risk, never lower it. */
+  riskFloor: score,
+  scores: z.strictObject({ risk: score, benefit: score.optional(), confidence: z.number().min(0).max(1).optional() }),
+  recommendation: z.enum(recommendations),
+  /** What this report did not cover (e.g. no model judgement, no simulation). */
+  notes: z.array(z.string()),
+  /** What produced the report (analyzer, mode, model, prompt hash, input hash, block, trigger). */
+  provenance: provenanceSchema.optional(),
+  /** Model mode: the model's own answer and what code changed in it. */
+  model: modelSectionSchema.optional(),
+  /** Model mode: the description's claims matched against the calls. */
+  intentVsEffect: intentVsEffectSchema.optional(),
+  /** The fork simulation of the proposal executed as the timelock, or why it did not run. */
+  simulation: simulationSchema.optional(),
+  /** Votes of the proposer / largest voters at the reference time and one window earlier. */
+  votingPower: z
+    .strictObject({
+      clockMode: z.enum(["timestamp", "blocknumber"]),
+      reference: decimal,
+      referenceKind: z.enum(["snapshot", "now"]),
+      window: decimal,
+      accounts: z.array(z.strictObject({ address, role: z.enum(["proposer", "voter"]), votes: decimal, votesBefore: decimal, acquired: decimal })),
+    })
+    .optional(),
+});
+
+export type Report = z.output<typeof reportSchema>;
+
+/**
+ * The report published when a proposal could not be analysed (version 2, `status: "failed"`): the
+ * fixed fields with risk 100, recommendation `needs-review`, one critical `analysis/failed` finding,
+ * and `failure` saying why. What is known of the proposal (from its event) is kept; nothing else is
+ * claimed. Readers must treat it as "no analysis", never as a verdict.
+ */
+export const failedReportSchema = z.strictObject({
+  schemaVersion: z.literal(REPORT_SCHEMA_VERSION),
+  status: z.literal("failed"),
+  mode: z.literal("deterministic"),
+  analyzer: analyzerSchema,
+  chainId: z.number().int().positive(),
+  /** The block of the event the analysis was for. */
+  blockNumber: decimal,
+  /** keccak256 of the canonical JSON of what the failure is about (event, proposal as far as known). */
+  inputHash: hash,
+  proposal: z.strictObject({
+    proposalId: decimal,
+    descriptionHash: hash.nullable(),
+    targets: z.array(address).nullable(),
+    values: z.array(decimal).nullable(),
+    calldatas: z.array(hex).nullable(),
+  }),
+  failure: z.strictObject({
+    /** Why the analysis failed, one line (no request bodies, no credentials). */
+    reason: z.string(),
+    /** Attempts made before giving up. */
+    attempts: z.number().int().positive(),
+    /** The event that triggered the analysis. */
+    event: z.strictObject({ name: z.enum(["ProposalCreated", "ProposalQueued"]), blockNumber: decimal, transactionHash: hash, logIndex: z.number().int().nonnegative() }),
+  }),
+  findings: z.array(findingSchema).min(1),
+  riskFloor: z.literal(100),
+  scores: z.strictObject({ risk: z.literal(100) }),
+  recommendation: z.literal("needs-review"),
+  notes: z.array(z.string()),
+  provenance: provenanceSchema,
+});
+
+export type FailedReport = z.output<typeof failedReportSchema>;
+
+/** Any report the analyst publishes: an analysis or a failure. */
+export const publishedReportSchema = z.discriminatedUnion("status", [reportSchema, failedReportSchema]);
+export type PublishedReportBody = Report | FailedReport;
+
+export type Finding = z.output<typeof findingSchema>;
+
+/**
+ * A version 1 analysis, read tolerantly: version 1 had no `status` and no `descriptionInfo`, and the
+ * web app and executor only ever relied on the fixed fields, so only those are checked (`findings`
+ * with id, severity and title; `scores.risk`); every other field is kept as it is and typed as
+ * optional. `schemaVersion` is 1 or absent. Never used to write a report.
+ */
+export const analysisV1Schema = z.looseObject({
+  schemaVersion: z.literal(1).optional(),
+  mode: z.string().optional(),
+  analyzer: z.looseObject({ name: z.string(), version: z.string() }).optional(),
+  chainId: z.number().optional(),
+  blockNumber: z.string().optional(),
+  proposal: z.looseObject({ proposalId: z.string().optional(), descriptionHash: z.string().optional() }).optional(),
+  findings: z.array(
+    z.looseObject({
+      id: z.string(),
+      check: z.string().optional(),
+      severity: z.enum(severities),
+      title: z.string(),
+      detail: z.string().optional(),
+      evidence: z.record(z.string(), json).optional(),
+    }),
+  ),
+  riskFloor: score.optional(),
+  scores: z.looseObject({ risk: score, benefit: score.optional(), confidence: z.number().min(0).max(1).optional() }),
+  recommendation: z.enum(recommendations).optional(),
+  notes: z.array(z.string()).optional(),
+  /** The model section, or (in early version 1 reports) just the model id; anything else is dropped. */
+  model: z.union([z.string(), modelSectionSchema]).optional().catch(undefined),
+  intentVsEffect: intentVsEffectSchema.optional().catch(undefined),
+  simulation: simulationSchema.optional().catch(undefined),
+});
+
+export type ReportV1 = z.output<typeof analysisV1Schema>;

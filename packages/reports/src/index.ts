@@ -1,0 +1,43 @@
+export { canonicalHash, canonicalJson, reportBytes } from "./canonical.ts";
+export { toJson, type JsonValue } from "./json.ts";
+export { address, decimal, hash, hex, recommendations, score, severities, signedDecimal, type Recommendation, type Severity } from "./fields.ts";
+export {
+  claimStatuses,
+  intentVsEffectSchema,
+  modelSectionSchema,
+  provenanceSchema,
+  triggers,
+  type ClaimStatus,
+  type IntentVsEffect,
+  type ModelSection,
+  type Provenance,
+  type Trigger,
+} from "./model.ts";
+export { simulationSchema, type SimulationReport } from "./simulation.ts";
+export {
+  analysisV1Schema,
+  failedReportSchema,
+  findingSchema,
+  publishedReportSchema,
+  REPORT_SCHEMA_VERSION,
+  reportSchema,
+  type FailedReport,
+  type Finding,
+  type PublishedReportBody,
+  type Report,
+  type ReportV1,
+} from "./analysis.ts";
+export {
+  GUARD_REASON_TEXT,
+  GUARD_REPORT_SCHEMA_VERSION,
+  guardActions,
+  guardDecisions,
+  guardReasons,
+  guardReportSchema,
+  type GuardAction,
+  type GuardDecision,
+  type GuardReason,
+  type GuardReport,
+} from "./guard.ts";
+export { DRAFT_REPORT_SCHEMA_VERSION, draftReportSchema, type DraftReport } from "./draft.ts";
+export { MAX_REPORT_BYTES, readDecisionReport, type DecisionKindInput, type DecisionReport, type ReportInput } from "./read.ts";
