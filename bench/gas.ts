@@ -16,7 +16,7 @@ import {
   endVoting,
   ethTransfer,
   startVoting,
-} from "../test/helpers/dao.ts";
+} from "@ai-dao/testkit";
 
 const connection = await network.create();
 const dao = await deployLocalDAO(connection);

@@ -20,7 +20,7 @@ import {
   startVoting,
   timelockSalt,
   type LocalDAO,
-} from "../../test/helpers/dao.ts";
+} from "@ai-dao/testkit";
 import { abisDir, dataSources } from "../scripts/data-sources.ts";
 import { MappingInstance, Store } from "./wasm-host.ts";
 

@@ -9,7 +9,7 @@ import { promisify } from "node:util";
 import type { TestProject } from "vitest/node";
 
 import { subgraphDir } from "../scripts/data-sources.ts";
-import { tempDeployment } from "./fixtures.ts";
+import { tempDeployment } from "@ai-dao/testkit/deployment";
 
 declare module "vitest" {
   export interface ProvidedContext {

@@ -9,7 +9,7 @@ import YAML from "yaml";
 import { copyAbis } from "../scripts/abis.ts";
 import { subgraphDir } from "../scripts/data-sources.ts";
 import { defaultNetwork, writeManifest } from "../scripts/manifest.ts";
-import { sampleDeployment, tempDeployment } from "./fixtures.ts";
+import { sampleDeployment, tempDeployment } from "@ai-dao/testkit/deployment";
 
 const run = promisify(execFile);
 const nodeArgs = ["--experimental-transform-types", "--disable-warning=ExperimentalWarning"];

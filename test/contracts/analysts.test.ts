@@ -14,7 +14,7 @@ import {
   propose,
   startVoting,
   type LocalDAO,
-} from "../helpers/dao.ts";
+} from "@ai-dao/testkit";
 
 describe("analysts (GovernorAnalysts)", async () => {
   const connection = await network.create();

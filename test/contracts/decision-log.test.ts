@@ -4,7 +4,7 @@ import { beforeEach, describe, it } from "node:test";
 import { network } from "hardhat";
 import { encodeFunctionData, keccak256, parseEventLogs, toBytes, toHex, type Hex } from "viem";
 
-import { delegateAll, deployLocalDAO, passProposal, type LocalDAO } from "../helpers/dao.ts";
+import { delegateAll, deployLocalDAO, passProposal, type LocalDAO } from "@ai-dao/testkit";
 
 const Kind = { Analysis: 0, Draft: 1, ExecutionGuard: 2 } as const;
 const Recommendation = { For: 0, Against: 1, Abstain: 2, NeedsReview: 3 } as const;

@@ -12,7 +12,7 @@ import { getAddress, zeroAddress, type Address, type Hex } from "viem";
 
 import { deployDAO } from "../../ignition/deploy.ts";
 import { CANCELLER_ROLE, DEFAULT_ADMIN_ROLE, EXECUTOR_ROLE, PROPOSER_ROLE } from "../../ignition/modules/DAO.ts";
-import { deployLocalDAO, localConfig } from "../helpers/dao.ts";
+import { deployLocalDAO, localConfig } from "@ai-dao/testkit";
 
 const root = path.resolve(import.meta.dirname, "../..");
 

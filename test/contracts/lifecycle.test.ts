@@ -15,7 +15,7 @@ import {
   propose,
   startVoting,
   type LocalDAO,
-} from "../helpers/dao.ts";
+} from "@ai-dao/testkit";
 
 describe("proposal lifecycle: delegate, propose, vote, queue, wait, execute", async () => {
   const connection = await network.create();

@@ -16,7 +16,7 @@ import {
   startVoting,
   timelockSalt,
   type LocalDAO,
-} from "../helpers/dao.ts";
+} from "@ai-dao/testkit";
 
 describe("voting rules", async () => {
   const connection = await network.create();

@@ -32,7 +32,7 @@ import { hardhat } from "viem/chains";
 import { descriptionText } from "@ai-dao/description";
 import { hashDescription } from "@ai-dao/protocol";
 
-import { proposeCalldata } from "../helpers/propose-bytes.ts";
+import { proposeCalldata } from "@ai-dao/testkit/propose-bytes";
 
 const root = path.resolve(import.meta.dirname, "../..");
 const PORTS = { CHAIN_PORT: 28745, INDEXER_PORT: 28700, ANALYST_PORT: 28710, EXECUTOR_PORT: 28720, WEB_PORT: 28773 };

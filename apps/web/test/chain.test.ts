@@ -5,7 +5,7 @@ import type { NetworkConnection } from "hardhat/types/network";
 import { keccak256, parseEther, stringToBytes, toHex, type Address, type PublicClient, type WalletClient } from "viem";
 import { beforeAll, describe, expect, it } from "vitest";
 
-import { delegateAll, deployLocalDAO, descriptionHash, ethTransfer, propose, Support, type LocalDAO } from "../../../test/helpers/dao.ts";
+import { delegateAll, deployLocalDAO, descriptionHash, ethTransfer, propose, Support, type LocalDAO } from "@ai-dao/testkit";
 import { governorAbi } from "../src/generated/abis.ts";
 import { explainError } from "../src/lib/errors.ts";
 import { simulateAndWrite } from "../src/lib/tx.ts";

@@ -3,7 +3,7 @@ import type { ProposalInput as Proposal } from "../src/proposal.ts";
 import type { Chain } from "../eval/chain.ts";
 import { scenario, type ScenarioInput } from "../eval/corpus.ts";
 
-export { setupChain, serveRpc, TREASURY_ETH, type Chain } from "../eval/chain.ts";
+export { setupChain, TREASURY_ETH, type Chain } from "../eval/chain.ts";
 export { abi, DEMO, PROPOSER_ROLE, proposal, scenario, scenarios, TREASURY_DEMO } from "../eval/corpus.ts";
 
 /** Builds the named corpus scenario on `chain`. */

@@ -2,7 +2,7 @@
 // in-process chain served over HTTP JSON-RPC and the loopback Messages API.
 import { execFile, spawn, type ChildProcess } from "node:child_process";
 import { mkdtemp, writeFile } from "node:fs/promises";
-import { createServer, type Server } from "node:http";
+import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { writeDeployment } from "@ai-dao/deployment";
 
-import { delegateAll, propose } from "../../../test/helpers/dao.ts";
+import { delegateAll, propose, serveRpc } from "@ai-dao/testkit";
 import { setupChain, type Chain } from "./fixtures.ts";
 import { ANALYST_TEST_KEY } from "./support/analyst-key.ts";
 import { startMessagesApi, type MessagesApi } from "./support/messages-api.ts";
@@ -21,21 +21,8 @@ const MAIN = path.resolve(import.meta.dirname, "../src/main.ts");
 const CLI = path.resolve(import.meta.dirname, "../src/cli.ts");
 const BIN = path.resolve(import.meta.dirname, "../../../node_modules/.bin");
 
-function serve(chain: Chain): Promise<Server> {
-  const server = createServer(async (req, res) => {
-    let body = "";
-    for await (const chunk of req) body += chunk;
-    const { id, method, params } = JSON.parse(body) as { id: number; method: string; params?: unknown[] };
-    let reply: object;
-    try {
-      reply = { jsonrpc: "2.0", id, result: await chain.connection.provider.request({ method, params: params ?? [] }) };
-    } catch (error) {
-      reply = { jsonrpc: "2.0", id, error: { code: -32603, message: (error as Error).message } };
-    }
-    res.setHeader("content-type", "application/json");
-    res.end(JSON.stringify(reply));
-  });
-  return new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve(server)));
+async function serve(chain: Chain): Promise<Server> {
+  return (await serveRpc(chain.connection.provider)).server;
 }
 
 let chain: Chain;

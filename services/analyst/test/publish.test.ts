@@ -12,8 +12,8 @@ import { PublishJournal } from "../src/publish/journal.ts";
 import { publishAnalysis, type Publisher } from "../src/publish/publisher.ts";
 import { reportCid } from "../src/publish/cid.ts";
 import { serializeReport, type Report } from "../src/report.ts";
-import type { Trigger } from "../src/model/report-fields.ts";
-import { delegateAll, propose } from "../../../test/helpers/dao.ts";
+import type { Trigger } from "@ai-dao/reports";
+import { delegateAll, propose } from "@ai-dao/testkit";
 import { proposalOf, setupChain, type Chain } from "./fixtures.ts";
 import { analystWallet } from "./support/analyst-key.ts";
 

@@ -7,7 +7,7 @@ import { getAddress, keccak256, parseEther, stringToBytes, type PublicClient } f
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import { endVoting, delegateAll, propose, startVoting, Support, ProposalState } from "../../../test/helpers/dao.ts";
+import { endVoting, delegateAll, propose, startVoting, Support, ProposalState } from "@ai-dao/testkit";
 import { createDrafter, DRAFT_SYSTEM_PROMPT } from "../src/draft/draft.ts";
 import { createModelJudge } from "../src/model/client.ts";
 import { SYSTEM_PROMPT } from "../src/model/prompt.ts";

@@ -3,11 +3,13 @@ import { network } from "hardhat";
 import { encodeFunctionData, getAddress, keccak256, parseAbi, toHex, type Address } from "viem";
 import { afterAll, describe, expect, it } from "vitest";
 
+import { devAccount } from "@ai-dao/testkit/accounts";
+
 import { DecisionKind } from "../src/abis.ts";
 import { Executor } from "../src/executor.ts";
 import { readPins } from "../src/pins.ts";
 import { Journal } from "../src/store.ts";
-import { clientOf, decisionsOf, hardhatAccount, tempDir, testLogger } from "./helpers.ts";
+import { clientOf, decisionsOf, tempDir, testLogger } from "./helpers.ts";
 
 // Before Cancun (EIP-6780) SELFDESTRUCT removes code, so a CREATE2 address can be emptied and filled
 // again with other code: the Tornado Cash governance attack. The `preCancun` network runs Shanghai.
@@ -28,7 +30,7 @@ describe("code drift on a pre-Cancun chain", () => {
     const { viem } = connection;
     const client = clientOf(connection);
     const [deployer] = await viem.getWalletClients();
-    const executorAddress = hardhatAccount(9).address;
+    const executorAddress = devAccount(9).address;
     const decisionLog = await viem.deployContract("DecisionLog", [deployer!.account.address, [executorAddress]]);
     const factory = await viem.deployContract("ExecCreate2Factory");
     const v1 = await viem.deployContract("ExecMutableTargetV1");
@@ -65,7 +67,7 @@ describe("code drift on a pre-Cancun chain", () => {
 
     const executor = new Executor({
       client,
-      account: hardhatAccount(9),
+      account: devAccount(9),
       // No Governor on this chain (see above): an address without code, so no proposals are scanned.
       deployment: { chainId: await client.getChainId(), startBlock: 0, contracts: { governor: "0x000000000000000000000000000000000000dEaD", timelock: "0x000000000000000000000000000000000000bEEF", decisionLog: decisionLog.address } },
       journal,

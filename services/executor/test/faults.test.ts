@@ -5,10 +5,9 @@ import path from "node:path";
 import { parseAbi, parseEther, type PublicClient } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import { ethTransfer, ProposalState, type LocalDAO } from "../../../test/helpers/dao.ts";
+import { devAccount, devPrivateKey, ethTransfer, freePort, kill9, ProposalState, startHardhatNode, stop, TcpProxy, waitFor, type Child, type LocalDAO } from "@ai-dao/testkit";
 import { Journal } from "../src/store.ts";
-import { clientOf, hardhatAccount, privateKeyOf, proposeAndVote, setupDAO, tempDir } from "./helpers.ts";
-import { freePort, kill9, startExecutor, startHardhatNode, stop, TcpProxy, waitFor, type Child } from "./process.ts";
+import { clientOf, proposeAndVote, setupDAO, startExecutor, tempDir } from "./helpers.ts";
 
 const executedAbi = parseAbi(["event ProposalExecuted(uint256 proposalId)"]);
 
@@ -41,7 +40,7 @@ function executor(dataDir: string, extra: Record<string, string> = {}, rpcPort =
   const child = startExecutor({
     RPC_URL: `http://127.0.0.1:${rpcPort}`,
     DEPLOYMENT_FILE: deploymentFile,
-    EXECUTOR_PRIVATE_KEY: privateKeyOf(9),
+    EXECUTOR_PRIVATE_KEY: devPrivateKey(9),
     EXECUTOR_DATA_DIR: dataDir,
     EXECUTOR_POLL_INTERVAL_MS: "150",
     EXECUTOR_MAX_BACKOFF_MS: "400",
@@ -54,7 +53,7 @@ function executor(dataDir: string, extra: Record<string, string> = {}, rpcPort =
 const state = (id: bigint) => dao.governor.read.state([id]);
 const executions = async (id: bigint) =>
   (await client.getContractEvents({ address: dao.deployment.contracts.governor, abi: executedAbi, eventName: "ProposalExecuted", fromBlock: 0n })).filter((l) => l.args.proposalId === id).length;
-const executorNonce = () => client.getTransactionCount({ address: hardhatAccount(9).address });
+const executorNonce = () => client.getTransactionCount({ address: devAccount(9).address });
 
 /** Reads the journal of a (possibly dead) executor. */
 function journalTxs(dataDir: string) {
@@ -165,7 +164,7 @@ describe("faults (executor as a child process against a hardhat node)", () => {
     expect(Number(/executor_rpc_errors_total (\d+)/.exec(metrics)![1])).toBeGreaterThanOrEqual(3);
     const health = await fetch(`http://127.0.0.1:${port}/health`);
     expect(health.status).toBe(200);
-    expect(await health.json()).toMatchObject({ status: "ok", chainId: 31337, address: hardhatAccount(9).address });
+    expect(await health.json()).toMatchObject({ status: "ok", chainId: 31337, address: devAccount(9).address });
     await stop(child);
     await proxy.stop();
     expect(await executions(id)).toBe(1);

@@ -6,9 +6,9 @@ import { network } from "hardhat";
 import { encodeFunctionData, getAddress, keccak256, parseAbi, parseEther, stringToBytes, toHex, type Address } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import { ethTransfer, ProposalState, propose, type LocalDAO } from "../../../test/helpers/dao.ts";
+import { devAccount, ethTransfer, ProposalState, propose, type LocalDAO } from "@ai-dao/testkit";
 import { DecisionKind } from "../src/abis.ts";
-import { clientOf, decisionsOf, hardhatAccount, makeExecutor, proposeAndVote, setupDAO, tempDir } from "./helpers.ts";
+import { clientOf, decisionsOf, makeExecutor, proposeAndVote, setupDAO, tempDir } from "./helpers.ts";
 
 const connection = await network.create();
 let dao: LocalDAO;
@@ -74,7 +74,7 @@ describe("guards", () => {
     const events = await decisionsOf(client, dao.deployment.contracts.decisionLog, id, DecisionKind.ExecutionGuard);
     expect(events).toHaveLength(1);
     const { report: bytes, reportHash, actor, risk, recommendation } = events[0]!.args;
-    expect(actor).toBe(hardhatAccount(9).address);
+    expect(actor).toBe(devAccount(9).address);
     expect(keccak256(bytes)).toBe(reportHash);
     const json = Buffer.from(bytes.slice(2), "hex").toString("utf8");
     const report = JSON.parse(json);
@@ -148,10 +148,10 @@ describe("guards", () => {
     const client = clientOf(connection);
     const id = await proposeAndVote(dao, connection, ethTransfer(erin.account.address, 1n, "Dry run"));
     const executor = makeExecutor(dao, connection, { dryRun: true, accountIndex: 5 });
-    const nonce = await client.getTransactionCount({ address: hardhatAccount(5).address });
+    const nonce = await client.getTransactionCount({ address: devAccount(5).address });
     for (let i = 0; i < 3; i++) await executor.tick();
     expect(await state(id)).toBe(ProposalState.Succeeded);
-    expect(await client.getTransactionCount({ address: hardhatAccount(5).address })).toBe(nonce);
+    expect(await client.getTransactionCount({ address: devAccount(5).address })).toBe(nonce);
     expect(executor.journal.allTxs()).toEqual([]);
   });
 

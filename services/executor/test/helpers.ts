@@ -1,3 +1,4 @@
+import { spawn } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -5,23 +6,24 @@ import path from "node:path";
 import type { NetworkConnection } from "hardhat/types/network";
 import { pino } from "pino";
 import { canonicalJson } from "@ai-dao/analyst";
-import { createPublicClient, custom, keccak256, parseEventLogs, stringToBytes, toHex, type Address, type Hex, type PublicClient } from "viem";
-import { mnemonicToAccount } from "viem/accounts";
+import { createPublicClient, custom, keccak256, parseEventLogs, stringToBytes, toHex, type Address, type PublicClient } from "viem";
 
-import { deployLocalDAO, delegateAll, endVoting, propose, startVoting, Support, type LocalDAO, type Proposal } from "../../../test/helpers/dao.ts";
+import { deployLocalDAO, delegateAll, devAccount, endVoting, propose, startVoting, Support, trackChild, type Child, type LocalDAO, type Proposal } from "@ai-dao/testkit";
 import { DecisionKind, decisionLogAbi } from "../src/abis.ts";
 import { Executor, type ExecutorOptions } from "../src/executor.ts";
 import { Journal } from "../src/store.ts";
 
-export const HARDHAT_MNEMONIC = "test test test test test test test test test test test junk";
+const EXECUTOR_MAIN = path.resolve(import.meta.dirname, "../src/main.ts");
 
-/** Hardhat's default account `index` as a viem local account (it signs offline, like the service). */
-export function hardhatAccount(index: number) {
-  return mnemonicToAccount(HARDHAT_MNEMONIC, { addressIndex: index });
-}
-
-export function privateKeyOf(index: number): Hex {
-  return toHex(hardhatAccount(index).getHdKey().privateKey!);
+/** `node src/main.ts` with the given environment. */
+export function startExecutor(env: Record<string, string>): Child {
+  return trackChild(
+    spawn(process.execPath, [EXECUTOR_MAIN], {
+      cwd: path.dirname(path.dirname(EXECUTOR_MAIN)),
+      env: { PATH: process.env.PATH ?? "", EXECUTOR_PORT: "0", LOG_LEVEL: "debug", ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+    }),
+  );
 }
 
 export function tempDir(prefix = "executor-test-"): string {
@@ -49,7 +51,7 @@ export function makeExecutor(
   const dataDir = options.dataDir ?? tempDir();
   return new Executor({
     client: clientOf(connection),
-    account: hardhatAccount(options.accountIndex ?? 9),
+    account: devAccount(options.accountIndex ?? 9),
     deployment: dao.deployment,
     journal: options.journal ?? Journal.open(dataDir),
     logger: testLogger,

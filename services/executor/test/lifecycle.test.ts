@@ -2,10 +2,10 @@ import { network } from "hardhat";
 import { encodeFunctionData, keccak256, parseEther, toBytes } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import { erc20Transfer, ethTransfer, propose, ProposalState, Support, type LocalDAO } from "../../../test/helpers/dao.ts";
+import { devAccount, erc20Transfer, ethTransfer, propose, ProposalState, Support, type LocalDAO } from "@ai-dao/testkit";
 import { DecisionKind } from "../src/abis.ts";
 import type { Executor } from "../src/executor.ts";
-import { clientOf, decisionsOf, hardhatAccount, makeExecutor, proposeAndVote, publishAnalysis, setupDAO, voteOn } from "./helpers.ts";
+import { clientOf, decisionsOf, makeExecutor, proposeAndVote, publishAnalysis, setupDAO, voteOn } from "./helpers.ts";
 
 const connection = await network.create();
 let dao: LocalDAO;
@@ -102,7 +102,7 @@ describe("lifecycle", () => {
       [`queue:${ids.payEth}:confirmed`, `queue:${ids.payTokens}:confirmed`, `execute:${ids.payEth}:confirmed`, `execute:${ids.payTokens}:confirmed`].sort(),
     );
     // One queue and one execute each: the executor's nonce moved by exactly four.
-    expect(await client.getTransactionCount({ address: hardhatAccount(9).address })).toBe(4);
+    expect(await client.getTransactionCount({ address: devAccount(9).address })).toBe(4);
     expect(journal.openProposals()).toEqual([]);
 
     const metrics = await executor.metrics.registry.metrics();
@@ -115,7 +115,7 @@ describe("lifecycle", () => {
     const { carol } = dao.accounts;
     const client = clientOf(connection);
     const executor = makeExecutor(dao, connection, { accountIndex: 9 });
-    const executorAddress = hardhatAccount(9).address;
+    const executorAddress = devAccount(9).address;
     const token = dao.deployment.contracts.token;
     const tooMuch = parseEther("10000000");
     const proposal = {
@@ -157,7 +157,7 @@ describe("lifecycle", () => {
     await dao.governor.write.queue([id], { account: dao.accounts.alice.account });
     await mineToEta(id);
     const executor = makeExecutor(dao, connection, { accountIndex: 9, txTimeoutMs: 1 });
-    const nonce = await client.getTransactionCount({ address: hardhatAccount(9).address });
+    const nonce = await client.getTransactionCount({ address: devAccount(9).address });
     await connection.provider.request({ method: "evm_setAutomine", params: [false] });
     try {
       await executor.tick(); // sends the execute
@@ -176,7 +176,7 @@ describe("lifecycle", () => {
     expect(BigInt(attempts[1]!.maxFeePerGas)).toBeGreaterThanOrEqual((BigInt(attempts[0]!.maxFeePerGas) * 125n) / 100n);
     expect(BigInt(attempts[1]!.maxPriorityFeePerGas)).toBeGreaterThanOrEqual((BigInt(attempts[0]!.maxPriorityFeePerGas) * 125n) / 100n);
     expect(tx!.minedHash).toBe(attempts[1]!.hash);
-    expect(await client.getTransactionCount({ address: hardhatAccount(9).address })).toBe(nonce + 1);
+    expect(await client.getTransactionCount({ address: devAccount(9).address })).toBe(nonce + 1);
     expect(await executor.metrics.registry.metrics()).toMatch(/executor_transactions_replaced_total 1/);
   });
 });

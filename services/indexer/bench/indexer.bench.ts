@@ -10,7 +10,7 @@ import { type Hex, encodeFunctionData, parseEther } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { expect, inject, it } from "vitest";
 
-import { Support, delegateAll } from "../../../test/helpers/dao.ts";
+import { Support, delegateAll } from "@ai-dao/testkit";
 import { repoRoot } from "../src/build.ts";
 import { data, startChain, startIndexer, tempDir } from "../test/helpers.ts";
 import { HEAVY_ALLOWED, abusiveBodies, measure } from "./abuse.ts";

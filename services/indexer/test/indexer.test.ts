@@ -5,7 +5,7 @@ import { rm } from "node:fs/promises";
 import { type Hex, keccak256, zeroHash } from "viem";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 
-import { descriptionHash, timelockSalt } from "../../../test/helpers/dao.ts";
+import { descriptionHash, timelockSalt } from "@ai-dao/testkit";
 import type { App } from "../src/app.ts";
 import { type Chain, data, headBlock, query, startChain, startIndexer, tempDir } from "./helpers.ts";
 import { type ScenarioResult, analysisReport, runScenario } from "./scenario.ts";

@@ -2,7 +2,7 @@
 // timelock, one canceled), votes with reasons, and decisions published on the DecisionLog.
 import { type Hex, keccak256, parseEther, stringToHex } from "viem";
 
-import { Support, delegateAll, endVoting, erc20Transfer, propose, startVoting, descriptionHash } from "../../../test/helpers/dao.ts";
+import { Support, delegateAll, endVoting, erc20Transfer, propose, startVoting, descriptionHash } from "@ai-dao/testkit";
 import type { Chain } from "./helpers.ts";
 
 export const DecisionKind = { Analysis: 0, Draft: 1, ExecutionGuard: 2 } as const;

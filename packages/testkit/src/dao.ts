@@ -4,10 +4,12 @@ import path from "node:path";
 import type { NetworkConnection } from "hardhat/types/network";
 import { encodeFunctionData, keccak256, toHex, type Address, type Hex } from "viem";
 
-import { deployDAO } from "../../ignition/deploy.ts";
+// The DAO is deployed by the repository's own Ignition deploy (the one `npm run deploy` runs).
+import { deployDAO } from "../../../ignition/deploy.ts";
+import { DEV_ACCOUNT_NAMES, type DevAccountName } from "./accounts.ts";
 import { proposeCalldata } from "./propose-bytes.ts";
 
-export const LOCAL_CONFIG_FILE = path.resolve(import.meta.dirname, "../../ignition/config/local.json");
+export const LOCAL_CONFIG_FILE = path.resolve(import.meta.dirname, "../../../ignition/config/local.json");
 
 /** The local deploy config as parsed JSON (a fresh copy each call, safe to modify). */
 export async function localConfig(): Promise<any> {
@@ -41,18 +43,7 @@ export async function deployLocalDAO(connection: NetworkConnection) {
     if (wallet === undefined) throw new Error(`no wallet ${i}`);
     return wallet;
   };
-  const accounts = {
-    deployer: account(0),
-    alice: account(1), // 250k
-    bob: account(2), // 150k
-    carol: account(3), // 100k
-    dave: account(4), // 60k
-    erin: account(5), // 40k
-    outsider: account(6), // no tokens
-    guardian: account(7),
-    analyst: account(8),
-    executor: account(9),
-  };
+  const accounts = Object.fromEntries(DEV_ACCOUNT_NAMES.map((name, i) => [name, account(i)])) as Record<DevAccountName, ReturnType<typeof account>>;
   const token = await viem.getContractAt("DAOToken", deployment.contracts.token);
   const governor = await viem.getContractAt("DAOGovernor", deployment.contracts.governor);
   const timelock = await viem.getContractAt("TimelockController", deployment.contracts.timelock);

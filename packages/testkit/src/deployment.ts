@@ -2,6 +2,8 @@ import { mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 
+import { devAccount } from "./accounts.ts";
+
 /** A valid deployment file with recognisable addresses and start block. */
 export function sampleDeployment(overrides: { chainId?: number; network?: string; startBlock?: number } = {}) {
   return {
@@ -10,7 +12,7 @@ export function sampleDeployment(overrides: { chainId?: number; network?: string
     network: overrides.network ?? "localhost",
     profile: "local",
     deployedAt: "2026-01-01T00:00:00.000Z",
-    deployer: "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266",
+    deployer: devAccount("deployer").address,
     startBlock: overrides.startBlock ?? 1234,
     contracts: {
       token: "0x1111111111111111111111111111111111111111",
@@ -24,7 +26,7 @@ export function sampleDeployment(overrides: { chainId?: number; network?: string
         symbol: "DEMO",
         decimals: 18,
         totalSupply: "1000",
-        allocations: [{ recipient: "0x70997970C51812dc3A010C7d01b50e0d17dc79C8", amount: "1000", label: "alice" }],
+        allocations: [{ recipient: devAccount("alice").address, amount: "1000", label: "alice" }],
       },
       governor: {
         name: "DAO Governor",
@@ -45,14 +47,15 @@ export function sampleDeployment(overrides: { chainId?: number; network?: string
 }
 
 /**
- * A fresh temporary directory holding `deployment.json`, by default in the system's temporary
- * folder. `graph build` needs its manifest below a node_modules, so the build test passes `parent`.
+ * A fresh temporary directory holding `deployment.json` (written as given, unvalidated, so a test
+ * can write a broken one), by default in the system's temporary folder. `graph build` needs its
+ * manifest below a node_modules, so the subgraph's build setup passes `parent`.
  */
 export async function tempDeployment(
   deployment: object = sampleDeployment(),
   parent: string = tmpdir(),
 ): Promise<{ dir: string; file: string }> {
-  const dir = await mkdtemp(path.join(parent, ".tmp-subgraph-test-"));
+  const dir = await mkdtemp(path.join(parent, ".tmp-deployment-"));
   const file = path.join(dir, "deployment.json");
   await writeFile(file, JSON.stringify(deployment, null, 2));
   return { dir, file };

@@ -3,8 +3,9 @@ import { rmSync } from "node:fs";
 import { createServer, type Server, type Socket, connect } from "node:net";
 import path from "node:path";
 
+// Child processes for tests that need a separate process: a Hardhat node, a service's main, and a
+// TCP proxy in front of a chain that a test can take down.
 export const REPO_ROOT = path.resolve(import.meta.dirname, "../../..");
-const EXECUTOR_MAIN = path.resolve(import.meta.dirname, "../src/main.ts");
 const HARDHAT_CLI = path.join(REPO_ROOT, "node_modules", "hardhat", "dist", "src", "cli.js");
 
 export async function freePort(): Promise<number> {
@@ -39,7 +40,8 @@ export interface Child {
   exited: Promise<number | null>;
 }
 
-function track(child: ChildProcess): Child {
+/** Collects a child's stdout and stderr and resolves `exited` with its exit code. */
+export function trackChild(child: ChildProcess): Child {
   let out = "";
   child.stdout?.on("data", (c) => (out += c));
   child.stderr?.on("data", (c) => (out += c));
@@ -51,7 +53,7 @@ function track(child: ChildProcess): Child {
 export async function startHardhatNode(port: number): Promise<Child> {
   // Ignition keeps a journal per chain id for HTTP networks; a fresh node needs a fresh journal.
   rmSync(path.join(REPO_ROOT, "ignition", "deployments", "chain-31337"), { recursive: true, force: true });
-  const child = track(spawn(process.execPath, [HARDHAT_CLI, "node", "--hostname", "127.0.0.1", "--port", String(port)], { cwd: REPO_ROOT, stdio: ["ignore", "pipe", "pipe"] }));
+  const child = trackChild(spawn(process.execPath, [HARDHAT_CLI, "node", "--hostname", "127.0.0.1", "--port", String(port)], { cwd: REPO_ROOT, stdio: ["ignore", "pipe", "pipe"] }));
   await waitFor(`hardhat node on port ${port}`, async () => {
     const response = await fetch(`http://127.0.0.1:${port}`, {
       method: "POST",
@@ -61,17 +63,6 @@ export async function startHardhatNode(port: number): Promise<Child> {
     return response.ok;
   });
   return child;
-}
-
-/** `node src/main.ts` with the given environment. */
-export function startExecutor(env: Record<string, string>): Child {
-  return track(
-    spawn(process.execPath, [EXECUTOR_MAIN], {
-      cwd: path.dirname(path.dirname(EXECUTOR_MAIN)),
-      env: { PATH: process.env.PATH ?? "", EXECUTOR_PORT: "0", LOG_LEVEL: "debug", ...env },
-      stdio: ["ignore", "pipe", "pipe"],
-    }),
-  );
 }
 
 export async function kill9(child: Child): Promise<void> {
