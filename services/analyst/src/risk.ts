@@ -1,7 +1,8 @@
+import { recommendations, type Recommendation } from "@ai-dao/reports";
+
 import { severityRank, type Finding, type Severity } from "./checks/types.ts";
 
-export const recommendations = ["for", "against", "abstain", "needs-review"] as const;
-export type Recommendation = (typeof recommendations)[number];
+export { recommendations, type Recommendation };
 
 /** Lowest risk for the most severe finding, and the highest "several findings" may push it within its tier. */
 export const SEVERITY_FLOOR: Record<Severity, { base: number; cap: number }> = {

@@ -6,12 +6,11 @@ import type { DecodedCall } from "../context/decode.ts";
 import type { GovernanceContext } from "../context/governance.ts";
 import type { TargetInfo } from "../context/targets.ts";
 import type { VotingPowerContext } from "../context/voting-power.ts";
-import type { JsonValue } from "../json.ts";
+import { severities, type JsonValue, type Severity } from "@ai-dao/reports";
 import type { Proposal } from "../proposal.ts";
 import type { SimulationOutcome } from "../simulate/index.ts";
 
-export const severities = ["info", "low", "medium", "high", "critical"] as const;
-export type Severity = (typeof severities)[number];
+export { severities, type Severity };
 
 /** One thing a check found. `evidence` is plain JSON (amounts as decimal strings). */
 export interface Finding {

@@ -2,6 +2,7 @@ import type Anthropic from "@anthropic-ai/sdk";
 import { getAddress, keccak256, parseAbi, stringToBytes, type Address, type Hex } from "viem";
 
 import { hashDescription } from "@ai-dao/protocol";
+import { DRAFT_REPORT_SCHEMA_VERSION, draftReportSchema } from "@ai-dao/reports";
 import { z } from "zod";
 
 import { ANALYZER, hashProposal } from "../analyze.ts";
@@ -185,15 +186,16 @@ export function createDrafter(s: AnalystService, guardrails: DraftGuardrails) {
     });
     const receipt = await s.client.waitForTransactionReceipt({ hash: txHash });
     if (receipt.status !== "success") throw new Error(`Governor.propose reverted in ${txHash}`);
-    const record = {
-      schemaVersion: 1,
+    // The Draft decision's report, checked against its schema in @ai-dao/reports before it is published.
+    const record = draftReportSchema.parse({
+      schemaVersion: DRAFT_REPORT_SCHEMA_VERSION,
       kind: "draft",
       intent: stripHidden(request.intent),
       actions: answer.actions,
       proposal: { proposalId: proposalId.toString(), targets: proposal.targets, values: proposal.values.map(String), calldatas: proposal.calldatas, descriptionHash: hashDescription(proposal.descriptionBytes) },
       analysis: { reportHash, cid, mode: report.mode, risk: report.scores.risk, recommendation: report.recommendation },
       provenance: { analyzer: { ...ANALYZER }, model: s.judge.model, systemPromptHash: DRAFT_SYSTEM_PROMPT_HASH, blockNumber: report.blockNumber },
-    };
+    });
     const published = await publishDecision(p, {
       proposalId,
       kind: "Draft",

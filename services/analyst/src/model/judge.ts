@@ -7,7 +7,7 @@ import type { Report } from "../report.ts";
 import { recommend, riskFloor, type Recommendation } from "../risk.ts";
 import type { ModelJudge } from "./client.ts";
 import { buildUserTurn, evidenceCatalogue, newNonce, SYSTEM_PROMPT, SYSTEM_PROMPT_HASH } from "./prompt.ts";
-import type { ModelSection, Provenance, Trigger } from "./report-fields.ts";
+import type { ModelSection, Provenance, Trigger } from "@ai-dao/reports";
 import { judgementSchema, type Judgement } from "./schema.ts";
 
 /** The note deterministic reports carry that model-mode reports drop. */

@@ -1,11 +1,10 @@
+import { claimStatuses, recommendations } from "@ai-dao/reports";
 import { z } from "zod";
-
-import { recommendations } from "../risk.ts";
 
 /** Evidence ids the model may cite: `call:N`, `finding:N`, `target:N`, `balance:N`, `governor`, `proposer`. */
 export const EVIDENCE_ID = /^(call|finding|target|balance):\d+$|^(governor|proposer)$/;
 
-export const claimStatuses = ["matched", "mismatched", "unsupported"] as const;
+export { claimStatuses };
 
 /**
  * What the model must answer: every action the description claims, matched against the decoded

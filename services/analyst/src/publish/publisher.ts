@@ -2,7 +2,7 @@ import { encodeFunctionData, keccak256, stringToHex, type Account, type Address,
 
 import type { PublishedReportBody } from "../report.ts";
 import { serializeReport } from "../report.ts";
-import type { Trigger } from "../model/report-fields.ts";
+import type { Trigger } from "@ai-dao/reports";
 import { DecisionKind, decisionLogAbi, publishedTrigger, readDecisions, RECOMMENDATION_CODE, type PublishedDecision } from "./decision-log.ts";
 import type { PublishJournal } from "./journal.ts";
 

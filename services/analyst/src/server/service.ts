@@ -6,7 +6,7 @@ import type { Deployment } from "@ai-dao/deployment";
 import { analyzeProposal } from "../analyze.ts";
 import { failedReport } from "../failure.ts";
 import type { ModelJudge } from "../model/client.ts";
-import type { Trigger } from "../model/report-fields.ts";
+import type { Trigger } from "@ai-dao/reports";
 import { DecisionKind, readDecisions, verifyDecision } from "../publish/decision-log.ts";
 import { publishAnalysis, type Publisher } from "../publish/publisher.ts";
 import { reportCid } from "../publish/cid.ts";

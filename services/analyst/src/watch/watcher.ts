@@ -7,7 +7,7 @@ import type { Logger } from "pino";
 import { descriptionText } from "@ai-dao/description";
 import { decodeProposalCreated, hashDescription, proposalCreatedEvent, type ProposalCreated } from "@ai-dao/protocol";
 
-import type { Trigger } from "../model/report-fields.ts";
+import type { Trigger } from "@ai-dao/reports";
 import type { Proposal } from "../proposal.ts";
 import type { Report } from "../report.ts";
 
