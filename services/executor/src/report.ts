@@ -1,33 +1,16 @@
-import { canonicalHash, canonicalJson } from "@ai-dao/analyst";
-import { stringToBytes, type Hex } from "viem";
+import { canonicalHash, reportBytes, type GuardAction, type GuardReason, type GuardReport } from "@ai-dao/reports";
+import type { Hex } from "viem";
 
-export const GUARD_REPORT_SCHEMA_VERSION = 1;
+// The guard report's schema is defined in @ai-dao/reports, next to the analyst's reports, so the
+// web app and auditors read it with the same definitions the executor writes it with.
+export { GUARD_REPORT_SCHEMA_VERSION, type GuardAction, type GuardReason, type GuardReport } from "@ai-dao/reports";
+
 export const EXECUTOR_NAME = "@ai-dao/executor";
 export const EXECUTOR_VERSION = "0.1.0";
 
-export type GuardAction = "queue" | "execute";
-export type GuardReason = "code-drift" | "simulation-revert" | "analysis-critical" | "analysis-missing" | "analysis-inconclusive";
-
-/** The JSON published with an EXECUTION_GUARD decision (canonical JSON, RFC 8785). */
-export interface GuardReport {
-  schemaVersion: typeof GUARD_REPORT_SCHEMA_VERSION;
-  kind: "execution-guard";
-  executor: { name: string; version: string; address: string };
-  chainId: number;
-  governor: string;
-  proposalId: string;
-  action: GuardAction;
-  decision: "refuse" | "hold";
-  reason: GuardReason;
-  summary: string;
-  blockNumber: string;
-  evidence: Record<string, unknown>;
-}
-
-/** The exact bytes to publish and their keccak256. */
+/** The exact bytes to publish and their keccak256 (canonical JSON, RFC 8785). */
 export function serializeGuardReport(report: GuardReport): { json: string; bytes: Uint8Array; reportHash: Hex } {
-  const json = canonicalJson(report);
-  return { json, bytes: stringToBytes(json), reportHash: canonicalHash(report) };
+  return reportBytes(report);
 }
 
 /** Identifies a decision so the same refusal is published once, not on every poll. */

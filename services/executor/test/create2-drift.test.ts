@@ -1,4 +1,4 @@
-import { canonicalHash } from "@ai-dao/analyst";
+import { canonicalHash } from "@ai-dao/reports";
 import { network } from "hardhat";
 import { encodeFunctionData, getAddress, keccak256, parseAbi, toHex, type Address } from "viem";
 import { afterAll, describe, expect, it } from "vitest";

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
 
-import { canonicalHash, canonicalJson } from "@ai-dao/analyst";
+import { canonicalHash, canonicalJson } from "@ai-dao/reports";
 import { network } from "hardhat";
 import { encodeFunctionData, getAddress, keccak256, parseAbi, parseEther, stringToBytes, toHex, type Address } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

@@ -5,7 +5,7 @@ import path from "node:path";
 
 import type { NetworkConnection } from "hardhat/types/network";
 import { pino } from "pino";
-import { canonicalJson } from "@ai-dao/analyst";
+import { canonicalJson } from "@ai-dao/reports";
 import { createPublicClient, custom, keccak256, parseEventLogs, stringToBytes, toHex, type Address, type PublicClient } from "viem";
 
 import { deployLocalDAO, delegateAll, devAccount, endVoting, propose, startVoting, Support, trackChild, type Child, type LocalDAO, type Proposal } from "@ai-dao/testkit";

@@ -1,4 +1,5 @@
-import { hexToString, keccak256, type Hex } from "viem";
+import { readDecisionReport } from "@ai-dao/reports";
+import { keccak256, type Hex } from "viem";
 
 import { DecisionKind, DecisionRecommendation, decisionLogAbi } from "../abis.ts";
 import { decodeRevert, revertDataOf } from "../revert.ts";
@@ -109,23 +110,43 @@ async function latestAnalysis(ctx: GuardContext, cache: Map<string, AnalysisSumm
   return summary;
 }
 
-/** The parts of a published analysis report the guard needs; anything it cannot read counts against the proposal. */
+/**
+ * The parts of a published analysis report the guard needs, read with `@ai-dao/reports`' reader;
+ * anything it cannot read counts against the proposal. Bytes that are not a JSON report (not UTF-8,
+ * not JSON, too large) are a critical finding; a failed analysis, or a JSON report that does not
+ * match its schema, is inconclusive (a hold either way), at risk 100 whatever the decision's
+ * `eventRisk` says.
+ */
 export function readAnalysis(bytes: Hex, eventRisk: number): Pick<AnalysisSummary, "risk" | "critical" | "inconclusive"> {
-  let report: { status?: unknown; findings?: { id?: unknown; title?: unknown; severity?: unknown }[]; scores?: { risk?: unknown } };
-  try {
-    report = JSON.parse(hexToString(bytes));
-  } catch {
-    return { risk: 100, critical: [{ id: "executor/unreadable-analysis", title: "the published analysis is not JSON", severity: "critical" }], inconclusive: null };
+  const read = readDecisionReport("Analysis", bytes);
+  const criticalOf = (findings: readonly { id: string; title: string; severity: string }[]) =>
+    findings.filter((f) => f.severity === "critical").map((f) => ({ id: f.id, title: f.title, severity: "critical" }));
+  switch (read.kind) {
+    case "analysis":
+      return { risk: read.report.scores.risk, critical: criticalOf(read.report.findings), inconclusive: null };
+    case "analysis-failed":
+      return { risk: 100, critical: criticalOf(read.report.findings), inconclusive: "the analyst reports that the analysis failed" };
+    case "unreadable":
+      break;
+    default:
+      // The reader was asked for an analysis, so it never answers another kind; if it did, trust nothing.
+      return { risk: 100, critical: [], inconclusive: `the published analysis is a ${read.kind} report` };
   }
-  if (typeof report !== "object" || report === null) report = {};
-  const findings = Array.isArray(report.findings) ? report.findings : [];
-  const critical = findings
-    .filter((f) => f?.severity === "critical")
-    .map((f) => ({ id: String(f.id), title: String(f.title ?? ""), severity: "critical" }));
-  const risk = typeof report.scores?.risk === "number" && Number.isFinite(report.scores.risk) ? Math.max(0, Math.min(100, Math.round(report.scores.risk))) : null;
-  let inconclusive: string | null = null;
+  let value: unknown;
+  try {
+    value = read.json === null ? undefined : JSON.parse(read.json);
+  } catch {
+    value = undefined;
+  }
+  if (value === undefined) {
+    return { risk: 100, critical: [{ id: "executor/unreadable-analysis", title: `the published analysis cannot be read: ${read.reason}`, severity: "critical" }], inconclusive: null };
+  }
+  // JSON that is not a report the reader accepts: say what is missing in the words operators know.
+  const report = (typeof value === "object" && value !== null ? value : {}) as { status?: unknown; findings?: unknown; scores?: { risk?: unknown } };
+  let inconclusive: string;
   if (report.status === "failed") inconclusive = "the analyst reports that the analysis failed";
   else if (!Array.isArray(report.findings)) inconclusive = "the report lists no findings";
-  else if (risk === null) inconclusive = "the report has no risk score";
-  return { risk: risk ?? Math.max(eventRisk, inconclusive === null ? 0 : 100), critical, inconclusive };
+  else if (typeof report.scores?.risk !== "number") inconclusive = "the report has no risk score";
+  else inconclusive = read.reason;
+  return { risk: Math.max(eventRisk, 100), critical: [], inconclusive };
 }
