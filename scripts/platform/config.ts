@@ -5,9 +5,9 @@ import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { parseEnv } from "node:util";
 
-import { toHex } from "viem";
-import { mnemonicToAccount } from "viem/accounts";
 import { z } from "zod";
+
+import { devPrivateKey } from "@ai-dao/testkit/accounts";
 
 export const root = path.resolve(import.meta.dirname, "../..");
 
@@ -61,12 +61,10 @@ export function loadPlatformConfig(env: NodeJS.ProcessEnv = process.env, envFile
   return result.data;
 }
 
-/** The Hardhat node's well-known development mnemonic: its keys are public and fund nothing real. */
-const DEV_MNEMONIC = "test test test test test test test test test test test junk";
-
-/** Private key of a local development account (the analyst is #8, the executor #9). */
+/**
+ * Private key of a local development account (the analyst is #8, the executor #9): the node's public
+ * development keys, which fund nothing real.
+ */
 export function developmentKey(index: number): `0x${string}` {
-  const key = mnemonicToAccount(DEV_MNEMONIC, { addressIndex: index }).getHdKey().privateKey;
-  if (!key) throw new Error(`no key for development account #${index}`);
-  return toHex(key);
+  return devPrivateKey(index);
 }
