@@ -67,7 +67,10 @@ export const reportJson = JSON.stringify({
     { id: "treasury-outflow/recipient", check: "treasury-outflow", severity: "high", title: "Sends 1,000 DEMO to an EOA", detail: "10 % of the treasury", evidence: { callIndex: 0, amount: "1000000000000000000000" } },
     { id: "description-characters/invisible", check: "description-characters", severity: "critical", title: "Invisible characters in the description", detail: "", evidence: { codePoints: ["U+200B"] } },
   ],
-  intentVsEffect: [{ claim: "Pay erin for design work", effect: "transfer(erin, 1000 DEMO)", consistent: true }],
+  intentVsEffect: {
+    claims: [{ claim: "Pay erin for design work", status: "matched", evidence: ["call:0"], explanation: "transfer(erin, 1000 DEMO)" }],
+    undisclosedEffects: [],
+  },
   riskFloor: 70,
   scores: { risk: 75 },
   recommendation: "needs-review",

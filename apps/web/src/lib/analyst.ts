@@ -1,42 +1,9 @@
-/** The report shape the analyst publishes; fields beyond the fixed ones are optional and shown when present. */
-export interface Finding {
-  id: string;
-  check?: string;
-  severity: "info" | "low" | "medium" | "high" | "critical";
-  title: string;
-  detail?: string;
-  evidence: Record<string, unknown>;
-}
-
-export interface IntentVsEffect {
-  claim?: string;
-  intent?: string;
-  effect?: string;
-  actual?: string;
-  match?: boolean | string;
-  consistent?: boolean;
-  [key: string]: unknown;
-}
-
-export interface Report {
-  schemaVersion?: number;
-  mode?: string;
-  model?: string | { id?: string; name?: string };
-  analyzer?: { name: string; version: string };
-  summary?: string;
-  findings: Finding[];
-  riskFloor: number;
-  scores: { risk: number; [key: string]: number };
-  recommendation: "for" | "against" | "abstain" | "needs-review";
-  intentVsEffect?: IntentVsEffect[] | Record<string, unknown>;
-  simulation?: unknown;
-  cid?: string;
-  notes?: string[];
-  [key: string]: unknown;
-}
+// Reports are read only through @ai-dao/reports (`readDecisionReport`): the API's `report` objects
+// are not trusted as typed; the exact JSON next to them is read and checked against the schemas.
 
 export interface PublishedReport {
-  report: Report;
+  /** The analyst's parsed copy; pages read `reportJson` with `readDecisionReport` instead. */
+  report: unknown;
   reportJson: string;
   reportHash: `0x${string}`;
   decisionId: string;
@@ -54,7 +21,7 @@ export interface ProposalInput {
 }
 
 export interface AnalysisPreview {
-  report: Report;
+  report: unknown;
   reportJson: string;
   reportHash: `0x${string}`;
   cid?: string | null;
@@ -62,7 +29,7 @@ export interface AnalysisPreview {
 
 export interface Draft {
   proposal: { targets: string[]; values: string[]; calldatas: string[]; description: string };
-  analysis: { report: Report; reportHash: string; [key: string]: unknown };
+  analysis: { report: unknown; reportJson?: string; reportHash: string; [key: string]: unknown };
 }
 
 export class AnalystError extends Error {
@@ -107,19 +74,6 @@ export function createAnalystApi(baseUrl: string, fetchImpl: typeof fetch = (...
     analyze: (proposal) => call<AnalysisPreview>("/analyze", { method: "POST", body: JSON.stringify(proposal) }),
     draft: (intent, proposer) => call<Draft>("/draft", { method: "POST", body: JSON.stringify({ intent, proposer }) }),
   };
-}
-
-/** Parses report bytes (the UTF-8 JSON published on chain); null when they are not a JSON object. */
-export function parseReport(json: string): Report | null {
-  try {
-    const value = JSON.parse(json) as unknown;
-    if (typeof value !== "object" || value === null || Array.isArray(value)) return null;
-    const report = value as Report;
-    if (!Array.isArray(report.findings)) report.findings = [];
-    return report;
-  } catch {
-    return null;
-  }
 }
 
 export const severityOrder = ["critical", "high", "medium", "low", "info"] as const;

@@ -1,12 +1,12 @@
+import { readDecisionReport } from "@ai-dao/reports";
 import { useQuery } from "@tanstack/react-query";
 import { Link, createFileRoute } from "@tanstack/react-router";
 import { useState } from "react";
-import { hexToString } from "viem";
+import { hexToBytes } from "viem";
 import { z } from "zod";
 
 import { VerifiedReport } from "../components/Report.tsx";
 import { Address, Empty, ErrorNote, Loading, RiskBadge } from "../components/ui.tsx";
-import { parseReport } from "../lib/analyst.ts";
 import { decisionsToCsv, decisionsToJson, download } from "../lib/export.ts";
 import { formatTimestamp } from "../lib/format.ts";
 import { DECISIONS_QUERY, type DecisionRow } from "../lib/queries.ts";
@@ -39,17 +39,10 @@ export function decisionsWhere(search: DecisionsSearch): Record<string, unknown>
 }
 
 function DecisionDetail({ d }: { d: DecisionRow }) {
-  const json = hexToString(d.report as `0x${string}`);
-  const report = parseReport(json);
-  if (!report) {
-    return (
-      <div>
-        <p className="warning">This report is not a JSON object; its exact text:</p>
-        <pre>{json}</pre>
-      </div>
-    );
-  }
-  return <VerifiedReport report={report} reportJson={json} proposalId={d.proposalId} decisionId={d.decisionId} storedHash={d.reportHash} />;
+  const read = readDecisionReport(d.kind, d.report);
+  // The exact text of the bytes; invalid UTF-8 is shown with replacement characters, never hidden.
+  const json = read.json ?? new TextDecoder().decode(hexToBytes(d.report as `0x${string}`));
+  return <VerifiedReport read={read} reportJson={json} proposalId={d.proposalId} decisionId={d.decisionId} storedHash={d.reportHash} />;
 }
 
 function Decisions() {

@@ -1,3 +1,4 @@
+import { GUARD_REASON_TEXT, readDecisionReport, type DecisionReport } from "@ai-dao/reports";
 import { useQuery } from "@tanstack/react-query";
 import { Link, createFileRoute } from "@tanstack/react-router";
 import { useState } from "react";
@@ -6,9 +7,8 @@ import { hexToString, type Address } from "viem";
 import { Description } from "../components/Description.tsx";
 import { VerifiedReport } from "../components/Report.tsx";
 import { TallyChart } from "../components/TallyChart.tsx";
-import { Address as AddressView, Empty, ErrorNote, Loading, StateBadge } from "../components/ui.tsx";
+import { Address as AddressView, Empty, ErrorNote, Loading, RiskBadge, StateBadge } from "../components/ui.tsx";
 import { governorAbi } from "../generated/abis.ts";
-import { parseReport, type Report } from "../lib/analyst.ts";
 import { decodeAction } from "../lib/decode.ts";
 import { useProposalDescription } from "../lib/description.ts";
 import { formatAmount, formatDuration, formatTimestamp } from "../lib/format.ts";
@@ -203,12 +203,12 @@ function AnalysisPanel({ proposalId, decisions }: { proposalId: string; decision
   const api = useQuery({ queryKey: ["analysis", proposalId], queryFn: () => analyst.report(proposalId), retry: false, refetchInterval: (q) => (q.state.data ? false : 5_000) });
   // Without the analyst API, the latest ANALYSIS decision the indexer holds (the same bytes).
   const indexed = [...decisions].reverse().find((d) => d.kind === "ANALYSIS");
-  let source: { report: Report; reportJson: string; reportHash: string; decisionId: string; from: string } | null = null;
-  if (api.data) source = { report: api.data.report, reportJson: api.data.reportJson, reportHash: api.data.reportHash, decisionId: String(api.data.decisionId), from: "analyst API" };
+  // Read through @ai-dao/reports from the exact JSON, never from the API's parsed copy.
+  let source: { read: DecisionReport; reportJson: string; reportHash: string; decisionId: string; from: string } | null = null;
+  if (api.data) source = { read: readDecisionReport("Analysis", api.data.reportJson), reportJson: api.data.reportJson, reportHash: api.data.reportHash, decisionId: String(api.data.decisionId), from: "analyst API" };
   else if (indexed) {
-    const json = hexToString(indexed.report as `0x${string}`);
-    const report = parseReport(json);
-    if (report) source = { report, reportJson: json, reportHash: indexed.reportHash, decisionId: indexed.decisionId, from: "indexer" };
+    const read = readDecisionReport(indexed.kind, indexed.report);
+    source = { read, reportJson: read.json ?? hexToString(indexed.report as `0x${string}`), reportHash: indexed.reportHash, decisionId: indexed.decisionId, from: "indexer" };
   }
   return (
     <section className="card" aria-labelledby="analysis-heading" data-testid="analysis-panel">
@@ -218,7 +218,7 @@ function AnalysisPanel({ proposalId, decisions }: { proposalId: string; decision
           <p className="muted">
             Decision #{source.decisionId}, from the {source.from}.
           </p>
-          <VerifiedReport report={source.report} reportJson={source.reportJson} proposalId={proposalId} decisionId={source.decisionId} storedHash={source.reportHash} />
+          <VerifiedReport read={source.read} reportJson={source.reportJson} proposalId={proposalId} decisionId={source.decisionId} storedHash={source.reportHash} />
         </>
       ) : api.isLoading ? (
         <Loading what="the analysis" />
@@ -235,17 +235,28 @@ function GuardDecisions({ decisions }: { decisions: DecisionRow[] }) {
       <h2>Executor guard decisions</h2>
       <ul>
         {decisions.map((d) => {
-          const report = parseReport(hexToString(d.report as `0x${string}`));
+          const read = readDecisionReport(d.kind, d.report);
+          const json = read.json ?? hexToString(d.report as `0x${string}`);
+          const guard = read.kind === "execution-guard" ? read.report : null;
           return (
             <li key={d.id} data-testid="guard-decision">
-              #{d.decisionId} {formatTimestamp(d.timestamp)}: {d.recommendation} · risk {d.risk}
-              {d.summary && ` — ${d.summary}`}
-              {report && (
-                <details>
-                  <summary>Report</summary>
-                  <VerifiedReport report={report} reportJson={hexToString(d.report as `0x${string}`)} proposalId={d.proposalId} decisionId={d.decisionId} storedHash={d.reportHash} />
-                </details>
+              #{d.decisionId} {formatTimestamp(d.timestamp)}:{" "}
+              {guard ? (
+                <>
+                  <strong>
+                    {guard.decision === "refuse" ? "refused to" : "holding before it may"} {guard.action}
+                  </strong>{" "}
+                  because {GUARD_REASON_TEXT[guard.reason]} · <RiskBadge risk={d.risk} />
+                </>
+              ) : (
+                <>
+                  <strong className="bad">unreadable report</strong> ({read.kind === "unreadable" ? read.reason : read.kind}) · <RiskBadge risk={d.risk} />
+                </>
               )}
+              <details>
+                <summary>Report</summary>
+                <VerifiedReport read={read} reportJson={json} proposalId={d.proposalId} decisionId={d.decisionId} storedHash={d.reportHash} />
+              </details>
             </li>
           );
         })}

@@ -1,6 +1,7 @@
 import { useMutation } from "@tanstack/react-query";
 import { createFileRoute, useNavigate } from "@tanstack/react-router";
 import { descriptionBytesOf, hashDescription, hashProposal } from "@ai-dao/protocol";
+import { readDecisionReport } from "@ai-dao/reports";
 import { useDeferredValue, useMemo, useState } from "react";
 import { type Address } from "viem";
 
@@ -209,7 +210,7 @@ function NewProposal() {
       {preview && (
         <section className="card" aria-labelledby="preview-heading" data-testid="analysis-preview">
           <h2 id="preview-heading">Analysis preview {previewCurrent ? "" : "(outdated: the proposal changed)"}</h2>
-          <ReportView report={preview.analysis.report} reportJson={preview.analysis.reportJson} />
+          <ReportView read={readDecisionReport("Analysis", preview.analysis.reportJson)} reportJson={preview.analysis.reportJson} />
         </section>
       )}
     </section>

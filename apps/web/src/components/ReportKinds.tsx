@@ -1,0 +1,377 @@
+import { GUARD_REASON_TEXT, type DecisionReport, type DraftReport, type FailedReport, type GuardReport, type IntentVsEffect, type SimulationReport } from "@ai-dao/reports";
+
+import { severityOrder } from "../lib/analyst.ts";
+import { formatAmount } from "../lib/format.ts";
+import { useServices } from "../lib/services.tsx";
+import { Address, RiskBadge } from "./ui.tsx";
+
+type AnalysisReport = Extract<DecisionReport, { kind: "analysis" }>["report"];
+
+const RECOMMENDATION_TEXT: Record<string, string> = {
+  for: "the analysis found nothing that should stop a vote for it",
+  against: "the analysis found something serious: vote against unless you know better",
+  abstain: "the analysis can neither vouch for it nor object",
+  "needs-review": "a person should look at the calls before anyone votes",
+};
+
+function modelId(report: AnalysisReport): string | null {
+  const model = report.model;
+  if (typeof model === "string") return model;
+  if (model && typeof model === "object") return model.id;
+  const provenance = (report as { provenance?: { model?: unknown } }).provenance;
+  return typeof provenance?.model === "string" ? provenance.model : null;
+}
+
+/** What an evidence id the model cited (`call:0`, `finding:2`, `target:1`, `balance:0`, `governor`, `proposer`) points at, in words. */
+function evidenceLabel(report: AnalysisReport, id: string): string {
+  const [kind, n] = id.split(":");
+  const index = Number(n);
+  if (kind === "call" && Number.isInteger(index)) return `action ${index + 1}`;
+  if (kind === "finding" && Number.isInteger(index)) return report.findings[index] ? `finding “${report.findings[index].title}”` : `finding ${index + 1}`;
+  if (kind === "target" && Number.isInteger(index)) {
+    const targets = (report as { targets?: { address?: string }[] }).targets;
+    const address = targets?.[index]?.address;
+    return address ? `target ${address.slice(0, 6)}…${address.slice(-4)}` : `target ${index + 1}`;
+  }
+  if (kind === "balance" && Number.isInteger(index)) {
+    const balances = (report as { governance?: { balances?: { symbol?: string | null }[] } }).governance?.balances;
+    return `treasury balance${balances?.[index]?.symbol ? ` of ${balances[index].symbol}` : ""}`;
+  }
+  if (id === "governor") return "the Governor's settings";
+  if (id === "proposer") return "the proposer";
+  return id;
+}
+
+const CLAIM_TEXT = {
+  matched: { mark: "✓", text: "matches the calls", className: "ok" },
+  mismatched: { mark: "✗", text: "differs from what the calls do", className: "bad" },
+  unsupported: { mark: "✗", text: "no call does this", className: "bad" },
+} as const;
+
+/** Model mode: each claim of the description with its status and cited evidence, then what the calls do that the description does not say. */
+export function IntentVsEffectView({ value, report }: { value: IntentVsEffect; report: AnalysisReport }) {
+  if (value.claims.length === 0 && value.undisclosedEffects.length === 0) return null;
+  return (
+    <section data-testid="intent-vs-effect">
+      <h3>What the description claims vs what the calls do</h3>
+      {value.claims.length > 0 && (
+        <ul className="claims">
+          {value.claims.map((c, i) => (
+            <li key={i} data-testid="claim">
+              <strong className={CLAIM_TEXT[c.status].className}>
+                {CLAIM_TEXT[c.status].mark} {CLAIM_TEXT[c.status].text}:
+              </strong>{" "}
+              “{c.claim}”{c.explanation && <p>{c.explanation}</p>}
+              {c.evidence.length > 0 && <p className="muted">Evidence: {c.evidence.map((e) => evidenceLabel(report, e)).join(", ")}</p>}
+            </li>
+          ))}
+        </ul>
+      )}
+      {value.undisclosedEffects.length > 0 && (
+        <>
+          <h4 className="sev-high">Not mentioned in the description ({value.undisclosedEffects.length})</h4>
+          <ul>
+            {value.undisclosedEffects.map((u, i) => (
+              <li key={i} data-testid="undisclosed-effect">
+                {u.effect}
+                {u.evidence.length > 0 && <span className="muted"> — evidence: {u.evidence.map((e) => evidenceLabel(report, e)).join(", ")}</span>}
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+    </section>
+  );
+}
+
+function SimulationView({ simulation, treasury }: { simulation: SimulationReport; treasury: string | undefined }) {
+  let line: string;
+  if (simulation.status === "skipped" || simulation.status === "failed") line = `Not simulated (${simulation.status}): ${simulation.reason}`;
+  else if (simulation.status === "reverted") line = `Executing it on a copy of the chain at block ${simulation.forkBlock} fails: ${simulation.revert?.reason ?? "it reverts"}.`;
+  else line = `Executed on a copy of the chain at block ${simulation.forkBlock}: ${simulation.calls.length} call(s) succeeded.`;
+  const treasuryEth = "effects" in simulation && treasury ? simulation.effects.ethBalanceChanges.find((c) => c.address.toLowerCase() === treasury.toLowerCase()) : undefined;
+  return (
+    <section data-testid="simulation">
+      <h3>Simulation</h3>
+      <p>{line}</p>
+      {treasuryEth && <p>Treasury ETH would change by {formatAmount(treasuryEth.delta)} ETH.</p>}
+      <details>
+        <summary>Simulation details</summary>
+        <pre>{JSON.stringify(simulation, null, 2)}</pre>
+      </details>
+    </section>
+  );
+}
+
+/** An analysis (version 1 or 2): scores, recommendation, findings by severity with evidence, intent vs effect, simulation, notes. */
+export function AnalysisView({ report }: { report: AnalysisReport }) {
+  const bySeverity = severityOrder.map((s) => ({ severity: s, findings: report.findings.filter((f) => f.severity === s) })).filter((g) => g.findings.length > 0);
+  const model = modelId(report);
+  const reasoning = report.model && typeof report.model === "object" ? report.model.judgement.reasoning : null;
+  const treasury = (report as { governance?: { treasury?: string } }).governance?.treasury;
+  return (
+    <>
+      <dl className="report-scores">
+        <dt>Risk</dt>
+        <dd>
+          <RiskBadge risk={report.scores.risk} /> <span data-testid="risk-score">{report.scores.risk}</span> / 100
+          {report.riskFloor !== undefined && ` (floor ${report.riskFloor})`}
+        </dd>
+        <dt>Recommendation</dt>
+        <dd>
+          <span data-testid="recommendation">{report.recommendation ?? "none given"}</span>
+          {report.recommendation && <span className="muted"> — {RECOMMENDATION_TEXT[report.recommendation]}</span>}
+        </dd>
+        <dt>Produced by</dt>
+        <dd>
+          {report.mode ?? "unknown mode"}
+          {model && ` · model ${model}`}
+          {report.analyzer && ` · ${report.analyzer.name} ${report.analyzer.version}`}
+        </dd>
+      </dl>
+      {reasoning && (
+        <section>
+          <h3>The model's reasoning</h3>
+          <p data-testid="model-reasoning">{reasoning}</p>
+        </section>
+      )}
+      <h3>Findings ({report.findings.length})</h3>
+      {bySeverity.length === 0 && <p className="empty">No findings.</p>}
+      {bySeverity.map((group) => (
+        <section key={group.severity}>
+          <h4 className={`sev-${group.severity}`}>
+            {group.severity} ({group.findings.length})
+          </h4>
+          <ul>
+            {group.findings.map((f, i) => (
+              <li key={`${f.id}-${i}`} data-testid="finding">
+                <strong className={`sev-${f.severity}`}>[{f.severity}]</strong> {f.title} <code className="muted">{f.id}</code>
+                {f.detail && <p>{f.detail}</p>}
+                {f.evidence !== undefined && (
+                  <details>
+                    <summary>Evidence</summary>
+                    <pre>{JSON.stringify(f.evidence, null, 2)}</pre>
+                  </details>
+                )}
+              </li>
+            ))}
+          </ul>
+        </section>
+      ))}
+      {report.intentVsEffect && <IntentVsEffectView value={report.intentVsEffect} report={report} />}
+      {report.simulation && <SimulationView simulation={report.simulation} treasury={treasury} />}
+      {Array.isArray(report.notes) && report.notes.length > 0 && (
+        <ul className="muted">
+          {report.notes.map((n, i) => (
+            <li key={i}>{n}</li>
+          ))}
+        </ul>
+      )}
+    </>
+  );
+}
+
+/** A failed analysis: no verdict, risk 100, and why — nothing of the analysed sections is assumed. */
+export function FailedAnalysisView({ report }: { report: FailedReport }) {
+  return (
+    <div data-testid="analysis-failed">
+      <p className="warning">
+        <strong>Analysis failed: {report.failure.reason}</strong>
+      </p>
+      <dl className="report-scores">
+        <dt>Risk</dt>
+        <dd>
+          <RiskBadge risk={100} /> <span data-testid="risk-score">100</span> / 100
+        </dd>
+        <dt>Recommendation</dt>
+        <dd>
+          <span data-testid="recommendation">{report.recommendation}</span>
+        </dd>
+      </dl>
+      <p>
+        The analyst could not look at this proposal ({report.failure.attempts} attempt{report.failure.attempts === 1 ? "" : "s"}, after its {report.failure.event.name} event in block{" "}
+        {report.failure.event.blockNumber}). This is not a judgement of the proposal: nothing about it was checked. Treat it as unreviewed and high risk until someone has read its
+        calls; the executor holds it until a clean analysis is published.
+      </p>
+    </div>
+  );
+}
+
+const PIN_FIELD_TEXT: Record<string, string> = {
+  codeHash: "its code",
+  implementation: "the implementation behind the proxy",
+  implementationCodeHash: "the code of the implementation behind the proxy",
+  beacon: "its beacon",
+  beaconImplementation: "the implementation its beacon points to",
+  beaconImplementationCodeHash: "the code of the implementation its beacon points to",
+};
+
+function text(value: unknown): string | null {
+  return typeof value === "string" || typeof value === "number" ? String(value) : null;
+}
+
+function GuardEvidence({ report }: { report: GuardReport }) {
+  const e = report.evidence;
+  if (report.reason === "code-drift" && Array.isArray(e.changes)) {
+    return (
+      <ul data-testid="guard-evidence">
+        {(e.changes as Record<string, unknown>[]).map((c, i) => (
+          <li key={i}>
+            Contract <code>{text(c.address)}</code>: {PIN_FIELD_TEXT[text(c.field) ?? ""] ?? text(c.field)} changed since block {text(e.pinnedAtBlock) ?? "?"} — was <code>{text(c.pinned) ?? "nothing"}</code>, now{" "}
+            <code>{text(c.current) ?? "nothing"}</code>
+          </li>
+        ))}
+      </ul>
+    );
+  }
+  if (report.reason === "simulation-revert") {
+    const revert = (e.revert ?? {}) as Record<string, unknown>;
+    return (
+      <p data-testid="guard-evidence">
+        The call reverts with <code>{text(revert.message) ?? text(revert.name) ?? "no reason given"}</code>
+        {text(e.simulatedAtBlock) && ` (simulated at block ${text(e.simulatedAtBlock)})`}.
+      </p>
+    );
+  }
+  if (report.reason === "analysis-critical" && Array.isArray(e.findings)) {
+    return (
+      <ul data-testid="guard-evidence">
+        {(e.findings as Record<string, unknown>[]).map((f, i) => (
+          <li key={i}>
+            <strong className="sev-critical">[critical]</strong> {text(f.title)} <code className="muted">{text(f.id)}</code>
+          </li>
+        ))}
+      </ul>
+    );
+  }
+  if (report.reason === "analysis-inconclusive" && text(e.problem)) return <p data-testid="guard-evidence">Problem with the analysis: {text(e.problem)}.</p>;
+  return null;
+}
+
+/** An ExecutionGuard decision: what the executor would not do, why in plain words, and its evidence. */
+export function GuardView({ report }: { report: GuardReport }) {
+  const step = report.action === "queue" ? "queue" : "execute";
+  const headline = report.decision === "refuse" ? `The executor refused to ${step} this proposal` : `The executor is holding this proposal instead of ${report.action === "queue" ? "queueing" : "executing"} it`;
+  const risk = typeof report.evidence.risk === "number" ? report.evidence.risk : null;
+  const guardian = text(report.evidence.guardian);
+  return (
+    <div data-testid="guard-report">
+      <p className="warning">
+        <strong data-testid="guard-headline">{headline}</strong>
+        <br />
+        Because {GUARD_REASON_TEXT[report.reason]}.
+      </p>
+      <dl className="report-scores">
+        <dt>Decision</dt>
+        <dd data-testid="guard-decision-kind">
+          {report.decision} ({report.action})
+        </dd>
+        <dt>Reason</dt>
+        <dd>
+          <code>{report.reason}</code>
+        </dd>
+        {risk !== null && (
+          <>
+            <dt>Risk</dt>
+            <dd>
+              <RiskBadge risk={risk} />
+            </dd>
+          </>
+        )}
+        <dt>Executor</dt>
+        <dd>
+          {report.executor.name} {report.executor.version} · <Address value={report.executor.address} /> · block {report.blockNumber}
+        </dd>
+      </dl>
+      <p data-testid="guard-summary">{report.summary}</p>
+      <GuardEvidence report={report} />
+      {report.decision === "hold" && (
+        <p className="muted">
+          A hold lifts by itself when a clean analysis is published, or when an operator overrides it{guardian ? "; the proposal guardian " : ""}
+          {guardian && <Address value={guardian} />}
+          {guardian ? " can also cancel the proposal" : ""}.
+        </p>
+      )}
+    </div>
+  );
+}
+
+function DraftAction({ action }: { action: DraftReport["actions"][number] }) {
+  const { config } = useServices();
+  const a = action as Record<string, unknown>;
+  switch (action.template) {
+    case "treasury-eth-transfer":
+      return (
+        <>
+          Send {formatAmount(text(a.amountWei) ?? "0")} ETH from the treasury to <Address value={text(a.recipient) ?? ""} />
+        </>
+      );
+    case "erc20-transfer": {
+      const ours = text(a.token)?.toLowerCase() === config.contracts.token.toLowerCase();
+      return (
+        <>
+          Send {ours ? `${formatAmount(text(a.amount) ?? "0", config.token.decimals)} ${config.token.symbol}` : `${text(a.amount)} base units of token ${text(a.token)}`} from the treasury to{" "}
+          <Address value={text(a.recipient) ?? ""} />
+        </>
+      );
+    }
+    case "governor-parameter":
+      return (
+        <>
+          Set the Governor's {text(a.parameter)} to {text(a.value)}
+        </>
+      );
+    case "analyst-registration":
+      return (
+        <>
+          {a.registered === true ? "Register" : "Remove"} analyst <Address value={text(a.account) ?? ""} />
+        </>
+      );
+    default:
+      return <code>{JSON.stringify(action)}</code>;
+  }
+}
+
+/** A Draft decision: the analyst proposed a draft from someone's intent. */
+export function DraftView({ report }: { report: DraftReport }) {
+  return (
+    <div data-testid="draft-report">
+      <p>
+        The analyst drafted and proposed this from the intent: “{report.intent}”
+      </p>
+      <ol>
+        {report.actions.map((a, i) => (
+          <li key={i}>
+            <DraftAction action={a} />
+          </li>
+        ))}
+      </ol>
+      <p>
+        Its own analysis of the draft (in a separate model context): <RiskBadge risk={report.analysis.risk} /> recommendation {report.analysis.recommendation}, report{" "}
+        <code>{report.analysis.reportHash.slice(0, 10)}…</code>. Model {report.provenance.model}, {report.provenance.analyzer.name} {report.provenance.analyzer.version}.
+      </p>
+    </div>
+  );
+}
+
+/** Any published report, by what it is; an unreadable one is a warning, never a blank. */
+export function DecisionReportBody({ read }: { read: DecisionReport }) {
+  switch (read.kind) {
+    case "analysis":
+      return <AnalysisView report={read.report} />;
+    case "analysis-failed":
+      return <FailedAnalysisView report={read.report} />;
+    case "execution-guard":
+      return <GuardView report={read.report} />;
+    case "draft":
+      return <DraftView report={read.report} />;
+    case "unreadable":
+      return (
+        <div className="warning" role="alert" data-testid="report-unreadable">
+          <p>
+            <strong>This report cannot be read</strong>: {read.reason}. Treat the decision as unreviewed and risky; its exact text is below.
+          </p>
+        </div>
+      );
+  }
+}

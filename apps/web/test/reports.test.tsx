@@ -1,0 +1,232 @@
+// Every kind of published report rendered with its real fields, read through @ai-dao/reports.
+import { canonicalJson, type FailedReport, type GuardReport, type Report } from "@ai-dao/reports";
+import { fireEvent, screen, within } from "@testing-library/react";
+import { keccak256, stringToBytes, stringToHex } from "viem";
+import { describe, expect, it } from "vitest";
+
+import { config, decisionLog, detail, totals } from "./fixtures.ts";
+import { renderAt } from "./render.tsx";
+
+const h = (byte: string) => `0x${byte.repeat(32)}` as const;
+const treasury = config.contracts.timelock;
+const outsider = "0x000000000000000000000000000000000000dEaD";
+
+const modelReport: Report = {
+  schemaVersion: 2,
+  status: "analysed",
+  mode: "model",
+  analyzer: { name: "@ai-dao/analyst", version: "0.1.0" },
+  chainId: 31337,
+  blockNumber: "40",
+  inputHash: h("11"),
+  proposal: {
+    proposalId: "102",
+    descriptionHash: h("22"),
+    descriptionInfo: { byteLength: 30, invalidUtf8Sequences: 0, hiddenContent: 0, hiddenCharacters: 0 },
+    targets: [outsider],
+    values: ["60000000000000000000"],
+    calldatas: ["0x"],
+  },
+  decodedCalls: [{ index: 0, target: outsider, value: "60000000000000000000", kind: "eth-transfer", selector: null, decoded: true }],
+  targets: [{ address: outsider, kind: "empty", codeSize: 0, codeHash: null, balance: "0", nonce: 0, opcodes: { SELFDESTRUCT: false, DELEGATECALL: false, CREATE2: false } }],
+  governance: { treasury, balances: [{ asset: "ETH", symbol: "ETH", decimals: 18, balance: "100000000000000000000" }], governor: {} },
+  findings: [
+    { id: "treasury-outflow/recipient", check: "treasury-outflow", severity: "critical", title: "Sends 60 % of the treasury's ETH to one account", detail: "60 ETH of 100 ETH", evidence: { callIndex: 0 } },
+  ],
+  riskFloor: 80,
+  scores: { risk: 90, benefit: 5, confidence: 0.9 },
+  recommendation: "against",
+  notes: [],
+  provenance: { analyzer: { name: "@ai-dao/analyst", version: "0.1.0" }, mode: "model", model: "claude-test", systemPromptHash: h("33"), inputHash: h("11"), blockNumber: "40", trigger: "created" },
+  model: {
+    id: "claude-test",
+    requestId: null,
+    attempts: 1,
+    judgement: { risk: 90, benefit: 5, confidence: 0.9, recommendation: "against", reasoning: "The description says maintenance; the call sends most of the treasury away." },
+    unknownCitations: [],
+    adjustments: [],
+  },
+  intentVsEffect: {
+    claims: [
+      { claim: "Routine maintenance of the treasury contracts", status: "unsupported", evidence: ["call:0"], explanation: "No call maintains anything; the only call sends ETH." },
+      { claim: "A small payment to the operator", status: "mismatched", evidence: ["call:0", "finding:0", "balance:0"], explanation: "The call sends 60 ETH, not a small amount." },
+    ],
+    undisclosedEffects: [{ effect: "Sends 60 ETH to an account with no history", evidence: ["call:0", "target:0"] }],
+  },
+  simulation: {
+    status: "executed",
+    forkBlock: "40",
+    traceSource: "top-level",
+    calls: [{ index: 0, success: true, gasUsed: "21000", logCount: 0 }],
+    logs: [],
+    trace: [],
+    effects: {
+      ethBalanceChanges: [{ address: treasury, before: "100000000000000000000", after: "40000000000000000000", delta: "-60000000000000000000" }],
+      tokenBalanceChanges: [],
+      treasuryTokenBalances: [],
+      contractsCreated: [],
+      roleChanges: [],
+      ownershipChanges: [],
+      proxyUpgrades: [],
+      governanceChanges: [],
+    },
+  },
+};
+
+const guardReport: GuardReport = {
+  schemaVersion: 1,
+  kind: "execution-guard",
+  executor: { name: "@ai-dao/executor", version: "0.1.0", address: "0xa0Ee7A142d267C1f36714E4a8F75612F20a79720" },
+  chainId: 31337,
+  governor: config.contracts.governor,
+  proposalId: "102",
+  action: "queue",
+  decision: "refuse",
+  reason: "code-drift",
+  summary: "target code changed since the proposal was created",
+  blockNumber: "50",
+  evidence: { pinnedAtBlock: "12", changes: [{ address: outsider, field: "implementation", pinned: "0x1111111111111111111111111111111111111111", current: "0x2222222222222222222222222222222222222222" }], risk: 100 },
+};
+
+const failedReport: FailedReport = {
+  schemaVersion: 2,
+  status: "failed",
+  mode: "deterministic",
+  analyzer: { name: "@ai-dao/analyst", version: "0.1.0" },
+  chainId: 31337,
+  blockNumber: "41",
+  inputHash: h("44"),
+  proposal: { proposalId: "102", descriptionHash: null, targets: null, values: null, calldatas: null },
+  failure: { reason: "the node timed out", attempts: 3, event: { name: "ProposalCreated", blockNumber: "41", transactionHash: h("55"), logIndex: 0 } },
+  findings: [{ id: "analysis/failed", check: "analysis", severity: "critical", title: "Analysis failed: the node timed out", detail: "", evidence: {} }],
+  riskFloor: 100,
+  scores: { risk: 100 },
+  recommendation: "needs-review",
+  notes: [],
+  provenance: { analyzer: { name: "@ai-dao/analyst", version: "0.1.0" }, mode: "deterministic", model: null, systemPromptHash: null, inputHash: h("44"), blockNumber: "41", trigger: "created" },
+};
+
+function decisionRow(kind: "ANALYSIS" | "EXECUTION_GUARD" | "DRAFT", json: string, extra: Record<string, unknown> = {}) {
+  return {
+    id: "7", decisionId: "7", proposalId: "102", proposal: { id: "102", title: "Routine maintenance" }, kind, actor: { id: "0xa0ee7a142d267c1f36714e4a8f75612f20a79720" },
+    risk: 100, riskFloor: 100, recommendation: "AGAINST", reportHash: keccak256(stringToBytes(json)), report: stringToHex(json), summary: null, timestamp: "1800000000", block: "20", tx: `0x${"22".repeat(32)}`,
+    ...extra,
+  };
+}
+
+async function openDecision(kind: "ANALYSIS" | "EXECUTION_GUARD" | "DRAFT", json: string) {
+  renderAt("/decisions", { graphql: () => ({ decisions: [decisionRow(kind, json)] }) });
+  const row = await screen.findByTestId("decision-row");
+  fireEvent.click(within(row).getByRole("button", { name: "View" }));
+}
+
+describe("a model-mode analysis on the proposal page", () => {
+  const json = canonicalJson(modelReport);
+  const options = {
+    graphql: () => ({ proposal: detail, ...totals }),
+    analyst: (path: string) =>
+      path === "/proposals/102/report" ? { status: 200, body: { report: modelReport, reportJson: json, reportHash: keccak256(stringToBytes(json)), decisionId: "0", txHash: h("22"), blockNumber: 20, cid: null } } : { status: 404, body: {} },
+    rpc: (method: string) => (method === "eth_getLogs" ? [decisionLog(102n, json)] : undefined),
+  };
+
+  it("shows each claim with its status and cited evidence, and the undisclosed effects, in words", async () => {
+    renderAt("/proposals/102", options);
+    const panel = await screen.findByTestId("analysis-panel");
+    const section = await within(panel).findByTestId("intent-vs-effect");
+    const claims = within(section).getAllByTestId("claim");
+    expect(claims).toHaveLength(2);
+    expect(claims[0]!.textContent).toMatch(/✗ no call does this:.*“Routine maintenance of the treasury contracts”/);
+    expect(claims[0]!.textContent).toMatch(/Evidence: action 1/);
+    expect(claims[1]!.textContent).toMatch(/differs from what the calls do/);
+    expect(claims[1]!.textContent).toMatch(/Evidence: action 1, finding “Sends 60 % of the treasury's ETH to one account”, treasury balance of ETH/);
+    const undisclosed = within(section).getAllByTestId("undisclosed-effect");
+    expect(undisclosed[0]!.textContent).toMatch(/Sends 60 ETH to an account with no history — evidence: action 1, target 0x0000…dEaD/);
+    // Never a table of JSON strings.
+    expect(section.textContent).not.toMatch(/[{}[\]]/);
+    expect(within(panel).getByTestId("model-reasoning").textContent).toMatch(/sends most of the treasury away/);
+    expect(within(panel).getByTestId("simulation").textContent).toMatch(/Treasury ETH would change by -60 ETH/);
+    expect(within(panel).getByTestId("risk-score").textContent).toBe("90");
+    expect(panel.textContent).toMatch(/\(floor 80\)/);
+    expect(panel.textContent).toMatch(/model claude-test/);
+  });
+
+  it("shows a failed analysis as such, at risk 100, without the analysed sections", async () => {
+    const failedJson = canonicalJson(failedReport);
+    renderAt("/proposals/102", {
+      ...options,
+      analyst: (path: string) => (path === "/proposals/102/report" ? { status: 200, body: { report: failedReport, reportJson: failedJson, reportHash: keccak256(stringToBytes(failedJson)), decisionId: "0", txHash: h("22"), blockNumber: 20 } } : { status: 404, body: {} }),
+    });
+    const panel = await screen.findByTestId("analysis-panel");
+    const failed = await within(panel).findByTestId("analysis-failed");
+    expect(failed.textContent).toMatch(/Analysis failed: the node timed out/);
+    expect(failed.textContent).toMatch(/not a judgement of the proposal/);
+    expect(within(panel).getByTestId("risk-score").textContent).toBe("100");
+    expect(within(panel).queryByTestId("intent-vs-effect")).toBeNull();
+  });
+
+  it("lists a guard decision on the proposal page in plain words", async () => {
+    const guardJson = canonicalJson(guardReport);
+    renderAt("/proposals/102", { ...options, graphql: () => ({ proposal: { ...detail, allDecisions: [decisionRow("EXECUTION_GUARD", guardJson)] }, ...totals }) });
+    const item = await screen.findByTestId("guard-decision");
+    expect(item.textContent).toMatch(/refused to queue because the code of a contract this proposal calls changed/);
+  });
+});
+
+describe("an ExecutionGuard decision in the decision log", () => {
+  it("shows the action, decision, reason in words, summary, changed code and the executor — not an analysis", async () => {
+    await openDecision("EXECUTION_GUARD", canonicalJson(guardReport));
+    const guard = await screen.findByTestId("guard-report");
+    expect(within(guard).getByTestId("guard-headline").textContent).toBe("The executor refused to queue this proposal");
+    expect(guard.textContent).toMatch(/Because the code of a contract this proposal calls changed after the proposal was created\./);
+    expect(within(guard).getByTestId("guard-decision-kind").textContent).toBe("refuse (queue)");
+    expect(within(guard).getByTestId("guard-summary").textContent).toBe("target code changed since the proposal was created");
+    expect(within(guard).getByTestId("guard-evidence").textContent).toMatch(/the implementation behind the proxy changed since block 12 — was 0x1111.*now 0x2222/);
+    expect(guard.textContent).toMatch(/@ai-dao\/executor 0\.1\.0/);
+    expect(screen.queryByText(/no analysis/)).toBeNull();
+    expect(screen.queryByText(/floor/)).toBeNull();
+    expect(screen.getByTestId("report-json").textContent).toBe(canonicalJson(guardReport));
+  });
+
+  it("shows a hold on a simulated revert with the revert and who can lift it", async () => {
+    const hold: GuardReport = {
+      ...guardReport,
+      action: "execute",
+      decision: "hold",
+      reason: "analysis-critical",
+      summary: "the latest analysis has 1 critical finding(s): treasury-outflow/recipient; waiting for an operator override",
+      evidence: { findings: [{ id: "treasury-outflow/recipient", title: "Sends 60 % of the treasury's ETH", severity: "critical" }], guardian: "0x90F79bf6EB2c4f870365E785982E1f101E93b906", override: "EXECUTOR_OVERRIDES", risk: 90 },
+    };
+    await openDecision("EXECUTION_GUARD", canonicalJson(hold));
+    const guard = await screen.findByTestId("guard-report");
+    expect(within(guard).getByTestId("guard-headline").textContent).toBe("The executor is holding this proposal instead of executing it");
+    expect(within(guard).getByTestId("guard-evidence").textContent).toMatch(/\[critical\] Sends 60 % of the treasury's ETH/);
+    expect(guard.textContent).toMatch(/lifts by itself when a clean analysis is published/);
+  });
+
+  it("warns about a report published under another kind", async () => {
+    await openDecision("EXECUTION_GUARD", canonicalJson(modelReport));
+    expect((await screen.findByTestId("report-unreadable")).textContent).toMatch(/cannot be read.*says it is an analysis, but it was published as an execution-guard decision/);
+  });
+
+  it("warns about bytes that are not JSON", async () => {
+    await openDecision("ANALYSIS", "not json at all");
+    expect((await screen.findByTestId("report-unreadable")).textContent).toMatch(/the report is not JSON/);
+    expect(screen.getByTestId("report-json").textContent).toBe("not json at all");
+  });
+
+  it("shows a Draft decision with its intent and actions in token units", async () => {
+    const draft = {
+      schemaVersion: 1,
+      kind: "draft",
+      intent: "Pay the auditor 1.5 ETH",
+      actions: [{ template: "treasury-eth-transfer", recipient: outsider, amountWei: "1500000000000000000" }],
+      proposal: { proposalId: "5", targets: [outsider], values: ["1500000000000000000"], calldatas: ["0x"], descriptionHash: h("88") },
+      analysis: { reportHash: h("99"), cid: "bafkreitest", mode: "model", risk: 10, recommendation: "for" },
+      provenance: { analyzer: { name: "@ai-dao/analyst", version: "0.1.0" }, model: "claude-test", systemPromptHash: h("aa"), blockNumber: "60" },
+    };
+    await openDecision("DRAFT", canonicalJson(draft));
+    const view = await screen.findByTestId("draft-report");
+    expect(view.textContent).toMatch(/from the intent: “Pay the auditor 1.5 ETH”/);
+    expect(view.textContent).toMatch(/Send 1.5 ETH from the treasury to 0x0000…dEaD/);
+  });
+});
