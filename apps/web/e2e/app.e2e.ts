@@ -296,8 +296,12 @@ describe("with the whole platform", () => {
     // The executor refuses to queue it and publishes its guard decision, which the page shows.
     await advance(page, client, 301);
     await expect.poll(state, { timeout: 30_000 }).toBe("Succeeded");
-    await expect.poll(async () => page.getByTestId("guard-decision").first().textContent().catch(() => ""), { timeout: 60_000, interval: 1_000 }).toMatch(/NEEDS_REVIEW.*recent-voting-power/);
+    await expect.poll(async () => page.getByTestId("guard-decision").first().textContent().catch(() => ""), { timeout: 60_000, interval: 1_000 }).toMatch(/holding before it may queue because the published analysis has a critical finding.*recent-voting-power/);
     expect(await state()).toBe("Succeeded");
+    const guard = page.getByTestId("guard-decision").first();
+    await guard.getByText("Report", { exact: true }).click();
+    await guard.getByTestId("guard-report").waitFor();
+    await guard.screenshot({ path: path.join(shots, "guard-decision-on-proposal.png") });
 
     await page.getByRole("button", { name: "Queue", exact: true }).click();
     await confirmed(page, /^Queue/);
@@ -313,6 +317,15 @@ describe("with the whole platform", () => {
     expect(await senderOf(client, governor, "ProposalExecuted", proposalId)).toBe(BOB.toLowerCase());
     expect(await client.readContract({ address: token, abi: tokenAbi, functionName: "balanceOf", args: [ERIN] })).toBe(erinBefore + 500n * 10n ** 18n);
     await page.screenshot({ path: path.join(shots, "proposal-held-then-executed.png"), fullPage: true });
+    // The decision log (newest first) shows the guard decision as what it is, and the analysis as an analysis.
+    for (const kind of ["EXECUTION_GUARD", "ANALYSIS"]) {
+      await page.goto(`${stack.webUrl}/decisions?kind=${kind}`);
+      await settled(page);
+      await page.getByRole("button", { name: "View" }).first().click();
+      await page.getByTestId(kind === "ANALYSIS" ? "risk-score" : "guard-report").first().waitFor();
+      expect(await page.getByTestId("report-unreadable").count()).toBe(0);
+      await page.screenshot({ path: path.join(shots, `decision-${kind.toLowerCase().replace("_", "-")}.png`), fullPage: true });
+    }
     expect(errors.filter((e) => e.startsWith("pageerror"))).toEqual([]);
   });
 

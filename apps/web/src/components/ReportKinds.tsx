@@ -161,11 +161,14 @@ export function AnalysisView({ report }: { report: AnalysisReport }) {
       {report.intentVsEffect && <IntentVsEffectView value={report.intentVsEffect} report={report} />}
       {report.simulation && <SimulationView simulation={report.simulation} treasury={treasury} />}
       {Array.isArray(report.notes) && report.notes.length > 0 && (
-        <ul className="muted">
-          {report.notes.map((n, i) => (
-            <li key={i}>{n}</li>
-          ))}
-        </ul>
+        <section>
+          <h3>What this analysis did not cover</h3>
+          <ul className="muted">
+            {report.notes.map((n, i) => (
+              <li key={i}>{n}</li>
+            ))}
+          </ul>
+        </section>
       )}
     </>
   );

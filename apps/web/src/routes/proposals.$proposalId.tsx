@@ -246,7 +246,7 @@ function GuardDecisions({ decisions }: { decisions: DecisionRow[] }) {
                   <strong>
                     {guard.decision === "refuse" ? "refused to" : "holding before it may"} {guard.action}
                   </strong>{" "}
-                  because {GUARD_REASON_TEXT[guard.reason]} · <RiskBadge risk={d.risk} />
+                  because {GUARD_REASON_TEXT[guard.reason]} · <RiskBadge risk={d.risk} /> — <span className="muted">{guard.summary}</span>
                 </>
               ) : (
                 <>
