@@ -4,7 +4,7 @@ import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 
-import { REPO_ROOT } from "../src/abis.ts";
+import { repoRoot } from "@ai-dao/service-kit";
 import { formatTable, runCorpus, summarize } from "./run.ts";
 
 /** Analyses of every scenario per mode after the eval pass; the first round warms caches and is not counted. */
@@ -48,7 +48,7 @@ const figures = [
   { name: "eval detection rate", value: round1(summary.detectionRate * 100), unit: "%", note: `${summary.detected}/${summary.malicious} malicious scenarios at risk >= 70, not for` },
   { name: "eval false-positive rate", value: round1(summary.falsePositiveRate * 100), unit: "%", note: `${summary.falsePositives}/${summary.benign} benign scenarios at risk >= 40 or high` },
 ];
-const out = path.join(REPO_ROOT, "bench", "results", "analyst.json");
+const out = path.join(repoRoot, "bench", "results", "analyst.json");
 await mkdir(path.dirname(out), { recursive: true });
 await writeFile(out, `${JSON.stringify({ part: "analyst", figures }, null, 2)}\n`);
 

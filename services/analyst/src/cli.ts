@@ -6,9 +6,9 @@ import { parseArgs } from "node:util";
 
 import { createPublicClient, http, type Address, type PublicClient } from "viem";
 
-import { ConfigError, deploymentPath, readDeployment } from "@ai-dao/deployment";
+import { ConfigError, readDeployment } from "@ai-dao/deployment";
+import { redactUrl, resolveDeploymentFile } from "@ai-dao/service-kit";
 
-import { REPO_ROOT } from "./abis.ts";
 import { analyzeProposal } from "./analyze.ts";
 import { judgeFromEnv, runDraftCommand } from "./draft/cli.ts";
 import { AnalystError, RpcUnreachableError } from "./errors.ts";
@@ -46,16 +46,6 @@ class UsageError extends AnalystError {
 /** Relative paths are relative to where the user ran `npm run` (npm runs workspace scripts in the workspace). */
 function userPath(file: string): string {
   return path.resolve(process.env.INIT_CWD ?? process.cwd(), file);
-}
-
-/** Shows host and port only, so credentials embedded in an RPC URL never reach the terminal. */
-function redactUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    return `${u.protocol}//${u.host}`;
-  } catch {
-    return "(invalid URL)";
-  }
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -112,7 +102,7 @@ export async function main(argv: string[]): Promise<number> {
     ]);
   }
 
-  const deploymentFile = values.deployment !== undefined ? userPath(values.deployment) : deploymentPath(path.join(REPO_ROOT, "deployments"), chainId);
+  const deploymentFile = resolveDeploymentFile(values.deployment !== undefined ? userPath(values.deployment) : undefined, chainId);
   const deployment = await readDeployment(deploymentFile);
 
   if (command === "draft") {

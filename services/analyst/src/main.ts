@@ -1,13 +1,11 @@
 // The analyst service: watcher (analyse + publish every proposal when created and when queued) and
 // the HTTP API on ANALYST_PORT. Configuration from the environment (see README).
-import path from "node:path";
-
 import { createPublicClient, createWalletClient, defineChain, http, type Account, type PublicClient, type WalletClient } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 
-import { deploymentPath, readDeployment } from "@ai-dao/deployment";
+import { readDeployment } from "@ai-dao/deployment";
+import { createLogger, resolveDeploymentFile } from "@ai-dao/service-kit";
 
-import { REPO_ROOT } from "./abis.ts";
 import { createDrafter } from "./draft/draft.ts";
 import { createModelJudge } from "./model/client.ts";
 import { decisionLogAbi } from "./publish/decision-log.ts";
@@ -15,14 +13,13 @@ import { PublishJournal } from "./publish/journal.ts";
 import type { Publisher } from "./publish/publisher.ts";
 import { loadConfig } from "./server/config.ts";
 import { createAnalystServer, listen } from "./server/http.ts";
-import { createLogger } from "./server/logger.ts";
 import { createMetrics } from "./server/metrics.ts";
 import { handleProposalEvent, publishFailure, type AnalystService } from "./server/service.ts";
 import { ProposalWatcher } from "./watch/watcher.ts";
 
 export async function main(): Promise<() => Promise<void>> {
   const config = loadConfig();
-  const logger = createLogger(config.logLevel);
+  const logger = createLogger({ name: "analyst", level: config.logLevel, secrets: [config.privateKey, config.anthropic?.apiKey] });
   const transport = http(config.rpcUrl, { retryCount: 3, timeout: 20_000 });
   const probe = createPublicClient({ transport });
   const chainId = await probe.getChainId().catch((error: Error) => {
@@ -30,7 +27,7 @@ export async function main(): Promise<() => Promise<void>> {
   });
   const chain = defineChain({ id: chainId, name: `chain-${chainId}`, nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 }, rpcUrls: { default: { http: [config.rpcUrl] } } });
   const client = createPublicClient({ chain, transport }) as PublicClient;
-  const deployment = await readDeployment(config.deploymentFile ?? deploymentPath(path.join(REPO_ROOT, "deployments"), chainId));
+  const deployment = await readDeployment(resolveDeploymentFile(config.deploymentFile, chainId));
 
   const judge = config.anthropic ? createModelJudge(config.anthropic) : undefined;
   let publisher: Publisher | undefined;

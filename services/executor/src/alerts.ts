@@ -1,6 +1,11 @@
 import type { Logger } from "pino";
 
+import { redactText, redactUrl } from "@ai-dao/service-kit";
+
 import type { Metrics } from "./metrics.ts";
+
+// Webhook URLs often carry a token in the path or query: only their origin is logged.
+export { redactText, redactUrl };
 
 export interface AlertOptions {
   url: string | undefined;
@@ -62,7 +67,6 @@ export class Alerter {
   }
 }
 
-/** Webhook URLs often carry a token in the path or query: log only the origin. */
 /**
  * A webhook URL may carry credentials (`https://user:secret@hooks.example/…`). fetch refuses such
  * URLs, so they travel as a Basic authorization header instead, and never reach a log.
@@ -74,28 +78,6 @@ export function webhookRequest(url: string): { target: string; authorization: st
   parsed.username = "";
   parsed.password = "";
   return { target: parsed.href, authorization: `Basic ${Buffer.from(credentials).toString("base64")}` };
-}
-
-/** `text` with the URL, its credentials, path and query replaced by the URL's origin. */
-export function redactText(text: string, url: string): string {
-  let out = text.split(url).join(redactUrl(url));
-  try {
-    const parsed = new URL(url);
-    for (const secret of [parsed.password, parsed.username, decodeURIComponent(parsed.password), parsed.pathname.length > 1 ? parsed.pathname : "", parsed.search]) {
-      if (secret.length >= 3) out = out.split(secret).join("[redacted]");
-    }
-  } catch {
-    // an unparsable URL: nothing more to find
-  }
-  return out;
-}
-
-export function redactUrl(url: string): string {
-  try {
-    return new URL(url).origin;
-  } catch {
-    return "(invalid url)";
-  }
 }
 
 export function sleep(ms: number): Promise<void> {

@@ -1,14 +1,12 @@
 #!/usr/bin/env node
 // The executor service: `node src/main.ts`. Configuration from the environment (see README).
-import path from "node:path";
-
-import { deploymentPath, readDeployment } from "@ai-dao/deployment";
-import { pino } from "pino";
+import { readDeployment } from "@ai-dao/deployment";
+import { createLogger, redactUrl, resolveDeploymentFile, scrubText } from "@ai-dao/service-kit";
 import { createPublicClient, http } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 
 import { sleep } from "./alerts.ts";
-import { loadConfig, REPO_ROOT } from "./config.ts";
+import { loadConfig } from "./config.ts";
 import { decisionLogAbi } from "./abis.ts";
 import { Executor } from "./executor.ts";
 import { runLoop } from "./loop.ts";
@@ -18,7 +16,7 @@ import { errorText } from "./txs.ts";
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  const logger = pino({ level: config.LOG_LEVEL, base: { service: "executor" } });
+  const logger = createLogger({ name: "executor", level: config.LOG_LEVEL, secrets: [config.EXECUTOR_PRIVATE_KEY] });
   const client = createPublicClient({ transport: http(config.RPC_URL, { retryCount: 2, timeout: 10_000 }) });
   const account = privateKeyToAccount(config.EXECUTOR_PRIVATE_KEY as `0x${string}`);
 
@@ -28,12 +26,12 @@ async function main(): Promise<void> {
     try {
       chainId = await client.getChainId();
     } catch (error) {
-      if (attempt >= 6) throw new Error(`RPC_URL ${config.RPC_URL} is not reachable (${errorText(error)}); start the chain or fix RPC_URL`);
+      if (attempt >= 6) throw new Error(`RPC_URL ${redactUrl(config.RPC_URL)} is not reachable (${errorText(error)}); start the chain or fix RPC_URL`);
       logger.warn({ rpcUrl: config.RPC_URL, attempt, err: errorText(error) }, "RPC not reachable yet; retrying");
       await sleep(500 * 2 ** (attempt - 1));
     }
   }
-  const deploymentFile = config.DEPLOYMENT_FILE ?? deploymentPath(path.join(REPO_ROOT, "deployments"), chainId);
+  const deploymentFile = resolveDeploymentFile(config.DEPLOYMENT_FILE, chainId);
   const deployment = await readDeployment(deploymentFile);
   if (deployment.chainId !== chainId) {
     throw new Error(`DEPLOYMENT_FILE ${deploymentFile} is for chain ${deployment.chainId} but RPC_URL serves chain ${chainId}`);
@@ -65,7 +63,7 @@ async function main(): Promise<void> {
     executor,
     host: config.EXECUTOR_HOST,
     port: config.EXECUTOR_PORT,
-    corsOrigins: config.CORS_ORIGINS.split(",").map((s) => s.trim()).filter(Boolean),
+    corsOrigins: config.CORS_ORIGINS,
     dryRun: config.EXECUTOR_DRY_RUN,
     chainId,
     staleAfterMs: Math.max(60_000, config.EXECUTOR_POLL_INTERVAL_MS * 10),
@@ -92,6 +90,6 @@ async function main(): Promise<void> {
 
 main().catch((error: unknown) => {
   // Config and startup errors: one clear message, no stack, no key.
-  process.stderr.write(`executor: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.stderr.write(`executor: ${scrubText(error instanceof Error ? error.message : String(error))}\n`);
   process.exit(1);
 });

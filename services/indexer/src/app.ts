@@ -1,7 +1,7 @@
 // Wires the parts together for a running indexer: subgraph build, store, chain client, follower and
 // HTTP server. main.ts, the tests and the benchmark all start the indexer through here.
 import type { Deployment } from "@ai-dao/deployment";
-import { pino, type Logger } from "pino";
+import { createLogger, type Logger } from "@ai-dao/service-kit";
 import { createPublicClient, http, type PublicClient } from "viem";
 
 import { Indexer, chainIdentity } from "./indexer.ts";
@@ -58,7 +58,7 @@ export interface App {
 
 /** Loads the build, opens the store for this chain, starts following it and serving queries. */
 export async function startApp(options: AppOptions): Promise<App> {
-  const logger = options.logger ?? pino({ level: process.env.LOG_LEVEL ?? "info" });
+  const logger = options.logger ?? createLogger({ name: "indexer" });
   const subgraph = await loadSubgraph(options.buildDir, options.overrides);
   const client = rpcClient(options.rpcUrl);
   const identity = await chainIdentity(client, subgraph);

@@ -4,15 +4,15 @@
 import { spawn } from "node:child_process";
 import { readFile, readdir, stat } from "node:fs/promises";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 
 import type { Deployment } from "@ai-dao/deployment";
+import { repoRoot } from "@ai-dao/service-kit";
 import type { Logger } from "pino";
 import YAML from "yaml";
 
 import { dataSourceContracts } from "./app.ts";
 
-export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
+export { repoRoot };
 export const subgraphDir = path.join(repoRoot, "subgraph");
 export const defaultBuildDir = path.join(subgraphDir, "build");
 

@@ -2,27 +2,28 @@
 // Configuration from the environment, checked at start; see README.md for every variable.
 import path from "node:path";
 
-import { ConfigError, deploymentPath, readDeployment } from "@ai-dao/deployment";
-import { pino } from "pino";
+import { ConfigError, readDeployment } from "@ai-dao/deployment";
+import { corsOrigins, createLogger, int, loadEnv, logLevel, nonEmpty, port, positiveInt, redactUrl, repoRoot, resolveDeploymentFile, url } from "@ai-dao/service-kit";
 import { z } from "zod";
 
 import { overridesFromDeployment, rpcClient, startApp } from "./app.ts";
 import { defaultServerLimits } from "./server.ts";
-import { defaultBuildDir, ensureBuild, repoRoot } from "./build.ts";
+import { defaultBuildDir, ensureBuild } from "./build.ts";
 
 /** A whole-number limit from the environment, at least `min`. */
-const limit = (fallback: number, min = 1) => z.coerce.number().int().min(min).default(fallback);
+const limit = (fallback: number, min = 1) => int({ min }).default(fallback);
 
+/** Everything the indexer reads from the environment (or `.env` at the repository root). */
 const envSchema = z.object({
-  RPC_URL: z.url({ message: "must be an http(s) URL, e.g. http://127.0.0.1:8545" }).default("http://127.0.0.1:8545"),
-  DEPLOYMENT_FILE: z.string().min(1).optional(),
-  INDEXER_PORT: z.coerce.number().int().min(0).max(65535).default(8000),
-  INDEXER_HOST: z.string().min(1).default("127.0.0.1"),
-  INDEXER_DATA_DIR: z.string().min(1).default(path.join(repoRoot, ".data/indexer")),
-  INDEXER_POLL_INTERVAL_MS: z.coerce.number().int().min(10).default(1000),
-  INDEXER_BATCH_SIZE: z.coerce.number().int().min(1).max(100_000).default(2000),
-  SUBGRAPH_BUILD_DIR: z.string().min(1).optional(),
-  CORS_ORIGINS: z.string().default("http://localhost:5173,http://127.0.0.1:5173"),
+  RPC_URL: url({ example: "http://127.0.0.1:8545" }).default("http://127.0.0.1:8545"),
+  DEPLOYMENT_FILE: nonEmpty().optional(),
+  INDEXER_PORT: port().default(8000),
+  INDEXER_HOST: nonEmpty().default("127.0.0.1"),
+  INDEXER_DATA_DIR: nonEmpty().default(path.join(repoRoot, ".data/indexer")),
+  INDEXER_POLL_INTERVAL_MS: int({ min: 10 }).default(1000),
+  INDEXER_BATCH_SIZE: positiveInt({ max: 100_000 }).default(2000),
+  SUBGRAPH_BUILD_DIR: nonEmpty().optional(),
+  CORS_ORIGINS: corsOrigins(),
   // Query limits (src/server.ts, src/graphql.ts): see the README's table.
   INDEXER_MAX_COST: limit(defaultServerLimits.maxCost),
   INDEXER_QUERY_TIMEOUT_MS: limit(defaultServerLimits.timeLimitMs),
@@ -40,18 +41,20 @@ const envSchema = z.object({
   INDEXER_MAX_CONCURRENT_PER_CLIENT: limit(defaultServerLimits.maxConcurrentPerClient),
   INDEXER_MAX_QUEUED_PER_CLIENT: limit(defaultServerLimits.maxQueuedPerClient, 0),
   INDEXER_QUEUE_WAIT_MS: limit(defaultServerLimits.queueWaitMs, 0),
-  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  LOG_LEVEL: logLevel(),
 });
 
 async function main(): Promise<void> {
-  const parsed = envSchema.safeParse(process.env);
-  if (!parsed.success) {
-    for (const issue of parsed.error.issues) console.error(`${issue.path.join(".")}: ${issue.message}`);
-    console.error("Fix the variables above (see services/indexer/README.md) and start again.");
+  let env: z.output<typeof envSchema>;
+  try {
+    env = loadEnv(envSchema, { service: "indexer" });
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    console.error(error.message);
+    console.error("Fix the variables above (environment or .env; see services/indexer/README.md) and start again.");
     process.exit(1);
   }
-  const env = parsed.data;
-  const logger = pino({ level: env.LOG_LEVEL });
+  const logger = createLogger({ name: "indexer", level: env.LOG_LEVEL });
 
   let deploymentFile = env.DEPLOYMENT_FILE;
   if (!deploymentFile) {
@@ -59,10 +62,10 @@ async function main(): Promise<void> {
     try {
       chainId = await rpcClient(env.RPC_URL).getChainId();
     } catch (error) {
-      console.error(`RPC_URL: cannot reach ${env.RPC_URL} (${(error as { shortMessage?: string }).shortMessage ?? (error as Error).message}). Start the chain (npm run node) or set RPC_URL.`);
+      console.error(`RPC_URL: cannot reach ${redactUrl(env.RPC_URL)} (${(error as { shortMessage?: string }).shortMessage ?? (error as Error).message}). Start the chain (npm run node) or set RPC_URL.`);
       process.exit(1);
     }
-    deploymentFile = deploymentPath(path.join(repoRoot, "deployments"), chainId);
+    deploymentFile = resolveDeploymentFile(undefined, chainId);
   }
   let deployment;
   try {
@@ -88,7 +91,7 @@ async function main(): Promise<void> {
     overrides: overridesFromDeployment(deployment),
     pollIntervalMs: env.INDEXER_POLL_INTERVAL_MS,
     batchSize: env.INDEXER_BATCH_SIZE,
-    corsOrigins: env.CORS_ORIGINS.split(",").map((s) => s.trim()).filter(Boolean),
+    corsOrigins: env.CORS_ORIGINS,
     limits: {
       maxCost: env.INDEXER_MAX_COST,
       timeLimitMs: env.INDEXER_QUERY_TIMEOUT_MS,

@@ -2,12 +2,12 @@ import { createWalletClient, defineChain, http, type Account, type PublicClient,
 import { privateKeyToAccount } from "viem/accounts";
 
 import type { Deployment } from "@ai-dao/deployment";
+import { createLogger } from "@ai-dao/service-kit";
 
 import { AnalystError } from "../errors.ts";
 import { createModelJudge, type ModelJudge } from "../model/client.ts";
 import { PublishJournal } from "../publish/journal.ts";
 import { loadConfig } from "../server/config.ts";
-import { createLogger } from "../server/logger.ts";
 import { createMetrics } from "../server/metrics.ts";
 import { canonicalJson } from "../report.ts";
 import { createDrafter } from "./draft.ts";
@@ -30,7 +30,7 @@ export async function runDraftCommand(args: { intent: string; proposer?: string 
     const wallet = createWalletClient({ account: privateKeyToAccount(config.privateKey), chain, transport: http(args.rpc) }) as WalletClient & { account: Account };
     publisher = { publicClient: args.client, wallet, decisionLog: args.deployment.contracts.decisionLog, fromBlock: BigInt(args.deployment.startBlock), journal: new PublishJournal(config.dataDir) };
   }
-  const service = { client: args.client, deployment: args.deployment, judge, publisher, logger: createLogger("silent"), metrics: createMetrics() };
+  const service = { client: args.client, deployment: args.deployment, judge, publisher, logger: createLogger({ name: "analyst", level: "silent" }), metrics: createMetrics() };
   // Proposing from the CLI is an explicit request, so it is allowed here when the key is set.
   const draft = createDrafter(service, { ...config.draft, allowPropose: args.propose });
   const result = await draft({ intent: args.intent, propose: args.propose, ...(args.proposer !== undefined ? { proposer: args.proposer as `0x${string}` } : {}) });

@@ -1,59 +1,37 @@
 import path from "node:path";
 
+import { boolean, corsOrigins, int, list, loadEnv, logLevel, nonEmpty, port, positiveInt, privateKey, repoRoot, url } from "@ai-dao/service-kit";
 import { isAddress, type Address, type Hex } from "viem";
 import { z } from "zod";
 
-import { REPO_ROOT } from "../abis.ts";
 import { DEFAULT_MODEL } from "../model/client.ts";
 
-const port = (name: string, fallback: number) =>
-  z.coerce
-    .number({ error: `${name} must be a port number` })
-    .int(`${name} must be a whole number`)
-    .min(0, `${name} must be between 0 and 65535`)
-    .max(65535, `${name} must be between 0 and 65535`)
-    .default(fallback);
-
-const addressList = z
-  .string()
-  .transform((s) => s.split(",").map((a) => a.trim()).filter(Boolean))
-  .refine((list) => list.every((a) => isAddress(a, { strict: false })), "must be a comma-separated list of addresses");
-
-/** Everything the service reads from the environment, validated once at start. */
+/** Everything the service reads from the environment (or `.env` at the repository root), validated once at start. */
 export const envSchema = z.object({
-  RPC_URL: z.url({ error: "RPC_URL must be a URL, e.g. http://127.0.0.1:8545" }).default("http://127.0.0.1:8545"),
-  DEPLOYMENT_FILE: z.string().optional(),
-  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"], { error: "LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent" }).default("info"),
-  ANALYST_PORT: port("ANALYST_PORT", 8100),
-  ANALYST_HOST: z.string().default("127.0.0.1"),
+  RPC_URL: url({ example: "http://127.0.0.1:8545" }).default("http://127.0.0.1:8545"),
+  DEPLOYMENT_FILE: nonEmpty().optional(),
+  LOG_LEVEL: logLevel(),
+  ANALYST_PORT: port().default(8100),
+  ANALYST_HOST: nonEmpty().default("127.0.0.1"),
   // The value is never echoed: the message names the variable only.
-  ANALYST_PRIVATE_KEY: z
-    .string()
-    .regex(/^0x[0-9a-fA-F]{64}$/, "ANALYST_PRIVATE_KEY must be 0x followed by 64 hex digits (or unset it to run without publishing)")
-    .optional(),
-  ANTHROPIC_API_KEY: z.string().min(1).optional(),
-  ANTHROPIC_BASE_URL: z.url({ error: "ANTHROPIC_BASE_URL must be a URL" }).optional(),
-  ANALYST_MODEL: z.string().min(1).default(DEFAULT_MODEL),
-  ANALYST_MODEL_TIMEOUT_MS: z.coerce.number().int().positive().default(120_000),
-  ANALYST_MODEL_MAX_RETRIES: z.coerce.number().int().min(0).max(10).default(4),
-  ANALYST_DATA_DIR: z.string().default(path.join(REPO_ROOT, ".data", "analyst")),
-  INDEXER_URL: z.url({ error: "INDEXER_URL must be a URL" }).optional(),
+  ANALYST_PRIVATE_KEY: privateKey("ANALYST_PRIVATE_KEY", { hint: "or unset it to run without publishing" }).optional(),
+  ANTHROPIC_API_KEY: nonEmpty().optional(),
+  ANTHROPIC_BASE_URL: url({ example: "https://api.anthropic.com" }).optional(),
+  ANALYST_MODEL: nonEmpty().default(DEFAULT_MODEL),
+  ANALYST_MODEL_TIMEOUT_MS: positiveInt().default(120_000),
+  ANALYST_MODEL_MAX_RETRIES: int({ min: 0, max: 10 }).default(4),
+  ANALYST_DATA_DIR: nonEmpty().default(path.join(repoRoot, ".data", "analyst")),
+  INDEXER_URL: url({ example: "http://127.0.0.1:8000/subgraphs/name/dao" }).optional(),
   /** The chain the simulator forks; default RPC_URL. "off" disables the simulation (reports say so). */
-  ANALYST_FORK_RPC_URL: z.union([z.literal("off"), z.url({ error: "ANALYST_FORK_RPC_URL must be a URL or off" })]).optional(),
-  CORS_ORIGINS: z
-    .string()
-    .default("http://localhost:5173,http://127.0.0.1:5173")
-    .transform((s) => s.split(",").map((o) => o.trim()).filter(Boolean)),
-  ANALYST_POLL_MS: z.coerce.number().int().min(100, "ANALYST_POLL_MS must be at least 100").default(2_000),
-  ANALYST_WATCH: z.enum(["true", "false"], { error: "ANALYST_WATCH must be true or false" }).default("true"),
+  ANALYST_FORK_RPC_URL: url({ also: ["off"] }).optional(),
+  CORS_ORIGINS: corsOrigins(),
+  ANALYST_POLL_MS: int({ min: 100 }).default(2_000),
+  ANALYST_WATCH: boolean().default(true),
   /** Draft guardrails. */
-  ANALYST_DRAFT_ALLOWED_TARGETS: addressList.optional(),
-  ANALYST_DRAFT_ALLOWED_FUNCTIONS: z
-    .string()
-    .optional()
-    .transform((s) => (s === undefined ? undefined : s.split(",").map((f) => f.trim()).filter(Boolean))),
-  ANALYST_DRAFT_MAX_OUTFLOW_BPS: z.coerce.number().int().min(0).max(10_000, "ANALYST_DRAFT_MAX_OUTFLOW_BPS is in basis points, at most 10000").default(500),
-  ANALYST_DRAFT_ALLOW_PROPOSE: z.enum(["true", "false"], { error: "ANALYST_DRAFT_ALLOW_PROPOSE must be true or false" }).default("false"),
+  ANALYST_DRAFT_ALLOWED_TARGETS: list({ what: "addresses", item: (a) => isAddress(a, { strict: false }) }).optional(),
+  ANALYST_DRAFT_ALLOWED_FUNCTIONS: list({ what: "function names" }).optional(),
+  ANALYST_DRAFT_MAX_OUTFLOW_BPS: int({ min: 0, max: 10_000, unit: "basis points" }).default(500),
+  ANALYST_DRAFT_ALLOW_PROPOSE: boolean().default(false),
 });
 
 export interface AnalystConfig {
@@ -75,22 +53,12 @@ export interface AnalystConfig {
   draft: { allowedTargets: Address[] | undefined; allowedFunctions: string[] | undefined; maxOutflowBps: number; allowPropose: boolean };
 }
 
-/** A bad or missing setting: the message names each variable and what to do. */
-export class ConfigurationError extends Error {
-  override name = "ConfigurationError";
-}
-
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): AnalystConfig {
-  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ""));
-  const result = envSchema.safeParse(cleaned);
-  if (!result.success) {
-    const lines = result.error.issues.map((i) => {
-      const name = String(i.path[0] ?? "");
-      return i.message.startsWith(name) ? i.message : `${name}: ${i.message}`;
-    });
-    throw new ConfigurationError(`invalid configuration:\n${lines.map((l) => `  - ${l}`).join("\n")}`);
-  }
-  const e = result.data;
+/**
+ * The service's settings: `process.env` over `.env` at the repository root (an explicit `env` is
+ * taken whole). Throws the kit's `ConfigError`, naming each bad variable, never its value.
+ */
+export function loadConfig(env?: NodeJS.ProcessEnv): AnalystConfig {
+  const e = loadEnv(envSchema, { service: "analyst", ...(env ? { env } : {}) });
   return {
     rpcUrl: e.RPC_URL,
     forkRpcUrl: e.ANALYST_FORK_RPC_URL === "off" ? undefined : (e.ANALYST_FORK_RPC_URL ?? e.RPC_URL),
@@ -107,12 +75,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AnalystConfig 
     indexerUrl: e.INDEXER_URL,
     corsOrigins: e.CORS_ORIGINS,
     pollMs: e.ANALYST_POLL_MS,
-    watch: e.ANALYST_WATCH === "true",
+    watch: e.ANALYST_WATCH,
     draft: {
       allowedTargets: e.ANALYST_DRAFT_ALLOWED_TARGETS as Address[] | undefined,
       allowedFunctions: e.ANALYST_DRAFT_ALLOWED_FUNCTIONS,
       maxOutflowBps: e.ANALYST_DRAFT_MAX_OUTFLOW_BPS,
-      allowPropose: e.ANALYST_DRAFT_ALLOW_PROPOSE === "true",
+      allowPropose: e.ANALYST_DRAFT_ALLOW_PROPOSE,
     },
   };
 }
