@@ -9,8 +9,8 @@ import path from "node:path";
 import { network } from "hardhat";
 import { keccak256, parseEther, toHex, type Hash } from "viem";
 
+import { Support } from "@ai-dao/protocol";
 import {
-  Support,
   delegateAll,
   deployLocalDAO,
   endVoting,

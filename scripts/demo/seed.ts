@@ -9,6 +9,7 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 
 import type { Deployment } from "@ai-dao/deployment";
+import { proposalStateName, Support } from "@ai-dao/protocol";
 import {
   createPublicClient,
   createWalletClient,
@@ -44,8 +45,6 @@ export interface DemoSeed {
   treasuryEth: bigint;
   proposals: SeededProposal[];
 }
-
-const Support = { Against: 0, For: 1, Abstain: 2 } as const;
 
 /**
  * Seeds the demo on the chain at `rpcUrl`, where `deployment` was just deployed with the local
@@ -177,9 +176,8 @@ export async function seedDemo(rpcUrl: string, deployment: Deployment, progress:
   await vote(bob, drain.proposalId, Support.For, "Looks routine.");
 
   for (const p of proposals) {
-    const state = await read<number>("state", [p.proposalId]);
-    const names = ["Pending", "Active", "Canceled", "Defeated", "Succeeded", "Queued", "Expired", "Executed"];
-    if (names[state] !== p.expectedState) throw new Error(`demo proposal "${p.key}" is ${names[state]}, expected ${p.expectedState}`);
+    const state = proposalStateName(await read<number>("state", [p.proposalId]));
+    if (state !== p.expectedState) throw new Error(`demo proposal "${p.key}" is ${state}, expected ${p.expectedState}`);
   }
   return { stablecoin, treasuryEth, proposals };
 }

@@ -9,8 +9,8 @@ import { network } from "hardhat";
 import { type Abi, type Hex, decodeEventLog, keccak256, parseEther, stringToHex, zeroHash } from "viem";
 import { beforeAll, describe, expect, inject, it } from "vitest";
 
+import { DecisionKind, Recommendation, Support } from "@ai-dao/protocol";
 import {
-  Support,
   delegateAll,
   deployLocalDAO,
   descriptionHash,
@@ -25,9 +25,6 @@ import { abisDir, dataSources } from "../scripts/data-sources.ts";
 import { MappingInstance, Store } from "./wasm-host.ts";
 
 const buildDir = inject("buildDir");
-
-const DecisionKind = { Analysis: 0, Draft: 1, ExecutionGuard: 2 } as const;
-const Recommendation = { For: 0, Against: 1, Abstain: 2, NeedsReview: 3 } as const;
 
 describe("mappings on the real contracts", () => {
   let dao: LocalDAO;

@@ -4,9 +4,8 @@ import { beforeEach, describe, it } from "node:test";
 import { network } from "hardhat";
 import { encodeFunctionData, parseEther, zeroAddress } from "viem";
 
+import { ProposalState, Support } from "@ai-dao/protocol";
 import {
-  ProposalState,
-  Support,
   delegateAll,
   deployLocalDAO,
   ethTransfer,

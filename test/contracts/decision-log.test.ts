@@ -4,10 +4,8 @@ import { beforeEach, describe, it } from "node:test";
 import { network } from "hardhat";
 import { encodeFunctionData, keccak256, parseEventLogs, toBytes, toHex, type Hex } from "viem";
 
+import { DecisionKind, Recommendation } from "@ai-dao/protocol";
 import { delegateAll, deployLocalDAO, passProposal, type LocalDAO } from "@ai-dao/testkit";
-
-const Kind = { Analysis: 0, Draft: 1, ExecutionGuard: 2 } as const;
-const Recommendation = { For: 0, Against: 1, Abstain: 2, NeedsReview: 3 } as const;
 
 /** A report of exactly `size` bytes of canonical-looking JSON. */
 function reportOfSize(size: number): Hex {
@@ -36,7 +34,7 @@ describe("DecisionLog", async () => {
     const proposalId = 12345678901234567890n;
 
     const hash = await decisionLog.write.publish(
-      [proposalId, Kind.Analysis, 72, Recommendation.Against, reportHash, report],
+      [proposalId, DecisionKind.Analysis, 72, Recommendation.Against, reportHash, report],
       { account: accounts.analyst.account },
     );
     const receipt = await publicClient.waitForTransactionReceipt({ hash });
@@ -46,20 +44,20 @@ describe("DecisionLog", async () => {
     assert.equal(keccak256(event.args.report), reportHash);
     assert.equal(event.args.reportHash, reportHash);
     assert.equal(event.args.proposalId, proposalId);
-    assert.equal(event.args.kind, Kind.Analysis);
+    assert.equal(event.args.kind, DecisionKind.Analysis);
     assert.equal(event.args.risk, 72);
     assert.equal(event.args.recommendation, Recommendation.Against);
     assert.equal(event.args.actor.toLowerCase(), accounts.analyst.account.address.toLowerCase());
     assert.equal(event.args.decisionId, 0n);
 
-    const [decisionId, stored] = await decisionLog.read.latestDecision([proposalId, Kind.Analysis]);
+    const [decisionId, stored] = await decisionLog.read.latestDecision([proposalId, DecisionKind.Analysis]);
     assert.equal(decisionId, 0n);
     assert.equal(stored.reportHash, reportHash);
     assert.equal(stored.risk, 72);
     assert.equal(stored.recommendation, Recommendation.Against);
     assert.equal(stored.proposalId, proposalId);
     assert.equal(await decisionLog.read.decisionCount(), 1n);
-    assert.equal(await decisionLog.read.hasDecision([proposalId, Kind.Draft]), false);
+    assert.equal(await decisionLog.read.hasDecision([proposalId, DecisionKind.Draft]), false);
   });
 
   it("keeps every decision and answers the latest per proposal and kind", async () => {
@@ -68,23 +66,23 @@ describe("DecisionLog", async () => {
       decisionLog.write.publish([proposalId, kind, risk, Recommendation.NeedsReview, keccak256(toHex(text)), toHex(text)], {
         account: publisher.account,
       });
-    await publish(1n, Kind.Analysis, 10, "first analysis");
-    await publish(2n, Kind.Analysis, 20, "other proposal");
-    await publish(1n, Kind.Analysis, 30, "second analysis");
-    await publish(1n, Kind.ExecutionGuard, 90, "guard: code changed", accounts.executor);
+    await publish(1n, DecisionKind.Analysis, 10, "first analysis");
+    await publish(2n, DecisionKind.Analysis, 20, "other proposal");
+    await publish(1n, DecisionKind.Analysis, 30, "second analysis");
+    await publish(1n, DecisionKind.ExecutionGuard, 90, "guard: code changed", accounts.executor);
 
     assert.equal(await decisionLog.read.decisionCount(), 4n);
-    const [latestId, latest] = await decisionLog.read.latestDecision([1n, Kind.Analysis]);
+    const [latestId, latest] = await decisionLog.read.latestDecision([1n, DecisionKind.Analysis]);
     assert.equal(latestId, 2n);
     assert.equal(latest.risk, 30);
     assert.equal((await decisionLog.read.decision([0n])).risk, 10, "earlier decisions stay");
-    const [, guard] = await decisionLog.read.latestDecision([1n, Kind.ExecutionGuard]);
+    const [, guard] = await decisionLog.read.latestDecision([1n, DecisionKind.ExecutionGuard]);
     assert.equal(guard.actor.toLowerCase(), accounts.executor.account.address.toLowerCase());
     await viem.assertions.revertWithCustomErrorWithArgs(
-      decisionLog.read.latestDecision([3n, Kind.Analysis]),
+      decisionLog.read.latestDecision([3n, DecisionKind.Analysis]),
       decisionLog,
       "DecisionLogNoDecision",
-      [3n, Kind.Analysis],
+      [3n, DecisionKind.Analysis],
     );
     await viem.assertions.revertWithCustomErrorWithArgs(decisionLog.read.decision([4n]), decisionLog, "DecisionLogUnknownDecision", [4n]);
   });
@@ -94,7 +92,7 @@ describe("DecisionLog", async () => {
     const report = toHex("{}");
     for (const caller of [accounts.deployer, accounts.alice, accounts.guardian]) {
       await viem.assertions.revertWithCustomErrorWithArgs(
-        decisionLog.write.publish([1n, Kind.Analysis, 1, Recommendation.For, keccak256(report), report], {
+        decisionLog.write.publish([1n, DecisionKind.Analysis, 1, Recommendation.For, keccak256(report), report], {
           account: caller.account,
         }),
         decisionLog,
@@ -110,7 +108,7 @@ describe("DecisionLog", async () => {
     const report = toHex('{"risk":10}');
     const claimed = keccak256(toHex('{"risk":90}'));
     await viem.assertions.revertWithCustomErrorWithArgs(
-      decisionLog.write.publish([1n, Kind.Analysis, 10, Recommendation.For, claimed, report], {
+      decisionLog.write.publish([1n, DecisionKind.Analysis, 10, Recommendation.For, claimed, report], {
         account: accounts.analyst.account,
       }),
       decisionLog,
@@ -124,12 +122,12 @@ describe("DecisionLog", async () => {
     const max = Number(await decisionLog.read.MAX_REPORT_BYTES());
     const atLimit = reportOfSize(max);
     assert.equal(toBytes(atLimit).length, max);
-    await decisionLog.write.publish([1n, Kind.Analysis, 5, Recommendation.For, keccak256(atLimit), atLimit], {
+    await decisionLog.write.publish([1n, DecisionKind.Analysis, 5, Recommendation.For, keccak256(atLimit), atLimit], {
       account: accounts.analyst.account,
     });
     const tooBig = reportOfSize(max + 1);
     await viem.assertions.revertWithCustomErrorWithArgs(
-      decisionLog.write.publish([1n, Kind.Analysis, 5, Recommendation.For, keccak256(tooBig), tooBig], {
+      decisionLog.write.publish([1n, DecisionKind.Analysis, 5, Recommendation.For, keccak256(tooBig), tooBig], {
         account: accounts.analyst.account,
       }),
       decisionLog,
@@ -142,7 +140,7 @@ describe("DecisionLog", async () => {
   it("refuses an empty report and a risk above 100", async () => {
     const { decisionLog, accounts } = dao;
     await viem.assertions.revertWithCustomError(
-      decisionLog.write.publish([1n, Kind.Analysis, 5, Recommendation.For, keccak256("0x"), "0x"], {
+      decisionLog.write.publish([1n, DecisionKind.Analysis, 5, Recommendation.For, keccak256("0x"), "0x"], {
         account: accounts.analyst.account,
       }),
       decisionLog,
@@ -150,7 +148,7 @@ describe("DecisionLog", async () => {
     );
     const report = toHex("{}");
     await viem.assertions.revertWithCustomErrorWithArgs(
-      decisionLog.write.publish([1n, Kind.Analysis, 101, Recommendation.For, keccak256(report), report], {
+      decisionLog.write.publish([1n, DecisionKind.Analysis, 101, Recommendation.For, keccak256(report), report], {
         account: accounts.analyst.account,
       }),
       decisionLog,
@@ -184,11 +182,11 @@ describe("DecisionLog", async () => {
     assert.equal(await decisionLog.read.isPublisher([accounts.analyst.account.address]), false);
 
     const report = toHex('{"ok":true}');
-    await decisionLog.write.publish([7n, Kind.Draft, 0, Recommendation.For, keccak256(report), report], {
+    await decisionLog.write.publish([7n, DecisionKind.Draft, 0, Recommendation.For, keccak256(report), report], {
       account: accounts.outsider.account,
     });
     await viem.assertions.revertWithCustomError(
-      decisionLog.write.publish([7n, Kind.Draft, 0, Recommendation.For, keccak256(report), report], {
+      decisionLog.write.publish([7n, DecisionKind.Draft, 0, Recommendation.For, keccak256(report), report], {
         account: accounts.analyst.account,
       }),
       decisionLog,

@@ -4,9 +4,8 @@ import { before, describe, it } from "node:test";
 import { network } from "hardhat";
 import { parseEther, parseUnits } from "viem";
 
+import { ProposalState, Support } from "@ai-dao/protocol";
 import {
-  ProposalState,
-  Support,
   delegateAll,
   deployLocalDAO,
   descriptionHash,

@@ -4,9 +4,8 @@ import { beforeEach, describe, it } from "node:test";
 import { network } from "hardhat";
 import { parseEther, zeroHash } from "viem";
 
+import { ProposalState, Support } from "@ai-dao/protocol";
 import {
-  ProposalState,
-  Support,
   delegateAll,
   deployLocalDAO,
   descriptionHash,

@@ -30,7 +30,7 @@ import {
 import { hardhat } from "viem/chains";
 
 import { descriptionText } from "@ai-dao/description";
-import { hashDescription } from "@ai-dao/protocol";
+import { DecisionKind, hashDescription, ProposalState } from "@ai-dao/protocol";
 
 import { proposeCalldata } from "@ai-dao/testkit/propose-bytes";
 
@@ -52,8 +52,6 @@ const governorAbi = parseAbi([
 const decisionLogAbi = parseAbi([
   "event DecisionPublished(uint256 decisionId, uint256 indexed proposalId, uint8 indexed kind, address indexed actor, uint8 risk, uint8 recommendation, bytes32 reportHash, bytes report)",
 ]);
-const State = { Pending: 0, Active: 1, Canceled: 2, Defeated: 3, Succeeded: 4, Queued: 5, Expired: 6, Executed: 7 } as const;
-const Kind = { Analysis: 0, Draft: 1, ExecutionGuard: 2 } as const;
 
 const publicClient = createPublicClient({ chain: hardhat, transport: http(rpcUrl) });
 const wallet = (account: Address) => createWalletClient({ chain: hardhat, transport: http(rpcUrl), account });
@@ -176,7 +174,7 @@ describe("the platform, as npm start runs it", () => {
     const logs = await publicClient.getLogs({
       address: deployment.contracts.decisionLog,
       event: decisionLogAbi[0],
-      args: { proposalId: drainId, kind: Kind.Analysis },
+      args: { proposalId: drainId, kind: DecisionKind.Analysis },
       fromBlock: 0n,
     });
     assert.ok(logs.length >= 1, "an Analysis decision on-chain");
@@ -225,21 +223,21 @@ describe("the platform, as npm start runs it", () => {
     await advance(Number(votingPeriod) + 1);
 
     const state = (id: bigint) => publicClient.readContract({ address: governor, abi: governorAbi, functionName: "state", args: [id] });
-    await poll("the executor to queue the grant", async () => ((await state(grantId)) === State.Queued ? true : undefined));
+    await poll("the executor to queue the grant", async () => ((await state(grantId)) === ProposalState.Queued ? true : undefined));
     const eta = await publicClient.readContract({ address: governor, abi: governorAbi, functionName: "proposalEta", args: [grantId] });
     const now = (await publicClient.getBlock()).timestamp;
     await advance(Number(eta - now) + 1);
-    await poll("the executor to execute the grant", async () => ((await state(grantId)) === State.Executed ? true : undefined));
+    await poll("the executor to execute the grant", async () => ((await state(grantId)) === ProposalState.Executed ? true : undefined));
     assert.equal((await publicClient.getBalance({ address: dave })) - daveBefore, parseEther("3"), "dave received exactly the 3 ETH voted");
 
     // The drain also passed its vote (bob's 150k For during the seed), but its analysis holds a
     // critical finding: the executor refuses and says so on-chain.
-    assert.equal(await state(drainId), State.Succeeded);
+    assert.equal(await state(drainId), ProposalState.Succeeded);
     const guards = await poll("the executor's guard decision on the drain", async () => {
       const logs = await publicClient.getLogs({
         address: deployment.contracts.decisionLog,
         event: decisionLogAbi[0],
-        args: { proposalId: drainId, kind: Kind.ExecutionGuard },
+        args: { proposalId: drainId, kind: DecisionKind.ExecutionGuard },
         fromBlock: 0n,
       });
       return logs.length > 0 ? logs : undefined;
@@ -247,7 +245,7 @@ describe("the platform, as npm start runs it", () => {
     const guard = JSON.parse(hexToString(guards[0]!.args.report!)) as Record<string, unknown>;
     assert.equal(keccak256(guards[0]!.args.report!), guards[0]!.args.reportHash);
     assert.match(JSON.stringify(guard), /analysis-critical/);
-    assert.equal(await state(drainId), State.Succeeded, "the drain was never queued");
+    assert.equal(await state(drainId), ProposalState.Succeeded, "the drain was never queued");
 
     const { proposals } = await poll("the grant's execution in the indexer", async () => {
       const data = await gql<{ proposals: { status: string }[] }>(`{ proposals(where: { proposalId: "${grantId}" }) { status } }`);
@@ -273,7 +271,7 @@ describe("the platform, as npm start runs it", () => {
       const proposal = { targets: [c.to], values: [c.value], calldatas: ["0x" as Hex], descriptionBytes: c.bytes as Hex };
       await publicClient.waitForTransactionReceipt({ hash: await wallet(alice).sendTransaction({ to: governor, data: proposeCalldata(proposal) }) });
       const id = await publicClient.readContract({ address: governor, abi: governorAbi, functionName: "getProposalId", args: [[c.to], [c.value], ["0x"], hashDescription(c.bytes as Hex)] });
-      assert.equal(await publicClient.readContract({ address: governor, abi: governorAbi, functionName: "state", args: [id] }), State.Pending, `${c.name}: the chain knows the id`);
+      assert.equal(await publicClient.readContract({ address: governor, abi: governorAbi, functionName: "state", args: [id] }), ProposalState.Pending, `${c.name}: the chain knows the id`);
       ids.push(id);
     }
 

@@ -5,12 +5,13 @@ import type { NetworkConnection } from "hardhat/types/network";
 import { keccak256, parseEther, stringToBytes, toHex, type Address, type PublicClient, type WalletClient } from "viem";
 import { beforeAll, describe, expect, it } from "vitest";
 
-import { delegateAll, deployLocalDAO, descriptionHash, ethTransfer, propose, Support, type LocalDAO } from "@ai-dao/testkit";
+import { DecisionKind, proposalStateName, Support } from "@ai-dao/protocol";
+import { delegateAll, deployLocalDAO, descriptionHash, ethTransfer, propose, type LocalDAO } from "@ai-dao/testkit";
 import { governorAbi } from "../src/generated/abis.ts";
 import { explainError } from "../src/lib/errors.ts";
 import { simulateAndWrite } from "../src/lib/tx.ts";
-import { proposalState, quorumOf, stateName, type ProposalStateInput } from "../src/lib/state.ts";
-import { DecisionKind, fetchDecisionEvents, verifyDecision, verifyOnChain } from "../src/lib/verify.ts";
+import { proposalState, quorumOf, type ProposalStateInput } from "../src/lib/state.ts";
+import { fetchDecisionEvents, verifyDecision, verifyOnChain } from "../src/lib/verify.ts";
 
 let connection: NetworkConnection;
 let dao: LocalDAO;
@@ -47,7 +48,7 @@ async function inputFor(id: bigint, status: Status, timelockStatus: ProposalStat
 
 async function expectSameState(id: bigint, status: Status, expected: string, timelockStatus: ProposalStateInput["timelockStatus"] = null) {
   const { input, now } = await inputFor(id, status, timelockStatus);
-  const onChain = stateName(await dao.governor.read.state([id]));
+  const onChain = proposalStateName(await dao.governor.read.state([id]));
   expect(onChain).toBe(expected);
   expect(proposalState(input, now)).toBe(onChain);
 }

@@ -1,6 +1,7 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 
+import { ProposalState, Support } from "@ai-dao/protocol";
 import type { NetworkConnection } from "hardhat/types/network";
 import { encodeFunctionData, keccak256, toHex, type Address, type Hex } from "viem";
 
@@ -15,20 +16,6 @@ export const LOCAL_CONFIG_FILE = path.resolve(import.meta.dirname, "../../../ign
 export async function localConfig(): Promise<any> {
   return JSON.parse(await readFile(LOCAL_CONFIG_FILE, "utf8"));
 }
-
-/** Governor proposal states, in the order of IGovernor.ProposalState. */
-export const ProposalState = {
-  Pending: 0,
-  Active: 1,
-  Canceled: 2,
-  Defeated: 3,
-  Succeeded: 4,
-  Queued: 5,
-  Expired: 6,
-  Executed: 7,
-} as const;
-
-export const Support = { Against: 0, For: 1, Abstain: 2 } as const;
 
 /**
  * Deploys the DAO exactly as `npm run deploy` does (local profile, ignition/config/local.json) on the

@@ -7,11 +7,12 @@ import { getAddress, keccak256, parseEther, stringToBytes, type PublicClient } f
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import { endVoting, delegateAll, propose, startVoting, Support, ProposalState } from "@ai-dao/testkit";
+import { DecisionKind, ProposalState, Support } from "@ai-dao/protocol";
+import { endVoting, delegateAll, propose, startVoting } from "@ai-dao/testkit";
 import { createDrafter, DRAFT_SYSTEM_PROMPT } from "../src/draft/draft.ts";
 import { createModelJudge } from "../src/model/client.ts";
 import { SYSTEM_PROMPT } from "../src/model/prompt.ts";
-import { DecisionKind, readDecisions, verifyDecision } from "../src/publish/decision-log.ts";
+import { readDecisions, verifyDecision } from "../src/publish/decision-log.ts";
 import { PublishJournal } from "../src/publish/journal.ts";
 import { createAnalystServer, listen } from "../src/server/http.ts";
 import { createMetrics } from "../src/server/metrics.ts";

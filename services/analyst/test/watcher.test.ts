@@ -20,7 +20,8 @@ import {
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import { DecisionKind, readDecisions, RECOMMENDATION_CODE, verifyDecision } from "../src/publish/decision-log.ts";
+import { DecisionKind, Recommendation } from "@ai-dao/protocol";
+import { readDecisions, verifyDecision } from "../src/publish/decision-log.ts";
 import { PublishJournal } from "../src/publish/journal.ts";
 import { createMetrics } from "../src/server/metrics.ts";
 import { handleProposalEvent, publishFailure, type AnalystService } from "../src/server/service.ts";
@@ -169,7 +170,7 @@ describe("a proposal whose analysis throws", () => {
       expect.objectContaining({ id: "analysis/failed", severity: "critical", title: "Analysis failed: analyser crashed on this proposal" }),
     ]);
     expect(failed!.decision.risk).toBe(100);
-    expect(failed!.decision.recommendation).toBe(RECOMMENDATION_CODE["needs-review"]);
+    expect(failed!.decision.recommendation).toBe(Recommendation.NeedsReview);
     expect(failed!.decision.reportJson).not.toContain("secret");
 
     const [analysed] = await published(next);

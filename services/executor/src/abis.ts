@@ -88,24 +88,6 @@ export const daoErrorsAbi = parseAbi([
   "error ECDSAInvalidSignature()",
 ]);
 
-/** IGovernor.ProposalState. */
-export const ProposalState = {
-  Pending: 0,
-  Active: 1,
-  Canceled: 2,
-  Defeated: 3,
-  Succeeded: 4,
-  Queued: 5,
-  Expired: 6,
-  Executed: 7,
-} as const;
-
-export const stateNames = ["Pending", "Active", "Canceled", "Defeated", "Succeeded", "Queued", "Expired", "Executed"] as const;
-
-/** DecisionLog.Kind and DecisionLog.Recommendation. */
-export const DecisionKind = { Analysis: 0, Draft: 1, ExecutionGuard: 2 } as const;
-export const DecisionRecommendation = { For: 0, Against: 1, Abstain: 2, NeedsReview: 3 } as const;
-
 /** ERC-1967 storage slots. */
 export const ERC1967_IMPLEMENTATION_SLOT = "0x360894a13ba1a3210667c828492db98dca3e2076cc3735a920a3ca505d382bbc";
 export const ERC1967_BEACON_SLOT = "0xa3f0ad74e5423aebfd80d3ef4346578335a9a72aeaee59ff6cb3582b35133d50";

@@ -1,4 +1,4 @@
-import { decodeProposalCreated, proposalCreatedEvent, timelockSalt } from "@ai-dao/protocol";
+import { DecisionKind, decodeProposalCreated, proposalCreatedEvent, ProposalState, proposalStateNames, Recommendation, timelockSalt } from "@ai-dao/protocol";
 import {
   BaseError,
   HttpRequestError,
@@ -16,7 +16,7 @@ import {
 } from "viem";
 import type { Logger } from "pino";
 
-import { DecisionKind, DecisionRecommendation, decisionLogAbi, governorAbi, ProposalState, stateNames, timelockAbi } from "./abis.ts";
+import { decisionLogAbi, governorAbi, timelockAbi } from "./abis.ts";
 import { Alerter } from "./alerts.ts";
 import { createMetrics, type Metrics } from "./metrics.ts";
 import { createGuards, runGuards, type Guard, type GuardOutcome } from "./guards/index.ts";
@@ -207,7 +207,7 @@ export class Executor {
     const { client, journal, logger } = this.o;
     const state = await this.state(p.proposalId);
     if (state !== p.lastState) {
-      logger.info({ proposalId: p.proposalId, state: stateNames[state] }, "proposal state");
+      logger.info({ proposalId: p.proposalId, state: proposalStateNames[state] }, "proposal state");
     }
     journal.setProposalState(p.proposalId, state, CLOSED_STATES.has(state));
     if (state === ProposalState.Succeeded) {
@@ -311,9 +311,9 @@ export class Executor {
     const doneByOthers = (tx.action === "queue" && state !== ProposalState.Succeeded) || (tx.action === "execute" && state === ProposalState.Executed);
     if (doneByOthers) {
       this.metrics.alreadyDone.inc({ action: tx.action });
-      logger.info({ proposalId: tx.proposalId, action: tx.action, state: stateNames[state], status: tx.status }, "step already done by someone else");
+      logger.info({ proposalId: tx.proposalId, action: tx.action, state: proposalStateNames[state], status: tx.status }, "step already done by someone else");
     } else {
-      logger.warn({ proposalId: tx.proposalId, action: tx.action, state: stateNames[state], status: tx.status }, "our transaction did not take effect; the step will be retried");
+      logger.warn({ proposalId: tx.proposalId, action: tx.action, state: proposalStateNames[state], status: tx.status }, "our transaction did not take effect; the step will be retried");
     }
   }
 
@@ -395,7 +395,7 @@ export class Executor {
     }
     const report = JSON.parse(guard.reportJson) as GuardReport;
     const risk = Number((report.evidence as { risk?: number }).risk ?? 100);
-    const recommendation = guard.decision === "hold" ? DecisionRecommendation.NeedsReview : DecisionRecommendation.Against;
+    const recommendation = guard.decision === "hold" ? Recommendation.NeedsReview : Recommendation.Against;
     const data = encodeFunctionData({
       abi: decisionLogAbi,
       functionName: "publish",

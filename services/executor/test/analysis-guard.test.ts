@@ -10,8 +10,9 @@ import { pino } from "pino";
 import { createPublicClient, custom, parseEther, stringToBytes, toHex, type Hex, type PublicClient } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import { endVoting, ethTransfer, ProposalState, proposeBytes, startVoting, Support, type LocalDAO } from "@ai-dao/testkit";
-import { DecisionKind } from "../src/abis.ts";
+import { DecisionKind, ProposalState, Support } from "@ai-dao/protocol";
+import { endVoting, ethTransfer, proposeBytes, startVoting, type LocalDAO } from "@ai-dao/testkit";
+
 import { redactText, webhookRequest } from "../src/alerts.ts";
 import { readAnalysis } from "../src/guards/index.ts";
 import { cleanAnalysis, clientOf, decisionsOf, makeExecutor, proposeAndVote, publishAnalysis, setupDAO, tempDir } from "./helpers.ts";

@@ -3,9 +3,9 @@ import { network } from "hardhat";
 import { encodeFunctionData, getAddress, keccak256, parseAbi, toHex, type Address } from "viem";
 import { afterAll, describe, expect, it } from "vitest";
 
+import { DecisionKind } from "@ai-dao/protocol";
 import { devAccount } from "@ai-dao/testkit/accounts";
 
-import { DecisionKind } from "../src/abis.ts";
 import { Executor } from "../src/executor.ts";
 import { readPins } from "../src/pins.ts";
 import { Journal } from "../src/store.ts";

@@ -5,7 +5,8 @@ import path from "node:path";
 import { parseAbi, parseEther, type PublicClient } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import { devAccount, devPrivateKey, ethTransfer, freePort, kill9, ProposalState, startHardhatNode, stop, TcpProxy, waitFor, type Child, type LocalDAO } from "@ai-dao/testkit";
+import { ProposalState } from "@ai-dao/protocol";
+import { devAccount, devPrivateKey, ethTransfer, freePort, kill9, startHardhatNode, stop, TcpProxy, waitFor, type Child, type LocalDAO } from "@ai-dao/testkit";
 import { Journal } from "../src/store.ts";
 import { clientOf, proposeAndVote, setupDAO, startExecutor, tempDir } from "./helpers.ts";
 

@@ -6,8 +6,9 @@ import { network } from "hardhat";
 import { encodeFunctionData, getAddress, keccak256, parseAbi, parseEther, stringToBytes, toHex, type Address } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import { devAccount, ethTransfer, ProposalState, propose, type LocalDAO } from "@ai-dao/testkit";
-import { DecisionKind } from "../src/abis.ts";
+import { DecisionKind, ProposalState } from "@ai-dao/protocol";
+import { devAccount, ethTransfer, propose, type LocalDAO } from "@ai-dao/testkit";
+
 import { clientOf, decisionsOf, makeExecutor, proposeAndVote, setupDAO, tempDir } from "./helpers.ts";
 
 const connection = await network.create();

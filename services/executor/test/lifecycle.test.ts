@@ -2,8 +2,9 @@ import { network } from "hardhat";
 import { encodeFunctionData, keccak256, parseEther, toBytes } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import { devAccount, erc20Transfer, ethTransfer, propose, ProposalState, Support, type LocalDAO } from "@ai-dao/testkit";
-import { DecisionKind } from "../src/abis.ts";
+import { DecisionKind, ProposalState, Support } from "@ai-dao/protocol";
+import { devAccount, erc20Transfer, ethTransfer, propose, type LocalDAO } from "@ai-dao/testkit";
+
 import type { Executor } from "../src/executor.ts";
 import { clientOf, decisionsOf, makeExecutor, proposeAndVote, publishAnalysis, setupDAO, voteOn } from "./helpers.ts";
 

@@ -10,7 +10,8 @@ import { type Hex, encodeFunctionData, parseEther } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { expect, inject, it } from "vitest";
 
-import { Support, delegateAll } from "@ai-dao/testkit";
+import { Support } from "@ai-dao/protocol";
+import { delegateAll } from "@ai-dao/testkit";
 import { repoRoot } from "../src/build.ts";
 import { data, startChain, startIndexer, tempDir } from "../test/helpers.ts";
 import { HEAVY_ALLOWED, abusiveBodies, measure } from "./abuse.ts";

@@ -7,7 +7,8 @@ import { rm } from "node:fs/promises";
 import { type Hex, bytesToHex, concat, keccak256, stringToBytes } from "viem";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 
-import { Support, delegateAll, endVoting, proposeBytes, startVoting, timelockSalt } from "@ai-dao/testkit";
+import { Support } from "@ai-dao/protocol";
+import { delegateAll, endVoting, proposeBytes, startVoting, timelockSalt } from "@ai-dao/testkit";
 import type { App } from "../src/app.ts";
 import { HandlerError } from "../src/host.ts";
 import { type Chain, data, headBlock, query, startChain, startIndexer, tempDir } from "./helpers.ts";

@@ -4,7 +4,8 @@ import { rm } from "node:fs/promises";
 
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 
-import { Support, delegateAll, propose, startVoting } from "@ai-dao/testkit";
+import { Support } from "@ai-dao/protocol";
+import { delegateAll, propose, startVoting } from "@ai-dao/testkit";
 import type { App } from "../src/app.ts";
 import { type Chain, data, headBlock, startChain, startIndexer, tempDir } from "./helpers.ts";
 

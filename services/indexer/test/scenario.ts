@@ -2,11 +2,10 @@
 // timelock, one canceled), votes with reasons, and decisions published on the DecisionLog.
 import { type Hex, keccak256, parseEther, stringToHex } from "viem";
 
-import { Support, delegateAll, endVoting, erc20Transfer, propose, startVoting, descriptionHash } from "@ai-dao/testkit";
+import { DecisionKind, Recommendation, Support } from "@ai-dao/protocol";
+import { delegateAll, endVoting, erc20Transfer, propose, startVoting, descriptionHash } from "@ai-dao/testkit";
 import type { Chain } from "./helpers.ts";
 
-export const DecisionKind = { Analysis: 0, Draft: 1, ExecutionGuard: 2 } as const;
-export const Recommendation = { For: 0, Against: 1, Abstain: 2, NeedsReview: 3 } as const;
 export const analysisReport = { schemaVersion: 1, scores: { risk: 12 }, riskFloor: 5, recommendation: "for", summary: "Pays dave.", findings: [] };
 
 export interface ScenarioResult {

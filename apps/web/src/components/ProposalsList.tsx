@@ -1,9 +1,10 @@
+import type { ProposalStateName } from "@ai-dao/protocol";
 import { Link } from "@tanstack/react-router";
 import { memo } from "react";
 
 import { formatAmount, formatDuration, percent } from "../lib/format.ts";
 import type { ProposalRow } from "../lib/queries.ts";
-import { proposalState, secondsLeft, type ProposalStateName } from "../lib/state.ts";
+import { proposalState, secondsLeft } from "../lib/state.ts";
 import { RiskBadge, StateBadge } from "./ui.tsx";
 
 export interface ListedProposal {

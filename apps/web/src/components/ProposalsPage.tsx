@@ -1,3 +1,4 @@
+import { proposalStateNames, type ProposalStateName } from "@ai-dao/protocol";
 import { useQuery } from "@tanstack/react-query";
 import { Link, useNavigate } from "@tanstack/react-router";
 import { useState } from "react";
@@ -6,14 +7,14 @@ import { z } from "zod";
 import { useChainTime } from "../lib/hooks.ts";
 import { PROPOSALS_QUERY, type GovernanceTotals, type ProposalRow } from "../lib/queries.ts";
 import { useServices } from "../lib/services.tsx";
-import { proposalStateNames, quorumOf, type ProposalStateName } from "../lib/state.ts";
+import { quorumOf } from "../lib/state.ts";
 import { ProposalsList, withStates } from "./ProposalsList.tsx";
 import { Empty, ErrorNote, Loading } from "./ui.tsx";
 
 export const PAGE_SIZE = 25;
 
 export const proposalsSearchSchema = z.object({
-  state: z.enum(proposalStateNames as [ProposalStateName, ...ProposalStateName[]]).optional().catch(undefined),
+  state: z.enum(proposalStateNames).optional().catch(undefined),
   q: z.string().max(200).optional().catch(undefined),
   page: z.coerce.number().int().min(1).optional().catch(undefined),
 });

@@ -1,6 +1,5 @@
+import type { ProposalStateName } from "@ai-dao/protocol";
 import type { ReactNode } from "react";
-
-import type { ProposalStateName } from "../lib/state.ts";
 
 export function Loading({ what }: { what: string }) {
   return (

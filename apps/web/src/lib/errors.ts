@@ -1,14 +1,9 @@
+import { proposalStateNames, proposalStatesOf } from "@ai-dao/protocol";
 import { BaseError, ContractFunctionRevertedError, UserRejectedRequestError } from "viem";
-
-import { proposalStateNames } from "./state.ts";
-
-function statesFromBitmap(bitmap: bigint): string {
-  return proposalStateNames.filter((_, i) => (bitmap >> BigInt(i)) & 1n).join(" or ");
-}
 
 const messages: Record<string, (args: readonly unknown[]) => string> = {
   GovernorUnexpectedProposalState: ([, current, expected]) =>
-    `The proposal is ${proposalStateNames[Number(current)] ?? "in another state"}; this needs it to be ${statesFromBitmap(BigInt(expected as bigint))}.`,
+    `The proposal is ${proposalStateNames[Number(current)] ?? "in another state"}; this needs it to be ${proposalStatesOf(expected as bigint).join(" or ")}.`,
   GovernorInsufficientProposerVotes: ([, votes, threshold]) =>
     `Your voting power (${votes}) is below the proposal threshold (${threshold} base units). Delegate to yourself first, then wait for the next block.`,
   GovernorAlreadyCastVote: () => "This account has already voted on this proposal.",

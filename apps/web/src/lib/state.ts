@@ -1,21 +1,4 @@
-/** Governor proposal states, numbered as IGovernor.ProposalState. */
-export const ProposalState = {
-  Pending: 0,
-  Active: 1,
-  Canceled: 2,
-  Defeated: 3,
-  Succeeded: 4,
-  Queued: 5,
-  Expired: 6,
-  Executed: 7,
-} as const;
-
-export type ProposalStateName = keyof typeof ProposalState;
-export const proposalStateNames = Object.keys(ProposalState) as ProposalStateName[];
-
-export function stateName(value: number): ProposalStateName {
-  return proposalStateNames[value] ?? "Pending";
-}
+import type { ProposalStateName } from "@ai-dao/protocol";
 
 /** What the indexer records about a proposal; the rest of its state depends on the clock. */
 export interface ProposalStateInput {

@@ -2,8 +2,6 @@ import { getAbiItem, hexToString, keccak256, stringToBytes, type Address, type H
 
 import { decisionLogAbi } from "../generated/abis.ts";
 
-export const DecisionKind = { Analysis: 0, Draft: 1, ExecutionGuard: 2 } as const;
-
 const decisionPublished = getAbiItem({ abi: decisionLogAbi, name: "DecisionPublished" });
 
 export interface DecisionEvent {

@@ -1,3 +1,4 @@
+import { proposalStateName, type ProposalStateName } from "@ai-dao/protocol";
 import { GUARD_REASON_TEXT, readDecisionReport, type DecisionReport } from "@ai-dao/reports";
 import { useQuery } from "@tanstack/react-query";
 import { Link, createFileRoute } from "@tanstack/react-router";
@@ -15,7 +16,7 @@ import { formatAmount, formatDuration, formatTimestamp } from "../lib/format.ts"
 import { useChainTime } from "../lib/hooks.ts";
 import { PROPOSAL_QUERY, type DecisionRow, type GovernanceTotals, type ProposalDetail } from "../lib/queries.ts";
 import { useServices } from "../lib/services.tsx";
-import { proposalState, quorumOf, stateName, type ProposalStateName } from "../lib/state.ts";
+import { proposalState, quorumOf } from "../lib/state.ts";
 import { simulateAndWrite } from "../lib/tx.ts";
 import { useWallet } from "../lib/wallet.tsx";
 
@@ -115,7 +116,7 @@ function OnChainState({ proposalId, computed }: { proposalId: string; computed: 
     refetchInterval: 5_000,
   });
   if (query.data === undefined) return null;
-  const onChain = stateName(Number(query.data));
+  const onChain = proposalStateName(query.data);
   return (
     <p className="muted">
       Governor.state(): <span data-testid="onchain-state">{onChain}</span>

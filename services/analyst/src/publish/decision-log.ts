@@ -1,14 +1,5 @@
 import { getAddress, hexToString, keccak256, parseAbi, type Address, type Hex, type PublicClient } from "viem";
 
-import type { Recommendation } from "../risk.ts";
-
-/** DecisionLog.Kind */
-export const DecisionKind = { Analysis: 0, Draft: 1, ExecutionGuard: 2 } as const;
-export type DecisionKindName = keyof typeof DecisionKind;
-
-/** DecisionLog.Recommendation, from the report's recommendation. */
-export const RECOMMENDATION_CODE: Record<Recommendation, number> = { for: 0, against: 1, abstain: 2, "needs-review": 3 };
-
 export const decisionLogAbi = parseAbi([
   "event DecisionPublished(uint256 decisionId, uint256 indexed proposalId, uint8 indexed kind, address indexed actor, uint8 risk, uint8 recommendation, bytes32 reportHash, bytes report)",
   "function publish(uint256 proposalId, uint8 kind, uint8 risk, uint8 recommendation, bytes32 reportHash, bytes report) returns (uint256 decisionId)",

@@ -1,9 +1,10 @@
+import { DecisionKind, recommendationOfReport, type DecisionKindName } from "@ai-dao/protocol";
 import { encodeFunctionData, keccak256, stringToHex, type Account, type Address, type Hex, type PublicClient, type WalletClient } from "viem";
 
 import type { PublishedReportBody } from "../report.ts";
 import { serializeReport } from "../report.ts";
-import type { Trigger } from "@ai-dao/reports";
-import { DecisionKind, decisionLogAbi, publishedTrigger, readDecisions, RECOMMENDATION_CODE, type PublishedDecision } from "./decision-log.ts";
+import type { Recommendation, Trigger } from "@ai-dao/reports";
+import { decisionLogAbi, publishedTrigger, readDecisions, type PublishedDecision } from "./decision-log.ts";
 import type { PublishJournal } from "./journal.ts";
 
 export interface Publisher {
@@ -20,13 +21,13 @@ export interface Publisher {
 
 export interface PublishRequest {
   proposalId: bigint;
-  kind: keyof typeof DecisionKind;
+  kind: DecisionKindName;
   /** Idempotency: one decision per (proposal, kind, key). For analyses, the trigger. */
   key: Trigger | "draft";
   /** The exact bytes to publish, as a UTF-8 string (the report's canonical JSON). */
   json: string;
   risk: number;
-  recommendation: keyof typeof RECOMMENDATION_CODE;
+  recommendation: Recommendation;
 }
 
 export interface PublishResult {
@@ -110,7 +111,7 @@ export async function publishDecision(p: Publisher, r: PublishRequest): Promise<
   const data = encodeFunctionData({
     abi: decisionLogAbi,
     functionName: "publish",
-    args: [r.proposalId, DecisionKind[r.kind], r.risk, RECOMMENDATION_CODE[r.recommendation], reportHash, reportBytes],
+    args: [r.proposalId, DecisionKind[r.kind], r.risk, recommendationOfReport[r.recommendation], reportHash, reportBytes],
   });
   // Fails here (before anything is journaled) if the call would revert, e.g. not a publisher.
   await p.publicClient.call({ account: p.wallet.account.address, to: p.decisionLog, data });

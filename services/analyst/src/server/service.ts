@@ -2,12 +2,13 @@ import { getAddress, type Address, type PublicClient } from "viem";
 import type { Logger } from "pino";
 
 import type { Deployment } from "@ai-dao/deployment";
+import { DecisionKind } from "@ai-dao/protocol";
 
 import { analyzeProposal } from "../analyze.ts";
 import { failedReport } from "../failure.ts";
 import type { ModelJudge } from "../model/client.ts";
 import type { Trigger } from "@ai-dao/reports";
-import { DecisionKind, readDecisions, verifyDecision } from "../publish/decision-log.ts";
+import { readDecisions, verifyDecision } from "../publish/decision-log.ts";
 import { publishAnalysis, type Publisher } from "../publish/publisher.ts";
 import { reportCid } from "../publish/cid.ts";
 import type { Proposal, ProposalInput } from "../proposal.ts";

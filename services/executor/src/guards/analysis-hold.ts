@@ -1,7 +1,8 @@
+import { DecisionKind, Recommendation } from "@ai-dao/protocol";
 import { readDecisionReport } from "@ai-dao/reports";
 import { keccak256, type Hex } from "viem";
 
-import { DecisionKind, DecisionRecommendation, decisionLogAbi } from "../abis.ts";
+import { decisionLogAbi } from "../abis.ts";
 import { decodeRevert, revertDataOf } from "../revert.ts";
 import type { Guard, GuardContext, GuardOutcome } from "./types.ts";
 
@@ -25,7 +26,7 @@ export function createAnalysisHold(): Guard {
 
   async function hold(ctx: GuardContext): Promise<GuardOutcome | null> {
     const analysis = await latestAnalysis(ctx, cache);
-    const held = { decision: "hold" as const, recommendation: DecisionRecommendation.NeedsReview };
+    const held = { decision: "hold" as const, recommendation: Recommendation.NeedsReview };
     const guardian = await ctx.guardian();
     if (analysis === null) {
       return {

@@ -1,4 +1,5 @@
-import { DecisionRecommendation } from "../abis.ts";
+import { Recommendation } from "@ai-dao/protocol";
+
 import { comparePins, readPins, type CodePin } from "../pins.ts";
 import type { Guard } from "./types.ts";
 
@@ -18,7 +19,7 @@ export const codePins: Guard = {
       reason: "code-drift",
       summary: `target code changed since the proposal was created: ${changes.map((c) => `${c.address} ${c.field}`).join(", ")}`,
       risk: 100,
-      recommendation: DecisionRecommendation.Against,
+      recommendation: Recommendation.Against,
       evidence: { pinnedAtBlock: String(proposal.createdBlock), changes, pinned, current },
       fingerprint: changes,
     };

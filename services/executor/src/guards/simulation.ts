@@ -1,4 +1,5 @@
-import { DecisionRecommendation, ProposalState, stateNames } from "../abis.ts";
+import { ProposalState, proposalStateNames, Recommendation } from "@ai-dao/protocol";
+
 import { decodeRevert, revertDataOf } from "../revert.ts";
 import type { Guard } from "./types.ts";
 
@@ -21,7 +22,7 @@ export const simulation: Guard = {
       const expected = action === "queue" ? ProposalState.Succeeded : ProposalState.Queued;
       const now = await state();
       if (now !== expected || revert.name === "GovernorUnexpectedProposalState") {
-        logger.info({ proposalId: proposal.proposalId, action, state: stateNames[now] }, "proposal moved on while simulating; nothing to do");
+        logger.info({ proposalId: proposal.proposalId, action, state: proposalStateNames[now] }, "proposal moved on while simulating; nothing to do");
         return "skip";
       }
       return {
@@ -29,7 +30,7 @@ export const simulation: Guard = {
         reason: "simulation-revert",
         summary: `simulated ${action} reverts: ${revert.message}`,
         risk: 50,
-        recommendation: DecisionRecommendation.Against,
+        recommendation: Recommendation.Against,
         evidence: { from: executor, to: governor, calldata, simulatedAtBlock: block.toString(), revert },
         fingerprint: revert.data,
       };
