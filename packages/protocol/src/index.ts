@@ -28,3 +28,4 @@ export {
   timelockSalt,
   type ProposalCreated,
 } from "./proposal.ts";
+export { daoErrorsAbi, decodeRevert, panicReasons, revertDataOf, type DecodedRevert } from "./revert.ts";

@@ -1,9 +1,12 @@
-import { proposalStateNames, proposalStatesOf } from "@ai-dao/protocol";
-import { BaseError, ContractFunctionRevertedError, UserRejectedRequestError } from "viem";
+import { decodeRevert, proposalStateNames, proposalStatesOf, revertDataOf, type DecodedRevert } from "@ai-dao/protocol";
+import { BaseError, UserRejectedRequestError } from "viem";
+
+// Plain sentences over @ai-dao/protocol's decodeRevert: the decoder says which error and with what
+// arguments; this page says what it means for the person who pressed the button.
 
 const messages: Record<string, (args: readonly unknown[]) => string> = {
   GovernorUnexpectedProposalState: ([, current, expected]) =>
-    `The proposal is ${proposalStateNames[Number(current)] ?? "in another state"}; this needs it to be ${proposalStatesOf(expected as bigint).join(" or ")}.`,
+    `The proposal is ${proposalStateNames[Number(current)] ?? "in another state"}; this needs it to be ${proposalStatesOf(expected as `0x${string}`).join(" or ")}.`,
   GovernorInsufficientProposerVotes: ([, votes, threshold]) =>
     `Your voting power (${votes}) is below the proposal threshold (${threshold} base units). Delegate to yourself first, then wait for the next block.`,
   GovernorAlreadyCastVote: () => "This account has already voted on this proposal.",
@@ -26,21 +29,31 @@ const messages: Record<string, (args: readonly unknown[]) => string> = {
   DecisionLogUnauthorizedPublisher: () => "This account may not publish decisions.",
 };
 
-/** A plain-language message for a failed transaction or call: custom errors decoded from the ABI. */
+/** A plain-language sentence for a decoded revert, the error's name kept for whoever reports it. */
+export function explainRevert(revert: DecodedRevert): string {
+  switch (revert.kind) {
+    case "custom": {
+      const explain = messages[revert.name ?? ""];
+      return explain ? `${explain(revert.args)} (${revert.name})` : `The contract refused: ${revert.message}.`;
+    }
+    case "error-string":
+      return `The contract refused: ${revert.reason}.`;
+    case "panic":
+      return `The contract failed a built-in check: ${revert.reason} (${revert.message}).`;
+    case "unknown":
+      return `The contract refused with an error this app does not know: ${revert.message}.`;
+    case "empty":
+      return "The contract refused without saying why.";
+  }
+}
+
+/** A plain-language message for a failed transaction or call: reverts decoded with every DAO contract's errors. */
 export function explainError(error: unknown): string {
   if (error instanceof BaseError) {
     const rejected = error.walk((e) => e instanceof UserRejectedRequestError);
     if (rejected) return "You rejected the request in your wallet.";
-    const reverted = error.walk((e) => e instanceof ContractFunctionRevertedError);
-    if (reverted instanceof ContractFunctionRevertedError) {
-      const name = reverted.data?.errorName;
-      if (name !== undefined) {
-        const explain = messages[name];
-        const args = reverted.data?.args ?? [];
-        return explain ? `${explain(args)} (${name})` : `The contract refused: ${name}(${args.map(String).join(", ")}).`;
-      }
-      if (reverted.reason) return `The contract refused: ${reverted.reason}.`;
-    }
+    const data = revertDataOf(error);
+    if (data !== undefined) return explainRevert(decodeRevert(data));
     return error.shortMessage;
   }
   return error instanceof Error ? error.message : String(error);

@@ -6,7 +6,7 @@ import { createFork } from "./fork.ts";
 import { simulateProposal, type SimulationResult } from "./simulate.ts";
 
 export { createFork, type Eip1193, type Fork, type ForkSource } from "./fork.ts";
-export { decodeRevert, simulateProposal, standardEventAbis, type SimulationEffects, type SimulationResult } from "./simulate.ts";
+export { simulateProposal, standardEventAbis, type SimulationEffects, type SimulationResult } from "./simulate.ts";
 export { simulationSchema, simulationToJson, type SimulationReport } from "./schema.ts";
 
 /** What the analysis knows about simulation: its result, or why there is none. */

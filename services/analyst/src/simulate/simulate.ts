@@ -1,5 +1,5 @@
+import { decodeRevert } from "@ai-dao/protocol";
 import {
-  decodeErrorResult,
   decodeEventLog,
   encodeAbiParameters,
   encodeFunctionData,
@@ -173,17 +173,15 @@ function decodeLog(abis: { name: string; abi: Abi }[], log: { address: Address; 
   return undefined;
 }
 
-/** Decodes revert data against every known error (custom errors of the DAO's contracts, `Error(string)`, `Panic(uint256)`). */
-export function decodeRevert(errorAbi: Abi, data: Hex, callIndex: number): RevertInfo {
-  if (size(data) < 4) return { callIndex, data, reason: size(data) === 0 ? "reverted without data" : `reverted with ${data}` };
-  try {
-    const decoded = decodeErrorResult({ abi: errorAbi, data });
-    const args = (decoded.args ?? []) as readonly unknown[];
-    const reason = decoded.errorName === "Error" ? String(args[0]) : `${decoded.errorName}(${args.map(String).join(", ")})`;
-    return { callIndex, data, errorName: decoded.errorName, args, reason };
-  } catch {
-    return { callIndex, data, reason: `unknown error ${slice(data, 0, 4)}` };
-  }
+/**
+ * Why call `callIndex` reverted: `@ai-dao/protocol`'s decodeRevert over the DAO's errors and the
+ * deployment's own ABIs; the reason is a require message as written, else the decoder's line
+ * (a panic with its meaning, a custom error with its arguments, an unknown selector raw).
+ */
+function revertInfo(errorAbi: Abi, data: Hex, callIndex: number): RevertInfo {
+  const decoded = decodeRevert(data, errorAbi);
+  const reason = decoded.kind === "error-string" ? (decoded.reason ?? "") : decoded.message;
+  return decoded.name === null ? { callIndex, data, reason } : { callIndex, data, errorName: decoded.name, args: decoded.args, reason };
 }
 
 function flatten(frame: TraceFrame, callIndex: number, depth: number, out: SimulatedCallFrame[]) {
@@ -310,7 +308,7 @@ export async function simulateProposal(args: SimulateArgs): Promise<SimulationRe
     const success = receipt.status === "0x1";
     calls.push({ index: i, success, gasUsed: BigInt(receipt.gasUsed), logCount: success ? receipt.logs.length : 0 });
     if (!success) {
-      revert = decodeRevert(errorAbi, (frame?.output ?? "0x") as Hex, i);
+      revert = revertInfo(errorAbi, (frame?.output ?? "0x") as Hex, i);
       break;
     }
     for (const log of receipt.logs) {
