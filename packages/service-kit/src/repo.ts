@@ -1,6 +1,6 @@
 import path from "node:path";
 
-import { deploymentPath } from "@ai-dao/deployment";
+import { deploymentPath, readDeployment, type Deployment } from "@ai-dao/deployment";
 
 /** The repository root (packages/service-kit/src -> ../../..): every service's defaults hang off it. */
 export const repoRoot = path.resolve(import.meta.dirname, "../../..");
@@ -14,4 +14,17 @@ export const deploymentsDir = path.join(repoRoot, "deployments");
  */
 export function resolveDeploymentFile(deploymentFile: string | undefined, chainId: number): string {
   return deploymentFile ? path.resolve(deploymentFile) : deploymentPath(deploymentsDir, chainId);
+}
+
+/**
+ * The deployment for the chain the RPC serves, from {@link resolveDeploymentFile}; refuses a file
+ * written for another chain, so a service never acts on the wrong DAO.
+ */
+export async function readDeploymentFor(chainId: number, deploymentFile: string | undefined): Promise<{ deployment: Deployment; file: string }> {
+  const file = resolveDeploymentFile(deploymentFile, chainId);
+  const deployment = await readDeployment(file);
+  if (deployment.chainId !== chainId) {
+    throw new Error(`DEPLOYMENT_FILE ${file} is for chain ${deployment.chainId} but RPC_URL serves chain ${chainId}`);
+  }
+  return { deployment, file };
 }

@@ -3,8 +3,7 @@
 import { createPublicClient, createWalletClient, defineChain, http, type Account, type PublicClient, type WalletClient } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 
-import { readDeployment } from "@ai-dao/deployment";
-import { createLogger, resolveDeploymentFile } from "@ai-dao/service-kit";
+import { createLogger, readDeploymentFor, waitForChain } from "@ai-dao/service-kit";
 
 import { createDrafter } from "./draft/draft.ts";
 import { createModelJudge } from "./model/client.ts";
@@ -22,12 +21,10 @@ export async function main(): Promise<() => Promise<void>> {
   const logger = createLogger({ name: "analyst", level: config.logLevel, secrets: [config.privateKey, config.anthropic?.apiKey] });
   const transport = http(config.rpcUrl, { retryCount: 3, timeout: 20_000 });
   const probe = createPublicClient({ transport });
-  const chainId = await probe.getChainId().catch((error: Error) => {
-    throw new Error(`cannot reach the RPC at RPC_URL (${new URL(config.rpcUrl).host}): ${error.message.split("\n")[0]}; start a node or set RPC_URL`);
-  });
+  const chainId = await waitForChain(probe, { rpcUrl: config.rpcUrl, logger });
   const chain = defineChain({ id: chainId, name: `chain-${chainId}`, nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 }, rpcUrls: { default: { http: [config.rpcUrl] } } });
   const client = createPublicClient({ chain, transport }) as PublicClient;
-  const deployment = await readDeployment(resolveDeploymentFile(config.deploymentFile, chainId));
+  const { deployment } = await readDeploymentFor(chainId, config.deploymentFile);
 
   const judge = config.anthropic ? createModelJudge(config.anthropic) : undefined;
   let publisher: Publisher | undefined;

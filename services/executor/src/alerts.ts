@@ -1,6 +1,6 @@
 import type { Logger } from "pino";
 
-import { redactText, redactUrl } from "@ai-dao/service-kit";
+import { backoffDelay, redactText, redactUrl, sleep } from "@ai-dao/service-kit";
 
 import type { Metrics } from "./metrics.ts";
 
@@ -60,7 +60,7 @@ export class Alerter {
       } catch (error) {
         logger.warn({ url: redactUrl(url), attempt, err: redactText((error as Error).message, url) }, "webhook unreachable");
       }
-      if (attempt < attempts) await sleep((this.options.baseDelayMs ?? 500) * 2 ** (attempt - 1));
+      if (attempt < attempts) await sleep(backoffDelay(attempt, { firstMs: this.options.baseDelayMs ?? 500 }));
     }
     metrics.webhookFailures.inc();
     logger.error({ url: redactUrl(url), attempts }, "webhook alert dropped after all retries");
@@ -78,8 +78,4 @@ export function webhookRequest(url: string): { target: string; authorization: st
   parsed.username = "";
   parsed.password = "";
   return { target: parsed.href, authorization: `Basic ${Buffer.from(credentials).toString("base64")}` };
-}
-
-export function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

@@ -1,28 +1,27 @@
-import type { Logger } from "pino";
+import { pollLoop, type Logger } from "@ai-dao/service-kit";
 
-import { sleep } from "./alerts.ts";
 import type { Executor } from "./executor.ts";
 import { errorText } from "./txs.ts";
 
 /**
- * Polls until `signal` aborts. A failed poll (RPC down, timeout, odd answer) is counted, logged and
- * retried with exponential backoff; nothing a poll throws stops the loop.
+ * Polls until `signal` aborts (the kit's poll loop). A failed poll (RPC down, timeout, odd answer)
+ * is counted, logged and retried with exponential backoff from twice the interval up to
+ * `maxBackoffMs`; nothing a poll throws stops the loop.
  */
 export async function runLoop(executor: Executor, o: { intervalMs: number; maxBackoffMs: number; logger: Logger; signal: AbortSignal }): Promise<void> {
-  let failures = 0;
-  while (!o.signal.aborted) {
-    try {
+  await pollLoop({
+    intervalMs: o.intervalMs,
+    maxBackoffMs: o.maxBackoffMs,
+    signal: o.signal,
+    tick: async () => {
       await executor.tick();
-      if (failures > 0) o.logger.info({ after: failures }, "RPC reachable again; polling resumed");
-      failures = 0;
       executor.lastError = null;
-    } catch (error) {
-      failures++;
+    },
+    onError: (error, failures, retryInMs) => {
       executor.metrics.rpcErrors.inc();
       executor.lastError = errorText(error).slice(0, 500);
-      o.logger.error({ failures, err: executor.lastError }, "poll failed; retrying with backoff");
-    }
-    const wait = failures === 0 ? o.intervalMs : Math.min(o.maxBackoffMs, o.intervalMs * 2 ** Math.min(failures, 10));
-    await sleep(wait);
-  }
+      o.logger.error({ failures, retryInMs, err: executor.lastError }, "poll failed; retrying with backoff");
+    },
+    onRecovered: (failures) => o.logger.info({ after: failures }, "RPC reachable again; polling resumed"),
+  });
 }

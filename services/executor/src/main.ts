@@ -1,18 +1,15 @@
 #!/usr/bin/env node
 // The executor service: `node src/main.ts`. Configuration from the environment (see README).
-import { readDeployment } from "@ai-dao/deployment";
-import { createLogger, redactUrl, resolveDeploymentFile, scrubText } from "@ai-dao/service-kit";
+import { createLogger, readDeploymentFor, scrubText, waitForChain } from "@ai-dao/service-kit";
 import { createPublicClient, http } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 
-import { sleep } from "./alerts.ts";
 import { loadConfig } from "./config.ts";
 import { decisionLogAbi } from "./abis.ts";
 import { Executor } from "./executor.ts";
 import { runLoop } from "./loop.ts";
 import { startServer } from "./server.ts";
 import { Journal } from "./store.ts";
-import { errorText } from "./txs.ts";
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -20,22 +17,9 @@ async function main(): Promise<void> {
   const client = createPublicClient({ transport: http(config.RPC_URL, { retryCount: 2, timeout: 10_000 }) });
   const account = privateKeyToAccount(config.EXECUTOR_PRIVATE_KEY as `0x${string}`);
 
-  // The chain may start after the executor: retry with backoff before giving up with a clear message.
-  let chainId: number | undefined;
-  for (let attempt = 1; chainId === undefined; attempt++) {
-    try {
-      chainId = await client.getChainId();
-    } catch (error) {
-      if (attempt >= 6) throw new Error(`RPC_URL ${redactUrl(config.RPC_URL)} is not reachable (${errorText(error)}); start the chain or fix RPC_URL`);
-      logger.warn({ rpcUrl: config.RPC_URL, attempt, err: errorText(error) }, "RPC not reachable yet; retrying");
-      await sleep(500 * 2 ** (attempt - 1));
-    }
-  }
-  const deploymentFile = resolveDeploymentFile(config.DEPLOYMENT_FILE, chainId);
-  const deployment = await readDeployment(deploymentFile);
-  if (deployment.chainId !== chainId) {
-    throw new Error(`DEPLOYMENT_FILE ${deploymentFile} is for chain ${deployment.chainId} but RPC_URL serves chain ${chainId}`);
-  }
+  // The chain may start after the executor: 6 tries with backoff (about 30 s) before a clear message.
+  const chainId = await waitForChain(client, { rpcUrl: config.RPC_URL, attempts: 6, firstBackoffMs: 500, logger });
+  const { deployment, file: deploymentFile } = await readDeploymentFor(chainId, config.DEPLOYMENT_FILE);
   const journal = Journal.open(config.EXECUTOR_DATA_DIR);
   const isPublisher = await client
     .readContract({ address: deployment.contracts.decisionLog, abi: decisionLogAbi, functionName: "isPublisher", args: [account.address] })

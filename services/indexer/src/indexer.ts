@@ -4,9 +4,8 @@
 // common ancestor. A failing handler stops indexing, as graph-node does for deterministic errors,
 // unless the manifest declares `nonFatalErrors`: then that event's changes are dropped, the error
 // is recorded and indexing goes on.
-import { setTimeout as sleep } from "node:timers/promises";
 
-import type { Logger } from "pino";
+import { pollLoop, type Logger } from "@ai-dao/service-kit";
 import {
   type AbiEvent,
   type AbiParameter,
@@ -168,7 +167,7 @@ export class Indexer {
   private logRangeSuccesses = 0;
   private running = false;
   private loop: Promise<void> | undefined;
-  private wake: (() => void) | undefined;
+  private stopping: AbortController | undefined;
   private waiters: { block: number; resolve: () => void }[] = [];
   readonly status: IndexerStatus;
 
@@ -202,13 +201,14 @@ export class Indexer {
   start(): void {
     if (this.running) return;
     this.running = true;
-    this.loop = this.run();
+    this.stopping = new AbortController();
+    this.loop = this.run(this.stopping.signal);
   }
 
   /** Stops after the current step; the store stays consistent at any point. */
   async stop(): Promise<void> {
     this.running = false;
-    this.wake?.();
+    this.stopping?.abort();
     await this.loop;
   }
 
@@ -236,39 +236,36 @@ export class Indexer {
     for (const w of ready) w.resolve();
   }
 
-  private async pause(ms: number): Promise<void> {
-    await Promise.race([sleep(ms), new Promise<void>((resolve) => (this.wake = resolve))]);
-    this.wake = undefined;
-  }
-
-  private async run(): Promise<void> {
-    let backoff = 500;
+  /**
+   * The kit's poll loop: batches back to back while behind the head, the poll interval once caught
+   * up; an RPC failure backs off from 500 ms, doubling up to `maxBackoffMs`.
+   */
+  private async run(signal: AbortSignal): Promise<void> {
     const progress = { since: Date.now(), events: 0, lastLog: 0 };
-    while (this.running) {
-      if (this.status.error) {
+    await pollLoop({
+      intervalMs: this.pollIntervalMs,
+      firstBackoffMs: 500,
+      maxBackoffMs: this.maxBackoffMs,
+      signal,
+      tick: async () => {
         // Deterministic failure: keep serving, stop indexing (graph-node marks the subgraph failed).
-        await this.pause(this.pollIntervalMs * 10);
-        continue;
-      }
-      try {
-        const caughtUp = await this.step(progress);
-        backoff = 500;
-        if (caughtUp) await this.pause(this.pollIntervalMs);
-      } catch (error) {
-        if (error instanceof HandlerError) {
+        if (this.status.error) return this.pollIntervalMs * 10;
+        try {
+          return (await this.step(progress)) ? this.pollIntervalMs : 0;
+        } catch (error) {
+          if (!(error instanceof HandlerError)) throw error;
           const block = error.block ?? (this.status.block?.number ?? 0) + 1;
           this.status.error = error.message;
           this.store.setIndexingError({ message: error.message, block });
           this.logger.error({ err: error, block }, "handler failed; indexing stopped (queries keep answering)");
-          continue;
+          return 0;
         }
-        if (!this.running) break;
+      },
+      onError: (error, _failures, retryInMs) => {
         this.status.rpcDown = true;
-        this.logger.warn({ err: { message: (error as Error).message }, retryInMs: backoff }, "RPC request failed; retrying");
-        await this.pause(backoff);
-        backoff = Math.min(backoff * 2, this.maxBackoffMs);
-      }
-    }
+        this.logger.warn({ err: { message: (error as Error).message }, retryInMs }, "RPC request failed; retrying");
+      },
+    });
   }
 
   /** One step: reorg check, then one batch of blocks. Returns true when caught up with the head. */

@@ -3,7 +3,7 @@
 import path from "node:path";
 
 import { ConfigError, readDeployment } from "@ai-dao/deployment";
-import { corsOrigins, createLogger, int, loadEnv, logLevel, nonEmpty, port, positiveInt, redactUrl, repoRoot, resolveDeploymentFile, url } from "@ai-dao/service-kit";
+import { corsOrigins, createLogger, int, loadEnv, logLevel, nonEmpty, port, positiveInt, repoRoot, resolveDeploymentFile, url, waitForChain } from "@ai-dao/service-kit";
 import { z } from "zod";
 
 import { overridesFromDeployment, rpcClient, startApp } from "./app.ts";
@@ -60,9 +60,9 @@ async function main(): Promise<void> {
   if (!deploymentFile) {
     let chainId: number;
     try {
-      chainId = await rpcClient(env.RPC_URL).getChainId();
+      chainId = await waitForChain(rpcClient(env.RPC_URL), { rpcUrl: env.RPC_URL, logger });
     } catch (error) {
-      console.error(`RPC_URL: cannot reach ${redactUrl(env.RPC_URL)} (${(error as { shortMessage?: string }).shortMessage ?? (error as Error).message}). Start the chain (npm run node) or set RPC_URL.`);
+      console.error(`${(error as Error).message} (npm run node starts a local one)`);
       process.exit(1);
     }
     deploymentFile = resolveDeploymentFile(undefined, chainId);

@@ -2,7 +2,7 @@ import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import path from "node:path";
 
 import { decodeAbiParameters, decodeEventLog, encodeEventTopics, getAddress, parseAbi, parseAbiParameters, toHex, type Address, type Hex, type PublicClient } from "viem";
-import type { Logger } from "pino";
+import { pollLoop, type Logger } from "@ai-dao/service-kit";
 
 import { descriptionText } from "@ai-dao/description";
 import { decodeProposalCreated, hashDescription, proposalCreatedEvent, type ProposalCreated } from "@ai-dao/protocol";
@@ -164,9 +164,8 @@ export class ProposalWatcher {
   readonly #o: WatcherOptions;
   readonly #stateFile: string;
   readonly #created = new Map<bigint, CreatedProposal>();
-  #timer: NodeJS.Timeout | null = null;
-  #running = false;
-  #ticking: Promise<void> | null = null;
+  #stop: AbortController | null = null;
+  #loop: Promise<void> | null = null;
   readonly status: WatcherStatus = { cursor: null, lastTickAt: null, lastError: null, consecutiveErrors: 0, handled: 0, failed: 0 };
 
   constructor(options: WatcherOptions) {
@@ -345,36 +344,33 @@ export class ProposalWatcher {
     return handled;
   }
 
-  /** Polls until {@link stop}. Errors back off exponentially (up to 60 s) and are logged, never thrown. */
+  /** Polls until {@link stop} (the kit's poll loop). Errors back off exponentially (up to 60 s) and are logged, never thrown. */
   start(): void {
-    if (this.#running) return;
-    this.#running = true;
-    const loop = async () => {
-      if (!this.#running) return;
-      let delay = this.#o.pollMs ?? 2_000;
-      this.#ticking = this.tick().then(
-        () => {
-          this.status.consecutiveErrors = 0;
-          this.status.lastError = null;
-        },
-        (error: unknown) => {
-          this.status.consecutiveErrors++;
-          this.status.lastError = errorLine(error);
-          delay = Math.min(60_000, (this.#o.pollMs ?? 2_000) * 2 ** Math.min(this.status.consecutiveErrors, 10));
-          this.#o.logger.warn({ err: this.status.lastError, consecutiveErrors: this.status.consecutiveErrors, retryInMs: delay }, "watcher tick failed; backing off");
-        },
-      );
-      await this.#ticking;
-      this.#ticking = null;
-      if (this.#running) this.#timer = setTimeout(() => void loop(), delay);
-    };
-    void loop();
+    if (this.#loop) return;
+    const stop = new AbortController();
+    this.#stop = stop;
+    const pollMs = this.#o.pollMs ?? 2_000;
+    this.#loop = pollLoop({
+      intervalMs: pollMs,
+      maxBackoffMs: 60_000,
+      signal: stop.signal,
+      tick: async () => {
+        await this.tick();
+        this.status.consecutiveErrors = 0;
+        this.status.lastError = null;
+      },
+      onError: (error, failures, retryInMs) => {
+        this.status.consecutiveErrors = failures;
+        this.status.lastError = errorLine(error);
+        this.#o.logger.warn({ err: this.status.lastError, consecutiveErrors: failures, retryInMs }, "watcher tick failed; backing off");
+      },
+    });
   }
 
   async stop(): Promise<void> {
-    this.#running = false;
-    if (this.#timer) clearTimeout(this.#timer);
-    this.#timer = null;
-    await this.#ticking;
+    this.#stop?.abort();
+    await this.#loop;
+    this.#loop = null;
+    this.#stop = null;
   }
 }
