@@ -4,3 +4,4 @@ export { createLogger, type Logger, type LoggerOptions } from "./logger.ts";
 export { backoffDelay, errorLine, pollLoop, retry, sleep, waitForChain, type PollLoopOptions, type RetryOptions, type WaitForChainOptions } from "./poll.ts";
 export { isSecretName, redactText, redactUrl, scrubText, secretsOf } from "./redact.ts";
 export { deploymentsDir, readDeploymentFor, repoRoot, resolveDeploymentFile } from "./repo.ts";
+export { corsHeaders, createRegistry, preflightHeaders, sendHealth, sendJson, sendMetrics } from "./http.ts";

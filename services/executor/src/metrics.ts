@@ -1,8 +1,9 @@
-import { Counter, Gauge, Registry } from "prom-client";
+import { createRegistry } from "@ai-dao/service-kit";
+import { Counter, Gauge } from "prom-client";
 
 /** The executor's Prometheus metrics, in a registry of their own (one per executor instance). */
 export function createMetrics() {
-  const registry = new Registry();
+  const registry = createRegistry();
   const counter = (name: string, help: string, labelNames: string[] = []) => new Counter({ name, help, labelNames, registers: [registry] });
   return {
     registry,

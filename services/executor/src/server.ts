@@ -1,6 +1,8 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 
+import { corsHeaders, preflightHeaders, sendHealth, sendJson, sendMetrics } from "@ai-dao/service-kit";
+
 import type { Executor } from "./executor.ts";
 
 export interface ServerOptions {
@@ -14,17 +16,13 @@ export interface ServerOptions {
   staleAfterMs: number;
 }
 
-/** `GET /health` and `GET /metrics` (Prometheus text). */
+/** `GET /health` and `GET /metrics` (Prometheus text), CORS for the allowed origins only (the kit's rule). */
 export async function startServer(o: ServerOptions): Promise<{ server: Server; port: number }> {
   const server = createServer(async (req, res) => {
-    const origin = req.headers.origin;
-    if (origin !== undefined && o.corsOrigins.includes(origin)) {
-      res.setHeader("access-control-allow-origin", origin);
-      res.setHeader("vary", "origin");
-    }
+    const cors = corsHeaders(req, o.corsOrigins);
     const pathname = new URL(req.url ?? "/", "http://localhost").pathname;
     if (req.method === "OPTIONS") {
-      res.writeHead(204, { "access-control-allow-methods": "GET", "access-control-allow-headers": "content-type" }).end();
+      res.writeHead(204, preflightHeaders(req, o.corsOrigins, "GET")).end();
       return;
     }
     if (req.method === "GET" && pathname === "/health") {
@@ -38,15 +36,14 @@ export async function startServer(o: ServerOptions): Promise<{ server: Server; p
         lastPollAt: executor.lastTickAt === null ? null : new Date(executor.lastTickAt).toISOString(),
         lastError: executor.lastError,
       };
-      res.writeHead(fresh ? 200 : 503, { "content-type": "application/json" }).end(JSON.stringify(body));
+      sendHealth(res, body, fresh, cors);
       return;
     }
     if (req.method === "GET" && pathname === "/metrics") {
-      const text = await o.executor.metrics.registry.metrics();
-      res.writeHead(200, { "content-type": o.executor.metrics.registry.contentType }).end(text);
+      await sendMetrics(res, o.executor.metrics.registry, cors);
       return;
     }
-    res.writeHead(404, { "content-type": "application/json" }).end(JSON.stringify({ error: "not found; try GET /health or GET /metrics" }));
+    sendJson(res, 404, { error: "not found; try GET /health or GET /metrics" }, cors);
   });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);

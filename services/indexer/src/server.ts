@@ -1,5 +1,5 @@
-// HTTP: graphql-yoga at /subgraphs/name/dao (graph-node's path), GET /health, CORS for the allowed
-// origins only, and limits on what one request may ask: body and variables size (before parsing),
+// HTTP: graphql-yoga at /subgraphs/name/dao (graph-node's path), GET /health, GET /metrics, CORS for
+// the allowed origins only (the service kit's rule), and limits on what one request may ask: body and variables size (before parsing),
 // query length, depth, aliases, estimated cost, `first`/`skip`, filter sizes, entities loaded, time,
 // and queries at once per client.
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from "node:http";
@@ -7,11 +7,12 @@ import type { AddressInfo } from "node:net";
 
 import { GraphQLError, type ASTVisitor, type FragmentDefinitionNode, Kind, type SelectionSetNode, type ValidationContext } from "graphql";
 import { createYoga, type Plugin } from "graphql-yoga";
-import type { Logger } from "pino";
+import { corsHeaders, DEFAULT_CORS_ORIGINS, preflightHeaders, sendHealth, sendJson, sendMetrics, type Logger } from "@ai-dao/service-kit";
 
 import { buildGraphQLSchema, defaultLimits, type QueryContext, type QueryLimits } from "./graphql.ts";
 import { ClientGate, QueryTimeoutError, Scheduler, TooManyRequestsError, checkLiterals, checkVariables, queryCost } from "./limits.ts";
 import type { Indexer } from "./indexer.ts";
+import { createMetrics } from "./metrics.ts";
 import type { EntityStore } from "./store.ts";
 import type { Subgraph } from "./subgraph.ts";
 
@@ -160,17 +161,6 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-export const DEFAULT_CORS_ORIGINS = ["http://localhost:5173", "http://127.0.0.1:5173"];
-
-function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  if (res.headersSent) {
-    res.destroy();
-    return;
-  }
-  res.writeHead(status, { "content-type": "application/json; charset=utf-8", ...headers });
-  res.end(JSON.stringify(body));
-}
-
 /** A refusal before GraphQL runs, in GraphQL's error shape. */
 const refusal = (message: string, code: string, extra: Record<string, unknown> = {}) => ({ errors: [{ message, extensions: { code, ...extra } }] });
 
@@ -210,12 +200,7 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
   const allowedOrigins = new Set(options.corsOrigins ?? DEFAULT_CORS_ORIGINS);
   const gate = new ClientGate(limits.maxConcurrentPerClient, limits.maxQueuedPerClient, limits.queueWaitMs);
 
-  /** CORS headers for this request: only for an allowed origin (never `null` or `*`). */
-  const corsHeaders = (req: IncomingMessage): Record<string, string> => {
-    const origin = req.headers.origin;
-    if (!origin || origin === "null" || !allowedOrigins.has(origin)) return { vary: "Origin" };
-    return { "access-control-allow-origin": origin, vary: "Origin" };
-  };
+  const metrics = createMetrics({ status: () => options.indexer?.status, store: options.store });
 
   const handleGraphQL = async (req: IncomingMessage, res: ServerResponse, cors: Record<string, string>) => {
     const declared = Number(req.headers["content-length"] ?? 0);
@@ -276,21 +261,11 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
   };
 
   const server = createServer((req, res) => {
-    const cors = corsHeaders(req);
+    const cors = corsHeaders(req, allowedOrigins);
     const path = (req.url ?? "/").split("?")[0];
     if (req.method === "OPTIONS") {
       // Preflight: the methods and headers only for an allowed origin; otherwise nothing to allow.
-      const allowed = "access-control-allow-origin" in cors;
-      res.writeHead(204, {
-        ...cors,
-        ...(allowed
-          ? {
-              "access-control-allow-methods": "GET, POST, OPTIONS",
-              "access-control-allow-headers": req.headers["access-control-request-headers"] ?? "content-type",
-              "access-control-max-age": "600",
-            }
-          : {}),
-      });
+      res.writeHead(204, preflightHeaders(req, allowedOrigins));
       res.end();
       return;
     }
@@ -309,12 +284,18 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
         ...(skipped > 0 ? { firstSkippedHandler: options.store.skippedErrors(1)[0] } : {}),
         deployment: options.subgraph.deployment,
       };
-      res.writeHead(200, { "content-type": "application/json", "access-control-allow-origin": "*" });
-      res.end(JSON.stringify(body));
+      sendHealth(res, body, true, cors);
+      return;
+    }
+    if (path === "/metrics" && req.method === "GET") {
+      sendMetrics(res, metrics.registry, cors).catch((error: unknown) => {
+        options.logger.error({ err: error }, "metrics failed");
+        sendJson(res, 500, { error: "metrics unavailable; see the indexer's log" }, cors);
+      });
       return;
     }
     if (path !== GRAPHQL_PATH) {
-      sendJson(res, 404, refusal(`Not found: GraphQL is served at ${GRAPHQL_PATH}, health at /health`, "NOT_FOUND"), cors);
+      sendJson(res, 404, refusal(`Not found: GraphQL is served at ${GRAPHQL_PATH}, health at /health, metrics at /metrics`, "NOT_FOUND"), cors);
       return;
     }
     handleGraphQL(req, res, cors).catch((error: unknown) => {

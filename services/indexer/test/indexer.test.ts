@@ -270,6 +270,19 @@ describe("indexer on a real chain", () => {
     expect(await res.json()).toMatchObject({ status: "ok", hasIndexingErrors: false });
   });
 
+  it("answers GET /metrics with where indexing stands, as Prometheus text", async () => {
+    const res = await fetch(new URL("/metrics", url));
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toMatch(/text\/plain/);
+    const text = await res.text();
+    const health = (await (await fetch(new URL("/health", url))).json()) as { block: number };
+    expect(text).toContain(`indexer_block_number ${health.block}`);
+    expect(text).toMatch(/indexer_synced 1/);
+    expect(text).toMatch(/indexer_rpc_down 0/);
+    expect(text).toMatch(/indexer_failed 0/);
+    expect(text).toMatch(/indexer_process_cpu_user_seconds_total/);
+  });
+
   it("answers bad queries with GraphQL errors and keeps serving", async () => {
     const cases: [string, RegExp][] = [
       ["{ proposals(first: 5000) { id } }", /`first` argument must be between 0 and 1000/],

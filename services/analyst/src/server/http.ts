@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 
+import { corsHeaders, errorLine, preflightHeaders, sendMetrics } from "@ai-dao/service-kit";
 import { z } from "zod";
 
 import { AnalystError, ProposalFileError, RpcUnreachableError } from "../errors.ts";
@@ -77,16 +78,11 @@ function send(res: ServerResponse, status: number, body: unknown, headers: Recor
 export function createAnalystServer(o: HttpOptions): Server {
   const { service } = o;
   const log = service.logger.child({ component: "http" });
+  const allowedOrigins = new Set(o.corsOrigins);
 
   return createServer((req, res) => {
-    const origin = req.headers.origin;
-    if (origin !== undefined && o.corsOrigins.includes(origin)) {
-      res.setHeader("access-control-allow-origin", origin);
-      res.setHeader("vary", "Origin");
-      res.setHeader("access-control-allow-methods", "GET, POST, OPTIONS");
-      res.setHeader("access-control-allow-headers", "content-type");
-      res.setHeader("access-control-max-age", "600");
-    }
+    // The kit's CORS rule: only the configured origins, never `null`; preflights also say what is allowed.
+    for (const [name, value] of Object.entries(req.method === "OPTIONS" ? preflightHeaders(req, allowedOrigins) : corsHeaders(req, allowedOrigins))) res.setHeader(name, value);
     let url: URL;
     try {
       url = new URL(req.url ?? "/", "http://localhost");
@@ -114,7 +110,7 @@ export function createAnalystServer(o: HttpOptions): Server {
           try {
             block = (await service.client.getBlockNumber()).toString();
           } catch (error) {
-            done(503, { status: "error", error: `the RPC is unreachable: ${(error as { shortMessage?: string }).shortMessage ?? (error as Error).message}` });
+            done(503, { status: "error", error: `the RPC is unreachable: ${errorLine(error)}` });
             return;
           }
           done(200, {
@@ -128,9 +124,8 @@ export function createAnalystServer(o: HttpOptions): Server {
           });
         } else if (url.pathname === "/metrics" && req.method === "GET") {
           route = "metrics";
-          const text = await service.metrics.registry.metrics();
           service.metrics.httpRequests.inc({ route, status: "200" });
-          res.writeHead(200, { "content-type": service.metrics.registry.contentType }).end(text);
+          await sendMetrics(res, service.metrics.registry);
         } else if (reportMatch && req.method === "GET") {
           route = "report";
           let id: string;

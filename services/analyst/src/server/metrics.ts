@@ -1,9 +1,9 @@
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
+import { createRegistry } from "@ai-dao/service-kit";
+import { Counter, Gauge, Histogram } from "prom-client";
 
 /** The service's Prometheus metrics, on their own registry (one per service instance). */
 export function createMetrics() {
-  const registry = new Registry();
-  collectDefaultMetrics({ register: registry, prefix: "analyst_" });
+  const registry = createRegistry({ prefix: "analyst_" });
   return {
     registry,
     analyses: new Counter({ name: "analyst_analyses_total", help: "Analyses run, by trigger and resulting mode", labelNames: ["trigger", "mode"] as const, registers: [registry] }),
