@@ -5,13 +5,13 @@ import type { NetworkConnection } from "hardhat/types/network";
 import { keccak256, parseEther, stringToBytes, toHex, type Address, type PublicClient, type WalletClient } from "viem";
 import { beforeAll, describe, expect, it } from "vitest";
 
-import { DecisionKind, proposalStateName, Support } from "@ai-dao/protocol";
+import { DecisionKind, getDecisions, proposalStateName, Support } from "@ai-dao/protocol";
 import { delegateAll, deployLocalDAO, descriptionHash, ethTransfer, propose, type LocalDAO } from "@ai-dao/testkit";
 import { governorAbi } from "../src/generated/abis.ts";
 import { explainError } from "../src/lib/errors.ts";
 import { simulateAndWrite } from "../src/lib/tx.ts";
 import { proposalState, quorumOf, type ProposalStateInput } from "../src/lib/state.ts";
-import { fetchDecisionEvents, verifyDecision, verifyOnChain } from "../src/lib/verify.ts";
+import { verifyAgainstShown, verifyOnChain } from "../src/lib/verify.ts";
 
 let connection: NetworkConnection;
 let dao: LocalDAO;
@@ -116,7 +116,7 @@ describe("Verify", () => {
     await dao.decisionLog.write.publish([id, DecisionKind.Analysis, 12, 0, hash, toHex(bytes)], { account: analyst.account });
     const decisionLog = dao.deployment.contracts.decisionLog as Address;
 
-    const events = await fetchDecisionEvents(client, decisionLog, { proposalId: id, kind: DecisionKind.Analysis });
+    const events = await getDecisions(client, { decisionLog, proposalId: id, kind: DecisionKind.Analysis, fromBlock: 0n });
     expect(events).toHaveLength(1);
     expect(events[0]!.reportHash).toBe(hash);
 
@@ -127,7 +127,7 @@ describe("Verify", () => {
     const mismatch = await verifyOnChain(client, decisionLog, { proposalId: id, decisionId: events[0]!.decisionId }, { json: altered, storedHash: hash });
     expect(mismatch).toMatchObject({ ok: false, eventHashMatches: true, shownMatches: false });
 
-    const wrongHash = verifyDecision(events[0]!, { json: reportJson, storedHash: keccak256(toHex("other")) });
+    const wrongHash = verifyAgainstShown(events[0]!, { json: reportJson, storedHash: keccak256(toHex("other")) });
     expect(wrongHash).toMatchObject({ ok: false, storedHashMatches: false, shownMatches: true });
 
     await expect(verifyOnChain(client, decisionLog, { proposalId: id + 1n }, { json: reportJson })).rejects.toThrow(/no DecisionPublished event/);

@@ -29,3 +29,12 @@ export {
   type ProposalCreated,
 } from "./proposal.ts";
 export { daoErrorsAbi, decodeRevert, panicReasons, revertDataOf, type DecodedRevert } from "./revert.ts";
+export {
+  decisionLogAbi,
+  getDecisions,
+  getLatestDecision,
+  getLatestDecisionId,
+  verifyDecision,
+  type DecisionQuery,
+  type PublishedDecision,
+} from "./decision-log.ts";

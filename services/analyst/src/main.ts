@@ -3,11 +3,11 @@
 import { createPublicClient, createWalletClient, defineChain, http, type Account, type PublicClient, type WalletClient } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 
+import { decisionLogAbi } from "@ai-dao/protocol";
 import { createLogger, readDeploymentFor, waitForChain } from "@ai-dao/service-kit";
 
 import { createDrafter } from "./draft/draft.ts";
 import { createModelJudge } from "./model/client.ts";
-import { decisionLogAbi } from "./publish/decision-log.ts";
 import { PublishJournal } from "./publish/journal.ts";
 import type { Publisher } from "./publish/publisher.ts";
 import { loadConfig } from "./server/config.ts";

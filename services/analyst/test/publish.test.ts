@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 
 import { analyzeProposal } from "../src/analyze.ts";
 import type { ProposalInput as Proposal } from "../src/proposal.ts";
-import { readDecisions, verifyDecision } from "../src/publish/decision-log.ts";
+import { getDecisions, verifyDecision } from "@ai-dao/protocol";
 import { PublishJournal } from "../src/publish/journal.ts";
 import { publishAnalysis, type Publisher } from "../src/publish/publisher.ts";
 import { reportCid } from "../src/publish/cid.ts";
@@ -60,7 +60,7 @@ describe("publishing to the DecisionLog", () => {
     expect(result.status).toBe("published");
 
     // from here on, only the chain
-    const events = await readDecisions(chain.dao.publicClient as never, {
+    const events = await getDecisions(chain.dao.publicClient as never, {
       decisionLog: chain.dao.deployment.contracts.decisionLog,
       fromBlock: 0n,
       proposalId: BigInt(report.proposal.proposalId),
@@ -94,7 +94,7 @@ describe("publishing to the DecisionLog", () => {
 
     const queued = await publishAnalysis(publisher(), { ...report, provenance: { ...report.provenance!, trigger: "queued" } });
     expect(queued.status).toBe("published");
-    const events = await readDecisions(chain.dao.publicClient as never, { decisionLog: chain.dao.deployment.contracts.decisionLog, fromBlock: 0n, proposalId: BigInt(report.proposal.proposalId) });
+    const events = await getDecisions(chain.dao.publicClient as never, { decisionLog: chain.dao.deployment.contracts.decisionLog, fromBlock: 0n, proposalId: BigInt(report.proposal.proposalId) });
     expect(events).toHaveLength(2);
   });
 
@@ -117,7 +117,7 @@ describe("publishing to the DecisionLog", () => {
     expect(result.status).toBe("published");
     expect(result.decision.txHash).toBe(pending!.txHash);
     expect(await new PublishJournal(dataDir).get(key)).toBeUndefined();
-    const events = await readDecisions(real, { decisionLog: chain.dao.deployment.contracts.decisionLog, fromBlock: 0n, proposalId: BigInt(report.proposal.proposalId) });
+    const events = await getDecisions(real, { decisionLog: chain.dao.deployment.contracts.decisionLog, fromBlock: 0n, proposalId: BigInt(report.proposal.proposalId) });
     expect(events).toHaveLength(1);
   });
 

@@ -12,7 +12,7 @@ import { endVoting, delegateAll, propose, startVoting } from "@ai-dao/testkit";
 import { createDrafter, DRAFT_SYSTEM_PROMPT } from "../src/draft/draft.ts";
 import { createModelJudge } from "../src/model/client.ts";
 import { SYSTEM_PROMPT } from "../src/model/prompt.ts";
-import { readDecisions, verifyDecision } from "../src/publish/decision-log.ts";
+import { getDecisions, verifyDecision } from "@ai-dao/protocol";
 import { PublishJournal } from "../src/publish/journal.ts";
 import { createAnalystServer, listen } from "../src/server/http.ts";
 import { createMetrics } from "../src/server/metrics.ts";
@@ -48,7 +48,7 @@ function watcher(client: PublicClient = chain.dao.publicClient as never, pollMs 
 }
 
 const analyses = (proposalId: bigint) =>
-  readDecisions(chain.dao.publicClient as never, { decisionLog: chain.dao.deployment.contracts.decisionLog, fromBlock: 0n, proposalId, kind: DecisionKind.Analysis });
+  getDecisions(chain.dao.publicClient as never, { decisionLog: chain.dao.deployment.contracts.decisionLog, fromBlock: 0n, proposalId, kind: DecisionKind.Analysis });
 
 beforeAll(async () => {
   chain = await setupChain();
@@ -173,7 +173,7 @@ describe("HTTP API", () => {
   });
 
   it("POST /analyze previews without publishing; bad bodies get clear errors", async () => {
-    const before = (await readDecisions(chain.dao.publicClient as never, { decisionLog: chain.dao.deployment.contracts.decisionLog, fromBlock: 0n })).length;
+    const before = (await getDecisions(chain.dao.publicClient as never, { decisionLog: chain.dao.deployment.contracts.decisionLog, fromBlock: 0n })).length;
     const body = { targets: [chain.dao.accounts.erin.account.address], values: ["1000000000000000000"], calldatas: ["0x"], description: "Grant 1 ETH to erin" };
     const res = await post(`${bareBase}/analyze`, body);
     expect(res.status).toBe(200);
@@ -181,7 +181,7 @@ describe("HTTP API", () => {
     expect(out.report.mode).toBe("deterministic");
     expect(out.report.provenance.trigger).toBe("preview");
     expect(keccak256(stringToBytes(out.reportJson))).toBe(out.reportHash);
-    const after = (await readDecisions(chain.dao.publicClient as never, { decisionLog: chain.dao.deployment.contracts.decisionLog, fromBlock: 0n })).length;
+    const after = (await getDecisions(chain.dao.publicClient as never, { decisionLog: chain.dao.deployment.contracts.decisionLog, fromBlock: 0n })).length;
     expect(after).toBe(before);
 
     const bad = await post(`${bareBase}/analyze`, { ...body, values: ["-1"] });
@@ -307,7 +307,7 @@ describe("drafting", () => {
     expect(await chain.dao.governor.read.state([proposalId])).toBe(ProposalState.Pending);
     expect(out.proposed.txHash).toMatch(/^0x[0-9a-f]{64}$/);
 
-    const drafts = await readDecisions(chain.dao.publicClient as never, { decisionLog: chain.dao.deployment.contracts.decisionLog, fromBlock: 0n, proposalId, kind: DecisionKind.Draft });
+    const drafts = await getDecisions(chain.dao.publicClient as never, { decisionLog: chain.dao.deployment.contracts.decisionLog, fromBlock: 0n, proposalId, kind: DecisionKind.Draft });
     expect(drafts).toHaveLength(1);
     const verified = verifyDecision(drafts[0]!);
     expect(verified.ok).toBe(true);

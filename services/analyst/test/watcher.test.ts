@@ -21,7 +21,7 @@ import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { DecisionKind, Recommendation } from "@ai-dao/protocol";
-import { readDecisions, verifyDecision } from "../src/publish/decision-log.ts";
+import { getDecisions, verifyDecision } from "@ai-dao/protocol";
 import { PublishJournal } from "../src/publish/journal.ts";
 import { createMetrics } from "../src/server/metrics.ts";
 import { handleProposalEvent, publishFailure, type AnalystService } from "../src/server/service.ts";
@@ -93,7 +93,7 @@ async function proposeBytes(descriptionBytes: Hex, value = parseEther("1")): Pro
 }
 
 async function published(proposalId: bigint) {
-  const decisions = await readDecisions(chain.dao.publicClient as never, { decisionLog: chain.dao.deployment.contracts.decisionLog, fromBlock: 0n, proposalId, kind: DecisionKind.Analysis });
+  const decisions = await getDecisions(chain.dao.publicClient as never, { decisionLog: chain.dao.deployment.contracts.decisionLog, fromBlock: 0n, proposalId, kind: DecisionKind.Analysis });
   return decisions.map((d) => ({ decision: d, report: verifyDecision(d).report as any }));
 }
 

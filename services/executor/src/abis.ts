@@ -17,13 +17,8 @@ export const timelockAbi = parseAbi([
   "function isOperationDone(bytes32 id) view returns (bool)",
 ]);
 
-export const decisionLogAbi = parseAbi([
-  "struct Decision { uint256 proposalId; bytes32 reportHash; address actor; uint8 kind; uint8 risk; uint8 recommendation; uint48 timestamp; }",
-  "event DecisionPublished(uint256 decisionId, uint256 indexed proposalId, uint8 indexed kind, address indexed actor, uint8 risk, uint8 recommendation, bytes32 reportHash, bytes report)",
-  "function publish(uint256 proposalId, uint8 kind, uint8 risk, uint8 recommendation, bytes32 reportHash, bytes report) returns (uint256)",
-  "function latestDecision(uint256 proposalId, uint8 kind) view returns (uint256 decisionId, Decision decision)",
-  "function isPublisher(address account) view returns (bool)",
-]);
+/** The DecisionLog ABI is `@ai-dao/protocol`'s. */
+export { decisionLogAbi } from "@ai-dao/protocol";
 
 /** IBeacon, for ERC-1967 beacon proxies. */
 export const beaconAbi = parseAbi(["function implementation() view returns (address)"]);

@@ -1,52 +1,8 @@
-import { getAbiItem, hexToString, keccak256, stringToBytes, type Address, type Hex, type PublicClient } from "viem";
+import { getDecisions, type PublishedDecision } from "@ai-dao/protocol";
+import { keccak256, stringToBytes, type Address, type Hex, type PublicClient } from "viem";
 
-import { decisionLogAbi } from "../generated/abis.ts";
-
-const decisionPublished = getAbiItem({ abi: decisionLogAbi, name: "DecisionPublished" });
-
-export interface DecisionEvent {
-  decisionId: bigint;
-  proposalId: bigint;
-  kind: number;
-  actor: Address;
-  risk: number;
-  recommendation: number;
-  reportHash: Hex;
-  report: Hex;
-  transactionHash: Hex;
-  blockNumber: bigint;
-}
-
-/**
- * Reads the DecisionPublished events of a proposal straight from the chain (eth_getLogs on the
- * DecisionLog), newest last. Nothing here trusts the indexer or the analyst API.
- */
-export async function fetchDecisionEvents(
-  client: Pick<PublicClient, "getLogs">,
-  decisionLog: Address,
-  filter: { proposalId: bigint; kind?: number; fromBlock?: bigint },
-): Promise<DecisionEvent[]> {
-  const logs = await client.getLogs({
-    address: decisionLog,
-    event: decisionPublished,
-    args: filter.kind === undefined ? { proposalId: filter.proposalId } : { proposalId: filter.proposalId, kind: filter.kind },
-    fromBlock: filter.fromBlock ?? 0n,
-    toBlock: "latest",
-    strict: true,
-  });
-  return logs.map((log) => ({
-    decisionId: log.args.decisionId,
-    proposalId: log.args.proposalId,
-    kind: log.args.kind,
-    actor: log.args.actor,
-    risk: log.args.risk,
-    recommendation: log.args.recommendation,
-    reportHash: log.args.reportHash,
-    report: log.args.report,
-    transactionHash: log.transactionHash,
-    blockNumber: log.blockNumber,
-  }));
-}
+// Reading decisions straight from the chain (eth_getLogs on the DecisionLog) is
+// `@ai-dao/protocol`'s getDecisions: nothing here trusts the indexer or the analyst API.
 
 export interface Verification {
   /** keccak256 of the event's report bytes, computed here. */
@@ -63,8 +19,8 @@ export interface Verification {
 }
 
 /** Compares a decision event's bytes with its hash, with the stored hash, and with the report on screen. */
-export function verifyDecision(event: Pick<DecisionEvent, "report" | "reportHash">, shown: { json: string; storedHash?: string | null }): Verification {
-  const computedHash = keccak256(event.report);
+export function verifyAgainstShown(event: Pick<PublishedDecision, "reportBytes" | "reportHash" | "reportJson">, shown: { json: string; storedHash?: string | null }): Verification {
+  const computedHash = keccak256(event.reportBytes);
   const eventHashMatches = computedHash === event.reportHash.toLowerCase();
   const storedHashMatches = shown.storedHash ? shown.storedHash.toLowerCase() === computedHash : null;
   const shownMatches = keccak256(stringToBytes(shown.json)) === computedHash;
@@ -73,7 +29,7 @@ export function verifyDecision(event: Pick<DecisionEvent, "report" | "reportHash
     eventHashMatches,
     storedHashMatches,
     shownMatches,
-    onChainJson: hexToString(event.report),
+    onChainJson: event.reportJson,
     ok: eventHashMatches && storedHashMatches !== false && shownMatches,
   };
 }
@@ -84,8 +40,8 @@ export async function verifyOnChain(
   decisionLog: Address,
   target: { proposalId: bigint; decisionId?: bigint; kind?: number; fromBlock?: bigint },
   shown: { json: string; storedHash?: string | null },
-): Promise<Verification & { event: DecisionEvent }> {
-  const events = await fetchDecisionEvents(client, decisionLog, target);
+): Promise<Verification & { event: PublishedDecision }> {
+  const events = await getDecisions(client, { decisionLog, proposalId: target.proposalId, kind: target.kind, fromBlock: target.fromBlock ?? 0n });
   const event = target.decisionId === undefined ? events.at(-1) : events.find((e) => e.decisionId === target.decisionId);
   if (event === undefined) {
     throw new Error(
@@ -94,5 +50,5 @@ export async function verifyOnChain(
         : `decision ${target.decisionId} of proposal ${target.proposalId} is not on chain`,
     );
   }
-  return { ...verifyDecision(event, shown), event };
+  return { ...verifyAgainstShown(event, shown), event };
 }

@@ -4,7 +4,9 @@ import { encodeFunctionData, keccak256, stringToHex, type Account, type Address,
 import type { PublishedReportBody } from "../report.ts";
 import { serializeReport } from "../report.ts";
 import type { Recommendation, Trigger } from "@ai-dao/reports";
-import { decisionLogAbi, publishedTrigger, readDecisions, type PublishedDecision } from "./decision-log.ts";
+import { decisionLogAbi, getDecisions, type PublishedDecision } from "@ai-dao/protocol";
+
+import { publishedTrigger } from "./decision-log.ts";
 import type { PublishJournal } from "./journal.ts";
 
 export interface Publisher {
@@ -41,7 +43,7 @@ function journalKey(r: Pick<PublishRequest, "proposalId" | "kind" | "key">): str
 
 /** A decision of this actor for this proposal, kind and key that is already on chain. */
 async function findOnChain(p: Publisher, r: PublishRequest): Promise<PublishedDecision | undefined> {
-  const decisions = await readDecisions(p.publicClient, {
+  const decisions = await getDecisions(p.publicClient, {
     decisionLog: p.decisionLog,
     fromBlock: p.fromBlock,
     proposalId: r.proposalId,
@@ -54,7 +56,7 @@ async function findOnChain(p: Publisher, r: PublishRequest): Promise<PublishedDe
 
 async function decisionOfTx(p: Publisher, txHash: Hex, r: PublishRequest): Promise<PublishedDecision | undefined> {
   const receipt = await p.publicClient.getTransactionReceipt({ hash: txHash });
-  const decisions = await readDecisions(p.publicClient, {
+  const decisions = await getDecisions(p.publicClient, {
     decisionLog: p.decisionLog,
     fromBlock: receipt.blockNumber,
     toBlock: receipt.blockNumber,

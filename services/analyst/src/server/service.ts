@@ -8,7 +8,7 @@ import { analyzeProposal } from "../analyze.ts";
 import { failedReport } from "../failure.ts";
 import type { ModelJudge } from "../model/client.ts";
 import type { Trigger } from "@ai-dao/reports";
-import { readDecisions, verifyDecision } from "../publish/decision-log.ts";
+import { getDecisions, verifyDecision } from "@ai-dao/protocol";
 import { publishAnalysis, type Publisher } from "../publish/publisher.ts";
 import { reportCid } from "../publish/cid.ts";
 import type { Proposal, ProposalInput } from "../proposal.ts";
@@ -53,7 +53,7 @@ export async function runAnalysis(s: AnalystService, proposal: ProposalInput, tr
 export async function handleProposalEvent(s: AnalystService, e: { trigger: "created" | "queued"; proposalId: bigint; proposal: Proposal; proposer: Address }): Promise<Report | void> {
   const log = s.logger.child({ proposalId: e.proposalId.toString(), trigger: e.trigger });
   if (s.publisher) {
-    const existing = await readDecisions(s.client, {
+    const existing = await getDecisions(s.client, {
       decisionLog: s.deployment.contracts.decisionLog,
       fromBlock: BigInt(s.deployment.startBlock),
       proposalId: e.proposalId,
@@ -109,7 +109,7 @@ export interface PublishedReport {
 
 /** The latest published Analysis decision for a proposal (any publisher), read from the chain. */
 export async function latestPublishedReport(s: Pick<AnalystService, "client" | "deployment">, proposalId: bigint): Promise<PublishedReport | null> {
-  const decisions = await readDecisions(s.client, {
+  const decisions = await getDecisions(s.client, {
     decisionLog: s.deployment.contracts.decisionLog,
     fromBlock: BigInt(s.deployment.startBlock),
     proposalId,

@@ -1,9 +1,7 @@
-import { DecisionKind, Recommendation } from "@ai-dao/protocol";
+import { DecisionKind, getDecisions, getLatestDecisionId, Recommendation } from "@ai-dao/protocol";
 import { readDecisionReport } from "@ai-dao/reports";
 import { keccak256, type Hex } from "viem";
 
-import { decisionLogAbi } from "../abis.ts";
-import { decodeRevert, revertDataOf } from "../revert.ts";
 import type { Guard, GuardContext, GuardOutcome } from "./types.ts";
 
 interface AnalysisSummary {
@@ -75,38 +73,20 @@ export function createAnalysisHold(): Guard {
 
 /** The latest Analysis decision for the proposal, its bytes checked against the hash, or null. */
 async function latestAnalysis(ctx: GuardContext, cache: Map<string, AnalysisSummary>): Promise<AnalysisSummary | null> {
-  const { client, logger, decisionLog: address } = ctx;
   const proposalId = BigInt(ctx.proposal.proposalId);
-  let decisionId: bigint;
-  let reportHash: Hex;
-  try {
-    const [id, decision] = await client.readContract({ address, abi: decisionLogAbi, functionName: "latestDecision", args: [proposalId, DecisionKind.Analysis] });
-    decisionId = id;
-    reportHash = decision.reportHash;
-  } catch (error) {
-    const data = revertDataOf(error);
-    if (data !== undefined && decodeRevert(data).name === "DecisionLogNoDecision") return null;
-    throw error;
-  }
+  const q = { decisionLog: ctx.decisionLog, proposalId, kind: DecisionKind.Analysis };
+  const latest = await getLatestDecisionId(ctx.client, q);
+  if (latest === null) return null;
+  const { decisionId, reportHash } = latest;
   const cached = cache.get(decisionId.toString());
   if (cached !== undefined) return cached;
-  const logs = await client.getContractEvents({
-    address,
-    abi: decisionLogAbi,
-    eventName: "DecisionPublished",
-    args: { proposalId, kind: DecisionKind.Analysis },
-    fromBlock: ctx.fromBlock,
-    toBlock: "latest",
-    strict: true,
-  });
-  const log = logs.find((l) => l.args.decisionId === decisionId);
-  if (log === undefined) throw new Error(`DecisionPublished event of decision ${decisionId} not found`);
-  const bytes = log.args.report;
+  const decision = (await getDecisions(ctx.client, { ...q, fromBlock: ctx.fromBlock })).find((d) => d.decisionId === decisionId);
+  if (decision === undefined) throw new Error(`DecisionPublished event of decision ${decisionId} not found`);
   const summary: AnalysisSummary =
-    keccak256(bytes) !== reportHash
+    keccak256(decision.reportBytes) !== reportHash
       ? { decisionId: decisionId.toString(), reportHash, risk: 100, critical: [{ id: "executor/report-hash-mismatch", title: "published analysis bytes do not match their hash", severity: "critical" }], inconclusive: null }
-      : { decisionId: decisionId.toString(), reportHash, ...readAnalysis(bytes, log.args.risk) };
-  logger.debug({ proposalId: ctx.proposal.proposalId, decisionId: summary.decisionId, critical: summary.critical.length }, "analysis read");
+      : { decisionId: decisionId.toString(), reportHash, ...readAnalysis(decision.reportBytes, decision.risk) };
+  ctx.logger.debug({ proposalId: ctx.proposal.proposalId, decisionId: summary.decisionId, critical: summary.critical.length }, "analysis read");
   cache.set(summary.decisionId, summary);
   return summary;
 }

@@ -1,0 +1,126 @@
+// Reading the DecisionLog, as plain functions over a viem client. Every decision is a
+// DecisionPublished event carrying the report's exact bytes; these functions read them straight
+// from the chain, so nothing here trusts an indexer or an API.
+import { getAbiItem, getAddress, keccak256, parseAbi, type Address, type Hex, type PublicClient } from "viem";
+
+import { decodeRevert, revertDataOf } from "./revert.ts";
+
+/** The DecisionLog's events and functions the parts use. */
+export const decisionLogAbi = parseAbi([
+  "struct Decision { uint256 proposalId; bytes32 reportHash; address actor; uint8 kind; uint8 risk; uint8 recommendation; uint48 timestamp; }",
+  "event DecisionPublished(uint256 decisionId, uint256 indexed proposalId, uint8 indexed kind, address indexed actor, uint8 risk, uint8 recommendation, bytes32 reportHash, bytes report)",
+  "function publish(uint256 proposalId, uint8 kind, uint8 risk, uint8 recommendation, bytes32 reportHash, bytes report) returns (uint256 decisionId)",
+  "function isPublisher(address account) view returns (bool)",
+  "function latestDecision(uint256 proposalId, uint8 kind) view returns (uint256 decisionId, Decision decision)",
+  "function hasDecision(uint256 proposalId, uint8 kind) view returns (bool)",
+]);
+
+const decisionPublished = getAbiItem({ abi: decisionLogAbi, name: "DecisionPublished" });
+
+/** One DecisionPublished event, with the report's exact bytes as published. */
+export interface PublishedDecision {
+  decisionId: bigint;
+  proposalId: bigint;
+  kind: number;
+  actor: Address;
+  risk: number;
+  recommendation: number;
+  reportHash: Hex;
+  /** The published bytes. */
+  reportBytes: Hex;
+  /** The published bytes as text (UTF-8, nothing dropped; invalid sequences as U+FFFD). */
+  reportJson: string;
+  txHash: Hex;
+  blockNumber: bigint;
+  logIndex: number;
+}
+
+export interface DecisionQuery {
+  decisionLog: Address;
+  fromBlock: bigint;
+  toBlock?: bigint;
+  proposalId?: bigint;
+  kind?: number;
+  actor?: Address;
+}
+
+const utf8 = new TextDecoder("utf-8", { ignoreBOM: true });
+
+function hexBytes(hex: Hex): Uint8Array {
+  const body = hex.slice(2);
+  const out = new Uint8Array(body.length / 2);
+  for (let i = 0; i < out.length; i++) out[i] = parseInt(body.slice(2 * i, 2 * i + 2), 16);
+  return out;
+}
+
+/** DecisionPublished events, filtered on the indexed proposal, kind and actor, oldest first. */
+export async function getDecisions(client: Pick<PublicClient, "getLogs">, q: DecisionQuery): Promise<PublishedDecision[]> {
+  const logs = await client.getLogs({
+    address: q.decisionLog,
+    event: decisionPublished,
+    args: {
+      ...(q.proposalId !== undefined ? { proposalId: q.proposalId } : {}),
+      ...(q.kind !== undefined ? { kind: q.kind } : {}),
+      ...(q.actor !== undefined ? { actor: q.actor } : {}),
+    },
+    fromBlock: q.fromBlock,
+    toBlock: q.toBlock ?? "latest",
+    strict: true,
+  });
+  return logs.map((log) => ({
+    decisionId: log.args.decisionId,
+    proposalId: log.args.proposalId,
+    kind: log.args.kind,
+    actor: getAddress(log.args.actor),
+    risk: log.args.risk,
+    recommendation: log.args.recommendation,
+    reportHash: log.args.reportHash,
+    reportBytes: log.args.report,
+    reportJson: utf8.decode(hexBytes(log.args.report)),
+    txHash: log.transactionHash!,
+    blockNumber: log.blockNumber!,
+    logIndex: log.logIndex!,
+  }));
+}
+
+/** The id and stored hash of the latest decision of `kind` for a proposal (one view call), or null when there is none. */
+export async function getLatestDecisionId(
+  client: Pick<PublicClient, "readContract">,
+  q: { decisionLog: Address; proposalId: bigint; kind: number },
+): Promise<{ decisionId: bigint; reportHash: Hex } | null> {
+  try {
+    const [decisionId, decision] = await client.readContract({ address: q.decisionLog, abi: decisionLogAbi, functionName: "latestDecision", args: [q.proposalId, q.kind] });
+    return { decisionId, reportHash: decision.reportHash };
+  } catch (error) {
+    const data = revertDataOf(error);
+    if (data !== undefined && decodeRevert(data).name === "DecisionLogNoDecision") return null;
+    throw error;
+  }
+}
+
+/** The latest decision of `kind` for a proposal with its event (and so its bytes), or null when there is none. */
+export async function getLatestDecision(
+  client: Pick<PublicClient, "readContract" | "getLogs">,
+  q: { decisionLog: Address; proposalId: bigint; kind: number; fromBlock: bigint },
+): Promise<PublishedDecision | null> {
+  const latest = await getLatestDecisionId(client, q);
+  if (latest === null) return null;
+  const found = (await getDecisions(client, q)).find((d) => d.decisionId === latest.decisionId);
+  if (found === undefined) throw new Error(`DecisionPublished event of decision ${latest.decisionId} not found from block ${q.fromBlock}`);
+  return found;
+}
+
+/**
+ * Checks a published decision from its event alone: the bytes hash to the stored hash, and they
+ * parse as JSON. Returns the parsed report (null when it is not JSON).
+ */
+export function verifyDecision(d: Pick<PublishedDecision, "reportBytes" | "reportHash" | "reportJson">): { ok: boolean; computedHash: Hex; report: unknown } {
+  const computedHash = keccak256(d.reportBytes);
+  let report: unknown = null;
+  try {
+    report = JSON.parse(d.reportJson);
+  } catch {
+    return { ok: false, computedHash, report: null };
+  }
+  return { ok: computedHash === d.reportHash, computedHash, report };
+}
