@@ -13,7 +13,7 @@ import { parseArgs } from "node:util";
 import { readDeployment } from "@ai-dao/deployment";
 
 import { seedDemo } from "./demo/seed.ts";
-import { PlatformConfigError, developmentKey, loadPlatformConfig, root, type PlatformConfig } from "./platform/config.ts";
+import { ConfigError, developmentKey, loadPlatformConfig, root, type PlatformConfig } from "./platform/config.ts";
 
 const usage = `usage: npm start [-- --no-seed]
 
@@ -32,7 +32,7 @@ let config: PlatformConfig;
 try {
   config = loadPlatformConfig();
 } catch (error) {
-  if (!(error instanceof PlatformConfigError)) throw error;
+  if (!(error instanceof ConfigError)) throw error;
   console.error(`✖ ${error.message}\nFix the variables above (environment or .env) and start again.`);
   process.exit(1);
 }
