@@ -1,19 +1,11 @@
 // Reading the DecisionLog, as plain functions over a viem client. Every decision is a
 // DecisionPublished event carrying the report's exact bytes; these functions read them straight
 // from the chain, so nothing here trusts an indexer or an API.
-import { getAbiItem, getAddress, keccak256, parseAbi, type Address, type Hex, type PublicClient } from "viem";
+import { getAbiItem, getAddress, keccak256, type Address, type Hex, type PublicClient } from "viem";
 
+import { decisionLogAbi } from "./abis.ts";
 import { decodeRevert, revertDataOf } from "./revert.ts";
 
-/** The DecisionLog's events and functions the parts use. */
-export const decisionLogAbi = parseAbi([
-  "struct Decision { uint256 proposalId; bytes32 reportHash; address actor; uint8 kind; uint8 risk; uint8 recommendation; uint48 timestamp; }",
-  "event DecisionPublished(uint256 decisionId, uint256 indexed proposalId, uint8 indexed kind, address indexed actor, uint8 risk, uint8 recommendation, bytes32 reportHash, bytes report)",
-  "function publish(uint256 proposalId, uint8 kind, uint8 risk, uint8 recommendation, bytes32 reportHash, bytes report) returns (uint256 decisionId)",
-  "function isPublisher(address account) view returns (bool)",
-  "function latestDecision(uint256 proposalId, uint8 kind) view returns (uint256 decisionId, Decision decision)",
-  "function hasDecision(uint256 proposalId, uint8 kind) view returns (bool)",
-]);
 
 const decisionPublished = getAbiItem({ abi: decisionLogAbi, name: "DecisionPublished" });
 

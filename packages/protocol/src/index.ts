@@ -1,4 +1,21 @@
 export {
+  beaconAbi,
+  contractNames,
+  daoAbis,
+  daoErrorsAbi,
+  decisionLogAbi,
+  ERC1967_ADMIN_SLOT,
+  ERC1967_BEACON_SLOT,
+  ERC1967_IMPLEMENTATION_SLOT,
+  governorAbi,
+  standardAbis,
+  standardEventAbis,
+  timelockAbi,
+  tokenAbi,
+  type ContractRole,
+} from "./abis.ts";
+export { createCallDecoder, decodeCalls, type DecodedCall, type ExtraAbi, type ProposalCalls } from "./decode.ts";
+export {
   DecisionKind,
   decisionKindName,
   decisionKindNames,
@@ -28,9 +45,8 @@ export {
   timelockSalt,
   type ProposalCreated,
 } from "./proposal.ts";
-export { daoErrorsAbi, decodeRevert, panicReasons, revertDataOf, type DecodedRevert } from "./revert.ts";
+export { decodeRevert, panicReasons, revertDataOf, type DecodedRevert } from "./revert.ts";
 export {
-  decisionLogAbi,
   getDecisions,
   getLatestDecision,
   getLatestDecisionId,

@@ -2,75 +2,10 @@
 // `Panic(uint256)` (a compiler check), a custom error of a contract (its 4-byte selector and ABI
 // arguments), or bytes nobody here knows. Every part decodes it with `decodeRevert` and finds it in a
 // viem error with `revertDataOf`; the wording for people is built on top.
-import { BaseError, decodeErrorResult, parseAbi, size, slice, type Abi, type Hex } from "viem";
+import { BaseError, decodeErrorResult, size, slice, type Abi, type Hex } from "viem";
 
-/**
- * Every custom error the DAO's contracts can revert with (DAOGovernor, the TimelockController,
- * DecisionLog, DAOToken and the OpenZeppelin libraries they use). test/revert.test.ts checks it
- * against the compiled artifacts, so a new error in a contract fails the test until it is here.
- */
-export const daoErrorsAbi = parseAbi([
-  "error CheckpointUnorderedInsertion()",
-  "error ERC6372InconsistentClock()",
-  "error FailedCall()",
-  "error GovernorAlreadyCastVote(address voter)",
-  "error GovernorAlreadyQueuedProposal(uint256 proposalId)",
-  "error GovernorAnalystCannotVote(address account)",
-  "error GovernorDisabledDeposit()",
-  "error GovernorInsufficientProposerVotes(address proposer, uint256 votes, uint256 threshold)",
-  "error GovernorInvalidAnalyst(address account)",
-  "error GovernorInvalidProposalLength(uint256 targets, uint256 calldatas, uint256 values)",
-  "error GovernorInvalidQuorumFraction(uint256 quorumNumerator, uint256 quorumDenominator)",
-  "error GovernorInvalidSignature(address voter)",
-  "error GovernorInvalidVoteParams()",
-  "error GovernorInvalidVoteType()",
-  "error GovernorInvalidVotingPeriod(uint256 votingPeriod)",
-  "error GovernorNonexistentProposal(uint256 proposalId)",
-  "error GovernorOnlyExecutor(address account)",
-  "error GovernorPreventLateQuorumVoteExtensionTooLarge(uint256 newVoteExtension, uint256 maxVoteExtension)",
-  "error GovernorProposalQueueingFailed(uint256 proposalId)",
-  "error GovernorProposalQueueingNotRequired(uint256 proposalId)",
-  "error GovernorRestrictedProposer(address proposer)",
-  "error GovernorUnableToCancel(uint256 proposalId, address account)",
-  "error GovernorUnexpectedProposalState(uint256 proposalId, uint8 current, bytes32 expectedStates)",
-  "error InvalidAccountNonce(address account, uint256 currentNonce)",
-  "error InvalidShortString()",
-  "error SafeCastOverflowedUintDowncast(uint8 bits, uint256 value)",
-  "error StringTooLong(string str)",
-  "error AccessControlBadConfirmation()",
-  "error AccessControlUnauthorizedAccount(address account, bytes32 neededRole)",
-  "error TimelockInsufficientDelay(uint256 delay, uint256 minDelay)",
-  "error TimelockInvalidOperationLength(uint256 targets, uint256 payloads, uint256 values)",
-  "error TimelockUnauthorizedCaller(address caller)",
-  "error TimelockUnexecutedPredecessor(bytes32 predecessorId)",
-  "error TimelockUnexpectedOperationState(bytes32 operationId, bytes32 expectedStates)",
-  "error DecisionLogEmptyReport()",
-  "error DecisionLogHashMismatch(bytes32 given, bytes32 computed)",
-  "error DecisionLogInvalidRisk(uint256 risk)",
-  "error DecisionLogNoDecision(uint256 proposalId, uint8 kind)",
-  "error DecisionLogOnlyGovernance(address caller)",
-  "error DecisionLogReportTooLarge(uint256 size, uint256 maxSize)",
-  "error DecisionLogUnauthorizedPublisher(address caller)",
-  "error DecisionLogUnknownDecision(uint256 decisionId)",
-  "error DecisionLogZeroAddress()",
-  "error ERC20ExceededSafeSupply(uint256 increasedSupply, uint256 cap)",
-  "error ERC20InsufficientAllowance(address spender, uint256 allowance, uint256 needed)",
-  "error ERC20InsufficientBalance(address sender, uint256 balance, uint256 needed)",
-  "error ERC20InvalidApprover(address approver)",
-  "error ERC20InvalidReceiver(address receiver)",
-  "error ERC20InvalidSender(address sender)",
-  "error ERC20InvalidSpender(address spender)",
-  "error ERC5805FutureLookup(uint256 timepoint, uint48 clock)",
-  "error ECDSAInvalidSignature()",
-  "error ECDSAInvalidSignatureLength(uint256 length)",
-  "error ECDSAInvalidSignatureS(bytes32 s)",
-  "error ERC2612ExpiredSignature(uint256 deadline)",
-  "error ERC2612InvalidSigner(address signer, address owner)",
-  "error VotesExpiredSignature(uint256 expiry)",
-  "error DAOTokenAllocationLengthMismatch(uint256 recipients, uint256 amounts)",
-  "error DAOTokenEmptyAllocation()",
-  "error DAOTokenZeroAllocation(uint256 index)",
-]);
+import { daoErrorsAbi } from "./abis.ts";
+
 
 /** What the compiler's `Panic(uint256)` codes mean. */
 export const panicReasons: Readonly<Record<number, string>> = {
