@@ -3,12 +3,10 @@ import { readFileSync } from "node:fs";
 import { getAddress, type Address, type PublicClient } from "viem";
 
 import type { Deployment } from "@ai-dao/deployment";
-import { hashDescription, hashProposal as governorProposalId } from "@ai-dao/protocol";
+import { daoAbis, decodeCalls, hashDescription, hashProposal as governorProposalId, type ContractRole } from "@ai-dao/protocol";
 
-import { loadDeploymentAbis, type ContractRole } from "./abis.ts";
 import { runChecks } from "./checks/index.ts";
 import { severityRank, type AnalysisContext, type Finding } from "./checks/types.ts";
-import { decodeProposal } from "./context/decode.ts";
 import { describeDescription } from "./context/description.ts";
 import { readGovernance } from "./context/governance.ts";
 import { inspectTarget, inspectTargets } from "./context/targets.ts";
@@ -50,8 +48,6 @@ export interface AnalyzeArgs {
   proposer?: Address;
   /** Block to read state at; default the latest. */
   blockNumber?: bigint;
-  /** Hardhat artifacts directory with the DAO's ABIs; default the repo's `artifacts/`. */
-  artifactsDir?: string;
   /** The model step (src/model/): without a judge the report stays deterministic. */
   judge?: ModelJudge | undefined;
   /** Why this analysis runs, recorded in `provenance.trigger`; default `preview`. */
@@ -82,15 +78,13 @@ export async function buildContext(args: AnalyzeArgs): Promise<AnalysisContext> 
       throw new AnalystError(`block ${args.blockNumber} is beyond the chain head (latest block ${latest})`, ["pass a block number at or below the latest block, or leave it out to analyse at the latest"]);
     }
   }
-  const abis = await loadDeploymentAbis(args.artifactsDir);
   const contracts = deployment.contracts;
-  const calls = decodeProposal(proposal, contracts, abis);
+  const calls = decodeCalls(proposal, contracts);
   const labels = Object.fromEntries((Object.entries(contracts) as [ContractRole, Address][]).map(([role, a]) => [a.toLowerCase(), role]));
   const [targets, governance] = await Promise.all([
     inspectTargets(client, proposal.targets, blockNumber, labels),
     readGovernance(client, {
       contracts,
-      abis,
       calls,
       blockNumber,
       fromBlock: BigInt(deployment.startBlock),
@@ -100,9 +94,9 @@ export async function buildContext(args: AnalyzeArgs): Promise<AnalysisContext> 
   const ctx: AnalysisContext = { chainId, blockNumber, deployment: { contracts }, proposal, calls, targets, governance };
 
   const proposalId = governorProposalId({ ...proposal, descriptionHash: hashDescription(proposal.descriptionBytes) });
-  const snapshot = (await client.readContract({ address: contracts.governor, abi: abis.governor, functionName: "proposalSnapshot", args: [proposalId], blockNumber })) as bigint;
+  const snapshot = (await client.readContract({ address: contracts.governor, abi: daoAbis.governor, functionName: "proposalSnapshot", args: [proposalId], blockNumber })) as bigint;
   const [simulation, votingPower] = await Promise.all([
-    simulationFor(args, ctx, abis),
+    simulationFor(args, ctx),
     readVotingPower(client, {
       token: contracts.token,
       governor: contracts.governor,
@@ -128,7 +122,7 @@ export async function buildContext(args: AnalyzeArgs): Promise<AnalysisContext> 
   return ctx;
 }
 
-async function simulationFor(args: AnalyzeArgs, ctx: AnalysisContext, abis: Awaited<ReturnType<typeof loadDeploymentAbis>>): Promise<SimulationOutcome | undefined> {
+async function simulationFor(args: AnalyzeArgs, ctx: AnalysisContext): Promise<SimulationOutcome | undefined> {
   if (args.simulate === undefined) return undefined;
   if ("skip" in args.simulate) return { status: "skipped", reason: args.simulate.skip };
   return runSimulation({
@@ -137,7 +131,6 @@ async function simulationFor(args: AnalyzeArgs, ctx: AnalysisContext, abis: Awai
     blockNumber: ctx.blockNumber,
     proposal: ctx.proposal,
     contracts: ctx.deployment.contracts,
-    abis,
     tokens: ctx.governance.balances.flatMap((b) => (b.asset === "ETH" ? [] : [b.asset])),
   });
 }
@@ -161,7 +154,6 @@ function notesFor(ctx: AnalysisContext): string[] {
 export async function analyzeProposal(args: AnalyzeArgs): Promise<Report> {
   const ctx = await buildContext(args);
   const { proposal, blockNumber, chainId } = ctx;
-  const abis = await loadDeploymentAbis(args.artifactsDir);
 
   const findings = runChecks(ctx)
     .map((f, order) => ({ f, order }))
@@ -175,13 +167,13 @@ export async function analyzeProposal(args: AnalyzeArgs): Promise<Report> {
   let onChain: { state: number; snapshot: string } | undefined;
   const snapshot = (await args.client.readContract({
     address: ctx.deployment.contracts.governor,
-    abi: abis.governor,
+    abi: daoAbis.governor,
     functionName: "proposalSnapshot",
     args: [proposalId],
     blockNumber,
   })) as bigint;
   if (snapshot > 0n) {
-    const state = (await args.client.readContract({ address: ctx.deployment.contracts.governor, abi: abis.governor, functionName: "state", args: [proposalId], blockNumber })) as number;
+    const state = (await args.client.readContract({ address: ctx.deployment.contracts.governor, abi: daoAbis.governor, functionName: "state", args: [proposalId], blockNumber })) as number;
     onChain = { state, snapshot: snapshot.toString() };
   }
 
@@ -217,7 +209,7 @@ export async function analyzeProposal(args: AnalyzeArgs): Promise<Report> {
       calldatas: proposal.calldatas,
       ...(onChain ? { onChain } : {}),
     },
-    decodedCalls: ctx.calls.map((c) => toJson(c)),
+    decodedCalls: ctx.calls.map(({ inputs: _inputs, ...c }) => toJson(c)),
     targets: ctx.targets.map((t) => toJson(t)),
     governance: toJson({
       treasury: g.treasury,

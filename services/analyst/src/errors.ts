@@ -24,7 +24,3 @@ export class RpcUnreachableError extends AnalystError {
   override name = "RpcUnreachableError";
 }
 
-/** Compiled contract artifacts (ABIs) are missing: `npx hardhat build` has not been run. */
-export class ArtifactsMissingError extends AnalystError {
-  override name = "ArtifactsMissingError";
-}

@@ -1,9 +1,8 @@
 export { ANALYZER, analyzeProposal, buildContext, hashProposal, type AnalyzeArgs } from "./analyze.ts";
 export { checks, runChecks, type AnalysisContext, type Finding, type ProposalCheck, type Severity } from "./checks/index.ts";
-export { decodeProposal, type DecodedCall } from "./context/decode.ts";
 export { readGovernance, type GovernanceContext } from "./context/governance.ts";
 export { inspectTarget, inspectTargets, scanOpcodes, type TargetInfo } from "./context/targets.ts";
-export { AnalystError, ArtifactsMissingError, ProposalFileError, RpcUnreachableError } from "./errors.ts";
+export { AnalystError, ProposalFileError, RpcUnreachableError } from "./errors.ts";
 export { normalizeProposal, parseProposal, parseProposalJson, proposalFileSchema, readProposalFile, type Proposal, type ProposalInput } from "./proposal.ts";
 export {
   canonicalHash,

@@ -7,7 +7,7 @@ import { recentVotingPower } from "../src/checks/recent-voting-power.ts";
 import { simulatedEffects } from "../src/checks/simulated-effects.ts";
 import { simulatedOutflow } from "../src/checks/simulated-outflow.ts";
 import type { AnalysisContext } from "../src/checks/types.ts";
-import type { DecodedCall } from "../src/context/decode.ts";
+import type { DecodedCall } from "@ai-dao/protocol";
 import { normalizeProposal } from "../src/proposal.ts";
 import { votesWindowSeconds } from "../src/context/voting-power.ts";
 import { noEffects, type SimulationResult } from "../src/simulate/simulate.ts";

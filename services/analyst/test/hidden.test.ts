@@ -6,7 +6,7 @@ import { descriptionCharacters } from "../src/checks/description-characters.ts";
 import { descriptionHidden } from "../src/checks/description-hidden.ts";
 import { runChecks } from "../src/checks/index.ts";
 import type { AnalysisContext } from "../src/checks/types.ts";
-import type { DecodedCall } from "../src/context/decode.ts";
+import type { DecodedCall } from "@ai-dao/protocol";
 import { buildUserTurn } from "../src/model/prompt.ts";
 import { normalizeProposal, type ProposalInput } from "../src/proposal.ts";
 import { reportSchema } from "../src/report.ts";

@@ -1,6 +1,6 @@
 import { getAddress, type Address } from "viem";
 
-import type { DecodedCall } from "../context/decode.ts";
+import type { DecodedCall } from "@ai-dao/protocol";
 import { TIMELOCK_ROLES } from "./access-control.ts";
 import { daoRole, type AnalysisContext, type Finding, type ProposalCheck } from "./types.ts";
 

@@ -2,7 +2,7 @@ import type { Address } from "viem";
 
 import type { Deployment } from "@ai-dao/deployment";
 
-import type { DecodedCall } from "../context/decode.ts";
+import type { DecodedCall } from "@ai-dao/protocol";
 import type { GovernanceContext } from "../context/governance.ts";
 import type { TargetInfo } from "../context/targets.ts";
 import type { VotingPowerContext } from "../context/voting-power.ts";

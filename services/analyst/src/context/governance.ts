@@ -1,7 +1,6 @@
 import { erc20Abi, getAddress, parseAbiItem, type Abi, type Address, type PublicClient } from "viem";
 
-import type { DeploymentAbis } from "../abis.ts";
-import type { DecodedCall } from "./decode.ts";
+import { daoAbis, type DecodedCall } from "@ai-dao/protocol";
 
 /** A treasury holding. `balance` is null when the token did not answer `balanceOf`. */
 export interface TreasuryAsset {
@@ -73,17 +72,16 @@ export async function readGovernance(
   client: PublicClient,
   args: {
     contracts: { token: Address; governor: Address; timelock: Address };
-    abis: DeploymentAbis;
     calls: readonly DecodedCall[];
     blockNumber: bigint;
     fromBlock?: bigint;
     proposer?: Address;
   },
 ): Promise<GovernanceContext> {
-  const { contracts, abis, calls, blockNumber } = args;
+  const { contracts, calls, blockNumber } = args;
   const read = <T>(address: Address, abi: Abi, functionName: string, fnArgs: readonly unknown[] = []) =>
     client.readContract({ address, abi, functionName, args: fnArgs, blockNumber }) as Promise<T>;
-  const g = (fn: string, a: readonly unknown[] = []) => read<never>(contracts.governor, abis.governor, fn, a);
+  const g = (fn: string, a: readonly unknown[] = []) => read<never>(contracts.governor, daoAbis.governor, fn, a);
 
   const tokens = new Map<string, Address>([[contracts.token.toLowerCase(), contracts.token]]);
   for (const call of calls) {
@@ -104,8 +102,8 @@ export async function readGovernance(
       g("lateQuorumVoteExtension"),
       g("proposalGuardian"),
       g("timelock"),
-      read<bigint>(contracts.timelock, abis.timelock, "getMinDelay"),
-      read<bigint>(contracts.token, abis.token, "totalSupply"),
+      read<bigint>(contracts.timelock, daoAbis.timelock, "getMinDelay"),
+      read<bigint>(contracts.token, daoAbis.token, "totalSupply"),
     ]),
   ]);
   const [votingDelay, votingPeriod, proposalThreshold, quorumNumerator, quorumDenominator, lateQuorumVoteExtension, proposalGuardian, timelock, timelockMinDelay, tokenTotalSupply] =
@@ -132,7 +130,7 @@ export async function readGovernance(
   if (args.proposer !== undefined) {
     const proposer = getAddress(args.proposer);
     const [votes, isAnalyst, logs] = await Promise.all([
-      read<bigint>(contracts.token, abis.token, "getVotes", [proposer]),
+      read<bigint>(contracts.token, daoAbis.token, "getVotes", [proposer]),
       g("isAnalyst", [proposer]) as Promise<boolean>,
       client.getLogs({
         address: contracts.token,

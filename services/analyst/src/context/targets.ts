@@ -1,8 +1,5 @@
+import { ERC1967_ADMIN_SLOT, ERC1967_IMPLEMENTATION_SLOT } from "@ai-dao/protocol";
 import { getAddress, keccak256, size, slice, type Address, type Hex, type PublicClient } from "viem";
-
-/** ERC-1967 storage slots: bytes32(uint256(keccak256("eip1967.proxy.implementation")) - 1) and "...admin". */
-export const ERC1967_IMPLEMENTATION_SLOT = "0x360894a13ba1a3210667c828492db98dca3e2076cc3735a920a3ca505d382bbc" as const;
-export const ERC1967_ADMIN_SLOT = "0xb53127684a568b3173ae13b9f8a6016e243e63b6e8ee1178d6a717850b5d6103" as const;
 
 /** Opcodes worth a reviewer's attention in a contract the treasury calls. */
 export const OPCODES = { SELFDESTRUCT: 0xff, DELEGATECALL: 0xf4, CREATE2: 0xf5 } as const;

@@ -24,7 +24,6 @@ export interface AnalystService {
   publisher: Publisher | undefined;
   logger: Logger;
   metrics: Metrics;
-  artifactsDir?: string;
   /** JSON-RPC URL of the chain to fork for the simulation; absent: reports say it was not simulated. */
   forkUrl?: string | undefined;
 }
@@ -39,7 +38,6 @@ export async function runAnalysis(s: AnalystService, proposal: ProposalInput, tr
     trigger,
     simulate: s.forkUrl !== undefined ? { forkUrl: s.forkUrl } : { skip: "ANALYST_FORK_RPC_URL=off" },
     ...(proposer !== undefined ? { proposer } : {}),
-    ...(s.artifactsDir !== undefined ? { artifactsDir: s.artifactsDir } : {}),
   });
   end({ mode: report.mode });
   s.metrics.analyses.inc({ trigger, mode: report.mode });

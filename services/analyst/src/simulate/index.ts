@@ -1,12 +1,11 @@
 import type { Address } from "viem";
 
-import type { DeploymentAbis } from "../abis.ts";
 import type { Proposal } from "../proposal.ts";
 import { createFork } from "./fork.ts";
 import { simulateProposal, type SimulationResult } from "./simulate.ts";
 
 export { createFork, type Eip1193, type Fork, type ForkSource } from "./fork.ts";
-export { simulateProposal, standardEventAbis, type SimulationEffects, type SimulationResult } from "./simulate.ts";
+export { simulateProposal, type SimulationEffects, type SimulationResult } from "./simulate.ts";
 export { simulationSchema, simulationToJson, type SimulationReport } from "./schema.ts";
 
 /** What the analysis knows about simulation: its result, or why there is none. */
@@ -26,7 +25,6 @@ export async function runSimulation(args: {
   blockNumber: bigint;
   proposal: Proposal;
   contracts: { token: Address; governor: Address; timelock: Address; decisionLog: Address };
-  abis: DeploymentAbis;
   tokens: readonly Address[];
 }): Promise<SimulationOutcome> {
   let fork;
@@ -42,7 +40,6 @@ export async function runSimulation(args: {
       forkBlock: args.blockNumber,
       proposal: args.proposal,
       contracts: args.contracts,
-      abis: args.abis,
       tokens: args.tokens,
     });
     return { status: "simulated", result, forkUrl: args.forkUrl };

@@ -1,4 +1,4 @@
-import { decodeRevert } from "@ai-dao/protocol";
+import { contractNames, daoAbis, decodeRevert, standardEventAbis } from "@ai-dao/protocol";
 import {
   decodeEventLog,
   encodeAbiParameters,
@@ -17,28 +17,9 @@ import {
   type Hex,
 } from "viem";
 
-import type { DeploymentAbis } from "../abis.ts";
 import type { Proposal } from "../proposal.ts";
 import type { Eip1193 } from "./fork.ts";
 
-/** Events of the common standards, tried after the DAO's own ABIs. ERC20 and ERC721 `Transfer` share a topic, so each is its own ABI. */
-export const standardEventAbis: { name: string; abi: Abi }[] = [
-  { name: "ERC20", abi: parseAbi(["event Transfer(address indexed from, address indexed to, uint256 value)", "event Approval(address indexed owner, address indexed spender, uint256 value)"]) },
-  { name: "ERC721", abi: parseAbi(["event Transfer(address indexed from, address indexed to, uint256 indexed tokenId)", "event ApprovalForAll(address indexed owner, address indexed operator, bool approved)"]) },
-  {
-    name: "AccessControl",
-    abi: parseAbi([
-      "event RoleGranted(bytes32 indexed role, address indexed account, address indexed sender)",
-      "event RoleRevoked(bytes32 indexed role, address indexed account, address indexed sender)",
-      "event RoleAdminChanged(bytes32 indexed role, bytes32 indexed previousAdminRole, bytes32 indexed newAdminRole)",
-    ]),
-  },
-  { name: "Ownable", abi: parseAbi(["event OwnershipTransferred(address indexed previousOwner, address indexed newOwner)"]) },
-  {
-    name: "ERC1967",
-    abi: parseAbi(["event Upgraded(address indexed implementation)", "event AdminChanged(address previousAdmin, address newAdmin)", "event BeaconUpgraded(address indexed beacon)"]),
-  },
-];
 
 /** A log emitted during the simulation, decoded when a known ABI matches. */
 export interface SimulatedLog {
@@ -178,8 +159,8 @@ function decodeLog(abis: { name: string; abi: Abi }[], log: { address: Address; 
  * deployment's own ABIs; the reason is a require message as written, else the decoder's line
  * (a panic with its meaning, a custom error with its arguments, an unknown selector raw).
  */
-function revertInfo(errorAbi: Abi, data: Hex, callIndex: number): RevertInfo {
-  const decoded = decodeRevert(data, errorAbi);
+function revertInfo(data: Hex, callIndex: number): RevertInfo {
+  const decoded = decodeRevert(data);
   const reason = decoded.kind === "error-string" ? (decoded.reason ?? "") : decoded.message;
   return decoded.name === null ? { callIndex, data, reason } : { callIndex, data, errorName: decoded.name, args: decoded.args, reason };
 }
@@ -236,7 +217,6 @@ export interface SimulateArgs {
   forkBlock: bigint;
   proposal: Proposal;
   contracts: { token: Address; governor: Address; timelock: Address; decisionLog: Address };
-  abis: DeploymentAbis;
   /** Tokens whose treasury balance to read before and after (in addition to any that emit Transfer). */
   tokens?: readonly Address[];
 }
@@ -250,21 +230,20 @@ export interface SimulateArgs {
  * Gas is priced at zero (the executor pays it, not the treasury), so ETH balance changes are exact.
  */
 export async function simulateProposal(args: SimulateArgs): Promise<SimulationResult> {
-  const { provider, proposal, contracts, abis, forkBlock } = args;
+  const { provider, proposal, contracts, forkBlock } = args;
   const treasury = getAddress(contracts.timelock);
   const governor = getAddress(contracts.governor);
   // The DAO's own ABIs decode only the DAO's own logs; anything else is tried against the standards.
   const own = new Map<string, { name: string; abi: Abi }>([
-    [contracts.token.toLowerCase(), { name: "DAOToken", abi: abis.token }],
-    [governor.toLowerCase(), { name: "DAOGovernor", abi: abis.governor }],
-    [treasury.toLowerCase(), { name: "TimelockController", abi: abis.timelock }],
-    [contracts.decisionLog.toLowerCase(), { name: "DecisionLog", abi: abis.decisionLog }],
+    [contracts.token.toLowerCase(), { name: contractNames.token, abi: daoAbis.token }],
+    [governor.toLowerCase(), { name: contractNames.governor, abi: daoAbis.governor }],
+    [treasury.toLowerCase(), { name: contractNames.timelock, abi: daoAbis.timelock }],
+    [contracts.decisionLog.toLowerCase(), { name: contractNames.decisionLog, abi: daoAbis.decisionLog }],
   ]);
   const eventAbisFor = (address: Address) => {
     const mine = own.get(address.toLowerCase());
-    return mine ? [mine, ...standardEventAbis] : standardEventAbis;
+    return mine ? [mine, ...standardEventAbis] : [...standardEventAbis];
   };
-  const errorAbi = [...abis.token, ...abis.governor, ...abis.timelock, ...abis.decisionLog].filter((item) => item.type === "error") as Abi;
 
   // Calls cannot execute at the fork block itself (its hardfork is unknown for chains the fork does not
   // know, such as a local 31337): an empty block first, and every read and call after it.
@@ -308,7 +287,7 @@ export async function simulateProposal(args: SimulateArgs): Promise<SimulationRe
     const success = receipt.status === "0x1";
     calls.push({ index: i, success, gasUsed: BigInt(receipt.gasUsed), logCount: success ? receipt.logs.length : 0 });
     if (!success) {
-      revert = revertInfo(errorAbi, (frame?.output ?? "0x") as Hex, i);
+      revert = revertInfo((frame?.output ?? "0x") as Hex, i);
       break;
     }
     for (const log of receipt.logs) {
