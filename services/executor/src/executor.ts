@@ -1,4 +1,4 @@
-import { DecisionKind, decodeProposalCreated, proposalCreatedEvent, ProposalState, proposalStateNames, Recommendation, timelockSalt } from "@ai-dao/protocol";
+import { decisionLogAbi, DecisionKind, decodeProposalCreated, governorAbi, timelockAbi, proposalCreatedEvent, ProposalState, proposalStateNames, Recommendation, timelockSalt } from "@ai-dao/protocol";
 import {
   BaseError,
   HttpRequestError,
@@ -16,7 +16,6 @@ import {
 } from "viem";
 import type { Logger } from "pino";
 
-import { decisionLogAbi, governorAbi, timelockAbi } from "./abis.ts";
 import { Alerter } from "./alerts.ts";
 import { createMetrics, type Metrics } from "./metrics.ts";
 import { createGuards, runGuards, type Guard, type GuardOutcome } from "./guards/index.ts";

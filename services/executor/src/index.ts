@@ -1,4 +1,3 @@
-export { decisionLogAbi, governorAbi, timelockAbi } from "./abis.ts";
 export { Alerter } from "./alerts.ts";
 export { envSchema, ExecutorConfigError, loadConfig, type ExecutorConfig } from "./config.ts";
 export { Executor, type ExecutorDeployment, type ExecutorOptions } from "./executor.ts";

@@ -1,11 +1,11 @@
 #!/usr/bin/env node
 // The executor service: `node src/main.ts`. Configuration from the environment (see README).
+import { decisionLogAbi } from "@ai-dao/protocol";
 import { createLogger, readDeploymentFor, scrubText, waitForChain } from "@ai-dao/service-kit";
 import { createPublicClient, http } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 
 import { loadConfig } from "./config.ts";
-import { decisionLogAbi } from "./abis.ts";
 import { Executor } from "./executor.ts";
 import { runLoop } from "./loop.ts";
 import { startServer } from "./server.ts";

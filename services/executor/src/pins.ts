@@ -1,6 +1,6 @@
 import { getAddress, keccak256, zeroAddress, type Address, type Hex, type PublicClient } from "viem";
 
-import { beaconAbi, ERC1967_BEACON_SLOT, ERC1967_IMPLEMENTATION_SLOT } from "./abis.ts";
+import { beaconAbi, ERC1967_BEACON_SLOT, ERC1967_IMPLEMENTATION_SLOT } from "@ai-dao/protocol";
 
 /**
  * What a target's behaviour depends on, recorded when its proposal is created: the target's code

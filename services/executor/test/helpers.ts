@@ -8,9 +8,8 @@ import { pino } from "pino";
 import { canonicalJson } from "@ai-dao/reports";
 import { createPublicClient, custom, keccak256, parseEventLogs, stringToBytes, toHex, type Address, type PublicClient } from "viem";
 
-import { DecisionKind, Support } from "@ai-dao/protocol";
+import { decisionLogAbi, DecisionKind, Support } from "@ai-dao/protocol";
 import { deployLocalDAO, delegateAll, devAccount, endVoting, propose, startVoting, trackChild, type Child, type LocalDAO, type Proposal } from "@ai-dao/testkit";
-import { decisionLogAbi } from "../src/abis.ts";
 import { Executor, type ExecutorOptions } from "../src/executor.ts";
 import { Journal } from "../src/store.ts";
 
