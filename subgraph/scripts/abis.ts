@@ -1,49 +1,25 @@
-// Copies the ABIs of the subgraph's data sources from Hardhat's compiled artifacts (the source of
-// truth) into subgraph/abis/. Run `npx hardhat build` at the repository root first.
-import { mkdir, readFile, writeFile } from "node:fs/promises";
+// Writes the ABIs of the subgraph's data sources into subgraph/abis/, where graph-cli reads them.
+// They are @ai-dao/protocol's ABIs, generated from the compiled contracts, so the subgraph decodes
+// events with exactly the ABIs every other part uses.
+import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 
-import { abisDir, artifactsDir, dataSources, repoRoot } from "./data-sources.ts";
+import { daoAbis } from "@ai-dao/protocol";
 
-export class MissingArtifactError extends Error {
-  override name = "MissingArtifactError";
-}
+import { abisDir, dataSources } from "./data-sources.ts";
 
-/** Copies every data source's ABI; returns the files written. */
-export async function copyAbis(outDir = abisDir): Promise<string[]> {
+/** Writes every data source's ABI; returns the files written. */
+export async function writeAbis(outDir = abisDir): Promise<string[]> {
   await mkdir(outDir, { recursive: true });
   const written: string[] = [];
   for (const source of dataSources) {
-    const artifactFile = path.join(artifactsDir, source.artifact);
-    let text: string;
-    try {
-      text = await readFile(artifactFile, "utf8");
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === "ENOENT") {
-        throw new MissingArtifactError(
-          `Hardhat artifact not found: ${path.relative(repoRoot, artifactFile)}\n` +
-            "Compile the contracts first: run `npx hardhat build` at the repository root.",
-        );
-      }
-      throw error;
-    }
-    const { abi } = JSON.parse(text) as { abi: unknown[] };
     const file = path.join(outDir, `${source.name}.json`);
-    await writeFile(file, `${JSON.stringify(abi, null, 2)}\n`);
+    await writeFile(file, `${JSON.stringify(daoAbis[source.contract], null, 2)}\n`);
     written.push(file);
   }
   return written;
 }
 
 if (import.meta.main) {
-  try {
-    const files = await copyAbis();
-    for (const file of files) console.log(`wrote ${path.relative(process.cwd(), file)}`);
-  } catch (error) {
-    if (error instanceof MissingArtifactError) {
-      console.error(error.message);
-      process.exit(1);
-    }
-    throw error;
-  }
+  for (const file of await writeAbis()) console.log(`wrote ${path.relative(process.cwd(), file)}`);
 }

@@ -1,6 +1,6 @@
-// The subgraph's data sources: which contract of the deployment file each one watches, where its
-// ABI comes from, which mapping file handles it and which events it indexes. `abis.ts` and
-// `manifest.ts` both read this table, so adding an event means adding its name here and a
+// The subgraph's data sources: which contract of the deployment file each one watches (its ABI is
+// @ai-dao/protocol's for that contract), which mapping file handles it and which events it indexes.
+// `abis.ts` and `manifest.ts` both read this table, so adding an event means adding its name here and a
 // `handle<Event>` function in the mapping.
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -11,8 +11,6 @@ import type { Deployment } from "@ai-dao/deployment";
 export const subgraphDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 /** The repository root (Hardhat project). */
 export const repoRoot = path.resolve(subgraphDir, "..");
-/** Hardhat's compiled artifacts: the source of truth for the ABIs. */
-export const artifactsDir = path.join(repoRoot, "artifacts");
 /** Where `abis.ts` writes the ABIs the manifest points to. */
 export const abisDir = path.join(subgraphDir, "abis");
 
@@ -21,8 +19,6 @@ export interface DataSourceSpec {
   name: string;
   /** Key of the address in the deployment file's `contracts`. */
   contract: keyof Deployment["contracts"];
-  /** Hardhat artifact, relative to artifacts/. */
-  artifact: string;
   /** Mapping file, relative to subgraph/. */
   mapping: string;
   /** Entities the mapping writes. */
@@ -35,7 +31,6 @@ export const dataSources: DataSourceSpec[] = [
   {
     name: "DAOGovernor",
     contract: "governor",
-    artifact: "contracts/DAOGovernor.sol/DAOGovernor.json",
     mapping: "src/governor.ts",
     entities: [
       "Governor",
@@ -71,7 +66,6 @@ export const dataSources: DataSourceSpec[] = [
   {
     name: "DAOToken",
     contract: "token",
-    artifact: "contracts/DAOToken.sol/DAOToken.json",
     mapping: "src/token.ts",
     entities: ["Token", "Account", "TokenTransfer", "DelegateChange", "DelegateVotesChange", "DailyGovernanceSnapshot"],
     events: ["Transfer", "DelegateChanged", "DelegateVotesChanged"],
@@ -79,7 +73,6 @@ export const dataSources: DataSourceSpec[] = [
   {
     name: "TimelockController",
     contract: "timelock",
-    artifact: "@openzeppelin/contracts/governance/TimelockController.sol/TimelockController.json",
     mapping: "src/timelock.ts",
     entities: [
       "Timelock",
@@ -95,7 +88,6 @@ export const dataSources: DataSourceSpec[] = [
   {
     name: "DecisionLog",
     contract: "decisionLog",
-    artifact: "contracts/DecisionLog.sol/DecisionLog.json",
     mapping: "src/decision-log.ts",
     entities: ["DecisionLog", "Decision", "Account", "Proposal", "PublisherChange", "DailyGovernanceSnapshot"],
     events: ["DecisionPublished", "PublisherSet"],

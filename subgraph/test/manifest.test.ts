@@ -6,7 +6,7 @@ import { promisify } from "node:util";
 import { afterEach, describe, expect, it } from "vitest";
 import YAML from "yaml";
 
-import { copyAbis } from "../scripts/abis.ts";
+import { writeAbis } from "../scripts/abis.ts";
 import { subgraphDir } from "../scripts/data-sources.ts";
 import { defaultNetwork, writeManifest } from "../scripts/manifest.ts";
 import { sampleDeployment, tempDeployment } from "@ai-dao/testkit/deployment";
@@ -35,7 +35,7 @@ async function generate(deployment = sampleDeployment(), network?: string) {
   const { dir, file } = await tempDeployment(deployment);
   dirs.push(dir);
   const abisDir = path.join(dir, "abis");
-  await copyAbis(abisDir);
+  await writeAbis(abisDir);
   const out = path.join(dir, "subgraph.yaml");
   await writeManifest(file, out, network ? { abisDir, network } : { abisDir });
   const text = await readFile(out, "utf8");
