@@ -188,7 +188,7 @@ export async function startStack(options: { services: boolean }): Promise<Stack>
       ]);
     }
 
-    // As scripts/start.ts: `npm run dev` (its predev step writes src/generated/abis.ts from the artifacts).
+    // As scripts/start.ts: `npm run dev`; the ABIs come from @ai-dao/protocol, built with the contracts.
     const web = start("web", "npm", ["run", "dev", "-w", "@ai-dao/web"], { ...common, WEB_PORT: String(webPort), INDEXER_URL: indexerUrl, ANALYST_URL: analystUrl, EXECUTOR_URL: executorUrl });
     await waitFor("vite", async () => (await fetch(`${webUrl}/config.json`)).ok, 90_000, web);
     const log = (name: string) => children.find((c) => c.name === name)?.tail() ?? "";

@@ -5,9 +5,8 @@ import type { NetworkConnection } from "hardhat/types/network";
 import { keccak256, parseEther, stringToBytes, toHex, type Address, type PublicClient, type WalletClient } from "viem";
 import { beforeAll, describe, expect, it } from "vitest";
 
-import { DecisionKind, getDecisions, proposalStateName, Support } from "@ai-dao/protocol";
+import { DecisionKind, getDecisions, governorAbi, proposalStateName, Support } from "@ai-dao/protocol";
 import { delegateAll, deployLocalDAO, descriptionHash, ethTransfer, propose, type LocalDAO } from "@ai-dao/testkit";
-import { governorAbi } from "../src/generated/abis.ts";
 import { explainError } from "../src/lib/errors.ts";
 import { simulateAndWrite } from "../src/lib/tx.ts";
 import { proposalState, quorumOf, type ProposalStateInput } from "../src/lib/state.ts";

@@ -1,10 +1,9 @@
 // Realistic answers at the app's boundaries: /config.json, the indexer's GraphQL (graph-node shapes:
 // BigInt and Bytes as strings), the analyst API and the chain's JSON-RPC. Tests pass `mockFetch`
 // wherever the app would call `fetch`.
-import { descriptionBytesOf, hashDescription, hashProposal, proposalCreatedEvent } from "@ai-dao/protocol";
+import { decisionLogAbi, descriptionBytesOf, hashDescription, hashProposal, proposalCreatedEvent } from "@ai-dao/protocol";
 import { encodeAbiParameters, encodeEventTopics, encodeFunctionData, erc20Abi, getAbiItem, keccak256, numberToHex, parseAbiParameters, stringToBytes, toHex, type Address, type Hex } from "viem";
 
-import { decisionLogAbi } from "../src/generated/abis.ts";
 import { runtimeConfigSchema, type RuntimeConfig } from "../src/lib/config.ts";
 import { INDEX_HEALTH_QUERY, type ProposalDetail, type ProposalRow } from "../src/lib/queries.ts";
 

@@ -1,4 +1,5 @@
-import { decodeFunctionData, erc20Abi, parseAbi } from "viem";
+import { governorAbi } from "@ai-dao/protocol";
+import { decodeFunctionData, encodeFunctionData, erc20Abi, getAddress, parseAbi } from "viem";
 import { describe, expect, it } from "vitest";
 
 import { BuildError, buildProposal, withProposerSuffix } from "../src/lib/builder.ts";
@@ -57,6 +58,25 @@ describe("decoding and formatting", () => {
     expect(formatAmount(1234567890000000000000000n)).toBe("1,234,567.89");
     expect(formatAmount(1n)).toBe("0");
     expect(formatAmount(1n, 18, 18)).toBe("0.000000000000000001");
+  });
+
+  it("shows the analyst's decoding: names, token units, the standards elsewhere, data after the arguments", () => {
+    const transfer = encodeFunctionData({ abi: erc20Abi, functionName: "transfer", args: [erin, 1500n * 10n ** 18n] });
+    const own = decodeAction({ index: 0, target: config.contracts.token, value: "0", calldata: transfer }, config);
+    expect(own).toMatchObject({ kind: "call", functionName: "transfer", targetName: `${config.token.symbol} token`, signature: "transfer(address,uint256)" });
+    expect(own.args.map((a) => [a.name, a.display ?? a.value])).toEqual([
+      ["to", getAddress(erin)],
+      ["value", `1,500 ${config.token.symbol}`],
+    ]);
+    expect(own.trailingBytes).toBeUndefined();
+    const smuggled = decodeAction({ index: 1, target: erin, value: "0", calldata: `${transfer}00000000000000000000000000000000000000000000000000000000000000ff` }, config);
+    expect(smuggled).toMatchObject({ kind: "call", functionName: "transfer", targetName: null, trailingBytes: 32 });
+    expect(smuggled.args[1]).toMatchObject({ name: "amount", value: String(1500n * 10n ** 18n) });
+    expect(smuggled.args[1]!.display).toBeUndefined();
+    const setPeriod = encodeFunctionData({ abi: governorAbi, functionName: "setVotingPeriod", args: [600] });
+    expect(decodeAction({ index: 2, target: config.contracts.governor, value: "0", calldata: setPeriod }, config).args).toEqual([{ name: "newVotingPeriod", type: "uint32", value: "600" }]);
+    expect(decodeAction({ index: 3, target: erin, value: "0", calldata: setPeriod }, config).kind).toBe("unknown-call");
+    expect(decodeAction({ index: 4, target: erin, value: "0", calldata: "0x" }, config).kind).toBe("empty");
   });
 
   it("names unknown selectors as undecoded", () => {

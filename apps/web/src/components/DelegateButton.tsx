@@ -1,7 +1,7 @@
 import { useState } from "react";
 import { isAddress, type Address } from "viem";
 
-import { tokenAbi } from "../generated/abis.ts";
+import { tokenAbi } from "@ai-dao/protocol";
 import { useServices } from "../lib/services.tsx";
 import { simulateAndWrite } from "../lib/tx.ts";
 import { useWallet } from "../lib/wallet.tsx";

@@ -1,6 +1,8 @@
-import { decodeFunctionData, erc20Abi, formatEther, getAddress, type Abi, type Hex } from "viem";
+// A proposal's actions for voters, decoded by @ai-dao/protocol's call decoder: the very decoding the
+// analyst judged, so what a voter reads is what was analysed. This file only words it for people.
+import { createCallDecoder, type DecodedCall } from "@ai-dao/protocol";
+import { formatEther, getAddress, isAddress, type Address, type Hex } from "viem";
 
-import { decisionLogAbi, governorAbi, timelockAbi, tokenAbi } from "../generated/abis.ts";
 import type { RuntimeConfig } from "./config.ts";
 import { formatAmount } from "./format.ts";
 
@@ -22,7 +24,10 @@ export interface DecodedAction {
   signature: string | null;
   args: DecodedArg[];
   calldata: Hex;
-  kind: "eth-transfer" | "call" | "unknown-call";
+  /** `empty`: no calldata and no value; `unknown-call`: calldata no known ABI decodes. */
+  kind: "eth-transfer" | "call" | "unknown-call" | "empty";
+  /** Bytes after the encoded arguments: data the function ignores but that is part of the proposal. */
+  trailingBytes?: number;
 }
 
 /** Names of the DAO's own contracts, from the deployment. */
@@ -36,16 +41,6 @@ export function contractNames(config: RuntimeConfig): Record<string, string> {
   };
 }
 
-function abiFor(target: string, config: RuntimeConfig): Abi[] {
-  const t = target.toLowerCase();
-  const { token, governor, timelock, decisionLog } = config.contracts;
-  if (t === token.toLowerCase()) return [tokenAbi as Abi];
-  if (t === governor.toLowerCase()) return [governorAbi as Abi];
-  if (t === timelock.toLowerCase()) return [timelockAbi as Abi];
-  if (t === decisionLog.toLowerCase()) return [decisionLogAbi as Abi];
-  return [erc20Abi as Abi, governorAbi as Abi, timelockAbi as Abi];
-}
-
 const AMOUNT_NAMES = /^(amount|value|wad|amt)$/i;
 
 function stringify(value: unknown): string {
@@ -55,21 +50,36 @@ function stringify(value: unknown): string {
   return String(value);
 }
 
-/** Decodes one action with the DAO's ABIs (or ERC-20's for other contracts); amounts of the DAO token in token units. */
+const decoders = new WeakMap<RuntimeConfig, ReturnType<typeof createCallDecoder>>();
+
+function decoderFor(config: RuntimeConfig) {
+  let decode = decoders.get(config);
+  if (decode === undefined) decoders.set(config, (decode = createCallDecoder(config.contracts as Record<keyof RuntimeConfig["contracts"], Address>)));
+  return decode;
+}
+
+function argsOf(call: DecodedCall, config: RuntimeConfig): DecodedArg[] {
+  const isDaoToken = call.target.toLowerCase() === config.contracts.token.toLowerCase();
+  return (call.args ?? []).map((arg, i) => {
+    const input = call.inputs?.[i];
+    const name = input?.name || `arg${i}`;
+    const type = input?.type ?? "unknown";
+    const out: DecodedArg = { name, type, value: stringify(arg) };
+    if (isDaoToken && type === "uint256" && typeof arg === "bigint" && AMOUNT_NAMES.test(name)) {
+      out.display = `${formatAmount(arg, config.token.decimals)} ${config.token.symbol}`;
+    }
+    return out;
+  });
+}
+
+/** Decodes one action; amounts of the DAO token in token units. */
 export function decodeAction(
   action: { index: number; target: string; value: string | bigint; calldata: string; functionSignature?: string | null },
   config: RuntimeConfig,
-  extraAbis: Abi[] = [],
 ): DecodedAction {
-  const target = (() => {
-    try {
-      return getAddress(action.target);
-    } catch {
-      return action.target;
-    }
-  })();
   const value = BigInt(action.value);
   const calldata = action.calldata as Hex;
+  const target = isAddress(action.target, { strict: false }) ? getAddress(action.target) : action.target;
   const base = {
     index: action.index,
     target,
@@ -78,28 +88,15 @@ export function decodeAction(
     valueDisplay: `${formatEther(value)} ETH`,
     calldata,
   };
-  if (calldata === "0x" || calldata.length < 10) {
-    return { ...base, functionName: null, signature: null, args: [], kind: "eth-transfer" };
-  }
-  const isDaoToken = target.toLowerCase() === config.contracts.token.toLowerCase();
-  for (const abi of [...extraAbis, ...abiFor(target, config)]) {
-    try {
-      const decoded = decodeFunctionData({ abi, data: calldata });
-      const item = abi.find((i) => i.type === "function" && i.name === decoded.functionName) as { inputs: { name?: string; type: string }[] } | undefined;
-      const inputs = item?.inputs ?? [];
-      const args = (decoded.args ?? []).map((arg, i) => {
-        const input = inputs[i] ?? { name: `arg${i}`, type: "unknown" };
-        const out: DecodedArg = { name: input.name || `arg${i}`, type: input.type, value: stringify(arg) };
-        if (isDaoToken && input.type === "uint256" && AMOUNT_NAMES.test(input.name ?? "")) {
-          out.display = `${formatAmount(arg as bigint, config.token.decimals)} ${config.token.symbol}`;
-        }
-        return out;
-      });
-      const signature = `${decoded.functionName}(${inputs.map((i) => i.type).join(",")})`;
-      return { ...base, functionName: decoded.functionName, signature, args, kind: "call" };
-    } catch {
-      // not this ABI
-    }
-  }
-  return { ...base, functionName: null, signature: action.functionSignature ?? null, args: [], kind: "unknown-call" };
+  const call = decoderFor(config)(action.index, target as Address, value, calldata);
+  if (call.kind !== "call") return { ...base, functionName: null, signature: null, args: [], kind: call.kind };
+  if (!call.decoded) return { ...base, functionName: null, signature: action.functionSignature ?? null, args: [], kind: "unknown-call" };
+  return {
+    ...base,
+    functionName: call.functionName ?? null,
+    signature: call.signature ?? null,
+    args: argsOf(call, config),
+    kind: "call",
+    ...(call.trailingBytes !== undefined ? { trailingBytes: call.trailingBytes } : {}),
+  };
 }

@@ -4,7 +4,7 @@ import type { Address as Addr } from "viem";
 
 import { DelegateForm } from "../components/DelegateButton.tsx";
 import { Address, Empty, ErrorNote, Loading } from "../components/ui.tsx";
-import { tokenAbi } from "../generated/abis.ts";
+import { tokenAbi } from "@ai-dao/protocol";
 import { formatAmount, formatTimestamp } from "../lib/format.ts";
 import { ACCOUNT_QUERY, type AccountRow } from "../lib/queries.ts";
 import { useServices } from "../lib/services.tsx";

@@ -1,4 +1,4 @@
-import { proposalStateName, type ProposalStateName } from "@ai-dao/protocol";
+import { governorAbi, proposalStateName, type ProposalStateName } from "@ai-dao/protocol";
 import { GUARD_REASON_TEXT, readDecisionReport, type DecisionReport } from "@ai-dao/reports";
 import { useQuery } from "@tanstack/react-query";
 import { Link, createFileRoute } from "@tanstack/react-router";
@@ -9,7 +9,6 @@ import { Description } from "../components/Description.tsx";
 import { VerifiedReport } from "../components/Report.tsx";
 import { TallyChart } from "../components/TallyChart.tsx";
 import { Address as AddressView, Empty, ErrorNote, Loading, RiskBadge, StateBadge } from "../components/ui.tsx";
-import { governorAbi } from "../generated/abis.ts";
 import { decodeAction } from "../lib/decode.ts";
 import { useProposalDescription } from "../lib/description.ts";
 import { formatAmount, formatDuration, formatTimestamp } from "../lib/format.ts";
@@ -161,7 +160,7 @@ function Actions({ proposal }: { proposal: ProposalDetail }) {
         {decoded.map((a) => (
           <li key={a.index} data-testid="action">
             <p>
-              <strong>{a.functionName ?? (a.kind === "eth-transfer" ? "Send ETH" : (a.signature ?? "Unknown function"))}</strong> on {a.targetName ?? "external address"} <AddressView value={a.target} />
+              <strong>{a.functionName ?? (a.kind === "eth-transfer" ? "Send ETH" : a.kind === "empty" ? "Call without data" : (a.signature ?? "Unknown function"))}</strong> on {a.targetName ?? "external address"} <AddressView value={a.target} />
               {a.value > 0n && <> with {a.valueDisplay}</>}
             </p>
             {a.args.length > 0 && (
@@ -186,9 +185,15 @@ function Actions({ proposal }: { proposal: ProposalDetail }) {
                 </tbody>
               </table>
             )}
-            {a.kind === "unknown-call" && (
+            {a.trailingBytes !== undefined && (
+              <p className="warning" role="alert" data-testid="trailing-bytes">
+                This call carries {a.trailingBytes} more byte{a.trailingBytes === 1 ? "" : "s"} of data after its arguments. The function ignores them, but they are part of the proposal: ask the
+                proposer why.
+              </p>
+            )}
+            {(a.kind === "unknown-call" || a.trailingBytes !== undefined) && (
               <details>
-                <summary>Raw calldata (not decoded)</summary>
+                <summary>{a.kind === "unknown-call" ? "Raw calldata (not decoded)" : "Raw calldata"}</summary>
                 <pre>{a.calldata}</pre>
               </details>
             )}

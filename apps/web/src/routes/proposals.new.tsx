@@ -1,6 +1,6 @@
 import { useMutation } from "@tanstack/react-query";
 import { createFileRoute, useNavigate } from "@tanstack/react-router";
-import { descriptionBytesOf, hashDescription, hashProposal } from "@ai-dao/protocol";
+import { descriptionBytesOf, governorAbi, hashDescription, hashProposal } from "@ai-dao/protocol";
 import { readDecisionReport } from "@ai-dao/reports";
 import { useDeferredValue, useMemo, useState } from "react";
 import { type Address } from "viem";
@@ -8,7 +8,6 @@ import { type Address } from "viem";
 import { Description } from "../components/Description.tsx";
 import { ReportView } from "../components/Report.tsx";
 import { ErrorNote } from "../components/ui.tsx";
-import { governorAbi } from "../generated/abis.ts";
 import { AnalystError, type AnalysisPreview } from "../lib/analyst.ts";
 import { buildProposal, toAnalystInput, withProposerSuffix, type ActionDraft, type BuiltProposal } from "../lib/builder.ts";
 import { useServices } from "../lib/services.tsx";

@@ -3,7 +3,7 @@ import { Link, createFileRoute } from "@tanstack/react-router";
 import { formatEther, type Address as Addr } from "viem";
 
 import { Address, Empty, ErrorNote, Loading } from "../components/ui.tsx";
-import { tokenAbi } from "../generated/abis.ts";
+import { tokenAbi } from "@ai-dao/protocol";
 import { formatAmount, formatTimestamp } from "../lib/format.ts";
 import { TREASURY_QUERY, type TimelockCallRow, type TransferRow } from "../lib/queries.ts";
 import { useServices } from "../lib/services.tsx";
