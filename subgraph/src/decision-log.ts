@@ -5,7 +5,7 @@ import { DecisionPublished, PublisherSet } from "../generated/DecisionLog/Decisi
 import { Decision, DecisionLog, Proposal, PublisherChange } from "../generated/schema";
 import { eventId, getOrCreateAccount, getOrCreateDailySnapshot } from "./helpers";
 
-// Solidity enum order in DecisionLog.sol.
+// Solidity enum order in contracts/interfaces/IDecisionLog.sol.
 const KINDS: string[] = ["ANALYSIS", "DRAFT", "EXECUTION_GUARD"];
 const RECOMMENDATIONS: string[] = ["FOR", "AGAINST", "ABSTAIN", "NEEDS_REVIEW"];
 

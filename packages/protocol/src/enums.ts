@@ -52,7 +52,7 @@ export function supportName(value: number | bigint): SupportName {
   return nameOf("Support", supportNames, value);
 }
 
-/** DecisionLog.Kind: what kind of automated decision an entry records. */
+/** IDecisionLog.Kind: what kind of automated decision an entry records. */
 export const DecisionKind = { Analysis: 0, Draft: 1, ExecutionGuard: 2 } as const;
 export type DecisionKind = ValueOf<typeof DecisionKind>;
 export type DecisionKindName = keyof typeof DecisionKind;
@@ -63,7 +63,7 @@ export function decisionKindName(value: number | bigint): DecisionKindName {
   return nameOf("DecisionKind", decisionKindNames, value);
 }
 
-/** DecisionLog.Recommendation: the recommendation a decision carries on chain. */
+/** IDecisionLog.Recommendation: the recommendation a decision carries on chain. */
 export const Recommendation = { For: 0, Against: 1, Abstain: 2, NeedsReview: 3 } as const;
 export type Recommendation = ValueOf<typeof Recommendation>;
 export type RecommendationName = keyof typeof Recommendation;
@@ -75,7 +75,7 @@ export function recommendationName(value: number | bigint): RecommendationName {
 }
 
 /**
- * DecisionLog.Recommendation for a report's `recommendation` field (the JSON the decision commits
+ * IDecisionLog.Recommendation for a report's `recommendation` field (the JSON the decision commits
  * to spells it `for`, `against`, `abstain` or `needs-review`).
  */
 export const recommendationOfReport = {

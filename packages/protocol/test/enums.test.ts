@@ -35,8 +35,8 @@ describe("the enums mirror the Solidity enums member for member", () => {
   const cases: [string, Record<string, number>, readonly string[], string, string][] = [
     ["ProposalState", ProposalState, proposalStateNames, path.join(openzeppelin, "governance/IGovernor.sol"), "ProposalState"],
     ["Support", Support, supportNames, path.join(openzeppelin, "governance/extensions/GovernorCountingSimple.sol"), "VoteType"],
-    ["DecisionKind", DecisionKind, decisionKindNames, path.join(root, "contracts/DecisionLog.sol"), "Kind"],
-    ["Recommendation", Recommendation, recommendationNames, path.join(root, "contracts/DecisionLog.sol"), "Recommendation"],
+    ["DecisionKind", DecisionKind, decisionKindNames, path.join(root, "contracts/interfaces/IDecisionLog.sol"), "Kind"],
+    ["Recommendation", Recommendation, recommendationNames, path.join(root, "contracts/interfaces/IDecisionLog.sol"), "Recommendation"],
   ];
   for (const [name, values, names, file, solidityName] of cases) {
     it(`${name} is ${path.basename(file)}'s ${solidityName}`, () => {

@@ -2,6 +2,7 @@
 pragma solidity ^0.8.28;
 
 import {DecisionLog} from "../../../contracts/DecisionLog.sol";
+import {IDecisionLog} from "../../../contracts/interfaces/IDecisionLog.sol";
 import {CheatCodes} from "./Vm.sol";
 
 /// @dev Property tests: whatever the report bytes, the log keeps exactly their hash and never
@@ -25,9 +26,9 @@ contract DecisionLogFuzzTest is CheatCodes {
         bytes calldata report
     ) public {
         vm.assume(report.length > 0 && report.length <= log.MAX_REPORT_BYTES());
-        DecisionLog.Kind kind = DecisionLog.Kind(kindSeed % 3);
+        IDecisionLog.Kind kind = IDecisionLog.Kind(kindSeed % 3);
         uint8 risk = riskSeed % 101;
-        DecisionLog.Recommendation recommendation = DecisionLog.Recommendation(recommendationSeed % 4);
+        IDecisionLog.Recommendation recommendation = IDecisionLog.Recommendation(recommendationSeed % 4);
         uint256 countBefore = log.decisionCount();
 
         vm.prank(PUBLISHER);
@@ -35,7 +36,7 @@ contract DecisionLogFuzzTest is CheatCodes {
 
         require(id == countBefore, "ids are sequential");
         require(log.decisionCount() == countBefore + 1, "one entry appended");
-        (uint256 latestId, DecisionLog.Decision memory stored) = log.latestDecision(proposalId, kind);
+        (uint256 latestId, IDecisionLog.Decision memory stored) = log.latestDecision(proposalId, kind);
         require(latestId == id, "latest is the new one");
         require(stored.reportHash == keccak256(report), "hash kept");
         require(stored.proposalId == proposalId && stored.risk == risk, "fields kept");
@@ -48,31 +49,31 @@ contract DecisionLogFuzzTest is CheatCodes {
         vm.assume(claimed != keccak256(report));
         vm.prank(PUBLISHER);
         vm.expectRevert(
-            abi.encodeWithSelector(DecisionLog.DecisionLogHashMismatch.selector, claimed, keccak256(report))
+            abi.encodeWithSelector(IDecisionLog.DecisionLogHashMismatch.selector, claimed, keccak256(report))
         );
-        log.publish(1, DecisionLog.Kind.Analysis, 1, DecisionLog.Recommendation.For, claimed, report);
+        log.publish(1, IDecisionLog.Kind.Analysis, 1, IDecisionLog.Recommendation.For, claimed, report);
     }
 
     function testFuzz_rejectsAnyRiskAbove100(uint8 risk) public {
         vm.assume(risk > 100);
         bytes memory report = "{}";
         vm.prank(PUBLISHER);
-        vm.expectRevert(abi.encodeWithSelector(DecisionLog.DecisionLogInvalidRisk.selector, uint256(risk)));
-        log.publish(1, DecisionLog.Kind.Analysis, risk, DecisionLog.Recommendation.For, keccak256(report), report);
+        vm.expectRevert(abi.encodeWithSelector(IDecisionLog.DecisionLogInvalidRisk.selector, uint256(risk)));
+        log.publish(1, IDecisionLog.Kind.Analysis, risk, IDecisionLog.Recommendation.For, keccak256(report), report);
     }
 
     function testFuzz_onlyPublishersPublish(address caller) public {
         vm.assume(caller != PUBLISHER);
         bytes memory report = "{}";
         vm.prank(caller);
-        vm.expectRevert(abi.encodeWithSelector(DecisionLog.DecisionLogUnauthorizedPublisher.selector, caller));
-        log.publish(1, DecisionLog.Kind.Analysis, 1, DecisionLog.Recommendation.For, keccak256(report), report);
+        vm.expectRevert(abi.encodeWithSelector(IDecisionLog.DecisionLogUnauthorizedPublisher.selector, caller));
+        log.publish(1, IDecisionLog.Kind.Analysis, 1, IDecisionLog.Recommendation.For, keccak256(report), report);
     }
 
     function testFuzz_onlyGovernanceSetsPublishers(address caller) public {
         vm.assume(caller != GOVERNANCE);
         vm.prank(caller);
-        vm.expectRevert(abi.encodeWithSelector(DecisionLog.DecisionLogOnlyGovernance.selector, caller));
+        vm.expectRevert(abi.encodeWithSelector(IDecisionLog.DecisionLogOnlyGovernance.selector, caller));
         log.setPublisher(caller, true);
     }
 
@@ -80,7 +81,7 @@ contract DecisionLogFuzzTest is CheatCodes {
         uint256 max = log.MAX_REPORT_BYTES();
         bytes memory report = new bytes(max + 1);
         vm.prank(PUBLISHER);
-        vm.expectRevert(abi.encodeWithSelector(DecisionLog.DecisionLogReportTooLarge.selector, max + 1, max));
-        log.publish(1, DecisionLog.Kind.Analysis, 1, DecisionLog.Recommendation.For, keccak256(report), report);
+        vm.expectRevert(abi.encodeWithSelector(IDecisionLog.DecisionLogReportTooLarge.selector, max + 1, max));
+        log.publish(1, IDecisionLog.Kind.Analysis, 1, IDecisionLog.Recommendation.For, keccak256(report), report);
     }
 }

@@ -4029,7 +4029,7 @@ export const decisionLogAbi = [
         "type": "uint256"
       },
       {
-        "internalType": "enum DecisionLog.Kind",
+        "internalType": "enum IDecisionLog.Kind",
         "name": "kind",
         "type": "uint8"
       }
@@ -4108,7 +4108,7 @@ export const decisionLogAbi = [
       },
       {
         "indexed": true,
-        "internalType": "enum DecisionLog.Kind",
+        "internalType": "enum IDecisionLog.Kind",
         "name": "kind",
         "type": "uint8"
       },
@@ -4126,7 +4126,7 @@ export const decisionLogAbi = [
       },
       {
         "indexed": false,
-        "internalType": "enum DecisionLog.Recommendation",
+        "internalType": "enum IDecisionLog.Recommendation",
         "name": "recommendation",
         "type": "uint8"
       },
@@ -4219,7 +4219,7 @@ export const decisionLogAbi = [
             "type": "address"
           },
           {
-            "internalType": "enum DecisionLog.Kind",
+            "internalType": "enum IDecisionLog.Kind",
             "name": "kind",
             "type": "uint8"
           },
@@ -4229,7 +4229,7 @@ export const decisionLogAbi = [
             "type": "uint8"
           },
           {
-            "internalType": "enum DecisionLog.Recommendation",
+            "internalType": "enum IDecisionLog.Recommendation",
             "name": "recommendation",
             "type": "uint8"
           },
@@ -4239,7 +4239,7 @@ export const decisionLogAbi = [
             "type": "uint48"
           }
         ],
-        "internalType": "struct DecisionLog.Decision",
+        "internalType": "struct IDecisionLog.Decision",
         "name": "",
         "type": "tuple"
       }
@@ -4281,7 +4281,7 @@ export const decisionLogAbi = [
         "type": "uint256"
       },
       {
-        "internalType": "enum DecisionLog.Kind",
+        "internalType": "enum IDecisionLog.Kind",
         "name": "kind",
         "type": "uint8"
       }
@@ -4324,7 +4324,7 @@ export const decisionLogAbi = [
         "type": "uint256"
       },
       {
-        "internalType": "enum DecisionLog.Kind",
+        "internalType": "enum IDecisionLog.Kind",
         "name": "kind",
         "type": "uint8"
       }
@@ -4354,7 +4354,7 @@ export const decisionLogAbi = [
             "type": "address"
           },
           {
-            "internalType": "enum DecisionLog.Kind",
+            "internalType": "enum IDecisionLog.Kind",
             "name": "kind",
             "type": "uint8"
           },
@@ -4364,7 +4364,7 @@ export const decisionLogAbi = [
             "type": "uint8"
           },
           {
-            "internalType": "enum DecisionLog.Recommendation",
+            "internalType": "enum IDecisionLog.Recommendation",
             "name": "recommendation",
             "type": "uint8"
           },
@@ -4374,7 +4374,7 @@ export const decisionLogAbi = [
             "type": "uint48"
           }
         ],
-        "internalType": "struct DecisionLog.Decision",
+        "internalType": "struct IDecisionLog.Decision",
         "name": "",
         "type": "tuple"
       }
@@ -4390,7 +4390,7 @@ export const decisionLogAbi = [
         "type": "uint256"
       },
       {
-        "internalType": "enum DecisionLog.Kind",
+        "internalType": "enum IDecisionLog.Kind",
         "name": "kind",
         "type": "uint8"
       },
@@ -4400,7 +4400,7 @@ export const decisionLogAbi = [
         "type": "uint8"
       },
       {
-        "internalType": "enum DecisionLog.Recommendation",
+        "internalType": "enum IDecisionLog.Recommendation",
         "name": "recommendation",
         "type": "uint8"
       },

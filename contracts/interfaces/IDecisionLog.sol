@@ -1,0 +1,137 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.28;
+
+/**
+ * @title IDecisionLog
+ * @notice The interface of the DAO's append-only log of automated decisions: its enums, stored
+ * struct, events, errors and functions. Contracts that read decisions, and the platform's TypeScript
+ * side (the protocol package), depend on this file rather than on the implementation.
+ */
+interface IDecisionLog {
+    /// @notice What kind of automated decision an entry records.
+    enum Kind {
+        Analysis, // the analyst's report on a proposal
+        Draft, // a proposal the analyst drafted from an intent
+        ExecutionGuard // the executor refused or held a queue/execute
+    }
+
+    /// @notice The recommendation carried by a decision (mirrors the report's `recommendation`).
+    enum Recommendation {
+        For,
+        Against,
+        Abstain,
+        NeedsReview
+    }
+
+    /// @notice The small fields kept in storage for each decision.
+    struct Decision {
+        uint256 proposalId;
+        bytes32 reportHash;
+        address actor;
+        Kind kind;
+        uint8 risk;
+        Recommendation recommendation;
+        uint48 timestamp;
+    }
+
+    /// @notice The caller is not an authorised publisher.
+    error DecisionLogUnauthorizedPublisher(address caller);
+    /// @notice The caller is not governance.
+    error DecisionLogOnlyGovernance(address caller);
+    /// @notice The zero address cannot be governance or a publisher.
+    error DecisionLogZeroAddress();
+    /// @notice The report bytes do not hash to the given hash.
+    error DecisionLogHashMismatch(bytes32 given, bytes32 computed);
+    /// @notice The report is larger than {MAX_REPORT_BYTES}.
+    error DecisionLogReportTooLarge(uint256 size, uint256 maxSize);
+    /// @notice The report is empty.
+    error DecisionLogEmptyReport();
+    /// @notice The risk score is above {MAX_RISK}.
+    error DecisionLogInvalidRisk(uint256 risk);
+    /// @notice No decision of `kind` exists for `proposalId`.
+    error DecisionLogNoDecision(uint256 proposalId, Kind kind);
+    /// @notice No decision has id `decisionId`.
+    error DecisionLogUnknownDecision(uint256 decisionId);
+
+    /**
+     * @notice Emitted for every published decision, with the report's exact bytes.
+     * @param decisionId Sequential id of the decision (its index in the log).
+     * @param proposalId The Governor proposal the decision is about.
+     * @param kind What kind of decision it is.
+     * @param actor The publisher.
+     * @param risk Risk score, 0 to 100.
+     * @param recommendation The decision's recommendation.
+     * @param reportHash keccak256 of `report`.
+     * @param report The report's exact bytes (canonical JSON).
+     */
+    event DecisionPublished(
+        uint256 decisionId,
+        uint256 indexed proposalId,
+        Kind indexed kind,
+        address indexed actor,
+        uint8 risk,
+        Recommendation recommendation,
+        bytes32 reportHash,
+        bytes report
+    );
+
+    /**
+     * @notice Emitted when governance authorises or revokes a publisher.
+     * @param account The publisher.
+     * @param authorised Whether `account` may publish after the change.
+     */
+    event PublisherSet(address indexed account, bool authorised);
+
+    /// @notice Largest accepted report, in bytes.
+    function MAX_REPORT_BYTES() external view returns (uint256);
+
+    /// @notice Highest risk score.
+    function MAX_RISK() external view returns (uint8);
+
+    /// @notice The account allowed to authorise publishers: the DAO's timelock.
+    function governance() external view returns (address);
+
+    /**
+     * @notice Authorises or revokes a publisher. Only governance may call this.
+     * @param account The publisher.
+     * @param authorised Whether `account` may publish after the call.
+     */
+    function setPublisher(address account, bool authorised) external;
+
+    /**
+     * @notice Publishes a decision. The report's bytes must hash to `reportHash`.
+     * @param proposalId The proposal the decision is about.
+     * @param kind The kind of decision.
+     * @param risk Risk score, 0 to 100.
+     * @param recommendation The recommendation.
+     * @param reportHash keccak256 of `report`.
+     * @param report The report's exact bytes, at most {MAX_REPORT_BYTES}.
+     * @return decisionId The id of the new decision.
+     */
+    function publish(
+        uint256 proposalId,
+        Kind kind,
+        uint8 risk,
+        Recommendation recommendation,
+        bytes32 reportHash,
+        bytes calldata report
+    ) external returns (uint256 decisionId);
+
+    /// @notice Whether `account` may publish.
+    function isPublisher(address account) external view returns (bool);
+
+    /// @notice Number of decisions published so far.
+    function decisionCount() external view returns (uint256);
+
+    /// @notice The decision with id `decisionId`; reverts with {DecisionLogUnknownDecision} when there is none.
+    function decision(uint256 decisionId) external view returns (Decision memory);
+
+    /// @notice Whether any decision of `kind` was published for `proposalId`.
+    function hasDecision(uint256 proposalId, Kind kind) external view returns (bool);
+
+    /**
+     * @notice The latest decision of `kind` about `proposalId`, with its id. Reverts with
+     * {DecisionLogNoDecision} when there is none.
+     */
+    function latestDecision(uint256 proposalId, Kind kind) external view returns (uint256 decisionId, Decision memory);
+}
