@@ -222,6 +222,10 @@ describe("with the whole platform", () => {
     await expect.poll(async () => page.getByTestId("risk-score").count(), { timeout: 120_000, interval: 1_000 }).toBeGreaterThan(0);
     expect(await page.evaluate(() => (window as { __pwned?: number }).__pwned)).toBeUndefined();
     expect(await page.getByTestId("description").locator("script, img").count()).toBe(0);
+    // The analyst consulted the model (the harness's loopback stand-in): each claim with its status and cited evidence.
+    await page.getByTestId("intent-vs-effect").waitFor({ timeout: 10_000 });
+    expect(await page.getByTestId("claim").first().textContent()).toMatch(/matches the calls.*“The proposal calls transfer”.*Evidence: action 1/s);
+    await page.getByTestId("analysis-panel").screenshot({ path: path.join(shots, "analysis-model-claims.png") });
 
     await page.getByText("Report as published (exact JSON)").click();
     await page.getByRole("button", { name: "Verify on chain" }).click();
@@ -285,6 +289,9 @@ describe("with the whole platform", () => {
     // Votes that appeared just before the snapshot: a critical finding in the published analysis.
     await expect.poll(async () => page.getByTestId("risk-score").count(), { timeout: 120_000, interval: 1_000 }).toBeGreaterThan(0);
     await expect.poll(async () => page.getByTestId("analysis-panel").textContent(), { timeout: 10_000 }).toMatch(/\[critical\].*votes within/);
+    // The model's section: the critical finding as an effect the description leaves out, citing it.
+    expect(await page.getByTestId("undisclosed-effect").first().textContent()).toMatch(/votes within.*evidence: finding “/s);
+    await page.getByTestId("analysis-panel").screenshot({ path: path.join(shots, "analysis-model-undisclosed.png") });
 
     const state = () => page.getByTestId("proposal-state").textContent();
     await advance(page, client, 11);

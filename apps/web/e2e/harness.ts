@@ -6,31 +6,23 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { createWriteStream } from "node:fs";
 import { mkdtemp, readFile } from "node:fs/promises";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 
-export const repoRoot = path.resolve(import.meta.dirname, "../../..");
+import { repoRoot } from "@ai-dao/service-kit/repo";
+import { devPrivateKey } from "@ai-dao/testkit/accounts";
+import { startMessagesApi, type MessagesApi, type RecordedRequest, type ScriptedResponse } from "@ai-dao/testkit/messages-api";
+import { freePort } from "@ai-dao/testkit/process";
+
 const binDir = path.join(repoRoot, "node_modules", ".bin");
 const bin = (name: string) => path.join(binDir, name);
 
 export const services = ["indexer", "analyst", "executor"] as const;
 const serviceDir = (name: (typeof services)[number]) => path.join(repoRoot, "services", name);
 
-/** Hardhat's well-known development mnemonic, accounts #8 (analyst) and #9 (executor): public test keys. */
-const ANALYST_KEY = "0xdbda1821b80551c9d65939329250298aa3472ba22feea921c0cf5d620ea67b97";
-const EXECUTOR_KEY = "0x2a871d0798f97d79848a013d4936a73bf4cc922c825d33c1cf7073dff6d409c6";
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
+/** The analyst's and executor's development keys (accounts #8 and #9 of Hardhat's public mnemonic). */
+const ANALYST_KEY = devPrivateKey("analyst");
+const EXECUTOR_KEY = devPrivateKey("executor");
 
 interface Child {
   name: string;
@@ -50,6 +42,34 @@ async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs: n
     await new Promise((r) => setTimeout(r, 250));
   }
   throw new Error(`${what} did not become ready in ${timeoutMs / 1000}s; log ${child.logFile}:\n${child.tail()}`);
+}
+
+/**
+ * The model the analyst consults, as a loopback Messages API reached through the real SDK. It
+ * answers from the evidence it is sent: every decoded call a claim that matches it (citing it), every
+ * critical finding an effect the description leaves out (citing it), and the deterministic floor and
+ * recommendation as its own; so published reports carry a model section while the findings still
+ * decide what the executor does.
+ */
+export function modelStandIn(request: RecordedRequest): ScriptedResponse {
+  const content = request.body?.messages?.[0]?.content;
+  const turn: string = typeof content === "string" ? content : (content ?? []).map((b: { text?: string }) => b.text ?? "").join("");
+  const open = turn.indexOf("\n", turn.indexOf("<untrusted-input"));
+  const data = JSON.parse(turn.slice(open + 1, turn.lastIndexOf("</untrusted-input")));
+  const evidence = Object.entries(data.evidence as Record<string, { functionName?: string; kind?: string; severity?: string; title?: string }>);
+  return {
+    json: {
+      claims: evidence
+        .filter(([id]) => id.startsWith("call:"))
+        .map(([id, call]) => ({ claim: `The proposal calls ${call.functionName ?? call.kind}`, status: "matched", evidence: [id], explanation: `Call ${id.slice(5)} does this.` })),
+      undisclosedEffects: evidence.filter(([id, f]) => id.startsWith("finding:") && f.severity === "critical").map(([id, f]) => ({ effect: f.title, evidence: [id] })),
+      risk: data.riskFloor,
+      benefit: 50,
+      confidence: 0.7,
+      recommendation: data.deterministicRecommendation,
+      reasoning: "Each call does what the description says; see the findings for the rest.",
+    },
+  };
 }
 
 export interface Stack {
@@ -88,7 +108,9 @@ export async function startStack(options: { services: boolean }): Promise<Stack>
     children.push(entry);
     return entry;
   };
+  let model: MessagesApi | undefined;
   const stop = async () => {
+    await model?.close();
     const running = children.filter(({ child }) => child.exitCode === null && child.signalCode === null && child.pid !== undefined);
     const signal = (sig: NodeJS.Signals) => {
       for (const { child } of running) {
@@ -146,6 +168,7 @@ export async function startStack(options: { services: boolean }): Promise<Stack>
     const common = { RPC_URL: rpcUrl, DEPLOYMENT_FILE: deploymentFile, LOG_LEVEL: "info", CORS_ORIGINS: webUrl };
 
     if (options.services) {
+      model = await startMessagesApi({ fallback: modelStandIn });
       const dataDir = await mkdtemp(path.join(tmpdir(), "web-e2e-data-"));
       const node = bin("node");
       const indexer = start("indexer", node, ["src/main.ts"], { ...common, INDEXER_PORT: String(indexerPort), INDEXER_DATA_DIR: path.join(dataDir, "indexer") }, serviceDir("indexer"));
@@ -159,9 +182,9 @@ export async function startStack(options: { services: boolean }): Promise<Stack>
           ANALYST_DATA_DIR: path.join(dataDir, "analyst"),
           ANALYST_PRIVATE_KEY: ANALYST_KEY,
           ANALYST_POLL_MS: "1000",
-          // Deterministic analysis: never the model, whatever the calling shell has set.
-          ANTHROPIC_API_KEY: "",
-          ANTHROPIC_BASE_URL: "",
+          // Model mode against the loopback stand-in, never a real API, whatever the calling shell has set.
+          ANTHROPIC_API_KEY: "e2e",
+          ANTHROPIC_BASE_URL: model!.url,
           INDEXER_URL: indexerUrl,
         },
         serviceDir("analyst"),

@@ -1,9 +1,9 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 
-import { ProposalState, Support } from "@ai-dao/protocol";
+import { descriptionBytesOf, hashDescription, ProposalState, Support, timelockSalt } from "@ai-dao/protocol";
 import type { NetworkConnection } from "hardhat/types/network";
-import { encodeFunctionData, keccak256, toHex, type Address, type Hex } from "viem";
+import { encodeFunctionData, type Address, type Hex } from "viem";
 
 // The DAO is deployed by the repository's own Ignition deploy (the one `npm run deploy` runs).
 import { deployDAO } from "../../../ignition/deploy.ts";
@@ -48,15 +48,13 @@ export interface Proposal {
   description: string;
 }
 
-/** keccak256 of the description, as the Governor hashes it. */
+/** keccak256 of the description's bytes, as the Governor hashes it (protocol's `hashDescription`). */
 export function descriptionHash(proposal: Proposal): Hex {
-  return keccak256(toHex(proposal.description));
+  return hashDescription(descriptionBytesOf(proposal.description));
 }
 
 /** The salt GovernorTimelockControl uses for a proposal's timelock operation. */
-export function timelockSalt(governor: Address, descriptionHash: Hex): Hex {
-  return toHex((BigInt(governor) << 96n) ^ BigInt(descriptionHash), { size: 32 });
-}
+export { timelockSalt };
 
 /** Everyone with tokens delegates to themselves so their balance counts as votes. */
 export async function delegateAll(dao: LocalDAO, connection: NetworkConnection) {
@@ -81,7 +79,7 @@ export async function proposeBytes(
   proposal: Omit<Proposal, "description"> & { descriptionBytes: Hex },
 ): Promise<bigint> {
   await proposer.sendTransaction({ to: dao.governor.address, data: proposeCalldata(proposal), account: proposer.account });
-  return dao.governor.read.hashProposal([proposal.targets, proposal.values, proposal.calldatas, keccak256(proposal.descriptionBytes)]);
+  return dao.governor.read.hashProposal([proposal.targets, proposal.values, proposal.calldatas, hashDescription(proposal.descriptionBytes)]);
 }
 
 /** Moves time past the voting delay so the proposal is Active. */

@@ -3,9 +3,10 @@ import { rmSync } from "node:fs";
 import { createServer, type Server, type Socket, connect } from "node:net";
 import path from "node:path";
 
+import { repoRoot as REPO_ROOT } from "@ai-dao/service-kit/repo";
+
 // Child processes for tests that need a separate process: a Hardhat node, a service's main, and a
 // TCP proxy in front of a chain that a test can take down.
-export const REPO_ROOT = path.resolve(import.meta.dirname, "../../..");
 const HARDHAT_CLI = path.join(REPO_ROOT, "node_modules", "hardhat", "dist", "src", "cli.js");
 
 export async function freePort(): Promise<number> {

@@ -15,7 +15,7 @@ import { writeDeployment } from "@ai-dao/deployment";
 import { delegateAll, propose, serveRpc } from "@ai-dao/testkit";
 import { setupChain, type Chain } from "./fixtures.ts";
 import { ANALYST_TEST_KEY } from "./support/analyst-key.ts";
-import { startMessagesApi, type MessagesApi } from "./support/messages-api.ts";
+import { startMessagesApi, type MessagesApi } from "@ai-dao/testkit/messages-api";
 
 const MAIN = path.resolve(import.meta.dirname, "../src/main.ts");
 const CLI = path.resolve(import.meta.dirname, "../src/cli.ts");

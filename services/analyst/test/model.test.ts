@@ -8,7 +8,7 @@ import type { Judgement } from "../src/model/schema.ts";
 import type { ProposalInput as Proposal } from "../src/proposal.ts";
 import { serializeReport } from "../src/report.ts";
 import { proposalOf, setupChain, type Chain } from "./fixtures.ts";
-import { startMessagesApi, type MessagesApi } from "./support/messages-api.ts";
+import { startMessagesApi, type MessagesApi } from "@ai-dao/testkit/messages-api";
 
 let chain: Chain;
 let cases: { benign: Record<string, Proposal>; malicious: Record<string, Proposal> };

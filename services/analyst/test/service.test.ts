@@ -20,7 +20,7 @@ import { handleProposalEvent, type AnalystService } from "../src/server/service.
 import { ProposalWatcher } from "../src/watch/watcher.ts";
 import { setupChain, type Chain } from "./fixtures.ts";
 import { analystWallet } from "./support/analyst-key.ts";
-import { startMessagesApi, type MessagesApi } from "./support/messages-api.ts";
+import { startMessagesApi, type MessagesApi } from "@ai-dao/testkit/messages-api";
 
 const logger = pino({ level: "silent" });
 const genericJudgement = { claims: [], undisclosedEffects: [], risk: 10, benefit: 50, confidence: 0.7, recommendation: "for", reasoning: "Looks routine." };
