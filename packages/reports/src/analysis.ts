@@ -13,6 +13,18 @@ export const REPORT_SCHEMA_VERSION = 2;
 
 const opcodes = z.strictObject({ SELFDESTRUCT: z.boolean(), DELEGATECALL: z.boolean(), CREATE2: z.boolean() });
 
+/** Whether a check ran: `ran`; `not-applicable` (nothing in this proposal for it); `skipped` (it applied but could not run, `reason` says why). */
+export const coverageStatuses = ["ran", "not-applicable", "skipped"] as const;
+export type CoverageStatus = (typeof coverageStatuses)[number];
+
+export const coverageEntrySchema = z.strictObject({
+  check: z.string(),
+  name: z.string(),
+  status: z.enum(coverageStatuses),
+  reason: z.string().optional(),
+});
+export type CoverageEntry = z.output<typeof coverageEntrySchema>;
+
 /** One finding of a deterministic check (or the failure finding). */
 export const findingSchema = z.strictObject({
   id: z.string(),
@@ -121,6 +133,21 @@ export const reportSchema = z.strictObject({
   model: modelSectionSchema.optional(),
   /** Model mode: the description's claims matched against the calls. */
   intentVsEffect: intentVsEffectSchema.optional(),
+  /**
+   * One deterministic sentence a voter reads first: what moves where, in token units, and what the
+   * description says against it. A model may rewrite it in model mode.
+   */
+  summary: z.string().min(1).max(1000).optional(),
+  /**
+   * What the description asserts (amounts, recipients, "no funds move", what an address is), checked
+   * by code against the calls, the targets and the simulation: the same shape as the model's
+   * `intentVsEffect`, so both render alike. Evidence ids as the model's (`call:N`, `finding:N`, ...).
+   */
+  descriptionClaims: intentVsEffectSchema.optional(),
+  /** Every deterministic check and whether it ran; a check that applied but could not run makes the report inconclusive. */
+  coverage: z.array(coverageEntrySchema).optional(),
+  /** True when a check that applies could not run (no fork, an RPC error): the recommendation is then `needs-review`. */
+  inconclusive: z.boolean().optional(),
   /** The fork simulation of the proposal executed as the timelock, or why it did not run. */
   simulation: simulationSchema.optional(),
   /** Votes of the proposer / largest voters at the reference time and one window earlier. */

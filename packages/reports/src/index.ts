@@ -16,11 +16,15 @@ export {
 export { simulationSchema, type SimulationReport } from "./simulation.ts";
 export {
   analysisV1Schema,
+  coverageEntrySchema,
+  coverageStatuses,
   failedReportSchema,
   findingSchema,
   publishedReportSchema,
   REPORT_SCHEMA_VERSION,
   reportSchema,
+  type CoverageEntry,
+  type CoverageStatus,
   type FailedReport,
   type Finding,
   type PublishedReportBody,

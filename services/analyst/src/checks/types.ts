@@ -3,6 +3,7 @@ import type { Address } from "viem";
 import type { Deployment } from "@ai-dao/deployment";
 
 import type { DecodedCall } from "@ai-dao/protocol";
+import type { CounterpartyInfo } from "../context/counterparties.ts";
 import type { GovernanceContext } from "../context/governance.ts";
 import type { TargetInfo } from "../context/targets.ts";
 import type { VotingPowerContext } from "../context/voting-power.ts";
@@ -37,6 +38,8 @@ export interface AnalysisContext {
   simulation?: SimulationOutcome;
   /** Votes of the proposer and largest voters now and one window earlier (absent: no account to look at). */
   votingPower?: VotingPowerContext;
+  /** Accounts outside the DAO the proposal pays, empowers or calls (absent: not read). */
+  counterparties?: CounterpartyInfo[];
   /** New implementations installed by proxy upgrade calls, inspected at the analysed block. */
   upgradeImplementations?: { callIndex: number; proxy: Address; implementation: TargetInfo }[];
 }
