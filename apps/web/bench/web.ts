@@ -20,7 +20,6 @@ function run(command: string, args: string[], env: NodeJS.ProcessEnv = {}) {
   return result.stdout.toString();
 }
 
-run("node", ["scripts/abis.ts"]);
 // The bundle does not depend on the deployment: build without asking a chain for config.json.
 run(bin("vite"), ["build", "--logLevel", "warn"], { DEPLOYMENT_FILE: path.join(app, "bench", "no-deployment.json") });
 
