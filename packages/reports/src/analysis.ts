@@ -160,6 +160,34 @@ export const reportSchema = z.strictObject({
       accounts: z.array(z.strictObject({ address, role: z.enum(["proposer", "voter"]), votes: decimal, votesBefore: decimal, acquired: decimal })),
     })
     .optional(),
+  /**
+   * Accounts outside the DAO the calls pay, approve, empower or call: kind, controller, Safe owners,
+   * first seen, earlier dealings with the treasury, whether one key controls it; null or absent when
+   * unknown, with the facts that could not be read in `unread`.
+   */
+  counterparties: z
+    .array(
+      z.strictObject({
+        address,
+        roles: z.array(z.enum(["recipient", "spender", "new-owner", "grantee", "target"])),
+        callIndexes: z.array(z.number().int().nonnegative()),
+        kind: z.enum(["eoa", "contract", "delegated-eoa"]),
+        delegatedTo: address.optional(),
+        controller: z.strictObject({ via: z.enum(["owner", "proxy-admin"]), address, isEoa: z.boolean() }).optional(),
+        controllerOwner: z.strictObject({ address, isEoa: z.boolean() }).optional(),
+        proxyAdmin: z.strictObject({ address, isEoa: z.boolean() }).optional(),
+        safe: z.strictObject({ owners: z.array(address), threshold: z.number().int().positive() }).optional(),
+        nonce: z.number().int().nonnegative().optional(),
+        firstSeen: z.strictObject({ blockNumber: decimal, timestamp: decimal }).nullable(),
+        firstSeenBefore: z.boolean().optional(),
+        age: z.strictObject({ blocks: decimal, seconds: decimal, clock: decimal }).optional(),
+        priorInteractions: z.number().int().nonnegative().nullable(),
+        prior: z.strictObject({ calls: z.number().int().nonnegative(), tokenTransfers: z.number().int().nonnegative() }).optional(),
+        singleKeyControl: z.boolean(),
+        unread: z.array(z.string()).optional(),
+      }),
+    )
+    .optional(),
 });
 
 export type Report = z.output<typeof reportSchema>;

@@ -22,10 +22,11 @@ process.stdout.write(`${formatTable(results)}\n\n`);
 
 const latencies: Record<"simulated" | "offline", number[]> = { simulated: [], offline: [] };
 for (let round = 0; round <= ROUNDS; round++) {
-  for (const r of results) {
+  for (const { input } of results) {
+    if (input === undefined) continue;
     for (const mode of ["offline", "simulated"] as const) {
       const started = performance.now();
-      await chain.analyze(r.input.proposal, { simulate: mode === "simulated", ...(r.input.proposer ? { proposer: r.input.proposer } : {}) });
+      await chain.analyze(input.proposal, { simulate: mode === "simulated", ...(input.proposer ? { proposer: input.proposer } : {}) });
       if (round > 0) latencies[mode].push(performance.now() - started);
     }
   }

@@ -5,10 +5,13 @@ import { getAddress, type Address, type PublicClient } from "viem";
 import type { Deployment } from "@ai-dao/deployment";
 import { daoAbis, decodeCalls, hashDescription, hashProposal as governorProposalId, type ContractRole } from "@ai-dao/protocol";
 
-import { runChecks } from "./checks/index.ts";
+import { runChecksWithCoverage, type CheckRun } from "./checks/index.ts";
+import { descriptionClaimsSection } from "./checks/description-claims.ts";
 import { severityRank, type AnalysisContext, type Finding } from "./checks/types.ts";
 import { describeDescription } from "./context/description.ts";
+import { readCounterparties } from "./context/counterparties.ts";
 import { readGovernance } from "./context/governance.ts";
+import { readInitializers } from "./context/initializers.ts";
 import { inspectTarget, inspectTargets } from "./context/targets.ts";
 import { readVotingPower, votesWindowSeconds } from "./context/voting-power.ts";
 import { AnalystError } from "./errors.ts";
@@ -19,6 +22,7 @@ import { applyModelStep } from "./model/judge.ts";
 import type { Trigger } from "@ai-dao/reports";
 import { canonicalHash, reportSchema, REPORT_SCHEMA_VERSION, type Report } from "./report.ts";
 import { recommend, riskFloor } from "./risk.ts";
+import { buildSummary } from "./summary.ts";
 import { runSimulation, simulationToJson, type SimulationOutcome } from "./simulate/index.ts";
 
 const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { name: string; version: string };
@@ -95,8 +99,22 @@ export async function buildContext(args: AnalyzeArgs): Promise<AnalysisContext> 
 
   const proposalId = governorProposalId({ ...proposal, descriptionHash: hashDescription(proposal.descriptionBytes) });
   const snapshot = (await client.readContract({ address: contracts.governor, abi: daoAbis.governor, functionName: "proposalSnapshot", args: [proposalId], blockNumber })) as bigint;
+  const unavailable: NonNullable<AnalysisContext["unavailable"]> = {};
+  // Accounts outside the DAO the calls pay, empower or call: read alongside the simulation and the votes.
+  const counterparties = readCounterparties(client, {
+    calls,
+    contracts,
+    blockNumber,
+    fromBlock: BigInt(deployment.startBlock),
+    tokens: governance.balances.flatMap((b) => (b.asset === "ETH" ? [] : [b.asset])),
+    calldatas: proposal.calldatas,
+  }).catch((error: unknown) => {
+    unavailable.counterparties = errorLine(error);
+    return undefined;
+  });
   const [simulation, votingPower] = await Promise.all([
     simulationFor(args, ctx),
+    // A failed read leaves the voting-power check skipped and the report inconclusive, not the analysis failed.
     readVotingPower(client, {
       token: contracts.token,
       governor: contracts.governor,
@@ -105,6 +123,9 @@ export async function buildContext(args: AnalyzeArgs): Promise<AnalysisContext> 
       ...(args.proposer !== undefined ? { proposer: getAddress(args.proposer) } : {}),
       ...(snapshot > 0n ? { proposalId, snapshot } : {}),
       fromBlock: BigInt(deployment.startBlock),
+    }).catch((error: unknown) => {
+      unavailable.votingPower = errorLine(error);
+      return undefined;
     }),
   ]);
   ctx.upgradeImplementations = await Promise.all(
@@ -119,7 +140,18 @@ export async function buildContext(args: AnalyzeArgs): Promise<AnalysisContext> 
   );
   if (simulation) ctx.simulation = simulation;
   if (votingPower) ctx.votingPower = votingPower;
+  const counterpartyFacts = await counterparties;
+  if (counterpartyFacts) ctx.counterparties = counterpartyFacts;
+  ctx.initializers = await readInitializers(client, ctx);
+  if (Object.keys(unavailable).length > 0) ctx.unavailable = { ...ctx.unavailable, ...unavailable };
   return ctx;
+}
+
+/** An error as one short line for a report: viem's short message, no request body, no credentials in URLs. */
+function errorLine(error: unknown): string {
+  const e = error as { shortMessage?: unknown; message?: unknown };
+  const text = typeof e?.shortMessage === "string" ? e.shortMessage : typeof e?.message === "string" ? e.message : String(error);
+  return (text.split("\n")[0] ?? "").replace(/\/\/[^/@\s]+@/g, "//").slice(0, 300);
 }
 
 async function simulationFor(args: AnalyzeArgs, ctx: AnalysisContext): Promise<SimulationOutcome | undefined> {
@@ -136,14 +168,27 @@ async function simulationFor(args: AnalyzeArgs, ctx: AnalysisContext): Promise<S
 }
 
 /** The notes of a report: what this analysis did not cover. */
-function notesFor(ctx: AnalysisContext): string[] {
+function notesFor(ctx: AnalysisContext, run: CheckRun): string[] {
   const notes = [DETERMINISTIC_NOTES[0]!];
   const sim = ctx.simulation;
   if (sim === undefined) notes.push(DETERMINISTIC_NOTES[1]!);
   else if (sim.status !== "simulated") notes.push(`not simulated (${sim.status}: ${sim.reason}): effects were inferred from calldata only`);
   else if (sim.result.traceSource === "top-level") notes.push("the fork offered no call trace: only top-level calls are listed");
-  if (ctx.votingPower === undefined) notes.push("voting power before the snapshot not checked: no proposer given and the proposal is not on chain");
+  if (ctx.votingPower === undefined) {
+    notes.push(
+      ctx.unavailable?.votingPower !== undefined
+        ? `voting power before the snapshot not checked: it could not be read (${ctx.unavailable.votingPower})`
+        : "voting power before the snapshot not checked: no proposer given and the proposal is not on chain",
+    );
+  }
+  if (run.inconclusive) notes.push(inconclusiveNote(run));
   return notes;
+}
+
+/** Says in words that the report is inconclusive and which checks could not run. */
+function inconclusiveNote(run: CheckRun): string {
+  const list = run.failed.map((c) => `${c.name} — ${c.reason ?? "no reason given"}`).join("; ");
+  return `inconclusive: ${run.failed.length === 1 ? "a check that applies" : `${run.failed.length} checks that apply`} could not run, so the findings may be incomplete and a person should review the proposal before anyone votes: ${list}`;
 }
 
 /**
@@ -155,11 +200,12 @@ export async function analyzeProposal(args: AnalyzeArgs): Promise<Report> {
   const ctx = await buildContext(args);
   const { proposal, blockNumber, chainId } = ctx;
 
-  const findings = runChecks(ctx)
+  const run = runChecksWithCoverage(ctx);
+  const findings = run.findings
     .map((f, order) => ({ f, order }))
     .sort((a, b) => severityRank(b.f.severity) - severityRank(a.f.severity) || a.order - b.order)
     .map(({ f }) => ({ ...f, evidence: toJson(f.evidence) as Finding["evidence"] }));
-  const floor = riskFloor(findings);
+  const floor = riskFloor(findings, run.inconclusive);
 
   const descriptionHash = hashDescription(proposal.descriptionBytes);
   const proposalId = governorProposalId({ ...proposal, descriptionHash });
@@ -218,13 +264,18 @@ export async function analyzeProposal(args: AnalyzeArgs): Promise<Report> {
       ...(g.proposer ? { proposer: g.proposer } : {}),
     }),
     findings,
+    ...descriptionClaimsSection(ctx, findings),
     riskFloor: floor,
     // Deterministic mode: the risk is the floor. A model judgement may raise it later.
     scores: { risk: floor },
-    recommendation: recommend(findings),
-    notes: notesFor(ctx),
+    recommendation: recommend(findings, run.inconclusive),
+    notes: notesFor(ctx, run),
+    summary: buildSummary(ctx, findings),
+    coverage: run.coverage,
+    inconclusive: run.inconclusive,
     ...(ctx.simulation ? { simulation: simulationToJson(ctx.simulation) } : {}),
     ...(ctx.votingPower ? { votingPower: toJson(ctx.votingPower) } : {}),
+    ...(ctx.counterparties ? { counterparties: toJson(ctx.counterparties) } : {}),
   };
   const deterministic = reportSchema.parse(report);
 

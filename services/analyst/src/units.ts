@@ -3,6 +3,8 @@
 // numbers stay in a finding's `evidence`; titles and details use these.
 import { formatUnits, getAddress, isAddress, type Address } from "viem";
 
+import { stripHidden } from "@ai-dao/description";
+
 import type { GovernanceContext } from "./context/governance.ts";
 
 /** Symbol and decimals of an asset the treasury holds or a call touches (ETH: 18), when known. */
@@ -74,6 +76,48 @@ export function formatShare(bps: number | null): string {
   return `${percent >= 10 ? Math.round(percent) : Number(percent.toFixed(2))} %`;
 }
 
+/**
+ * A bounded share of the treasury's holding of an asset: `63 % of the treasury's ETH`, `more than the
+ * treasury holds`, `share of the treasury unknown` (its balance could not be read).
+ */
+export function formatTreasuryShare(bps: number | null, symbol: string): string {
+  if (bps === null) return "share of the treasury unknown";
+  const share = formatShare(bps);
+  return bps > 10_000 ? share : `${share} of the treasury's ${symbol}`;
+}
+
+/** The symbol an amount of `asset` is written with (`ETH`, `dUSD`, or the token's short address). */
+export function assetSymbol(governance: Pick<GovernanceContext, "balances">, asset: "ETH" | Address): string {
+  const units = assetUnits(governance, asset);
+  if (units.symbol) {
+    const clean = safeSymbol(units.symbol);
+    if (clean !== "") return clean;
+  }
+  return asset === "ETH" ? "ETH" : `tokens of ${shortAddress(asset)}`;
+}
+
+/**
+ * Text from the chain or a revert (hostile) as a short single line: hidden characters (the shared
+ * detector's) and control characters removed, whitespace collapsed, at most `max` characters.
+ */
+export function safeText(text: string, max = 120): string {
+  // eslint-disable-next-line no-control-regex
+  const clean = stripHidden(text).replace(/[\u0000-\u001f\u007f-\u009f]+/g, " ").replace(/\s+/g, " ").trim();
+  const chars = [...clean];
+  return chars.length > max ? `${chars.slice(0, max - 1).join("")}…` : clean;
+}
+
+/** `1 character`, `3 characters`; `plural` defaults to the word with an `s`. */
+export function count(n: number | bigint, word: string, plural = `${word}s`): string {
+  return `${n} ${n === 1 || n === 1n ? word : plural}`;
+}
+
+/** Call indexes as a person reads them: `call 0`, `calls 0 and 2`, `calls 0, 2 and 3`. */
+export function callList(indexes: readonly number[]): string {
+  if (indexes.length === 1) return `call ${indexes[0]}`;
+  return `calls ${indexes.slice(0, -1).join(", ")} and ${indexes.at(-1)}`;
+}
+
 /** Seconds as a person reads them: `45 s`, `5 min`, `2 h 30 min`, `7 days`, `1 day 6 h`. */
 export function formatDuration(seconds: bigint): string {
   if (seconds < 60n) return `${seconds} s`;
@@ -102,10 +146,17 @@ const ROLE_NAMES: Record<string, string> = {
 /**
  * A DAO contract by its name (`the treasury (timelock)`, `the Governor`, ...), anything else as its
  * short address. Titles may use it; details keep the full address, since a look-alike differs only in
- * the middle characters a short form hides.
+ * the middle characters a short form hides. An address whose short form is a DAO contract's is given
+ * in full with a warning.
  */
 export function addressLabel(contracts: Readonly<Record<string, string>>, address: string): string {
-  const role = Object.entries(contracts).find(([, a]) => typeof a === "string" && a.toLowerCase() === address.toLowerCase())?.[0];
-  if (role !== undefined) return ROLE_NAMES[role] ?? `the DAO's ${role}`;
+  const entries = Object.entries(contracts).filter(([, a]) => typeof a === "string");
+  const name = (role: string) => ROLE_NAMES[role] ?? `the DAO's ${role}`;
+  const role = entries.find(([, a]) => a.toLowerCase() === address.toLowerCase())?.[0];
+  if (role !== undefined) return name(role);
+  // A look-alike of a DAO contract would read exactly like it in short form: give it in full, and say so.
+  const short = shortAddress(address).toLowerCase();
+  const imitated = entries.find(([, a]) => shortAddress(a).toLowerCase() === short)?.[0];
+  if (imitated !== undefined && isAddress(address, { strict: false })) return `${getAddress(address)} (not ${name(imitated)}: an address that looks like it)`;
   return shortAddress(address);
 }

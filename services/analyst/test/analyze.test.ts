@@ -85,6 +85,39 @@ describe("report contents", () => {
   });
 });
 
+describe("summary and coverage", () => {
+  it("opens with one sentence in token units and lists what every check did", async () => {
+    const report = await chain.analyze(await proposalOf(chain, "treasury drain, harmless description"), { simulate: false });
+    const outsider = getAddress(chain.dao.accounts.outsider.account.address);
+    // The description's contradictions (the corpus may add some) come after the effects, in code's words.
+    expect(report.summary!.startsWith(`Sends 60 ETH (60 % of the treasury) to ${outsider.slice(0, 6)}…${outsider.slice(-4)}`)).toBe(true);
+    const outflow = report.findings.find((f) => f.id === "treasury-outflow/recipient")!;
+    expect(outflow.title).toBe(`Sends 60 ETH (60 % of the treasury's ETH) to ${outsider.slice(0, 6)}…${outsider.slice(-4)}`);
+    expect(outflow.detail).toContain(outsider);
+    expect(report.coverage!.find((c) => c.check === "treasury-outflow")).toMatchObject({ status: "ran" });
+    expect(report.coverage!.find((c) => c.check === "simulated-outflow")).toMatchObject({ status: "skipped", reason: "the fork simulation was not run: not requested" });
+    expect(report.inconclusive).toBe(false);
+    expect(report.notes.join("\n")).not.toMatch(/inconclusive/);
+  });
+
+  it("a requested simulation that cannot run makes a harmless grant inconclusive: needs review, at least medium risk, said in the notes", async () => {
+    const { analyzeProposal } = await import("../src/analyze.ts");
+    const report = await analyzeProposal({
+      client: chain.dao.publicClient as never,
+      deployment: chain.dao.deployment,
+      proposal: await proposalOf(chain, "grant that matches its description"),
+      simulate: { forkUrl: "http://127.0.0.1:9/" },
+    });
+    expect(report.simulation?.status).toBe("failed");
+    expect(report.inconclusive).toBe(true);
+    expect(report.recommendation).toBe("needs-review");
+    expect(report.riskFloor).toBeGreaterThanOrEqual(30);
+    expect(report.scores.risk).toBe(report.riskFloor);
+    expect(report.coverage!.filter((c) => c.status === "skipped").map((c) => c.check)).toEqual(expect.arrayContaining(["simulation", "simulated-effects", "simulated-outflow"]));
+    expect(report.notes.join("\n")).toMatch(/^inconclusive: 3 checks that apply could not run, .*a person should review the proposal before anyone votes: Running the proposal on a copy of the chain — the fork simulation failed: cannot fork/m);
+  });
+});
+
 describe("other tokens in the treasury", () => {
   it("measures an ERC20 transfer against the treasury's balance of that token", async () => {
     const { timelock } = chain.dao.deployment.contracts;

@@ -230,3 +230,33 @@ describe("prompt injection", () => {
     expect(report.recommendation).toBe("against");
   });
 });
+
+describe("summary and citations after the merge", () => {
+  it("the model may rewrite the summary (hidden characters removed); without one the deterministic summary stays", async () => {
+    api.script({ json: grantJudgement() });
+    const kept = await analyze(grant());
+    const deterministic = await analyzeProposal({ client: chain.dao.publicClient as never, deployment: chain.dao.deployment, proposal: grant() });
+    expect(kept.summary).toBe(deterministic.summary);
+    expect(kept.summary).toMatch(/^Sends 1 ETH \(1 % of the treasury\) to 0x/);
+    // The deterministic summary is given to the model inside the untrusted block.
+    const user: string = api.requests[0]!.body.messages[0].content;
+    expect(user.indexOf("deterministicSummary")).toBeGreaterThan(user.indexOf("<untrusted-input"));
+
+    api.script({ json: grantJudgement({ summary: "Pays erin\u200b 1 ETH\u202e for the docs,\nas described." }) });
+    const rewritten = await analyze(grant());
+    expect(rewritten.summary).toBe("Pays erin 1 ETH for the docs, as described.");
+  });
+
+  it("citations of findings follow them when the model's findings are sorted in", async () => {
+    const deterministic = await analyzeProposal({ client: chain.dao.publicClient as never, deployment: chain.dao.deployment, proposal: grant() });
+    const cited = deterministic.findings.findIndex((f) => f.id === "treasury-outflow/recipient");
+    api.script({
+      json: grantJudgement({ claims: [{ claim: "Send 1 ETH to erin", status: "mismatched", evidence: ["call:0", `finding:${cited}`], explanation: "the amount differs" }], risk: 65, recommendation: "against" }),
+    });
+    const report = await analyze(grant());
+    const id = report.intentVsEffect!.claims[0]!.evidence.find((e) => e.startsWith("finding:"))!;
+    expect(report.findings[Number(id.slice("finding:".length))]!.id).toBe("treasury-outflow/recipient");
+    expect(id).not.toBe(`finding:${cited}`); // the high model finding went before it
+    expect(report.findings.find((f) => f.id === "model/intent-mismatch")!.evidence.cited).toEqual(["call:0", id]);
+  });
+});

@@ -1,6 +1,7 @@
+import { getAddress } from "viem";
 import { describe, expect, it } from "vitest";
 
-import { addressLabel, formatAmount, formatAssetAmount, formatDuration, formatShare, safeSymbol, shortAddress } from "../src/units.ts";
+import { addressLabel, assetSymbol, callList, count, formatAmount, formatAssetAmount, formatDuration, formatShare, formatTreasuryShare, safeSymbol, safeText, shortAddress } from "../src/units.ts";
 
 const DUSD = "0x5FbDB2315678afecb367f032d93F642f64180aa3";
 const governance = {
@@ -51,5 +52,42 @@ describe("units a person reads", () => {
     expect(addressLabel(contracts, "0x00000000000000000000000000000000000000AA")).toBe("the treasury (timelock)");
     expect(addressLabel(contracts, "0x976ea74026e726554db657fa54763abd0c3a0aa9")).toBe("0x976E…0aa9");
     expect(shortAddress("not an address")).toBe("not an address");
+    // A look-alike of a DAO contract (same first and last characters) is never shortened into it.
+    const timelock = "0x5FbDB2315678afecb367f032d93F642f64180aa3";
+    const lookAlike = "0x5fbd000000000000000000000000000000000aa3";
+    expect(addressLabel({ timelock }, lookAlike)).toBe(`${getAddress(lookAlike)} (not the treasury (timelock): an address that looks like it)`);
+    expect(addressLabel({ timelock }, timelock.toLowerCase())).toBe("the treasury (timelock)");
+  });
+
+  it("shares of the treasury's holding, bounded", () => {
+    expect(formatTreasuryShare(6315, "ETH")).toBe("63 % of the treasury's ETH");
+    expect(formatTreasuryShare(10_000, "dUSD")).toBe("100 % of the treasury's dUSD");
+    expect(formatTreasuryShare(10_001, "dUSD")).toBe("more than the treasury holds");
+    expect(formatTreasuryShare(null, "DEMO")).toBe("share of the treasury unknown");
+  });
+
+  it("the symbol of an asset: cleaned, or the token's short address", () => {
+    expect(assetSymbol(governance, "ETH")).toBe("ETH");
+    expect(assetSymbol(governance, DUSD)).toBe("dUSD");
+    expect(assetSymbol(governance, "0x976EA74026E726554dB657fA54763abd0C3a0aa9")).toBe("tokens of 0x976E…0aa9");
+    expect(assetSymbol({ balances: [{ asset: DUSD as `0x${string}`, symbol: "\u200b\u202e", decimals: 6, balance: 1n }] }, DUSD)).toBe("tokens of 0x5FbD…0aa3");
+  });
+
+  it("hostile text becomes one short clean line", () => {
+    expect(safeText("Paused\u202e\u200b by\nthe\u0000 owner\t")).toBe("Paused by the owner");
+    expect([...safeText("x".repeat(10_000))]).toHaveLength(120);
+    expect(safeText("y".repeat(500), 20)).toBe(`${"y".repeat(19)}…`);
+    expect(safeText("日本語の理由".repeat(50), 10)).toBe("日本語の理由日本語…");
+    expect(safeText("\u{1F600}".repeat(5), 3)).toBe("\u{1F600}\u{1F600}…"); // never splits a surrogate pair
+  });
+
+  it("counts and call lists in words", () => {
+    expect(count(1, "recipient")).toBe("1 recipient");
+    expect(count(3, "recipient")).toBe("3 recipients");
+    expect(count(1n, "block")).toBe("1 block");
+    expect(count(2, "more Governor setting")).toBe("2 more Governor settings");
+    expect(callList([0])).toBe("call 0");
+    expect(callList([0, 2])).toBe("calls 0 and 2");
+    expect(callList([0, 2, 3])).toBe("calls 0, 2 and 3");
   });
 });

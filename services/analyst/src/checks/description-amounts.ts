@@ -1,7 +1,11 @@
 import { getAddress, type Address } from "viem";
 
+import { namedAddresses } from "../context/claims.ts";
 import { describeDescription } from "../context/description.ts";
+import { addressLabel, formatAssetAmount } from "../units.ts";
 import { isTreasury, type AnalysisContext, type Finding, type ProposalCheck, type Severity } from "./types.ts";
+
+export { namedAddresses };
 
 /** An amount of an asset the description states, in base units. */
 export interface StatedAmount {
@@ -9,9 +13,17 @@ export interface StatedAmount {
   asset: "ETH" | Address;
   symbol: string;
   amount: bigint;
+  /** Written with an approximation: "≈", "~", "about", "around", "roughly", "approximately", ... */
+  approximate: boolean;
+  /** How far a moved amount may be from `amount` and still match it, in base units (0: exactly). */
+  tolerance: bigint;
 }
 
 const MULTIPLIERS: Record<string, bigint> = { k: 1_000n, thousand: 1_000n, m: 1_000_000n, mm: 1_000_000n, million: 1_000_000n, b: 1_000_000_000n, billion: 1_000_000_000n };
+/** Digits beyond which a number is not an amount anyone states (and would be costly to convert). */
+const MAX_DIGITS = 80;
+/** An approximation word or sign right before the number. */
+const APPROXIMATELY = /(?:≈|∼|~=?|\babout|\baround|\broughly|\bapproximately|\bapprox\.?|\bcirca|\bca\.|\bsome|\bnearly|\balmost|\bclose\s+to)\s*\$?$/iu;
 
 function escape(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
@@ -28,8 +40,43 @@ function toBaseUnits(integer: string, fraction: string | undefined, multiplier: 
 }
 
 /**
+ * How far a moved amount may be from a stated one: an approximation word allows the rounding of
+ * the written value (half its last significant place) between 1 % and 5 %; a value written with
+ * at most two significant digits ("0.48", "600k", "5") allows 1 %; anything more precise, nothing.
+ */
+function toleranceOf(integer: string, fraction: string | undefined, multiplier: bigint, decimals: number, amount: bigint, approximate: boolean): bigint {
+  const int = integer.replace(/[,_\s]/g, "").replace(/^0+/, "");
+  const frac = fraction ?? "";
+  let significant: number;
+  let lastPlace: bigint;
+  if (frac !== "") {
+    significant = int.length + (int === "" ? frac.replace(/^0+/, "").length : frac.length);
+    lastPlace = frac.length >= decimals ? multiplier : 10n ** BigInt(decimals - frac.length) * multiplier;
+  } else {
+    const trailing = int.length - int.replace(/0+$/, "").length;
+    significant = Math.max(1, int.length - trailing);
+    lastPlace = 10n ** BigInt(trailing + decimals) * multiplier;
+  }
+  const onePercent = amount / 100n;
+  if (approximate) {
+    const rounding = lastPlace / 2n;
+    const cap = (amount * 5n) / 100n;
+    const within = rounding < cap ? rounding : cap;
+    return within > onePercent ? within : onePercent;
+  }
+  return significant <= 2 ? onePercent : 0n;
+}
+
+/** Whether `moved` is the stated amount, exactly or within its tolerance. */
+export function amountMatches(stated: Pick<StatedAmount, "amount" | "tolerance">, moved: bigint): boolean {
+  const diff = moved > stated.amount ? moved - stated.amount : stated.amount - moved;
+  return diff <= stated.tolerance;
+}
+
+/**
  * Amounts with a unit in `text`: `1 ETH`, `2.5 ether`, `4,000 DEMO`, `10k DEMO`, `1.2 million DEMO`,
- * for ETH and every token the treasury context knows (by symbol).
+ * `≈ 0.48 ETH`, `about 0.5 ETH`, `~600k dUSD`, for ETH and every token the treasury context knows
+ * (by symbol).
  */
 export function findStatedAmounts(text: string, ctx: Pick<AnalysisContext, "governance">): StatedAmount[] {
   const units: { pattern: string; asset: "ETH" | Address; symbol: string; decimals: number }[] = [
@@ -42,22 +89,22 @@ export function findStatedAmounts(text: string, ctx: Pick<AnalysisContext, "gove
   }
   const found: StatedAmount[] = [];
   for (const unit of units) {
+    // The multiplier carries its own leading space so two optional runs of spaces never compete.
     const re = new RegExp(
-      `(?<![\\w.,])(\\d{1,3}(?:,\\d{3})+|\\d+)(?:\\.(\\d+))?\\s*(k|m|mm|b|thousand|million|billion)?\\s*\\$?(?:${unit.pattern})(?![\\w])`,
+      `(?<![\\w.,])(\\d{1,3}(?:,\\d{3})+|\\d+)(?:\\.(\\d+))?(?:\\s*(k|m|mm|b|thousand|million|billion)(?![\\w]))?\\s*\\$?(?:${unit.pattern})(?![\\w])`,
       unit.asset === "ETH" ? "gi" : "g",
     );
     for (const m of text.matchAll(re)) {
-      const amount = toBaseUnits(m[1]!, m[2], MULTIPLIERS[(m[3] ?? "").toLowerCase()] ?? 1n, unit.decimals);
-      if (amount !== null) found.push({ text: m[0], asset: unit.asset, symbol: unit.symbol, amount });
+      if (m[1]!.length + (m[2]?.length ?? 0) > MAX_DIGITS) continue;
+      const multiplier = MULTIPLIERS[(m[3] ?? "").toLowerCase()] ?? 1n;
+      const amount = toBaseUnits(m[1]!, m[2], multiplier, unit.decimals);
+      if (amount === null) continue;
+      const approximate = APPROXIMATELY.test(text.slice(Math.max(0, m.index - 24), m.index));
+      const tolerance = toleranceOf(m[1]!, m[2], multiplier, unit.decimals, amount, approximate);
+      found.push({ text: m[0], asset: unit.asset, symbol: unit.symbol, amount, approximate, tolerance });
     }
   }
   return found;
-}
-
-/** Addresses written in `text` (lower-case), without the Governor's `#proposer=0x…` suffix, which names who may propose, not who gets paid. */
-export function namedAddresses(text: string): string[] {
-  const body = text.replace(/#proposer=0x[0-9a-fA-F]{40}\s*$/, "");
-  return [...body.matchAll(/0x[0-9a-fA-F]{40}\b/g)].map((m) => m[0].toLowerCase());
 }
 
 interface Flow {
@@ -83,83 +130,171 @@ function flows(ctx: AnalysisContext): Flow[] {
 
 const key = (asset: "ETH" | Address) => (asset === "ETH" ? "ETH" : asset.toLowerCase());
 
+/** One stated amount compared with the calls. */
+export interface AmountClaim {
+  stated: StatedAmount;
+  /** `matched`: a recipient's total, one call or the asset's total equals it (within its tolerance); `mismatched`: the calls move other amounts of the asset, or none; `unsupported`: other amounts match, this one nothing. */
+  status: "matched" | "mismatched" | "unsupported";
+  /** Matched exactly (not within a tolerance). */
+  exact: boolean;
+  callIndexes: number[];
+  explanation: string;
+  /** The findings that state the mismatch. */
+  findings: Finding[];
+}
+
+/** The recipients of the calls against the addresses the description names. */
+export interface RecipientClaim {
+  named: string[];
+  status: "matched" | "mismatched";
+  callIndexes: number[];
+  findings: Finding[];
+}
+
+const CHECK_ID = "description-amounts";
+
+/** Stated amounts and named recipients against the decoded transfers: the findings, and each statement's outcome. */
+export function analyseAmounts(ctx: AnalysisContext): { findings: Finding[]; claims: AmountClaim[]; recipients: RecipientClaim | null } {
+  const findings: Finding[] = [];
+  const claims: AmountClaim[] = [];
+  const visible = describeDescription(ctx.proposal).visibleText;
+  const stated = findStatedAmounts(visible, ctx);
+  const moved = flows(ctx);
+  const fmt = (asset: "ETH" | Address, amount: bigint) => formatAssetAmount(ctx.governance, asset, amount);
+  const says = (s: StatedAmount) => `${s.approximate ? "about " : ""}${fmt(s.asset, s.amount)}`;
+  const assets = new Set([...stated.map((s) => key(s.asset)), ...moved.map((f) => key(f.asset))]);
+  for (const asset of assets) {
+    const statedHere = stated.filter((s) => key(s.asset) === asset);
+    const does = moved.filter((f) => key(f.asset) === asset);
+    if (statedHere.length === 0) continue;
+    const statedList = [...new Set(statedHere.map(says))].join(", ");
+    const symbol = statedHere[0]!.symbol;
+    if (does.length === 0) {
+      const finding: Finding = {
+        id: "description-amounts/not-moved",
+        check: CHECK_ID,
+        severity: "low",
+        title: `The description states ${statedList} but no call moves ${symbol}`,
+        detail: "Amounts in the text have no matching transfer in the calldata.",
+        evidence: { asset: statedHere[0]!.asset, stated: statedHere.map((s) => s.amount.toString()) },
+      };
+      findings.push(finding);
+      for (const s of statedHere) claims.push({ stated: s, status: "mismatched", exact: false, callIndexes: [], explanation: `No call moves ${symbol}.`, findings: [finding] });
+      continue;
+    }
+    const perRecipient = new Map<string, Flow>();
+    for (const f of does) {
+      const entry = perRecipient.get(f.recipient.toLowerCase()) ?? { ...f, amount: 0n };
+      entry.amount += f.amount;
+      perRecipient.set(f.recipient.toLowerCase(), entry);
+    }
+    const total = does.reduce((sum, f) => sum + f.amount, 0n);
+    const statedMatch = (v: bigint) => statedHere.some((s) => amountMatches(s, v));
+    const unmatched = [...perRecipient.values()].filter((f) => !statedMatch(f.amount) && !does.some((d) => d.recipient === f.recipient && statedMatch(d.amount)));
+    const assetFindings: Finding[] = [];
+    if (unmatched.length > 0 && !statedMatch(total)) {
+      const largest = statedHere.reduce((max, s) => (s.amount > max ? s.amount : max), 0n);
+      const severity: Severity = total > 2n * largest ? "critical" : "high";
+      for (const f of unmatched) {
+        assetFindings.push({
+          id: "description-amounts/mismatch",
+          check: CHECK_ID,
+          severity,
+          title: `Call ${f.callIndex} moves ${fmt(f.asset, f.amount)} to ${addressLabel(ctx.deployment.contracts, f.recipient)}; the description states ${statedList}`,
+          detail: `The calls move ${fmt(f.asset, total)} in total, ${fmt(f.asset, f.amount)} of it to ${f.recipient}; no stated amount (${statedList}) matches a recipient's total, a single call or the total.`,
+          evidence: {
+            callIndex: f.callIndex,
+            address: f.recipient,
+            asset: f.asset,
+            amount: f.amount.toString(),
+            total: total.toString(),
+            stated: [...new Set(statedHere.map((s) => s.amount))].map(String),
+          },
+        });
+      }
+      findings.push(...assetFindings);
+    }
+    for (const s of statedHere) {
+      const candidates: { amount: bigint; calls: number[]; what: string }[] = [
+        ...[...perRecipient.values()].map((r) => ({ amount: r.amount, calls: does.filter((d) => d.recipient === r.recipient).map((d) => d.callIndex), what: `${r.recipient} receives` })),
+        ...does.map((d) => ({ amount: d.amount, calls: [d.callIndex], what: `call ${d.callIndex} moves` })),
+        { amount: total, calls: does.map((d) => d.callIndex), what: "the calls move" },
+      ];
+      const hit = candidates.find((c) => c.amount === s.amount) ?? candidates.find((c) => amountMatches(s, c.amount));
+      if (hit !== undefined) {
+        const exact = hit.amount === s.amount;
+        claims.push({
+          stated: s,
+          status: "matched",
+          exact,
+          callIndexes: [...new Set(hit.calls)],
+          explanation: exact ? `${hit.what} ${fmt(s.asset, hit.amount)}.` : `${hit.what} ${fmt(s.asset, hit.amount)}, within the rounding of the stated ${says(s)}.`,
+          findings: [],
+        });
+      } else if (assetFindings.length > 0) {
+        claims.push({
+          stated: s,
+          status: "mismatched",
+          exact: false,
+          callIndexes: does.map((d) => d.callIndex),
+          explanation: `The calls move ${fmt(s.asset, total)} of ${symbol} in total; no recipient, call or total matches ${says(s)}.`,
+          findings: assetFindings,
+        });
+      } else {
+        claims.push({
+          stated: s,
+          status: "unsupported",
+          exact: false,
+          callIndexes: [],
+          explanation: `No recipient, call or total of ${symbol} matches ${says(s)}; the other stated amounts account for what moves.`,
+          findings: [],
+        });
+      }
+    }
+  }
+
+  const named = [...new Set(namedAddresses(visible))];
+  let recipients: RecipientClaim | null = null;
+  if (named.length > 0 && moved.length > 0) {
+    const seen = new Set<string>();
+    const recipientFindings: Finding[] = [];
+    for (const f of moved) {
+      if (named.includes(f.recipient.toLowerCase()) || seen.has(f.recipient.toLowerCase())) continue;
+      seen.add(f.recipient.toLowerCase());
+      recipientFindings.push({
+        id: "description-amounts/recipient",
+        check: CHECK_ID,
+        severity: "high",
+        title: `Call ${f.callIndex} pays ${addressLabel(ctx.deployment.contracts, f.recipient)}, an address the description does not name`,
+        detail: `The description names ${named.join(", ")}; ${fmt(f.asset, f.amount)} goes to ${f.recipient}.`,
+        evidence: { callIndex: f.callIndex, address: f.recipient, asset: f.asset, amount: f.amount.toString(), named },
+      });
+    }
+    findings.push(...recipientFindings);
+    recipients = { named, status: recipientFindings.length > 0 ? "mismatched" : "matched", callIndexes: [...new Set(moved.map((f) => f.callIndex))], findings: recipientFindings };
+  }
+  return { findings, claims, recipients };
+}
+
 /**
  * The amounts and recipients the description states, against the decoded transfers: a proposal
  * whose text says "1,000 DEMO" while its calldata moves 100,000 misleads every voter who reads only
- * the text. Per asset, each recipient's total (or the asset's total) must equal an amount the
- * description states; otherwise high, critical when the calldata moves more than twice the largest
- * stated amount. Recipients: when the description names addresses, every recipient must be one of
- * them (high). An asset the description states an amount of but that nothing moves: low.
+ * the text. Per asset, each recipient's total (or one of its calls, or the asset's total) must equal
+ * an amount the description states; otherwise high, critical when the calldata moves more than
+ * twice the largest stated amount. Prose rounding is allowed: "about 0.5 ETH", "≈ 0.48 ETH", "~600k
+ * dUSD" match within the rounding of the written value (1 % to 5 %), and a value written with at
+ * most two significant digits within 1 %. Recipients: when the description names addresses, every
+ * recipient must be one of them (high). An asset the description states an amount of but that
+ * nothing moves: low.
  *
  * Only the text voters see counts (the shared rendering's visible text, cut at a NUL): an amount in
  * an HTML comment, an unused reference definition, a link title, raw HTML or after a NUL is not a
  * statement to voters, so it cannot make a mismatch pass (the `description-hidden` check reports it).
  */
 export const descriptionAmounts: ProposalCheck = {
-  id: "description-amounts",
+  id: CHECK_ID,
   name: "Description amounts and recipients vs calldata",
   check(ctx) {
-    const findings: Finding[] = [];
-    const visible = describeDescription(ctx.proposal).visibleText;
-    const stated = findStatedAmounts(visible, ctx);
-    const moved = flows(ctx);
-    const assets = new Set([...stated.map((s) => key(s.asset)), ...moved.map((f) => key(f.asset))]);
-    for (const asset of assets) {
-      const says = stated.filter((s) => key(s.asset) === asset);
-      const does = moved.filter((f) => key(f.asset) === asset);
-      if (says.length === 0) continue;
-      const symbol = says[0]!.symbol;
-      if (does.length === 0) {
-        findings.push({
-          id: "description-amounts/not-moved",
-          check: this.id,
-          severity: "low",
-          title: `The description states ${says.map((s) => s.text).join(", ")} but no call moves ${symbol}`,
-          detail: "Amounts in the text have no matching transfer in the calldata.",
-          evidence: { asset: says[0]!.asset, stated: says.map((s) => s.amount.toString()) },
-        });
-        continue;
-      }
-      const statedSet = new Set(says.map((s) => s.amount));
-      const perRecipient = new Map<string, Flow>();
-      for (const f of does) {
-        const entry = perRecipient.get(f.recipient.toLowerCase()) ?? { ...f, amount: 0n };
-        entry.amount += f.amount;
-        perRecipient.set(f.recipient.toLowerCase(), entry);
-      }
-      const total = does.reduce((sum, f) => sum + f.amount, 0n);
-      const unmatched = [...perRecipient.values()].filter((f) => !statedSet.has(f.amount) && !does.some((d) => d.recipient === f.recipient && statedSet.has(d.amount)));
-      if (unmatched.length === 0 || statedSet.has(total)) continue;
-      const largest = says.reduce((max, s) => (s.amount > max ? s.amount : max), 0n);
-      const severity: Severity = total > 2n * largest ? "critical" : "high";
-      for (const f of unmatched) {
-        findings.push({
-          id: "description-amounts/mismatch",
-          check: this.id,
-          severity,
-          title: `Call ${f.callIndex} moves ${f.amount} base units of ${symbol} to ${f.recipient}; the description states ${says.map((s) => s.text).join(", ")}`,
-          detail: `The calldata moves ${total} base units of ${symbol} in total; no stated amount (${[...statedSet].join(", ")}) matches a recipient's total or the total.`,
-          evidence: { callIndex: f.callIndex, address: f.recipient, asset: f.asset, amount: f.amount.toString(), total: total.toString(), stated: [...statedSet].map(String) },
-        });
-      }
-    }
-
-    const named = namedAddresses(visible);
-    if (named.length > 0) {
-      const seen = new Set<string>();
-      for (const f of moved) {
-        if (named.includes(f.recipient.toLowerCase()) || seen.has(f.recipient.toLowerCase())) continue;
-        seen.add(f.recipient.toLowerCase());
-        findings.push({
-          id: "description-amounts/recipient",
-          check: this.id,
-          severity: "high",
-          title: `Call ${f.callIndex} pays ${f.recipient}, an address the description does not name`,
-          detail: `The description names ${[...new Set(named)].join(", ")}; funds go to ${f.recipient}.`,
-          evidence: { callIndex: f.callIndex, address: f.recipient, asset: f.asset, amount: f.amount.toString(), named: [...new Set(named)] },
-        });
-      }
-    }
-    return findings;
+    return analyseAmounts(ctx).findings;
   },
 };

@@ -1,31 +1,32 @@
 import { findConfusableWords, type HiddenCharacterKind } from "@ai-dao/description";
 
 import { describeDescription } from "../context/description.ts";
+import { count } from "../units.ts";
 import type { Finding, ProposalCheck } from "./types.ts";
 
 const TITLES: Record<HiddenCharacterKind, { title: (n: number) => string; detail: string }> = {
   bidi: {
-    title: (n) => `Description contains ${n} bidirectional control character(s)`,
+    title: (n) => `The description contains ${count(n, "bidirectional control character")}`,
     detail: "Bidi controls make the displayed order of the text differ from its real order.",
   },
   invisible: {
-    title: (n) => `Description contains ${n} invisible character(s)`,
+    title: (n) => `The description contains ${count(n, "invisible character")}`,
     detail: "Zero-width, byte-order-mark and other format characters make two descriptions look alike while hashing differently, or hide text from readers.",
   },
   "variation-selector": {
-    title: (n) => `Description contains ${n} stray variation selector(s)`,
+    title: (n) => `The description contains ${count(n, "stray variation selector")}`,
     detail: "Variation selectors outside an emoji or ideograph sequence render as nothing and can carry hidden data.",
   },
   tag: {
-    title: (n) => `Description contains ${n} Unicode tag character(s)`,
+    title: (n) => `The description contains ${count(n, "Unicode tag character")}`,
     detail: "Tag characters outside a flag sequence are invisible ASCII: text a reader cannot see but a program (or a model) can.",
   },
   filler: {
-    title: (n) => `Description contains ${n} blank filler letter(s)`,
+    title: (n) => `The description contains ${count(n, "blank filler letter")}`,
     detail: "Hangul fillers and similar letters render as blank space and disguise words, names or addresses.",
   },
   control: {
-    title: (n) => `Description contains ${n} control character(s)`,
+    title: (n) => `The description contains ${count(n, "control character")}`,
     detail: "Control characters (NUL among them) are cut or dropped by many programs, so different readers see different text.",
   },
 };
@@ -39,7 +40,7 @@ const TITLES: Record<HiddenCharacterKind, { title: (n: number) => string; detail
  */
 export const descriptionCharacters: ProposalCheck = {
   id: "description-characters",
-  name: "Hidden or confusable characters and invalid UTF-8 in the description",
+  name: "Hidden or look-alike characters and unreadable bytes in the description",
   check(ctx) {
     const findings: Finding[] = [];
     const view = describeDescription(ctx.proposal);
@@ -65,7 +66,7 @@ export const descriptionCharacters: ProposalCheck = {
         id: "description-characters/invalid-utf8",
         check: this.id,
         severity: "critical",
-        title: `Description bytes hold ${view.invalidSequences} invalid UTF-8 sequence(s)`,
+        title: `The description's bytes hold ${count(view.invalidSequences, "invalid UTF-8 sequence")}`,
         detail: "The description is not valid UTF-8: each invalid sequence is shown as U+FFFD here, but other programs may show, drop or replace those bytes differently, so readers may not see the same text.",
         evidence: { count: view.invalidSequences, byteLength: view.byteLength },
       });
@@ -77,7 +78,7 @@ export const descriptionCharacters: ProposalCheck = {
         id: "description-characters/confusable",
         check: this.id,
         severity: "high",
-        title: `Description has ${confusable.length} word(s) written with look-alike letters`,
+        title: `The description has ${count(confusable.length, "word")} written with look-alike letters`,
         detail: "Cyrillic, Greek or other look-alike letters mixed into Latin words can disguise names, amounts or addresses.",
         evidence: { words: confusable.slice(0, 20).map((w) => ({ word: w.word, codePoints: w.codePoints })) },
       });

@@ -1,7 +1,10 @@
+import { getAddress } from "viem";
+
 import type { HiddenContent } from "@ai-dao/description";
 
 import { describeDescription } from "../context/description.ts";
 import { findStatedAmounts, namedAddresses } from "./description-amounts.ts";
+import { count, formatAssetAmount } from "../units.ts";
 import { findInjections } from "./injection/detect.ts";
 import { maxSeverity, type Finding, type ProposalCheck, type Severity } from "./types.ts";
 
@@ -16,6 +19,11 @@ const KIND_LABEL: Record<HiddenContent["kind"], string> = {
   title: "a link or image title",
   "after-nul": "text after a NUL character",
 };
+
+/** At most five items, then how many more. */
+function firstFew(items: string[]): string {
+  return items.length <= 5 ? items.join(", ") : `${items.slice(0, 5).join(", ")} and ${items.length - 5} more`;
+}
 
 /**
  * Content of the description that voters do not see when it is rendered (the web app's own
@@ -42,8 +50,8 @@ export const descriptionHidden: ProposalCheck = {
       const hasText = /[\p{L}\p{N}]/u.test(item.text.replace(/<[^>]*>/g, ""));
       let severity: Severity;
       const reasons: string[] = [];
-      if (amounts.length > 0) reasons.push(`states ${amounts.map((a) => a.text).join(", ")}, which the visible text does not`);
-      if (addresses.length > 0) reasons.push(`names ${addresses.join(", ")}, which the visible text does not`);
+      if (amounts.length > 0) reasons.push(`states ${firstFew(amounts.map((a) => formatAssetAmount(ctx.governance, a.asset, a.amount)))}, which the visible text does not`);
+      if (addresses.length > 0) reasons.push(`names ${firstFew(addresses.map((a) => getAddress(a)))}, which the visible text does not`);
       if (injections.length > 0) reasons.push(`carries text aimed at an automated reviewer (${injections.map((i) => i.kind).join(", ")})`);
       if (reasons.length > 0) severity = "critical";
       else if ((item.kind === "html" && hasText) || item.kind === "after-nul") severity = "medium";
@@ -77,7 +85,7 @@ export const descriptionHidden: ProposalCheck = {
         id: "description-hidden/more",
         check: this.id,
         severity: rest.reduce<Severity>((s, f) => maxSeverity(s, f.severity), "low"),
-        title: `${rest.length} more hidden item(s) in the description`,
+        title: `${count(rest.length, "more hidden passage")} in the description`,
         detail: "Further content voters do not see, summarised.",
         evidence: { count: rest.length, kinds: [...new Set(rest.map((f) => f.evidence.kind as string))], lines: rest.slice(0, 50).map((f) => f.evidence.line ?? null) },
       },

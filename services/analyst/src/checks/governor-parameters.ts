@@ -1,76 +1,172 @@
-import { daoRole, type Finding, type ProposalCheck, type Severity } from "./types.ts";
+import type { DecodedCall } from "@ai-dao/protocol";
+
+import { formatAssetAmount, formatDuration, formatShare, shortAddress } from "../units.ts";
+import { daoRole, type AnalysisContext, type Finding, type ProposalCheck, type Severity } from "./types.ts";
 
 const HOUR = 3600n;
 const DAY = 24n * HOUR;
+/** Seconds per block assumed when the votes token counts time in blocks. */
+const SECONDS_PER_BLOCK = 12n;
 
-/** Limits outside which a parameter change disables governance rather than tunes it. */
+/** Limits (in seconds) outside which a parameter change disables governance rather than tunes it. */
 export const SABOTAGE_LIMITS = {
-  /** A vote shorter than this cannot be followed by holders; longer than the max freezes the DAO. */
+  /** Shortening a vote below this leaves holders no time to follow it; longer than the max freezes the DAO. */
   votingPeriod: { min: HOUR, max: 90n * DAY },
   /** A voting delay longer than this freezes the DAO. */
   votingDelay: { max: 30n * DAY },
   /** A late-quorum extension longer than this lets one late vote stall a proposal for a month. */
   lateQuorumVoteExtension: { max: 30n * DAY },
+  /** A timelock delay longer than this makes every later decision, undoing this one included, wait over a month. */
+  timelockDelay: { max: 30n * DAY },
 } as const;
 
+const GOVERNOR_SETTERS = new Set(["updateQuorumNumerator", "setVotingPeriod", "setVotingDelay", "setProposalThreshold", "setLateQuorumVoteExtension", "updateTimelock"]);
+
+function isParameterCall(ctx: Pick<AnalysisContext, "deployment">, call: DecodedCall): boolean {
+  if (!call.decoded || call.args === undefined || call.functionName === undefined) return false;
+  const role = daoRole(ctx, call.target);
+  return (role === "governor" && GOVERNOR_SETTERS.has(call.functionName)) || (role === "timelock" && call.signature === "updateDelay(uint256)");
+}
+
+/** -1, 0 or 1 as `next` is below, equal to or above `now`. */
+const direction = (next: bigint, now: bigint) => (next < now ? -1 : next > now ? 1 : 0);
+
 /**
- * Governor parameter changes (only effective when the timelock calls the Governor). Every change is
- * at least medium; values that disable governance are critical: quorum 0 or >= 100%, voting period
- * under an hour or over 90 days, voting delay or late-quorum extension over 30 days, a proposal
- * threshold above the total supply, a new timelock.
+ * Governor and timelock parameter changes, judged against the current value and the direction of the
+ * change (only effective when the timelock makes the call). The safer direction — a longer voting
+ * period, a longer voting delay or late-quorum extension, a higher quorum or proposal threshold, a
+ * longer timelock delay — is low (said so in the title); setting the current value again is info;
+ * the other direction is medium; removing the timelock delay is high. Values that disable governance
+ * are critical whatever the direction: quorum 0 or >= 100 %, a voting period shortened below an hour
+ * or longer than 90 days, a voting delay, late-quorum extension or timelock delay over 30 days, a
+ * proposal threshold above the total supply, a new timelock. A quorum raised above half of the supply
+ * is medium (turnout may never reach it).
  */
 export const governorParameters: ProposalCheck = {
   id: "governor-parameters",
-  name: "Governor parameter changes",
+  name: "Governor and timelock parameter changes",
+  applies: (ctx) => ctx.calls.some((c) => isParameterCall(ctx, c)),
   check(ctx) {
     const findings: Finding[] = [];
     const current = ctx.governance.governor;
+    const blocks = ctx.votingPower?.clockMode === "blocknumber";
+    /** A Governor duration (in the votes token's clock units) as a person reads it. */
+    const clockDuration = (v: bigint) => (blocks ? `${v} block${v === 1n ? "" : "s"} (about ${formatDuration(v * SECONDS_PER_BLOCK)})` : formatDuration(v));
+    /** A limit in seconds, in the votes token's clock units. */
+    const clockLimit = (seconds: bigint) => (blocks ? seconds / SECONDS_PER_BLOCK : seconds);
+    const tokens = (v: bigint) => formatAssetAmount(ctx.governance, ctx.deployment.contracts.token, v);
+    const quorumText = (n: bigint) => {
+      if (current.quorumDenominator === 0n) return `${n} (of an unknown denominator)`;
+      if (n >= current.quorumDenominator) return "100 % of the supply or more";
+      return `${formatShare(Number((n * 10_000n) / current.quorumDenominator))} of the supply`;
+    };
+
     for (const call of ctx.calls) {
-      if (daoRole(ctx, call.target) !== "governor" || !call.decoded || call.args === undefined) continue;
-      const value = call.args[0];
-      const push = (severity: Severity, parameter: string, title: string, detail: string, now: unknown) =>
+      if (!isParameterCall(ctx, call)) continue;
+      // Small uints (uint32 voting periods, uint48 delays) decode as numbers: every quantity as a bigint.
+      const raw = call.args![0];
+      const value = typeof raw === "number" ? BigInt(raw) : raw;
+      const push = (severity: Severity, parameter: string, title: string, detail: string, now: unknown, change?: number) =>
         findings.push({
           id: `governor-parameters/${parameter}`,
           check: this.id,
           severity,
           title: `Call ${call.index}: ${title}`,
           detail,
-          evidence: { callIndex: call.index, address: call.target, parameter, newValue: String(value), currentValue: String(now) },
+          evidence: {
+            callIndex: call.index,
+            address: call.target,
+            parameter,
+            newValue: String(value),
+            currentValue: String(now),
+            ...(change !== undefined ? { direction: change < 0 ? "lower" : change > 0 ? "higher" : "unchanged" } : {}),
+          },
         });
       switch (call.functionName) {
         case "updateQuorumNumerator": {
           const n = value as bigint;
-          const bad = n === 0n || n >= current.quorumDenominator;
-          push(bad ? "critical" : "medium", "quorum", `sets quorum to ${n}/${current.quorumDenominator} of the supply`, bad ? (n === 0n ? "With no quorum a single vote passes any proposal." : "A quorum of the whole supply means nothing can ever pass.") : "Changes how many votes a proposal needs.", current.quorumNumerator);
+          const c = current.quorumNumerator;
+          const d = direction(n, c);
+          const from = `from ${quorumText(c)} to ${quorumText(n)}`;
+          if (n === 0n) push("critical", "quorum", `Removes the quorum (${from})`, "With no quorum a single vote passes any proposal.", c, d);
+          else if (n >= current.quorumDenominator) push("critical", "quorum", `Sets the quorum to ${quorumText(n)}`, "A quorum of the whole supply means nothing can ever pass again, including a proposal to undo this.", c, d);
+          else if (d < 0) push("medium", "quorum", `Lowers the quorum ${from}`, "Fewer votes will be enough to pass a proposal, so a smaller group can decide for the DAO.", c, d);
+          else if (d === 0) push("info", "quorum", `Sets the quorum to ${quorumText(n)}, its current value`, "Nothing changes.", c, d);
+          else if (n * 2n > current.quorumDenominator) push("medium", "quorum", `Raises the quorum ${from}`, "More than half of the supply would have to vote for a proposal to pass; if turnout stays below that, governance stalls.", c, d);
+          else push("low", "quorum", `Raises the quorum ${from} (safer: more votes are needed to pass a proposal)`, "More votes will be needed to pass a proposal.", c, d);
           break;
         }
         case "setVotingPeriod": {
           const p = value as bigint;
-          const bad = p < SABOTAGE_LIMITS.votingPeriod.min || p > SABOTAGE_LIMITS.votingPeriod.max;
-          push(bad ? "critical" : "medium", "voting-period", `sets the voting period to ${p} s`, bad ? "A vote this short (or this long) takes decisions away from holders." : "Changes how long votes stay open.", current.votingPeriod);
+          const c = current.votingPeriod;
+          const d = direction(p, c);
+          const from = `from ${clockDuration(c)} to ${clockDuration(p)}`;
+          if (p === 0n) push("critical", "voting-period", `Sets the voting period to 0`, "No vote could ever be held.", c, d);
+          else if (p > clockLimit(SABOTAGE_LIMITS.votingPeriod.max)) push("critical", "voting-period", `Lengthens the voting period ${from}`, `A vote longer than ${formatDuration(SABOTAGE_LIMITS.votingPeriod.max)} freezes the DAO: every decision, undoing this one included, would take that long.`, c, d);
+          else if (d < 0 && p < clockLimit(SABOTAGE_LIMITS.votingPeriod.min)) push("critical", "voting-period", `Shortens the voting period ${from}`, `A vote shorter than ${formatDuration(SABOTAGE_LIMITS.votingPeriod.min)} takes decisions away from holders: most could not even see a proposal before its vote ends.`, c, d);
+          else if (d < 0) push("medium", "voting-period", `Shortens the voting period ${from}`, "Holders will have less time to read proposals and vote.", c, d);
+          else if (d === 0) push("info", "voting-period", `Sets the voting period to ${clockDuration(p)}, its current value`, "Nothing changes.", c, d);
+          else push("low", "voting-period", `Lengthens the voting period ${from} (safer: holders get more time)`, "Holders will have more time to read proposals and vote; decisions take longer.", c, d);
           break;
         }
         case "setVotingDelay": {
-          const d = value as bigint;
-          const bad = d > SABOTAGE_LIMITS.votingDelay.max;
-          push(bad ? "critical" : "medium", "voting-delay", `sets the voting delay to ${d} s`, bad ? "A delay this long freezes governance." : "Changes how long holders have to delegate before a vote's snapshot.", current.votingDelay);
+          const v = value as bigint;
+          const c = current.votingDelay;
+          const d = direction(v, c);
+          const from = `from ${clockDuration(c)} to ${clockDuration(v)}`;
+          if (v > clockLimit(SABOTAGE_LIMITS.votingDelay.max)) push("critical", "voting-delay", `Lengthens the voting delay ${from}`, `A delay over ${formatDuration(SABOTAGE_LIMITS.votingDelay.max)} freezes governance.`, c, d);
+          else if (d < 0)
+            push(
+              "medium",
+              "voting-delay",
+              `Shortens the voting delay ${from}`,
+              `Holders will have less time to review a proposal and delegate before its snapshot fixes the votes${v === 0n ? "; with no delay, votes are counted as they stand when the proposal is made" : ""}.`,
+              c,
+              d,
+            );
+          else if (d === 0) push("info", "voting-delay", `Sets the voting delay to ${clockDuration(v)}, its current value`, "Nothing changes.", c, d);
+          else push("low", "voting-delay", `Lengthens the voting delay ${from} (safer: more time to review and delegate before the snapshot)`, "Holders will have more time between a proposal and its snapshot; decisions take longer.", c, d);
           break;
         }
         case "setProposalThreshold": {
           const t = value as bigint;
-          const bad = t > current.tokenTotalSupply;
-          push(bad ? "critical" : "medium", "proposal-threshold", `sets the proposal threshold to ${t}`, bad ? "Above the total supply: nobody but analysts can propose any more." : "Changes who may propose.", current.proposalThreshold);
+          const c = current.proposalThreshold;
+          const d = direction(t, c);
+          const from = `from ${tokens(c)} to ${tokens(t)}`;
+          if (t > current.tokenTotalSupply) push("critical", "proposal-threshold", `Raises the proposal threshold ${from}, above the total supply`, `No holder can ever reach it (the supply is ${tokens(current.tokenTotalSupply)}): nobody but registered analysts could propose again.`, c, d);
+          else if (d < 0) push("medium", "proposal-threshold", `Lowers the proposal threshold ${from}`, t === 0n ? "Anyone, with no tokens at all, will be able to put proposals to a vote." : "Holders with fewer votes will be able to put proposals to a vote.", c, d);
+          else if (d === 0) push("info", "proposal-threshold", `Sets the proposal threshold to ${tokens(t)}, its current value`, "Nothing changes.", c, d);
+          else push("low", "proposal-threshold", `Raises the proposal threshold ${from} (safer: fewer accounts can put proposals to a vote)`, `Only holders with at least ${tokens(t)} of votes will be able to propose (the supply is ${tokens(current.tokenTotalSupply)}).`, c, d);
           break;
         }
         case "setLateQuorumVoteExtension": {
           const e = value as bigint;
-          const bad = e > SABOTAGE_LIMITS.lateQuorumVoteExtension.max;
-          push(bad ? "critical" : "medium", "late-quorum-extension", `sets the late-quorum extension to ${e} s`, bad ? "One late vote could hold a proposal open for over a month." : "Changes how long a vote is extended when quorum is reached late.", current.lateQuorumVoteExtension);
+          const c = current.lateQuorumVoteExtension;
+          const d = direction(e, c);
+          const from = `from ${clockDuration(c)} to ${clockDuration(e)}`;
+          if (e > clockLimit(SABOTAGE_LIMITS.lateQuorumVoteExtension.max)) push("critical", "late-quorum-extension", `Lengthens the late-quorum extension ${from}`, "One late vote could hold a proposal open for over a month.", c, d);
+          else if (d < 0) push("medium", "late-quorum-extension", `Shortens the late-quorum extension ${from}`, "Holders will have less time to answer when a vote reaches quorum at the last moment.", c, d);
+          else if (d === 0) push("info", "late-quorum-extension", `Sets the late-quorum extension to ${clockDuration(e)}, its current value`, "Nothing changes.", c, d);
+          else push("low", "late-quorum-extension", `Lengthens the late-quorum extension ${from} (safer: more time to answer a last-minute swing)`, "A vote that reaches quorum late stays open longer.", c, d);
           break;
         }
-        case "updateTimelock":
-          push("critical", "timelock", `moves the Governor to the timelock ${String(value)}`, "The timelock holds the treasury and executes every decision; a new one takes the DAO's powers with it.", current.timelock);
+        case "updateTimelock": {
+          const next = String(value);
+          push("critical", "timelock", `Moves the Governor to another timelock, ${shortAddress(next)}`, `The timelock holds the treasury and executes every decision; a new one (${next}) takes the DAO's powers with it.`, current.timelock);
           break;
+        }
+        case "updateDelay": {
+          const x = value as bigint;
+          const c = current.timelockMinDelay;
+          const d = direction(x, c);
+          const from = `from ${formatDuration(c)} to ${formatDuration(x)}`;
+          if (x > SABOTAGE_LIMITS.timelockDelay.max) push("critical", "timelock-delay", `Lengthens the timelock delay ${from}`, `Every later decision, undoing this one included, would wait over ${formatDuration(SABOTAGE_LIMITS.timelockDelay.max)} before it could execute.`, c, d);
+          else if (x === 0n && c > 0n) push("high", "timelock-delay", `Removes the timelock delay (${from})`, "Passed proposals would execute at once: holders would have no time to react or exit between a vote and its execution.", c, d);
+          else if (d < 0) push("medium", "timelock-delay", `Shortens the timelock delay ${from}`, "Holders will have less time to react or exit between a vote and its execution.", c, d);
+          else if (d === 0) push("info", "timelock-delay", `Sets the timelock delay to ${formatDuration(x)}, its current value`, "Nothing changes.", c, d);
+          else push("low", "timelock-delay", `Lengthens the timelock delay ${from} (safer: more time to react before execution)`, "Passed proposals will wait longer before they can execute.", c, d);
+          break;
+        }
       }
     }
     return findings;

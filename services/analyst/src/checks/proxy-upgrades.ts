@@ -1,6 +1,7 @@
+import { addressLabel } from "../units.ts";
 import { type Finding, type ProposalCheck } from "./types.ts";
 
-const UPGRADE_SIGNATURES = new Set([
+export const UPGRADE_SIGNATURES = new Set([
   "upgradeTo(address)",
   "upgradeToAndCall(address,bytes)",
   "changeAdmin(address)",
@@ -15,19 +16,28 @@ const UPGRADE_SIGNATURES = new Set([
 export const proxyUpgrades: ProposalCheck = {
   id: "proxy-upgrades",
   name: "Proxy upgrades",
+  applies: (ctx) => ctx.calls.some((c) => UPGRADE_SIGNATURES.has(c.signature ?? "")) || ctx.targets.some((t) => t.proxy !== undefined),
   check(ctx) {
     const findings: Finding[] = [];
+    const label = (a: string) => addressLabel(ctx.deployment.contracts, a);
     for (const call of ctx.calls) {
-      if (call.signature !== undefined && UPGRADE_SIGNATURES.has(call.signature)) {
-        findings.push({
-          id: "proxy-upgrades/upgrade",
-          check: this.id,
-          severity: "high",
-          title: `Call ${call.index}: ${call.functionName} on ${call.target}`,
-          detail: "Replaces the code or the admin behind a proxy; review the new implementation's code, not only this call.",
-          evidence: { callIndex: call.index, address: call.target, newValue: String(call.args?.[call.signature.startsWith("upgradeAndCall") || call.signature.startsWith("changeProxyAdmin") ? 1 : 0]) },
-        });
-      }
+      if (call.signature === undefined || !UPGRADE_SIGNATURES.has(call.signature)) continue;
+      const args = (call.args ?? []).map(String);
+      const byAdmin = call.signature.startsWith("upgradeAndCall") || call.signature.startsWith("changeProxyAdmin");
+      const proxy = byAdmin ? args[0]! : call.target;
+      const newValue = byAdmin ? args[1]! : args[0]!;
+      const admin = call.signature.startsWith("changeAdmin") || call.signature.startsWith("changeProxyAdmin");
+      const through = byAdmin ? ` through its ProxyAdmin ${call.target}` : "";
+      findings.push({
+        id: "proxy-upgrades/upgrade",
+        check: this.id,
+        severity: "high",
+        title: admin ? `Call ${call.index} makes ${label(newValue)} the admin of proxy ${label(proxy)}` : `Call ${call.index} upgrades proxy ${label(proxy)} to new code at ${label(newValue)}`,
+        detail: admin
+          ? `The admin of proxy ${proxy} becomes ${newValue}${through}; the admin can replace the code behind the proxy at any time, without a vote.`
+          : `The code behind proxy ${proxy} becomes the implementation at ${newValue}${through}; review that code, not only this call.`,
+        evidence: { callIndex: call.index, address: call.target, newValue },
+      });
     }
     for (const target of ctx.targets) {
       if (target.proxy === undefined) continue;
@@ -35,8 +45,8 @@ export const proxyUpgrades: ProposalCheck = {
         id: "proxy-upgrades/proxy-target",
         check: this.id,
         severity: "low",
-        title: `${target.address} is an ERC-1967 proxy`,
-        detail: `Its implementation (${target.proxy.implementation ?? "unset"}) can be changed by its admin (${target.proxy.admin ?? "unset"}) between this analysis and execution.`,
+        title: `${label(target.address)} is an upgradeable proxy`,
+        detail: `${target.address} runs the code of ${target.proxy.implementation ?? "no implementation yet"}, which ${target.proxy.admin ? `its admin ${target.proxy.admin}` : "its upgrade function (no ERC-1967 admin is set)"} can change between this analysis and execution.`,
         evidence: { address: target.address, implementation: target.proxy.implementation, admin: target.proxy.admin, implementationCodeHash: target.proxy.implementationCodeHash },
       });
     }

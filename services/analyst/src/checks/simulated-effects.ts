@@ -1,8 +1,26 @@
 import { getAddress, type Address } from "viem";
 
 import type { DecodedCall } from "@ai-dao/protocol";
-import { TIMELOCK_ROLES } from "./access-control.ts";
+import { addressLabel } from "../units.ts";
+import { roleName } from "./access-control.ts";
 import { daoRole, type AnalysisContext, type Finding, type ProposalCheck } from "./types.ts";
+
+/** What a Governor or timelock event changes, in words. */
+const GOVERNANCE_EVENT_TEXT: Record<string, string> = {
+  QuorumNumeratorUpdated: "the quorum",
+  VotingDelaySet: "the voting delay",
+  VotingPeriodSet: "the voting period",
+  ProposalThresholdSet: "the proposal threshold",
+  LateQuorumVoteExtensionSet: "the late-quorum extension",
+  TimelockChange: "the Governor's timelock",
+  ProposalGuardianSet: "the proposal guardian",
+  AnalystSet: "the Governor's analysts",
+  MinDelayChange: "the timelock delay",
+  ProposalCreated: "the proposals (one is created)",
+  ProposalQueued: "the proposals (one is queued)",
+  ProposalExecuted: "the proposals (one is executed)",
+  ProposalCanceled: "the proposals (one is cancelled)",
+};
 
 const same = (a: unknown, b: unknown) => typeof a === "string" && typeof b === "string" && a.toLowerCase() === b.toLowerCase();
 
@@ -40,25 +58,27 @@ function explainsUpgrade(call: DecodedCall | undefined, proxy: Address, newValue
  */
 export const simulatedEffects: ProposalCheck = {
   id: "simulated-effects",
-  name: "Effects the calldata does not show",
+  name: "Effects the calls do not show",
+  needs: ["simulation"],
   check(ctx) {
     const sim = ctx.simulation;
     if (sim?.status !== "simulated" || sim.result.status !== "executed") return [];
     const fx = sim.result.effects;
     const findings: Finding[] = [];
+    const label = (a: string) => addressLabel(ctx.deployment.contracts, a);
     const created = new Set(fx.contractsCreated.map((c) => c.address.toLowerCase()));
 
     for (const change of fx.roleChanges) {
       if (explainsRole(callAt(ctx, change.callIndex), change.contract, change.role, change.account, change.granted)) continue;
       const dao = daoRole(ctx, change.contract);
-      const roleName = dao === "timelock" ? (TIMELOCK_ROLES[change.role] ?? change.role) : change.role;
+      const name = roleName(change.role);
       findings.push({
         id: "simulated-effects/hidden-role-change",
         check: this.id,
         severity: dao !== undefined ? "critical" : "high",
-        title: `Call ${change.callIndex} ${change.granted ? "grants" : "revokes"} ${roleName} ${change.granted ? "to" : "from"} ${change.account} on ${dao ?? change.contract}, which the calldata does not show`,
-        detail: `The simulation emitted ${change.granted ? "RoleGranted" : "RoleRevoked"} from ${change.contract} (sender ${change.sender}) while executing a call that does not say so.`,
-        evidence: { callIndex: change.callIndex, address: change.contract, role: roleName, account: change.account, sender: change.sender, granted: change.granted },
+        title: `Call ${change.callIndex} ${change.granted ? "grants" : "revokes"} ${name} on ${label(change.contract)} ${change.granted ? "to" : "from"} ${label(change.account)}, which the calls do not show`,
+        detail: `Executed on a fork, ${change.contract} ${change.granted ? "gave" : "took"} ${name} ${change.granted ? "to" : "from"} ${change.account} (at the request of ${change.sender}) while running a call that does not say so.`,
+        evidence: { callIndex: change.callIndex, address: change.contract, role: name, roleId: change.role, account: change.account, sender: change.sender, granted: change.granted },
       });
     }
     for (const change of fx.ownershipChanges) {
@@ -67,31 +87,33 @@ export const simulatedEffects: ProposalCheck = {
         id: "simulated-effects/hidden-ownership-change",
         check: this.id,
         severity: "high",
-        title: `Call ${change.callIndex} makes ${change.newOwner} the owner of ${change.contract}, which the calldata does not show`,
-        detail: `OwnershipTransferred(${change.previousOwner} → ${change.newOwner}) was emitted during the simulation by a contract the call does not name as its target.`,
+        title: `Call ${change.callIndex} makes ${label(change.newOwner)} the owner of ${label(change.contract)}, which the calls do not show`,
+        detail: `Executed on a fork, the owner of ${change.contract} changed from ${change.previousOwner} to ${change.newOwner}, in a call that does not name that contract as its target.`,
         evidence: { callIndex: change.callIndex, address: change.contract, previousOwner: change.previousOwner, newOwner: change.newOwner },
       });
     }
     for (const change of fx.proxyUpgrades) {
       if (created.has(change.proxy.toLowerCase()) || explainsUpgrade(callAt(ctx, change.callIndex), change.proxy, change.newValue)) continue;
+      const what = change.kind === "implementation" ? "the code" : change.kind === "admin" ? "the admin" : `the ${change.kind}`;
       findings.push({
         id: "simulated-effects/hidden-upgrade",
         check: this.id,
         severity: "high",
-        title: `Call ${change.callIndex} changes the ${change.kind} of proxy ${change.proxy} to ${change.newValue}, which the calldata does not show`,
-        detail: "The code or admin behind a proxy changes as a side effect of another call.",
+        title: `Call ${change.callIndex} changes ${what} behind proxy ${label(change.proxy)} to ${label(change.newValue)}, which the calls do not show`,
+        detail: `Executed on a fork, ${what} behind proxy ${change.proxy} became ${change.newValue} as a side effect of another call.`,
         evidence: { callIndex: change.callIndex, address: change.proxy, kind: change.kind, newValue: change.newValue },
       });
     }
     for (const change of fx.governanceChanges) {
       const call = callAt(ctx, change.callIndex);
       if (call && same(call.target, change.contract)) continue;
+      const what = GOVERNANCE_EVENT_TEXT[change.eventName] ?? `a governance setting (${change.eventName})`;
       findings.push({
         id: "simulated-effects/hidden-governance-change",
         check: this.id,
         severity: "high",
-        title: `Call ${change.callIndex} changes a governance parameter (${change.eventName}) without calling ${daoRole(ctx, change.contract) ?? change.contract}`,
-        detail: `${change.eventName} was emitted by ${change.contract} while executing a call to another contract.`,
+        title: `Call ${change.callIndex} changes ${what} without calling ${label(change.contract)}`,
+        detail: `Executed on a fork, ${change.contract} emitted ${change.eventName} while running a call to another contract.`,
         evidence: { callIndex: change.callIndex, address: change.contract, event: change.eventName },
       });
     }
@@ -100,8 +122,8 @@ export const simulatedEffects: ProposalCheck = {
         id: "simulated-effects/contract-created",
         check: this.id,
         severity: "low",
-        title: `Call ${c.callIndex} deploys a contract at ${getAddress(c.address)}`,
-        detail: `${c.type} by ${c.creator}: its code is not part of the proposal's calldata.`,
+        title: `Call ${c.callIndex} deploys a new contract at ${label(getAddress(c.address))}`,
+        detail: `${c.type} by ${c.creator} deploys ${getAddress(c.address)}: its code is not part of the proposal's calldata.`,
         evidence: { callIndex: c.callIndex, address: c.address, creator: c.creator, type: c.type },
       });
     }

@@ -1,20 +1,25 @@
-import type { Address } from "viem";
+import { getAddress, isAddress, type Address } from "viem";
 
 import { treasuryBalance } from "../context/governance.ts";
-import { formatBps, isTreasury, maxSeverity, shareBps, shareSeverity, type AnalysisContext, type Finding, type ProposalCheck } from "./types.ts";
+import { addressLabel, assetSymbol, count, formatAssetAmount, formatTreasuryShare } from "../units.ts";
+import { treasuryFlows } from "./treasury-outflow.ts";
+import { isTreasury, maxSeverity, shareBps, shareSeverity, type AnalysisContext, type Finding, type ProposalCheck } from "./types.ts";
 
 /** What the calldata says leaves the treasury, per asset (`ETH` or lower-case token address). */
 function declaredOutflow(ctx: AnalysisContext): Map<string, bigint> {
   const out = new Map<string, bigint>();
-  const add = (key: string, amount: bigint) => out.set(key, (out.get(key) ?? 0n) + amount);
-  for (const call of ctx.calls) {
-    if (call.value > 0n) add("ETH", call.value);
-    const args = call.args ?? [];
-    if (call.abiSource === "DAOGovernor" || call.abiSource === "TimelockController") continue;
-    if (call.signature === "transfer(address,uint256)") add(call.target.toLowerCase(), args[1] as bigint);
-    if (call.signature === "transferFrom(address,address,uint256)" && isTreasury(ctx, args[0])) add(call.target.toLowerCase(), args[2] as bigint);
+  for (const flow of treasuryFlows(ctx)) {
+    const key = flow.asset === "ETH" ? "ETH" : flow.asset.toLowerCase();
+    out.set(key, (out.get(key) ?? 0n) + flow.amount);
   }
   return out;
+}
+
+/** Recipients as a person reads them: full addresses (money goes to them), at most five named. */
+function recipientText(recipients: readonly string[]): string {
+  if (recipients.length === 0) return "to accounts the simulation could not name";
+  const shown = recipients.slice(0, 5).join(", ");
+  return `to ${shown}${recipients.length > 5 ? ` and ${count(recipients.length - 5, "more account")}` : ""}`;
 }
 
 /**
@@ -25,7 +30,8 @@ function declaredOutflow(ctx: AnalysisContext): Map<string, bigint> {
  */
 export const simulatedOutflow: ProposalCheck = {
   id: "simulated-outflow",
-  name: "Treasury outflow measured on the fork",
+  name: "Treasury outflow measured on a copy of the chain",
+  needs: ["simulation"],
   check(ctx) {
     const sim = ctx.simulation;
     if (sim?.status !== "simulated" || sim.result.status !== "executed") return [];
@@ -41,28 +47,34 @@ export const simulatedOutflow: ProposalCheck = {
     for (const { asset, before, loss } of losses) {
       const key = asset === "ETH" ? "ETH" : asset.toLowerCase();
       const declaredAmount = declared.get(key) ?? 0n;
-      const symbol = asset === "ETH" ? "ETH" : (ctx.governance.balances.find((b) => b.asset !== "ETH" && b.asset.toLowerCase() === key)?.symbol ?? asset);
+      const symbol = assetSymbol(ctx.governance, asset);
       const balance = treasuryBalance(ctx.governance, asset) ?? before;
       const bps = shareBps(loss, balance);
       const recipients =
         asset === "ETH"
           ? sim.result.trace.filter((f) => f.value > 0n && !f.error && isTreasury(ctx, f.from)).map((f) => f.to)
           : sim.result.logs.filter((l) => l.eventName === "Transfer" && l.address.toLowerCase() === key && isTreasury(ctx, l.args?.from)).map((l) => l.args?.to as string);
+      const unique = [...new Set(recipients.map(String))];
+      const named = unique.map((r) => (isAddress(r, { strict: false }) ? getAddress(r) : r));
       const evidence = {
         asset,
         amount: loss.toString(),
         declared: declaredAmount.toString(),
         treasuryBalance: balance.toString(),
         shareBps: bps,
-        recipients: [...new Set(recipients.map(String))],
+        recipients: unique,
       };
+      const lost = formatAssetAmount(ctx.governance, asset, loss);
+      const stated = formatAssetAmount(ctx.governance, asset, declaredAmount);
+      const share = formatTreasuryShare(bps, symbol);
       if (loss > declaredAmount) {
+        const extra = formatAssetAmount(ctx.governance, asset, loss - declaredAmount);
         findings.push({
           id: "simulated-outflow/undeclared",
           check: this.id,
           severity: maxSeverity("high", shareSeverity(bps)),
-          title: `The treasury loses ${formatBps(bps)} of its ${symbol} on the fork, ${loss - declaredAmount} base units more than the calldata shows`,
-          detail: `Simulated: ${loss} base units of ${symbol} leave the treasury; the calldata's transfers and values add up to ${declaredAmount}.`,
+          title: `Executed on a fork, the treasury loses ${lost} (${share}): ${extra} more than the calls show${named.length === 1 ? `, to ${addressLabel(ctx.deployment.contracts, named[0]!)}` : ""}`,
+          detail: `Simulated: the treasury loses ${lost}, sent ${recipientText(named)}; the calls' transfers and values add up to ${stated}.`,
           evidence: { ...evidence, undeclared: (loss - declaredAmount).toString() },
         });
       } else {
@@ -70,8 +82,8 @@ export const simulatedOutflow: ProposalCheck = {
           id: "simulated-outflow/measured",
           check: this.id,
           severity: "info",
-          title: `The treasury loses ${formatBps(bps)} of its ${symbol} on the fork, as the calldata shows`,
-          detail: `Simulated: ${loss} base units of ${symbol} leave the treasury (declared ${declaredAmount}).`,
+          title: `Executed on a fork, the treasury loses ${lost} (${share}), as the calls show`,
+          detail: `Simulated: the treasury loses ${lost}, sent ${recipientText(named)} (the calls state ${stated}).`,
           evidence,
         });
       }

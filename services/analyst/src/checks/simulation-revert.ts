@@ -1,28 +1,29 @@
+import { addressLabel, safeText } from "../units.ts";
 import type { Finding, ProposalCheck } from "./types.ts";
 
 /**
  * The fork simulation: executed as the timelock would, the batch reverted (high: the proposal cannot
  * execute as written, or only under other conditions than today's; a revert can also hide a
- * proposal meant to fail). A simulation that was requested but could not run is an info finding.
+ * proposal meant to fail). Without a simulation the check is skipped (see `contextGap`): a
+ * simulation that was requested but could not run makes the report inconclusive.
  */
 export const simulationRevert: ProposalCheck = {
   id: "simulation",
-  name: "Fork simulation",
+  name: "Running the proposal on a copy of the chain",
+  needs: ["simulation"],
   check(ctx) {
     const sim = ctx.simulation;
-    if (sim === undefined || sim.status === "skipped") return [];
-    if (sim.status === "failed") {
-      return [{ id: "simulation/unavailable", check: this.id, severity: "info", title: "The proposal could not be simulated", detail: sim.reason, evidence: {} }];
-    }
+    if (sim?.status !== "simulated") return [];
     const { revert } = sim.result;
     if (revert === undefined) return [];
     const call = ctx.calls[revert.callIndex];
+    const reason = safeText(revert.reason);
     const finding: Finding = {
       id: "simulation/revert",
       check: this.id,
       severity: "high",
-      title: `Execution reverts at call ${revert.callIndex}: ${revert.reason}`,
-      detail: `Executed as the timelock on a fork at block ${sim.result.forkBlock}, call ${revert.callIndex}${call?.signature ? ` (${call.signature})` : ""} reverts, so the whole batch reverts and nothing executes.`,
+      title: `Executed on a fork, the proposal fails at call ${revert.callIndex}: ${reason}`,
+      detail: `Executed as the timelock on a fork at block ${sim.result.forkBlock}, call ${revert.callIndex}${call ? ` (${call.functionName ?? "a call"} on ${addressLabel(ctx.deployment.contracts, call.target)})` : ""} reverts, so the whole batch reverts and nothing executes.`,
       evidence: {
         callIndex: revert.callIndex,
         address: call?.target,

@@ -1,10 +1,13 @@
 import { maxUint256, type Address } from "viem";
 
 import { treasuryBalance } from "../context/governance.ts";
-import { formatBps, isTreasury, maxSeverity, shareBps, shareSeverity, type Finding, type ProposalCheck } from "./types.ts";
+import { addressLabel, assetSymbol, formatAssetAmount, formatTreasuryShare } from "../units.ts";
+import { isTreasury, maxSeverity, shareBps, shareSeverity, type Finding, type ProposalCheck } from "./types.ts";
 
 /** Anything >= 2^255 is treated as "unlimited": no treasury holds that much, and it is how max approvals are written. */
-const UNLIMITED = 2n ** 255n;
+export const UNLIMITED = 2n ** 255n;
+
+const APPROVAL_SIGNATURES = new Set(["approve(address,uint256)", "increaseAllowance(address,uint256)", "setApprovalForAll(address,bool)"]);
 
 /**
  * Allowances the treasury grants: ERC20 `approve` / `increaseAllowance`, `permit` with the treasury
@@ -14,8 +17,10 @@ const UNLIMITED = 2n ** 255n;
 export const treasuryApprovals: ProposalCheck = {
   id: "treasury-approvals",
   name: "Approvals and permits from the treasury",
+  applies: (ctx) => ctx.calls.some((c) => c.abiSource !== "DAOGovernor" && c.abiSource !== "TimelockController" && (APPROVAL_SIGNATURES.has(c.signature ?? "") || c.functionName === "permit")),
   check(ctx) {
     const findings: Finding[] = [];
+    const label = (a: string) => addressLabel(ctx.deployment.contracts, a);
     for (const call of ctx.calls) {
       if (call.abiSource === "DAOGovernor" || call.abiSource === "TimelockController") continue;
       const args = call.args ?? [];
@@ -27,13 +32,14 @@ export const treasuryApprovals: ProposalCheck = {
         [spender, amount] = [args[1] as Address, args[2] as bigint];
       } else if (call.signature === "setApprovalForAll(address,bool)") {
         if (args[1] === true) {
+          const operator = String(args[0]);
           findings.push({
             id: "treasury-approvals/approval-for-all",
             check: this.id,
             severity: "high",
-            title: `Call ${call.index} lets ${String(args[0])} move every token the treasury holds in ${call.target}`,
-            detail: "setApprovalForAll(operator, true) gives the operator control over all of the treasury's NFTs / multi-tokens of that contract.",
-            evidence: { callIndex: call.index, address: call.target, spender: String(args[0]) },
+            title: `Call ${call.index} lets ${label(operator)} move every token the treasury holds in ${label(call.target)}`,
+            detail: `setApprovalForAll gives ${operator} control over all of the treasury's NFTs or multi-tokens of ${call.target}, now and later, without another vote.`,
+            evidence: { callIndex: call.index, address: call.target, spender: operator },
           });
         }
         continue;
@@ -43,14 +49,17 @@ export const treasuryApprovals: ProposalCheck = {
       const balance = treasuryBalance(ctx.governance, call.target);
       const bps = shareBps(amount, balance);
       const severity = unlimited ? "critical" : maxSeverity("medium", shareSeverity(bps));
+      const symbol = assetSymbol(ctx.governance, call.target);
+      const holds = balance === null ? `its balance of ${symbol} could not be read` : `it holds ${formatAssetAmount(ctx.governance, call.target, balance)}`;
+      const allowance = unlimited ? `an unlimited amount${amount === maxUint256 ? " (the largest number a uint256 holds)" : ""}` : formatAssetAmount(ctx.governance, call.target, amount);
       findings.push({
         id: unlimited ? "treasury-approvals/unlimited" : "treasury-approvals/allowance",
         check: this.id,
         severity,
         title: unlimited
-          ? `Call ${call.index} gives ${spender} an unlimited allowance over the treasury's ${call.target}`
-          : `Call ${call.index} lets ${spender} spend ${formatBps(bps)} of the treasury's ${call.target}`,
-        detail: `${call.signature} on ${call.target}: amount ${amount === maxUint256 ? "type(uint256).max" : amount}; the spender can take it at any time after execution, without another vote.`,
+          ? `Call ${call.index} gives ${label(String(spender))} an unlimited allowance over the treasury's ${symbol}`
+          : `Call ${call.index} lets ${label(String(spender))} spend ${allowance} (${formatTreasuryShare(bps, symbol)})`,
+        detail: `${call.functionName} on ${call.target} lets ${String(spender)} take ${allowance} of the treasury's ${symbol} (${holds}) at any time after execution, without another vote.`,
         evidence: {
           callIndex: call.index,
           address: call.target,

@@ -1,7 +1,40 @@
 import type { Address } from "viem";
 
 import { treasuryBalance } from "../context/governance.ts";
-import { formatBps, isTreasury, maxSeverity, shareBps, shareSeverity, type Finding, type ProposalCheck } from "./types.ts";
+import { addressLabel, assetSymbol, callList, count, formatAssetAmount, formatTreasuryShare } from "../units.ts";
+import { isTreasury, maxSeverity, shareBps, shareSeverity, type AnalysisContext, type Finding, type ProposalCheck } from "./types.ts";
+
+/** One asset leaving the treasury to one recipient, summed over the calls that send it. */
+export interface TreasuryFlow {
+  asset: "ETH" | Address;
+  recipient: Address;
+  amount: bigint;
+  calls: number[];
+}
+
+/**
+ * What the calldata sends out of the treasury, per asset and recipient (in call order): ETH sent with
+ * any call, ERC20 `transfer` and `transferFrom(treasury, ...)`. Calls to the Governor and the timelock
+ * move nothing by these selectors.
+ */
+export function treasuryFlows(ctx: Pick<AnalysisContext, "calls" | "deployment">): TreasuryFlow[] {
+  const flows = new Map<string, TreasuryFlow>();
+  const add = (asset: "ETH" | Address, recipient: Address, amount: bigint, index: number) => {
+    const key = `${asset === "ETH" ? "ETH" : asset.toLowerCase()}:${recipient.toLowerCase()}`;
+    const flow = flows.get(key) ?? { asset, recipient, amount: 0n, calls: [] };
+    flow.amount += amount;
+    if (!flow.calls.includes(index)) flow.calls.push(index);
+    flows.set(key, flow);
+  };
+  for (const call of ctx.calls) {
+    if (call.value > 0n) add("ETH", call.target, call.value, call.index);
+    const args = call.args ?? [];
+    if (call.abiSource === "DAOGovernor" || call.abiSource === "TimelockController") continue;
+    if (call.signature === "transfer(address,uint256)") add(call.target, args[0] as Address, args[1] as bigint, call.index);
+    if (call.signature === "transferFrom(address,address,uint256)" && isTreasury(ctx, args[0])) add(call.target, args[1] as Address, args[2] as bigint, call.index);
+  }
+  return [...flows.values()];
+}
 
 /**
  * Value leaving the treasury, per asset and recipient, as a share of the treasury's balance of
@@ -11,77 +44,78 @@ import { formatBps, isTreasury, maxSeverity, shareBps, shareSeverity, type Findi
 export const treasuryOutflow: ProposalCheck = {
   id: "treasury-outflow",
   name: "Treasury outflow",
+  applies: (ctx) =>
+    ctx.calls.some(
+      (c) =>
+        c.value > 0n ||
+        (c.abiSource !== "DAOGovernor" && c.abiSource !== "TimelockController" && (c.signature === "transfer(address,uint256)" || c.signature === "transferFrom(address,address,uint256)")),
+    ),
   check(ctx) {
     const findings: Finding[] = [];
-    // asset -> recipient -> { amount, calls }
-    const flows = new Map<string, Map<string, { asset: "ETH" | Address; recipient: Address; amount: bigint; calls: number[] }>>();
-    const add = (asset: "ETH" | Address, recipient: Address, amount: bigint, index: number) => {
-      const key = asset === "ETH" ? "ETH" : asset.toLowerCase();
-      const perAsset = flows.get(key) ?? new Map();
-      const flow = perAsset.get(recipient.toLowerCase()) ?? { asset, recipient, amount: 0n, calls: [] };
-      flow.amount += amount;
-      flow.calls.push(index);
-      perAsset.set(recipient.toLowerCase(), flow);
-      flows.set(key, perAsset);
-    };
+    const label = (a: string) => addressLabel(ctx.deployment.contracts, a);
     for (const call of ctx.calls) {
-      if (call.value > 0n) add("ETH", call.target, call.value, call.index);
       const args = call.args ?? [];
       if (call.abiSource === "DAOGovernor" || call.abiSource === "TimelockController") continue;
-      if (call.signature === "transfer(address,uint256)") add(call.target, args[0] as Address, args[1] as bigint, call.index);
-      if (call.signature === "transferFrom(address,address,uint256)") {
-        if (isTreasury(ctx, args[0])) add(call.target, args[1] as Address, args[2] as bigint, call.index);
-        else {
-          findings.push({
-            id: "treasury-outflow/third-party-transfer-from",
-            check: this.id,
-            severity: "medium",
-            title: `Call ${call.index} moves tokens of another account with the treasury's allowance`,
-            detail: `transferFrom(${String(args[0])}, ${String(args[1])}, ${String(args[2])}) on ${call.target} spends an allowance given to the treasury.`,
-            evidence: { callIndex: call.index, address: call.target, from: String(args[0]), to: String(args[1]), amount: String(args[2]) },
-          });
-        }
+      if (call.signature === "transferFrom(address,address,uint256)" && !isTreasury(ctx, args[0])) {
+        const [from, to, amount] = [String(args[0]), String(args[1]), args[2] as bigint];
+        const text = formatAssetAmount(ctx.governance, call.target, amount);
+        findings.push({
+          id: "treasury-outflow/third-party-transfer-from",
+          check: this.id,
+          severity: "medium",
+          title: `Call ${call.index} moves ${text} of ${label(from)} to ${label(to)} with the treasury's allowance`,
+          detail: `transferFrom on ${call.target} moves ${text} from ${from} to ${to}, spending an allowance ${from} gave the treasury.`,
+          evidence: { callIndex: call.index, address: call.target, from, to, amount: amount.toString() },
+        });
       }
     }
-    for (const perAsset of flows.values()) {
+    const byAsset = new Map<string, TreasuryFlow[]>();
+    for (const flow of treasuryFlows(ctx)) {
+      const key = flow.asset === "ETH" ? "ETH" : flow.asset.toLowerCase();
+      byAsset.set(key, [...(byAsset.get(key) ?? []), flow]);
+    }
+    for (const perAsset of byAsset.values()) {
       let total = 0n;
       let worst: Finding["severity"] = "info";
-      const first = [...perAsset.values()][0]!;
-      const balance = treasuryBalance(ctx.governance, first.asset);
-      const symbol = first.asset === "ETH" ? "ETH" : (ctx.governance.balances.find((b) => b.asset !== "ETH" && b.asset.toLowerCase() === first.asset.toLowerCase())?.symbol ?? first.asset);
-      for (const flow of perAsset.values()) {
+      const asset = perAsset[0]!.asset;
+      const balance = treasuryBalance(ctx.governance, asset);
+      const symbol = assetSymbol(ctx.governance, asset);
+      const holds = balance === null ? `the treasury's balance of ${symbol} could not be read` : `the treasury holds ${formatAssetAmount(ctx.governance, asset, balance)}`;
+      for (const flow of perAsset) {
         total += flow.amount;
         const bps = shareBps(flow.amount, balance);
         const severity = shareSeverity(bps);
         worst = maxSeverity(worst, severity);
+        const amount = formatAssetAmount(ctx.governance, asset, flow.amount);
         findings.push({
           id: "treasury-outflow/recipient",
           check: this.id,
           severity,
-          title: `Sends ${formatBps(bps)} of the treasury's ${symbol} to ${flow.recipient}`,
-          detail: `${flow.amount} base units of ${symbol} (treasury holds ${balance ?? "an unknown amount"}) in call(s) ${flow.calls.join(", ")}.`,
+          title: `Sends ${amount} (${formatTreasuryShare(bps, symbol)}) to ${label(flow.recipient)}`,
+          detail: `${amount} to ${flow.recipient} in ${callList(flow.calls)}; ${holds}.`,
           evidence: {
             callIndex: flow.calls[0]!,
             callIndexes: flow.calls,
             address: flow.recipient,
-            asset: flow.asset,
+            asset,
             amount: flow.amount.toString(),
             treasuryBalance: balance === null ? null : balance.toString(),
             shareBps: bps,
           },
         });
       }
-      if (perAsset.size > 1) {
+      if (perAsset.length > 1) {
         const bps = shareBps(total, balance);
         const severity = shareSeverity(bps);
         if (severity !== worst && maxSeverity(severity, worst) === severity) {
+          const amount = formatAssetAmount(ctx.governance, asset, total);
           findings.push({
             id: "treasury-outflow/total",
             check: this.id,
             severity,
-            title: `Sends ${formatBps(bps)} of the treasury's ${symbol} in total to ${perAsset.size} recipients`,
-            detail: `Split across recipients, the outflow is ${total} base units of ${symbol} of ${balance ?? "an unknown amount"}.`,
-            evidence: { asset: first.asset, amount: total.toString(), treasuryBalance: balance === null ? null : balance.toString(), shareBps: bps, recipients: perAsset.size },
+            title: `Sends ${amount} in total (${formatTreasuryShare(bps, symbol)}) to ${count(perAsset.length, "recipient")}`,
+            detail: `Split across ${perAsset.map((f) => f.recipient).join(", ")}, the outflow is ${amount}; ${holds}.`,
+            evidence: { asset, amount: total.toString(), treasuryBalance: balance === null ? null : balance.toString(), shareBps: bps, recipients: perAsset.length },
           });
         }
       }

@@ -42,13 +42,61 @@ export interface AnalysisContext {
   counterparties?: CounterpartyInfo[];
   /** New implementations installed by proxy upgrade calls, inspected at the analysed block. */
   upgradeImplementations?: { callIndex: number; proxy: Address; implementation: TargetInfo }[];
+  /** Targets of initializer calls: initialised state, DAO control and holdings (absent: not read). */
+  initializers?: import("../context/initializers.ts").InitializerInfo[];
+  /**
+   * Parts of the context that were asked for but could not be read (an RPC error), with the reason.
+   * A check that needs one of them is `skipped` and the report is inconclusive.
+   */
+  unavailable?: Partial<Record<ContextPart, string>>;
 }
+
+/** Parts of the context read beyond the calls, targets and treasury, which some checks cannot run without. */
+export const contextParts = ["simulation", "votingPower", "counterparties"] as const;
+export type ContextPart = (typeof contextParts)[number];
 
 /** A deterministic check: one file each, listed in `checks/index.ts`. */
 export interface ProposalCheck {
   id: string;
   name: string;
+  /**
+   * Context the check cannot run without. When one is missing the check is `skipped` with the reason
+   * ({@link contextGap}); the report is inconclusive when that part was asked for and could not be read.
+   */
+  needs?: readonly ContextPart[];
+  /**
+   * Whether this proposal has anything for the check to look at (no upgrade call for an upgrade
+   * check, ...). Looks only at the calls, targets and description. Absent: always. False: `not-applicable`.
+   */
+  applies?(ctx: AnalysisContext): boolean;
   check(ctx: AnalysisContext): Finding[];
+}
+
+/**
+ * Why a part of the context is missing, or null when it is there. `failed`: it was asked for and
+ * could not be read (a failed fork, an RPC error), so what depends on it is unknown; otherwise it was
+ * not asked for (`--offline`, no fork configured, no proposer given for a proposal not yet on chain).
+ */
+export function contextGap(ctx: AnalysisContext, part: ContextPart): { reason: string; failed: boolean } | null {
+  const unavailable = ctx.unavailable?.[part];
+  switch (part) {
+    case "simulation": {
+      const sim = ctx.simulation;
+      if (sim?.status === "simulated") return null;
+      if (sim?.status === "failed") return { reason: `the fork simulation failed: ${sim.reason}`, failed: true };
+      if (unavailable !== undefined) return { reason: `the fork simulation failed: ${unavailable}`, failed: true };
+      if (sim?.status === "skipped") return { reason: `the fork simulation was not run: ${sim.reason}`, failed: false };
+      return { reason: "no fork simulation was requested", failed: false };
+    }
+    case "votingPower":
+      if (ctx.votingPower !== undefined) return null;
+      if (unavailable !== undefined) return { reason: `voting power could not be read: ${unavailable}`, failed: true };
+      return { reason: "no proposer given and the proposal is not on chain yet", failed: false };
+    case "counterparties":
+      if (ctx.counterparties !== undefined) return null;
+      if (unavailable !== undefined) return { reason: `the accounts the proposal pays or empowers could not be read: ${unavailable}`, failed: true };
+      return { reason: "the accounts the proposal pays or empowers were not read", failed: false };
+  }
 }
 
 export function severityRank(s: Severity): number {
@@ -60,12 +108,12 @@ export function maxSeverity(a: Severity, b: Severity): Severity {
 }
 
 /** The role name of a DAO address (`timelock`, `governor`, ...), or undefined. */
-export function daoRole(ctx: AnalysisContext, address: string): keyof Deployment["contracts"] | undefined {
+export function daoRole(ctx: Pick<AnalysisContext, "deployment">, address: string): keyof Deployment["contracts"] | undefined {
   const entry = Object.entries(ctx.deployment.contracts).find(([, a]) => a.toLowerCase() === address.toLowerCase());
   return entry?.[0] as keyof Deployment["contracts"] | undefined;
 }
 
-export function isTreasury(ctx: AnalysisContext, address: unknown): boolean {
+export function isTreasury(ctx: Pick<AnalysisContext, "deployment">, address: unknown): boolean {
   return typeof address === "string" && address.toLowerCase() === ctx.deployment.contracts.timelock.toLowerCase();
 }
 

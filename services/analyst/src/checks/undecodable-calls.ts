@@ -1,3 +1,4 @@
+import { addressLabel, count } from "../units.ts";
 import type { Finding, ProposalCheck } from "./types.ts";
 
 /** Calls no known ABI can read: voters cannot tell what they do. Trailing bytes after the arguments hide data. */
@@ -7,13 +8,14 @@ export const undecodableCalls: ProposalCheck = {
   check(ctx) {
     const findings: Finding[] = [];
     for (const call of ctx.calls) {
+      const name = addressLabel(ctx.deployment.contracts, call.target);
       if (!call.decoded) {
         findings.push({
           id: "undecodable-calls/unknown-function",
           check: this.id,
           severity: "high",
-          title: `Call ${call.index} cannot be decoded`,
-          detail: `No known ABI matches selector ${call.selector ?? "(calldata shorter than 4 bytes)"} on ${call.target}; what it does cannot be read from the proposal.`,
+          title: `Call ${call.index} to ${name} cannot be decoded`,
+          detail: `No known contract interface matches ${call.selector !== null ? `the function selector ${call.selector}` : "its calldata (shorter than 4 bytes)"} on ${call.target}; what it does cannot be read from the proposal.`,
           evidence: { callIndex: call.index, address: call.target, selector: call.selector },
         });
       } else if (call.trailingBytes !== undefined && call.trailingBytes !== 0) {
@@ -21,8 +23,8 @@ export const undecodableCalls: ProposalCheck = {
           id: "undecodable-calls/trailing-data",
           check: this.id,
           severity: "medium",
-          title: `Call ${call.index} carries ${call.trailingBytes} bytes after its arguments`,
-          detail: `${call.signature} decodes, but the calldata does not match its canonical encoding; the extra bytes are invisible in decoded views.`,
+          title: `Call ${call.index} carries ${count(call.trailingBytes, "extra byte")} after its arguments`,
+          detail: `${call.functionName ?? "The call"} on ${call.target} decodes, but the calldata does not match its standard encoding; the extra bytes are invisible in decoded views.`,
           evidence: { callIndex: call.index, address: call.target, trailingBytes: call.trailingBytes },
         });
       }

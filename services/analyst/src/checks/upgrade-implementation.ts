@@ -1,4 +1,6 @@
+import { addressLabel } from "../units.ts";
 import type { Finding, ProposalCheck } from "./types.ts";
+import { UPGRADE_SIGNATURES } from "./proxy-upgrades.ts";
 
 /**
  * The code a proxy upgrade installs (inspected at the analysed block): no code at the new
@@ -9,8 +11,10 @@ import type { Finding, ProposalCheck } from "./types.ts";
 export const upgradeImplementation: ProposalCheck = {
   id: "upgrade-implementation",
   name: "Code installed by proxy upgrades",
+  applies: (ctx) => ctx.calls.some((c) => UPGRADE_SIGNATURES.has(c.signature ?? "") && !/^change/.test(c.signature ?? "")),
   check(ctx) {
     const findings: Finding[] = [];
+    const label = (a: string) => addressLabel(ctx.deployment.contracts, a);
     for (const { callIndex, proxy, implementation: impl } of ctx.upgradeImplementations ?? []) {
       const evidence = { callIndex, address: impl.address, proxy, codeHash: impl.codeHash };
       if (impl.kind !== "contract") {
@@ -18,8 +22,8 @@ export const upgradeImplementation: ProposalCheck = {
           id: "upgrade-implementation/no-code",
           check: this.id,
           severity: "critical",
-          title: `Call ${callIndex} upgrades ${proxy} to ${impl.address}, which has no code`,
-          detail: "An implementation without code breaks the proxy, or lets whoever deploys there later (CREATE2) decide what it runs.",
+          title: `Call ${callIndex} upgrades proxy ${label(proxy)} to ${label(impl.address)}, which has no code`,
+          detail: `The new implementation ${impl.address} of proxy ${proxy} has no code: the proxy breaks, or whoever deploys there later (CREATE2) decides what it runs.`,
           evidence,
         });
         continue;
@@ -29,8 +33,8 @@ export const upgradeImplementation: ProposalCheck = {
           id: "upgrade-implementation/selfdestruct",
           check: this.id,
           severity: "critical",
-          title: `Call ${callIndex} upgrades ${proxy} to code that can SELFDESTRUCT`,
-          detail: `The new implementation ${impl.address} contains SELFDESTRUCT: run through the proxy it can send away everything the proxy holds.`,
+          title: `Call ${callIndex} upgrades proxy ${label(proxy)} to code that can destroy it (SELFDESTRUCT)`,
+          detail: `The new implementation ${impl.address} of proxy ${proxy} contains SELFDESTRUCT: run through the proxy it can send away everything the proxy holds.`,
           evidence: { ...evidence, opcode: "SELFDESTRUCT" },
         });
       }
@@ -39,8 +43,8 @@ export const upgradeImplementation: ProposalCheck = {
           id: "upgrade-implementation/delegatecall",
           check: this.id,
           severity: "high",
-          title: `Call ${callIndex} upgrades ${proxy} to code that uses DELEGATECALL`,
-          detail: `The new implementation ${impl.address} contains DELEGATECALL: it can run code chosen later in the proxy's context (an arbitrary-call backdoor looks like this).`,
+          title: `Call ${callIndex} upgrades proxy ${label(proxy)} to code that runs code from elsewhere (DELEGATECALL)`,
+          detail: `The new implementation ${impl.address} of proxy ${proxy} contains DELEGATECALL: it can run code chosen later in the proxy's context (an arbitrary-call backdoor looks like this).`,
           evidence: { ...evidence, opcode: "DELEGATECALL" },
         });
       }

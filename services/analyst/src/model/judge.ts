@@ -2,12 +2,14 @@ import type Anthropic from "@anthropic-ai/sdk";
 import { transformJSONSchema } from "@anthropic-ai/sdk/lib/transform-json-schema";
 import { z } from "zod";
 
+import { stripHidden } from "@ai-dao/description";
+import type { IntentVsEffect, ModelSection, Provenance, Trigger } from "@ai-dao/reports";
+
 import { severityRank, type Finding } from "../checks/types.ts";
 import type { Report } from "../report.ts";
 import { recommend, riskFloor, type Recommendation } from "../risk.ts";
 import type { ModelJudge } from "./client.ts";
 import { buildUserTurn, evidenceCatalogue, newNonce, SYSTEM_PROMPT, SYSTEM_PROMPT_HASH } from "./prompt.ts";
-import type { ModelSection, Provenance, Trigger } from "@ai-dao/reports";
 import { judgementSchema, type Judgement } from "./schema.ts";
 
 /** The note deterministic reports carry that model-mode reports drop. */
@@ -104,11 +106,36 @@ export async function askModel(judge: ModelJudge, report: Report, description: s
 
 type ReportFinding = Report["findings"][number];
 
-function sortFindings(findings: ReportFinding[]): ReportFinding[] {
-  return findings
-    .map((f, order) => ({ f, order }))
-    .sort((a, b) => severityRank(b.f.severity) - severityRank(a.f.severity) || a.order - b.order)
-    .map(({ f }) => f);
+/** Findings most severe first (stable), and where each finding of the input moved (`finding:N` ids cite positions). */
+function sortFindings(findings: ReportFinding[]): { sorted: ReportFinding[]; moved: Map<number, number> } {
+  const order = findings.map((f, index) => ({ f, index })).sort((a, b) => severityRank(b.f.severity) - severityRank(a.f.severity) || a.index - b.index);
+  return { sorted: order.map(({ f }) => f), moved: new Map(order.map(({ index }, position) => [index, position])) };
+}
+
+/** `finding:N` evidence ids follow their findings to their new positions. */
+function remapCitations(ids: readonly string[], moved: Map<number, number>): string[] {
+  return ids.map((id) => {
+    const m = /^finding:(\d+)$/.exec(id);
+    const to = m ? moved.get(Number(m[1])) : undefined;
+    return to === undefined ? id : `finding:${to}`;
+  });
+}
+
+function remapSection(section: IntentVsEffect, moved: Map<number, number>): IntentVsEffect {
+  return {
+    claims: section.claims.map((c) => ({ ...c, evidence: remapCitations(c.evidence, moved) })),
+    undisclosedEffects: section.undisclosedEffects.map((e) => ({ ...e, evidence: remapCitations(e.evidence, moved) })),
+  };
+}
+
+/** The model's summary as one clean line (hidden characters removed), or null when it gave none or nothing is left. */
+function modelSummary(text: string | undefined): string | null {
+  if (text === undefined) return null;
+  // eslint-disable-next-line no-control-regex
+  const clean = stripHidden(text).replace(/[\u0000-\u001f\u007f-\u009f]+/g, " ").replace(/\s+/g, " ").trim();
+  if (clean === "") return null;
+  const chars = [...clean];
+  return chars.length > 1000 ? `${chars.slice(0, 999).join("")}…` : clean;
 }
 
 function provenance(report: Report, mode: Provenance["mode"], model: string | null, trigger: Trigger): Provenance {
@@ -194,15 +221,17 @@ export function mergeJudgement(report: Report, answer: ModelAnswer, trigger: Tri
     });
   }
 
-  const findings = sortFindings([...report.findings, ...modelFindings]);
-  // Only severities matter to the floor and the recommendation.
-  const floor = Math.max(report.riskFloor, riskFloor(findings as Finding[]));
+  const { sorted, moved } = sortFindings([...report.findings, ...modelFindings]);
+  const findings = sorted.map((f) => (f.check === "model" && Array.isArray(f.evidence.cited) ? { ...f, evidence: { ...f.evidence, cited: remapCitations(f.evidence.cited as string[], moved) } } : f));
+  // Only severities matter to the floor and the recommendation; an inconclusive report stays at least medium and `needs-review`.
+  const inconclusive = report.inconclusive === true;
+  const floor = Math.max(report.riskFloor, riskFloor(findings as Finding[], inconclusive));
   let risk = judgement.risk;
   if (risk < floor) {
     adjustments.push(`risk raised from ${judgement.risk} to the floor ${floor}`);
     risk = floor;
   }
-  const fromFindings = recommend(findings as Finding[]);
+  const fromFindings = recommend(findings as Finding[], inconclusive);
   let recommendation: Recommendation = CAUTION[judgement.recommendation] >= CAUTION[fromFindings] ? judgement.recommendation : fromFindings;
   if (recommendation !== judgement.recommendation) adjustments.push(`recommendation "${judgement.recommendation}" overridden by the findings: "${recommendation}"`);
   if (recommendation === "for" && risk > MAX_RISK_FOR) {
@@ -221,6 +250,7 @@ export function mergeJudgement(report: Report, answer: ModelAnswer, trigger: Tri
     unknownCitations: [...unknown],
     adjustments,
   };
+  const summary = modelSummary(judgement.summary) ?? report.summary;
   return {
     ...report,
     mode: "model",
@@ -230,7 +260,10 @@ export function mergeJudgement(report: Report, answer: ModelAnswer, trigger: Tri
     notes: [...report.notes.filter((n) => n !== DETERMINISTIC_ONLY_NOTE), `model judgement by ${answer.model}; risk never below the deterministic floor`],
     provenance: provenance(report, "model", answer.model, trigger),
     model,
-    intentVsEffect: { claims, undisclosedEffects },
+    // Citations were made against the deterministic report's findings, which the model's findings may have moved.
+    intentVsEffect: remapSection({ claims, undisclosedEffects }, moved),
+    ...(report.descriptionClaims ? { descriptionClaims: remapSection(report.descriptionClaims, moved) } : {}),
+    ...(summary !== undefined ? { summary } : {}),
   };
 }
 
@@ -244,9 +277,11 @@ function fallback(report: Report, judge: ModelJudge, trigger: Trigger, id: "inva
     detail: reason,
     evidence: { model: judge.model },
   };
+  const { sorted, moved } = sortFindings([...report.findings, finding]);
   return {
     ...report,
-    findings: sortFindings([...report.findings, finding]),
+    findings: sorted,
+    ...(report.descriptionClaims ? { descriptionClaims: remapSection(report.descriptionClaims, moved) } : {}),
     notes: [...report.notes.filter((n) => n !== DETERMINISTIC_ONLY_NOTE), `model judgement missing (${id}): deterministic analysis only`],
     provenance: provenance(report, "deterministic", judge.model, trigger),
   };

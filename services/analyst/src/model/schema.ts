@@ -9,7 +9,8 @@ export { claimStatuses };
 /**
  * What the model must answer: every action the description claims, matched against the decoded
  * calls and their effects (intent vs effect), effects the description does not mention, scores,
- * confidence, recommendation and reasoning. Citations are checked by code afterwards.
+ * confidence, recommendation and reasoning, and optionally a one-sentence summary for voters.
+ * Citations are checked by code afterwards.
  */
 export const judgementSchema = z.strictObject({
   claims: z
@@ -35,6 +36,12 @@ export const judgementSchema = z.strictObject({
   confidence: z.number().min(0).max(1).describe("Confidence in this judgement, 0 to 1"),
   recommendation: z.enum(recommendations),
   reasoning: z.string().min(1).max(4000),
+  summary: z
+    .string()
+    .min(1)
+    .max(1000)
+    .optional()
+    .describe("Optional: one sentence for voters on what the proposal does (amounts in token units, shares of the treasury, recipients, powers), replacing the deterministic summary"),
 });
 
 export type Judgement = z.output<typeof judgementSchema>;

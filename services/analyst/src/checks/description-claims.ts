@@ -1,0 +1,716 @@
+import { getAddress, isAddress, type Address } from "viem";
+
+import type { IntentVsEffect } from "@ai-dao/reports";
+
+import { extractClaims, looksAlike, type DescriptionClaims, type Descriptor, type DescriptorMention, type NoOutflowKind } from "../context/claims.ts";
+import type { CounterpartyInfo } from "../context/counterparties.ts";
+import { describeDescription } from "../context/description.ts";
+import { treasuryBalance } from "../context/governance.ts";
+import { addressLabel, assetUnits, formatAssetAmount, formatShare, safeSymbol, shortAddress } from "../units.ts";
+import { analyseAmounts } from "./description-amounts.ts";
+import { daoRole, isTreasury, shareBps, type AnalysisContext, type Finding, type ProposalCheck, type Severity } from "./types.ts";
+
+const CHECK_ID = "description-claims";
+/** Anything at or above 2^255 is an unlimited allowance. */
+const UNLIMITED = 2n ** 255n;
+
+/** Something the calls take out of the treasury or let someone take. */
+interface Outflow {
+  kind: "send" | "nft" | "approve" | "approve-all";
+  callIndex: number;
+  asset: "ETH" | Address;
+  /** Who receives or may spend it. */
+  to: Address;
+  /** Base units (token id for `nft`); null for approval for all. */
+  amount: bigint | null;
+}
+
+const TOKEN_SKIP = new Set(["DAOGovernor", "TimelockController"]);
+
+function asAddress(value: unknown): Address | null {
+  return typeof value === "string" && isAddress(value, { strict: false }) ? getAddress(value) : null;
+}
+
+/** What the calls take out of the treasury or let someone take, from the decoded calldata. */
+export function treasuryOutflows(ctx: AnalysisContext): Outflow[] {
+  const out: Outflow[] = [];
+  for (const call of ctx.calls) {
+    if (call.value > 0n && !isTreasury(ctx, call.target)) out.push({ kind: "send", callIndex: call.index, asset: "ETH", to: call.target, amount: call.value });
+    if (!call.decoded || TOKEN_SKIP.has(call.abiSource ?? "")) continue;
+    const args = call.args ?? [];
+    const push = (kind: Outflow["kind"], to: unknown, amount: unknown) => {
+      const address = asAddress(to);
+      if (address === null || isTreasury(ctx, address)) return;
+      const value = typeof amount === "bigint" ? amount : null;
+      if (kind !== "approve-all" && (value === null || value === 0n)) return;
+      out.push({ kind, callIndex: call.index, asset: call.target, to: address, amount: value });
+    };
+    switch (call.signature) {
+      case "transfer(address,uint256)":
+        push("send", args[0], args[1]);
+        break;
+      case "transferFrom(address,address,uint256)":
+        if (isTreasury(ctx, args[0])) push("send", args[1], args[2]);
+        break;
+      case "safeTransferFrom(address,address,uint256)":
+      case "safeTransferFrom(address,address,uint256,bytes)":
+        if (isTreasury(ctx, args[0])) push("nft", args[1], args[2]);
+        break;
+      case "safeTransferFrom(address,address,uint256,uint256,bytes)":
+        if (isTreasury(ctx, args[0]) && typeof args[3] === "bigint" && args[3] > 0n) push("nft", args[1], args[2]);
+        break;
+      case "safeBatchTransferFrom(address,address,uint256[],uint256[],bytes)":
+        if (isTreasury(ctx, args[0])) for (const id of (args[2] as readonly bigint[] | undefined) ?? []) push("nft", args[1], id);
+        break;
+      case "approve(address,uint256)":
+      case "increaseAllowance(address,uint256)":
+        push("approve", args[0], args[1]);
+        break;
+      case "permit(address,address,uint256,uint256,uint8,bytes32,bytes32)":
+        if (isTreasury(ctx, args[0])) push("approve", args[1], args[2]);
+        break;
+      case "setApprovalForAll(address,bool)":
+        if (args[1] === true) push("approve-all", args[0], null);
+        break;
+    }
+  }
+  return out;
+}
+
+/** What the fork measured leaving the treasury (ETH and tokens), when the proposal was simulated and executed. */
+function simulatedLosses(ctx: AnalysisContext): { asset: "ETH" | Address; amount: bigint }[] {
+  const sim = ctx.simulation;
+  if (sim?.status !== "simulated" || sim.result.status !== "executed") return [];
+  const fx = sim.result.effects;
+  const losses: { asset: "ETH" | Address; amount: bigint }[] = [];
+  const eth = fx.ethBalanceChanges.find((c) => isTreasury(ctx, c.address));
+  if (eth && eth.delta < 0n) losses.push({ asset: "ETH", amount: -eth.delta });
+  for (const t of fx.treasuryTokenBalances) if (t.before !== null && t.after !== null && t.after < t.before) losses.push({ asset: t.token, amount: t.before - t.after });
+  return losses;
+}
+
+type Role = "recipient" | "spender" | "new owner" | "grantee" | "target" | "argument";
+
+/** Every address the calls use (targets and address arguments at any depth), with what each call does with it. */
+function usedAddresses(ctx: AnalysisContext): Map<string, { address: Address; roles: Set<Role>; callIndexes: number[] }> {
+  const used = new Map<string, { address: Address; roles: Set<Role>; callIndexes: number[] }>();
+  const note = (value: unknown, role: Role, callIndex: number) => {
+    const address = asAddress(value);
+    if (address === null) return;
+    const entry = used.get(address.toLowerCase()) ?? { address, roles: new Set<Role>(), callIndexes: [] };
+    entry.roles.add(role);
+    if (!entry.callIndexes.includes(callIndex)) entry.callIndexes.push(callIndex);
+    used.set(address.toLowerCase(), entry);
+  };
+  let budget = 10_000;
+  const walk = (value: unknown, callIndex: number, depth: number) => {
+    if (budget-- <= 0 || depth > 6) return;
+    if (typeof value === "string") note(value, "argument", callIndex);
+    else if (Array.isArray(value)) for (const v of value) walk(v, callIndex, depth + 1);
+    else if (value !== null && typeof value === "object") for (const v of Object.values(value)) walk(v, callIndex, depth + 1);
+  };
+  for (const call of ctx.calls) {
+    note(call.target, call.value > 0n ? "recipient" : "target", call.index);
+    const args = call.args ?? [];
+    const role: Record<string, [number, Role]> = {
+      "transfer(address,uint256)": [0, "recipient"],
+      "transferFrom(address,address,uint256)": [1, "recipient"],
+      "safeTransferFrom(address,address,uint256)": [1, "recipient"],
+      "safeTransferFrom(address,address,uint256,bytes)": [1, "recipient"],
+      "safeTransferFrom(address,address,uint256,uint256,bytes)": [1, "recipient"],
+      "safeBatchTransferFrom(address,address,uint256[],uint256[],bytes)": [1, "recipient"],
+      "approve(address,uint256)": [0, "spender"],
+      "increaseAllowance(address,uint256)": [0, "spender"],
+      "permit(address,address,uint256,uint256,uint8,bytes32,bytes32)": [1, "spender"],
+      "setApprovalForAll(address,bool)": [0, "spender"],
+      "transferOwnership(address)": [0, "new owner"],
+      "changeAdmin(address)": [0, "new owner"],
+      "changeProxyAdmin(address,address)": [1, "new owner"],
+      "grantRole(bytes32,address)": [1, "grantee"],
+    };
+    const known = call.decoded ? role[call.signature ?? ""] : undefined;
+    if (known !== undefined) note(args[known[0]], known[1], call.index);
+    walk(args, call.index, 0);
+  }
+  for (const u of used.values()) if (u.roles.size > 1) u.roles.delete("argument");
+  return used;
+}
+
+/** Who the calls pay or empower: recipients, spenders, new owners and admins, grantees. */
+function beneficiaries(used: ReturnType<typeof usedAddresses>): Address[] {
+  return [...used.values()].filter((u) => ["recipient", "spender", "new owner", "grantee"].some((r) => u.roles.has(r as Role))).map((u) => u.address);
+}
+
+/** `a`, `a and b`, `a, b and c`. */
+function list(items: string[]): string {
+  if (items.length <= 1) return items.join("");
+  return `${items.slice(0, -1).join(", ")} and ${items.at(-1)}`;
+}
+
+const NO_OUTFLOW_SAYS: Record<NoOutflowKind, string> = {
+  holdings: "the DAO's holdings do not change",
+  funds: "no funds move",
+  transfer: "nothing is transferred",
+};
+
+const DESCRIPTOR_NOUN: Record<Descriptor, string> = {
+  multisig: "a multisig",
+  safe: "a Safe",
+  contract: "a contract",
+  vault: "a vault",
+  "non-custodial": "non-custodial",
+  "dao-only-withdrawal": "withdrawable only by the DAO",
+  timelock: "a timelock",
+  escrow: "an escrow",
+};
+
+const MULTISIG: ReadonlySet<Descriptor> = new Set(["multisig", "safe"]);
+
+/** What is known about an account outside the DAO: from the counterparty reader, else (kind only) from the target inspection. */
+interface AccountFacts {
+  kind: "eoa" | "contract" | "delegated-eoa" | "empty";
+  counterparty?: CounterpartyInfo;
+}
+
+function factsOf(ctx: AnalysisContext, address: string): AccountFacts | null {
+  const counterparty = ctx.counterparties?.find((c) => c.address.toLowerCase() === address.toLowerCase());
+  if (counterparty !== undefined) return { kind: counterparty.kind, counterparty };
+  const target = ctx.targets.find((t) => t.address.toLowerCase() === address.toLowerCase());
+  if (target !== undefined) return { kind: target.delegatedTo !== undefined ? "delegated-eoa" : target.kind };
+  return null;
+}
+
+const KIND_TEXT: Record<AccountFacts["kind"], { short: string; long: string }> = {
+  eoa: { short: "it is an externally owned account (one key)", long: "an externally owned account: one private key controls it" },
+  "delegated-eoa": { short: "it is an EIP-7702 account (one key)", long: "an EIP-7702 account: a private key with delegated code, which the key can change or bypass" },
+  empty: { short: "it has no code", long: "an account with no code and no history: whoever holds its key, if anyone, controls what it receives" },
+  contract: { short: "it is a contract", long: "a contract" },
+};
+
+/** One descriptor judgement: a finding (or none when it matches), and the claim's status. */
+interface DescriptorOutcome {
+  status: "matched" | "mismatched" | "unsupported";
+  severity?: Severity;
+  /** What is wrong (title end) or what matched. */
+  says: string;
+  detail: string;
+  kind: "mismatch" | "unverified" | null;
+}
+
+function judgeDescriptors(ctx: AnalysisContext, address: Address, mentions: DescriptorMention[]): DescriptorOutcome {
+  const nouns = list([...new Set(mentions.map((m) => DESCRIPTOR_NOUN[m.descriptor]))]);
+  const facts = factsOf(ctx, address);
+  const multisig = mentions.some((m) => MULTISIG.has(m.descriptor));
+  const custody = mentions.filter((m) => !MULTISIG.has(m.descriptor));
+  const cp = facts?.counterparty;
+  if (facts === null || (facts.kind === "contract" && cp === undefined)) {
+    const why = ctx.counterparties === undefined ? "the accounts the proposal pays or empowers were not read" : "the account was not among those read";
+    return {
+      status: "unsupported",
+      severity: "low",
+      kind: "unverified",
+      says: `could not be checked: ${why}`,
+      detail: `The description says ${address} is ${nouns}; ${why}, so who controls it is unknown. Treat the claim as unverified.`,
+    };
+  }
+  if (facts.kind !== "contract" || cp === undefined) {
+    return {
+      status: "mismatched",
+      severity: "critical",
+      kind: "mismatch",
+      says: KIND_TEXT[facts.kind].short,
+      detail: `The description says ${address} is ${nouns}, but it is ${KIND_TEXT[facts.kind].long}. Whatever the proposal gives it is in the hands of one key, not of several signers or of code.`,
+    };
+  }
+  const controller = cp.controller ? ` (${cp.controller.via === "owner" ? "owner" : "proxy admin"} ${cp.controller.address}${cp.controller.isEoa ? ", an externally owned account" : ""})` : "";
+  if (multisig) {
+    if (cp.safe !== undefined && cp.safe.threshold <= 1) {
+      return {
+        status: "mismatched",
+        severity: "critical",
+        kind: "mismatch",
+        says: `it is a Safe that one signature controls (threshold ${cp.safe.threshold} of ${cp.safe.owners.length})`,
+        detail: `The description says ${address} is ${nouns}, but it is a Safe with threshold ${cp.safe.threshold} of ${cp.safe.owners.length} owners (${cp.safe.owners.join(", ")}): any one owner can move what it holds.`,
+      };
+    }
+    if (cp.singleKeyControl) {
+      return {
+        status: "mismatched",
+        severity: "critical",
+        kind: "mismatch",
+        says: "one key controls it",
+        detail: `The description says ${address} is ${nouns}, but one key outside the DAO controls it${controller}.`,
+      };
+    }
+    if (cp.safe === undefined) {
+      return {
+        status: "unsupported",
+        severity: "low",
+        kind: "unverified",
+        says: "it is a contract but not a Safe the analysis can read",
+        detail: `The description says ${address} is ${nouns}; it is a contract that does not answer getOwners() and getThreshold(), so its signers could not be checked${controller}.`,
+      };
+    }
+    const stated = mentions.find((m) => m.threshold !== undefined)?.threshold;
+    if (stated !== undefined && (stated.required !== cp.safe.threshold || stated.owners !== cp.safe.owners.length)) {
+      return {
+        status: "mismatched",
+        severity: "high",
+        kind: "mismatch",
+        says: `it is a ${cp.safe.threshold}-of-${cp.safe.owners.length} Safe, not ${stated.required}-of-${stated.owners}`,
+        detail: `The description says ${address} is a ${stated.required}-of-${stated.owners} multisig; it is a Safe with threshold ${cp.safe.threshold} of ${cp.safe.owners.length} owners (${cp.safe.owners.join(", ")}).`,
+      };
+    }
+  }
+  if (custody.length > 0) {
+    if (cp.singleKeyControl) {
+      const onlyContract = custody.every((m) => m.descriptor === "contract");
+      // "A contract" is literally true of a contract an EOA owns; "vault", "escrow", "non-custodial" are not.
+      return {
+        status: "mismatched",
+        severity: onlyContract ? "high" : "critical",
+        kind: "mismatch",
+        says: "one key outside the DAO controls it",
+        detail: `The description says ${address} is ${nouns}, but one key outside the DAO controls it${controller}: it can move what the proposal gives it.`,
+      };
+    }
+    if (custody.some((m) => m.descriptor === "dao-only-withdrawal") && cp.controller !== undefined && daoRole(ctx, cp.controller.address) === undefined) {
+      return {
+        status: "mismatched",
+        severity: "high",
+        kind: "mismatch",
+        says: `it is controlled by ${shortAddress(cp.controller.address)}, not the DAO`,
+        detail: `The description says only the DAO can withdraw from ${address}, but its ${cp.controller.via === "owner" ? "owner" : "proxy admin"} is ${cp.controller.address}, not a DAO contract.`,
+      };
+    }
+  }
+  const safe = cp.safe ? `: a Safe with threshold ${cp.safe.threshold} of ${cp.safe.owners.length}` : "";
+  return { status: "matched", kind: null, says: "matched", detail: `${address} is a contract no single outside key controls${safe}${controller}.` };
+}
+
+interface Analysis {
+  claims: DescriptionClaims;
+  findings: Finding[];
+  outflows: Outflow[];
+  simulated: { asset: "ETH" | Address; amount: bigint }[];
+  used: ReturnType<typeof usedAddresses>;
+  /** Claim outcomes for the report section, each with the findings that state it (filled as findings are made). */
+  items: { claim: string; status: "matched" | "mismatched" | "unsupported"; calls: number[]; addresses: string[]; assets: ("ETH" | Address)[]; findings: Finding[]; explanation: string }[];
+}
+
+/** The claims of a proposal's description, read once per proposal object (the check and the report section share them). */
+const claimsCache = new WeakMap<object, DescriptionClaims>();
+function claimsOf(ctx: AnalysisContext): DescriptionClaims {
+  const known = claimsCache.get(ctx.proposal);
+  if (known !== undefined) return known;
+  const claims = extractClaims(describeDescription(ctx.proposal).visibleText);
+  claimsCache.set(ctx.proposal, claims);
+  return claims;
+}
+
+function analyse(ctx: AnalysisContext): Analysis {
+  const claims = claimsOf(ctx);
+  const outflows = treasuryOutflows(ctx);
+  const simulated = simulatedLosses(ctx);
+  const used = usedAddresses(ctx);
+  const findings: Finding[] = [];
+  const items: Analysis["items"] = [];
+  const fmt = (asset: "ETH" | Address, amount: bigint) => formatAssetAmount(ctx.governance, asset, amount);
+  const label = (address: string) => addressLabel(ctx.deployment.contracts, address);
+  const symbolOf = (asset: "ETH" | Address) => {
+    const units = assetUnits(ctx.governance, asset);
+    const clean = units.symbol ? safeSymbol(units.symbol) : "";
+    return clean !== "" ? clean : asset === "ETH" ? "ETH" : `tokens of ${shortAddress(asset)}`;
+  };
+
+  // 1. "Nothing leaves the treasury" against what the calls (or the fork) take out of it.
+  if (claims.noOutflow.length > 0) {
+    const first = claims.noOutflow[0]!;
+    const sends = new Map<string, { asset: "ETH" | Address; amount: bigint }>();
+    for (const o of outflows) {
+      if (o.kind !== "send" || o.amount === null) continue;
+      const k = o.asset === "ETH" ? "ETH" : o.asset.toLowerCase();
+      const entry = sends.get(k) ?? { asset: o.asset, amount: 0n };
+      entry.amount += o.amount;
+      sends.set(k, entry);
+    }
+    const shareOf = (asset: "ETH" | Address, amount: bigint) => shareBps(amount, treasuryBalance(ctx.governance, asset));
+    /** `60 ETH (63 % of the treasury)` for the first asset, `600,000 dUSD (60 %)` after it. */
+    const withShare = (asset: "ETH" | Address, amount: bigint, first: boolean) => {
+      const bps = shareOf(asset, amount);
+      return `${fmt(asset, amount)} (${formatShare(bps)}${first && bps !== null && bps <= 10_000 ? " of the treasury" : ""})`;
+    };
+    const sendParts = [...sends.values()].map((s, i) => withShare(s.asset, s.amount, i === 0));
+    const nftParts = outflows.filter((o) => o.kind === "nft").map((o) => `token #${o.amount} of ${label(o.asset)}`);
+    const approvalParts = outflows
+      .filter((o) => o.kind === "approve" || o.kind === "approve-all")
+      .map((o) =>
+        o.kind === "approve-all"
+          ? `let ${label(o.to)} take every token the treasury holds of ${label(o.asset)}`
+          : `let ${label(o.to)} spend ${o.amount! >= UNLIMITED ? `an unlimited amount of ${symbolOf(o.asset)}` : fmt(o.asset, o.amount!)}`,
+      );
+    const actions: string[] = [];
+    const sent = [...sendParts, ...nftParts];
+    if (sent.length > 0) actions.push(`send ${list(sent.length > 4 ? [...sent.slice(0, 3), `${sent.length - 3} more`] : sent)}`);
+    actions.push(...approvalParts.slice(0, 2));
+    if (approvalParts.length > 2) actions.push(`grant ${approvalParts.length - 2} more allowances`);
+    let effect: string | null = actions.length > 0 ? `the calls ${list(actions)}` : null;
+    if (effect === null && simulated.length > 0) {
+      effect = `executing the calls on a fork takes ${list(simulated.map((s, i) => withShare(s.asset, s.amount, i === 0)))} out of the treasury`;
+    }
+    const quotes = claims.noOutflow.map((c) => `"${c.text}"`).join(", ");
+    if (effect !== null) {
+      const lines = outflows.map((o) =>
+        o.kind === "send"
+          ? `call ${o.callIndex} sends ${fmt(o.asset, o.amount!)} to ${o.to}`
+          : o.kind === "nft"
+            ? `call ${o.callIndex} sends token #${o.amount} of ${o.asset} to ${o.to}`
+            : o.kind === "approve"
+              ? `call ${o.callIndex} lets ${o.to} spend ${o.amount! >= UNLIMITED ? "an unlimited amount" : fmt(o.asset, o.amount!)} of the treasury's ${symbolOf(o.asset)}`
+              : `call ${o.callIndex} lets ${o.to} move every token of ${o.asset} the treasury holds`,
+      );
+      const sim = simulated.length > 0 ? ` On the fork the treasury loses ${list(simulated.map((s) => fmt(s.asset, s.amount)))}.` : "";
+      const finding: Finding = {
+        id: `${CHECK_ID}/no-outflow-contradicted`,
+        check: CHECK_ID,
+        severity: "critical",
+        title: `The description says ${NO_OUTFLOW_SAYS[first.kind]}, but ${effect}`,
+        detail:
+          `The description states ${quotes}. ${lines.length > 0 ? `${lines.map((l) => l[0]!.toUpperCase() + l.slice(1)).join("; ")}.` : ""}${sim} A voter who reads only the text approves moving the DAO's money without knowing it.`
+            .replace(/\s+/g, " ")
+            .trim(),
+        evidence: {
+          ...(outflows[0] ? { callIndex: outflows[0].callIndex, address: outflows[0].to } : {}),
+          claim: "no-outflow",
+          statements: claims.noOutflow.map((c) => c.text),
+          outflows: outflows.map((o) => ({ kind: o.kind, callIndex: o.callIndex, asset: o.asset, to: o.to, amount: o.amount === null ? null : o.amount.toString() })),
+          totals: [...sends.values()].map((s) => ({
+            asset: s.asset,
+            amount: s.amount.toString(),
+            treasuryBalance: treasuryBalance(ctx.governance, s.asset)?.toString() ?? null,
+            shareBps: shareOf(s.asset, s.amount),
+          })),
+          simulated: simulated.map((s) => ({ asset: s.asset, amount: s.amount.toString() })),
+        },
+      };
+      findings.push(finding);
+      for (const c of claims.noOutflow) {
+        items.push({
+          claim: `The description says: "${c.text}"`,
+          status: "mismatched",
+          calls: [...new Set(outflows.map((o) => o.callIndex))],
+          addresses: [],
+          assets: [...new Set([...outflows.map((o) => o.asset), ...simulated.map((s) => s.asset)])],
+          findings: [finding],
+          explanation: `${effect[0]!.toUpperCase()}${effect.slice(1)}.`,
+        });
+      }
+    } else {
+      const executed = ctx.simulation?.status === "simulated" && ctx.simulation.result.status === "executed";
+      const opaque = ctx.calls.filter((c) => !c.decoded).map((c) => c.index);
+      for (const c of claims.noOutflow) {
+        if (opaque.length > 0 && !executed) {
+          items.push({
+            claim: `The description says: "${c.text}"`,
+            status: "unsupported",
+            calls: opaque,
+            addresses: [],
+            assets: [],
+            findings: [],
+            explanation: `${opaque.length === 1 ? `Call ${opaque[0]} could not be decoded` : `Calls ${list(opaque.map(String))} could not be decoded`} and the proposal was not executed on a fork: what it moves is unknown.`,
+          });
+        } else {
+          items.push({
+            claim: `The description says: "${c.text}"`,
+            status: "matched",
+            calls: [],
+            addresses: [],
+            assets: [],
+            findings: [],
+            explanation: `No call sends ETH or tokens from the treasury or grants an allowance over them${executed ? ", and the fork measures no loss" : " (not confirmed on a fork)"}.`,
+          });
+        }
+      }
+    }
+  }
+
+  // 2. Look-alike addresses: an address the calls use, not named in the text, that imitates one the text names.
+  const named = claims.addresses;
+  const namedSet = new Set<string>(named.map((n) => n.address));
+  const lookAlikeNamed = new Set<string>();
+  for (const u of used.values()) {
+    const lower = u.address.toLowerCase();
+    if (namedSet.has(lower) || daoRole(ctx, u.address) !== undefined) continue;
+    const imitated = named.find((n) => looksAlike(n.address, lower));
+    if (imitated === undefined) continue;
+    lookAlikeNamed.add(imitated.address);
+    const written = imitated.written[0]!;
+    const roles = [...u.roles];
+    const verb = roles.includes("recipient")
+      ? "pays"
+      : roles.includes("spender")
+        ? "gives an allowance to"
+        : roles.includes("new owner")
+          ? "hands control to"
+          : roles.includes("grantee")
+            ? "grants a role to"
+            : roles.includes("target")
+              ? "calls"
+              : "passes";
+    const moves = outflows.filter((o) => o.to.toLowerCase() === lower && o.amount !== null && o.kind === "send").map((o) => fmt(o.asset, o.amount!));
+    const finding: Finding = {
+      id: `${CHECK_ID}/look-alike-address`,
+      check: CHECK_ID,
+      severity: "critical",
+      title: `Call ${u.callIndexes[0]} ${verb} ${u.address}, a look-alike of ${written} named in the description`,
+      detail: `The description names ${written}; the calls use ${u.address} (${list(roles)} in ${u.callIndexes.length === 1 ? `call ${u.callIndexes[0]}` : `calls ${list(u.callIndexes.map(String))}`}${moves.length > 0 ? `, receiving ${list(moves)}` : ""}). Both start with ${u.address.slice(0, 6)} and end with ${u.address.slice(-4)}, but they differ in the middle: a reader comparing the ends sees the address they expect.`,
+      evidence: { callIndex: u.callIndexes[0]!, address: u.address, named: written, roles, callIndexes: u.callIndexes, claim: `look-alike:${lower}` },
+    };
+    findings.push(finding);
+    items.push({
+      claim: `The description names ${written}`,
+      status: "mismatched",
+      calls: u.callIndexes,
+      addresses: [u.address],
+      assets: [],
+      findings: [finding],
+      explanation: `The calls use ${u.address}, which shares the first and last characters of ${written} but is a different address.`,
+    });
+  }
+
+  // 3. What the text says an address (or the recipient) is, against what the chain says it is.
+  const judge = (address: Address, mentions: DescriptorMention[], subject: string) => {
+    const nouns = list([...new Set(mentions.map((m) => DESCRIPTOR_NOUN[m.descriptor]))]);
+    const role = daoRole(ctx, address);
+    if (role !== undefined) {
+      // The DAO's own contracts are code the DAO governs: a vault, escrow or timelock claim about one holds; a multisig claim does not.
+      const holds = mentions.every((m) => !MULTISIG.has(m.descriptor));
+      items.push({
+        claim: `The description says ${subject} is ${nouns}`,
+        status: holds ? "matched" : "mismatched",
+        calls: used.get(address.toLowerCase())?.callIndexes ?? [],
+        addresses: [address],
+        assets: [],
+        findings: [],
+        explanation: `It is the DAO's ${role}.`,
+      });
+      return;
+    }
+    const u = used.get(address.toLowerCase());
+    const claim = `The description says ${subject} is ${nouns}`;
+    if (u === undefined) {
+      items.push({ claim, status: "unsupported", calls: [], addresses: [address], assets: [], findings: [], explanation: "No call pays, empowers or calls this address." });
+      return;
+    }
+    const outcome = judgeDescriptors(ctx, address, mentions);
+    if (outcome.kind === null) {
+      items.push({ claim, status: "matched", calls: u.callIndexes, addresses: [address], assets: [], findings: [], explanation: outcome.detail });
+      return;
+    }
+    const finding: Finding = {
+      id: `${CHECK_ID}/${outcome.kind === "mismatch" ? "descriptor-mismatch" : "descriptor-unverified"}`,
+      check: CHECK_ID,
+      severity: outcome.severity!,
+      title: outcome.kind === "mismatch" ? `The description says ${label(address)} is ${nouns}, but ${outcome.says}` : `The description says ${label(address)} is ${nouns}; this ${outcome.says}`,
+      detail: `${outcome.detail} It is used in ${u.callIndexes.length === 1 ? `call ${u.callIndexes[0]}` : `calls ${list(u.callIndexes.map(String))}`} (${list([...u.roles])}).`,
+      evidence: {
+        callIndex: u.callIndexes[0]!,
+        address,
+        descriptors: [...new Set(mentions.map((m) => m.descriptor))],
+        said: mentions.map((m) => m.text),
+        callIndexes: u.callIndexes,
+        claim: `descriptor:${address.toLowerCase()}`,
+      },
+    };
+    findings.push(finding);
+    items.push({ claim, status: outcome.status, calls: u.callIndexes, addresses: [address], assets: [], findings: [finding], explanation: outcome.detail });
+  };
+  // Descriptors of the recipient in general join those written next to its address: one judgement per account.
+  const described = new Map<string, { address: Address; subject: string; mentions: DescriptorMention[] }>();
+  for (const n of named) if (n.descriptors.length > 0) described.set(n.address, { address: getAddress(n.address), subject: n.written[0]!, mentions: [...n.descriptors] });
+  if (claims.recipientDescriptors.length > 0) {
+    const who = beneficiaries(used);
+    const nouns = list([...new Set(claims.recipientDescriptors.map((m) => DESCRIPTOR_NOUN[m.descriptor]))]);
+    if (who.length === 1) {
+      const entry = described.get(who[0]!.toLowerCase());
+      if (entry !== undefined) entry.mentions.push(...claims.recipientDescriptors.filter((m) => !entry.mentions.some((x) => x.descriptor === m.descriptor)));
+      else described.set(who[0]!.toLowerCase(), { address: who[0]!, subject: `the recipient (${who[0]!})`, mentions: claims.recipientDescriptors });
+    } else {
+      items.push({
+        claim: `The description says the recipient is ${nouns}`,
+        status: "unsupported",
+        calls: [],
+        addresses: who,
+        assets: [],
+        findings: [],
+        explanation: who.length === 0 ? "No call pays or empowers anyone." : `The calls pay or empower ${who.length} accounts; the text does not say which one it means.`,
+      });
+    }
+  }
+  for (const d of described.values()) judge(d.address, d.mentions, d.subject);
+
+  // 4. An address written in mixed case with a wrong EIP-55 checksum: edited by hand after checksumming.
+  for (const n of named) {
+    if (n.badChecksum.length === 0) continue;
+    const alike = lookAlikeNamed.has(n.address);
+    const correct = getAddress(n.address);
+    const finding: Finding = {
+      id: `${CHECK_ID}/bad-checksum`,
+      check: CHECK_ID,
+      severity: alike ? "critical" : "high",
+      title: `The description writes ${n.badChecksum[0]} with a wrong checksum${alike ? ", and the calls use a look-alike of it" : ""}`,
+      detail: `Written in mixed case, an address carries an EIP-55 checksum; ${n.badChecksum[0]} does not match its own (${correct}), so its letters were changed by hand after it was copied. Compare every character with the address the calls use.`,
+      evidence: { address: correct, written: n.badChecksum, claim: `checksum:${n.address}` },
+    };
+    findings.push(finding);
+    const u = used.get(n.address);
+    items.push({
+      claim: `The description names ${n.badChecksum[0]}`,
+      status: "mismatched",
+      calls: u?.callIndexes ?? [],
+      addresses: [correct],
+      assets: [],
+      findings: [finding],
+      explanation: `The mixed-case spelling is not a valid EIP-55 checksum (${correct}).`,
+    });
+  }
+
+  // Named addresses the calls use and nothing is wrong with: matched.
+  for (const n of named) {
+    const u = used.get(n.address);
+    if (u === undefined || n.badChecksum.length > 0 || items.some((i) => i.claim === `The description names ${n.written[0]}`)) continue;
+    items.push({
+      claim: `The description names ${n.written[0]}`,
+      status: "matched",
+      calls: u.callIndexes,
+      addresses: [u.address],
+      assets: [],
+      findings: [],
+      explanation: `The calls use it (${list([...u.roles])}).`,
+    });
+  }
+  return { claims, findings, outflows, simulated, used, items };
+}
+
+/**
+ * What the description asserts, against what the calls do: "no change to the DAO's holdings" while
+ * the calls send ETH or tokens or grant allowances (or the fork measures a loss) is critical; an
+ * address the calls use that imitates one the text names (same first and last four hex characters,
+ * a different middle) is critical; an address written in mixed case with a wrong checksum is high
+ * (critical with a look-alike); what the text says an address or the recipient is (multisig, Safe,
+ * vault, non-custodial, only the DAO can withdraw, escrow, contract, timelock) against what the chain
+ * says it is: an EOA or 7702 account, a Safe with threshold 1, or one outside key in control is
+ * critical. Without facts about the account, the claim is reported as unverified (low), never as
+ * matched.
+ */
+export const descriptionClaims: ProposalCheck = {
+  id: CHECK_ID,
+  name: "Description claims vs what the calls do",
+  check(ctx) {
+    return analyse(ctx).findings;
+  },
+};
+
+const ACCESS_SIGNATURES: Record<string, string> = {
+  "grantRole(bytes32,address)": "grants a role to",
+  "revokeRole(bytes32,address)": "revokes a role from",
+  "renounceRole(bytes32,address)": "renounces a role of",
+  "transferOwnership(address)": "hands ownership to",
+  "renounceOwnership()": "renounces ownership of",
+  "changeAdmin(address)": "changes the proxy admin to",
+  "changeProxyAdmin(address,address)": "changes the proxy admin of",
+  "upgradeTo(address)": "upgrades to",
+  "upgradeToAndCall(address,bytes)": "upgrades to",
+  "upgradeAndCall(address,address,bytes)": "upgrades",
+  "setAnalyst(address,bool)": "changes the analyst",
+  "setProposalGuardian(address)": "changes the proposal guardian to",
+  "updateDelay(uint256)": "changes the timelock delay",
+};
+const MENTIONS_APPROVAL = /\b(?:approv\w*|allowances?|spend(?:er|ing)?)\b/iu;
+const MENTIONS_POWER = /\b(?:roles?|owner\w*|admin\w*|upgrad\w*|guardian|analysts?|delay|permissions?|access|control)\b/iu;
+
+/**
+ * The description's claims as a report section (`descriptionClaims`, the shape of the model's
+ * `intentVsEffect`): each claim matched, mismatched or unsupported with evidence ids (`call:N`,
+ * `finding:N` in the final sorted findings, `target:N`, `balance:N`), and, when the text makes
+ * claims, the outflows, allowances and role or ownership changes it never mentions. Undefined when
+ * the description makes no claim the analysis reads.
+ */
+export function buildDescriptionClaims(ctx: AnalysisContext, findings: readonly Pick<Finding, "id" | "check" | "title" | "evidence">[]): IntentVsEffect | undefined {
+  try {
+    const a = analyse(ctx);
+    const amounts = analyseAmounts(ctx);
+    const findingIds = (list: readonly Finding[]) =>
+      list
+        .map((f) => findings.findIndex((g) => g.check === f.check && g.id === f.id && g.title === f.title))
+        .filter((i) => i >= 0)
+        .map((i) => `finding:${i}`);
+    const targetIds = (addresses: readonly string[]) => ctx.targets.flatMap((t, i) => (addresses.some((x) => x.toLowerCase() === t.address.toLowerCase()) ? [`target:${i}`] : []));
+    const balanceIds = (assets: readonly ("ETH" | Address)[]) =>
+      ctx.governance.balances.flatMap((b, i) => (assets.some((x) => (x === "ETH" ? b.asset === "ETH" : b.asset !== "ETH" && b.asset.toLowerCase() === x.toLowerCase())) ? [`balance:${i}`] : []));
+    const evidence = (calls: readonly number[], found: readonly Finding[], addresses: readonly string[], assets: readonly ("ETH" | Address)[]) =>
+      [...new Set([...findingIds(found), ...calls.map((c) => `call:${c}`), ...targetIds(addresses), ...balanceIds(assets)])].slice(0, 20);
+
+    const claims: IntentVsEffect["claims"] = a.items.map((i) => ({ claim: i.claim, status: i.status, evidence: evidence(i.calls, i.findings, i.addresses, i.assets), explanation: i.explanation }));
+    const fmt = (asset: "ETH" | Address, amount: bigint) => formatAssetAmount(ctx.governance, asset, amount);
+    const seenAmounts = new Set<string>();
+    for (const c of amounts.claims) {
+      const says = `${c.stated.approximate ? "about " : ""}${fmt(c.stated.asset, c.stated.amount)}`;
+      if (seenAmounts.has(says)) continue;
+      seenAmounts.add(says);
+      claims.push({ claim: `The description states ${says}`, status: c.status, evidence: evidence(c.callIndexes, c.findings, [], [c.stated.asset]), explanation: c.explanation });
+    }
+    if (amounts.recipients !== null) {
+      const r = amounts.recipients;
+      claims.push({
+        claim: `Funds go to the addresses the description names (${r.named.length})`,
+        status: r.status,
+        evidence: evidence(r.callIndexes, r.findings, [], []),
+        explanation: r.status === "matched" ? "Every recipient of ETH or tokens is named in the text." : `${r.findings.length} recipient(s) of ETH or tokens are not named in the text.`,
+      });
+    }
+    if (claims.length === 0) return undefined;
+
+    // Effects the text never mentions: outflows of an asset it states no amount of, to an address it
+    // does not name; allowances and role or ownership changes it says nothing about.
+    const visible = describeDescription(ctx.proposal).visibleText;
+    const named = new Set<string>(a.claims.addresses.map((n) => n.address));
+    const statedAssets = new Set(amounts.claims.map((c) => (c.stated.asset === "ETH" ? "ETH" : c.stated.asset.toLowerCase())));
+    const related = (callIndex: number) => findings.flatMap((f, i) => (f.evidence.callIndex === callIndex && f.check !== CHECK_ID ? [`finding:${i}`] : [])).slice(0, 3);
+    const undisclosed: IntentVsEffect["undisclosedEffects"] = [];
+    for (const o of a.outflows) {
+      if (named.has(o.to.toLowerCase())) continue;
+      if (o.kind === "send" || o.kind === "nft") {
+        if (statedAssets.has(o.asset === "ETH" ? "ETH" : o.asset.toLowerCase())) continue;
+        const what = o.kind === "send" ? fmt(o.asset, o.amount!) : `token #${o.amount} of ${o.asset}`;
+        undisclosed.push({ effect: `Call ${o.callIndex} sends ${what} from the treasury to ${o.to}`, evidence: [`call:${o.callIndex}`, ...related(o.callIndex), ...balanceIds([o.asset])] });
+      } else if (!MENTIONS_APPROVAL.test(visible)) {
+        const what =
+          o.kind === "approve-all"
+            ? `every token of ${o.asset} the treasury holds`
+            : o.amount! >= UNLIMITED
+              ? `an unlimited amount of the treasury's ${o.asset === "ETH" ? "ETH" : o.asset}`
+              : fmt(o.asset, o.amount!);
+        undisclosed.push({ effect: `Call ${o.callIndex} lets ${o.to} spend ${what}`, evidence: [`call:${o.callIndex}`, ...related(o.callIndex)] });
+      }
+    }
+    if (!MENTIONS_POWER.test(visible)) {
+      for (const call of ctx.calls) {
+        const verb = call.decoded ? ACCESS_SIGNATURES[call.signature ?? ""] : undefined;
+        if (verb === undefined) continue;
+        const account = (call.args ?? []).map(asAddress).find((x): x is Address => x !== null);
+        if (account !== undefined && named.has(account.toLowerCase())) continue;
+        undisclosed.push({ effect: `Call ${call.index} ${verb}${account !== undefined ? ` ${account}` : ""} on ${call.target}`, evidence: [`call:${call.index}`, ...related(call.index)] });
+      }
+    }
+    return { claims, undisclosedEffects: undisclosed.slice(0, 50) };
+  } catch {
+    return undefined;
+  }
+}
+
+/** The report's `descriptionClaims` field, or nothing when the description makes no claim the analysis reads. */
+export function descriptionClaimsSection(ctx: AnalysisContext, findings: readonly Pick<Finding, "id" | "check" | "title" | "evidence">[]): { descriptionClaims?: IntentVsEffect } {
+  const section = buildDescriptionClaims(ctx, findings);
+  return section === undefined ? {} : { descriptionClaims: section };
+}
