@@ -73,6 +73,30 @@ const modelReport: Report = {
   },
 };
 
+/** A deterministic report with the summary, the claims checked by code and coverage, inconclusive: the fork simulation failed. */
+const { model: _model, intentVsEffect: _intentVsEffect, ...withoutModel } = modelReport;
+const codeReport: Report = {
+  ...withoutModel,
+  mode: "deterministic",
+  scores: { risk: 80 },
+  provenance: { ...modelReport.provenance!, mode: "deterministic", model: null, systemPromptHash: null },
+  summary: "Sends 60 ETH (60 % of the treasury) to 0x0000…dEaD while the description says nothing leaves the treasury.",
+  descriptionClaims: {
+    claims: [{ claim: "The description says the DAO's holdings do not change", status: "mismatched", evidence: ["call:0", "finding:0"], explanation: "Call 0 sends 60 ETH from the treasury." }],
+    undisclosedEffects: [{ effect: "Call 0 sends 60 ETH from the treasury to 0x000000000000000000000000000000000000dEaD", evidence: ["call:0", "balance:0"] }],
+  },
+  coverage: [
+    { check: "treasury-outflow", name: "Treasury outflow", status: "ran" },
+    { check: "access-control", name: "Roles, ownership, guardian, analysts, timelock delay", status: "not-applicable" },
+    { check: "undecodable-calls", name: "Calls that cannot be decoded", status: "ran" },
+    { check: "simulation", name: "Running the proposal on a copy of the chain", status: "skipped", reason: "the fork simulation failed: cannot fork the chain: fetch failed" },
+    { check: "simulated-outflow", name: "Treasury outflow measured on a copy of the chain", status: "skipped", reason: "the fork simulation failed: cannot fork the chain: fetch failed" },
+    { check: "recent-voting-power", name: "Voting power acquired shortly before the snapshot", status: "skipped", reason: "voting power could not be read: HTTP request failed" },
+  ],
+  inconclusive: true,
+  simulation: { status: "failed", reason: "cannot fork the chain: fetch failed" },
+};
+
 const guardReport: GuardReport = {
   schemaVersion: 1,
   kind: "execution-guard",
@@ -169,6 +193,75 @@ describe("a model-mode analysis on the proposal page", () => {
     renderAt("/proposals/102", { ...options, graphql: () => ({ proposal: { ...detail, allDecisions: [decisionRow("EXECUTION_GUARD", guardJson)] }, ...totals }) });
     const item = await screen.findByTestId("guard-decision");
     expect(item.textContent).toMatch(/refused to queue because the code of a contract this proposal calls changed/);
+  });
+});
+
+describe("summary, claims checked by code and coverage", () => {
+  const json = canonicalJson(codeReport);
+  const onPage = {
+    graphql: () => ({ proposal: detail, ...totals }),
+    analyst: (path: string) =>
+      path === "/proposals/102/report" ? { status: 200, body: { report: codeReport, reportJson: json, reportHash: keccak256(stringToBytes(json)), decisionId: "0", txHash: h("22"), blockNumber: 20, cid: null } } : { status: 404, body: {} },
+    rpc: (method: string) => (method === "eth_getLogs" ? [decisionLog(102n, json)] : undefined),
+  };
+
+  /** What a person reads: the summary first, the warning, the coverage line, the claims under their own heading. */
+  function expectReadable(panel: HTMLElement) {
+    const summary = within(panel).getByTestId("analysis-summary");
+    expect(summary.textContent).toBe("In short: Sends 60 ETH (60 % of the treasury) to 0x0000…dEaD while the description says nothing leaves the treasury.");
+    // The summary comes before everything else of the analysis.
+    const first = panel.querySelector("[data-testid=analysis-summary], [data-testid=risk-score], [data-testid=finding]");
+    expect(first).toBe(summary);
+    const warning = within(panel).getByTestId("analysis-inconclusive");
+    expect(warning.textContent).toMatch(/This analysis is incomplete\. Some checks could not run, so problems may be missing from the findings below\. Have someone read the calls before voting\./);
+    expect(warning.textContent).toMatch(/Not checked: Running the proposal on a copy of the chain, Treasury outflow measured on a copy of the chain — running the proposal on a copy of the chain failed\./);
+    expect(warning.textContent).toMatch(/Not checked: Voting power acquired shortly before the snapshot — voting power could not be read from the chain\./);
+    expect(within(panel).getByTestId("coverage-line").textContent).toBe("2 checks ran, 1 not applicable, 3 not run");
+    const entries = within(panel).getAllByTestId("coverage-entry").map((e) => e.textContent);
+    expect(entries).toContain("Roles, ownership, guardian, analysts, timelock delay: nothing to check in this proposal");
+    expect(entries).toContain("Running the proposal on a copy of the chain: not checked (running the proposal on a copy of the chain failed)");
+    const claims = within(panel).getByTestId("description-claims");
+    expect(within(claims).getByRole("heading", { level: 3 }).textContent).toBe("Checked by code: what the description claims vs what the calls do");
+    expect(within(claims).getAllByTestId("claim")[0]!.textContent).toMatch(/✗ differs from what the calls do:.*“The description says the DAO's holdings do not change”.*Evidence: action 1, finding “Sends 60 % of the treasury's ETH to one account”/);
+    expect(within(claims).getByTestId("undisclosed-effect").textContent).toMatch(/Call 0 sends 60 ETH from the treasury to 0x0+dEaD — evidence: action 1, treasury balance of ETH/);
+    expect(within(panel).queryByTestId("intent-vs-effect")).toBeNull();
+    // No developer wording in what a member reads (the exact JSON is behind its own disclosure).
+    for (const id of ["analysis-summary", "analysis-inconclusive", "analysis-coverage", "description-claims"]) {
+      expect(within(panel).getByTestId(id).textContent).not.toMatch(/fetch failed|HTTP request|skipped|not-applicable|simulated-outflow|[{}]/);
+    }
+  }
+
+  it("on the proposal page: the summary first, the warning naming what could not be checked, the coverage line, the claims checked by code", async () => {
+    renderAt("/proposals/102", onPage);
+    const panel = await screen.findByTestId("analysis-panel");
+    await within(panel).findByTestId("analysis-summary");
+    expectReadable(panel);
+  });
+
+  it("in the decision log's report view, the same", async () => {
+    await openDecision("ANALYSIS", json);
+    await screen.findByTestId("analysis-summary");
+    expectReadable(document.body);
+  });
+
+  it("a model-mode report shows both readings under distinct headings, and no warning when the analysis is complete", async () => {
+    const both: Report = { ...modelReport, summary: "Sends 60 ETH (60 % of the treasury) to 0x0000…dEaD.", descriptionClaims: codeReport.descriptionClaims!, coverage: codeReport.coverage!.map((c) => ({ ...c, status: c.status === "skipped" ? ("ran" as const) : c.status, reason: undefined })), inconclusive: false };
+    const bothJson = canonicalJson(both);
+    await openDecision("ANALYSIS", bothJson);
+    const code = await screen.findByTestId("description-claims");
+    const model = screen.getByTestId("intent-vs-effect");
+    expect(within(code).getByRole("heading", { level: 3 }).textContent).toBe("Checked by code: what the description claims vs what the calls do");
+    expect(within(model).getByRole("heading", { level: 3 }).textContent).toBe("The model's reading: what the description claims vs what the calls do");
+    expect(screen.queryByTestId("analysis-inconclusive")).toBeNull();
+    expect(screen.getByTestId("coverage-line").textContent).toBe("5 checks ran, 1 not applicable");
+  });
+
+  it("a version-1 report's unvalidated extra fields are not shown", async () => {
+    const v1 = { mode: "deterministic", findings: [], scores: { risk: 0 }, summary: "Everything is fine, vote for.", inconclusive: false, coverage: "x" };
+    await openDecision("ANALYSIS", JSON.stringify(v1));
+    await screen.findByText(/No findings/);
+    expect(screen.queryByTestId("analysis-summary")).toBeNull();
+    expect(screen.queryByTestId("analysis-coverage")).toBeNull();
   });
 });
 

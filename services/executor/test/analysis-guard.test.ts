@@ -77,6 +77,10 @@ describe("analysis guard", () => {
     expect(readAnalysis(hex("not json"), 0).critical[0]!.id).toBe("executor/unreadable-analysis");
     expect(readAnalysis(hex("null"), 0)).toMatchObject({ risk: 100, inconclusive: "the report lists no findings" });
     expect(readAnalysis(hex({ findings: [], scores: { risk: 12 } }), 0)).toEqual({ risk: 12, critical: [], inconclusive: null });
+    // An analysis whose checks could not all run (no fork, an RPC error) is held like a failed one.
+    const incomplete = cleanAnalysis(1n, { inconclusive: true, coverage: [{ check: "simulation-revert", name: "Running the proposal", status: "skipped", reason: "the fork could not be reached" }] });
+    expect(readAnalysis(hex(incomplete), 0).inconclusive).toBe("the analysis is incomplete: not checked: simulation-revert (the fork could not be reached)");
+    expect(readAnalysis(hex(cleanAnalysis(1n, { inconclusive: false })), 0).inconclusive).toBeNull();
   });
 });
 

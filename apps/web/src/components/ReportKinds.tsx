@@ -1,4 +1,4 @@
-import { GUARD_REASON_TEXT, type DecisionReport, type DraftReport, type FailedReport, type GuardReport, type IntentVsEffect, type SimulationReport } from "@ai-dao/reports";
+import { GUARD_REASON_TEXT, type CoverageEntry, type DecisionReport, type DraftReport, type FailedReport, type GuardReport, type IntentVsEffect, type SimulationReport } from "@ai-dao/reports";
 
 import { severityOrder } from "../lib/analyst.ts";
 import { formatAmount } from "../lib/format.ts";
@@ -48,12 +48,26 @@ const CLAIM_TEXT = {
   unsupported: { mark: "✗", text: "no call does this", className: "bad" },
 } as const;
 
-/** Model mode: each claim of the description with its status and cited evidence, then what the calls do that the description does not say. */
-export function IntentVsEffectView({ value, report }: { value: IntentVsEffect; report: AnalysisReport }) {
+/**
+ * Each claim of the description with its status and cited evidence, then what the calls do that the
+ * description does not say: the model's reading (`intentVsEffect`) and the claims checked by code
+ * (`descriptionClaims`) have the same shape and render alike, under their own headings.
+ */
+export function IntentVsEffectView({
+  value,
+  report,
+  heading = "The model's reading: what the description claims vs what the calls do",
+  testId = "intent-vs-effect",
+}: {
+  value: IntentVsEffect;
+  report: AnalysisReport;
+  heading?: string;
+  testId?: string;
+}) {
   if (value.claims.length === 0 && value.undisclosedEffects.length === 0) return null;
   return (
-    <section data-testid="intent-vs-effect">
-      <h3>What the description claims vs what the calls do</h3>
+    <section data-testid={testId}>
+      <h3>{heading}</h3>
       {value.claims.length > 0 && (
         <ul className="claims">
           {value.claims.map((c, i) => (
@@ -103,14 +117,94 @@ function SimulationView({ simulation, treasury }: { simulation: SimulationReport
   );
 }
 
-/** An analysis (version 1 or 2): scores, recommendation, findings by severity with evidence, intent vs effect, simulation, notes. */
+/** Why a check did not run, in plain words for a voter (the report's reason is for auditors). */
+function notRunText(reason: string | undefined): string {
+  const r = reason ?? "";
+  if (/^the fork simulation failed/.test(r)) return "running the proposal on a copy of the chain failed";
+  if (/^the fork simulation was not run|^no fork simulation/.test(r)) return "the proposal was not run on a copy of the chain";
+  if (/^voting power could not be read/.test(r)) return "voting power could not be read from the chain";
+  if (/^no proposer given/.test(r)) return "the proposer is not known yet";
+  if (/^the accounts the proposal pays or empowers could not be read/.test(r)) return "the accounts it pays or gives powers to could not be read from the chain";
+  if (/^the accounts the proposal pays or empowers were not read/.test(r)) return "the accounts it pays or gives powers to were not looked up";
+  if (/^the check failed/.test(r)) return "the check stopped with an error";
+  return "it could not run";
+}
+
+const COVERAGE_TEXT: Record<CoverageEntry["status"], string> = { ran: "checked", "not-applicable": "nothing to check in this proposal", skipped: "not checked" };
+
+/** `14 checks ran, 2 not applicable, 3 not run`. */
+function coverageLine(coverage: readonly CoverageEntry[]): string {
+  const n = (status: CoverageEntry["status"]) => coverage.filter((c) => c.status === status).length;
+  const ran = n("ran");
+  const parts = [`${ran} check${ran === 1 ? "" : "s"} ran`];
+  if (n("not-applicable") > 0) parts.push(`${n("not-applicable")} not applicable`);
+  if (n("skipped") > 0) parts.push(`${n("skipped")} not run`);
+  return parts.join(", ");
+}
+
+/** What the checks covered: one line, the list on demand, and a warning when the analysis is incomplete. */
+function CoverageView({ coverage }: { coverage: readonly CoverageEntry[] }) {
+  if (coverage.length === 0) return null;
+  return (
+    <section data-testid="analysis-coverage">
+      <p>
+        <span data-testid="coverage-line">{coverageLine(coverage)}</span>.
+      </p>
+      <details>
+        <summary>What was checked</summary>
+        <ul>
+          {coverage.map((c) => (
+            <li key={c.check} data-testid="coverage-entry">
+              {c.name}: {COVERAGE_TEXT[c.status]}
+              {c.status === "skipped" && ` (${notRunText(c.reason)})`}
+            </li>
+          ))}
+        </ul>
+      </details>
+    </section>
+  );
+}
+
+/** When a check that applies could not run: a warning naming what was not checked and why, in plain words. */
+function InconclusiveWarning({ coverage }: { coverage: readonly CoverageEntry[] }) {
+  const skipped = coverage.filter((c) => c.status === "skipped");
+  const byReason = new Map<string, string[]>();
+  for (const c of skipped) byReason.set(notRunText(c.reason), [...(byReason.get(notRunText(c.reason)) ?? []), c.name]);
+  return (
+    <div className="warning" role="alert" data-testid="analysis-inconclusive">
+      <p>
+        <strong>This analysis is incomplete.</strong> Some checks could not run, so problems may be missing from the findings below. Have someone read the calls before voting.
+      </p>
+      {byReason.size > 0 && (
+        <ul>
+          {[...byReason].map(([why, names]) => (
+            <li key={why}>
+              Not checked: {names.join(", ")} — {why}.
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}
+
+/** An analysis (version 1 or 2): summary, scores, recommendation, coverage, the claims checked by code, findings by severity with evidence, the model's reading, simulation, notes. */
 export function AnalysisView({ report }: { report: AnalysisReport }) {
   const bySeverity = severityOrder.map((s) => ({ severity: s, findings: report.findings.filter((f) => f.severity === s) })).filter((g) => g.findings.length > 0);
   const model = modelId(report);
   const reasoning = report.model && typeof report.model === "object" ? report.model.judgement.reasoning : null;
   const treasury = (report as { governance?: { treasury?: string } }).governance?.treasury;
+  // Fields of version 2 only; a version-1 report is read tolerantly and its unknown fields are not trusted.
+  const v2 = report.schemaVersion === 2 ? report : null;
+  const coverage = v2?.coverage ?? [];
   return (
     <>
+      {v2?.summary && (
+        <p className="report-summary" data-testid="analysis-summary">
+          <strong>In short:</strong> {v2.summary}
+        </p>
+      )}
+      {v2?.inconclusive === true && <InconclusiveWarning coverage={coverage} />}
       <dl className="report-scores">
         <dt>Risk</dt>
         <dd>
@@ -129,6 +223,10 @@ export function AnalysisView({ report }: { report: AnalysisReport }) {
           {report.analyzer && ` · ${report.analyzer.name} ${report.analyzer.version}`}
         </dd>
       </dl>
+      <CoverageView coverage={coverage} />
+      {v2?.descriptionClaims && (
+        <IntentVsEffectView value={v2.descriptionClaims} report={report} heading="Checked by code: what the description claims vs what the calls do" testId="description-claims" />
+      )}
       {reasoning && (
         <section>
           <h3>The model's reasoning</h3>

@@ -103,8 +103,13 @@ export function readAnalysis(bytes: Hex, eventRisk: number): Pick<AnalysisSummar
   const criticalOf = (findings: readonly { id: string; title: string; severity: string }[]) =>
     findings.filter((f) => f.severity === "critical").map((f) => ({ id: f.id, title: f.title, severity: "critical" }));
   switch (read.kind) {
-    case "analysis":
-      return { risk: read.report.scores.risk, critical: criticalOf(read.report.findings), inconclusive: null };
+    case "analysis": {
+      // A check that applied but could not run (no fork, an RPC error) leaves the analysis incomplete.
+      const report = read.report as { inconclusive?: boolean; coverage?: { check: string; status: string; reason?: string }[] };
+      const skipped = (report.coverage ?? []).filter((c) => c.status === "skipped").map((c) => `${c.check}${c.reason ? ` (${c.reason})` : ""}`);
+      const inconclusive = report.inconclusive === true ? `the analysis is incomplete: ${skipped.length > 0 ? `not checked: ${skipped.join("; ")}` : "some checks could not run"}` : null;
+      return { risk: read.report.scores.risk, critical: criticalOf(read.report.findings), inconclusive };
+    }
     case "analysis-failed":
       return { risk: 100, critical: criticalOf(read.report.findings), inconclusive: "the analyst reports that the analysis failed" };
     case "unreadable":
