@@ -9,16 +9,14 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 
 import type { Deployment } from "@ai-dao/deployment";
-import { proposalStateName, Support } from "@ai-dao/protocol";
+import { daoAbis, descriptionBytesOf, hashDescription, proposalStateName, Support } from "@ai-dao/protocol";
 import {
   createPublicClient,
   createWalletClient,
   encodeFunctionData,
   http,
-  keccak256,
   parseEther,
   parseUnits,
-  toHex,
   type Abi,
   type Address,
   type Hex,
@@ -61,11 +59,8 @@ export async function seedDemo(rpcUrl: string, deployment: Deployment, progress:
   const [deployer, alice, bob, carol, dave, erin, outsider] = accounts as [Address, Address, Address, Address, Address, Address, Address];
   const wallet = (account: Address) => createWalletClient({ chain: hardhat, transport, account });
 
-  const [governorArtifact, tokenArtifact, erc20Artifact] = await Promise.all([
-    artifact("contracts/DAOGovernor.sol", "DAOGovernor"),
-    artifact("contracts/DAOToken.sol", "DAOToken"),
-    artifact("contracts/mocks/MockERC20.sol", "MockERC20"),
-  ]);
+  // The test stablecoin is deployed from its compiled artifact (bytecode); the DAO's ABIs are protocol's.
+  const erc20Artifact = await artifact("contracts/mocks/MockERC20.sol", "MockERC20");
   const { governor, token, timelock } = deployment.contracts;
 
   async function send(from: Address, to: Address, abi: Abi, functionName: string, args: unknown[], value = 0n): Promise<void> {
@@ -74,7 +69,7 @@ export async function seedDemo(rpcUrl: string, deployment: Deployment, progress:
     if (receipt.status !== "success") throw new Error(`${functionName} from ${from} reverted (tx ${hash})`);
   }
   const read = <T>(functionName: string, args: unknown[]) =>
-    publicClient.readContract({ address: governor, abi: governorArtifact.abi, functionName, args }) as Promise<T>;
+    publicClient.readContract({ address: governor, abi: daoAbis.governor as Abi, functionName, args }) as Promise<T>;
   async function advance(seconds: number) {
     await publicClient.request({ method: "evm_increaseTime" as never, params: [seconds] as never });
     await publicClient.request({ method: "evm_mine" as never, params: [] as never });
@@ -93,21 +88,24 @@ export async function seedDemo(rpcUrl: string, deployment: Deployment, progress:
   if (!stablecoin) throw new Error("the demo stablecoin was not deployed");
 
   progress("delegating votes (alice, bob, carol, erin to themselves; dave to alice) ...");
-  for (const holder of [alice, bob, carol, erin]) await send(holder, token, tokenArtifact.abi, "delegate", [holder]);
-  await send(dave, token, tokenArtifact.abi, "delegate", [alice]);
-  await advance(1); // votes count from the next second
+  for (const holder of [alice, bob, carol, erin]) await send(holder, token, daoAbis.token, "delegate", [holder]);
+  await send(dave, token, daoAbis.token, "delegate", [alice]);
+  // Let the delegations age as a real DAO's have before anyone proposes: one voting period is longer
+  // than the window in which the analyst counts votes as recently acquired (two sevenths of it), so
+  // the honest proposals are judged on what they do, not on how young the demo is.
+  await advance(Number(await read<bigint>("votingPeriod", [])));
 
   const proposals: SeededProposal[] = [];
   async function propose(key: SeededProposal["key"], proposer: Address, expectedState: SeededProposal["expectedState"], actions: { target: Address; value?: bigint; data?: Hex }[], text: string) {
     const description = `${text}\n\n#proposer=${proposer}`;
     const args = [actions.map((a) => a.target), actions.map((a) => a.value ?? 0n), actions.map((a) => a.data ?? "0x"), description];
-    await send(proposer, governor, governorArtifact.abi, "propose", args);
-    const proposalId = await read<bigint>("getProposalId", [args[0], args[1], args[2], keccak256(toHex(description))]);
+    await send(proposer, governor, daoAbis.governor, "propose", args);
+    const proposalId = await read<bigint>("getProposalId", [args[0], args[1], args[2], hashDescription(descriptionBytesOf(description))]);
     proposals.push({ key, proposalId, description, expectedState });
     return { proposalId, args };
   }
   const vote = (voter: Address, proposalId: bigint, support: number, reason = "") =>
-    send(voter, governor, governorArtifact.abi, "castVoteWithReason", [proposalId, support, reason]);
+    send(voter, governor, daoAbis.governor, "castVoteWithReason", [proposalId, support, reason]);
   const erc20 = (to: Address, amount: bigint) =>
     encodeFunctionData({ abi: erc20Artifact.abi, functionName: "transfer", args: [to, amount] });
 
@@ -124,7 +122,7 @@ export async function seedDemo(rpcUrl: string, deployment: Deployment, progress:
     "defeated",
     bob,
     "Defeated",
-    [{ target: governor, data: encodeFunctionData({ abi: governorArtifact.abi, functionName: "updateQuorumNumerator", args: [1n] }) }],
+    [{ target: governor, data: encodeFunctionData({ abi: daoAbis.governor, functionName: "updateQuorumNumerator", args: [1n] }) }],
     "# Lower the quorum to 1 %\n\nTurnout has been low; a 1 % quorum would let more proposals pass.",
   );
   progress("proposal: a marketing grant (will be canceled by its proposer) ...");
@@ -135,7 +133,7 @@ export async function seedDemo(rpcUrl: string, deployment: Deployment, progress:
     [{ target: token, data: erc20(carol, parseEther("1000")) }],
     "# Marketing budget\n\nTransfer 1,000 DEMO to carol for conference sponsorships.",
   );
-  await send(carol, governor, governorArtifact.abi, "cancel", [marketing.args[0], marketing.args[1], marketing.args[2], keccak256(toHex(marketing.args[3] as string))]);
+  await send(carol, governor, daoAbis.governor, "cancel", [marketing.args[0], marketing.args[1], marketing.args[2], hashDescription(descriptionBytesOf(marketing.args[3] as string))]);
 
   progress("voting, then waiting out the voting period and the timelock ...");
   await advance(11);
@@ -145,13 +143,12 @@ export async function seedDemo(rpcUrl: string, deployment: Deployment, progress:
   await vote(alice, quorum.proposalId, Support.Against, "A 1 % quorum lets a single whale decide.");
   await vote(bob, quorum.proposalId, Support.For);
   await vote(carol, quorum.proposalId, Support.Against);
-  const votingPeriod = Number(await read<bigint>("votingPeriod", []));
-  await advance(votingPeriod + 1);
-  await send(deployer, governor, governorArtifact.abi, "queue", [docs.proposalId]);
+  await advance(Number(await read<bigint>("votingPeriod", [])) + 1);
+  await send(deployer, governor, daoAbis.governor, "queue", [docs.proposalId]);
   const eta = await read<bigint>("proposalEta", [docs.proposalId]);
   const now = (await publicClient.getBlock()).timestamp;
   await advance(Number(eta - now) + 1);
-  await send(deployer, governor, governorArtifact.abi, "execute", [docs.proposalId]);
+  await send(deployer, governor, daoAbis.governor, "execute", [docs.proposalId]);
 
   progress("proposals in voting: an audit payment and a disguised treasury drain ...");
   const grant = await propose(

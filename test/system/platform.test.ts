@@ -159,6 +159,32 @@ describe("the platform, as npm start runs it", () => {
     assert.equal(status("Routine treasury maintenance"), "CREATED");
   });
 
+  it("scores every honest seeded proposal below 40 and the drain at 90 or more, as the proposals list shows them", async () => {
+    // What the web app's proposals list shows: each proposal's latest published analysis.
+    type Row = { proposalId: string; description: string; decisions: { risk: number; recommendation: string }[] };
+    const { proposals } = await poll("an analysis of each seeded proposal in the indexer", async () => {
+      const data = await gql<{ proposals: Row[] }>(
+        "{ proposals(orderBy: createdTimestamp, orderDirection: asc) { proposalId description decisions(where: { kind: ANALYSIS }, orderBy: decisionId, orderDirection: desc, first: 1) { risk recommendation } } }",
+      );
+      return data.proposals.length >= 5 && data.proposals.every((p) => p.decisions.length > 0) ? data : undefined;
+    });
+    const honest = ["Fund the documentation sprint", "Lower the quorum", "Marketing budget", "Pay for the Q4 security audit"];
+    for (const title of honest) {
+      const row = proposals.find((p) => p.description.includes(title))!;
+      const analysis = await analysisOf(BigInt(row.proposalId));
+      const findings = analysis.report.findings.map((f) => `${f.id}:${f.severity}`).join(", ");
+      assert.ok(row.decisions[0]!.risk < 40, `"${title}" shows risk ${row.decisions[0]!.risk}; findings: ${findings}`);
+      assert.equal(row.decisions[0]!.risk, analysis.report.scores.risk);
+    }
+    const drain = proposals.find((p) => p.description.includes("Routine treasury maintenance"))!;
+    const analysis = await analysisOf(BigInt(drain.proposalId));
+    assert.ok(drain.decisions[0]!.risk >= 90, `the drain shows risk ${drain.decisions[0]!.risk}`);
+    // Its first finding is the contradiction between what the text says and what the calls do.
+    const first = analysis.report.findings[0]!;
+    assert.equal(first.severity, "critical");
+    assert.match(first.id, /^description-claims\//, `first finding ${first.id}`);
+  });
+
   let drainId: bigint;
   it("flags the disguised treasury drain, and the analysis verifies from the chain alone", async () => {
     const { proposals } = await gql<{ proposals: { proposalId: string }[] }>(
