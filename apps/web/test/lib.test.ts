@@ -79,6 +79,11 @@ describe("decoding and formatting", () => {
     expect(decodeAction({ index: 4, target: erin, value: "0", calldata: "0x" }, config).kind).toBe("empty");
   });
 
+  it("decodes the well-known initializers on any contract, as the analyst does", () => {
+    const init = encodeFunctionData({ abi: parseAbi(["function initialize(address owner)"]), functionName: "initialize", args: [erin] });
+    expect(decodeAction({ index: 0, target: erin, value: "0", calldata: init }, config)).toMatchObject({ kind: "call", functionName: "initialize", signature: "initialize(address)" });
+  });
+
   it("names unknown selectors as undecoded", () => {
     const action = decodeAction({ index: 0, target: erin, value: "0", calldata: "0xdeadbeef" }, config);
     expect(action).toMatchObject({ kind: "unknown-call", targetName: null });

@@ -45,6 +45,7 @@ export {
   timelockSalt,
   type ProposalCreated,
 } from "./proposal.ts";
+export { INITIALIZER_SIGNATURES, KNOWN_SIGNATURES_SOURCE, knownSignatureAbis } from "./known-signatures.ts";
 export { decodeRevert, panicReasons, revertDataOf, type DecodedRevert } from "./revert.ts";
 export {
   getDecisions,

@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import { getAddress, type Address, type PublicClient } from "viem";
 
 import type { Deployment } from "@ai-dao/deployment";
-import { daoAbis, decodeCalls, hashDescription, hashProposal as governorProposalId, type ContractRole } from "@ai-dao/protocol";
+import { daoAbis, decodeCalls, hashDescription, hashProposal as governorProposalId, knownSignatureAbis, type ContractRole } from "@ai-dao/protocol";
 
 import { runChecksWithCoverage, type CheckRun } from "./checks/index.ts";
 import { descriptionClaimsSection } from "./checks/description-claims.ts";
@@ -83,7 +83,7 @@ export async function buildContext(args: AnalyzeArgs): Promise<AnalysisContext> 
     }
   }
   const contracts = deployment.contracts;
-  const calls = decodeCalls(proposal, contracts);
+  const calls = decodeCalls(proposal, contracts, knownSignatureAbis);
   const labels = Object.fromEntries((Object.entries(contracts) as [ContractRole, Address][]).map(([role, a]) => [a.toLowerCase(), role]));
   const [targets, governance] = await Promise.all([
     inspectTargets(client, proposal.targets, blockNumber, labels),

@@ -283,6 +283,8 @@ function contradiction(ctx: AnalysisContext, findings: readonly SummaryFinding[]
       return `the description calls ${who} ${descriptors || "something it is not"}`;
     case "description-claims/descriptor-unverified":
       return `the description's claim that ${who} is ${descriptors || "something else"} could not be checked`;
+    case "description-claims/substituted-address":
+      return `the description names another address than ${who}`;
     case "description-claims/bad-checksum":
       return "the description writes an address with a wrong checksum";
     default:

@@ -164,10 +164,49 @@ describe("description amounts", () => {
     expect(recipient!.detail).toContain(MALLORY);
   });
 
+  it("reads thousands separators of prose: no-break, narrow no-break and thin spaces, apostrophes", () => {
+    const amounts = (text: string) => findStatedAmounts(text, ctx()).map((f) => f.amount / E18);
+    expect(amounts("Выделить 1\u00A0500 DEMO")).toEqual([1_500n]);
+    expect(amounts("Verser 2\u202F500 DEMO")).toEqual([2_500n]);
+    expect(amounts("Pay 3\u2009500 DEMO")).toEqual([3_500n]);
+    expect(amounts("Zahle 4'500 DEMO")).toEqual([4_500n]);
+    expect(amounts("1\u00A0234\u00A0567 DEMO and 12'345'678 DEMO")).toEqual([1_234_567n, 12_345_678n]);
+    expect(findStatedAmounts("1\u00A0234.5 ETH", ctx()).map((f) => f.amount)).toEqual([1_234_500_000_000_000_000_000n]);
+    // Not groups: four digits, separators mixed in one number, a plain space (a count and an amount).
+    expect(amounts("1\u00A05000 DEMO")).toEqual([]);
+    expect(amounts("1\u00A0500,000 DEMO")).toEqual([]);
+    expect(amounts("1\u00A0500'000 DEMO")).toEqual([]);
+    expect(amounts("2 500 DEMO")).toEqual([500n]);
+    expect(amounts("erin's 500 DEMO")).toEqual([500n]);
+  });
+
+  it("compares amounts with prose separators against the calls", () => {
+    const check = (description: string, calls: DecodedCall[]) => descriptionAmounts.check(ctx({ description, calls })).map((f) => `${f.id}:${f.severity}`);
+    expect(check("Выделить 1\u00A0500 DEMO участнице erin.", [tokenTransfer(0, ERIN, 1_500n * E18)])).toEqual([]);
+    expect(check("Grant 1\u202F500 DEMO to erin.", [tokenTransfer(0, ERIN, 1_500n * E18)])).toEqual([]);
+    expect(check("Grant 1'500 DEMO to erin.", [tokenTransfer(0, ERIN, 1_500n * E18)])).toEqual([]);
+    expect(check("Выделить 1\u00A0500 DEMO участнице erin.", [tokenTransfer(0, ERIN, 15_000n * E18)])).toEqual(["description-amounts/mismatch:critical"]);
+    expect(check("Grant 1\u2009500 DEMO to erin.", [tokenTransfer(0, ERIN, 500n * E18)])).toEqual(["description-amounts/mismatch:high"]);
+  });
+
+  it("counts a recipient written short as named", () => {
+    const check = (description: string, calls: DecodedCall[]) => descriptionAmounts.check(ctx({ description, calls })).map((f) => `${f.id}:${f.severity}`);
+    const short = `${ERIN.slice(0, 6)}…${ERIN.slice(-4)}`;
+    expect(check(`Pay 1 ETH to ${short} (no longer ${MALLORY}).`, [ethCall(0, ERIN, E18)])).toEqual([]);
+    expect(check(`Pay 1 ETH to ${short} (no longer ${OTHER}).`, [ethCall(0, MALLORY, E18)])).toEqual(["description-amounts/recipient:high"]);
+  });
+
   it("stays linear on hostile number runs", () => {
-    const started = performance.now();
-    findStatedAmounts(`1${" ".repeat(200_000)}x ${"9".repeat(100_000)} ETH`, ctx());
-    expect(performance.now() - started).toBeLessThan(2_000);
+    for (const text of [
+      `1${" ".repeat(200_000)}x ${"9".repeat(100_000)} ETH`,
+      `1${"\u00A0234".repeat(50_000)}x DEMO`,
+      `${"1'".repeat(100_000)}DEMO`,
+      `${"12\u2009345 ".repeat(20_000)}x`,
+    ]) {
+      const started = performance.now();
+      findStatedAmounts(text, ctx());
+      expect(performance.now() - started).toBeLessThan(2_000);
+    }
   });
 });
 

@@ -4,10 +4,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DecodedCall } from "@ai-dao/protocol";
 import { delegateAll, deployLocalDAO, serveRpc } from "@ai-dao/testkit";
 
-import { buildDescriptionClaims, descriptionClaims } from "../src/checks/description-claims.ts";
+import { buildDescriptionClaims, calldataAddresses, descriptionClaims } from "../src/checks/description-claims.ts";
 import { runChecks } from "../src/checks/index.ts";
 import { severityRank, type AnalysisContext, type Finding } from "../src/checks/types.ts";
-import { addressMentions, extractClaims, looksAlike, namedAddresses } from "../src/context/claims.ts";
+import { abbreviatedAddresses, addressMentions, extractClaims, looksAlike, matchesAbbreviation, namedAddresses } from "../src/context/claims.ts";
 import type { CounterpartyInfo } from "../src/context/counterparties.ts";
 import { normalizeProposal } from "../src/proposal.ts";
 import { noEffects } from "../src/simulate/simulate.ts";
@@ -156,6 +156,34 @@ describe("claims read from the description", () => {
     expect(addressMentions(`x ${right}`)[0]!.writtenAs).toBe("checksummed");
   });
 
+  it("reads addresses written short, with either ellipsis, and what each may stand for", () => {
+    const found = abbreviatedAddresses(`The timelock (0x5fc8…f707), again 0x5FC8...F707, and 0x9965507d…b0a4dc.`);
+    expect(found).toEqual([
+      { written: "0x5fc8…f707", prefix: "5fc8", suffix: "f707" },
+      { written: "0x9965507d…b0a4dc", prefix: "9965507d", suffix: "b0a4dc" },
+    ]);
+    expect(extractClaims("Hand it to 0x5fc8…f707.").abbreviations).toHaveLength(1);
+    // A zero-width character inside is still one short form to a reader (kept as read).
+    expect(abbreviatedAddresses("0x5fc8\u200B…f707").map((a) => a.written)).toEqual(["0x5fc8...f707"]);
+    expect(matchesAbbreviation(ERIN, found[1]!)).toBe(true);
+    expect(matchesAbbreviation(ERIN_SPOOF, found[1]!)).toBe(true);
+    expect(matchesAbbreviation(MALLORY, found[1]!)).toBe(false);
+    expect(matchesAbbreviation("0x9965507d", found[1]!)).toBe(false);
+  });
+
+  it("does not read other hex, ranges or full addresses as short forms", () => {
+    const none = (text: string) => expect(abbreviatedAddresses(text)).toEqual([]);
+    none("0x5fc…f707"); // three characters before the ellipsis
+    none("0x5fc8…f70");
+    none("0x5fc8..f707"); // two dots
+    none("0x5fc8 … f707");
+    none("a0x5fc8…f707");
+    none("0x5fc8…f707g");
+    none(`Pay ${ERIN}.`);
+    none(`0x${"a".repeat(30)}…${"b".repeat(20)}`); // longer than an address
+    none(`Pay erin.\n\n#proposer=${MALLORY}`);
+  });
+
   it("skips the proposer suffix and 32-byte hashes, and keeps one definition of named addresses", () => {
     expect(namedAddresses(`Pay ${ERIN}.\n\n#proposer=${MALLORY}`)).toEqual([ERIN.toLowerCase()]);
     expect(namedAddresses(`Tx 0x${"ab".repeat(32)} and 10x${"1".repeat(40)}`)).toEqual([]);
@@ -202,7 +230,7 @@ describe("claims read from the description", () => {
       expect(extractClaims(`\uFEFFNo change to the DAO's holdings. Pay ${ERIN}.`).noOutflow).toHaveLength(1);
       expect(() => extractClaims("\u0000\u0000No funds move\u0000 0x\u0000")).not.toThrow();
       expect(() => extractClaims("\uD800\uDC00\uDFFF multisig \uD800")).not.toThrow();
-      expect(extractClaims(undefined as unknown as string)).toEqual({ noOutflow: [], addresses: [], recipientDescriptors: [] });
+      expect(extractClaims(undefined as unknown as string)).toEqual({ noOutflow: [], addresses: [], abbreviations: [], recipientDescriptors: [] });
       expect(extractClaims(42 as unknown as string).addresses).toEqual([]);
     });
 
@@ -213,12 +241,17 @@ describe("claims read from the description", () => {
         `${"to the word word word word ".repeat(8_000)}multisig`,
         `0x${"a".repeat(200_000)}`,
         Array.from({ length: 4_000 }, (_, i) => `0x${i.toString(16).padStart(40, "0")} Safe`).join(" "),
+        Array.from({ length: 20_000 }, (_, i) => `0x${i.toString(16).padStart(4, "0")}…${i.toString(16).padStart(4, "0")}`).join(" "),
+        `0x${"a".repeat(200_000)}…${"b".repeat(200_000)}`,
+        `0x1234${"…".repeat(100_000)}`,
+        `${"0x1234...".repeat(40_000)}abcd`,
       ];
       for (const text of inputs) {
         const started = performance.now();
         const claims = extractClaims(text);
         expect(performance.now() - started).toBeLessThan(2_000);
         expect(claims.addresses.length).toBeLessThanOrEqual(200);
+        expect(claims.abbreviations.length).toBeLessThanOrEqual(200);
         expect(claims.noOutflow.length).toBeLessThanOrEqual(20);
       }
     });
@@ -310,7 +343,140 @@ describe("description claims check", () => {
     it("does not flag the named address itself, nor an unrelated one", () => {
       expect(check(ctx({ description: `Grant 1 ETH to ${ERIN}.`, calls: [ethCall(0, ERIN, E18)] }))).toEqual([]);
       expect(check(ctx({ description: `Grant 1 ETH to ${ERIN.toLowerCase()}.`, calls: [ethCall(0, ERIN, E18)] }))).toEqual([]);
-      expect(check(ctx({ description: `Grant 1 ETH to ${ERIN}.`, calls: [ethCall(0, MALLORY, E18)] }))).toEqual([]);
+      // Another address entirely is no look-alike (it is a substituted address, below).
+      expect(ids(check(ctx({ description: `Grant 1 ETH to ${ERIN}.`, calls: [ethCall(0, MALLORY, E18)] })))).toEqual(["description-claims/substituted-address:high"]);
+    });
+  });
+
+  describe("addresses written short", () => {
+    /** The timelock with its middle changed: same first 13 and last 4 hex characters, as in the Tornado Cash 2026 attempt. */
+    const TIMELOCK_SPOOF = getAddress(`0x${TIMELOCK.slice(2, 15)}${"1".repeat(23)}${TIMELOCK.slice(-4)}`);
+    const short = (a: Address, dots = "…") => `${a.slice(0, 6).toLowerCase()}${dots}${a.slice(-4).toLowerCase()}`;
+
+    it("flags control handed to a look-alike of the DAO contract the text names short", () => {
+      for (const dots of ["…", "..."]) {
+        const findings = check(
+          ctx({ description: `Re-registers the fee vault (${OTHER}) under the governance timelock (${short(TIMELOCK, dots)}).`, calls: [transferOwnership(0, OTHER, TIMELOCK_SPOOF)] }),
+        );
+        expect(ids(findings)).toEqual(["description-claims/look-alike-address:critical"]);
+        expect(findings[0]!.title).toBe(`Call 0 hands control to ${TIMELOCK_SPOOF}, a look-alike of the treasury (timelock), which the description names as ${short(TIMELOCK, dots)}`);
+        expect(findings[0]!.detail).toContain(TIMELOCK);
+        expect(findings[0]!.evidence).toMatchObject({ address: TIMELOCK_SPOOF, named: short(TIMELOCK, dots), imitated: TIMELOCK });
+      }
+    });
+
+    it("flags a recipient that fits the short form of an address written in full, or alongside another used one", () => {
+      const longer = (a: Address) => `${a.slice(0, 10).toLowerCase()}…${a.slice(-6).toLowerCase()}`;
+      const spoof = getAddress(`0x${ERIN.slice(2, 10)}${"2".repeat(26)}${ERIN.slice(-6)}`);
+      expect(ids(check(ctx({ description: `Erin is ${ERIN}; pay 1 ETH to ${longer(ERIN)}.`, calls: [ethCall(0, spoof, E18)] })))).toContain("description-claims/look-alike-address:critical");
+      // Two accounts the calls pay both fit one short form: the text cannot tell them apart.
+      const both = check(ctx({ description: `Pay 1 ETH to ${short(ERIN)}.`, calls: [ethCall(0, ERIN, E18), ethCall(1, ERIN_SPOOF, E18)] }));
+      expect(ids(both)).toEqual(["description-claims/look-alike-address:critical", "description-claims/look-alike-address:critical"]);
+    });
+
+    it("matches a short form only the address used fits, and ignores short forms nothing fits", () => {
+      const c = ctx({ description: `Pay 1 ETH to ${short(ERIN)}.`, calls: [ethCall(0, ERIN, E18)] });
+      expect(check(c)).toEqual([]);
+      expect(buildDescriptionClaims(c, sorted(c))!.claims[0]).toMatchObject({ claim: `The description names ${short(ERIN)}`, status: "matched", evidence: ["call:0"] });
+      expect(check(ctx({ description: `The timelock (${short(TIMELOCK)}) takes ownership.`, calls: [transferOwnership(0, OTHER, TIMELOCK)] }))).toEqual([]);
+      expect(check(ctx({ description: `Pay 1 ETH to ${short(ERIN)}.`, calls: [ethCall(0, MALLORY, E18)] }))).toEqual([]);
+    });
+  });
+
+  describe("addresses read from undecoded calldata", () => {
+    const TIMELOCK_SPOOF = getAddress(`0x${TIMELOCK.slice(2, 15)}${"1".repeat(23)}${TIMELOCK.slice(-4)}`);
+    const withdraw = (to: Address) =>
+      encodeFunctionData({ abi: parseAbi(["function withdraw(address,address,uint256)"]), functionName: "withdraw", args: [USD, to, 250_000n * E6] });
+    const opaque = (data: `0x${string}`, description: string) => {
+      const calls = [opaqueCall(0, OTHER)];
+      return ctx({ description, calls, proposal: normalizeProposal({ targets: [OTHER], values: [0n], calldatas: [data], description }) });
+    };
+    const text = `Moves the 250,000 dUSD held by the fee vault (${OTHER}) back to the governance timelock (0x5fbd…0aa3).`;
+
+    it("reads address-shaped words after the selector, not amounts, small numbers or hashes", () => {
+      const words = [USD, TIMELOCK_SPOOF].map((a) => a.slice(2).toLowerCase().padStart(64, "0"));
+      const numbers = [250_000n * E6, 5n, 0n, 2n ** 120n].map((n) => n.toString(16).padStart(64, "0"));
+      const data = `0xdeadbeef${[...words, ...numbers, "ab".repeat(32)].join("")}` as const;
+      const found = calldataAddresses(opaque(data, ""));
+      expect([...found.values()]).toEqual([
+        { address: USD, callIndexes: [0] },
+        { address: TIMELOCK_SPOOF, callIndexes: [0] },
+      ]);
+      // Decoded calls are read from their arguments, not their bytes.
+      expect(calldataAddresses(ctx({ calls: [ethCall(0, ERIN, E18)], proposal: normalizeProposal({ targets: [ERIN], values: [E18], calldatas: [data], description: "" }) })).size).toBe(0);
+    });
+
+    it("stays bounded on huge calldata and many short forms", () => {
+      const words = Array.from({ length: 50_000 }, (_, i) => (0x10000000n * 2n ** 128n + BigInt(i)).toString(16).padStart(64, "0")).join("");
+      const shorts = Array.from({ length: 5_000 }, (_, i) => `0x1000…${i.toString(16).padStart(4, "0")}`).join(" ");
+      const started = performance.now();
+      const c = opaque(`0xdeadbeef${words}`, shorts);
+      expect(calldataAddresses(c).size).toBe(200);
+      expect(() => check(c)).not.toThrow();
+      expect(performance.now() - started).toBeLessThan(3_000);
+    });
+
+    it("flags a look-alike inside a call no ABI decodes, and says where it was read", () => {
+      const findings = check(opaque(withdraw(TIMELOCK_SPOOF), text));
+      expect(ids(findings)).toEqual(["description-claims/look-alike-address:critical"]);
+      expect(findings[0]!.title).toBe(`Call 0 passes ${TIMELOCK_SPOOF} in undecoded calldata, a look-alike of the treasury (timelock), which the description names as 0x5fbd…0aa3`);
+      expect(findings[0]!.detail).toContain("read from the undecoded calldata of call 0");
+      expect(findings[0]!.evidence).toMatchObject({ address: TIMELOCK_SPOOF, imitated: TIMELOCK, fromCalldata: [0] });
+    });
+
+    it("does not flag the real address, nor calldata without look-alikes", () => {
+      expect(check(opaque(withdraw(TIMELOCK), text))).toEqual([]);
+      expect(check(opaque(withdraw(ERIN), text))).toEqual([]);
+    });
+  });
+
+  describe("an address other than the one described", () => {
+    const PROXY = getAddress("0x2000000000000000000000000000000000000002");
+    const PROXY_ADMIN = getAddress("0x3000000000000000000000000000000000000003");
+    const DESCRIBED = getAddress("0x4000000000000000000000000000000000000004");
+    const INSTALLED = getAddress("0x5000000000000000000000000000000000000005");
+    const OLD = getAddress("0x6000000000000000000000000000000000000006");
+    const upgrade = (index: number, implementation: Address): DecodedCall => ({
+      index,
+      target: PROXY_ADMIN,
+      value: 0n,
+      selector: "0x9623609d",
+      kind: "call",
+      functionName: "upgradeAndCall",
+      signature: "upgradeAndCall(address,address,bytes)",
+      args: [PROXY, implementation, "0x"],
+      abiSource: "ProxyAdmin",
+      decoded: true,
+    });
+
+    it("flags an upgrade to an implementation the text does not name while it names another", () => {
+      const findings = check(ctx({ description: `Upgrades the bonding pool (${PROXY}) to v2, implementation ${DESCRIBED}.`, calls: [upgrade(0, INSTALLED)] }));
+      expect(ids(findings)).toEqual(["description-claims/substituted-address:high"]);
+      expect(findings[0]!.title).toBe("The description names 0x4000…0004 but the calls upgrade to 0x5000…0005 instead");
+      expect(findings[0]!.detail).toContain(DESCRIBED);
+      expect(findings[0]!.detail).toContain(INSTALLED);
+      expect(findings[0]!.evidence).toMatchObject({ callIndex: 0, address: INSTALLED, named: [DESCRIBED], gives: ["code"] });
+    });
+
+    it("flags money or power to an unnamed account while the named one gets nothing", () => {
+      expect(ids(check(ctx({ description: `Hand the registry to the new operator ${ERIN}.`, calls: [transferOwnership(0, OTHER, MALLORY)] })))).toEqual([
+        "description-claims/substituted-address:high",
+      ]);
+      expect(ids(check(ctx({ description: `Let ${ERIN} spend 5 DEMO.`, calls: [erc20(0, TOKEN, "approve", MALLORY, 5n * E18)] })))).toEqual(["description-claims/substituted-address:high"]);
+    });
+
+    it("does not flag old addresses named for context when the new one is named too", () => {
+      expect(check(ctx({ description: `Upgrades ${PROXY} from ${OLD} to ${INSTALLED}.`, calls: [upgrade(0, INSTALLED)] }))).toEqual([]);
+      expect(check(ctx({ description: `Replaces the old operator ${OLD} with ${ERIN}.`, calls: [transferOwnership(0, OTHER, ERIN)] }))).toEqual([]);
+      expect(check(ctx({ description: `Replaces the old operator ${OLD} with ${ERIN.slice(0, 6)}…${ERIN.slice(-4)}.`, calls: [transferOwnership(0, OTHER, ERIN)] }))).toEqual([]);
+    });
+
+    it("ignores DAO contracts, the proposer suffix, revocations and texts that name no address", () => {
+      expect(check(ctx({ description: `The Governor (${GOVERNOR}) is unchanged. Pay erin 1 ETH.`, calls: [ethCall(0, ERIN, E18)] }))).toEqual([]);
+      expect(check(ctx({ description: `Pay erin 1 ETH.\n\n#proposer=${MALLORY}`, calls: [ethCall(0, ERIN, E18)] }))).toEqual([]);
+      expect(check(ctx({ description: `End the allowance of ${ERIN}.`, calls: [erc20(0, TOKEN, "approve", MALLORY, 0n)] }))).toEqual([]);
+      expect(check(ctx({ description: "Pay erin 1 ETH.", calls: [ethCall(0, ERIN, E18)] }))).toEqual([]);
+      expect(check(ctx({ description: `Hand the registry ${OLD} to the timelock.`, calls: [transferOwnership(0, OLD, TIMELOCK)] }))).toEqual([]);
     });
   });
 

@@ -123,6 +123,7 @@ describe("the report's summary sentence", () => {
     expect(buildSummary(c, [finding("description-claims/descriptor-mismatch", "critical", { address: MALLORY, descriptors: ["multisig", "<b>x</b>"], said: ["a 3-of-5 multisig, trust me"] })])).toMatch(
       / while the description calls 0x976E…0aa9 a multisig\.$/,
     );
+    expect(buildSummary(c, [finding("description-claims/substituted-address", "high", { address: MALLORY })])).toMatch(/ while the description names another address than 0x976E…0aa9\.$/);
     expect(buildSummary(c, [finding("description-claims/some-new-kind", "high")])).toMatch(/ while the description claims something the calls contradict\.$/);
   });
 

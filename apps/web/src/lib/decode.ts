@@ -1,6 +1,6 @@
 // A proposal's actions for voters, decoded by @ai-dao/protocol's call decoder: the very decoding the
 // analyst judged, so what a voter reads is what was analysed. This file only words it for people.
-import { createCallDecoder, type DecodedCall } from "@ai-dao/protocol";
+import { createCallDecoder, knownSignatureAbis, type DecodedCall } from "@ai-dao/protocol";
 import { formatEther, getAddress, isAddress, type Address, type Hex } from "viem";
 
 import type { RuntimeConfig } from "./config.ts";
@@ -54,7 +54,7 @@ const decoders = new WeakMap<RuntimeConfig, ReturnType<typeof createCallDecoder>
 
 function decoderFor(config: RuntimeConfig) {
   let decode = decoders.get(config);
-  if (decode === undefined) decoders.set(config, (decode = createCallDecoder(config.contracts as Record<keyof RuntimeConfig["contracts"], Address>)));
+  if (decode === undefined) decoders.set(config, (decode = createCallDecoder(config.contracts as Record<keyof RuntimeConfig["contracts"], Address>, knownSignatureAbis)));
   return decode;
 }
 

@@ -3,7 +3,8 @@ import type { Address } from "viem";
 import { counterpartyInvolvements, type CounterpartyInfo, type CounterpartyInvolvement } from "../context/counterparties.ts";
 import { treasuryBalance } from "../context/governance.ts";
 import { addressLabel, assetSymbol, callList, formatAssetAmount, formatDuration, formatTreasuryShare } from "../units.ts";
-import { maxSeverity, shareBps, type AnalysisContext, type Finding, type ProposalCheck, type Severity } from "./types.ts";
+import { disclosedPayments } from "./description-amounts.ts";
+import { maxSeverity, shareBps, shareSeverity, type AnalysisContext, type Finding, type ProposalCheck, type Severity } from "./types.ts";
 
 /** Below this share of the treasury's holding, a payment to a long-known EOA is an ordinary grant. */
 export const SMALL_SHARE_BPS = 200;
@@ -24,6 +25,8 @@ interface Exposure {
   targetOnly: boolean;
   /** Raw amounts per role and asset, for the evidence (decimal strings; null for an approval for all). */
   flows: { role: "recipient" | "spender"; asset: string; amount: string | null }[];
+  /** What it is paid, per asset (no allowances); null when it is approved as a spender or an amount is unknown. */
+  payments: { asset: "ETH" | Address; amount: bigint }[] | null;
 }
 
 function exposureOf(ctx: AnalysisContext, involvements: CounterpartyInvolvement[]): Exposure {
@@ -69,6 +72,7 @@ function exposureOf(ctx: AnalysisContext, involvements: CounterpartyInvolvement[
     limitedPowers,
     targetOnly: involvements.every((i) => i.role === "target"),
     flows: [...sums.values()].map((f) => ({ role: f.role, asset: f.asset, amount: f.amount === null ? null : f.amount.toString() })),
+    payments: [...sums.values()].every((f) => f.role === "recipient" && f.amount !== null) ? [...sums.values()].map((f) => ({ asset: f.asset, amount: f.amount! })) : null,
   };
 }
 
@@ -123,9 +127,12 @@ const UNREAD_TEXT: Record<string, string> = {
  * `readCounterparties` read). Funds or powers to an account one outside key controls are high (an EOA,
  * an EIP-7702 account, a contract whose owner or proxy admin is an EOA, a Safe with threshold 1); an
  * EOA paid less than 2 % of the treasury's holding is an ordinary grant (no finding), 2–10 % medium;
- * a disguised single key (contract, Safe, 7702) paid less than 2 % medium. An account first seen
- * within the Governor's voting delay plus period before the analysis is high (an analyst key alone:
- * medium). Facts that could not be read are a low finding naming them, never taken as safe.
+ * 10 % or more high, medium when the description discloses every payment to it (`disclosedPayments`:
+ * the exact amount and its full address in the text voters see) and none reaches 25 %; a disguised
+ * single key (contract, Safe, 7702) paid less than 2 % medium. Powers and allowances are never
+ * lowered. An account first seen within the Governor's voting delay plus period before the analysis
+ * is high (an analyst key alone: medium). Facts that could not be read are a low finding naming them,
+ * never taken as safe.
  */
 export const counterpartyControl: ProposalCheck = {
   id: "counterparty-control",
@@ -134,6 +141,7 @@ export const counterpartyControl: ProposalCheck = {
   applies: (ctx) => counterpartyInvolvements(ctx.calls, ctx.deployment.contracts, ctx.proposal.calldatas).length > 0,
   check(ctx) {
     const findings: Finding[] = [];
+    const disclosed = disclosedPayments(ctx);
     const involvements = counterpartyInvolvements(ctx.calls, ctx.deployment.contracts, ctx.proposal.calldatas);
     const { votingDelay, votingPeriod } = ctx.governance.governor;
     const window = votingDelay + votingPeriod;
@@ -159,10 +167,11 @@ export const counterpartyControl: ProposalCheck = {
       if (c.singleKeyControl && !exposure.targetOnly) {
         const plainEoa = c.kind === "eoa" && !c.unread?.includes("code");
         let severity: Severity | null = null;
+        let statedPayment = false;
         if (exposure.fullPowers.length > 0) severity = "high";
         if (exposure.paysOrApproves) {
           const bps = exposure.worstBps;
-          const funds: Severity | null = plainEoa
+          let funds: Severity | null = plainEoa
             ? bps === null || bps >= LARGE_SHARE_BPS
               ? "high"
               : bps >= SMALL_SHARE_BPS
@@ -171,6 +180,12 @@ export const counterpartyControl: ProposalCheck = {
             : bps === null || bps >= SMALL_SHARE_BPS
               ? "high"
               : "medium";
+          // A payment to an EOA that the description states in full is the voters' decision: medium,
+          // below a critical share of the treasury. Allowances and powers are not lowered.
+          if (funds === "high" && plainEoa && bps !== null && shareSeverity(bps) !== "critical" && exposure.payments !== null) {
+            statedPayment = exposure.payments.every((p) => disclosed({ ...p, recipient: c.address }));
+            if (statedPayment) funds = "medium";
+          }
           if (funds !== null) severity = severity === null ? funds : maxSeverity(severity, funds);
         }
         // An analyst key is one key by design; alone it raises nothing here.
@@ -180,8 +195,8 @@ export const counterpartyControl: ProposalCheck = {
             check: this.id,
             severity,
             title: `${label}, which one key controls, ${what}`,
-            detail: `In ${calls}, ${c.address} ${what}. ${singleKeyHolder(c)} ${priorSentence(c)}`,
-            evidence: { ...evidence, shareBps: exposure.worstBps, flows: exposure.flows },
+            detail: `In ${calls}, ${c.address} ${what}${statedPayment ? ", as the description states (the amount and the full address)" : ""}. ${singleKeyHolder(c)} ${priorSentence(c)}`,
+            evidence: { ...evidence, shareBps: exposure.worstBps, flows: exposure.flows, ...(statedPayment ? { disclosed: true } : {}) },
           });
         }
       }

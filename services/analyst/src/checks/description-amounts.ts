@@ -1,6 +1,6 @@
 import { getAddress, type Address } from "viem";
 
-import { namedAddresses } from "../context/claims.ts";
+import { abbreviatedAddresses, matchesAbbreviation, namedAddresses } from "../context/claims.ts";
 import { describeDescription } from "../context/description.ts";
 import { addressLabel, formatAssetAmount } from "../units.ts";
 import { isTreasury, type AnalysisContext, type Finding, type ProposalCheck, type Severity } from "./types.ts";
@@ -25,6 +25,15 @@ const MAX_DIGITS = 80;
 /** An approximation word or sign right before the number. */
 const APPROXIMATELY = /(?:≈|∼|~=?|\babout|\baround|\broughly|\bapproximately|\bapprox\.?|\bcirca|\bca\.|\bsome|\bnearly|\balmost|\bclose\s+to)\s*\$?$/iu;
 
+/**
+ * Thousands separators in prose: a comma, a no-break space (U+00A0, Russian and French typography), a
+ * narrow no-break space (U+202F), a thin space (U+2009) and an apostrophe (Swiss). Between groups of
+ * exactly three digits, one kind throughout a number. A plain space is not one: "2 500 DEMO" may be a
+ * count and an amount, so it reads as 500 DEMO.
+ */
+const GROUP = ",\u00A0\u202F\u2009'";
+const GROUP_CHARS = new RegExp(`[${GROUP}_\\s]`, "g");
+
 function escape(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
@@ -33,7 +42,7 @@ function escape(s: string): string {
 function toBaseUnits(integer: string, fraction: string | undefined, multiplier: bigint, decimals: number): bigint | null {
   const frac = fraction ?? "";
   const scale = 10n ** BigInt(decimals);
-  const whole = BigInt(integer.replace(/[,_\s]/g, "")) * scale;
+  const whole = BigInt(integer.replace(GROUP_CHARS, "")) * scale;
   const part = frac === "" ? 0n : (BigInt(frac) * scale) / 10n ** BigInt(frac.length);
   if (frac !== "" && (BigInt(frac) * scale) % 10n ** BigInt(frac.length) !== 0n) return null;
   return (whole + part) * multiplier;
@@ -45,7 +54,7 @@ function toBaseUnits(integer: string, fraction: string | undefined, multiplier: 
  * at most two significant digits ("0.48", "600k", "5") allows 1 %; anything more precise, nothing.
  */
 function toleranceOf(integer: string, fraction: string | undefined, multiplier: bigint, decimals: number, amount: bigint, approximate: boolean): bigint {
-  const int = integer.replace(/[,_\s]/g, "").replace(/^0+/, "");
+  const int = integer.replace(GROUP_CHARS, "").replace(/^0+/, "");
   const frac = fraction ?? "";
   let significant: number;
   let lastPlace: bigint;
@@ -89,18 +98,20 @@ export function findStatedAmounts(text: string, ctx: Pick<AnalysisContext, "gove
   }
   const found: StatedAmount[] = [];
   for (const unit of units) {
-    // The multiplier carries its own leading space so two optional runs of spaces never compete.
+    // The multiplier carries its own leading space so two optional runs of spaces never compete. A
+    // number starts after no word character, point or separator after a digit, so the end of
+    // "1 5000" (a group of four) is not read as an amount of its own.
     const re = new RegExp(
-      `(?<![\\w.,])(\\d{1,3}(?:,\\d{3})+|\\d+)(?:\\.(\\d+))?(?:\\s*(k|m|mm|b|thousand|million|billion)(?![\\w]))?\\s*\\$?(?:${unit.pattern})(?![\\w])`,
+      `(?<![\\w.,]|\\d[${GROUP}])(\\d{1,3}([${GROUP}])\\d{3}(?:\\2\\d{3})*|\\d+)(?:\\.(\\d+))?(?:\\s*(k|m|mm|b|thousand|million|billion)(?![\\w]))?\\s*\\$?(?:${unit.pattern})(?![\\w])`,
       unit.asset === "ETH" ? "gi" : "g",
     );
     for (const m of text.matchAll(re)) {
-      if (m[1]!.length + (m[2]?.length ?? 0) > MAX_DIGITS) continue;
-      const multiplier = MULTIPLIERS[(m[3] ?? "").toLowerCase()] ?? 1n;
-      const amount = toBaseUnits(m[1]!, m[2], multiplier, unit.decimals);
+      if (m[1]!.length + (m[3]?.length ?? 0) > MAX_DIGITS) continue;
+      const multiplier = MULTIPLIERS[(m[4] ?? "").toLowerCase()] ?? 1n;
+      const amount = toBaseUnits(m[1]!, m[3], multiplier, unit.decimals);
       if (amount === null) continue;
       const approximate = APPROXIMATELY.test(text.slice(Math.max(0, m.index - 24), m.index));
-      const tolerance = toleranceOf(m[1]!, m[2], multiplier, unit.decimals, amount, approximate);
+      const tolerance = toleranceOf(m[1]!, m[3], multiplier, unit.decimals, amount, approximate);
       found.push({ text: m[0], asset: unit.asset, symbol: unit.symbol, amount, approximate, tolerance });
     }
   }
@@ -256,11 +267,14 @@ export function analyseAmounts(ctx: AnalysisContext): { findings: Finding[]; cla
   const named = [...new Set(namedAddresses(visible))];
   let recipients: RecipientClaim | null = null;
   if (named.length > 0 && moved.length > 0) {
+    // A recipient written short (`0x9965…a4dc`) is named too; whether the short form hides a look-alike is the description-claims check's to say.
+    const abbreviations = abbreviatedAddresses(visible);
     const seen = new Set<string>();
     const recipientFindings: Finding[] = [];
     for (const f of moved) {
-      if (named.includes(f.recipient.toLowerCase()) || seen.has(f.recipient.toLowerCase())) continue;
-      seen.add(f.recipient.toLowerCase());
+      const lower = f.recipient.toLowerCase();
+      if (named.includes(lower) || seen.has(lower) || abbreviations.some((a) => matchesAbbreviation(lower, a))) continue;
+      seen.add(lower);
       recipientFindings.push({
         id: "description-amounts/recipient",
         check: CHECK_ID,
@@ -298,3 +312,22 @@ export const descriptionAmounts: ProposalCheck = {
     return analyseAmounts(ctx).findings;
   },
 };
+
+/** One asset paid out of the treasury to one recipient, in total over the calls. */
+export interface Payment {
+  asset: "ETH" | Address;
+  recipient: Address;
+  amount: bigint;
+}
+
+/**
+ * Which payments the description discloses: the text voters see states exactly the amount of the
+ * asset the recipient receives in total, and names the recipient's full address. Such a payment is a
+ * decision for voters, not a hidden hazard; `treasury-outflow` and `counterparty-control` lower a
+ * large one from high to medium (never a critical share, never a power).
+ */
+export function disclosedPayments(ctx: AnalysisContext): (payment: Payment) => boolean {
+  const { claims, recipients } = analyseAmounts(ctx);
+  const named = new Set(recipients?.named ?? []);
+  return (p) => named.has(p.recipient.toLowerCase()) && claims.some((c) => c.status === "matched" && key(c.stated.asset) === key(p.asset) && c.stated.amount === p.amount);
+}

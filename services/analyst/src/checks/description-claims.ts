@@ -2,7 +2,16 @@ import { getAddress, isAddress, type Address } from "viem";
 
 import type { IntentVsEffect } from "@ai-dao/reports";
 
-import { extractClaims, looksAlike, type DescriptionClaims, type Descriptor, type DescriptorMention, type NoOutflowKind } from "../context/claims.ts";
+import {
+  extractClaims,
+  looksAlike,
+  matchesAbbreviation,
+  type AbbreviatedAddress,
+  type DescriptionClaims,
+  type Descriptor,
+  type DescriptorMention,
+  type NoOutflowKind,
+} from "../context/claims.ts";
 import type { CounterpartyInfo } from "../context/counterparties.ts";
 import { describeDescription } from "../context/description.ts";
 import { treasuryBalance } from "../context/governance.ts";
@@ -89,7 +98,7 @@ function simulatedLosses(ctx: AnalysisContext): { asset: "ETH" | Address; amount
   return losses;
 }
 
-type Role = "recipient" | "spender" | "new owner" | "grantee" | "target" | "argument";
+type Role = "recipient" | "spender" | "new owner" | "grantee" | "implementation" | "target" | "argument";
 
 /** Every address the calls use (targets and address arguments at any depth), with what each call does with it. */
 function usedAddresses(ctx: AnalysisContext): Map<string, { address: Address; roles: Set<Role>; callIndexes: number[] }> {
@@ -127,6 +136,9 @@ function usedAddresses(ctx: AnalysisContext): Map<string, { address: Address; ro
       "changeAdmin(address)": [0, "new owner"],
       "changeProxyAdmin(address,address)": [1, "new owner"],
       "grantRole(bytes32,address)": [1, "grantee"],
+      "upgradeTo(address)": [0, "implementation"],
+      "upgradeToAndCall(address,bytes)": [0, "implementation"],
+      "upgradeAndCall(address,address,bytes)": [1, "implementation"],
     };
     const known = call.decoded ? role[call.signature ?? ""] : undefined;
     if (known !== undefined) note(args[known[0]], known[1], call.index);
@@ -134,6 +146,128 @@ function usedAddresses(ctx: AnalysisContext): Map<string, { address: Address; ro
   }
   for (const u of used.values()) if (u.roles.size > 1) u.roles.delete("argument");
   return used;
+}
+
+/** Words of calldata read per undecoded call, and addresses kept from all of them. */
+const CALLDATA_LIMITS = { maxWords: 4_096, maxAddresses: 200 } as const;
+const ADDRESS_WORD = /^0{24}[0-9a-f]{40}$/;
+
+/**
+ * Addresses in the arguments of calls no ABI decodes: 32-byte words after the selector that hold 12
+ * zero bytes and then 20 bytes that are not a small number (their first four bytes not all zero),
+ * the shape of an ABI-encoded address. Amounts, offsets and lengths are small numbers and do not
+ * count; an address that happens to start with four zero bytes is missed.
+ */
+export function calldataAddresses(ctx: Pick<AnalysisContext, "calls" | "proposal">): Map<string, { address: Address; callIndexes: number[] }> {
+  const found = new Map<string, { address: Address; callIndexes: number[] }>();
+  for (const call of ctx.calls) {
+    if (call.decoded) continue;
+    const data = ctx.proposal.calldatas[call.index];
+    if (typeof data !== "string") continue;
+    const args = data.slice(10).toLowerCase();
+    const words = Math.min(Math.floor(args.length / 64), CALLDATA_LIMITS.maxWords);
+    for (let i = 0; i < words; i++) {
+      const word = args.slice(i * 64, i * 64 + 64);
+      if (!ADDRESS_WORD.test(word) || word.slice(24, 32) === "00000000") continue;
+      const lower = `0x${word.slice(24)}`;
+      const entry = found.get(lower);
+      if (entry !== undefined) {
+        if (!entry.callIndexes.includes(call.index)) entry.callIndexes.push(call.index);
+        continue;
+      }
+      if (found.size >= CALLDATA_LIMITS.maxAddresses) continue;
+      found.set(lower, { address: getAddress(lower), callIndexes: [call.index] });
+    }
+  }
+  return found;
+}
+
+/** An address the calls use: decoded (with what each call does with it) or read from undecoded calldata. */
+interface InUse {
+  address: Address;
+  roles: Set<Role>;
+  callIndexes: number[];
+  /** Calls whose undecoded calldata holds it. */
+  fromCalldata: number[];
+}
+
+/** The decoded uses and the addresses read from undecoded calldata, one entry per address. */
+function addressesInUse(used: ReturnType<typeof usedAddresses>, raw: ReturnType<typeof calldataAddresses>): Map<string, InUse> {
+  const all = new Map<string, InUse>();
+  for (const [key, u] of used) all.set(key, { ...u, fromCalldata: [] });
+  for (const [key, r] of raw) {
+    const entry = all.get(key) ?? { address: r.address, roles: new Set<Role>(["argument"]), callIndexes: [], fromCalldata: [] };
+    for (const i of r.callIndexes) {
+      if (!entry.callIndexes.includes(i)) entry.callIndexes.push(i);
+      entry.fromCalldata.push(i);
+    }
+    all.set(key, entry);
+  }
+  return all;
+}
+
+/** `call 2`, `calls 0 and 2`. */
+function callsText(indexes: readonly number[]): string {
+  return indexes.length === 1 ? `call ${indexes[0]}` : `calls ${list(indexes.map(String))}`;
+}
+
+/** Whether the address is known only from the bytes of calls no ABI decodes. */
+function onlyInCalldata(u: InUse): boolean {
+  return u.fromCalldata.length > 0 && u.roles.size === 1 && u.roles.has("argument") && u.callIndexes.every((i) => u.fromCalldata.includes(i));
+}
+
+/** How the calls use an address, in parentheses: `(recipient in call 0)`, `(read from the undecoded calldata of call 2)`. */
+function usage(u: InUse): string {
+  const read = u.fromCalldata.length > 0 ? `read from the undecoded calldata of ${callsText(u.fromCalldata)}` : "";
+  if (onlyInCalldata(u)) return `(${read})`;
+  return `(${list([...u.roles])} in ${callsText(u.callIndexes)}${read !== "" ? `; ${read}` : ""})`;
+}
+
+/** What a call does with an address, as a verb before it. */
+function verbFor(roles: readonly Role[]): string {
+  if (roles.includes("recipient")) return "pays";
+  if (roles.includes("spender")) return "gives an allowance to";
+  if (roles.includes("new owner")) return "hands control to";
+  if (roles.includes("grantee")) return "grants a role to";
+  if (roles.includes("implementation")) return "upgrades to";
+  if (roles.includes("target")) return "calls";
+  return "passes";
+}
+
+/** What a call gives to an account: money (ETH, tokens, allowances), power (ownership, admin, a role) or code (an upgrade). */
+interface Gift {
+  address: Address;
+  callIndex: number;
+  /** Verb after "the calls": `pay`, `give an allowance to`, ... */
+  verb: string;
+  /** The same after "call 0": `pays`, `gives an allowance to`, ... */
+  verbOne: string;
+  what: "money" | "power" | "code";
+}
+
+const POWER_SIGNATURES: Record<string, { arg: number; verb: string; verbOne: string; what: Gift["what"] }> = {
+  "transferOwnership(address)": { arg: 0, verb: "hand ownership to", verbOne: "hands ownership to", what: "power" },
+  "changeAdmin(address)": { arg: 0, verb: "make the proxy admin", verbOne: "makes the proxy admin", what: "power" },
+  "changeProxyAdmin(address,address)": { arg: 1, verb: "make the proxy admin", verbOne: "makes the proxy admin", what: "power" },
+  "grantRole(bytes32,address)": { arg: 1, verb: "grant a role to", verbOne: "grants a role to", what: "power" },
+  "upgradeTo(address)": { arg: 0, verb: "upgrade to", verbOne: "upgrades to", what: "code" },
+  "upgradeToAndCall(address,bytes)": { arg: 0, verb: "upgrade to", verbOne: "upgrades to", what: "code" },
+  "upgradeAndCall(address,address,bytes)": { arg: 1, verb: "upgrade to", verbOne: "upgrades to", what: "code" },
+};
+
+/** Every account outside the DAO a call gives money, power or code to. */
+function gifts(ctx: AnalysisContext, outflows: readonly Outflow[]): Gift[] {
+  const out: Gift[] = [];
+  for (const o of outflows) {
+    const allowance = o.kind === "approve" || o.kind === "approve-all";
+    out.push({ address: o.to, callIndex: o.callIndex, verb: allowance ? "give an allowance to" : "pay", verbOne: allowance ? "gives an allowance to" : "pays", what: "money" });
+  }
+  for (const call of ctx.calls) {
+    const power = call.decoded ? POWER_SIGNATURES[call.signature ?? ""] : undefined;
+    const address = power !== undefined ? asAddress(call.args?.[power.arg]) : null;
+    if (power !== undefined && address !== null) out.push({ address, callIndex: call.index, verb: power.verb, verbOne: power.verbOne, what: power.what });
+  }
+  return out.filter((g) => daoRole(ctx, g.address) === undefined && BigInt(g.address) !== 0n);
 }
 
 /** Who the calls pay or empower: recipients, spenders, new owners and admins, grantees. */
@@ -434,37 +568,47 @@ function analyse(ctx: AnalysisContext): Analysis {
     }
   }
 
-  // 2. Look-alike addresses: an address the calls use, not named in the text, that imitates one the text names.
+  // 2. Look-alike addresses: an address the calls use (decoded, or read from undecoded calldata), not
+  // named in the text, that imitates one the text names in full or in short form.
   const named = claims.addresses;
   const namedSet = new Set<string>(named.map((n) => n.address));
+  const inUse = addressesInUse(used, calldataAddresses(ctx));
   const lookAlikeNamed = new Set<string>();
-  for (const u of used.values()) {
+  const lookAlikeUsed = new Set<string>();
+  const lookAlike = (u: InUse, written: string, ends: { start: string; end: string }, imitated: string | null) => {
     const lower = u.address.toLowerCase();
-    if (namedSet.has(lower) || daoRole(ctx, u.address) !== undefined) continue;
-    const imitated = named.find((n) => looksAlike(n.address, lower));
-    if (imitated === undefined) continue;
-    lookAlikeNamed.add(imitated.address);
-    const written = imitated.written[0]!;
+    lookAlikeUsed.add(lower);
     const roles = [...u.roles];
-    const verb = roles.includes("recipient")
-      ? "pays"
-      : roles.includes("spender")
-        ? "gives an allowance to"
-        : roles.includes("new owner")
-          ? "hands control to"
-          : roles.includes("grantee")
-            ? "grants a role to"
-            : roles.includes("target")
-              ? "calls"
-              : "passes";
     const moves = outflows.filter((o) => o.to.toLowerCase() === lower && o.amount !== null && o.kind === "send").map((o) => fmt(o.asset, o.amount!));
+    // A short form names whatever starts and ends like it: say which address it stands for.
+    const means =
+      imitated === null
+        ? ""
+        : daoRole(ctx, imitated) !== undefined
+          ? `, which is ${label(imitated)} ${getAddress(imitated)}`
+          : namedSet.has(imitated)
+            ? `, which is ${getAddress(imitated)} named in full`
+            : `, which ${getAddress(imitated)}, also used by the calls, fits as well`;
+    const opaque = onlyInCalldata(u) ? " in undecoded calldata" : "";
     const finding: Finding = {
       id: `${CHECK_ID}/look-alike-address`,
       check: CHECK_ID,
       severity: "critical",
-      title: `Call ${u.callIndexes[0]} ${verb} ${u.address}, a look-alike of ${written} named in the description`,
-      detail: `The description names ${written}; the calls use ${u.address} (${list(roles)} in ${u.callIndexes.length === 1 ? `call ${u.callIndexes[0]}` : `calls ${list(u.callIndexes.map(String))}`}${moves.length > 0 ? `, receiving ${list(moves)}` : ""}). Both start with ${u.address.slice(0, 6)} and end with ${u.address.slice(-4)}, but they differ in the middle: a reader comparing the ends sees the address they expect.`,
-      evidence: { callIndex: u.callIndexes[0]!, address: u.address, named: written, roles, callIndexes: u.callIndexes, claim: `look-alike:${lower}` },
+      title:
+        imitated !== null && daoRole(ctx, imitated) !== undefined
+          ? `Call ${u.callIndexes[0]} ${verbFor(roles)} ${u.address}${opaque}, a look-alike of ${label(imitated)}, which the description names as ${written}`
+          : `Call ${u.callIndexes[0]} ${verbFor(roles)} ${u.address}${opaque}, a look-alike of ${written} named in the description`,
+      detail: `The description names ${written}${means}; the calls use ${u.address} ${usage(u)}${moves.length > 0 ? `, receiving ${list(moves)}` : ""}. Both start with ${ends.start} and end with ${ends.end}, but they differ in the middle: a reader comparing the ends sees the address they expect.`,
+      evidence: {
+        callIndex: u.callIndexes[0]!,
+        address: u.address,
+        named: written,
+        ...(imitated !== null ? { imitated: getAddress(imitated) } : {}),
+        roles,
+        callIndexes: u.callIndexes,
+        ...(u.fromCalldata.length > 0 ? { fromCalldata: u.fromCalldata } : {}),
+        claim: `look-alike:${lower}`,
+      },
     };
     findings.push(finding);
     items.push({
@@ -474,8 +618,90 @@ function analyse(ctx: AnalysisContext): Analysis {
       addresses: [u.address],
       assets: [],
       findings: [finding],
-      explanation: `The calls use ${u.address}, which shares the first and last characters of ${written} but is a different address.`,
+      explanation: `The calls use ${u.address}, which shares the first and last characters of ${written}${means} but is a different address.`,
     });
+  };
+  const outsiders = [...inUse.values()].filter((u) => !namedSet.has(u.address.toLowerCase()) && daoRole(ctx, u.address) === undefined);
+  for (const u of outsiders) {
+    const imitated = named.find((n) => looksAlike(n.address, u.address));
+    if (imitated === undefined) continue;
+    lookAlikeNamed.add(imitated.address);
+    lookAlike(u, imitated.written[0]!, { start: u.address.slice(0, 6), end: u.address.slice(-4) }, null);
+  }
+  // A short form (`0x5fc8…f707`) names an address by its ends. An address the calls use that fits it
+  // imitates the DAO contract, the address written in full or the other used address that fits it too.
+  const daoAddresses = (Object.values(ctx.deployment.contracts) as unknown[]).filter((a): a is string => typeof a === "string");
+  const known = [...new Set([...daoAddresses.map((a) => a.toLowerCase()), ...namedSet, ...inUse.keys()])];
+  const abbreviationFits = new Map<AbbreviatedAddress, string[]>(claims.abbreviations.map((a) => [a, known.filter((k) => matchesAbbreviation(k, a))]));
+  for (const u of outsiders) {
+    const lower = u.address.toLowerCase();
+    if (lookAlikeUsed.has(lower)) continue;
+    for (const [abbreviation, fits] of abbreviationFits) {
+      if (!fits.includes(lower)) continue;
+      const others = fits.filter((a) => a !== lower);
+      const imitated = others.find((a) => daoRole(ctx, a) !== undefined) ?? others.find((a) => namedSet.has(a)) ?? others[0];
+      if (imitated === undefined) continue;
+      if (namedSet.has(imitated)) lookAlikeNamed.add(imitated);
+      lookAlike(u, abbreviation.written, { start: `0x${abbreviation.prefix}`, end: abbreviation.suffix }, imitated);
+      break;
+    }
+  }
+  // A short form only one address fits, and the calls use that address: the text names it.
+  for (const [abbreviation, fits] of abbreviationFits) {
+    const u = fits.length === 1 ? inUse.get(fits[0]!) : undefined;
+    if (u === undefined) continue;
+    items.push({
+      claim: `The description names ${abbreviation.written}`,
+      status: "matched",
+      calls: u.callIndexes,
+      addresses: [u.address],
+      assets: [],
+      findings: [],
+      explanation: `The calls use ${u.address} ${usage(u)}, the only address in the proposal that starts and ends like it.`,
+    });
+  }
+
+  // 2b. The text names an address no call uses, and a call gives money, power or code to one it does
+  // not name: the address voters check is not the one that receives. Old addresses mentioned for
+  // context pass as long as the new one is named too.
+  const unusedNamed = named.filter((n) => !inUse.has(n.address) && daoRole(ctx, n.address) === undefined);
+  if (unusedNamed.length > 0) {
+    const byAbbreviation = (address: string) => claims.abbreviations.some((a) => matchesAbbreviation(address, a));
+    const unnamed = new Map<string, Gift[]>();
+    for (const g of gifts(ctx, outflows)) {
+      const lower = g.address.toLowerCase();
+      if (namedSet.has(lower) || lookAlikeUsed.has(lower) || byAbbreviation(lower)) continue;
+      const entry = unnamed.get(lower) ?? [];
+      entry.push(g);
+      unnamed.set(lower, entry);
+    }
+    const namesShort = list(unusedNamed.length > 2 ? [...unusedNamed.slice(0, 2).map((n) => shortAddress(n.address)), `${unusedNamed.length - 2} more`] : unusedNamed.map((n) => shortAddress(n.address)));
+    const namesFull = list(unusedNamed.map((n) => n.written[0]!));
+    for (const given of unnamed.values()) {
+      const first = given[0]!;
+      const calls = [...new Set(given.map((g) => g.callIndex))];
+      const whats = [...new Set(given.map((g) => g.what))];
+      const verbs = [...new Set(given.map((g) => g.verb))];
+      const done = `${callsText(calls)} ${list([...new Set(given.map((g) => (calls.length === 1 ? g.verbOne : g.verb)))])}`;
+      const finding: Finding = {
+        id: `${CHECK_ID}/substituted-address`,
+        check: CHECK_ID,
+        severity: "high",
+        title: `The description names ${namesShort} but the calls ${list(verbs)} ${shortAddress(first.address)} instead`,
+        detail: `The description names ${namesFull}, which no call uses; ${done} ${first.address}, an address the text does not name. A voter who checks the address in the text is not checking the one that receives the ${list(whats)}.`,
+        evidence: { callIndex: first.callIndex, address: first.address, named: unusedNamed.map((n) => n.written[0]!), callIndexes: calls, gives: whats, claim: `substituted:${first.address.toLowerCase()}` },
+      };
+      findings.push(finding);
+      items.push({
+        claim: `The description names ${namesFull}`,
+        status: "mismatched",
+        calls,
+        addresses: [first.address, ...unusedNamed.map((n) => getAddress(n.address))],
+        assets: [],
+        findings: [finding],
+        explanation: `No call uses ${unusedNamed.length === 1 ? "it" : "them"}; ${done} ${first.address}, which the text does not name.`,
+      });
+    }
   }
 
   // 3. What the text says an address (or the recipient) is, against what the chain says it is.
@@ -577,7 +803,7 @@ function analyse(ctx: AnalysisContext): Analysis {
 
   // Named addresses the calls use and nothing is wrong with: matched.
   for (const n of named) {
-    const u = used.get(n.address);
+    const u = inUse.get(n.address);
     if (u === undefined || n.badChecksum.length > 0 || items.some((i) => i.claim === `The description names ${n.written[0]}`)) continue;
     items.push({
       claim: `The description names ${n.written[0]}`,
@@ -586,7 +812,7 @@ function analyse(ctx: AnalysisContext): Analysis {
       addresses: [u.address],
       assets: [],
       findings: [],
-      explanation: `The calls use it (${list([...u.roles])}).`,
+      explanation: `The calls use it ${usage(u)}.`,
     });
   }
   return { claims, findings, outflows, simulated, used, items };
@@ -595,8 +821,11 @@ function analyse(ctx: AnalysisContext): Analysis {
 /**
  * What the description asserts, against what the calls do: "no change to the DAO's holdings" while
  * the calls send ETH or tokens or grant allowances (or the fork measures a loss) is critical; an
- * address the calls use that imitates one the text names (same first and last four hex characters,
- * a different middle) is critical; an address written in mixed case with a wrong checksum is high
+ * address the calls use (decoded, or read from the calldata of a call no ABI decodes) that imitates
+ * one the text names (same first and last four hex characters, a different middle), or that fits a
+ * short form (`0x5fc8…f707`) a DAO contract or a named address fits too, is critical; a named address
+ * no call uses while a call pays, empowers or upgrades to an address the text does not name is high;
+ * an address written in mixed case with a wrong checksum is high
  * (critical with a look-alike); what the text says an address or the recipient is (multisig, Safe,
  * vault, non-custodial, only the DAO can withdraw, escrow, contract, timelock) against what the chain
  * says it is: an EOA or 7702 account, a Safe with threshold 1, or one outside key in control is

@@ -1,4 +1,4 @@
-import { getAddress, type Address } from "viem";
+import { getAddress, zeroAddress, type Address } from "viem";
 
 import type { DecodedCall } from "@ai-dao/protocol";
 import { addressLabel } from "../units.ts";
@@ -54,7 +54,8 @@ function explainsUpgrade(call: DecodedCall | undefined, proxy: Address, newValue
  * Effects the simulation shows that the calldata does not: a role granted or revoked, an owner
  * changed, a proxy upgraded or a Governor parameter changed inside a called contract rather than by
  * the top-level call voters read (the Build Finance pattern: a quiet takeover through a harmless-looking
- * call). Role changes on the DAO's own contracts: critical; the others: high. Contracts created: low.
+ * call). Role changes on the DAO's own contracts: critical; the others: high. An ownership change whose
+ * new owner is the DAO's timelock or Governor is the DAO gaining control: low. Contracts created: low.
  */
 export const simulatedEffects: ProposalCheck = {
   id: "simulated-effects",
@@ -83,6 +84,19 @@ export const simulatedEffects: ProposalCheck = {
     }
     for (const change of fx.ownershipChanges) {
       if (created.has(change.contract.toLowerCase()) || explainsOwnership(callAt(ctx, change.callIndex), change.contract, change.newOwner)) continue;
+      const daoOwner = daoRole(ctx, change.newOwner);
+      if (daoOwner === "timelock" || daoOwner === "governor") {
+        // The DAO itself becomes the owner (a first initialisation naming the timelock): it gains control.
+        findings.push({
+          id: "simulated-effects/ownership-to-dao",
+          check: this.id,
+          severity: "low",
+          title: `Call ${change.callIndex} makes ${label(change.newOwner)} the owner of ${label(change.contract)}`,
+          detail: `Executed on a fork, ${change.contract} ${change.previousOwner === zeroAddress ? "had no owner and" : `was owned by ${change.previousOwner} and`} now has ${change.newOwner} (${daoOwner === "timelock" ? "the DAO's timelock" : "the DAO's Governor"}) as its owner: the DAO gains control of it.`,
+          evidence: { callIndex: change.callIndex, address: change.contract, previousOwner: change.previousOwner, newOwner: change.newOwner, daoRole: daoOwner },
+        });
+        continue;
+      }
       findings.push({
         id: "simulated-effects/hidden-ownership-change",
         check: this.id,

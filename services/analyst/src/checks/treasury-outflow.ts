@@ -2,7 +2,8 @@ import type { Address } from "viem";
 
 import { treasuryBalance } from "../context/governance.ts";
 import { addressLabel, assetSymbol, callList, count, formatAssetAmount, formatTreasuryShare } from "../units.ts";
-import { isTreasury, maxSeverity, shareBps, shareSeverity, type AnalysisContext, type Finding, type ProposalCheck } from "./types.ts";
+import { disclosedPayments } from "./description-amounts.ts";
+import { isTreasury, maxSeverity, shareBps, shareSeverity, type AnalysisContext, type Finding, type ProposalCheck, type Severity } from "./types.ts";
 
 /** One asset leaving the treasury to one recipient, summed over the calls that send it. */
 export interface TreasuryFlow {
@@ -39,7 +40,10 @@ export function treasuryFlows(ctx: Pick<AnalysisContext, "calls" | "deployment">
 /**
  * Value leaving the treasury, per asset and recipient, as a share of the treasury's balance of
  * that asset: ETH sent with any call, and ERC20 `transfer` / `transferFrom(treasury, ...)`.
- * Tiers: >=25% critical, >=10% high, >=2% medium, below low; unknown balance high.
+ * Tiers: >=25% critical, >=10% high, >=2% medium, below low; unknown balance high. A payment the
+ * description discloses (`disclosedPayments`: the exact amount and the recipient's full address in the
+ * text voters see) is lowered from high to medium: voters decide on what they can read. A
+ * critical share stays critical, and an unknown share stays high.
  */
 export const treasuryOutflow: ProposalCheck = {
   id: "treasury-outflow",
@@ -53,6 +57,9 @@ export const treasuryOutflow: ProposalCheck = {
   check(ctx) {
     const findings: Finding[] = [];
     const label = (a: string) => addressLabel(ctx.deployment.contracts, a);
+    const disclosed = disclosedPayments(ctx);
+    // High, on a known share, lowers to medium when the description discloses the payment.
+    const rated = (tier: Severity, bps: number | null, isDisclosed: boolean): Severity => (tier === "high" && bps !== null && isDisclosed ? "medium" : tier);
     for (const call of ctx.calls) {
       const args = call.args ?? [];
       if (call.abiSource === "DAOGovernor" || call.abiSource === "TimelockController") continue;
@@ -81,18 +88,21 @@ export const treasuryOutflow: ProposalCheck = {
       const balance = treasuryBalance(ctx.governance, asset);
       const symbol = assetSymbol(ctx.governance, asset);
       const holds = balance === null ? `the treasury's balance of ${symbol} could not be read` : `the treasury holds ${formatAssetAmount(ctx.governance, asset, balance)}`;
+      const allDisclosed = perAsset.every((flow) => disclosed(flow));
       for (const flow of perAsset) {
         total += flow.amount;
         const bps = shareBps(flow.amount, balance);
-        const severity = shareSeverity(bps);
-        worst = maxSeverity(worst, severity);
+        const tier = shareSeverity(bps);
+        worst = maxSeverity(worst, tier);
+        const isDisclosed = disclosed(flow);
+        const severity = rated(tier, bps, isDisclosed);
         const amount = formatAssetAmount(ctx.governance, asset, flow.amount);
         findings.push({
           id: "treasury-outflow/recipient",
           check: this.id,
           severity,
           title: `Sends ${amount} (${formatTreasuryShare(bps, symbol)}) to ${label(flow.recipient)}`,
-          detail: `${amount} to ${flow.recipient} in ${callList(flow.calls)}; ${holds}.`,
+          detail: `${amount} to ${flow.recipient} in ${callList(flow.calls)}${severity !== tier ? ", as the description states (the amount and the full address)" : ""}; ${holds}.`,
           evidence: {
             callIndex: flow.calls[0]!,
             callIndexes: flow.calls,
@@ -101,21 +111,23 @@ export const treasuryOutflow: ProposalCheck = {
             amount: flow.amount.toString(),
             treasuryBalance: balance === null ? null : balance.toString(),
             shareBps: bps,
+            ...(isDisclosed ? { disclosed: true } : {}),
           },
         });
       }
       if (perAsset.length > 1) {
         const bps = shareBps(total, balance);
-        const severity = shareSeverity(bps);
-        if (severity !== worst && maxSeverity(severity, worst) === severity) {
+        const tier = shareSeverity(bps);
+        if (tier !== worst && maxSeverity(tier, worst) === tier) {
+          const severity = rated(tier, bps, allDisclosed);
           const amount = formatAssetAmount(ctx.governance, asset, total);
           findings.push({
             id: "treasury-outflow/total",
             check: this.id,
             severity,
             title: `Sends ${amount} in total (${formatTreasuryShare(bps, symbol)}) to ${count(perAsset.length, "recipient")}`,
-            detail: `Split across ${perAsset.map((f) => f.recipient).join(", ")}, the outflow is ${amount}; ${holds}.`,
-            evidence: { asset, amount: total.toString(), treasuryBalance: balance === null ? null : balance.toString(), shareBps: bps, recipients: perAsset.length },
+            detail: `Split across ${perAsset.map((f) => f.recipient).join(", ")}, the outflow is ${amount}${severity !== tier ? ", each payment as the description states (the amount and the full address)" : ""}; ${holds}.`,
+            evidence: { asset, amount: total.toString(), treasuryBalance: balance === null ? null : balance.toString(), shareBps: bps, recipients: perAsset.length, ...(allDisclosed ? { disclosed: true } : {}) },
           });
         }
       }

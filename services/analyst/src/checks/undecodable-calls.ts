@@ -1,7 +1,11 @@
 import { addressLabel, count } from "../units.ts";
 import type { Finding, ProposalCheck } from "./types.ts";
 
-/** Calls no known ABI can read: voters cannot tell what they do. Trailing bytes after the arguments hide data. */
+/**
+ * Calls no known ABI can read (the DAO's, the standards, the well-known signatures of
+ * `@ai-dao/protocol`'s well-known signatures): voters cannot tell what they do. Trailing bytes after the arguments
+ * hide data.
+ */
 export const undecodableCalls: ProposalCheck = {
   id: "undecodable-calls",
   name: "Calls that cannot be decoded",

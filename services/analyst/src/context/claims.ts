@@ -1,8 +1,9 @@
 // What a description asserts, read from the text voters see: statements that nothing leaves the
-// treasury, the addresses it names (exactly as written, so a wrong checksum shows), and what it says
-// an address (or the recipient) is: a multisig, a Safe, a vault, an escrow, a contract the DAO alone
-// can withdraw from. The checks compare these with the calls and the chain. Pure and total: any
-// string gives an answer, and the work is linear in the text (bounded regexes, capped lists).
+// treasury, the addresses it names (exactly as written, so a wrong checksum shows, or in short form
+// as `0x5fc8…f707`), and what it says an address (or the recipient) is: a multisig, a Safe, a vault,
+// an escrow, a contract the DAO alone can withdraw from. The checks compare these with the calls and
+// the chain. Pure and total: any string gives an answer, and the work is linear in the text (bounded
+// regexes, capped lists).
 import { checksumAddress, type Address } from "viem";
 
 import { normalizeForMatching } from "../checks/injection/detect.ts";
@@ -61,17 +62,31 @@ export interface NamedAddress {
   descriptors: DescriptorMention[];
 }
 
+/** An address written short, as wallets and explorers show it: `0x5fc8…f707`, `0x5fc8...f707`. */
+export interface AbbreviatedAddress {
+  /** As written, or as read when only the text as read shows it (a zero-width character inside). */
+  written: string;
+  /** The hex characters before the ellipsis (after `0x`), lower case. */
+  prefix: string;
+  /** The hex characters after the ellipsis, lower case. */
+  suffix: string;
+}
+
 export interface DescriptionClaims {
   /** "No change to the DAO's holdings", "no funds move", "no ETH leaves the treasury", "nothing is transferred", ... */
   noOutflow: NoOutflowClaim[];
   /** Addresses written in the text (the Governor's `#proposer=` suffix aside), in order of first mention. */
   addresses: NamedAddress[];
+  /** Addresses written short (first and last hex characters around an ellipsis), in order of first mention. */
+  abbreviations: AbbreviatedAddress[];
   /** Descriptors said of the recipient without an address ("a top-up of the ops multisig", "into a non-custodial vault"). */
   recipientDescriptors: DescriptorMention[];
 }
 
 const ADDRESS = /(?<![0-9A-Za-z_])0x[0-9a-fA-F]{40}(?![0-9A-Za-z_])/g;
 const PROPOSER_SUFFIX = /#proposer=0x[0-9a-fA-F]{40}\s*$/;
+/** `0x` and at least four hex characters, an ellipsis (`…` or `...`), at least four hex characters. */
+const ABBREVIATED = /(?<![0-9A-Za-z_])0x([0-9a-fA-F]{4,40})(?:…|\.{3})([0-9a-fA-F]{4,40})(?![0-9A-Za-z_])/g;
 
 /** `text` as a string (anything else is no text), without the Governor's `#proposer=0x…` suffix, which names who may propose. */
 function body(text: unknown): string {
@@ -93,6 +108,37 @@ export function addressMentions(text: string): AddressMention[] {
 /** Addresses written in `text` (lower case), without the Governor's `#proposer=0x…` suffix, which names who may propose, not who gets paid. */
 export function namedAddresses(text: string): string[] {
   return [...body(text).matchAll(ADDRESS)].map((m) => m[0].toLowerCase());
+}
+
+/** Addresses written short in `text` (`0x5fc8…f707`), each distinct prefix and suffix once, without the `#proposer=` suffix. */
+export function abbreviatedAddresses(text: string): AbbreviatedAddress[] {
+  const raw = body(text);
+  return raw === "" ? [] : findAbbreviations(raw, normalizeForMatching(raw));
+}
+
+/** Short forms as written, then as read (a short form split by a zero-width character is one to a reader). */
+function findAbbreviations(...sources: string[]): AbbreviatedAddress[] {
+  const out: AbbreviatedAddress[] = [];
+  const seen = new Set<string>();
+  for (const source of sources) {
+    for (const m of source.matchAll(ABBREVIATED)) {
+      const prefix = m[1]!.toLowerCase();
+      const suffix = m[2]!.toLowerCase();
+      if (prefix.length + suffix.length > 40) continue;
+      const key = `${prefix}.${suffix}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      out.push({ written: m[0], prefix, suffix });
+      if (out.length >= CLAIM_LIMITS.maxAddresses) return out;
+    }
+  }
+  return out;
+}
+
+/** Whether `address` is one that `abbreviation` may stand for: it starts with its prefix and ends with its suffix. */
+export function matchesAbbreviation(address: string, abbreviation: Pick<AbbreviatedAddress, "prefix" | "suffix">): boolean {
+  const a = address.toLowerCase();
+  return a.length === 42 && a.startsWith(`0x${abbreviation.prefix}`) && a.endsWith(abbreviation.suffix);
 }
 
 // "Nothing leaves the treasury", in a few common phrasings. Every pattern is a fixed sequence of
@@ -219,7 +265,7 @@ function firstAtOrAfter(spans: Located[], at: number): number {
 }
 
 function emptyClaims(): DescriptionClaims {
-  return { noOutflow: [], addresses: [], recipientDescriptors: [] };
+  return { noOutflow: [], addresses: [], abbreviations: [], recipientDescriptors: [] };
 }
 
 /**
@@ -233,6 +279,7 @@ export function extractClaims(visibleText: string): DescriptionClaims {
   const text = normalizeForMatching(raw);
   const claims = emptyClaims();
   claims.noOutflow = findNoOutflow(text);
+  claims.abbreviations = findAbbreviations(raw, text);
 
   // Addresses: spellings from the text as written; positions from the text as read (an address
   // split by a zero-width character is one address to a reader).

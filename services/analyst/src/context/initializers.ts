@@ -3,7 +3,7 @@
 // hold. Read once per analysis; the `initializer-call` check judges it with the fork simulation.
 import { encodeAbiParameters, erc20Abi, getAddress, hexToBigInt, keccak256, parseAbi, toFunctionSelector, toHex, type Address, type Hex, type PublicClient } from "viem";
 
-import type { DecodedCall } from "@ai-dao/protocol";
+import { INITIALIZER_SIGNATURES, type DecodedCall } from "@ai-dao/protocol";
 
 import type { AnalysisContext } from "../checks/types.ts";
 
@@ -26,35 +26,8 @@ const SLOT_PUSH = `7f${INITIALIZABLE_SLOT.slice(2)}`;
 /** Names of functions that initialise a contract: `initialize`, `initializeV2`, `reinitialize`, `init`, `__Ownable_init`, ... */
 const INITIALIZER_NAME = /^(?:initiali[sz]e(?:V\d+)?|reinitiali[sz]e(?:V\d+)?|init|__\w+_init(?:_unchained)?)$/;
 
-/** Common initializer signatures, to recognise an initializer call no known ABI decodes by its selector. */
-const KNOWN_INITIALIZERS: ReadonlyMap<Hex, string> = (() => {
-  const names = ["initialize", "initializeV2", "initializeV3", "initializeV4", "initializeV5", "reinitialize", "init", "__Ownable_init", "__AccessControl_init", "__UUPSUpgradeable_init", "__ERC20_init", "__Pausable_init"];
-  const shapes = [
-    "",
-    "address",
-    "address,address",
-    "address,address,address",
-    "address,address,address,address",
-    "address,uint256",
-    "address,address,uint256",
-    "address,uint256,uint256",
-    "uint256",
-    "uint64",
-    "uint8",
-    "bytes",
-    "address,bytes",
-    "string,string",
-    "string,string,address",
-    "string,string,uint8",
-    "address,string,string",
-    "address[]",
-    "address,address[]",
-    "address[],uint256",
-  ];
-  const map = new Map<Hex, string>();
-  for (const name of names) for (const shape of shapes) map.set(toFunctionSelector(`${name}(${shape})`), name);
-  return map;
-})();
+/** Common initializer signatures (`@ai-dao/protocol`'s `INITIALIZER_SIGNATURES`) by selector, to recognise an initializer call no known ABI decodes. */
+const KNOWN_INITIALIZERS: ReadonlyMap<Hex, string> = new Map(INITIALIZER_SIGNATURES.map((s) => [toFunctionSelector(s), s.slice(0, s.indexOf("("))]));
 
 /** The initializer a call makes (`initialize`, `reinitialize`, ...), from its decoded name or a known selector; null when it is not one. */
 export function initializerName(call: DecodedCall): string | null {
