@@ -5,6 +5,8 @@ import path from "node:path";
 import { performance } from "node:perf_hooks";
 
 import { repoRoot } from "@ai-dao/service-kit";
+import { baseline } from "./corpus/baseline.ts";
+import { votes } from "./corpus/votes.ts";
 import { formatTable, runCorpus, summarize } from "./run.ts";
 
 /** Analyses of every scenario per mode after the eval pass; the first round warms caches and is not counted. */
@@ -16,7 +18,10 @@ export function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, rank))]!;
 }
 
-const { chain, results } = await runCorpus({ simulate: true });
+// `--baseline`: only the corpus as it stood before the incident and routine sets (the first scenarios
+// and the first vote scenario), to compare latency with versions that had only those.
+const onlyBaseline = process.argv.includes("--baseline");
+const { chain, results } = await runCorpus({ simulate: true, ...(onlyBaseline ? { scenarios: [...baseline, votes[0]!] } : {}) });
 const summary = summarize(results);
 process.stdout.write(`${formatTable(results)}\n\n`);
 

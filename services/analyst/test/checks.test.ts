@@ -21,48 +21,13 @@ import type { AnalysisContext, Finding, ProposalCheck } from "../src/checks/type
 import type { TargetInfo } from "../src/context/targets.ts";
 import { recommend, riskFloor } from "../src/risk.ts";
 import type { DecodedCall } from "@ai-dao/protocol";
-import { normalizeProposal } from "../src/proposal.ts";
 import { votesWindowSeconds } from "../src/context/voting-power.ts";
 import { noEffects, type SimulationResult } from "../src/simulate/simulate.ts";
+import { E18, ERIN, GOVERNOR, LOG as OTHER, MALLORY, TIMELOCK, TOKEN, unitContext, type UnitContextOptions, VAULT } from "./context.ts";
 
-const TIMELOCK = getAddress("0x5fbdb2315678afecb367f032d93f642f64180aa3");
-const GOVERNOR = getAddress("0xcf7ed3acca5a467e9e704c703e8d87f634fb0fc9");
-const TOKEN = getAddress("0xe7f1725e7734ce288f8367e1bb143e90bb3f0512");
-const ERIN = getAddress("0x9965507d1a55bcc2695c58ba16fb37d819b0a4dc");
-const MALLORY = getAddress("0x976ea74026e726554db657fa54763abd0c3a0aa9");
-const OTHER = getAddress("0x1000000000000000000000000000000000000001");
-const E18 = 10n ** 18n;
 
-function ctx(overrides: Partial<AnalysisContext> & { description?: string; calls?: DecodedCall[] } = {}): AnalysisContext {
-  const { description = "", calls = [], ...rest } = overrides;
-  return {
-    chainId: 31337,
-    blockNumber: 10n,
-    deployment: { contracts: { token: TOKEN, governor: GOVERNOR, timelock: TIMELOCK, decisionLog: OTHER } },
-    proposal: normalizeProposal({ targets: calls.map((c) => c.target), values: calls.map((c) => c.value), calldatas: calls.map(() => "0x"), description }),
-    calls,
-    targets: [],
-    governance: {
-      treasury: TIMELOCK,
-      balances: [
-        { asset: "ETH", symbol: "ETH", decimals: 18, balance: parseEther("100") },
-        { asset: TOKEN, symbol: "DEMO", decimals: 18, balance: 400_000n * E18 },
-      ],
-      governor: {
-        votingDelay: 10n,
-        votingPeriod: 300n,
-        proposalThreshold: 1_000n * E18,
-        quorumNumerator: 4n,
-        quorumDenominator: 100n,
-        lateQuorumVoteExtension: 60n,
-        proposalGuardian: OTHER,
-        timelock: TIMELOCK,
-        timelockMinDelay: 60n,
-        tokenTotalSupply: 1_000_000n * E18,
-      },
-    },
-    ...rest,
-  };
+function ctx(overrides: UnitContextOptions = {}): AnalysisContext {
+  return unitContext(overrides);
 }
 
 const ethCall = (index: number, to: Address, value: bigint): DecodedCall => ({ index, target: to, value, selector: null, kind: "eth-transfer", decoded: true });
@@ -325,7 +290,6 @@ describe("recent voting power", () => {
 });
 
 // Findings speak in token units, bounded shares, durations and names; raw numbers stay in evidence.
-const VAULT = getAddress("0x2000000000000000000000000000000000000002");
 const DUSD = getAddress("0x2279b7a0a67db372996a5fab50d91eaa73d2ebe6");
 const withDusd = (extra: Partial<AnalysisContext> & { calls?: DecodedCall[] } = {}) => {
   const base = ctx(extra);

@@ -11,50 +11,15 @@ import { abbreviatedAddresses, addressMentions, extractClaims, looksAlike, match
 import type { CounterpartyInfo } from "../src/context/counterparties.ts";
 import { normalizeProposal } from "../src/proposal.ts";
 import { noEffects } from "../src/simulate/simulate.ts";
+import { E18, ERIN, GOVERNOR, LOG as OTHER, MALLORY, TIMELOCK, TOKEN, unitContext, type UnitContextOptions } from "./context.ts";
 
-const TIMELOCK = getAddress("0x5fbdb2315678afecb367f032d93f642f64180aa3");
-const GOVERNOR = getAddress("0xcf7ed3acca5a467e9e704c703e8d87f634fb0fc9");
-const TOKEN = getAddress("0xe7f1725e7734ce288f8367e1bb143e90bb3f0512");
 const USD = getAddress("0x5FC8d32690cc91D4c39d9d3abcBD16989F875707");
-const ERIN = getAddress("0x9965507d1a55bcc2695c58ba16fb37d819b0a4dc");
 /** ERIN with one character in the middle changed: same first and last eight characters. */
 const ERIN_SPOOF = getAddress("0x9965507d1a55bcc2695d58ba16fb37d819b0a4dc");
-const MALLORY = getAddress("0x976ea74026e726554db657fa54763abd0c3a0aa9");
-const OTHER = getAddress("0x1000000000000000000000000000000000000001");
-const E18 = 10n ** 18n;
 const E6 = 10n ** 6n;
 
-function ctx(overrides: Partial<AnalysisContext> & { description?: string; calls?: DecodedCall[] } = {}): AnalysisContext {
-  const { description = "", calls = [], ...rest } = overrides;
-  return {
-    chainId: 31337,
-    blockNumber: 10n,
-    deployment: { contracts: { token: TOKEN, governor: GOVERNOR, timelock: TIMELOCK, decisionLog: OTHER } },
-    proposal: normalizeProposal({ targets: calls.map((c) => c.target), values: calls.map((c) => c.value), calldatas: calls.map(() => "0x"), description }),
-    calls,
-    targets: [],
-    governance: {
-      treasury: TIMELOCK,
-      balances: [
-        { asset: "ETH", symbol: "ETH", decimals: 18, balance: parseEther("100") },
-        { asset: TOKEN, symbol: "DEMO", decimals: 18, balance: 400_000n * E18 },
-        { asset: USD, symbol: "dUSD", decimals: 6, balance: 1_000_000n * E6 },
-      ],
-      governor: {
-        votingDelay: 10n,
-        votingPeriod: 300n,
-        proposalThreshold: 1_000n * E18,
-        quorumNumerator: 4n,
-        quorumDenominator: 100n,
-        lateQuorumVoteExtension: 60n,
-        proposalGuardian: OTHER,
-        timelock: TIMELOCK,
-        timelockMinDelay: 60n,
-        tokenTotalSupply: 1_000_000n * E18,
-      },
-    },
-    ...rest,
-  };
+function ctx(overrides: UnitContextOptions = {}): AnalysisContext {
+  return unitContext({ extraBalances: [{ asset: USD, symbol: "dUSD", decimals: 6, balance: 1_000_000n * E6 }], ...overrides });
 }
 
 const ethCall = (index: number, to: Address, value: bigint): DecodedCall => ({ index, target: to, value, selector: null, kind: "eth-transfer", decoded: true });

@@ -13,48 +13,14 @@ import { undecodableCalls } from "../src/checks/undecodable-calls.ts";
 import type { CounterpartyInfo } from "../src/context/counterparties.ts";
 import { initializerName } from "../src/context/initializers.ts";
 import { INITIALIZER_SIGNATURES, KNOWN_SIGNATURES_SOURCE, knownSignatureAbis } from "@ai-dao/protocol";
-import { normalizeProposal } from "../src/proposal.ts";
 import { noEffects, type SimulationResult } from "../src/simulate/simulate.ts";
 import { setupChain, type Chain } from "../eval/chain.ts";
+import { E18, GOVERNOR, LOG, MALLORY, TIMELOCK, TOKEN, unitContext, VAULT } from "./context.ts";
 
-const TIMELOCK = getAddress("0x5fbdb2315678afecb367f032d93f642f64180aa3");
-const GOVERNOR = getAddress("0xcf7ed3acca5a467e9e704c703e8d87f634fb0fc9");
-const TOKEN = getAddress("0xe7f1725e7734ce288f8367e1bb143e90bb3f0512");
-const LOG = getAddress("0x1000000000000000000000000000000000000001");
 const CAROL = getAddress("0x90f79bf6eb2c4f870365e785982e1f101e93b906");
-const MALLORY = getAddress("0x976ea74026e726554db657fa54763abd0c3a0aa9");
-const VAULT = getAddress("0x2000000000000000000000000000000000000002");
-const E18 = 10n ** 18n;
 
 function ctx(calls: DecodedCall[], description: string, extra: Partial<AnalysisContext> = {}): AnalysisContext {
-  return {
-    chainId: 31337,
-    blockNumber: 1000n,
-    deployment: { contracts: { token: TOKEN, governor: GOVERNOR, timelock: TIMELOCK, decisionLog: LOG } },
-    proposal: normalizeProposal({ targets: calls.map((c) => c.target), values: calls.map((c) => c.value), calldatas: calls.map(() => "0x"), description }),
-    calls,
-    targets: [],
-    governance: {
-      treasury: TIMELOCK,
-      balances: [
-        { asset: "ETH", symbol: "ETH", decimals: 18, balance: parseEther("100") },
-        { asset: TOKEN, symbol: "DEMO", decimals: 18, balance: 400_000n * E18 },
-      ],
-      governor: {
-        votingDelay: 10n,
-        votingPeriod: 300n,
-        proposalThreshold: 1_000n * E18,
-        quorumNumerator: 4n,
-        quorumDenominator: 100n,
-        lateQuorumVoteExtension: 60n,
-        proposalGuardian: LOG,
-        timelock: TIMELOCK,
-        timelockMinDelay: 60n,
-        tokenTotalSupply: 1_000_000n * E18,
-      },
-    },
-    ...extra,
-  };
+  return unitContext({ calls, description, blockNumber: 1000n, ...extra });
 }
 
 const pay = (index: number, to: Address, value: bigint): DecodedCall => ({ index, target: to, value, selector: null, kind: "eth-transfer", decoded: true });

@@ -16,51 +16,16 @@ import { recentVotingPower } from "../src/checks/recent-voting-power.ts";
 import type { AnalysisContext, Finding } from "../src/checks/types.ts";
 import { INITIALIZABLE_SLOT, initializerName, type InitializerInfo } from "../src/context/initializers.ts";
 import { withOrigin, type AccountVotingPower, type VotesOrigin } from "../src/context/voting-power.ts";
-import { normalizeProposal } from "../src/proposal.ts";
 import { noEffects, type SimulationResult } from "../src/simulate/simulate.ts";
 import { reportSchema } from "../src/report.ts";
 import { shortAddress } from "../src/units.ts";
 import { build, setupChain, type Chain } from "./fixtures.ts";
+import { E18, GOVERNOR, LOG, MALLORY, TIMELOCK, TOKEN, unitContext, type UnitContextOptions, VAULT } from "./context.ts";
 
-const TIMELOCK = getAddress("0x5fbdb2315678afecb367f032d93f642f64180aa3");
-const GOVERNOR = getAddress("0xcf7ed3acca5a467e9e704c703e8d87f634fb0fc9");
-const TOKEN = getAddress("0xe7f1725e7734ce288f8367e1bb143e90bb3f0512");
-const LOG = getAddress("0x1000000000000000000000000000000000000001");
-const MALLORY = getAddress("0x976ea74026e726554db657fa54763abd0c3a0aa9");
 const BOB = getAddress("0x3c44cdddb6a900fa2b585dd299e03d12fa4293bc");
-const VAULT = getAddress("0x2000000000000000000000000000000000000002");
-const E18 = 10n ** 18n;
 
-function ctx(overrides: Partial<AnalysisContext> & { description?: string; calls?: DecodedCall[]; symbol?: string } = {}): AnalysisContext {
-  const { description = "", calls = [], symbol = "DEMO", ...rest } = overrides;
-  return {
-    chainId: 31337,
-    blockNumber: 10n,
-    deployment: { contracts: { token: TOKEN, governor: GOVERNOR, timelock: TIMELOCK, decisionLog: LOG } },
-    proposal: normalizeProposal({ targets: calls.map((c) => c.target), values: calls.map((c) => c.value), calldatas: calls.map(() => "0x"), description }),
-    calls,
-    targets: [],
-    governance: {
-      treasury: TIMELOCK,
-      balances: [
-        { asset: "ETH", symbol: "ETH", decimals: 18, balance: parseEther("100") },
-        { asset: TOKEN, symbol, decimals: 18, balance: 400_000n * E18 },
-      ],
-      governor: {
-        votingDelay: 10n,
-        votingPeriod: 300n,
-        proposalThreshold: 1_000n * E18,
-        quorumNumerator: 4n,
-        quorumDenominator: 100n,
-        lateQuorumVoteExtension: 60n,
-        proposalGuardian: LOG,
-        timelock: TIMELOCK,
-        timelockMinDelay: 60n,
-        tokenTotalSupply: 1_000_000n * E18,
-      },
-    },
-    ...rest,
-  };
+function ctx(overrides: UnitContextOptions = {}): AnalysisContext {
+  return unitContext(overrides);
 }
 
 const call = (index: number, target: Address, functionName: string, signature: string, args: readonly unknown[], abiSource = "DAOGovernor"): DecodedCall => ({

@@ -4,51 +4,14 @@ import { describe, expect, it } from "vitest";
 import type { DecodedCall } from "@ai-dao/protocol";
 import type { AnalysisContext, Finding } from "../src/checks/types.ts";
 import type { CounterpartyInfo } from "../src/context/counterparties.ts";
-import { normalizeProposal } from "../src/proposal.ts";
 import { buildSummary, MAX_SUMMARY_LENGTH } from "../src/summary.ts";
+import { E18, ERIN, GOVERNOR, LOG, MALLORY, TIMELOCK, TOKEN, unitContext, type UnitContextOptions, VAULT } from "./context.ts";
 
-const TIMELOCK = getAddress("0x5fbdb2315678afecb367f032d93f642f64180aa3");
-const GOVERNOR = getAddress("0xcf7ed3acca5a467e9e704c703e8d87f634fb0fc9");
-const TOKEN = getAddress("0xe7f1725e7734ce288f8367e1bb143e90bb3f0512");
-const LOG = getAddress("0x1000000000000000000000000000000000000001");
 const DUSD = getAddress("0x2279b7a0a67db372996a5fab50d91eaa73d2ebe6");
-const VAULT = getAddress("0x2000000000000000000000000000000000000002");
-const ERIN = getAddress("0x9965507d1a55bcc2695c58ba16fb37d819b0a4dc");
-const MALLORY = getAddress("0x976ea74026e726554db657fa54763abd0c3a0aa9");
-const E18 = 10n ** 18n;
 const PROPOSER_ROLE = "0xb09aa5aeb3702cfd50b6b62bc4532604938f21248a27a1d5ca736082b6819cc1";
 
-function ctx(calls: DecodedCall[], extra: Partial<AnalysisContext> & { description?: string } = {}): AnalysisContext {
-  const { description = "Routine proposal.", ...rest } = extra;
-  return {
-    chainId: 31337,
-    blockNumber: 10n,
-    deployment: { contracts: { token: TOKEN, governor: GOVERNOR, timelock: TIMELOCK, decisionLog: LOG } },
-    proposal: normalizeProposal({ targets: calls.map((c) => c.target), values: calls.map((c) => c.value), calldatas: calls.map(() => "0x"), description }),
-    calls,
-    targets: [],
-    governance: {
-      treasury: TIMELOCK,
-      balances: [
-        { asset: "ETH", symbol: "ETH", decimals: 18, balance: parseEther("95") },
-        { asset: TOKEN, symbol: "DEMO", decimals: 18, balance: 400_000n * E18 },
-        { asset: DUSD, symbol: "dUSD", decimals: 6, balance: 1_000_000n * 10n ** 6n },
-      ],
-      governor: {
-        votingDelay: 10n,
-        votingPeriod: 300n,
-        proposalThreshold: 1_000n * E18,
-        quorumNumerator: 4n,
-        quorumDenominator: 100n,
-        lateQuorumVoteExtension: 60n,
-        proposalGuardian: LOG,
-        timelock: TIMELOCK,
-        timelockMinDelay: 60n,
-        tokenTotalSupply: 1_000_000n * E18,
-      },
-    },
-    ...rest,
-  };
+function ctx(calls: DecodedCall[], extra: UnitContextOptions = {}): AnalysisContext {
+  return unitContext({ calls, description: "Routine proposal.", ethBalance: parseEther("95"), extraBalances: [{ asset: DUSD, symbol: "dUSD", decimals: 6, balance: 1_000_000n * 10n ** 6n }], ...extra });
 }
 
 const eth = (index: number, to: Address, value: bigint): DecodedCall => ({ index, target: to, value, selector: null, kind: "eth-transfer", decoded: true });
