@@ -85,7 +85,8 @@ export async function buildContext(args: AnalyzeArgs): Promise<AnalysisContext> 
   const contracts = deployment.contracts;
   const calls = decodeCalls(proposal, contracts, knownSignatureAbis);
   const labels = Object.fromEntries((Object.entries(contracts) as [ContractRole, Address][]).map(([role, a]) => [a.toLowerCase(), role]));
-  const [targets, governance] = await Promise.all([
+  const proposalId = governorProposalId({ ...proposal, descriptionHash: hashDescription(proposal.descriptionBytes) });
+  const [targets, governance, snapshot] = await Promise.all([
     inspectTargets(client, proposal.targets, blockNumber, labels),
     readGovernance(client, {
       contracts,
@@ -94,11 +95,10 @@ export async function buildContext(args: AnalyzeArgs): Promise<AnalysisContext> 
       fromBlock: BigInt(deployment.startBlock),
       ...(args.proposer !== undefined ? { proposer: getAddress(args.proposer) } : {}),
     }),
+    client.readContract({ address: contracts.governor, abi: daoAbis.governor, functionName: "proposalSnapshot", args: [proposalId], blockNumber }) as Promise<bigint>,
   ]);
   const ctx: AnalysisContext = { chainId, blockNumber, deployment: { contracts }, proposal, calls, targets, governance };
 
-  const proposalId = governorProposalId({ ...proposal, descriptionHash: hashDescription(proposal.descriptionBytes) });
-  const snapshot = (await client.readContract({ address: contracts.governor, abi: daoAbis.governor, functionName: "proposalSnapshot", args: [proposalId], blockNumber })) as bigint;
   const unavailable: NonNullable<AnalysisContext["unavailable"]> = {};
   // Accounts outside the DAO the calls pay, empower or call: read alongside the simulation and the votes.
   const counterparties = readCounterparties(client, {
@@ -112,7 +112,8 @@ export async function buildContext(args: AnalyzeArgs): Promise<AnalysisContext> 
     unavailable.counterparties = errorLine(error);
     return undefined;
   });
-  const [simulation, votingPower] = await Promise.all([
+  // Everything below reads the chain independently of the rest: in parallel, the simulation usually last.
+  const [simulation, votingPower, upgradeImplementations, initializers] = await Promise.all([
     simulationFor(args, ctx),
     // A failed read leaves the voting-power check skipped and the report inconclusive, not the analysis failed.
     readVotingPower(client, {
@@ -127,22 +128,24 @@ export async function buildContext(args: AnalyzeArgs): Promise<AnalysisContext> 
       unavailable.votingPower = errorLine(error);
       return undefined;
     }),
+    Promise.all(
+      calls
+        .filter((c) => ["upgradeTo(address)", "upgradeToAndCall(address,bytes)", "upgradeAndCall(address,address,bytes)"].includes(c.signature ?? ""))
+        .map(async (c) => {
+          const byAdmin = c.signature === "upgradeAndCall(address,address,bytes)";
+          const proxy = getAddress((byAdmin ? c.args![0] : c.target) as Address);
+          const implementation = getAddress((byAdmin ? c.args![1] : c.args![0]) as Address);
+          return { callIndex: c.index, proxy, implementation: await inspectTarget(client, implementation, blockNumber) };
+        }),
+    ),
+    readInitializers(client, ctx),
   ]);
-  ctx.upgradeImplementations = await Promise.all(
-    calls
-      .filter((c) => ["upgradeTo(address)", "upgradeToAndCall(address,bytes)", "upgradeAndCall(address,address,bytes)"].includes(c.signature ?? ""))
-      .map(async (c) => {
-        const byAdmin = c.signature === "upgradeAndCall(address,address,bytes)";
-        const proxy = getAddress((byAdmin ? c.args![0] : c.target) as Address);
-        const implementation = getAddress((byAdmin ? c.args![1] : c.args![0]) as Address);
-        return { callIndex: c.index, proxy, implementation: await inspectTarget(client, implementation, blockNumber) };
-      }),
-  );
+  ctx.upgradeImplementations = upgradeImplementations;
+  ctx.initializers = initializers;
   if (simulation) ctx.simulation = simulation;
   if (votingPower) ctx.votingPower = votingPower;
   const counterpartyFacts = await counterparties;
   if (counterpartyFacts) ctx.counterparties = counterpartyFacts;
-  ctx.initializers = await readInitializers(client, ctx);
   if (Object.keys(unavailable).length > 0) ctx.unavailable = { ...ctx.unavailable, ...unavailable };
   return ctx;
 }

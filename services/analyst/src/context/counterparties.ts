@@ -278,8 +278,8 @@ export interface ReadCounterpartiesArgs {
  * empowers or calls (see {@link counterpartyInvolvements}), all accounts in parallel. Never throws:
  * a read that fails leaves its fact null or absent and names it in `unread`.
  *
- * Cost per account: one round of six reads at the analysed block (code, nonce, `owner()`, the
- * ERC-1967 admin slot, `getOwners()`, `getThreshold()`); for a contract with a controller, its code
+ * Cost per account: code and nonce at the analysed block; for a contract, then `owner()`, the
+ * ERC-1967 admin slot, `getOwners()` and `getThreshold()`; for a contract with a controller, its code
  * and `owner()` (and the code of that owner); the first-seen search, at most 40 reads in rounds of
  * three (each round divides the range by four: 6 rounds for 1,000 blocks, 11 for two million, 14 for
  * 60 million), then the block's timestamp. Shared by all accounts: the analysed block, the Governor's `CLOCK_MODE`,
@@ -400,14 +400,8 @@ async function readAccount(
 ): Promise<AccountFacts> {
   const call = (to: Address, data: Hex) => attempt(async () => (await client.call({ to, data, blockNumber })).data);
   const codeAt = (a: Address, n: bigint) => client.getCode({ address: a, blockNumber: n }).then((c) => (c ?? "0x") as Hex);
-  const [code, nonce, owner, adminWord, owners, threshold] = await Promise.all([
-    attempt(() => codeAt(address, blockNumber)),
-    attempt(() => client.getTransactionCount({ address, blockNumber })),
-    call(address, OWNER_CALL),
-    attempt(() => client.getStorageAt({ address, slot: ERC1967_ADMIN_SLOT, blockNumber })),
-    call(address, GET_OWNERS_CALL),
-    call(address, GET_THRESHOLD_CALL),
-  ]);
+  // Code and nonce first: most counterparties are accounts without code, which need nothing more.
+  const [code, nonce] = await Promise.all([attempt(() => codeAt(address, blockNumber)), attempt(() => client.getTransactionCount({ address, blockNumber }))]);
   const unread: UnreadFact[] = [];
   if (!nonce.ok) unread.push("nonce");
   const nonceFact = nonce.ok ? { nonce: nonce.value } : {};
@@ -446,6 +440,12 @@ async function readAccount(
   }
 
   // A contract: who controls it, whether it is a Safe, and since when it has code.
+  const [owner, adminWord, owners, threshold] = await Promise.all([
+    call(address, OWNER_CALL),
+    attempt(() => client.getStorageAt({ address, slot: ERC1967_ADMIN_SLOT, blockNumber })),
+    call(address, GET_OWNERS_CALL),
+    call(address, GET_THRESHOLD_CALL),
+  ]);
   const seen = search
     ? firstBlock((n) => codeAt(address, n).then((c) => size(c) > 0), fromBlock, blockNumber).then(async (found) => {
         if (found === null) return null;
