@@ -97,7 +97,7 @@ export async function buildContext(args: AnalyzeArgs): Promise<AnalysisContext> 
     }),
     client.readContract({ address: contracts.governor, abi: daoAbis.governor, functionName: "proposalSnapshot", args: [proposalId], blockNumber }) as Promise<bigint>,
   ]);
-  const ctx: AnalysisContext = { chainId, blockNumber, deployment: { contracts }, proposal, calls, targets, governance };
+  const ctx: AnalysisContext = { chainId, blockNumber, deployment: { contracts }, proposal, calls, targets, governance, proposalSnapshot: snapshot };
 
   const unavailable: NonNullable<AnalysisContext["unavailable"]> = {};
   // Accounts outside the DAO the calls pay, empower or call: read alongside the simulation and the votes.
@@ -214,13 +214,9 @@ export async function analyzeProposal(args: AnalyzeArgs): Promise<Report> {
   const proposalId = governorProposalId({ ...proposal, descriptionHash });
   const description = describeDescription(proposal);
   let onChain: { state: number; snapshot: string } | undefined;
-  const snapshot = (await args.client.readContract({
-    address: ctx.deployment.contracts.governor,
-    abi: daoAbis.governor,
-    functionName: "proposalSnapshot",
-    args: [proposalId],
-    blockNumber,
-  })) as bigint;
+  const snapshot =
+    ctx.proposalSnapshot ??
+    ((await args.client.readContract({ address: ctx.deployment.contracts.governor, abi: daoAbis.governor, functionName: "proposalSnapshot", args: [proposalId], blockNumber })) as bigint);
   if (snapshot > 0n) {
     const state = (await args.client.readContract({ address: ctx.deployment.contracts.governor, abi: daoAbis.governor, functionName: "state", args: [proposalId], blockNumber })) as number;
     onChain = { state, snapshot: snapshot.toString() };

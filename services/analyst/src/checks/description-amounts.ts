@@ -164,8 +164,21 @@ export interface RecipientClaim {
 
 const CHECK_ID = "description-amounts";
 
+type AmountsAnalysis = { findings: Finding[]; claims: AmountClaim[]; recipients: RecipientClaim | null };
+
+/** One analysis per context: the check, the claims section and the disclosed-payment rule all ask. */
+const analysed = new WeakMap<AnalysisContext, AmountsAnalysis>();
+
 /** Stated amounts and named recipients against the decoded transfers: the findings, and each statement's outcome. */
-export function analyseAmounts(ctx: AnalysisContext): { findings: Finding[]; claims: AmountClaim[]; recipients: RecipientClaim | null } {
+export function analyseAmounts(ctx: AnalysisContext): AmountsAnalysis {
+  const known = analysed.get(ctx);
+  if (known) return known;
+  const result = analyseAmountsOnce(ctx);
+  analysed.set(ctx, result);
+  return result;
+}
+
+function analyseAmountsOnce(ctx: AnalysisContext): AmountsAnalysis {
   const findings: Finding[] = [];
   const claims: AmountClaim[] = [];
   const visible = describeDescription(ctx.proposal).visibleText;

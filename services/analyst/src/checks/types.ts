@@ -38,6 +38,8 @@ export interface AnalysisContext {
   simulation?: SimulationOutcome;
   /** Votes of the proposer and largest voters now and one window earlier (absent: no account to look at). */
   votingPower?: VotingPowerContext;
+  /** The proposal's snapshot on the Governor at the analysed block (0: not proposed yet). */
+  proposalSnapshot?: bigint;
   /** Accounts outside the DAO the proposal pays, empowers or calls (absent: not read). */
   counterparties?: CounterpartyInfo[];
   /** New implementations installed by proxy upgrade calls, inspected at the analysed block. */
