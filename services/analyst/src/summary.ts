@@ -10,6 +10,7 @@ import { UPGRADE_SIGNATURES } from "./checks/proxy-upgrades.ts";
 import { treasuryFlows } from "./checks/treasury-outflow.ts";
 import { UNLIMITED } from "./checks/treasury-approvals.ts";
 import { daoRole, isTreasury, severityRank, shareBps, type AnalysisContext, type Finding } from "./checks/types.ts";
+import { DESCRIPTOR_NOUN } from "./context/claims.ts";
 import { treasuryBalance } from "./context/governance.ts";
 import { addressLabel, assetSymbol, count, formatAssetAmount, formatDuration, formatShare } from "./units.ts";
 
@@ -242,17 +243,6 @@ function otherClause(ctx: AnalysisContext, call: DecodedCall): string {
   return `calls ${call.functionName ?? "a function"} on ${where}`;
 }
 
-/** What a description's claim about an account is, by the claim checker's fixed words (never the description's own). */
-const DESCRIPTOR_TEXT: Record<string, string> = {
-  multisig: "a multisig",
-  safe: "a Safe",
-  contract: "a contract",
-  vault: "a vault",
-  "non-custodial": "non-custodial",
-  "dao-only-withdrawal": "withdrawable only by the DAO",
-  timelock: "a timelock",
-  escrow: "an escrow",
-};
 
 /**
  * The worst contradiction between the description and the calls, in code's words: from the most
@@ -267,7 +257,7 @@ function contradiction(ctx: AnalysisContext, findings: readonly SummaryFinding[]
   if (worst === undefined) return null;
   const account = addressOf(worst.evidence.address);
   const who = account ? addressLabel(ctx.deployment.contracts, account) : "an account";
-  const descriptors = Array.isArray(worst.evidence.descriptors) ? joinAnd(worst.evidence.descriptors.flatMap((d) => (typeof d === "string" && DESCRIPTOR_TEXT[d] ? [DESCRIPTOR_TEXT[d]] : []))) : "";
+  const descriptors = Array.isArray(worst.evidence.descriptors) ? joinAnd(worst.evidence.descriptors.flatMap((d) => (typeof d === "string" && (DESCRIPTOR_NOUN as Record<string, string>)[d] ? [(DESCRIPTOR_NOUN as Record<string, string>)[d]!] : []))) : "";
   switch (worst.id) {
     case "description-amounts/mismatch":
       return "the description states other amounts";

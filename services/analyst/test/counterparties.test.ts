@@ -21,6 +21,7 @@ import type { AnalysisContext } from "../src/checks/types.ts";
 import { counterpartyInvolvements, firstBlock, readCounterparties, type CounterpartyInfo } from "../src/context/counterparties.ts";
 import { normalizeProposal, type ProposalInput } from "../src/proposal.ts";
 import { setupChain, type Chain } from "../eval/chain.ts";
+import { E18, GOVERNOR, LOG, TIMELOCK, TOKEN, unitContext } from "./context.ts";
 
 const DEMO = 10n ** 18n;
 
@@ -64,18 +65,18 @@ beforeAll(async () => {
   // Old accounts: deployed, then two days pass.
   a.oldVault = await deploy("CpOwnedVault", [a.dave]);
   a.daoVault = await deploy("CpOwnedVault", [contracts.timelock]);
-  a.safe1 = await deploy("CpSafe", [[a.alice], 1n]);
-  a.safe23 = await deploy("CpSafe", [[a.alice, a.bob, a.carol], 2n]);
+  a.safe1 = await deploy("EvalSafe", [[a.alice], 1n]);
+  a.safe23 = await deploy("EvalSafe", [[a.alice, a.bob, a.carol], 2n]);
   // A proxy-like contract without owner() whose ERC-1967 admin is a contract owned by one EOA (a ProxyAdmin).
-  a.adminOwned = await deploy("CpSafe", [[a.alice, a.bob], 2n]);
+  a.adminOwned = await deploy("EvalSafe", [[a.alice, a.bob], 2n]);
   await chain.connection.provider.request({ method: "hardhat_setStorageAt", params: [a.adminOwned, ERC1967_ADMIN_SLOT, pad(a.oldVault)] });
   // Owned by the DAO, but its ERC-1967 admin slot names one EOA.
   a.daoOwnedEoaAdmin = await deploy("CpOwnedVault", [contracts.timelock]);
   await chain.connection.provider.request({ method: "hardhat_setStorageAt", params: [a.daoOwnedEoaAdmin, ERC1967_ADMIN_SLOT, pad(a.guardian)] });
   // Answers no Safe has: 257 owners, or a threshold of 0.
   const many = Array.from({ length: 257 }, (_, i) => getAddress(pad(`0x${(i + 1).toString(16)}`, { size: 20 })));
-  a.hugeSafe = await deploy("CpSafe", [many, 1n]);
-  a.zeroThreshold = await deploy("CpSafe", [[a.alice], 0n]);
+  a.hugeSafe = await deploy("EvalSafe", [many, 1n]);
+  a.zeroThreshold = await deploy("EvalSafe", [[a.alice], 0n]);
   // Paid before: one executed proposal pays dave ETH and DEMO.
   await passProposal(chain.dao, chain.connection, {
     targets: [a.dave, contracts.token],
@@ -346,44 +347,12 @@ describe("counterparty-control on analysed proposals", () => {
 });
 
 // The check alone, on hand-made facts.
-const TIMELOCK = getAddress("0x5fbdb2315678afecb367f032d93f642f64180aa3");
-const GOVERNOR = getAddress("0xcf7ed3acca5a467e9e704c703e8d87f634fb0fc9");
-const TOKEN = getAddress("0xe7f1725e7734ce288f8367e1bb143e90bb3f0512");
-const LOG = getAddress("0x1000000000000000000000000000000000000001");
 const GRANTEE = getAddress("0x976ea74026e726554db657fa54763abd0c3a0aa9");
 // Same first and last characters as GRANTEE: only the middle differs.
 const LOOKALIKE = getAddress("0x976ea74026e7265540000000000000000c3a0aa9");
-const E18 = 10n ** 18n;
 
 function ctxWith(calls: DecodedCall[], counterparties: CounterpartyInfo[], symbol = "DEMO"): AnalysisContext {
-  return {
-    chainId: 31337,
-    blockNumber: 1000n,
-    deployment: { contracts: { token: TOKEN, governor: GOVERNOR, timelock: TIMELOCK, decisionLog: LOG } },
-    proposal: normalizeProposal({ targets: calls.map((c) => c.target), values: calls.map((c) => c.value), calldatas: calls.map(() => "0x"), description: "" }),
-    calls,
-    targets: [],
-    governance: {
-      treasury: TIMELOCK,
-      balances: [
-        { asset: "ETH", symbol: "ETH", decimals: 18, balance: parseEther("100") },
-        { asset: TOKEN, symbol, decimals: 18, balance: 400_000n * E18 },
-      ],
-      governor: {
-        votingDelay: 10n,
-        votingPeriod: 300n,
-        proposalThreshold: 1_000n * E18,
-        quorumNumerator: 4n,
-        quorumDenominator: 100n,
-        lateQuorumVoteExtension: 60n,
-        proposalGuardian: LOG,
-        timelock: TIMELOCK,
-        timelockMinDelay: 60n,
-        tokenTotalSupply: 1_000_000n * E18,
-      },
-    },
-    counterparties,
-  };
+  return unitContext({ calls, symbol, blockNumber: 1000n, counterparties });
 }
 
 const pay = (index: number, to: Address, value: bigint): DecodedCall => ({ index, target: to, value, selector: null, kind: "eth-transfer", decoded: true });

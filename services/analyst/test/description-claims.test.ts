@@ -639,7 +639,7 @@ describe("on the local chain", () => {
     const outsider = getAddress(dao.accounts.outsider.account.address);
     const vault = getAddress((await connection.viem.deployContract("CpOwnedVault", [outsider])).address);
     const oneOfThree = getAddress(
-      (await connection.viem.deployContract("CpSafe", [[outsider, getAddress(dao.accounts.alice.account.address), getAddress(dao.accounts.bob.account.address)], 1n])).address,
+      (await connection.viem.deployContract("EvalSafe", [[outsider, getAddress(dao.accounts.alice.account.address), getAddress(dao.accounts.bob.account.address)], 1n])).address,
     );
     const analyze = (target: Address, description: string) =>
       analyzeProposal({

@@ -3,6 +3,7 @@ import { getAddress, isAddress, type Address } from "viem";
 import type { IntentVsEffect } from "@ai-dao/reports";
 
 import {
+  DESCRIPTOR_NOUN,
   extractClaims,
   looksAlike,
   matchesAbbreviation,
@@ -285,17 +286,6 @@ const NO_OUTFLOW_SAYS: Record<NoOutflowKind, string> = {
   holdings: "the DAO's holdings do not change",
   funds: "no funds move",
   transfer: "nothing is transferred",
-};
-
-const DESCRIPTOR_NOUN: Record<Descriptor, string> = {
-  multisig: "a multisig",
-  safe: "a Safe",
-  contract: "a contract",
-  vault: "a vault",
-  "non-custodial": "non-custodial",
-  "dao-only-withdrawal": "withdrawable only by the DAO",
-  timelock: "a timelock",
-  escrow: "an escrow",
 };
 
 const MULTISIG: ReadonlySet<Descriptor> = new Set(["multisig", "safe"]);

@@ -32,6 +32,18 @@ export interface NoOutflowClaim {
 /** What the description says an address (or the recipient) is. */
 export type Descriptor = "multisig" | "safe" | "contract" | "vault" | "non-custodial" | "dao-only-withdrawal" | "timelock" | "escrow";
 
+/** Each descriptor in the fixed words code writes about it (never the description's own words). */
+export const DESCRIPTOR_NOUN: Record<Descriptor, string> = {
+  multisig: "a multisig",
+  safe: "a Safe",
+  contract: "a contract",
+  vault: "a vault",
+  "non-custodial": "non-custodial",
+  "dao-only-withdrawal": "withdrawable only by the DAO",
+  timelock: "a timelock",
+  escrow: "an escrow",
+};
+
 export interface DescriptorMention {
   descriptor: Descriptor;
   /** The words as matched. */
