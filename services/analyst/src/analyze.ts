@@ -14,7 +14,7 @@ import { readGovernance } from "./context/governance.ts";
 import { readInitializers } from "./context/initializers.ts";
 import { inspectTarget, inspectTargets } from "./context/targets.ts";
 import { readVotingPower, votesWindowSeconds } from "./context/voting-power.ts";
-import { AnalystError } from "./errors.ts";
+import { AnalystError, errorLine } from "./errors.ts";
 import { toJson } from "@ai-dao/reports";
 import { normalizeProposal, proposalToJson, type ProposalInput } from "./proposal.ts";
 import type { ModelJudge } from "./model/client.ts";
@@ -148,13 +148,6 @@ export async function buildContext(args: AnalyzeArgs): Promise<AnalysisContext> 
   if (counterpartyFacts) ctx.counterparties = counterpartyFacts;
   if (Object.keys(unavailable).length > 0) ctx.unavailable = { ...ctx.unavailable, ...unavailable };
   return ctx;
-}
-
-/** An error as one short line for a report: viem's short message, no request body, no credentials in URLs. */
-function errorLine(error: unknown): string {
-  const e = error as { shortMessage?: unknown; message?: unknown };
-  const text = typeof e?.shortMessage === "string" ? e.shortMessage : typeof e?.message === "string" ? e.message : String(error);
-  return (text.split("\n")[0] ?? "").replace(/\/\/[^/@\s]+@/g, "//").slice(0, 300);
 }
 
 async function simulationFor(args: AnalyzeArgs, ctx: AnalysisContext): Promise<SimulationOutcome | undefined> {

@@ -11,10 +11,9 @@ import { redactUrl, resolveDeploymentFile } from "@ai-dao/service-kit";
 
 import { analyzeProposal } from "./analyze.ts";
 import { judgeFromEnv, runDraftCommand } from "./draft/cli.ts";
-import { AnalystError, RpcUnreachableError } from "./errors.ts";
+import { AnalystError, errorLine, RpcUnreachableError } from "./errors.ts";
 import { addressProblem, readProposalFile } from "./proposal.ts";
 import { serializeReport } from "./report.ts";
-import { errorLine } from "./watch/watcher.ts";
 
 const USAGE = `Usage: npm run analyst -- analyze --proposal FILE [options]
        npm run analyst -- draft --intent "..." [--proposer ADDRESS] [--propose] [--rpc URL] [--deployment FILE]

@@ -24,3 +24,12 @@ export class RpcUnreachableError extends AnalystError {
   override name = "RpcUnreachableError";
 }
 
+/** One line of an error for logs and reports: viem's short message, no request body, no credentials in URLs. */
+export function errorLine(error: unknown): string {
+  const e = error as { shortMessage?: unknown; message?: unknown };
+  const text = typeof e?.shortMessage === "string" ? e.shortMessage : typeof e?.message === "string" ? e.message : String(error);
+  return (text.split("\n")[0] ?? "")
+    .replace(/(\w+:\/\/)[^/\s@]*@/g, "$1")
+    .trim()
+    .slice(0, 300);
+}

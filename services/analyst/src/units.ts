@@ -34,15 +34,18 @@ function trimFraction(decimal: string, max = 6): string {
   const [integer, fraction] = decimal.split(".");
   if (!fraction) return integer!;
   const cut = fraction.slice(0, max).replace(/0+$/, "");
-  if (cut === "" && /[1-9]/.test(fraction)) return `${integer}.${fraction.slice(0, max + 12).replace(/0+$/, "")}`;
-  return cut ? `${integer}.${cut}` : integer!;
+  if (cut !== "") return `${integer}.${cut}`;
+  // Smaller than the precision kept: down to the first significant digits, however many decimals the token has.
+  const firstDigit = fraction.search(/[1-9]/);
+  return firstDigit === -1 ? integer! : `${integer}.${fraction.slice(0, firstDigit + 3).replace(/0+$/, "")}`;
 }
 
 /** A symbol as text: control and invisible characters removed, at most 16 characters. */
 export function safeSymbol(symbol: string): string {
   // eslint-disable-next-line no-control-regex
   const clean = symbol.replace(/[\u0000-\u001f\u007f-\u009f\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff\u{e0000}-\u{e007f}]/gu, "").trim();
-  return clean.length > 16 ? `${clean.slice(0, 15)}…` : clean;
+  const chars = [...clean]; // whole code points: never half of a surrogate pair
+  return chars.length > 16 ? `${chars.slice(0, 15).join("")}…` : clean;
 }
 
 /**

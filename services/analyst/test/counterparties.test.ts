@@ -333,7 +333,7 @@ describe("counterparty-control on analysed proposals", () => {
     const unknown = report.findings.filter((f) => f.id === "counterparty-control/unknown");
     expect(unknown.map((f) => f.severity)).toEqual(["low", "low"]);
     expect(unknown.find((f) => f.evidence.address === a.reverting)!.detail).toContain("who controls it");
-    expect(unknown.find((f) => f.evidence.address === a.garbage)!.detail).toContain("its owner()");
+    expect(unknown.find((f) => f.evidence.address === a.garbage)!.detail).toContain("its owner (the contract answered");
   });
 
   it("recognises Compound's _setPendingAdmin, which no standard ABI decodes", async () => {

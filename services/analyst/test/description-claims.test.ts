@@ -504,6 +504,13 @@ describe("description claims check", () => {
       expect(paySafe("Routine top-up of the ops multisig.", [eoa(ERIN), eoa(MALLORY)], [ethCall(0, ERIN, E18), ethCall(1, MALLORY, E18)])).toEqual([]);
     });
 
+    it("an account whose code could not be read, or a contract with no owner, admin or Safe, is unverified, never a fact", () => {
+      const unreadable = counterparty(ERIN, { kind: "eoa", singleKeyControl: true, unread: ["code", "first seen"] });
+      expect(ids(paySafe(`Fund the ops multisig ${ERIN}.`, [unreadable]))).toEqual(["description-claims/descriptor-unverified:low"]);
+      const ownerless = counterparty(ERIN, {});
+      expect(ids(paySafe(`Deposit into the non-custodial vault ${ERIN}.`, [ownerless]))).toEqual(["description-claims/descriptor-unverified:low"]);
+    });
+
     it("flags a stated threshold the Safe does not have as high", () => {
       expect(ids(paySafe(`Fund the 3-of-5 multisig ${ERIN}.`, [safe(ERIN, 2, 3)]))).toEqual(["description-claims/descriptor-mismatch:high"]);
     });

@@ -25,6 +25,15 @@ describe("units a person reads", () => {
     expect(formatAmount(5n * 10n ** 18n, { symbol: null, decimals: 18 }, "0x976EA74026E726554dB657fA54763abd0C3a0aa9")).toBe("5 tokens of 0x976E…0aa9");
   });
 
+  it("a tiny amount of a token with many decimals keeps its first significant digits", () => {
+    expect(formatAmount(1n, { symbol: "WEIRD", decimals: 40 })).toBe("0.0000000000000000000000000000000000000001 WEIRD");
+    expect(formatAmount(123n, { symbol: "WEIRD", decimals: 30 })).toBe("0.000000000000000000000000000123 WEIRD");
+  });
+
+  it("a symbol is cut on whole characters", () => {
+    expect(safeSymbol("😀".repeat(20))).toBe(`${"😀".repeat(15)}…`);
+  });
+
   it("a hostile symbol is cleaned and cut", () => {
     expect(safeSymbol("US\u200bDC\u202e")).toBe("USDC");
     expect(safeSymbol("A".repeat(40))).toHaveLength(16);

@@ -60,9 +60,10 @@ function exposureOf(ctx: AnalysisContext, involvements: CounterpartyInvolvement[
   const limitedPowers = powers.filter((i) => i.limited);
   for (const fn of new Set(fullPowers.map((p) => `${p.role}:${p.power}`))) {
     const [role, power] = fn.split(":") as [string, string];
-    phrases.push(role === "new-owner" ? `becomes an owner or admin (${power})` : power === "grantRole" ? "receives a role (grantRole)" : `receives the powers of ${power}`);
+    const phrase = role === "new-owner" ? "becomes an owner or admin" : power === "grantRole" ? "receives a role" : "receives powers over a contract";
+    if (!phrases.includes(phrase)) phrases.push(phrase);
   }
-  for (const power of new Set(limitedPowers.map((p) => p.power))) phrases.push(`is registered (${power})`);
+  if (limitedPowers.length > 0) phrases.push("is registered as an analyst or publisher");
   if (phrases.length === 0) phrases.push("is called");
   return {
     phrases,
@@ -88,10 +89,10 @@ function singleKeyHolder(c: CounterpartyInfo): string | null {
   if (c.safe?.threshold === 1) return `${c.address} is a Safe with a threshold of 1 (owners ${c.safe.owners.join(", ")}): any one owner moves what it holds.`;
   const ctl = c.controller;
   if (ctl?.isEoa) {
-    return `${c.address} is a contract whose ${ctl.via === "owner" ? "owner()" : "ERC-1967 proxy admin"} is the single account ${ctl.address}${c.unread?.includes("controller code") ? " (its code could not be read, so it counts as one key)" : ""}.`;
+    return `${c.address} is a contract whose ${ctl.via === "owner" ? "owner" : "proxy admin (who can replace its code)"} is the single account ${ctl.address}${c.unread?.includes("controller code") ? " (its code could not be read, so it counts as one key)" : ""}.`;
   }
-  if (ctl && c.controllerOwner?.isEoa) return `${c.address} is a contract controlled by ${ctl.address}, whose owner() is the single account ${c.controllerOwner.address}.`;
-  if (c.proxyAdmin?.isEoa) return `${c.address} is a proxy whose ERC-1967 admin is the single account ${c.proxyAdmin.address}: it can replace the code at will.`;
+  if (ctl && c.controllerOwner?.isEoa) return `${c.address} is a contract controlled by ${ctl.address}, whose owner is the single account ${c.controllerOwner.address}.`;
+  if (c.proxyAdmin?.isEoa) return `${c.address} is a proxy whose admin is the single account ${c.proxyAdmin.address}: it can replace the code at will.`;
   return `${c.address} is controlled by one key.`;
 }
 
@@ -114,9 +115,9 @@ function windowText(window: bigint, age: NonNullable<CounterpartyInfo["age"]>): 
 const UNREAD_TEXT: Record<string, string> = {
   code: "its code (whether it is a contract)",
   nonce: "its transaction count",
-  owner: "its owner() (an error, or an answer that is not an address)",
-  "proxy admin": "its ERC-1967 admin slot",
-  safe: "its Safe owners and threshold (getOwners() / getThreshold() answered what a Safe does not)",
+  owner: "its owner (the contract answered with an error or with something that is not an address)",
+  "proxy admin": "its proxy admin",
+  safe: "its Safe owners and threshold (it answered what a Safe does not)",
   "controller code": "whether its controller is a contract or a single key",
   "first seen": "when it first appeared on chain (the node did not answer for earlier blocks, or the proposal names too many accounts to search)",
   "prior interactions": "whether the treasury paid or called it before (the logs could not be read)",

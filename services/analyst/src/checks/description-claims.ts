@@ -112,7 +112,7 @@ function usedAddresses(ctx: AnalysisContext): Map<string, { address: Address; ro
     if (!entry.callIndexes.includes(callIndex)) entry.callIndexes.push(callIndex);
     used.set(address.toLowerCase(), entry);
   };
-  let budget = 10_000;
+  let budget = 0;
   const walk = (value: unknown, callIndex: number, depth: number) => {
     if (budget-- <= 0 || depth > 6) return;
     if (typeof value === "string") note(value, "argument", callIndex);
@@ -120,6 +120,7 @@ function usedAddresses(ctx: AnalysisContext): Map<string, { address: Address; ro
     else if (value !== null && typeof value === "object") for (const v of Object.values(value)) walk(v, callIndex, depth + 1);
   };
   for (const call of ctx.calls) {
+    budget = 10_000; // each call's arguments get their own budget: a huge array in one call hides nothing in the next
     note(call.target, call.value > 0n ? "recipient" : "target", call.index);
     const args = call.args ?? [];
     const role: Record<string, [number, Role]> = {
@@ -337,6 +338,15 @@ function judgeDescriptors(ctx: AnalysisContext, address: Address, mentions: Desc
       detail: `The description says ${address} is ${nouns}; ${why}, so who controls it is unknown. Treat the claim as unverified.`,
     };
   }
+  if (cp?.unread?.includes("code")) {
+    return {
+      status: "unsupported",
+      severity: "low",
+      kind: "unverified",
+      says: "could not be checked: its code could not be read",
+      detail: `The description says ${address} is ${nouns}; its code could not be read, so what it is and who controls it are unknown. Treat the claim as unverified.`,
+    };
+  }
   if (facts.kind !== "contract" || cp === undefined) {
     return {
       status: "mismatched",
@@ -372,7 +382,7 @@ function judgeDescriptors(ctx: AnalysisContext, address: Address, mentions: Desc
         severity: "low",
         kind: "unverified",
         says: "it is a contract but not a Safe the analysis can read",
-        detail: `The description says ${address} is ${nouns}; it is a contract that does not answer getOwners() and getThreshold(), so its signers could not be checked${controller}.`,
+        detail: `The description says ${address} is ${nouns}; it is a contract that does not say who its signers are as a Safe does, so its signers could not be checked${controller}.`,
       };
     }
     const stated = mentions.find((m) => m.threshold !== undefined)?.threshold;
@@ -407,6 +417,16 @@ function judgeDescriptors(ctx: AnalysisContext, address: Address, mentions: Desc
         detail: `The description says only the DAO can withdraw from ${address}, but its ${cp.controller.via === "owner" ? "owner" : "proxy admin"} is ${cp.controller.address}, not a DAO contract.`,
       };
     }
+  }
+  if (custody.length > 0 && cp.controller === undefined && cp.safe === undefined) {
+    // No owner, no proxy admin, not a Safe: who can withdraw is not established either way.
+    return {
+      status: "unsupported",
+      severity: "low",
+      kind: "unverified",
+      says: "who can withdraw from it could not be established",
+      detail: `The description says ${address} is ${nouns}; it is a contract with no owner or proxy admin the analysis can read, so who can move what it holds was not established. Treat the claim as unverified.`,
+    };
   }
   const safe = cp.safe ? `: a Safe with threshold ${cp.safe.threshold} of ${cp.safe.owners.length}` : "";
   return { status: "matched", kind: null, says: "matched", detail: `${address} is a contract no single outside key controls${safe}${controller}.` };

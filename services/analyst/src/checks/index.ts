@@ -22,6 +22,8 @@ import { contextGap, type AnalysisContext, type Finding, type ProposalCheck } fr
 import { undecodableCalls } from "./undecodable-calls.ts";
 import type { CoverageEntry } from "@ai-dao/reports";
 
+import { errorLine } from "../errors.ts";
+
 export type { AnalysisContext, ContextPart, Finding, ProposalCheck, Severity } from "./types.ts";
 export type { CoverageEntry };
 
@@ -59,13 +61,6 @@ export interface CheckRun {
   inconclusive: boolean;
   /** The coverage entries that make the run inconclusive (skipped for an error, not by choice). */
   failed: CoverageEntry[];
-}
-
-/** The first line of an error's message, at most 300 characters. */
-function errorLine(error: unknown): string {
-  const message = (error as { message?: unknown })?.message;
-  const text = typeof message === "string" ? message : String(error);
-  return (text.split("\n")[0] ?? "").slice(0, 300);
 }
 
 /**

@@ -70,7 +70,8 @@ export const initializerCall: ProposalCheck = {
         push("medium", "unknown", `calls ${name} on ${label}; whether it is already initialised was not read`, `The call to ${name} on ${call.target} could not be judged: a re-run initializer hands a live contract to whoever it names.`);
         continue;
       }
-      const valuable = info.daoControl.length > 0 || info.holdings.length > 0;
+      // A balance that could not be read counts as value: unknown is never judged safe.
+      const valuable = info.daoControl.length > 0 || info.holdings.length > 0 || info.holdingsUnread === true;
       const state = info.state;
       switch (state.kind) {
         case "initialized": {

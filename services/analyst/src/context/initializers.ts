@@ -61,6 +61,8 @@ export interface InitializerInfo {
   owner: Address | null;
   /** ETH and tokens (those the treasury holds or a call touches) the target holds, non-zero only. */
   holdings: { asset: "ETH" | Address; amount: bigint }[];
+  /** A token balance of the target could not be read: it may hold value (judged as if it did). */
+  holdingsUnread?: boolean;
 }
 
 const views = parseAbi(["function owner() view returns (address)", "function hasRole(bytes32 role, address account) view returns (bool)"]);
@@ -98,7 +100,7 @@ export async function readInitializers(
           implementation !== null ? client.getCode({ address: implementation, blockNumber }) : Promise.resolve(undefined),
           optional(client.readContract({ address: target, abi: views, functionName: "owner", blockNumber }) as Promise<Address>),
           optional(client.readContract({ address: target, abi: views, functionName: "hasRole", args: [DEFAULT_ADMIN_ROLE, ctx.deployment.contracts.timelock], blockNumber }) as Promise<boolean>),
-          Promise.all(tokens.map(async (token) => ({ asset: token, amount: (await optional(client.readContract({ address: token, abi: erc20Abi, functionName: "balanceOf", args: [target], blockNumber }) as Promise<bigint>)) ?? 0n }))),
+          Promise.all(tokens.map(async (token) => ({ asset: token, amount: await optional(client.readContract({ address: token, abi: erc20Abi, functionName: "balanceOf", args: [target], blockNumber }) as Promise<bigint>) }))),
         ]);
         if (code === undefined || code === "0x") return { ...base, state: { kind: "no-code" } };
         const daoControl: InitializerInfo["daoControl"] = [];
@@ -110,7 +112,8 @@ export async function readInitializers(
         }
         if (adminRole === true) daoControl.push("admin-role");
         const balance = info?.balance ?? (await client.getBalance({ address: target, blockNumber }));
-        const holdings = [...(balance > 0n ? [{ asset: "ETH" as const, amount: balance }] : []), ...tokenHoldings.filter((h) => h.amount > 0n)];
+        const holdings = [...(balance > 0n ? [{ asset: "ETH" as const, amount: balance }] : []), ...tokenHoldings.flatMap((h) => (h.amount !== null && h.amount > 0n ? [{ asset: h.asset, amount: h.amount }] : []))];
+        const holdingsUnread = tokenHoldings.some((h) => h.amount === null);
 
         const value = word === undefined ? 0n : hexToBigInt(word);
         const version = value & DISABLED_VERSION;
@@ -121,7 +124,7 @@ export async function readInitializers(
         else if (initializing) state = { kind: "unknown", reason: "OpenZeppelin's Initializable storage says it is being initialised" };
         else if (usesSlot) state = { kind: "not-initialized" };
         else state = { kind: "unknown", reason: "its code does not use OpenZeppelin 5's Initializable storage, so whether it was initialised cannot be read" };
-        return { ...base, state, daoControl, owner: typeof owner === "string" ? getAddress(owner) : null, holdings };
+        return { ...base, state, daoControl, owner: typeof owner === "string" ? getAddress(owner) : null, holdings, ...(holdingsUnread ? { holdingsUnread } : {}) };
       } catch (error) {
         const message = (error as { shortMessage?: unknown; message?: unknown })?.shortMessage ?? (error as { message?: unknown })?.message;
         return { ...base, state: { kind: "unknown", reason: `could not be read: ${(typeof message === "string" ? message : String(error)).split("\n")[0]!.slice(0, 200)}` } };

@@ -8,6 +8,7 @@ import { descriptionText } from "@ai-dao/description";
 import { decodeProposalCreated, hashDescription, proposalCreatedEvent, type ProposalCreated } from "@ai-dao/protocol";
 
 import type { Trigger } from "@ai-dao/reports";
+import { errorLine } from "../errors.ts";
 import type { Proposal } from "../proposal.ts";
 import type { Report } from "../report.ts";
 
@@ -103,15 +104,6 @@ interface WatcherState {
   attempts: Record<string, { count: number; lastError: string }>;
 }
 
-/** One line of an error for logs and reports: viem's short message, no request body, no credentials in URLs. */
-export function errorLine(error: unknown): string {
-  const e = error as { shortMessage?: unknown; message?: unknown };
-  const text = typeof e?.shortMessage === "string" ? e.shortMessage : typeof e?.message === "string" ? e.message : String(error);
-  return (text.split("\n")[0] ?? "")
-    .replace(/(\w+:\/\/)[^/\s@]*@/g, "$1")
-    .trim()
-    .slice(0, 300);
-}
 
 function toProposal(created: ProposalCreated): CreatedProposal {
   return {
