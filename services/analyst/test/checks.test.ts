@@ -22,15 +22,13 @@ import type { TargetInfo } from "../src/context/targets.ts";
 import { recommend, riskFloor } from "../src/risk.ts";
 import type { DecodedCall } from "@ai-dao/protocol";
 import { votesWindowSeconds } from "../src/context/voting-power.ts";
-import { noEffects, type SimulationResult } from "../src/simulate/simulate.ts";
-import { E18, ERIN, GOVERNOR, LOG as OTHER, MALLORY, TIMELOCK, TOKEN, unitContext, type UnitContextOptions, VAULT } from "./context.ts";
+import { decodedCall, E18, ERIN, ethCall, GOVERNOR, LOG as OTHER, MALLORY, simulated, TIMELOCK, TOKEN, unitContext, type UnitContextOptions, VAULT } from "./context.ts";
 
 
 function ctx(overrides: UnitContextOptions = {}): AnalysisContext {
   return unitContext(overrides);
 }
 
-const ethCall = (index: number, to: Address, value: bigint): DecodedCall => ({ index, target: to, value, selector: null, kind: "eth-transfer", decoded: true });
 const tokenTransfer = (index: number, to: Address, amount: bigint): DecodedCall => ({
   index,
   target: TOKEN,
@@ -175,25 +173,7 @@ describe("description amounts", () => {
   });
 });
 
-function simulation(partial: Partial<SimulationResult["effects"]>, extra: Partial<SimulationResult> = {}): AnalysisContext["simulation"] {
-  return {
-    status: "simulated",
-    forkUrl: "http://127.0.0.1:1",
-    result: {
-      status: "executed",
-      forkBlock: 10n,
-      calls: [],
-      logs: [],
-      trace: [],
-      traceSource: "callTracer",
-      effects: {
-        ...noEffects(),
-        ...partial,
-      },
-      ...extra,
-    },
-  };
-}
+const simulation = simulated;
 
 describe("simulated effects", () => {
   it("flags a role change, ownership change or upgrade the calldata does not show", () => {
@@ -300,18 +280,7 @@ const withDusd = (extra: Partial<AnalysisContext> & { calls?: DecodedCall[] } = 
   ];
   return base;
 };
-const erc20 = (index: number, token: Address, signature: string, args: unknown[]): DecodedCall => ({
-  index,
-  target: token,
-  value: 0n,
-  selector: "0x00000000",
-  kind: "call",
-  functionName: signature.slice(0, signature.indexOf("(")),
-  signature,
-  args,
-  abiSource: "ERC20",
-  decoded: true,
-});
+const erc20 = (index: number, token: Address, signature: string, args: unknown[]): DecodedCall => decodedCall(index, token, signature, args);
 const contractTarget = (address: Address, extra: Partial<TargetInfo> = {}): TargetInfo => ({
   address,
   kind: "contract",

@@ -1,12 +1,13 @@
 // The analysis context the checks' unit tests build on: the local DAO's addresses, a treasury of
 // 100 ETH and 400,000 DEMO, and the local profile's Governor settings. Each test passes what it needs
 // on top (calls, description, other balances, or any field of the context).
-import { getAddress, parseEther } from "viem";
+import { getAddress, parseEther, toFunctionSelector, type Address } from "viem";
 
 import type { DecodedCall } from "@ai-dao/protocol";
 import type { AnalysisContext } from "../src/checks/types.ts";
 import type { TreasuryAsset } from "../src/context/governance.ts";
 import { normalizeProposal } from "../src/proposal.ts";
+import { noEffects, type SimulationResult } from "../src/simulate/simulate.ts";
 
 export const TIMELOCK = getAddress("0x5fbdb2315678afecb367f032d93f642f64180aa3");
 export const GOVERNOR = getAddress("0xcf7ed3acca5a467e9e704c703e8d87f634fb0fc9");
@@ -56,5 +57,34 @@ export function unitContext(options: UnitContextOptions = {}): AnalysisContext {
       },
     },
     ...rest,
+  };
+}
+
+/** A call that only sends ETH. */
+export const ethCall = (index: number, to: Address, value: bigint): DecodedCall => ({ index, target: to, value, selector: null, kind: "eth-transfer", decoded: true });
+
+/** A call as the decoder gives it: name, selector and parameter types from `signature` (e.g. `transfer(address,uint256)`). */
+export function decodedCall(index: number, target: Address, signature: string, args: readonly unknown[], abiSource = "ERC20"): DecodedCall {
+  return {
+    index,
+    target,
+    value: 0n,
+    selector: toFunctionSelector(signature),
+    kind: "call",
+    functionName: signature.slice(0, signature.indexOf("(")),
+    signature,
+    inputs: signature.slice(signature.indexOf("(") + 1, -1).split(",").filter(Boolean).map((type) => ({ type })),
+    args: [...args],
+    abiSource,
+    decoded: true,
+  };
+}
+
+/** A fork simulation that executed every call, with the given effects. */
+export function simulated(effects: Partial<SimulationResult["effects"]>, extra: Partial<SimulationResult> = {}): AnalysisContext["simulation"] {
+  return {
+    status: "simulated",
+    forkUrl: "http://127.0.0.1:1",
+    result: { status: "executed", forkBlock: 10n, calls: [], logs: [], trace: [], traceSource: "callTracer", effects: { ...noEffects(), ...effects }, ...extra },
   };
 }

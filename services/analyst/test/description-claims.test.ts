@@ -10,8 +10,7 @@ import { severityRank, type AnalysisContext, type Finding } from "../src/checks/
 import { abbreviatedAddresses, addressMentions, extractClaims, looksAlike, matchesAbbreviation, namedAddresses } from "../src/context/claims.ts";
 import type { CounterpartyInfo } from "../src/context/counterparties.ts";
 import { normalizeProposal } from "../src/proposal.ts";
-import { noEffects } from "../src/simulate/simulate.ts";
-import { E18, ERIN, GOVERNOR, LOG as OTHER, MALLORY, TIMELOCK, TOKEN, unitContext, type UnitContextOptions } from "./context.ts";
+import { E18, ERIN, ethCall, GOVERNOR, LOG as OTHER, MALLORY, simulated, TIMELOCK, TOKEN, unitContext, type UnitContextOptions } from "./context.ts";
 
 const USD = getAddress("0x5FC8d32690cc91D4c39d9d3abcBD16989F875707");
 /** ERIN with one character in the middle changed: same first and last eight characters. */
@@ -22,7 +21,6 @@ function ctx(overrides: UnitContextOptions = {}): AnalysisContext {
   return unitContext({ extraBalances: [{ asset: USD, symbol: "dUSD", decimals: 6, balance: 1_000_000n * E6 }], ...overrides });
 }
 
-const ethCall = (index: number, to: Address, value: bigint): DecodedCall => ({ index, target: to, value, selector: null, kind: "eth-transfer", decoded: true });
 const erc20 = (index: number, token: Address, functionName: "transfer" | "approve", to: Address, amount: bigint): DecodedCall => ({
   index,
   target: token,
@@ -261,19 +259,7 @@ describe("description claims check", () => {
     });
 
     it("uses the fork's measured loss when the calldata shows none", () => {
-      const simulation: AnalysisContext["simulation"] = {
-        status: "simulated",
-        forkUrl: "http://127.0.0.1:1",
-        result: {
-          status: "executed",
-          forkBlock: 10n,
-          calls: [],
-          logs: [],
-          trace: [],
-          traceSource: "callTracer",
-          effects: { ...noEffects(), ethBalanceChanges: [{ address: TIMELOCK, before: parseEther("100"), after: parseEther("95"), delta: -parseEther("5") }] },
-        },
-      };
+      const simulation = simulated({ ethBalanceChanges: [{ address: TIMELOCK, before: parseEther("100"), after: parseEther("95"), delta: -parseEther("5") }] });
       const findings = check(ctx({ description: "Nothing is transferred.", calls: [opaqueCall(0, OTHER)], simulation }));
       expect(findings.map((f) => [f.severity, f.title])).toEqual([
         ["critical", "The description says nothing is transferred, but executing the calls on a fork takes 5 ETH (5 % of the treasury) out of the treasury"],

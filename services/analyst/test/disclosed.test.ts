@@ -15,7 +15,7 @@ import { initializerName } from "../src/context/initializers.ts";
 import { INITIALIZER_SIGNATURES, KNOWN_SIGNATURES_SOURCE, knownSignatureAbis } from "@ai-dao/protocol";
 import { noEffects, type SimulationResult } from "../src/simulate/simulate.ts";
 import { setupChain, type Chain } from "../eval/chain.ts";
-import { E18, GOVERNOR, LOG, MALLORY, TIMELOCK, TOKEN, unitContext, VAULT } from "./context.ts";
+import { decodedCall, E18, ethCall, GOVERNOR, LOG, MALLORY, TIMELOCK, TOKEN, unitContext, VAULT } from "./context.ts";
 
 const CAROL = getAddress("0x90f79bf6eb2c4f870365e785982e1f101e93b906");
 
@@ -23,21 +23,8 @@ function ctx(calls: DecodedCall[], description: string, extra: Partial<AnalysisC
   return unitContext({ calls, description, blockNumber: 1000n, ...extra });
 }
 
-const pay = (index: number, to: Address, value: bigint): DecodedCall => ({ index, target: to, value, selector: null, kind: "eth-transfer", decoded: true });
-const decodedCall = (index: number, target: Address, functionName: string, signature: string, args: unknown[]): DecodedCall => ({
-  index,
-  target,
-  value: 0n,
-  selector: toFunctionSelector(signature),
-  kind: "call",
-  functionName,
-  signature,
-  inputs: signature.slice(signature.indexOf("(") + 1, -1).split(",").filter(Boolean).map((type) => ({ type })),
-  args,
-  abiSource: "ERC20",
-  decoded: true,
-});
-const tokenPay = (index: number, to: Address, amount: bigint) => ({ ...decodedCall(index, TOKEN, "transfer", "transfer(address,uint256)", [to, amount]), abiSource: "DAOToken" });
+const pay = ethCall;
+const tokenPay = (index: number, to: Address, amount: bigint) => ({ ...decodedCall(index, TOKEN, "transfer(address,uint256)", [to, amount]), abiSource: "DAOToken" });
 const brief = (findings: Finding[]) => findings.map((f) => `${f.id}:${f.severity}`);
 const outflow = (c: AnalysisContext) => treasuryOutflow.check(c).filter((f) => f.id !== "treasury-outflow/third-party-transfer-from");
 
@@ -145,12 +132,12 @@ describe("counterparty-control: disclosed payments to an EOA", () => {
   });
 
   it("never lowers powers or allowances, however plainly the description states them", () => {
-    const owner = run([decodedCall(0, VAULT, "transferOwnership", "transferOwnership(address)", [CAROL])], `Makes ${CAROL} the owner of the vault.`, [eoa(CAROL, { roles: ["new-owner"] })]);
+    const owner = run([decodedCall(0, VAULT, "transferOwnership(address)", [CAROL])], `Makes ${CAROL} the owner of the vault.`, [eoa(CAROL, { roles: ["new-owner"] })]);
     expect(brief(owner)).toEqual(["counterparty-control/single-key:high"]);
-    const approval = run([decodedCall(0, TOKEN, "approve", "approve(address,uint256)", [CAROL, 60_000n * E18])], `Lets ${CAROL} spend 60,000 DEMO.`, [eoa(CAROL, { roles: ["spender"] })]);
+    const approval = run([decodedCall(0, TOKEN, "approve(address,uint256)", [CAROL, 60_000n * E18])], `Lets ${CAROL} spend 60,000 DEMO.`, [eoa(CAROL, { roles: ["spender"] })]);
     expect(brief(approval)).toEqual(["counterparty-control/single-key:high"]);
     // A disclosed payment does not lower the ownership handed over with it.
-    const both = run([pay(0, CAROL, parseEther("15")), decodedCall(1, VAULT, "transferOwnership", "transferOwnership(address)", [CAROL])], STATED, [
+    const both = run([pay(0, CAROL, parseEther("15")), decodedCall(1, VAULT, "transferOwnership(address)", [CAROL])], STATED, [
       eoa(CAROL, { roles: ["recipient", "new-owner"], callIndexes: [0, 1] }),
     ]);
     expect(brief(both)).toEqual(["counterparty-control/single-key:high"]);
@@ -193,7 +180,7 @@ describe("calls decoded with well-known signatures", () => {
 });
 
 describe("simulated-effects: ownership handed to the DAO", () => {
-  const initCall: DecodedCall = { ...decodedCall(0, VAULT, "initialize", "initialize(address)", [TIMELOCK]), abiSource: KNOWN_SIGNATURES_SOURCE };
+  const initCall: DecodedCall = { ...decodedCall(0, VAULT, "initialize(address)", [TIMELOCK]), abiSource: KNOWN_SIGNATURES_SOURCE };
   const run = (newOwner: Address, previousOwner: Address = "0x0000000000000000000000000000000000000000") => {
     const simulation: AnalysisContext["simulation"] = {
       status: "simulated",

@@ -20,7 +20,7 @@ import { noEffects, type SimulationResult } from "../src/simulate/simulate.ts";
 import { reportSchema } from "../src/report.ts";
 import { shortAddress } from "../src/units.ts";
 import { build, setupChain, type Chain } from "./fixtures.ts";
-import { E18, GOVERNOR, LOG, MALLORY, TIMELOCK, TOKEN, unitContext, type UnitContextOptions, VAULT } from "./context.ts";
+import { decodedCall, E18, ethCall, GOVERNOR, LOG, MALLORY, TIMELOCK, TOKEN, unitContext, type UnitContextOptions, VAULT } from "./context.ts";
 
 const BOB = getAddress("0x3c44cdddb6a900fa2b585dd299e03d12fa4293bc");
 
@@ -28,19 +28,7 @@ function ctx(overrides: UnitContextOptions = {}): AnalysisContext {
   return unitContext(overrides);
 }
 
-const call = (index: number, target: Address, functionName: string, signature: string, args: readonly unknown[], abiSource = "DAOGovernor"): DecodedCall => ({
-  index,
-  target,
-  value: 0n,
-  selector: toFunctionSelector(signature),
-  kind: "call",
-  functionName,
-  signature,
-  args,
-  abiSource,
-  decoded: true,
-});
-const ethCall = (index: number, to: Address, value: bigint): DecodedCall => ({ index, target: to, value, selector: null, kind: "eth-transfer", decoded: true });
+const call = (index: number, target: Address, _functionName: string, signature: string, args: readonly unknown[], abiSource = "DAOGovernor"): DecodedCall => decodedCall(index, target, signature, args, abiSource);
 const emptyCall = (index: number, to: Address): DecodedCall => ({ index, target: to, value: 0n, selector: null, kind: "empty", decoded: true });
 const undecoded = (index: number, to: Address, signature: string): DecodedCall => ({ index, target: to, value: 0n, selector: toFunctionSelector(signature), kind: "call", decoded: false });
 const brief = (findings: Finding[]) => findings.map((f) => `${f.id}:${f.severity}`);

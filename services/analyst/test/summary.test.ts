@@ -5,7 +5,7 @@ import type { DecodedCall } from "@ai-dao/protocol";
 import type { AnalysisContext, Finding } from "../src/checks/types.ts";
 import type { CounterpartyInfo } from "../src/context/counterparties.ts";
 import { buildSummary, MAX_SUMMARY_LENGTH } from "../src/summary.ts";
-import { E18, ERIN, GOVERNOR, LOG, MALLORY, TIMELOCK, TOKEN, unitContext, type UnitContextOptions, VAULT } from "./context.ts";
+import { decodedCall, E18, ERIN, ethCall, GOVERNOR, LOG, MALLORY, TIMELOCK, TOKEN, unitContext, type UnitContextOptions, VAULT } from "./context.ts";
 
 const DUSD = getAddress("0x2279b7a0a67db372996a5fab50d91eaa73d2ebe6");
 const PROPOSER_ROLE = "0xb09aa5aeb3702cfd50b6b62bc4532604938f21248a27a1d5ca736082b6819cc1";
@@ -14,19 +14,8 @@ function ctx(calls: DecodedCall[], extra: UnitContextOptions = {}): AnalysisCont
   return unitContext({ calls, description: "Routine proposal.", ethBalance: parseEther("95"), extraBalances: [{ asset: DUSD, symbol: "dUSD", decimals: 6, balance: 1_000_000n * 10n ** 6n }], ...extra });
 }
 
-const eth = (index: number, to: Address, value: bigint): DecodedCall => ({ index, target: to, value, selector: null, kind: "eth-transfer", decoded: true });
-const call = (index: number, target: Address, signature: string, args: unknown[], abiSource = "ERC20"): DecodedCall => ({
-  index,
-  target,
-  value: 0n,
-  selector: "0x00000000",
-  kind: "call",
-  functionName: signature.slice(0, signature.indexOf("(")),
-  signature,
-  args,
-  abiSource,
-  decoded: true,
-});
+const eth = ethCall;
+const call = decodedCall;
 const finding = (id: string, severity: Finding["severity"], evidence: Finding["evidence"] = {}): Finding => ({ id, check: id.split("/")[0]!, severity, title: "t", detail: "d", evidence });
 const counterparty = (address: Address, extra: Partial<CounterpartyInfo> = {}): CounterpartyInfo => ({
   address,
