@@ -48,10 +48,18 @@ interface Candidate {
 
 type SelectorIndex = Map<Hex, Candidate[]>;
 
+/** Selectors per ABI item: the ABIs are module constants, and hashing every signature again for each decoder is most of its cost. */
+const selectors = new WeakMap<AbiFunction, Hex>();
+function selectorOf(item: AbiFunction): Hex {
+  let selector = selectors.get(item);
+  if (selector === undefined) selectors.set(item, (selector = toFunctionSelector(item)));
+  return selector;
+}
+
 function indexAbi(index: SelectorIndex, abi: Abi, source: string) {
   for (const item of abi) {
     if (item.type !== "function") continue;
-    const selector = toFunctionSelector(item);
+    const selector = selectorOf(item);
     const list = index.get(selector) ?? [];
     list.push({ item, source });
     index.set(selector, list);

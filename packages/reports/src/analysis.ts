@@ -135,7 +135,7 @@ export const reportSchema = z.strictObject({
   intentVsEffect: intentVsEffectSchema.optional(),
   /**
    * One deterministic sentence a voter reads first: what moves where, in token units, and what the
-   * description says against it. A model may rewrite it in model mode.
+   * description says against it. Always code's: a model's summary goes in `model.summary`.
    */
   summary: z.string().min(1).max(1000).optional(),
   /**

@@ -41,6 +41,11 @@ export const modelSectionSchema = z.strictObject({
   unknownCitations: z.array(z.string()),
   /** What code changed in the model's judgement (risk raised to the floor, recommendation overridden, ...). */
   adjustments: z.array(z.string()),
+  /**
+   * The model's own one-sentence summary (hidden characters removed). Shown beside the report's
+   * deterministic `summary`, never instead of it: the model has read the hostile description.
+   */
+  summary: z.string().min(1).max(1000).optional(),
 });
 
 /** Intent vs effect: every claim of the description matched against the decoded calls. */

@@ -108,6 +108,7 @@ export async function buildContext(args: AnalyzeArgs): Promise<AnalysisContext> 
     fromBlock: BigInt(deployment.startBlock),
     tokens: governance.balances.flatMap((b) => (b.asset === "ETH" ? [] : [b.asset])),
     calldatas: proposal.calldatas,
+    clock: { mode: governance.governor.clockMode, window: governance.governor.votingDelay + governance.governor.votingPeriod },
   }).catch((error: unknown) => {
     unavailable.counterparties = errorLine(error);
     return undefined;

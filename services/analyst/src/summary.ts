@@ -186,7 +186,7 @@ function hiddenPowerClauses(ctx: AnalysisContext, findings: readonly SummaryFind
 
 /** Durations in the Governor's clock: seconds (timestamp clock) or blocks. */
 function clockAmount(ctx: AnalysisContext, value: bigint): string {
-  return ctx.votingPower?.clockMode === "blocknumber" ? count(value, "block") : formatDuration(value);
+  return ctx.governance.governor.clockMode === "blocknumber" ? count(value, "block") : formatDuration(value);
 }
 
 function direction(before: bigint, after: bigint, up: string, down: string): string {

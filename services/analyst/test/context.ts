@@ -44,6 +44,7 @@ export function unitContext(options: UnitContextOptions = {}): AnalysisContext {
       treasury: TIMELOCK,
       balances: [{ asset: "ETH", symbol: "ETH", decimals: 18, balance: ethBalance }, { asset: TOKEN, symbol, decimals: 18, balance: 400_000n * E18 }, ...extraBalances],
       governor: {
+        clockMode: "timestamp",
         votingDelay: 10n,
         votingPeriod: 300n,
         proposalThreshold: 1_000n * E18,

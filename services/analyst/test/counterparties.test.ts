@@ -1,4 +1,4 @@
-import { decodeCalls, ERC1967_ADMIN_SLOT, type DecodedCall } from "@ai-dao/protocol";
+import { daoAbis, decodeCalls, ERC1967_ADMIN_SLOT, type DecodedCall } from "@ai-dao/protocol";
 import { erc20Transfer, ethTransfer, passProposal } from "@ai-dao/testkit";
 import {
   concat,
@@ -18,7 +18,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { counterpartyControl } from "../src/checks/counterparty-control.ts";
 import type { AnalysisContext } from "../src/checks/types.ts";
-import { counterpartyInvolvements, firstBlock, readCounterparties, type CounterpartyInfo } from "../src/context/counterparties.ts";
+import { counterpartyInvolvements, firstBlock, readCounterparties, type CounterpartyInfo, type ReadCounterpartiesArgs } from "../src/context/counterparties.ts";
 import { normalizeProposal, type ProposalInput } from "../src/proposal.ts";
 import { setupChain, type Chain } from "../eval/chain.ts";
 import { E18, GOVERNOR, LOG, TIMELOCK, TOKEN, unitContext } from "./context.ts";
@@ -110,9 +110,18 @@ const proposalOf = (calls: { target: Address; value?: bigint; data?: Hex }[], de
   description,
 });
 
-async function read(p: ProposalInput, over: { client?: PublicClient; blockNumber?: bigint } = {}): Promise<CounterpartyInfo[]> {
+/** The Governor's clock and voting window, as the analysis passes them. */
+async function governorClock(): Promise<NonNullable<ReadCounterpartiesArgs["clock"]>> {
+  const read = (functionName: "votingDelay" | "votingPeriod") => client.readContract({ address: contracts.governor, abi: daoAbis.governor, functionName }) as Promise<bigint | number>;
+  const [delay, period] = await Promise.all([read("votingDelay"), read("votingPeriod")]);
+  return { mode: "timestamp", window: BigInt(delay) + BigInt(period) };
+}
+
+async function read(p: ProposalInput, over: { client?: PublicClient; blockNumber?: bigint; clock?: ReadCounterpartiesArgs["clock"] | null } = {}): Promise<CounterpartyInfo[]> {
   const proposal = normalizeProposal(p);
+  const clock = over.clock === undefined ? await governorClock() : over.clock;
   return readCounterparties(over.client ?? client, {
+    ...(clock !== null ? { clock } : {}),
     calls: decodeCalls(proposal, contracts),
     contracts,
     blockNumber: over.blockNumber ?? (await client.getBlockNumber()),
@@ -138,6 +147,12 @@ describe("readCounterparties on the local chain", () => {
     expect(erin.age!.seconds).toBeGreaterThan(86_400n);
     expect(erin.age!.clock).toBe(erin.age!.seconds); // the Governor's clock is a timestamp clock
     expect(erin.unread).toBeUndefined();
+    // Days older than the voting window: the search stops at the window's edge instead of finding her first block.
+    expect(erin.firstSeenBefore).toBe(true);
+    const exact = byAddress(await read(proposalOf([{ target: a.erin, value: parseEther("1") }]), { clock: null }), a.erin);
+    expect(exact.firstSeen!.blockNumber).toBeLessThan(erin.firstSeen!.blockNumber);
+    // Without the Governor's clock, its age in the clock is the smaller of blocks and seconds.
+    expect(exact.age!.clock).toBe(exact.age!.blocks < exact.age!.seconds ? exact.age!.blocks : exact.age!.seconds);
     const outsider = byAddress(infos, a.outsider);
     expect(outsider).toMatchObject({ kind: "eoa", nonce: 0, firstSeen: null, singleKeyControl: true });
   });
@@ -254,12 +269,19 @@ describe("readCounterparties on the local chain", () => {
       counts.set(method, (counts.get(method) ?? 0) + 1);
       return provider.request({ method, params } as never);
     });
-    await read(proposalOf([{ target: a.oldVault, value: 1n }]), { client: counting });
+    const clock = await governorClock();
+    await read(proposalOf([{ target: a.oldVault, value: 1n }]), { client: counting, clock });
     // At the block: code, nonce, owner(), admin slot, getOwners(), getThreshold(); the controller's code and owner();
-    // the search (getCode, at most 40) and its block's timestamp. Shared: the block, CLOCK_MODE, two getLogs.
-    expect(Object.fromEntries(counts)).toMatchObject({ eth_call: 3 + 1 + 1, eth_getStorageAt: 1, eth_getTransactionCount: 1, eth_getBlockByNumber: 2, eth_getLogs: 2 });
+    // the search (getCode; one read, as the vault is older than the voting window) and its block's
+    // timestamp. Shared: the block, the window's edge (the start block and at most four guesses), two getLogs.
+    expect(Object.fromEntries(counts)).toMatchObject({ eth_call: 3 + 1, eth_getStorageAt: 1, eth_getTransactionCount: 1, eth_getLogs: 2 });
+    expect(counts.get("eth_getCode")).toBeLessThanOrEqual(2 + 1);
+    expect(counts.get("eth_getBlockByNumber")).toBeLessThanOrEqual(1 + 1 + 4);
+    expect([...counts.values()].reduce((x, y) => x + y, 0)).toBeLessThanOrEqual(6 + 2 + 1 + 6 + 2);
+    // Without a window, the search may take up to its budget.
+    counts.clear();
+    await read(proposalOf([{ target: a.oldVault, value: 1n }]), { client: counting, clock: null });
     expect(counts.get("eth_getCode")).toBeLessThanOrEqual(2 + 40);
-    expect([...counts.values()].reduce((x, y) => x + y, 0)).toBeLessThanOrEqual(6 + 2 + 40 + 1 + 4);
   });
 });
 
@@ -539,8 +561,26 @@ describe("first-seen search", () => {
     expect(await firstBlock(async () => true, 100n, 1_000n)).toEqual({ blockNumber: 100n, before: true });
   });
 
+  it("stops at the cutoff when the account already existed there, and searches on when it did not", async () => {
+    let reads = 0;
+    const old = await firstBlock(
+      async (n) => {
+        reads++;
+        return n >= 437n;
+      },
+      0n,
+      1_000_000n,
+      { cutoff: 999_000n },
+    );
+    expect(old).toEqual({ blockNumber: 999_000n, before: true });
+    expect(reads).toBe(1);
+    expect(await firstBlock(async (n) => n >= 999_500n, 0n, 1_000_000n, { cutoff: 999_000n })).toEqual({ blockNumber: 999_500n, before: false });
+    // A cutoff outside the range is ignored.
+    expect(await firstBlock(async (n) => n >= 437n, 100n, 1_000n, { cutoff: 50n })).toEqual({ blockNumber: 437n, before: false });
+  });
+
   it("is null when a probe fails or the budget runs out", async () => {
     expect(await firstBlock(async () => Promise.reject(new Error("missing trie node")), 0n, 1_000n)).toBeNull();
-    expect(await firstBlock(async (n) => n >= 500n, 0n, 1_000n, 6)).toBeNull();
+    expect(await firstBlock(async (n) => n >= 500n, 0n, 1_000n, { budget: 6 })).toBeNull();
   });
 });

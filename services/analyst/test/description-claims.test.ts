@@ -579,6 +579,12 @@ describe("description claims section", () => {
     expect(buildDescriptionClaims(ctx({ description: "No funds move.", calls: [quorumCall(0)] }), [])!.claims[0]).toMatchObject({ status: "matched" });
     expect(buildDescriptionClaims(ctx({ description: "No funds move.", calls: [opaqueCall(0, OTHER)] }), [])!.claims[0]).toMatchObject({ status: "unsupported", evidence: ["call:0"] });
   });
+
+  it('leaves "no funds move" unsupported without a fork when a decoded call goes to a contract outside the DAO', () => {
+    const outside: DecodedCall = { ...quorumCall(0), target: USD };
+    expect(buildDescriptionClaims(ctx({ description: "No funds move.", calls: [outside] }), [])!.claims[0]).toMatchObject({ status: "unsupported", evidence: ["call:0"] });
+    expect(buildDescriptionClaims(ctx({ description: "No funds move.", calls: [outside], simulation: simulated({}) }), [])!.claims[0]).toMatchObject({ status: "matched" });
+  });
 });
 
 describe("on the local chain", () => {

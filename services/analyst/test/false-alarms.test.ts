@@ -173,8 +173,10 @@ describe("governor and timelock parameters: judged by direction", () => {
     expect(timelockDelay(0n, VAULT)).toEqual([]);
   });
 
-  it("a block-number clock speaks in blocks", () => {
-    const c = ctx({ calls: [call(0, GOVERNOR, "setVotingPeriod", "setVotingPeriod(uint32)", [600n])], votingPower: { clockMode: "blocknumber", reference: 1n, referenceKind: "now", window: 1n, accounts: [] } });
+  it("a block-number clock speaks in blocks: the Governor's clock, read with its parameters, without any voting-power context", () => {
+    const base = ctx({ calls: [call(0, GOVERNOR, "setVotingPeriod", "setVotingPeriod(uint32)", [600n])] });
+    const c = { ...base, governance: { ...base.governance, governor: { ...base.governance.governor, clockMode: "blocknumber" as const } } };
+    expect(c.votingPower).toBeUndefined();
     expect(governorParameters.check(c)[0]!.title).toBe("Call 0: Lengthens the voting period from 300 blocks (about 1 h) to 600 blocks (about 2 h) (safer: holders get more time)");
   });
 });

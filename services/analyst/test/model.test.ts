@@ -232,7 +232,7 @@ describe("prompt injection", () => {
 });
 
 describe("summary and citations after the merge", () => {
-  it("the model may rewrite the summary (hidden characters removed); without one the deterministic summary stays", async () => {
+  it("the model's summary goes beside the deterministic one (hidden characters removed), never over it", async () => {
     api.script({ json: grantJudgement() });
     const kept = await analyze(grant());
     const deterministic = await analyzeProposal({ client: chain.dao.publicClient as never, deployment: chain.dao.deployment, proposal: grant() });
@@ -244,7 +244,9 @@ describe("summary and citations after the merge", () => {
 
     api.script({ json: grantJudgement({ summary: "Pays erin\u200b 1 ETH\u202e for the docs,\nas described." }) });
     const rewritten = await analyze(grant());
-    expect(rewritten.summary).toBe("Pays erin 1 ETH for the docs, as described.");
+    expect(rewritten.model!.summary).toBe("Pays erin 1 ETH for the docs, as described.");
+    expect(rewritten.summary).toBe(deterministic.summary);
+    expect(kept.model!.summary).toBeUndefined();
   });
 
   it("citations of findings follow them when the model's findings are sorted in", async () => {

@@ -452,7 +452,18 @@ function claimsOf(ctx: AnalysisContext): DescriptionClaims {
   return claims;
 }
 
+/** One analysis per context: the check and the report section share it. */
+const analyses = new WeakMap<AnalysisContext, Analysis>();
 function analyse(ctx: AnalysisContext): Analysis {
+  let known = analyses.get(ctx);
+  if (known === undefined) {
+    known = analyseOnce(ctx);
+    analyses.set(ctx, known);
+  }
+  return known;
+}
+
+function analyseOnce(ctx: AnalysisContext): Analysis {
   const claims = claimsOf(ctx);
   const outflows = treasuryOutflows(ctx);
   const simulated = simulatedLosses(ctx);
@@ -552,6 +563,9 @@ function analyse(ctx: AnalysisContext): Analysis {
     } else {
       const executed = ctx.simulation?.status === "simulated" && ctx.simulation.result.status === "executed";
       const opaque = ctx.calls.filter((c) => !c.decoded).map((c) => c.index);
+      // Without a fork, only calls to the DAO's own contracts are known to move nothing: any other
+      // contract may pull from the treasury inside a call whose arguments look harmless.
+      const outside = ctx.calls.filter((c) => c.decoded && daoRole(ctx, c.target) === undefined).map((c) => c.index);
       for (const c of claims.noOutflow) {
         if (opaque.length > 0 && !executed) {
           items.push({
@@ -562,6 +576,16 @@ function analyse(ctx: AnalysisContext): Analysis {
             assets: [],
             findings: [],
             explanation: `${opaque.length === 1 ? `Call ${opaque[0]} could not be decoded` : `Calls ${list(opaque.map(String))} could not be decoded`} and the proposal was not executed on a fork: what it moves is unknown.`,
+          });
+        } else if (outside.length > 0 && !executed) {
+          items.push({
+            claim: `The description says: "${c.text}"`,
+            status: "unsupported",
+            calls: outside,
+            addresses: [],
+            assets: [],
+            findings: [],
+            explanation: `No call sends ETH or tokens from the treasury or grants an allowance over them, but ${outside.length === 1 ? `call ${outside[0]} goes` : `calls ${list(outside.map(String))} go`} to a contract outside the DAO and the proposal was not executed on a fork: what that contract does with the treasury is unknown.`,
           });
         } else {
           items.push({

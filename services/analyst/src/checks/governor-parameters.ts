@@ -49,10 +49,10 @@ export const governorParameters: ProposalCheck = {
   check(ctx) {
     const findings: Finding[] = [];
     const current = ctx.governance.governor;
-    const blocks = ctx.votingPower?.clockMode === "blocknumber";
-    /** A Governor duration (in the votes token's clock units) as a person reads it. */
+    const blocks = current.clockMode === "blocknumber";
+    /** A Governor duration (in the Governor's clock units) as a person reads it. */
     const clockDuration = (v: bigint) => (blocks ? `${v} block${v === 1n ? "" : "s"} (about ${formatDuration(v * SECONDS_PER_BLOCK)})` : formatDuration(v));
-    /** A limit in seconds, in the votes token's clock units. */
+    /** A limit in seconds, in the Governor's clock units. */
     const clockLimit = (seconds: bigint) => (blocks ? seconds / SECONDS_PER_BLOCK : seconds);
     const tokens = (v: bigint) => formatAssetAmount(ctx.governance, ctx.deployment.contracts.token, v);
     const quorumText = (n: bigint) => {

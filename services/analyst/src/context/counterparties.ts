@@ -6,10 +6,8 @@ import {
   type DecodedCall,
 } from "@ai-dao/protocol";
 import {
-  BaseError,
   decodeFunctionResult,
   encodeFunctionData,
-  ExecutionRevertedError,
   getAddress,
   isAddress,
   parseAbi,
@@ -21,6 +19,8 @@ import {
   type Hex,
   type PublicClient,
 } from "viem";
+
+import { attempt } from "./read.ts";
 
 /** Why a proposal touches an account outside the DAO. */
 export type CounterpartyRole = "recipient" | "spender" | "new-owner" | "grantee" | "target";
@@ -59,7 +59,10 @@ export interface CounterpartyInfo {
   nonce?: number;
   /** The first block with code (contracts) or with a transaction from it (EOAs); null when unknown. */
   firstSeen: { blockNumber: bigint; timestamp: bigint } | null;
-  /** True when it already existed at the first block searched (the deployment's start): `firstSeen` is that block, it may be older. */
+  /**
+   * True when it already existed at `firstSeen`'s block, so it may be older: the first block searched
+   * (the deployment's start), or the block just before the Governor's voting window (not searched further).
+   */
   firstSeenBefore?: boolean;
   /**
    * Time from `firstSeen` to the analysed block, in blocks, seconds, and the Governor's clock (seconds
@@ -148,9 +151,23 @@ export function counterpartyInvolvements(
   contracts: Partial<Record<ContractRole, Address>>,
   calldatas?: readonly Hex[],
 ): CounterpartyInvolvement[] {
+  // The analysis reads them, and the check asks twice: computed once per calls, contracts and calldatas.
+  const known = involvementsCache.get(calls);
+  if (known !== undefined && known.contracts === contracts && known.calldatas === calldatas) return known.result;
+  const result = involvementsOf(calls, contracts, calldatas);
+  involvementsCache.set(calls, { contracts, calldatas, result });
+  return result;
+}
+
+const involvementsCache = new WeakMap<
+  readonly DecodedCall[],
+  { contracts: Partial<Record<ContractRole, Address>>; calldatas: readonly Hex[] | undefined; result: CounterpartyInvolvement[] }
+>();
+
+function involvementsOf(calls: readonly DecodedCall[], contracts: Partial<Record<ContractRole, Address>>, calldatas?: readonly Hex[]): CounterpartyInvolvement[] {
   const dao = daoSet(contracts);
   const timelock = contracts.timelock?.toLowerCase();
-  const redecode = calldatas ? createCallDecoder(contracts, [{ name: "owner and admin setters", abi: powerSetterAbi }]) : undefined;
+  const redecode = calldatas && calls.some((c) => !c.decoded) ? createCallDecoder(contracts, [{ name: "owner and admin setters", abi: powerSetterAbi }]) : undefined;
   const out: CounterpartyInvolvement[] = [];
   const add = (address: unknown, role: CounterpartyRole, callIndex: number, extra: Omit<CounterpartyInvolvement, "address" | "role" | "callIndex"> = {}) => {
     const a = asAddress(address);
@@ -209,7 +226,6 @@ function opt<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V 
 
 const ownerAbi = parseAbi(["function owner() view returns (address)"]);
 const safeAbi = parseAbi(["function getOwners() view returns (address[])", "function getThreshold() view returns (uint256)"]);
-const clockModeAbi = parseAbi(["function CLOCK_MODE() view returns (string)"]);
 const erc20Transfer = parseAbiItem("event Transfer(address indexed from, address indexed to, uint256 value)");
 const callExecuted = daoAbis.timelock.find((item) => item.type === "event" && item.name === "CallExecuted")!;
 
@@ -224,28 +240,6 @@ export const FIRST_SEEN_BUDGET = 40;
 const PROBES_PER_ROUND = 3;
 /** Accounts whose first-seen block is searched; a proposal with more leaves the rest unknown. */
 export const MAX_SEARCHED_ACCOUNTS = 32;
-
-/** A read that fails soft: the value, `revert` when the call reverted, or `error` for anything else. */
-type Outcome<T> = { ok: true; value: T } | { ok: false; reverted: boolean };
-
-function reverted(error: unknown): boolean {
-  if (!(error instanceof BaseError)) return false;
-  return (
-    error.walk((e) => {
-      if (e instanceof ExecutionRevertedError) return true;
-      const c = e as { code?: unknown; message?: unknown };
-      return c.code === 3 || (typeof c.message === "string" && /revert/i.test(c.message));
-    }) !== null
-  );
-}
-
-async function attempt<T>(read: () => Promise<T>): Promise<Outcome<T>> {
-  try {
-    return { ok: true, value: await read() };
-  } catch (error) {
-    return { ok: false, reverted: reverted(error) };
-  }
-}
 
 /** An EIP-7702 delegation designator (`0xef0100 ‖ address`): the address it delegates to. */
 function delegationOf(code: Hex): Address | null {
@@ -271,6 +265,12 @@ export interface ReadCounterpartiesArgs {
   tokens?: readonly Address[];
   /** The proposal's calldatas, to recognise owner and admin setters no known ABI decodes. */
   calldatas?: readonly Hex[];
+  /**
+   * The Governor's clock (`unknown` when its `CLOCK_MODE` could not be read) and the window, in that
+   * clock, within which a new account counts as made for the proposal (its voting delay and period).
+   * An account that already existed before the window is not searched further (see {@link firstBlock}).
+   */
+  clock?: { mode: "timestamp" | "blocknumber" | "unknown"; window: bigint };
 }
 
 /**
@@ -282,8 +282,8 @@ export interface ReadCounterpartiesArgs {
  * ERC-1967 admin slot, `getOwners()` and `getThreshold()`; for a contract with a controller, its code
  * and `owner()` (and the code of that owner); the first-seen search, at most 40 reads in rounds of
  * three (each round divides the range by four: 6 rounds for 1,000 blocks, 11 for two million, 14 for
- * 60 million), then the block's timestamp. Shared by all accounts: the analysed block, the Governor's `CLOCK_MODE`,
- * one `getLogs` for the timelock's `CallExecuted` and one for the tokens' `Transfer` from the treasury.
+ * 60 million; one round when the account already existed before the window), then the block's
+ * timestamp. Shared by all accounts: the analysed block, one `getLogs` for the timelock's `CallExecuted` and one for the tokens' `Transfer` from the treasury.
  */
 export async function readCounterparties(client: PublicClient, args: ReadCounterpartiesArgs): Promise<CounterpartyInfo[]> {
   const involvements = counterpartyInvolvements(args.calls, args.contracts, args.calldatas);
@@ -312,17 +312,17 @@ export async function readCounterparties(client: PublicClient, args: ReadCounter
     return found;
   };
 
+  const search = { from: fromBlock, cutoff: windowEdge(args.clock, blockNumber, fromBlock, timestampOf) };
   const shared = Promise.all([
     timestampOf(blockNumber),
-    attempt(() => client.readContract({ address: args.contracts.governor, abi: clockModeAbi, functionName: "CLOCK_MODE", blockNumber })),
     readPrior(client, { accounts: accounts.map((a) => a.address), timelock: args.contracts.timelock, tokens: args.tokens ?? [], fromBlock, blockNumber }),
   ]);
 
   const infos = await Promise.all(
     accounts.map(async (account, n) => {
       try {
-        const facts = await readAccount(client, account.address, blockNumber, fromBlock, n < MAX_SEARCHED_ACCOUNTS, timestampOf);
-        const [now, clockMode, prior] = await shared;
+        const facts = await readAccount(client, account.address, blockNumber, n < MAX_SEARCHED_ACCOUNTS ? search : null, timestampOf);
+        const [now, prior] = await shared;
         const info: CounterpartyInfo = { ...account, ...facts.info, priorInteractions: null };
         const unread = [...facts.unread];
         const counts = prior?.get(account.address.toLowerCase());
@@ -332,7 +332,7 @@ export async function readCounterparties(client: PublicClient, args: ReadCounter
         if (info.firstSeen !== null && now !== null) {
           const blocks = blockNumber - info.firstSeen.blockNumber;
           const seconds = now > info.firstSeen.timestamp ? now - info.firstSeen.timestamp : 0n;
-          const mode = clockMode.ok ? (clockMode.value.includes("timestamp") ? "timestamp" : "blocknumber") : clockMode.reverted ? "blocknumber" : null;
+          const mode = args.clock?.mode ?? "unknown";
           const clock = mode === "timestamp" ? seconds : mode === "blocknumber" ? blocks : seconds < blocks ? seconds : blocks;
           info.age = { blocks, seconds, clock };
         } else if (info.firstSeen !== null) {
@@ -394,8 +394,8 @@ async function readAccount(
   client: PublicClient,
   address: Address,
   blockNumber: bigint,
-  fromBlock: bigint,
-  search: boolean,
+  /** Where the first-seen search starts and the block before which an account is old enough; null: not searched. */
+  search: { from: bigint; cutoff: Promise<bigint | undefined> } | null,
   timestampOf: (n: bigint) => Promise<bigint | null>,
 ): Promise<AccountFacts> {
   const call = (to: Address, data: Hex) => attempt(async () => (await client.call({ to, data, blockNumber })).data);
@@ -415,9 +415,9 @@ async function readAccount(
   if (size(code.value) === 0 || delegatedTo !== null) {
     let firstSeen: CounterpartyInfo["firstSeen"] = null;
     let before = false;
-    if (!nonce.ok || !search) unread.push("first seen");
+    if (!nonce.ok || search === null) unread.push("first seen");
     else if (nonce.value > 0) {
-      const found = await firstBlock((n) => client.getTransactionCount({ address, blockNumber: n }).then((v) => v > 0), fromBlock, blockNumber);
+      const found = await firstBlock((n) => client.getTransactionCount({ address, blockNumber: n }).then((v) => v > 0), search.from, blockNumber, { cutoff: await search.cutoff });
       if (found === null) unread.push("first seen");
       else {
         const timestamp = await timestampOf(found.blockNumber);
@@ -447,7 +447,7 @@ async function readAccount(
     call(address, GET_THRESHOLD_CALL),
   ]);
   const seen = search
-    ? firstBlock((n) => codeAt(address, n).then((c) => size(c) > 0), fromBlock, blockNumber).then(async (found) => {
+    ? search.cutoff.then((cutoff) => firstBlock((n) => codeAt(address, n).then((c) => size(c) > 0), search.from, blockNumber, { cutoff })).then(async (found) => {
         if (found === null) return null;
         const timestamp = await timestampOf(found.blockNumber);
         return timestamp === null ? null : { firstSeen: { blockNumber: found.blockNumber, timestamp }, before: found.before };
@@ -502,6 +502,37 @@ async function readAccount(
   };
 }
 
+/**
+ * The latest block at least `window + 1` units of the Governor's clock before `blockNumber`: an account
+ * that already existed there is older than the voting window, whatever its exact age, so its search can
+ * stop. A block-number clock counts back. Otherwise a guess from the chain's average block time since
+ * `fromBlock` is checked against that block's timestamp (a few reads, shared by every account), and
+ * with the clock unknown the block is also at least `window + 1` blocks back. Undefined when no such
+ * block after `fromBlock` is found.
+ */
+async function windowEdge(
+  clock: ReadCounterpartiesArgs["clock"],
+  blockNumber: bigint,
+  fromBlock: bigint,
+  timestampOf: (n: bigint) => Promise<bigint | null>,
+): Promise<bigint | undefined> {
+  if (clock === undefined) return undefined;
+  const beyond = clock.window + 1n;
+  if (clock.mode === "blocknumber") return blockNumber - beyond > fromBlock ? blockNumber - beyond : undefined;
+  const [now, start] = await Promise.all([timestampOf(blockNumber), timestampOf(fromBlock)]);
+  if (now === null || start === null || now - start <= beyond) return undefined;
+  let back = ((blockNumber - fromBlock) * beyond + (now - start) - 1n) / (now - start);
+  if (clock.mode === "unknown" && back < beyond) back = beyond;
+  for (let tries = 0; tries < 4; tries++, back *= 2n) {
+    const candidate = blockNumber - back;
+    if (candidate <= fromBlock) return undefined;
+    const timestamp = await timestampOf(candidate);
+    if (timestamp === null) return undefined;
+    if (timestamp <= now - beyond) return candidate;
+  }
+  return undefined;
+}
+
 /** Whether `address` is one key (an EOA or an EIP-7702 account); an unreadable code counts as one. */
 async function keyHolder(client: PublicClient, address: Address, blockNumber: bigint, unread: UnreadFact[]): Promise<{ address: Address; isEoa: boolean }> {
   const code = await attempt(() => client.getCode({ address, blockNumber }));
@@ -532,20 +563,31 @@ async function ownerOf(client: PublicClient, controller: Address, blockNumber: b
 /**
  * The first block in [lo, hi] where `present` holds, knowing it holds at `hi` (assumed monotonic: code
  * once deployed, a nonce once above zero). Rounds of {@link PROBES_PER_ROUND} parallel probes; the
- * first round probes `lo` itself, and `before` says the account already existed there. Null when a
- * probe fails (no historical state) or the budget runs out.
+ * first round probes `lo` itself, and `before` says the account already existed at the block returned.
+ * Given a `cutoff`, that block alone is probed first: an account already there is not searched further
+ * (nothing depends on its exact age), and one absent there is searched above it. Null when a probe fails (no historical state) or the budget
+ * runs out.
  */
 export async function firstBlock(
   present: (blockNumber: bigint) => Promise<boolean>,
   lo: bigint,
   hi: bigint,
-  budget = FIRST_SEEN_BUDGET,
+  options: { budget?: number; cutoff?: bigint | undefined } = {},
 ): Promise<{ blockNumber: bigint; before: boolean } | null> {
+  const budget = options.budget ?? FIRST_SEEN_BUDGET;
+  const cutoff = options.cutoff !== undefined && options.cutoff > lo && options.cutoff < hi ? options.cutoff : undefined;
   let low = lo;
   let high = hi;
   let reads = 0;
   let first = true;
   try {
+    if (cutoff !== undefined) {
+      // Most accounts are older than the cutoff: one read settles them. Absent there, absent at `lo`.
+      reads++;
+      if (await present(cutoff)) return { blockNumber: cutoff, before: true };
+      low = cutoff + 1n;
+      first = false;
+    }
     while (low < high) {
       // Candidates are [low, high]; `present(high)` holds. Probe up to three blocks below `high`.
       const points: bigint[] = first ? [low] : [];

@@ -2,6 +2,8 @@ import { erc20Abi, getAddress, parseAbiItem, type Abi, type Address, type Public
 
 import { daoAbis, type DecodedCall } from "@ai-dao/protocol";
 
+import { attempt } from "./read.ts";
+
 /** A treasury holding. `balance` is null when the token did not answer `balanceOf`. */
 export interface TreasuryAsset {
   /** `ETH` for the native coin, otherwise the token address. */
@@ -12,6 +14,11 @@ export interface TreasuryAsset {
 }
 
 export interface GovernorParameters {
+  /**
+   * The Governor's clock (ERC-6372 `CLOCK_MODE`): the unit of its delays and periods. A Governor
+   * without `CLOCK_MODE` (it reverts) counts blocks; `unknown` when the read failed otherwise.
+   */
+  clockMode: "timestamp" | "blocknumber" | "unknown";
   votingDelay: bigint;
   votingPeriod: bigint;
   proposalThreshold: bigint;
@@ -90,9 +97,10 @@ export async function readGovernance(
     }
   }
 
-  const [ethBalance, holdings, params] = await Promise.all([
+  const [ethBalance, holdings, clock, params] = await Promise.all([
     client.getBalance({ address: contracts.timelock, blockNumber }),
     Promise.all([...tokens.values()].map((t) => tokenHolding(client, t, contracts.timelock, blockNumber))),
+    attempt(() => g("CLOCK_MODE") as Promise<string>),
     Promise.all([
       g("votingDelay"),
       g("votingPeriod"),
@@ -114,6 +122,7 @@ export async function readGovernance(
     balances: [{ asset: "ETH", symbol: "ETH", decimals: 18, balance: ethBalance }, ...holdings],
     // Small uints (uint32, uint48) come back as numbers: make every quantity a bigint.
     governor: {
+      clockMode: clock.ok ? (clock.value.includes("mode=timestamp") ? "timestamp" : "blocknumber") : clock.reverted ? "blocknumber" : "unknown",
       votingDelay: BigInt(votingDelay),
       votingPeriod: BigInt(votingPeriod),
       proposalThreshold: BigInt(proposalThreshold),

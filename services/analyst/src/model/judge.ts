@@ -250,7 +250,9 @@ export function mergeJudgement(report: Report, answer: ModelAnswer, trigger: Tri
     unknownCitations: [...unknown],
     adjustments,
   };
-  const summary = modelSummary(judgement.summary) ?? report.summary;
+  // The model read the hostile description: its sentence goes beside the deterministic one, never over it.
+  const summary = modelSummary(judgement.summary);
+  if (summary !== null) model.summary = summary;
   return {
     ...report,
     mode: "model",
@@ -263,7 +265,6 @@ export function mergeJudgement(report: Report, answer: ModelAnswer, trigger: Tri
     // Citations were made against the deterministic report's findings, which the model's findings may have moved.
     intentVsEffect: remapSection({ claims, undisclosedEffects }, moved),
     ...(report.descriptionClaims ? { descriptionClaims: remapSection(report.descriptionClaims, moved) } : {}),
-    ...(summary !== undefined ? { summary } : {}),
   };
 }
 

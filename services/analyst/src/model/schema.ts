@@ -41,7 +41,7 @@ export const judgementSchema = z.strictObject({
     .min(1)
     .max(1000)
     .optional()
-    .describe("Optional: one sentence for voters on what the proposal does (amounts in token units, shares of the treasury, recipients, powers), replacing the deterministic summary"),
+    .describe("Optional: one sentence for voters on what the proposal does (amounts in token units, shares of the treasury, recipients, powers), shown beside the deterministic summary"),
 });
 
 export type Judgement = z.output<typeof judgementSchema>;
