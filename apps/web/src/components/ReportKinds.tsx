@@ -193,6 +193,7 @@ export function AnalysisView({ report }: { report: AnalysisReport }) {
   const bySeverity = severityOrder.map((s) => ({ severity: s, findings: report.findings.filter((f) => f.severity === s) })).filter((g) => g.findings.length > 0);
   const model = modelId(report);
   const reasoning = report.model && typeof report.model === "object" ? report.model.judgement.reasoning : null;
+  const modelSummary = report.model && typeof report.model === "object" && "summary" in report.model && typeof report.model.summary === "string" ? report.model.summary : null;
   const treasury = (report as { governance?: { treasury?: string } }).governance?.treasury;
   // Fields of version 2 only; a version-1 report is read tolerantly and its unknown fields are not trusted.
   const v2 = report.schemaVersion === 2 ? report : null;
@@ -230,6 +231,11 @@ export function AnalysisView({ report }: { report: AnalysisReport }) {
       {reasoning && (
         <section>
           <h3>The model's reasoning</h3>
+          {modelSummary && (
+            <p data-testid="model-summary">
+              <strong>The model's summary:</strong> {modelSummary}
+            </p>
+          )}
           <p data-testid="model-reasoning">{reasoning}</p>
         </section>
       )}

@@ -5,11 +5,11 @@ import { Link, createFileRoute } from "@tanstack/react-router";
 import { useState } from "react";
 import { hexToString, type Address } from "viem";
 
+import { Actions } from "../components/Actions.tsx";
 import { Description } from "../components/Description.tsx";
 import { VerifiedReport } from "../components/Report.tsx";
 import { TallyChart } from "../components/TallyChart.tsx";
 import { Address as AddressView, Empty, ErrorNote, Loading, RiskBadge, StateBadge } from "../components/ui.tsx";
-import { decodeAction } from "../lib/decode.ts";
 import { useProposalDescription } from "../lib/description.ts";
 import { formatAmount, formatDuration, formatTimestamp } from "../lib/format.ts";
 import { useChainTime } from "../lib/hooks.ts";
@@ -143,60 +143,6 @@ function Timeline({ proposal, state, now }: { proposal: ProposalDetail; state: P
             <br />
             <time>{formatTimestamp(item.at)}</time>
             {!item.done && ` (in ${formatDuration(BigInt(item.at) - now)})`}
-          </li>
-        ))}
-      </ol>
-    </section>
-  );
-}
-
-function Actions({ proposal }: { proposal: ProposalDetail }) {
-  const { config } = useServices();
-  const decoded = proposal.actions.map((a) => decodeAction(a, config));
-  return (
-    <section className="card">
-      <h2>Actions ({decoded.length})</h2>
-      <ol>
-        {decoded.map((a) => (
-          <li key={a.index} data-testid="action">
-            <p>
-              <strong>{a.functionName ?? (a.kind === "eth-transfer" ? "Send ETH" : a.kind === "empty" ? "Call without data" : (a.signature ?? "Unknown function"))}</strong> on {a.targetName ?? "external address"} <AddressView value={a.target} />
-              {a.value > 0n && <> with {a.valueDisplay}</>}
-            </p>
-            {a.args.length > 0 && (
-              <table>
-                <tbody>
-                  {a.args.map((arg, i) => (
-                    <tr key={i}>
-                      <th scope="row">
-                        {arg.name} <span className="muted">{arg.type}</span>
-                      </th>
-                      <td>
-                        {arg.display ? (
-                          <>
-                            <strong>{arg.display}</strong> <span className="muted">({arg.value})</span>
-                          </>
-                        ) : (
-                          <code>{arg.value}</code>
-                        )}
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            )}
-            {a.trailingBytes !== undefined && (
-              <p className="warning" role="alert" data-testid="trailing-bytes">
-                This call carries {a.trailingBytes} more byte{a.trailingBytes === 1 ? "" : "s"} of data after its arguments. The function ignores them, but they are part of the proposal: ask the
-                proposer why.
-              </p>
-            )}
-            {(a.kind === "unknown-call" || a.trailingBytes !== undefined) && (
-              <details>
-                <summary>{a.kind === "unknown-call" ? "Raw calldata (not decoded)" : "Raw calldata"}</summary>
-                <pre>{a.calldata}</pre>
-              </details>
-            )}
           </li>
         ))}
       </ol>
