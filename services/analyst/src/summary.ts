@@ -232,7 +232,7 @@ function governorClause(ctx: AnalysisContext, call: DecodedCall): string | null 
     default:
       return null;
   }
-  return `calls ${call.functionName} on the Governor${effect ? `: ${effect}` : ""}`;
+  return effect ?? `changes a Governor setting (${call.functionName})`;
 }
 
 /** Any other call, named by what is known of it. */

@@ -163,3 +163,20 @@ export function addressLabel(contracts: Readonly<Record<string, string>>, addres
   if (imitated !== undefined && isAddress(address, { strict: false })) return `${getAddress(address)} (not ${name(imitated)}: an address that looks like it)`;
   return shortAddress(address);
 }
+
+/** What a call that changes who holds power does, in plain words, by signature (the account it names follows). */
+export const POWER_VERBS: Readonly<Record<string, string>> = {
+  "grantRole(bytes32,address)": "grants a role to",
+  "revokeRole(bytes32,address)": "revokes a role from",
+  "renounceRole(bytes32,address)": "renounces a role of",
+  "transferOwnership(address)": "hands ownership to",
+  "renounceOwnership()": "renounces ownership of",
+  "changeAdmin(address)": "changes the proxy admin to",
+  "changeProxyAdmin(address,address)": "changes the proxy admin of",
+  "upgradeTo(address)": "upgrades to",
+  "upgradeToAndCall(address,bytes)": "upgrades to",
+  "upgradeAndCall(address,address,bytes)": "upgrades",
+  "setAnalyst(address,bool)": "changes the analyst",
+  "setProposalGuardian(address)": "changes the proposal guardian to",
+  "updateDelay(uint256)": "changes the timelock delay",
+};

@@ -282,6 +282,14 @@ describe("missing descriptions", () => {
     expect(brief(run("", [emptyCall(0, VAULT)], { simulation: drained }))).toEqual(["description-missing/empty:high"]);
   });
 
+  it("says what a call does in plain words, not by its function name", () => {
+    const grant = run("", [call(0, TIMELOCK, "grantRole", "grantRole(bytes32,address)", [`0x${"00".repeat(32)}`, MALLORY], "TimelockController")]);
+    expect(grant[0]!.title).toBe(`The description is empty, yet the proposal grants a role to ${MALLORY.slice(0, 6)}…${MALLORY.slice(-4)} on the treasury (timelock) (call 0)`);
+    const approve = run("", [call(0, TOKEN, "approve", "approve(address,uint256)", [MALLORY, 2n ** 256n - 1n], "ERC20")]);
+    expect(approve[0]!.title).toBe(`The description is empty, yet the proposal lets ${MALLORY.slice(0, 6)}…${MALLORY.slice(-4)} spend any amount of the treasury's DEMO (call 0)`);
+    expect(approve[0]!.title).not.toMatch(/calls approve/);
+  });
+
   it("a short description on a harmless call is low at most; a real description is nothing", () => {
     expect(brief(run("", [emptyCall(0, VAULT)]))).toEqual(["description-missing/empty:low"]);
     expect(brief(run("Ping.", [call(0, VAULT, "decreaseAllowance", "decreaseAllowance(address,uint256)", [MALLORY, 1n], "ERC20")]))).toEqual(["description-missing/too-short:low"]);

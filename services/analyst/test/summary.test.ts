@@ -38,11 +38,11 @@ describe("the report's summary sentence", () => {
 
   it("describes a harmless Governor call in words and durations", () => {
     expect(buildSummary(ctx([call(0, GOVERNOR, "setVotingPeriod(uint32)", [600n], "DAOGovernor")]), [finding("governor-parameters/voting-period", "medium")])).toBe(
-      "Calls setVotingPeriod on the Governor: lengthens the voting period from 5 min to 10 min.",
+      "Lengthens the voting period from 5 min to 10 min.",
     );
-    expect(buildSummary(ctx([call(0, GOVERNOR, "updateQuorumNumerator(uint256)", [5n], "DAOGovernor")]), [])).toBe("Calls updateQuorumNumerator on the Governor: raises the quorum from 4 % to 5 % of the supply.");
+    expect(buildSummary(ctx([call(0, GOVERNOR, "updateQuorumNumerator(uint256)", [5n], "DAOGovernor")]), [])).toBe("Raises the quorum from 4 % to 5 % of the supply.");
     expect(buildSummary(ctx([call(0, GOVERNOR, "setProposalThreshold(uint256)", [500n * E18], "DAOGovernor")]), [])).toBe(
-      "Calls setProposalThreshold on the Governor: lowers the proposal threshold from 1,000 DEMO to 500 DEMO.",
+      "Lowers the proposal threshold from 1,000 DEMO to 500 DEMO.",
     );
   });
 
@@ -93,7 +93,7 @@ describe("the report's summary sentence", () => {
     const many = ctx(Array.from({ length: 500 }, (_, i) => (i % 2 === 0 ? eth(i, getAddress(`0x${(i + 1).toString(16).padStart(40, "0")}`), E18) : call(i, GOVERNOR, "setVotingDelay(uint48)", [BigInt(i)], "DAOGovernor"))));
     const summary = buildSummary(many, []);
     expect(summary.length).toBeLessThanOrEqual(MAX_SUMMARY_LENGTH);
-    expect(summary).toMatch(/^Sends 250 ETH \(more than the treasury holds\) in total to 250 recipients; calls setVotingDelay .* changes 247 more Governor settings\.$/);
+    expect(summary).toMatch(/^Sends 250 ETH \(more than the treasury holds\) in total to 250 recipients; shortens the voting delay .* changes 247 more Governor settings\.$/);
   });
 
   it("bounds shares above 100 %, says when a balance is unknown, and is the same for the same input", () => {
@@ -105,7 +105,7 @@ describe("the report's summary sentence", () => {
   });
 
   it("reads Governor settings decoded as numbers, says an allowance is revoked, and never shortens a look-alike of a DAO contract into it", () => {
-    expect(buildSummary(ctx([call(0, GOVERNOR, "setVotingPeriod(uint32)", [600], "DAOGovernor")]), [])).toBe("Calls setVotingPeriod on the Governor: lengthens the voting period from 5 min to 10 min.");
+    expect(buildSummary(ctx([call(0, GOVERNOR, "setVotingPeriod(uint32)", [600], "DAOGovernor")]), [])).toBe("Lengthens the voting period from 5 min to 10 min.");
     expect(buildSummary(ctx([call(0, TOKEN, "approve(address,uint256)", [MALLORY, 0n])]), [])).toBe("Revokes the allowance of 0x976E…0aa9 over the treasury's DEMO.");
     const lookAlike = getAddress("0x5fbd000000000000000000000000000000000aa3");
     expect(buildSummary(ctx([call(0, VAULT, "transferOwnership(address)", [lookAlike], "Ownable")]), [])).toBe(

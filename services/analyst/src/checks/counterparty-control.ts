@@ -4,6 +4,7 @@ import { counterpartyInvolvements, type CounterpartyInfo, type CounterpartyInvol
 import { treasuryBalance } from "../context/governance.ts";
 import { addressLabel, assetSymbol, callList, formatAssetAmount, formatDuration, formatTreasuryShare } from "../units.ts";
 import { disclosedPayments } from "./description-amounts.ts";
+import { UNLIMITED } from "./treasury-approvals.ts";
 import { maxSeverity, shareBps, shareSeverity, type AnalysisContext, type Finding, type ProposalCheck, type Severity } from "./types.ts";
 
 /** Below this share of the treasury's holding, a payment to a long-known EOA is an ordinary grant. */
@@ -11,7 +12,6 @@ export const SMALL_SHARE_BPS = 200;
 /** From this share on, a payment or allowance to an account one key controls is high. */
 export const LARGE_SHARE_BPS = 1000;
 /** An allowance at or above 2^255 is treated as unlimited. */
-const UNLIMITED = 2n ** 255n;
 
 interface Exposure {
   /** What the account gets, as phrases with it as subject: `receives 60 ETH (60 % of the treasury's ETH)`, `receives a role (grantRole)`. */

@@ -16,13 +16,13 @@ import {
 import type { CounterpartyInfo } from "../context/counterparties.ts";
 import { describeDescription } from "../context/description.ts";
 import { treasuryBalance } from "../context/governance.ts";
-import { addressLabel, assetUnits, formatAssetAmount, formatShare, safeSymbol, shortAddress } from "../units.ts";
+import { addressLabel, assetUnits, formatAssetAmount, formatShare, POWER_VERBS, safeSymbol, shortAddress } from "../units.ts";
 import { analyseAmounts } from "./description-amounts.ts";
+import { UNLIMITED } from "./treasury-approvals.ts";
 import { daoRole, isTreasury, shareBps, type AnalysisContext, type Finding, type ProposalCheck, type Severity } from "./types.ts";
 
 const CHECK_ID = "description-claims";
 /** Anything at or above 2^255 is an unlimited allowance. */
-const UNLIMITED = 2n ** 255n;
 
 /** Something the calls take out of the treasury or let someone take. */
 interface Outflow {
@@ -874,21 +874,6 @@ export const descriptionClaims: ProposalCheck = {
   },
 };
 
-const ACCESS_SIGNATURES: Record<string, string> = {
-  "grantRole(bytes32,address)": "grants a role to",
-  "revokeRole(bytes32,address)": "revokes a role from",
-  "renounceRole(bytes32,address)": "renounces a role of",
-  "transferOwnership(address)": "hands ownership to",
-  "renounceOwnership()": "renounces ownership of",
-  "changeAdmin(address)": "changes the proxy admin to",
-  "changeProxyAdmin(address,address)": "changes the proxy admin of",
-  "upgradeTo(address)": "upgrades to",
-  "upgradeToAndCall(address,bytes)": "upgrades to",
-  "upgradeAndCall(address,address,bytes)": "upgrades",
-  "setAnalyst(address,bool)": "changes the analyst",
-  "setProposalGuardian(address)": "changes the proposal guardian to",
-  "updateDelay(uint256)": "changes the timelock delay",
-};
 const MENTIONS_APPROVAL = /\b(?:approv\w*|allowances?|spend(?:er|ing)?)\b/iu;
 const MENTIONS_POWER = /\b(?:roles?|owner\w*|admin\w*|upgrad\w*|guardian|analysts?|delay|permissions?|access|control)\b/iu;
 
@@ -959,7 +944,7 @@ export function buildDescriptionClaims(ctx: AnalysisContext, findings: readonly 
     }
     if (!MENTIONS_POWER.test(visible)) {
       for (const call of ctx.calls) {
-        const verb = call.decoded ? ACCESS_SIGNATURES[call.signature ?? ""] : undefined;
+        const verb = call.decoded ? POWER_VERBS[call.signature ?? ""] : undefined;
         if (verb === undefined) continue;
         const account = (call.args ?? []).map(asAddress).find((x): x is Address => x !== null);
         if (account !== undefined && named.has(account.toLowerCase())) continue;

@@ -1,9 +1,11 @@
 import { renderDescription, stripHidden, type RenderedDescription } from "@ai-dao/description";
 import type { DecodedCall } from "@ai-dao/protocol";
+import { isAddress } from "viem";
 
 import { describeDescription } from "../context/description.ts";
 import { initializerName } from "../context/initializers.ts";
-import { addressLabel, formatAssetAmount } from "../units.ts";
+import { addressLabel, assetSymbol, formatAssetAmount, POWER_VERBS } from "../units.ts";
+import { UNLIMITED } from "./treasury-approvals.ts";
 import { daoRole, isTreasury, type AnalysisContext, type Finding, type ProposalCheck } from "./types.ts";
 
 /** A description with fewer words than this (markup, the proposer suffix and hidden text removed) explains nothing. */
@@ -87,8 +89,16 @@ function consequence(ctx: AnalysisContext, call: DecodedCall): string | null {
   const role = daoRole(ctx, call.target);
   if (name === "transfer" && typeof args[1] === "bigint") parts.push(`transfers ${formatAssetAmount(ctx.governance, call.target, args[1])} ${at}`);
   else if (name === "transferFrom" && typeof args[2] === "bigint") parts.push(`transfers ${formatAssetAmount(ctx.governance, call.target, args[2])}${isTreasury(ctx, args[0]) ? " from the treasury" : ""} ${at}`);
-  else if (FUND_FUNCTIONS.has(name)) parts.push(`calls ${name} on ${label} ${at}`);
-  else if (POWER_FUNCTIONS.has(name) || initializerName(call) !== null || role === "governor" || role === "timelock" || role === "decisionLog") parts.push(`calls ${name} on ${label} ${at}`);
+  else if ((name === "approve" || name === "increaseAllowance") && typeof args[1] === "bigint") {
+    const spender = addressLabel(ctx.deployment.contracts, String(args[0]));
+    const amount = args[1] >= UNLIMITED ? `any amount of the treasury's ${assetSymbol(ctx.governance, call.target)}` : `${formatAssetAmount(ctx.governance, call.target, args[1])} from the treasury`;
+    parts.push(`lets ${spender} spend ${amount} ${at}`);
+  } else if (FUND_FUNCTIONS.has(name)) parts.push(`moves or releases tokens on ${label} (${name}) ${at}`);
+  else if (POWER_VERBS[call.signature ?? ""] !== undefined) {
+    const account = args.find((a): a is string => typeof a === "string" && isAddress(a));
+    parts.push(`${POWER_VERBS[call.signature!]}${account !== undefined ? ` ${addressLabel(ctx.deployment.contracts, account)}` : ""} on ${label} ${at}`);
+  } else if (initializerName(call) !== null) parts.push(`initialises ${label} again (${name}) ${at}`);
+  else if (POWER_FUNCTIONS.has(name) || role === "governor" || role === "timelock" || role === "decisionLog") parts.push(`changes ${label} (${name}) ${at}`);
   return parts.length > 0 ? parts.join("; ") : null;
 }
 
