@@ -575,6 +575,14 @@ describe("description claims section", () => {
     expect(buildDescriptionClaims(ctx({ description: "Housekeeping.", calls: [grant] }), [])).toBeUndefined();
   });
 
+  it("a sentence that denies spending or ownership changes does not disclose them; one that states them does", () => {
+    const grant: DecodedCall = { ...transferOwnership(1, OTHER, MALLORY) };
+    const calls = [ethCall(0, ERIN, E18), erc20(2, TOKEN, "approve", MALLORY, 5n * E18), grant];
+    const effects = (description: string) => buildDescriptionClaims(ctx({ description, calls }), [])!.undisclosedEffects.map((e) => e.effect.split(" ").slice(0, 3).join(" "));
+    expect(effects("Grant 1 ETH to erin. No other treasury spending and no ownership changes.")).toEqual(["Call 2 lets", "Call 1 hands"]);
+    expect(effects("Grant 1 ETH to erin. Also approves a spender for 5 DEMO and hands over ownership of the log.")).toEqual([]);
+  });
+
   it('matches "no funds move" when nothing moves, and leaves it unsupported when a call cannot be decoded', () => {
     expect(buildDescriptionClaims(ctx({ description: "No funds move.", calls: [quorumCall(0)] }), [])!.claims[0]).toMatchObject({ status: "matched" });
     expect(buildDescriptionClaims(ctx({ description: "No funds move.", calls: [opaqueCall(0, OTHER)] }), [])!.claims[0]).toMatchObject({ status: "unsupported", evidence: ["call:0"] });

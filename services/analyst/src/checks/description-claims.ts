@@ -876,6 +876,12 @@ export const descriptionClaims: ProposalCheck = {
 
 const MENTIONS_APPROVAL = /\b(?:approv\w*|allowances?|spend(?:er|ing)?)\b/iu;
 const MENTIONS_POWER = /\b(?:roles?|owner\w*|admin\w*|upgrad\w*|guardian|analysts?|delay|permissions?|access|control)\b/iu;
+const NEGATION = /\b(?:no|not|never|none|nothing|without|neither|nor)\b|n't\b/iu;
+
+/** Whether some sentence of the text speaks of `topic` without denying it: "no treasury spending" discloses no allowance. */
+function mentions(text: string, topic: RegExp): boolean {
+  return text.split(/[.!?;\n]+/u).some((sentence) => topic.test(sentence) && !NEGATION.test(sentence));
+}
 
 /**
  * The description's claims as a report section (`descriptionClaims`, the shape of the model's
@@ -932,7 +938,7 @@ export function buildDescriptionClaims(ctx: AnalysisContext, findings: readonly 
         if (statedAssets.has(o.asset === "ETH" ? "ETH" : o.asset.toLowerCase())) continue;
         const what = o.kind === "send" ? fmt(o.asset, o.amount!) : `token #${o.amount} of ${o.asset}`;
         undisclosed.push({ effect: `Call ${o.callIndex} sends ${what} from the treasury to ${o.to}`, evidence: [`call:${o.callIndex}`, ...related(o.callIndex), ...balanceIds([o.asset])] });
-      } else if (!MENTIONS_APPROVAL.test(visible)) {
+      } else if (!mentions(visible, MENTIONS_APPROVAL)) {
         const what =
           o.kind === "approve-all"
             ? `every token of ${o.asset} the treasury holds`
@@ -942,7 +948,7 @@ export function buildDescriptionClaims(ctx: AnalysisContext, findings: readonly 
         undisclosed.push({ effect: `Call ${o.callIndex} lets ${o.to} spend ${what}`, evidence: [`call:${o.callIndex}`, ...related(o.callIndex)] });
       }
     }
-    if (!MENTIONS_POWER.test(visible)) {
+    if (!mentions(visible, MENTIONS_POWER)) {
       for (const call of ctx.calls) {
         const verb = call.decoded ? POWER_VERBS[call.signature ?? ""] : undefined;
         if (verb === undefined) continue;
