@@ -8,6 +8,7 @@ import {
   deploymentPath,
   readDeployment,
   resolveDeployConfig,
+  resolveTreasuryAssets,
   writeDeployment,
   type DeployConfig,
   type Deployment,
@@ -95,6 +96,7 @@ export async function deployDAO(connection: NetworkConnection, options: DeployOp
     startBlock,
     contracts,
     parameters: describeParameters(config, contracts.timelock, await governor.read.CLOCK_MODE(), Number(await decisionLog.read.MAX_REPORT_BYTES())),
+    treasuryAssets: resolveTreasuryAssets(config.treasuryAssets),
   };
   if (file !== undefined) await writeDeployment(file, deployment);
   return { deployment, file };

@@ -13,7 +13,7 @@ import { parseArgs } from "node:util";
 import { readDeployment } from "@ai-dao/deployment";
 
 import { seedDemo } from "./demo/seed.ts";
-import { ConfigError, developmentKey, loadPlatformConfig, root, type PlatformConfig } from "./platform/config.ts";
+import { ConfigError, developmentKey, loadPlatformConfig, root, serviceCorsOrigins, type PlatformConfig } from "./platform/config.ts";
 
 const usage = `usage: npm start [-- --no-seed]
 
@@ -36,6 +36,10 @@ try {
   console.error(`✖ ${error.message}\nFix the variables above (environment or .env) and start again.`);
   process.exit(1);
 }
+
+// The services answer browsers only from these origins: the web app's, wherever WEB_PORT put it.
+const cors = serviceCorsOrigins(config);
+if (cors.warning) console.warn(`⚠ ${cors.warning}\n`);
 
 const node = process.execPath; // npm puts the repository's Node 22 first on PATH
 const hardhat = path.join(root, "node_modules", ".bin", "hardhat");
@@ -243,7 +247,7 @@ if (!flags["no-seed"]) {
 // A fresh chain each time, so the services' data from a previous run describes a chain that is gone.
 await rm(dataDir, { recursive: true, force: true });
 await mkdir(dataDir, { recursive: true });
-const shared = { RPC_URL: rpcUrl, DEPLOYMENT_FILE: deploymentFile, LOG_LEVEL: config.LOG_LEVEL };
+const shared = { RPC_URL: rpcUrl, DEPLOYMENT_FILE: deploymentFile, LOG_LEVEL: config.LOG_LEVEL, CORS_ORIGINS: cors.origins.join(",") };
 for (const service of services) {
   step(`starting the ${service.name} ...`);
   start(service.name, node, [service.main], { ...shared, ...service.env });
@@ -272,7 +276,8 @@ ${services.map((s) => row(s.name, s.url)).join("\n")}
 ${Object.entries(deployment.contracts)
   .map(([name, address]) => row(name, address))
   .join("\n")}
+${row("browser origins", `${cors.origins.join(", ")}   (CORS_ORIGINS: may read the services' answers)`)}
 ${row("deployment file", deploymentFile.startsWith(root) ? path.relative(root, deploymentFile) : deploymentFile)}
 ${row("analyst mode", config.ANTHROPIC_API_KEY ? `model (${config.ANALYST_MODEL ?? "default model"})` : "deterministic (set ANTHROPIC_API_KEY for model judgement)")}
 
-Press Ctrl-C to stop.`);
+${cors.warning ? `⚠ ${cors.warning}\n\n` : ""}Press Ctrl-C to stop.`);

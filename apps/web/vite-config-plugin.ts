@@ -66,6 +66,9 @@ export async function buildRuntimeConfig(env: RuntimeConfigEnv = process.env) {
       proposalThreshold: deployment.parameters.governor.proposalThreshold,
     },
     timelock: { minDelay: deployment.parameters.timelock.minDelay },
+    treasuryAssets: (deployment.treasuryAssets ?? []) as { address: string; label?: string }[],
+    analysts: (deployment.parameters.analysts ?? []) as string[],
+    publishers: (deployment.parameters.publishers ?? []) as string[],
   };
 }
 

@@ -8,12 +8,13 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 
-import type { Deployment } from "@ai-dao/deployment";
+import { treasuryAssetsOf, type Deployment } from "@ai-dao/deployment";
 import { daoAbis, descriptionBytesOf, hashDescription, proposalStateName, Support } from "@ai-dao/protocol";
 import {
   createPublicClient,
   createWalletClient,
   encodeFunctionData,
+  getContractAddress,
   http,
   parseEther,
   parseUnits,
@@ -29,6 +30,46 @@ const root = path.resolve(import.meta.dirname, "../..");
 async function artifact(source: string, name: string): Promise<{ abi: Abi; bytecode: Hex }> {
   const file = path.join(root, "artifacts", source, `${name}.json`);
   return JSON.parse(await readFile(file, "utf8"));
+}
+
+/**
+ * Development account #19 deploys the demo stablecoin as its first transaction, so dUSD's address
+ * is known before the seed runs: the local deploy config lists it (`treasuryAssets`: `createdBy`
+ * this account, nonce 0) and the subgraph indexes its treasury flows from the first block.
+ */
+export const STABLECOIN_DEPLOYER_INDEX = 19;
+
+/**
+ * Deploys dUSD (6 decimals) with `amount` base units minted to the treasury, at the address the
+ * deployment lists. Refuses when the deployer account has already sent a transaction (the token
+ * would land elsewhere) or the deployment does not list that address (nothing would index it).
+ */
+export async function deployDemoStablecoin(rpcUrl: string, deployment: Deployment, amount = parseUnits("1000000", 6)): Promise<Address> {
+  const transport = http(rpcUrl);
+  const publicClient = createPublicClient({ chain: hardhat, transport }) as PublicClient;
+  const accounts = await createWalletClient({ chain: hardhat, transport }).getAddresses();
+  const deployer = accounts[STABLECOIN_DEPLOYER_INDEX];
+  if (deployer === undefined) throw new Error(`the node must expose development account #${STABLECOIN_DEPLOYER_INDEX} (npx hardhat node has 20)`);
+  const expected = getContractAddress({ from: deployer, nonce: 0n });
+  if (!treasuryAssetsOf(deployment).some((asset) => asset.address.toLowerCase() === expected.toLowerCase())) {
+    throw new Error(
+      `the deployment does not list the demo stablecoin's address ${expected} in treasuryAssets, so its treasury flows would not be indexed; ` +
+        `deploy with ignition/config/local.json (treasuryAssets: createdBy ${deployer}, nonce 0)`,
+    );
+  }
+  const nonce = await publicClient.getTransactionCount({ address: deployer });
+  if (nonce !== 0) throw new Error(`development account #${STABLECOIN_DEPLOYER_INDEX} (${deployer}) has already sent ${nonce} transaction(s); the demo needs a fresh chain`);
+  const erc20Artifact = await artifact("contracts/mocks/MockERC20.sol", "MockERC20");
+  const hash = await createWalletClient({ chain: hardhat, transport, account: deployer }).deployContract({
+    abi: erc20Artifact.abi,
+    bytecode: erc20Artifact.bytecode,
+    args: ["Demo Dollar", "dUSD", 6, deployment.contracts.timelock, amount],
+  });
+  const receipt = await publicClient.waitForTransactionReceipt({ hash });
+  if (receipt.status !== "success" || receipt.contractAddress?.toLowerCase() !== expected.toLowerCase()) {
+    throw new Error(`the demo stablecoin was not deployed at ${expected} (tx ${hash})`);
+  }
+  return expected;
 }
 
 export interface SeededProposal {
@@ -58,6 +99,15 @@ export async function seedDemo(rpcUrl: string, deployment: Deployment, progress:
   if (accounts.length < 10) throw new Error("the node must expose its 10+ development accounts (npx hardhat node)");
   const [deployer, alice, bob, carol, dave, erin, outsider] = accounts as [Address, Address, Address, Address, Address, Address, Address];
   const wallet = (account: Address) => createWalletClient({ chain: hardhat, transport, account });
+  // The seed acts as each holder through the node's unlocked accounts: a config whose "dave" is not
+  // the node's account #4 would give the seed a holder without tokens (delegations moving 0 votes).
+  const holders: Record<string, Address> = { alice, bob, carol, dave, erin };
+  for (const allocation of deployment.parameters.token.allocations) {
+    const account = allocation.label === undefined ? undefined : holders[allocation.label];
+    if (account !== undefined && account.toLowerCase() !== allocation.recipient.toLowerCase()) {
+      throw new Error(`the deployment gives "${allocation.label}" ${allocation.recipient}, but the node's account for ${allocation.label} is ${account}; fix the deploy config`);
+    }
+  }
 
   // The test stablecoin is deployed from its compiled artifact (bytecode); the DAO's ABIs are protocol's.
   const erc20Artifact = await artifact("contracts/mocks/MockERC20.sol", "MockERC20");
@@ -79,13 +129,7 @@ export async function seedDemo(rpcUrl: string, deployment: Deployment, progress:
   const treasuryEth = parseEther("100");
   const fundHash = await wallet(deployer).sendTransaction({ to: timelock, value: treasuryEth });
   await publicClient.waitForTransactionReceipt({ hash: fundHash });
-  const deployHash = await wallet(deployer).deployContract({
-    abi: erc20Artifact.abi,
-    bytecode: erc20Artifact.bytecode,
-    args: ["Demo Dollar", "dUSD", 6, timelock, parseUnits("1000000", 6)],
-  });
-  const stablecoin = (await publicClient.waitForTransactionReceipt({ hash: deployHash })).contractAddress;
-  if (!stablecoin) throw new Error("the demo stablecoin was not deployed");
+  const stablecoin = await deployDemoStablecoin(rpcUrl, deployment);
 
   progress("delegating votes (alice, bob, carol, erin to themselves; dave to alice) ...");
   for (const holder of [alice, bob, carol, erin]) await send(holder, token, daoAbis.token, "delegate", [holder]);

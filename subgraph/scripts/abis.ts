@@ -4,9 +4,9 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 
-import { daoAbis } from "@ai-dao/protocol";
+import { daoAbis, standardEventAbis } from "@ai-dao/protocol";
 
-import { abisDir, dataSources } from "./data-sources.ts";
+import { abisDir, dataSources, treasuryAssetSource } from "./data-sources.ts";
 
 /** Writes every data source's ABI; returns the files written. */
 export async function writeAbis(outDir = abisDir): Promise<string[]> {
@@ -17,6 +17,12 @@ export async function writeAbis(outDir = abisDir): Promise<string[]> {
     await writeFile(file, `${JSON.stringify(daoAbis[source.contract], null, 2)}\n`);
     written.push(file);
   }
+  const erc20 = standardEventAbis.find((entry) => entry.name === treasuryAssetSource.abi);
+  if (erc20 === undefined) throw new Error(`@ai-dao/protocol has no ${treasuryAssetSource.abi} event ABI`);
+  const file = path.join(outDir, `${treasuryAssetSource.abi}.json`);
+  await writeFile(file, `${JSON.stringify(erc20.abi, null, 2)}
+`);
+  written.push(file);
   return written;
 }
 

@@ -67,7 +67,7 @@ export const dataSources: DataSourceSpec[] = [
     name: "DAOToken",
     contract: "token",
     mapping: "src/token.ts",
-    entities: ["Token", "Account", "TokenTransfer", "DelegateChange", "DelegateVotesChange", "DailyGovernanceSnapshot"],
+    entities: ["Token", "Account", "TokenTransfer", "DelegateChange", "DelegateVotesChange", "DailyGovernanceSnapshot", "TreasuryAsset", "TreasuryFlow", "TreasuryPendingFlows"],
     events: ["Transfer", "DelegateChanged", "DelegateVotesChanged"],
   },
   {
@@ -82,6 +82,9 @@ export const dataSources: DataSourceSpec[] = [
       "TimelockRoleMember",
       "TimelockMinDelayChange",
       "DailyGovernanceSnapshot",
+      "TreasuryAsset",
+      "TreasuryFlow",
+      "TreasuryPendingFlows",
     ],
     events: ["CallScheduled", "CallExecuted", "CallSalt", "Cancelled", "MinDelayChange", "RoleGranted", "RoleRevoked"],
   },
@@ -93,6 +96,20 @@ export const dataSources: DataSourceSpec[] = [
     events: ["DecisionPublished", "PublisherSet"],
   },
 ];
+
+/**
+ * One data source per ERC-20 the deployment file lists in `treasuryAssets` (named by
+ * `treasuryAssetSources` of @ai-dao/deployment): its Transfer events to and from the timelock become
+ * treasury flows. Its ABI is the ERC-20 events of @ai-dao/protocol's standard ABIs.
+ */
+export const treasuryAssetSource = {
+  abi: "ERC20",
+  mapping: "src/treasury.ts",
+  entities: ["TreasuryAsset", "TreasuryFlow", "TreasuryPendingFlows"],
+  events: ["Transfer"],
+  /** Handler of every event: the asset data sources share one mapping function. */
+  handler: "handleTreasuryAssetTransfer",
+} as const;
 
 interface AbiParameter {
   type: string;

@@ -11,10 +11,10 @@ import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { parseArgs } from "node:util";
 
-import { ConfigError, deploymentPath, readDeployment, type Deployment } from "@ai-dao/deployment";
+import { ConfigError, deploymentPath, readDeployment, treasuryAssetSources, type Deployment } from "@ai-dao/deployment";
 import YAML from "yaml";
 
-import { type AbiItem, abisDir, dataSources, manifestEventSignature, repoRoot, subgraphDir } from "./data-sources.ts";
+import { type AbiItem, abisDir, dataSources, manifestEventSignature, repoRoot, subgraphDir, treasuryAssetSource } from "./data-sources.ts";
 
 export const SPEC_VERSION = "1.3.0";
 export const API_VERSION = "0.0.9";
@@ -99,9 +99,31 @@ export async function buildManifest(deployment: Deployment, options: ManifestOpt
     });
   }
 
+  const erc20 = await readAbi(abiDir, treasuryAssetSource.abi);
+  for (const asset of treasuryAssetSources(deployment)) {
+    sources.push({
+      kind: "ethereum/contract",
+      name: asset.name,
+      network,
+      source: { address: asset.address, abi: treasuryAssetSource.abi, startBlock: deployment.startBlock },
+      mapping: {
+        kind: "ethereum/events",
+        apiVersion: API_VERSION,
+        language: "wasm/assemblyscript",
+        entities: [...treasuryAssetSource.entities],
+        abis: [{ name: treasuryAssetSource.abi, file: relative(path.join(abiDir, `${treasuryAssetSource.abi}.json`)) }],
+        eventHandlers: treasuryAssetSource.events.map((event) => ({
+          event: manifestEventSignature(erc20, event),
+          handler: treasuryAssetSource.handler,
+        })),
+        file: relative(path.join(subgraphDir, treasuryAssetSource.mapping)),
+      },
+    });
+  }
+
   return {
     specVersion: SPEC_VERSION,
-    description: `AI-governed DAO on ${network} (chain ${deployment.chainId}): proposals, votes, delegation, timelock operations and automated decisions.`,
+    description: `AI-governed DAO on ${network} (chain ${deployment.chainId}): proposals, votes, delegation, timelock operations, treasury flows and automated decisions.`,
     // Auditors query any past block, so graph-node must keep every entity version.
     indexerHints: { prune: "never" },
     // A handler that fails on one event is skipped (its changes discarded, the error recorded and

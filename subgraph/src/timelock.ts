@@ -20,6 +20,7 @@ import {
   TimelockRoleMember,
 } from "../generated/schema";
 import { eventId, getOrCreateDailySnapshot } from "./helpers";
+import { ETH_ASSET_ID, linkPendingFlows, recordFlow } from "./treasury";
 
 const ROLE_NAMES: string[] = ["PROPOSER_ROLE", "EXECUTOR_ROLE", "CANCELLER_ROLE"];
 
@@ -132,6 +133,14 @@ export function handleCallExecuted(event: CallExecuted): void {
     return;
   }
   operation.executedCallCount += 1;
+  // Token flows this call caused were recorded by the token's Transfer, just before this event.
+  linkPendingFlows(event, operation);
+  if (!event.params.value.isZero()) {
+    const flow = recordFlow(event, ETH_ASSET_ID, "ETH", null, event.address.toHexString(), false, event.params.value, event.params.target);
+    flow.operation = operation.id;
+    flow.proposal = operation.proposal;
+    flow.save();
+  }
   if (operation.status != "EXECUTED") {
     operation.status = "EXECUTED";
     operation.executedBlock = event.block.number;

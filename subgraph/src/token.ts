@@ -4,6 +4,7 @@ import { Address, BigInt } from "@graphprotocol/graph-ts";
 import { DelegateChanged, DelegateVotesChanged, Transfer } from "../generated/DAOToken/DAOToken";
 import { DelegateChange, DelegateVotesChange, Token, TokenTransfer } from "../generated/schema";
 import { eventId, getOrCreateAccount, getOrCreateDailySnapshot } from "./helpers";
+import { recordTreasuryTransfer } from "./treasury";
 
 function getOrCreateToken(address: Address): Token {
   const id = address.toHexString();
@@ -55,6 +56,7 @@ export function handleTransfer(event: Transfer): void {
 
   token.save();
   transfer.save();
+  recordTreasuryTransfer(event, "DAO_TOKEN");
 }
 
 export function handleDelegateChanged(event: DelegateChanged): void {

@@ -9,7 +9,10 @@ import { promisify } from "node:util";
 import type { TestProject } from "vitest/node";
 
 import { subgraphDir } from "../scripts/data-sources.ts";
-import { tempDeployment } from "@ai-dao/testkit/deployment";
+import { sampleDeployment, tempDeployment } from "@ai-dao/testkit/deployment";
+
+/** A listed treasury asset of the sample deployment, so the build has a TreasuryAsset0 data source. */
+export const SAMPLE_ASSET = "0x5555555555555555555555555555555555555555";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -31,7 +34,7 @@ async function graphBin(): Promise<string> {
 
 export default async function setup(project: TestProject) {
   // graph build wants its manifest below a node_modules, hence a directory inside subgraph/.
-  const { dir, file } = await tempDeployment(undefined, subgraphDir);
+  const { dir, file } = await tempDeployment({ ...sampleDeployment(), treasuryAssets: [{ address: SAMPLE_ASSET, label: "test stablecoin" }] }, subgraphDir);
   const buildDir = path.join(dir, "build");
   const manifest = path.join(dir, "subgraph.yaml");
   const options = { cwd: subgraphDir, maxBuffer: 64 * 1024 * 1024 };

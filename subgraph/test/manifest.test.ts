@@ -58,6 +58,28 @@ describe("manifest generator", () => {
     }
   });
 
+  it("adds one ERC-20 data source per listed treasury asset, skipping the DAO token", async () => {
+    const assets = [
+      { address: "0x5555555555555555555555555555555555555555", label: "stablecoin" },
+      { address: "0x1111111111111111111111111111111111111111", label: "the DAO token again" },
+      { address: "0x6666666666666666666666666666666666666666" },
+    ];
+    const { manifest } = await generate({ ...sampleDeployment(), treasuryAssets: assets } as ReturnType<typeof sampleDeployment>);
+    const names = manifest.dataSources.map((source) => source.name);
+    expect(names).toEqual(["DAOGovernor", "DAOToken", "TimelockController", "DecisionLog", "TreasuryAsset0", "TreasuryAsset1"]);
+    const [first, second] = manifest.dataSources.slice(4);
+    expect(first!.source).toEqual({ address: "0x5555555555555555555555555555555555555555", abi: "ERC20", startBlock: 1234 });
+    expect(second!.source.address).toBe("0x6666666666666666666666666666666666666666");
+    expect(first!.mapping.eventHandlers).toEqual([{ event: "Transfer(indexed address,indexed address,uint256)", handler: "handleTreasuryAssetTransfer" }]);
+    expect(first!.mapping.file.endsWith("src/treasury.ts")).toBe(true);
+    expect(first!.mapping.abis).toEqual([{ name: "ERC20", file: expect.stringMatching(/abis\/ERC20\.json$/) }]);
+  });
+
+  it("writes no asset data source for a deployment file without treasuryAssets", async () => {
+    const { manifest } = await generate();
+    expect(manifest.dataSources.some((source) => source.name.startsWith("TreasuryAsset"))).toBe(false);
+  });
+
   it("keeps every entity version so auditors can query past blocks", async () => {
     const { manifest, text } = await generate();
     expect(manifest.indexerHints).toEqual({ prune: "never" });

@@ -75,8 +75,8 @@ export class MappingInstance {
     return new MappingInstance(module, abi, store);
   }
 
-  /** Runs `handle<name>` on an event built from the ABI's inputs of event `name`. */
-  handle(name: string, event: TestEvent): void {
+  /** Runs `handler` (by default `handle<name>`) on an event built from the ABI's inputs of event `name`. */
+  handle(name: string, event: TestEvent, handler = `handle${name}`): void {
     const item = this.abi.find((entry) => entry.type === "event" && entry.name === name);
     if (!item) throw new Error(`no event ${name} in the ABI`);
     const params = (item.inputs ?? []).map((input) => {
@@ -108,6 +108,6 @@ export class MappingInstance {
       transaction: { hash: event.tx, index: 0n, from: zeroAddress, to: null, value: 0n, gasLimit: 0n, gasPrice: 0n, input: "0x", nonce: 0n },
       params,
     };
-    this.module.runEvent(`handle${name}`, data, this.store, (level, message) => this.logs.push(`${level}: ${message}`));
+    this.module.runEvent(handler, data, this.store, (level, message) => this.logs.push(`${level}: ${message}`));
   }
 }

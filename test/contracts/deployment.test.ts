@@ -8,11 +8,11 @@ import { promisify } from "node:util";
 
 import { ConfigError, readDeployment } from "@ai-dao/deployment";
 import { network } from "hardhat";
-import { getAddress, zeroAddress, type Address, type Hex } from "viem";
+import { getAddress, getContractAddress, zeroAddress, type Address, type Hex } from "viem";
 
 import { deployDAO } from "../../ignition/deploy.ts";
 import { CANCELLER_ROLE, DEFAULT_ADMIN_ROLE, EXECUTOR_ROLE, PROPOSER_ROLE } from "../../ignition/modules/DAO.ts";
-import { deployLocalDAO, localConfig } from "@ai-dao/testkit";
+import { deployLocalDAO, devAccount, localConfig } from "@ai-dao/testkit";
 
 const root = path.resolve(import.meta.dirname, "../..");
 
@@ -89,6 +89,8 @@ describe("deployment", async () => {
     assert.equal(file, path.join(outDir, "31337.json"));
     const onDisk = await readDeployment(file!);
     assert.deepEqual(onDisk, deployment);
+    // The demo stablecoin is listed by its creator (account #19) and nonce: the file has its address.
+    assert.deepEqual(onDisk.treasuryAssets?.map((a) => a.address), [getContractAddress({ from: devAccount(19).address, nonce: 0n })]);
     const governor = await viem.getContractAt("DAOGovernor", onDisk.contracts.governor);
     assert.equal(await governor.read.votingDelay(), BigInt(onDisk.parameters.governor.votingDelay));
     assert.equal(await governor.read.votingPeriod(), BigInt(onDisk.parameters.governor.votingPeriod));

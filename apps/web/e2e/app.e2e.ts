@@ -316,7 +316,10 @@ describe("with the whole platform", () => {
     await guard.getByTestId("guard-report").waitFor();
     await guard.screenshot({ path: path.join(shots, "guard-decision-on-proposal.png") });
 
+    // The hold leads the page, and queuing it takes a confirmation that names why.
     await page.getByRole("button", { name: "Queue", exact: true }).click();
+    await page.getByLabel("I have read these findings and still want to queue").check();
+    await page.getByRole("button", { name: "Queue anyway" }).click();
     await confirmed(page, /^Queue/);
     await expect.poll(state, { timeout: 30_000 }).toBe("Queued");
     expect(await senderOf(client, governor, "ProposalQueued", proposalId)).toBe(BOB.toLowerCase());
@@ -325,6 +328,8 @@ describe("with the whole platform", () => {
     const execute = page.getByRole("button", { name: "Execute", exact: true });
     await expect.poll(async () => execute.isEnabled(), { timeout: 30_000 }).toBe(true);
     await execute.click();
+    await page.getByLabel("I have read these findings and still want to execute").check();
+    await page.getByRole("button", { name: "Execute anyway" }).click();
     await confirmed(page, /^Execute/);
     await expect.poll(state, { timeout: 30_000 }).toBe("Executed");
     expect(await senderOf(client, governor, "ProposalExecuted", proposalId)).toBe(BOB.toLowerCase());

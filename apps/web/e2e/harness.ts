@@ -1,7 +1,10 @@
 // Starts a real local stack on free ports the way `npm start` (scripts/start.ts) runs the platform:
 // `hardhat node`, the DAO deployed with `hardhat deploy-dao --network localhost`, then the indexer,
-// analyst and executor (`node src/main.ts` in each service folder, with start.ts's environment) and
-// the web app's dev server (`npm run dev`). Nothing is seeded. Each process's output goes to a log file in `logDir`.
+// analyst and executor (`node src/main.ts` in each service folder, with start.ts's environment). The
+// web app is the production build (`vite build`, made at most once per test run and reused while
+// dist/ is newer than its sources) served by ./static-server.ts with /config.json and the SPA
+// fallback, so the tests exercise what is deployed, not the dev server's transforms.
+// Nothing is seeded. Each process's output goes to a log file in `logDir`.
 // `stop()` ends every process group it started and waits until each has exited.
 import { spawn, type ChildProcess } from "node:child_process";
 import { createWriteStream } from "node:fs";
@@ -13,6 +16,9 @@ import { repoRoot } from "@ai-dao/service-kit/repo";
 import { devPrivateKey } from "@ai-dao/testkit/accounts";
 import { startMessagesApi, type MessagesApi, type RecordedRequest, type ScriptedResponse } from "@ai-dao/testkit/messages-api";
 import { freePort } from "@ai-dao/testkit/process";
+
+import { buildRuntimeConfig } from "../vite-config-plugin.ts";
+import { distIsFresh, serveDist, viteBuild, type StaticServer } from "./static-server.ts";
 
 const binDir = path.join(repoRoot, "node_modules", ".bin");
 const bin = (name: string) => path.join(binDir, name);
@@ -72,6 +78,20 @@ export function modelStandIn(request: RecordedRequest): ScriptedResponse {
   };
 }
 
+let building: Promise<void> | undefined;
+export const BUILT_THIS_RUN = "AI_DAO_WEB_E2E_BUILT";
+/**
+ * Makes dist/ once per test process (e2e/global-setup.ts builds it once per run before any file, so
+ * every file's call finds it fresh); several e2e files each start a stack.
+ */
+export function ensureWebBuild(): Promise<void> {
+  // Built by the global setup of this run: a source edited since (by someone else) waits for the next run.
+  if (process.env[BUILT_THIS_RUN] === "1") return Promise.resolve();
+  building ??= distIsFresh().then((fresh) => (fresh ? undefined : viteBuild()));
+  building.catch(() => (building = undefined));
+  return building;
+}
+
 export interface Stack {
   rpcUrl: string;
   webUrl: string;
@@ -109,8 +129,10 @@ export async function startStack(options: { services: boolean }): Promise<Stack>
     return entry;
   };
   let model: MessagesApi | undefined;
+  let web: StaticServer | undefined;
   const stop = async () => {
     await model?.close();
+    await web?.close();
     const running = children.filter(({ child }) => child.exitCode === null && child.signalCode === null && child.pid !== undefined);
     const signal = (sig: NodeJS.Signals) => {
       for (const { child } of running) {
@@ -211,10 +233,13 @@ export async function startStack(options: { services: boolean }): Promise<Stack>
       ]);
     }
 
-    // As scripts/start.ts: `npm run dev`; the ABIs come from @ai-dao/protocol, built with the contracts.
-    const web = start("web", "npm", ["run", "dev", "-w", "@ai-dao/web"], { ...common, WEB_PORT: String(webPort), INDEXER_URL: indexerUrl, ANALYST_URL: analystUrl, EXECUTOR_URL: executorUrl });
-    await waitFor("vite", async () => (await fetch(`${webUrl}/config.json`)).ok, 90_000, web);
-    const log = (name: string) => children.find((c) => c.name === name)?.tail() ?? "";
+    // The production build, with the configuration `vite preview` would serve for this stack.
+    await ensureWebBuild();
+    const runtimeConfig = { ...common, INDEXER_URL: indexerUrl, ANALYST_URL: analystUrl, EXECUTOR_URL: executorUrl };
+    web = await serveDist({ port: webPort, config: () => buildRuntimeConfig(runtimeConfig) });
+    const configAnswer = await fetch(`${webUrl}/config.json`);
+    if (!configAnswer.ok) throw new Error(`the web server's /config.json answered ${configAnswer.status}: ${await configAnswer.text()}`);
+    const log = (name: string) => (name === "web" ? web!.log() : (children.find((c) => c.name === name)?.tail() ?? ""));
     return { rpcUrl, webUrl, indexerUrl, analystUrl, executorUrl, deploymentFile, deployment, logDir, log, stop };
   } catch (error) {
     await stop();

@@ -30,7 +30,7 @@ describe("proposal builder", () => {
     const p = buildProposal(
       [
         { kind: "eth", to: erin, amount: "0.25" },
-        { kind: "token", token: "", decimals: "", to: erin, amount: "1000" },
+        { kind: "token", token: "", to: erin, amount: "1000" },
         { kind: "call", target: config.contracts.governor, abiOrSignature: "setVotingPeriod(uint32 newVotingPeriod)", functionName: "", args: "600", value: "" },
       ],
       "# Three things",
@@ -56,7 +56,7 @@ describe("proposal builder", () => {
 describe("decoding and formatting", () => {
   it("formats base units exactly", () => {
     expect(formatAmount(1234567890000000000000000n)).toBe("1,234,567.89");
-    expect(formatAmount(1n)).toBe("0");
+    expect(formatAmount(1n)).toBe("< 0.0001");
     expect(formatAmount(1n, 18, 18)).toBe("0.000000000000000001");
   });
 
@@ -93,6 +93,6 @@ describe("decoding and formatting", () => {
     const csv = decisionsToCsv([
       { id: "0", decisionId: "0", proposalId: "1", proposal: null, kind: "ANALYSIS", actor: { id: "0xabc" }, risk: 5, riskFloor: 5, recommendation: "FOR", reportHash: "0x01", report: "0x7b7d", summary: '=HYPERLINK("x"), "quoted"', timestamp: "1", block: "2", tx: "0x03" },
     ]);
-    expect(csv.split("\r\n")[1]).toBe(`0,1,ANALYSIS,0xabc,5,5,FOR,0x01,1,2,0x03,"'=HYPERLINK(""x""), ""quoted"""`);
+    expect(csv.split("\r\n")[1]).toBe(`0,1,ANALYSIS,0xabc,,5,5,FOR,0x01,1970-01-01T00:00:01Z,2,0x03,"'=HYPERLINK(""x""), ""quoted"""`);
   });
 });

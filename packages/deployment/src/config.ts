@@ -1,3 +1,4 @@
+import { getContractAddress, type Address } from "viem";
 import { z } from "zod";
 
 import { ConfigError } from "./errors.ts";
@@ -70,6 +71,24 @@ const allocationSchema = z.strictObject({
   label: z.string().optional(),
 });
 
+/**
+ * An ERC-20 token the treasury holds, so the subgraph indexes its flows in and out of the treasury.
+ * Either its address, or — for a token a script deploys after the DAO, like the local demo's
+ * stablecoin — the account that creates it and that account's nonce at creation, which fix the
+ * address before the token exists (CREATE addresses depend on nothing else).
+ */
+const treasuryAssetSchema = z.union(
+  [
+    z.strictObject({ address, label: z.string().optional() }),
+    z.strictObject({
+      createdBy: address,
+      nonce: z.number().int("must be a whole number").nonnegative("must be 0 or more"),
+      label: z.string().optional(),
+    }),
+  ],
+  { message: 'must be { "address": "0x…" } or { "createdBy": "0x…", "nonce": N }, each with an optional "label"' },
+);
+
 /** ERC20Votes caps the total supply at 2^208 - 1 base units. */
 const MAX_VOTES_SUPPLY = 2n ** 208n - 1n;
 
@@ -86,6 +105,8 @@ const deployConfigSchema = z
     analysts: z.array(address).default([]),
     /** Accounts that may publish to the DecisionLog (the analyst's and the executor's keys). */
     publishers: z.array(address).default([]),
+    /** ERC-20 tokens besides the DAO token whose treasury inflows and outflows are indexed. */
+    treasuryAssets: z.array(treasuryAssetSchema).default([]),
   })
   .superRefine((config, ctx) => {
     const seen = new Map<string, number>();
@@ -115,6 +136,14 @@ const deployConfigSchema = z
         message: "is larger than the total supply, so nobody but analysts could ever propose",
       });
     }
+    // Refinements run even when a field check failed: only well-formed entries get an address.
+    const wellFormed = config.treasuryAssets.every((a) => "address" in a || (Number.isSafeInteger(a.nonce) && a.nonce >= 0));
+    const assets = wellFormed ? resolveTreasuryAssets(config.treasuryAssets).map((a) => a.address.toLowerCase()) : [];
+    assets.forEach((a, index) => {
+      if (assets.indexOf(a) !== index) {
+        ctx.addIssue({ code: "custom", path: ["treasuryAssets", index], message: "is listed twice (same token address)" });
+      }
+    });
     for (const list of ["analysts", "publishers"] as const) {
       const lower = config[list].map((a) => a.toLowerCase());
       lower.forEach((a, index) => {
@@ -124,6 +153,23 @@ const deployConfigSchema = z
       });
     }
   });
+
+type TreasuryAssetConfig = z.output<typeof treasuryAssetSchema>;
+
+/** A treasury asset as the deployment file records it: its address and the config's label. */
+export interface TreasuryAsset {
+  address: Address;
+  label?: string;
+}
+
+/** The addresses of configured treasury assets (a `createdBy`/`nonce` entry gives its CREATE address). */
+export function resolveTreasuryAssets(assets: readonly TreasuryAssetConfig[]): TreasuryAsset[] {
+  return assets.map((asset) => {
+    const address =
+      "address" in asset ? asset.address : getContractAddress({ from: asset.createdBy as Address, nonce: BigInt(asset.nonce) });
+    return { address, ...(asset.label === undefined ? {} : { label: asset.label }) };
+  });
+}
 
 type GovernorInput = z.input<typeof governorSchema>;
 type TimelockInput = z.input<typeof timelockSchema>;

@@ -54,6 +54,11 @@ export const deploymentSchema = z.strictObject({
     analysts: z.array(address),
     publishers: z.array(address),
   }),
+  /**
+   * ERC-20 tokens besides the DAO token whose treasury flows the subgraph indexes (one data source
+   * each). Absent in files written before assets were listed: none.
+   */
+  treasuryAssets: z.array(z.strictObject({ address, label: z.string().optional() })).optional(),
 });
 
 export type Deployment = z.output<typeof deploymentSchema>;
@@ -61,6 +66,22 @@ export type Deployment = z.output<typeof deploymentSchema>;
 /** Where the deployment file of `chainId` lives under `dir` (by default the repo's `deployments/`). */
 export function deploymentPath(dir: string, chainId: number): string {
   return path.join(dir, `${chainId}.json`);
+}
+
+/** The treasury assets a deployment lists (none when the file predates the list). */
+export function treasuryAssetsOf(deployment: Pick<Deployment, "treasuryAssets">): NonNullable<Deployment["treasuryAssets"]> {
+  return deployment.treasuryAssets ?? [];
+}
+
+/**
+ * The subgraph data source of each listed treasury asset, by name (`TreasuryAsset0`, …, in list
+ * order): the manifest generator writes them and the embedded indexer checks its build against
+ * them. An asset that is the DAO token is left out: its own data source already indexes it.
+ */
+export function treasuryAssetSources(deployment: Pick<Deployment, "treasuryAssets" | "contracts">): { name: string; address: string }[] {
+  return treasuryAssetsOf(deployment)
+    .filter((asset) => asset.address.toLowerCase() !== deployment.contracts.token.toLowerCase())
+    .map((asset, index) => ({ name: `TreasuryAsset${index}`, address: asset.address }));
 }
 
 /** Validates a parsed deployment file; throws a {@link ConfigError} naming every bad field. */

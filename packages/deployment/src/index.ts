@@ -4,9 +4,11 @@ export {
   profileNames,
   profiles,
   resolveDeployConfig,
+  resolveTreasuryAssets,
   type DeployConfig,
   type DeployConfigInput,
   type ProfileName,
+  type TreasuryAsset,
 } from "./config.ts";
 export {
   DEPLOYMENT_SCHEMA_VERSION,
@@ -14,6 +16,8 @@ export {
   deploymentSchema,
   parseDeployment,
   readDeployment,
+  treasuryAssetSources,
+  treasuryAssetsOf,
   writeDeployment,
   type Deployment,
 } from "./deployment-file.ts";

@@ -8,6 +8,9 @@ import {
   ConfigError,
   readDeployment,
   resolveDeployConfig,
+  resolveTreasuryAssets,
+  treasuryAssetSources,
+  treasuryAssetsOf,
   writeDeployment,
   type Deployment,
 } from "../src/index.ts";
@@ -80,6 +83,44 @@ describe("resolveDeployConfig", () => {
   });
 });
 
+describe("treasury assets in the deploy config", () => {
+  const usdc = "0xa0b86991c6218b36c1d19d4a2e9eb0ce3606eb48";
+  // Hardhat development account #19 and the address of the first contract it creates.
+  const creator = "0x8626f6940E2eb28930eFb4CeF49B2d1F2C9C1199";
+
+  it("defaults to none", () => {
+    expect(resolveDeployConfig("local", minimal()).treasuryAssets).toEqual([]);
+  });
+
+  it("takes addresses, or a creator and nonce that fix a token's address before it is deployed", () => {
+    const config = resolveDeployConfig("local", {
+      ...minimal(),
+      treasuryAssets: [{ address: usdc, label: "USDC" }, { createdBy: creator, nonce: 0 }],
+    });
+    expect(resolveTreasuryAssets(config.treasuryAssets)).toEqual([
+      { address: "0xA0b86991c6218b36c1d19D4a2e9Eb0cE3606eB48", label: "USDC" },
+      { address: "0x73511669fd4dE447feD18BB79bAFeAC93aB7F31f" },
+    ]);
+  });
+
+  it("names a malformed entry and a token listed twice", () => {
+    expect(problemsOf(() => resolveDeployConfig("local", { ...minimal(), treasuryAssets: [{ address: "0x12" }] }))).toEqual([
+      "treasuryAssets[0].address: is not an address (expected 0x followed by 40 hex digits)",
+    ]);
+    expect(problemsOf(() => resolveDeployConfig("local", { ...minimal(), treasuryAssets: [{ token: usdc }] }))).toEqual([
+      expect.stringMatching(/^treasuryAssets\[0\]/),
+    ]);
+    expect(problemsOf(() => resolveDeployConfig("local", { ...minimal(), treasuryAssets: [{ createdBy: creator, nonce: -1 }] }))).toEqual([
+      expect.stringMatching(/^treasuryAssets\[0\]/),
+    ]);
+    expect(
+      problemsOf(() =>
+        resolveDeployConfig("local", { ...minimal(), treasuryAssets: [{ address: "0x73511669fd4de447fed18bb79bafeac93ab7f31f" }, { createdBy: creator, nonce: 0 }] }),
+      ),
+    ).toEqual(["treasuryAssets[1]: is listed twice (same token address)"]);
+  });
+});
+
 describe("deployment file", () => {
   const deployment: Deployment = {
     schemaVersion: 1,
@@ -121,6 +162,22 @@ describe("deployment file", () => {
     const read = await readDeployment(file);
     expect(read.contracts).toEqual(deployment.contracts);
     expect(read.parameters.token.allocations[0]!.recipient).toBe("0x70997970C51812dc3A010C7d01b50e0d17dc79C8");
+  });
+
+  it("carries the treasury assets; a file without them lists none", async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), "deployment-"));
+    const file = path.join(dir, "31337.json");
+    const stablecoin = "0x73511669fd4de447fed18bb79bafeac93ab7f31f";
+    await writeDeployment(file, { ...deployment, treasuryAssets: [{ address: stablecoin as `0x${string}`, label: "dUSD" }] });
+    const read = await readDeployment(file);
+    expect(treasuryAssetsOf(read)).toEqual([{ address: "0x73511669fd4dE447feD18BB79bAFeAC93aB7F31f", label: "dUSD" }]);
+    expect(treasuryAssetSources(read)).toEqual([{ name: "TreasuryAsset0", address: "0x73511669fd4dE447feD18BB79bAFeAC93aB7F31f" }]);
+    expect(treasuryAssetsOf(deployment)).toEqual([]);
+  });
+
+  it("gives no data source to a listed asset that is the DAO token (it has its own)", () => {
+    const assets = [{ address: deployment.contracts.token }, { address: "0xA0b86991c6218b36c1d19D4a2e9Eb0cE3606eB48" as `0x${string}` }];
+    expect(treasuryAssetSources({ ...deployment, treasuryAssets: assets })).toEqual([{ name: "TreasuryAsset0", address: "0xA0b86991c6218b36c1d19D4a2e9Eb0cE3606eB48" }]);
   });
 
   it("says how to get a missing file, and names bad fields of a broken one", async () => {

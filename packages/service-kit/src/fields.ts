@@ -104,8 +104,17 @@ export function list(o: { what?: string; item?: (value: string) => boolean } = {
   });
 }
 
-/** The web app's origins `npm start` uses; every service allows these unless `CORS_ORIGINS` says otherwise. */
-export const DEFAULT_CORS_ORIGINS = ["http://localhost:5173", "http://127.0.0.1:5173"];
+/**
+ * The origins of a web app served on this machine at `port`: a browser tab opened by name and one
+ * opened by loopback address are different origins, so both are allowed.
+ */
+export const localWebOrigins = (port: number): string[] => [`http://localhost:${port}`, `http://127.0.0.1:${port}`];
+
+/** The web app's origins on its default port; every service allows these unless `CORS_ORIGINS` says otherwise. */
+export const DEFAULT_CORS_ORIGINS = localWebOrigins(5173);
+
+/** `CORS_ORIGINS` without a default: for a caller that must tell "not set" from a list (npm start). */
+export const corsOriginList = () => list({ what: "origins such as http://localhost:5173", item: (o) => /^https?:\/\/[^/\s]+$/.test(o) });
 
 /** `CORS_ORIGINS`: origins allowed to read a service's HTTP answers. */
-export const corsOrigins = () => list({ what: "origins such as http://localhost:5173", item: (o) => /^https?:\/\/[^/\s]+$/.test(o) }).default(DEFAULT_CORS_ORIGINS);
+export const corsOrigins = () => corsOriginList().default(DEFAULT_CORS_ORIGINS);

@@ -1,6 +1,6 @@
 // Wires the parts together for a running indexer: subgraph build, store, chain client, follower and
 // HTTP server. main.ts, the tests and the benchmark all start the indexer through here.
-import type { Deployment } from "@ai-dao/deployment";
+import { treasuryAssetSources, type Deployment } from "@ai-dao/deployment";
 import { createLogger, type Logger } from "@ai-dao/service-kit";
 import { createPublicClient, http, type PublicClient } from "viem";
 
@@ -17,11 +17,12 @@ export const dataSourceContracts: Record<string, keyof Deployment["contracts"]> 
   DecisionLog: "decisionLog",
 };
 
-/** Addresses and start block of every data source, from a deployment file. */
+/** Addresses and start block of every data source (the DAO's contracts and listed treasury assets), from a deployment file. */
 export function overridesFromDeployment(deployment: Deployment): DataSourceOverrides {
-  return Object.fromEntries(
-    Object.entries(dataSourceContracts).map(([name, key]) => [name, { address: deployment.contracts[key], startBlock: deployment.startBlock }]),
-  );
+  return Object.fromEntries([
+    ...Object.entries(dataSourceContracts).map(([name, key]) => [name, { address: deployment.contracts[key], startBlock: deployment.startBlock }]),
+    ...treasuryAssetSources(deployment).map((asset) => [asset.name, { address: asset.address, startBlock: deployment.startBlock }]),
+  ]);
 }
 
 export function rpcClient(rpcUrl: string): PublicClient {

@@ -5,7 +5,7 @@ import { spawn } from "node:child_process";
 import { readFile, readdir, stat } from "node:fs/promises";
 import path from "node:path";
 
-import type { Deployment } from "@ai-dao/deployment";
+import { treasuryAssetSources, type Deployment } from "@ai-dao/deployment";
 import { repoRoot } from "@ai-dao/service-kit";
 import type { Logger } from "pino";
 import YAML from "yaml";
@@ -34,16 +34,23 @@ async function newestSource(): Promise<number> {
 /** Why the build in `buildDir` does not fit `deployment`, or undefined when it does. */
 export async function staleReason(buildDir: string, deployment: Deployment): Promise<string | undefined> {
   const manifestFile = path.join(buildDir, "subgraph.yaml");
-  const built = await mtime(manifestFile);
-  if (!built) return "no build yet";
+  const builtAt = await mtime(manifestFile);
+  if (!builtAt) return "no build yet";
   const manifest = YAML.parse(await readFile(manifestFile, "utf8")) as { dataSources: { name: string; source: { address: string; startBlock: number } }[] };
+  // The DAO's four contracts and one data source per listed treasury asset, each at its address.
+  const expected = new Map<string, string>([
+    ...Object.entries(dataSourceContracts).map(([name, key]) => [name, deployment.contracts[key]] as [string, string]),
+    ...treasuryAssetSources(deployment).map((asset) => [asset.name, asset.address] as [string, string]),
+  ]);
   for (const ds of manifest.dataSources) {
-    const key = dataSourceContracts[ds.name];
-    if (!key) return `unknown data source ${ds.name}`;
-    if (ds.source.address.toLowerCase() !== deployment.contracts[key].toLowerCase()) return `${ds.name} was built for ${ds.source.address}`;
+    const address = expected.get(ds.name);
+    if (!address) return `unknown data source ${ds.name}`;
+    if (ds.source.address.toLowerCase() !== address.toLowerCase()) return `${ds.name} was built for ${ds.source.address}`;
     if (ds.source.startBlock !== deployment.startBlock) return `${ds.name} was built from block ${ds.source.startBlock}`;
   }
-  if ((await newestSource()) > built) return "the schema, mappings or ABIs changed since the last build";
+  const built = new Set(manifest.dataSources.map((ds) => ds.name));
+  for (const [name, address] of expected) if (!built.has(name)) return `${name} (${address}) is not in the build`;
+  if ((await newestSource()) > builtAt) return "the schema, mappings or ABIs changed since the last build";
   return undefined;
 }
 

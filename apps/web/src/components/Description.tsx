@@ -1,7 +1,7 @@
 import { renderDescription, revealHidden, type HiddenCharacterKind, type RenderedDescription } from "@ai-dao/description";
 import { useMemo, type ReactNode } from "react";
 
-import { hiddenCharacterWords, hiddenContentWords, tagText } from "../lib/description.ts";
+import { hiddenCharacterWords, hiddenContentWords, tagText, withoutProposerSuffix } from "../lib/description.ts";
 import { Markdown } from "./Markdown.tsx";
 
 const plural = (n: number, one: string, many: string) => (n === 1 ? one : `${n} ${many}`);
@@ -12,7 +12,8 @@ const plural = (n: number, one: string, many: string) => (n === 1 ? one : `${n} 
  * the builder's preview both use this, with the same pipeline the analyst judges.
  */
 export function Description({ text, invalidSequences = 0, heading = "Description", note }: { text: string; invalidSequences?: number; heading?: string; note?: ReactNode }) {
-  const rendered = useMemo(() => renderDescription(text), [text]);
+  // Dropping the proposer suffix changes no warning: it is plain ASCII, and only an exact one is dropped.
+  const rendered = useMemo(() => renderDescription(withoutProposerSuffix(text)), [text]);
   return (
     <>
       <InvalidTextWarning count={invalidSequences} />

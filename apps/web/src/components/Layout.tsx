@@ -1,5 +1,5 @@
 import { useQuery } from "@tanstack/react-query";
-import { Link } from "@tanstack/react-router";
+import { Link, useRouterState } from "@tanstack/react-router";
 import type { ReactNode } from "react";
 
 import { INDEX_HEALTH_QUERY } from "../lib/queries.ts";
@@ -16,7 +16,14 @@ const nav = [
   { to: "/decisions", label: "Decision log" },
 ] as const;
 
+/** The nav item whose section the page belongs to: a proposal's page is under Proposals, the builder is not. */
+function inSection(to: (typeof nav)[number]["to"], pathname: string): boolean {
+  if (to === "/proposals") return pathname === "/" || (/^\/proposals(\/|$)/.test(pathname) && !pathname.startsWith("/proposals/new"));
+  return pathname === to || pathname.startsWith(`${to}/`);
+}
+
 export function Layout({ children }: { children: ReactNode }) {
+  const pathname = useRouterState({ select: (s) => s.location.pathname });
   return (
     <>
       <a className="skip" href="#main">
@@ -30,7 +37,8 @@ export function Layout({ children }: { children: ReactNode }) {
           <ul>
             {nav.map((item) => (
               <li key={item.to}>
-                <Link to={item.to} activeProps={{ "aria-current": "page", className: "active" }} activeOptions={{ exact: item.to === "/proposals/new" }}>
+                {/* The exact page gets aria-current="page" from the router; the section's item is marked "true". */}
+                <Link to={item.to} activeOptions={{ exact: true }} className={inSection(item.to, pathname) ? "active" : undefined} aria-current={inSection(item.to, pathname) ? "true" : undefined}>
                   {item.label}
                 </Link>
               </li>

@@ -4,7 +4,9 @@ import { memo } from "react";
 
 import { formatAmount, formatDuration, percent } from "../lib/format.ts";
 import type { ProposalRow } from "../lib/queries.ts";
+import { plural, rowSafety, type Safety } from "../lib/safety.ts";
 import { proposalState, secondsLeft } from "../lib/state.ts";
+import { quorumText } from "./TallyChart.tsx";
 import { RiskBadge, StateBadge } from "./ui.tsx";
 
 export interface ListedProposal {
@@ -33,8 +35,20 @@ export function withStates(rows: ProposalRow[], now: bigint, quorum: bigint): Li
   }));
 }
 
-const ProposalItem = memo(function ProposalItem({ item, now, quorum, symbol }: { item: ListedProposal; now: bigint; quorum: bigint; symbol: string }) {
+// Reading reports is not free and the list re-renders every second (countdowns): one reading per row
+// object (the query keeps a row's object while its data is unchanged) and per "voting ended".
+const safetyCache = new WeakMap<ProposalRow, Map<boolean, Safety>>();
+function safetyOf(row: ProposalRow, votingEnded: boolean): Safety {
+  let byEnded = safetyCache.get(row);
+  if (!byEnded) safetyCache.set(row, (byEnded = new Map()));
+  let safety = byEnded.get(votingEnded);
+  if (!safety) byEnded.set(votingEnded, (safety = rowSafety(row, votingEnded)));
+  return safety;
+}
+
+const ProposalItem = memo(function ProposalItem({ item, now, quorum, symbol, decimals }: { item: ListedProposal; now: bigint; quorum: bigint; symbol: string; decimals: number }) {
   const { row, state } = item;
+  const safety = safetyOf(row, state !== "Pending" && state !== "Active");
   const forVotes = BigInt(row.forVotes);
   const against = BigInt(row.againstVotes);
   const abstain = BigInt(row.abstainVotes);
@@ -45,17 +59,22 @@ const ProposalItem = memo(function ProposalItem({ item, now, quorum, symbol }: {
       <div className="row-head">
         <StateBadge state={state} />
         <RiskBadge risk={row.decisions[0]?.risk} />
+        {safety.concerned && (
+          <span className="badge safety-marker" data-testid="safety-marker" title={safety.headline}>
+            <span aria-hidden="true">⚠ </span>
+            {safety.marker}
+          </span>
+        )}
         <Link to="/proposals/$proposalId" params={{ proposalId: row.id }} className="row-title">
           {row.title || "(untitled)"}
         </Link>
       </div>
       <div className="row-meta">
         <span>
-          For {formatAmount(forVotes, 18, 0)} · Against {formatAmount(against, 18, 0)} · Abstain {formatAmount(abstain, 18, 0)} {symbol}
+          For {formatAmount(forVotes, decimals, 0)} · Against {formatAmount(against, decimals, 0)} · Abstain {formatAmount(abstain, decimals, 0)} {symbol}
         </span>
-        <span>
-          quorum {percent(forVotes + abstain, quorum || 1n)}% · {row.voterCount} voters
-        </span>
+        <span data-testid="row-quorum">{quorumText(forVotes + abstain, quorum, symbol, decimals, 0)}</span>
+        <span>{plural(row.voterCount, "voter")}</span>
         {left !== null && <span>{state === "Pending" ? "starts in" : state === "Active" ? "ends in" : "executable in"} {formatDuration(left)}</span>}
       </div>
       <div className="bar" aria-hidden="true">
@@ -67,11 +86,11 @@ const ProposalItem = memo(function ProposalItem({ item, now, quorum, symbol }: {
   );
 });
 
-export function ProposalsList({ items, now, quorum, symbol }: { items: ListedProposal[]; now: bigint; quorum: bigint; symbol: string }) {
+export function ProposalsList({ items, now, quorum, symbol, decimals = 18 }: { items: ListedProposal[]; now: bigint; quorum: bigint; symbol: string; decimals?: number }) {
   return (
     <ol className="proposals" aria-label="Proposals">
       {items.map((item) => (
-        <ProposalItem key={item.row.id} item={item} now={now} quorum={quorum} symbol={symbol} />
+        <ProposalItem key={item.row.id} item={item} now={now} quorum={quorum} symbol={symbol} decimals={decimals} />
       ))}
     </ol>
   );

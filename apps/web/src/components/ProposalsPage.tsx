@@ -4,7 +4,7 @@ import { Link, useNavigate } from "@tanstack/react-router";
 import { useState } from "react";
 import { z } from "zod";
 
-import { useChainTime } from "../lib/hooks.ts";
+import { useBlockTime, useChainTime } from "../lib/hooks.ts";
 import { PROPOSALS_QUERY, type GovernanceTotals, type ProposalRow } from "../lib/queries.ts";
 import { useServices } from "../lib/services.tsx";
 import { quorumOf } from "../lib/state.ts";
@@ -59,15 +59,19 @@ export function ProposalsPage({ search, from }: { search: ProposalsSearch; from:
   const { gql, config } = useServices();
   const navigate = useNavigate({ from });
   const now = useChainTime();
+  const blockTime = useBlockTime();
   const page = search.page ?? 1;
   const [q, setQ] = useState(search.q ?? "");
-  // The state filter needs the chain time; round it to the minute so the query key stays stable.
-  const where = now === null ? null : proposalsWhere(search, search.state ? now : 0n);
+  // The state filter needs the chain time: the latest block's, which changes with new blocks only, so
+  // the query key does not change with every tick of the countdowns.
+  const where = now === null || blockTime === null ? null : proposalsWhere(search, search.state ? blockTime : 0n);
   const query = useQuery({
     queryKey: ["proposals", where, page],
     enabled: where !== null,
     queryFn: () => gql<ProposalsAnswer>(PROPOSALS_QUERY, { first: PAGE_SIZE + 1, skip: (page - 1) * PAGE_SIZE, where }),
     placeholderData: (previous) => previous,
+    // The executor and other members act without this page knowing: poll so states and markers follow.
+    refetchInterval: 4_000,
   });
   const setSearch = (patch: Partial<ProposalsSearch>) => void navigate({ search: (prev: ProposalsSearch) => ({ ...prev, ...patch }) as never });
 
@@ -84,7 +88,7 @@ export function ProposalsPage({ search, from }: { search: ProposalsSearch; from:
     const hasNext = totals.proposals.length > PAGE_SIZE;
     body = (
       <>
-        {items.length === 0 ? <Empty>No proposals{search.state ? ` in state ${search.state}` : ""}{search.q ? ` matching “${search.q}”` : ""}.</Empty> : <ProposalsList items={items} now={now} quorum={quorum} symbol={config.token.symbol} />}
+        {items.length === 0 ? <Empty>No proposals{search.state ? ` in state ${search.state}` : ""}{search.q ? ` matching “${search.q}”` : ""}.</Empty> : <ProposalsList items={items} now={now} quorum={quorum} symbol={config.token.symbol} decimals={config.token.decimals} />}
         <nav aria-label="Pages" className="pager">
           <button type="button" disabled={page <= 1} onClick={() => setSearch({ page: page - 1 })}>
             Previous

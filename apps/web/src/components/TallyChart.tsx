@@ -1,7 +1,17 @@
-import { formatAmount, percent } from "../lib/format.ts";
+import { formatAmount } from "../lib/format.ts";
+
+/**
+ * Quorum as votes against the line, in token units: "Quorum: 37,500 of 40,000 DEMO (for + abstain)"
+ * or "Quorum reached: 400,000 DEMO of 40,000 needed" (a percentage such as "1000% reached" says little).
+ */
+export function quorumText(counted: bigint, quorum: bigint, symbol: string, decimals = 18, maxFraction = 4): string {
+  const votes = formatAmount(counted, decimals, maxFraction);
+  const needed = formatAmount(quorum, decimals, maxFraction);
+  return counted >= quorum ? `Quorum reached: ${votes} ${symbol} of ${needed} needed` : `Quorum: ${votes} of ${needed} ${symbol} (for + abstain)`;
+}
 
 /** For / Against / Abstain bars against the quorum line (for + abstain count toward quorum). Plain SVG: no chart library needed. */
-export function TallyChart({ forVotes, against, abstain, quorum, symbol }: { forVotes: bigint; against: bigint; abstain: bigint; quorum: bigint; symbol: string }) {
+export function TallyChart({ forVotes, against, abstain, quorum, symbol, decimals = 18 }: { forVotes: bigint; against: bigint; abstain: bigint; quorum: bigint; symbol: string; decimals?: number }) {
   const max = [forVotes + abstain, against, quorum].reduce((a, b) => (b > a ? b : a), 1n);
   const width = 320;
   const scale = (v: bigint) => (Number((v * 10_000n) / max) / 10_000) * (width - 10);
@@ -11,9 +21,10 @@ export function TallyChart({ forVotes, against, abstain, quorum, symbol }: { for
     { label: "Abstain", value: abstain, color: "var(--abstain)" },
   ];
   const quorumX = scale(quorum);
+  const amount = (v: bigint) => formatAmount(v, decimals);
   return (
     <figure className="tally">
-      <svg viewBox={`0 0 ${width} 110`} width="100%" role="img" aria-label={`For ${formatAmount(forVotes)}, against ${formatAmount(against)}, abstain ${formatAmount(abstain)} ${symbol}; quorum ${formatAmount(quorum)}`}>
+      <svg viewBox={`0 0 ${width} 110`} width="100%" role="img" aria-label={`For ${amount(forVotes)}, against ${amount(against)}, abstain ${amount(abstain)} ${symbol}; quorum line at ${amount(quorum)} ${symbol}`}>
         {rows.map((row, i) => (
           <g key={row.label} transform={`translate(0 ${i * 30 + 8})`}>
             <rect x={0} y={0} width={Math.max(scale(row.value), 1)} height={20} fill={row.color} />
@@ -28,12 +39,10 @@ export function TallyChart({ forVotes, against, abstain, quorum, symbol }: { for
         <ul className="legend">
           {rows.map((row) => (
             <li key={row.label}>
-              {row.label}: {formatAmount(row.value)} {symbol}
+              {row.label}: {amount(row.value)} {symbol}
             </li>
           ))}
-          <li>
-            Quorum: {formatAmount(quorum)} {symbol} ({percent(forVotes + abstain, quorum || 1n)}% reached)
-          </li>
+          <li data-testid="quorum">{quorumText(forVotes + abstain, quorum, symbol, decimals)}</li>
         </ul>
       </figcaption>
     </figure>

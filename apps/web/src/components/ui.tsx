@@ -21,8 +21,13 @@ export function ErrorNote({ error, title = "Something went wrong" }: { error: un
   );
 }
 
-export function StateBadge({ state }: { state: ProposalStateName }) {
-  return <span className={`badge state-${state.toLowerCase()}`}>{state}</span>;
+/** A proposal's state as a badge: the word itself, so it is never shown twice next to it. */
+export function StateBadge({ state, testId }: { state: ProposalStateName; testId?: string }) {
+  return (
+    <span className={`badge state-${state.toLowerCase()}`} data-testid={testId}>
+      {state}
+    </span>
+  );
 }
 
 export function riskLevel(risk: number): "low" | "medium" | "high" {

@@ -1,3 +1,5 @@
+import { fetchService } from "./errors.ts";
+
 // Reports are read only through @ai-dao/reports (`readDecisionReport`): the API's `report` objects
 // are not trusted as typed; the exact JSON next to them is read and checked against the schemas.
 
@@ -46,18 +48,16 @@ export interface AnalystApi {
   report(proposalId: string): Promise<PublishedReport | null>;
   analyze(proposal: ProposalInput): Promise<AnalysisPreview>;
   draft(intent: string, proposer?: string): Promise<Draft>;
+  /** GET /health: whether the analyst consults a model (`mode: "model"`), which drafting needs. */
+  health(): Promise<{ mode?: unknown; model?: unknown }>;
 }
 
 /** Client of the analyst HTTP API (GET /proposals/:id/report, POST /analyze, POST /draft). */
 export function createAnalystApi(baseUrl: string, fetchImpl: typeof fetch = (...args) => fetch(...args)): AnalystApi {
   const base = baseUrl.replace(/\/$/, "");
   async function call<T>(path: string, init?: RequestInit): Promise<T> {
-    let response: Response;
-    try {
-      response = await fetchImpl(`${base}${path}`, { ...init, headers: { "content-type": "application/json", ...(init?.headers ?? {}) } });
-    } catch (error) {
-      throw new AnalystError(`the analyst API at ${base} is unreachable (${(error as Error).message})`, 0);
-    }
+    // No answer it may read: a ServiceRequestError saying whether the analyst is down or refuses this page's origin.
+    const response = await fetchService("the analyst API", `${base}${path}`, { ...init, headers: { "content-type": "application/json", ...(init?.headers ?? {}) } }, fetchImpl);
     const body = (await response.json().catch(() => ({}))) as T & { error?: string };
     if (!response.ok) throw new AnalystError(body.error ?? `the analyst API answered HTTP ${response.status}`, response.status);
     return body;
@@ -73,6 +73,7 @@ export function createAnalystApi(baseUrl: string, fetchImpl: typeof fetch = (...
     },
     analyze: (proposal) => call<AnalysisPreview>("/analyze", { method: "POST", body: JSON.stringify(proposal) }),
     draft: (intent, proposer) => call<Draft>("/draft", { method: "POST", body: JSON.stringify({ intent, proposer }) }),
+    health: () => call<{ mode?: unknown; model?: unknown }>("/health"),
   };
 }
 

@@ -23,6 +23,11 @@ export const runtimeConfigSchema = z.object({
     .partial()
     .default({}),
   timelock: z.object({ minDelay: z.number() }).partial().default({}),
+  /** Tokens the deployment lists as treasury assets (besides ETH and the DAO token). */
+  treasuryAssets: z.array(z.object({ address, label: z.string().optional() })).default([]),
+  /** The analyst accounts and the DecisionLog's publishers at deployment (the executor is a publisher that is not an analyst). */
+  analysts: z.array(address).default([]),
+  publishers: z.array(address).default([]),
 });
 
 export type RuntimeConfig = z.output<typeof runtimeConfigSchema>;

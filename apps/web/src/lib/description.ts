@@ -90,3 +90,12 @@ export function tagText(text: string): string[] {
   for (const m of withoutFlags.matchAll(/[\u{E0020}-\u{E007E}]+/gu)) runs.push([...m[0]].map((c) => String.fromCharCode(c.codePointAt(0)! - 0xe0000)).join(""));
   return runs;
 }
+
+/**
+ * The description without OpenZeppelin's `#proposer=0x…` suffix (the Governor only accepts such a
+ * description from that address), for display only: it is a machine suffix and the page already
+ * says who proposed. Only an exact suffix at the very end is removed, as the Governor reads it.
+ */
+export function withoutProposerSuffix(text: string): string {
+  return text.replace(/\s*#proposer=0x[0-9a-fA-F]{40}$/, "");
+}

@@ -2,7 +2,23 @@ import { hexToString } from "viem";
 
 import type { DecisionRow } from "./queries.ts";
 
-const columns = ["decisionId", "proposalId", "kind", "actor", "risk", "riskFloor", "recommendation", "reportHash", "timestamp", "block", "tx", "summary"] as const;
+const columns = ["decisionId", "proposalId", "kind", "actor", "actorName", "risk", "riskFloor", "recommendation", "reportHash", "time", "block", "tx", "summary"] as const;
+
+/** Names an actor's address ("analyst", "executor"); no name: an empty cell / null. */
+export type ActorNamer = (address: string) => string | null;
+
+/**
+ * A block timestamp (seconds since 1970, as the indexer gives it) in ISO 8601 UTC,
+ * "2027-01-15T08:00:00Z"; a value no date can hold is written as it is, never guessed.
+ */
+export function isoTime(seconds: string | number | bigint): string {
+  const text = String(seconds);
+  if (!/^\d+$/.test(text)) return text;
+  const ms = Number(text) * 1000;
+  const date = new Date(ms);
+  if (!Number.isSafeInteger(ms) || Number.isNaN(date.getTime())) return text;
+  return date.toISOString().replace(/\.000Z$/, "Z");
+}
 
 function csvField(value: unknown): string {
   const text = value === null || value === undefined ? "" : String(value);
@@ -11,19 +27,24 @@ function csvField(value: unknown): string {
   return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 
-export function decisionsToCsv(rows: DecisionRow[]): string {
+/** One line per decision; times in ISO 8601 UTC, the actor's full address and its name. */
+export function decisionsToCsv(rows: DecisionRow[], nameOf: ActorNamer = () => null): string {
   const lines = [columns.join(",")];
   for (const row of rows) {
-    const flat: Record<(typeof columns)[number], unknown> = { ...row, actor: row.actor.id };
+    const flat: Record<(typeof columns)[number], unknown> = { ...row, actor: row.actor.id, actorName: nameOf(row.actor.id), time: isoTime(row.timestamp) };
     lines.push(columns.map((c) => csvField(flat[c])).join(","));
   }
   return `${lines.join("\r\n")}\r\n`;
 }
 
-/** Decisions as JSON with each report decoded to its exact text next to its bytes' hash. */
-export function decisionsToJson(rows: DecisionRow[]): string {
+/**
+ * Decisions as JSON with every value exactly as indexed (ids, timestamps and block numbers as
+ * decimal strings, the report's bytes), each report decoded to its text next to its bytes' hash,
+ * the actor's name and the time in ISO 8601 UTC added alongside.
+ */
+export function decisionsToJson(rows: DecisionRow[], nameOf: ActorNamer = () => null): string {
   return JSON.stringify(
-    rows.map((r) => ({ ...r, actor: r.actor.id, reportText: hexToString(r.report as `0x${string}`) })),
+    rows.map((r) => ({ ...r, actor: r.actor.id, actorName: nameOf(r.actor.id), time: isoTime(r.timestamp), reportText: hexToString(r.report as `0x${string}`) })),
     null,
     2,
   );

@@ -1,14 +1,38 @@
-import { formatUnits, getAddress, type Address } from "viem";
+import { getAddress, type Address } from "viem";
 
-/** A token amount in base units shown in whole tokens, with thousands separators, no float rounding. */
-export function formatAmount(value: bigint | string, decimals = 18, maxFraction = 4): string {
-  const text = formatUnits(BigInt(value), decimals);
-  const [whole = "0", fraction = ""] = text.split(".");
-  const negative = whole.startsWith("-");
-  const digits = negative ? whole.slice(1) : whole;
-  const grouped = digits.replace(/\B(?=(\d{3})+(?!\d))/g, ",");
-  const trimmed = fraction.slice(0, maxFraction).replace(/0+$/, "");
-  return `${negative ? "-" : ""}${grouped}${trimmed ? `.${trimmed}` : ""}`;
+/** Groups the integer digits in threes: "1234567" → "1,234,567". */
+function groupThousands(digits: string): string {
+  return digits.replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+}
+
+/**
+ * A token amount in base units shown in whole tokens: exact bigint arithmetic (no floating point),
+ * thousands grouped, at most `maxFraction` fraction digits (cut, never rounded up, so an amount is
+ * never overstated) with trailing zeros dropped. A non-zero amount too small for `maxFraction`
+ * digits reads "< 0.0001" rather than a misleading "0". `symbol`, when given, is appended.
+ */
+export function formatAmount(value: bigint | string, decimals = 18, maxFraction = 4, options: { symbol?: string } = {}): string {
+  const amount = BigInt(value);
+  const places = Math.max(0, Math.trunc(decimals));
+  const shown = Math.min(Math.max(0, Math.trunc(maxFraction)), places);
+  const negative = amount < 0n;
+  const abs = negative ? -amount : amount;
+  const scale = 10n ** BigInt(places);
+  const whole = abs / scale;
+  const fraction = places === 0 ? "" : (abs % scale).toString().padStart(places, "0");
+  const kept = fraction.slice(0, shown).replace(/0+$/, "");
+  const unit = options.symbol ? ` ${options.symbol}` : "";
+  if (whole === 0n && kept === "" && abs !== 0n) {
+    const smallest = shown === 0 ? "1" : `0.${"0".repeat(shown - 1)}1`;
+    return `${negative ? "> -" : "< "}${smallest}${unit}`;
+  }
+  const text = `${groupThousands(whole.toString())}${kept ? `.${kept}` : ""}`;
+  return `${negative && text !== "0" ? "-" : ""}${text}${unit}`;
+}
+
+/** Every digit of an amount in token units (nothing cut): what a proposal's action does exactly. */
+export function formatExactAmount(value: bigint | string, decimals: number, options: { symbol?: string } = {}): string {
+  return formatAmount(value, decimals, decimals, options);
 }
 
 export function shortAddress(address: string): string {

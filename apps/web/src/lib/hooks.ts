@@ -1,30 +1,52 @@
-import { useQuery } from "@tanstack/react-query";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
 
 import { useServices } from "./services.tsx";
 
-/**
- * The chain's time: the latest block's timestamp, polled. The Governor's clock is block.timestamp,
- * so time-based states follow the chain (which a local chain may have moved ahead), not the wall
- * clock. Between polls it advances with the wall clock, except on the local chain, whose time only
- * moves when a block is mined.
- */
-export function useChainTime(): bigint | null {
-  const { publicClient, config } = useServices();
+interface ChainTime {
+  /** The latest block's number and timestamp. */
+  number: bigint;
+  timestamp: bigint;
+  /** Wall-clock ms when this block was first seen: the time since then is added to its timestamp. */
+  seenAt: number;
+}
+
+function useLatestBlock(): ChainTime | undefined {
+  const { publicClient } = useServices();
+  const queryClient = useQueryClient();
   const { data } = useQuery({
     queryKey: ["chain-time"],
-    queryFn: async () => {
+    queryFn: async (): Promise<ChainTime> => {
       const block = await publicClient.getBlock({ blockTag: "latest" });
-      return { timestamp: block.timestamp, fetchedAt: Date.now() };
+      const previous = queryClient.getQueryData<ChainTime>(["chain-time"]);
+      // The same block again: keep when it was first seen, or a countdown would jump back at each poll
+      // on a chain that mines only on transactions (a local node).
+      if (previous && previous.number === block.number && previous.timestamp === block.timestamp) return previous;
+      return { number: block.number, timestamp: block.timestamp, seenAt: Date.now() };
     },
     refetchInterval: 3_000,
   });
+  return data;
+}
+
+/**
+ * The chain's time: the latest block's timestamp, polled, advanced with the wall clock between polls
+ * (so countdowns tick every second) and reset to the chain's own time whenever a new block is seen.
+ * The Governor's clock is block.timestamp, so time-based states follow the chain (which a local
+ * chain may have moved ahead), not the wall clock; the next block is mined at about this time.
+ */
+export function useChainTime(): bigint | null {
+  const data = useLatestBlock();
   const [, tick] = useState(0);
   useEffect(() => {
     const id = setInterval(() => tick((n) => n + 1), 1_000);
     return () => clearInterval(id);
   }, []);
   if (!data) return null;
-  if (config.chainId === 31337) return data.timestamp;
-  return data.timestamp + BigInt(Math.floor((Date.now() - data.fetchedAt) / 1000));
+  return data.timestamp + BigInt(Math.max(0, Math.floor((Date.now() - data.seenAt) / 1000)));
+}
+
+/** The latest block's timestamp without the ticking (for query keys that must not change every second). */
+export function useBlockTime(): bigint | null {
+  return useLatestBlock()?.timestamp ?? null;
 }

@@ -15,7 +15,10 @@ export interface ProposalRow {
   voterCount: number;
   createdTimestamp: string;
   timelockOperation: { status: "SCHEDULED" | "EXECUTED" | "CANCELED" } | null;
-  decisions: { risk: number; recommendation: string }[];
+  /** The latest analysis (risk, recommendation and, from the queries below, its report's bytes). */
+  decisions: { risk: number; recommendation: string; decisionId?: string; report?: string }[];
+  /** The executor's latest guard decisions (a few, newest first), for the list's safety marker. */
+  guards?: { decisionId: string; risk: number; report: string }[];
 }
 
 export interface GovernanceTotals {
@@ -33,7 +36,8 @@ export const INDEX_HEALTH_QUERY = `query IndexHealth { _meta { hasIndexingErrors
 const proposalRowFields = `
   id proposalId title proposer { id } status voteStart voteEnd forVotes againstVotes abstainVotes
   eta voterCount createdTimestamp timelockOperation { status }
-  decisions(where: { kind: ANALYSIS }, orderBy: decisionId, orderDirection: desc, first: 1) { risk recommendation }
+  decisions(where: { kind: ANALYSIS }, orderBy: decisionId, orderDirection: desc, first: 1) { risk recommendation decisionId report }
+  guards: decisions(where: { kind: EXECUTION_GUARD }, orderBy: decisionId, orderDirection: desc, first: 3) { decisionId risk report }
 `;
 
 export const PROPOSALS_QUERY = `
@@ -129,25 +133,47 @@ query Account($id: ID!) {
   }
 }`;
 
+// --- Treasury page (routes/treasury.tsx) -------------------------------------------------------
+
+/**
+ * The treasury's indexed assets and their flows (ETH paid by executed calls, the DAO token, every
+ * ERC-20 the deployment lists), each outflow with the proposal that paid it when known, and every
+ * proposal action, so tokens proposals touch are shown even when they are not indexed.
+ */
 export const TREASURY_QUERY = `
 query Treasury($treasury: String!) {
-  incoming: tokenTransfers(first: 200, where: { to: $treasury }, orderBy: timestamp, orderDirection: desc, subgraphError: allow) { id from { id } to { id } value timestamp tx }
-  outgoing: tokenTransfers(first: 200, where: { from: $treasury }, orderBy: timestamp, orderDirection: desc, subgraphError: allow) { id from { id } to { id } value timestamp tx }
-  timelockCalls(first: 200, where: { executed: true, value_gt: "0" }, subgraphError: allow) { id target value executedTx operation { executedTimestamp proposal { id title } } }
+  treasuryAssets(first: 100, orderBy: firstTimestamp, subgraphError: allow) { id kind address totalIn totalOut flowCount }
+  treasuryFlows(first: 1000, where: { treasury: $treasury }, orderBy: timestamp, orderDirection: desc, subgraphError: allow) {
+    id direction amount counterparty timestamp logIndex tx asset { id kind address } proposal { id title }
+  }
+  proposalActions(first: 1000, subgraphError: allow) { id target value calldata proposal { id title } }
 }`;
 
-export interface TransferRow {
+export interface TreasuryAssetRow {
+  /** The token's address in lower case, or "eth". */
   id: string;
-  from: { id: string } | null;
-  to: { id: string } | null;
-  value: string;
-  timestamp: string;
-  tx: string;
+  kind: "ETH" | "DAO_TOKEN" | "ERC20";
+  address: string | null;
+  totalIn: string;
+  totalOut: string;
+  flowCount: number;
 }
-export interface TimelockCallRow {
+export interface TreasuryFlowRow {
+  id: string;
+  direction: "IN" | "OUT";
+  amount: string;
+  counterparty: string | null;
+  timestamp: string;
+  logIndex: string;
+  tx: string;
+  asset: { id: string; kind: TreasuryAssetRow["kind"]; address: string | null };
+  proposal: { id: string; title: string } | null;
+}
+export interface TreasuryProposalActionRow {
   id: string;
   target: string;
   value: string;
-  executedTx: string | null;
-  operation: { executedTimestamp: string | null; proposal: { id: string; title: string } | null };
+  calldata: string;
+  proposal: { id: string; title: string };
 }
+// --- end of the treasury page's queries -----------------------------------------------------------

@@ -3,6 +3,7 @@ import { createPublicClient, defineChain, http, type Chain, type PublicClient } 
 
 import { createAnalystApi, type AnalystApi } from "./analyst.ts";
 import type { RuntimeConfig } from "./config.ts";
+import { fetchService } from "./errors.ts";
 import { createGraphQLClient, type GraphQLClient } from "./graphql.ts";
 
 /** Everything a page talks to, built once from /config.json. */
@@ -12,6 +13,32 @@ export interface Services {
   publicClient: PublicClient;
   gql: GraphQLClient;
   analyst: AnalystApi;
+  /** The executor's HTTP side, when config.json names it. */
+  executor: ExecutorApi | undefined;
+}
+
+/** What the executor's `GET /health` says about itself (the rest of its body is not relied on). */
+export interface ExecutorHealth {
+  /** The account it queues, executes and publishes guard decisions with. */
+  address: `0x${string}` | null;
+}
+
+export interface ExecutorApi {
+  health(): Promise<ExecutorHealth>;
+}
+
+/** Client of the executor's `GET /health`; it answers 503 with the same body when its last poll is stale. */
+export function createExecutorApi(baseUrl: string, fetchImpl?: typeof fetch): ExecutorApi {
+  const url = `${baseUrl.replace(/\/$/, "")}/health`;
+  return {
+    async health() {
+      const response = await fetchService("the executor", url, undefined, fetchImpl);
+      const body = (await response.json().catch(() => null)) as { address?: unknown } | null;
+      if (body === null) throw new Error(`the executor at ${url} answered HTTP ${response.status} without JSON`);
+      const address = typeof body.address === "string" && /^0x[0-9a-fA-F]{40}$/.test(body.address) ? (body.address as `0x${string}`) : null;
+      return { address };
+    },
+  };
 }
 
 export function chainFromConfig(config: RuntimeConfig): Chain {
@@ -36,6 +63,7 @@ export function createServices(config: RuntimeConfig, fetchImpl?: typeof fetch):
     publicClient,
     gql: createGraphQLClient(config.indexerUrl, fetchImpl),
     analyst: createAnalystApi(config.analystUrl, fetchImpl),
+    executor: config.executorUrl ? createExecutorApi(config.executorUrl, fetchImpl) : undefined,
   };
 }
 

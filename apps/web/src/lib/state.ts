@@ -52,3 +52,15 @@ export function secondsLeft(p: Pick<ProposalStateInput, "voteStart" | "voteEnd" 
   if (state === "Queued" && p.eta !== null && p.eta > now) return p.eta - now;
   return null;
 }
+
+/**
+ * The state to show and act on: the Governor's own `state()` when it has been read (the indexer lags
+ * behind the chain: right after a queue it still says Succeeded), else the state computed from the
+ * indexer. A `Pending` read once the latest block is past the snapshot is an answer from before that
+ * block (a lagging node), which the Governor can no longer give; the computed state is used then.
+ */
+export function effectiveState(chain: ProposalStateName | undefined, computed: ProposalStateName, p: { voteStart: bigint; blockTime: bigint | null }): ProposalStateName {
+  if (chain === undefined) return computed;
+  if (chain === "Pending" && p.blockTime !== null && p.voteStart < p.blockTime) return computed;
+  return chain;
+}

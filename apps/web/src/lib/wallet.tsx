@@ -142,12 +142,13 @@ export function WalletProvider({ children }: { children: ReactNode }) {
         const receipt = await publicClient.waitForTransactionReceipt({ hash });
         const ok = receipt.status === "success";
         update(ok ? { status: "confirmed" } : { status: "failed", error: "The transaction reverted." });
-        // The indexer needs a moment to see the new block; refresh now and shortly after.
+        // Chain reads (state(), hasVoted, balances) see the new block at once; the indexer needs a
+        // moment (it polls about every second), so refresh now and twice more shortly after.
         void queryClient.invalidateQueries();
-        setTimeout(() => void queryClient.invalidateQueries(), 1_500);
+        for (const delay of [1_500, 4_000]) setTimeout(() => void queryClient.invalidateQueries(), delay);
         return ok;
       } catch (error) {
-        update({ status: "failed", error: explainError(error) });
+        update({ status: "failed", error: explainError(error, config.token) });
         return false;
       }
     },

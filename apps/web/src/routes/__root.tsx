@@ -1,4 +1,4 @@
-import { Outlet, createRootRoute, type ErrorComponentProps } from "@tanstack/react-router";
+import { Link, Outlet, createRootRoute, type ErrorComponentProps } from "@tanstack/react-router";
 
 import { Layout } from "../components/Layout.tsx";
 import { ErrorNote } from "../components/ui.tsx";
@@ -21,5 +21,13 @@ export const Route = createRootRoute({
     </Layout>
   ),
   errorComponent: RouteError,
-  notFoundComponent: () => <p>Page not found.</p>,
+  // Rendered inside the layout's main landmark: a heading names the page for screen readers.
+  notFoundComponent: () => (
+    <section>
+      <h1>Page not found</h1>
+      <p>
+        Nothing lives at this address. See the <Link to="/proposals">proposals</Link>.
+      </p>
+    </section>
+  ),
 });

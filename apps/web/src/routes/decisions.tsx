@@ -1,25 +1,44 @@
 import { readDecisionReport } from "@ai-dao/reports";
 import { useQuery } from "@tanstack/react-query";
-import { Link, createFileRoute } from "@tanstack/react-router";
-import { useState } from "react";
+import { Link, createFileRoute, useLocation, useRouter } from "@tanstack/react-router";
+import { useEffect, useMemo, useState, type ReactNode } from "react";
 import { hexToBytes } from "viem";
 import { z } from "zod";
 
 import { VerifiedReport } from "../components/Report.tsx";
-import { Address, Empty, ErrorNote, Loading, RiskBadge } from "../components/ui.tsx";
-import { decisionsToCsv, decisionsToJson, download } from "../lib/export.ts";
-import { formatTimestamp } from "../lib/format.ts";
+import { Empty, ErrorNote, Loading, RiskBadge } from "../components/ui.tsx";
+import {
+  ACTOR_ROLES_QUERY,
+  actorDirectory,
+  actorRoleName,
+  decisionKinds,
+  decisionsWhere,
+  filterTextFromSearch,
+  kindLabel,
+  parseDecisionFilters,
+  type ActorDirectory,
+  type ActorRolesAnswer,
+  type DecisionFilters,
+  type FilterErrors,
+  type FilterField,
+  type FilterText,
+} from "../lib/decisions.ts";
+import { decisionsToCsv, decisionsToJson, download, isoTime } from "../lib/export.ts";
+import { checksum, formatTimestamp, shortAddress } from "../lib/format.ts";
 import { DECISIONS_QUERY, type DecisionRow } from "../lib/queries.ts";
 import { useServices } from "../lib/services.tsx";
+import "../decision-log.css";
 
-const kinds = ["ANALYSIS", "DRAFT", "EXECUTION_GUARD"] as const;
 const PAGE = 50;
 
+// The filters are read from the URL's raw text by the page (see filterTextFromSearch), so a bad one
+// is explained rather than dropped here; only their presence is typed for navigation.
+const text = z.union([z.string(), z.number()]).optional().catch(undefined);
 const searchSchema = z.object({
-  kind: z.enum(kinds).optional().catch(undefined),
-  actor: z.string().regex(/^0x[0-9a-fA-F]{40}$/).optional().catch(undefined),
-  minRisk: z.coerce.number().int().min(0).max(100).optional().catch(undefined),
-  proposal: z.string().regex(/^\d+$/).optional().catch(undefined),
+  kind: text,
+  actor: text,
+  minRisk: text,
+  proposal: text,
   page: z.coerce.number().int().min(1).optional().catch(undefined),
 });
 type DecisionsSearch = z.output<typeof searchSchema>;
@@ -29,15 +48,6 @@ export const Route = createFileRoute("/decisions")({
   component: Decisions,
 });
 
-export function decisionsWhere(search: DecisionsSearch): Record<string, unknown> {
-  const where: Record<string, unknown> = {};
-  if (search.kind) where.kind = search.kind;
-  if (search.actor) where.actor = search.actor.toLowerCase();
-  if (search.minRisk !== undefined) where.risk_gte = search.minRisk;
-  if (search.proposal) where.proposalId = search.proposal;
-  return where;
-}
-
 function DecisionDetail({ d }: { d: DecisionRow }) {
   const read = readDecisionReport(d.kind, d.report);
   // The exact text of the bytes; invalid UTF-8 is shown with replacement characters, never hidden.
@@ -45,82 +55,164 @@ function DecisionDetail({ d }: { d: DecisionRow }) {
   return <VerifiedReport read={read} reportJson={json} proposalId={d.proposalId} decisionId={d.decisionId} storedHash={d.reportHash} />;
 }
 
+/** The Governor's analysts and the DecisionLog's publishers from the indexer, and the executor's own address. */
+function useActorRoles() {
+  const { gql, executor } = useServices();
+  const roles = useQuery({ queryKey: ["actor-roles"], queryFn: () => gql<ActorRolesAnswer>(ACTOR_ROLES_QUERY), staleTime: 60_000 });
+  // Best effort: without it, the executor is still named from its own guard reports.
+  const health = useQuery({ queryKey: ["executor-health"], queryFn: () => executor!.health(), enabled: executor !== undefined, retry: false, staleTime: 60_000 });
+  return { roles: roles.data, executorAddress: health.data?.address ?? null };
+}
+
+const emptyText = (t: FilterText): Record<FilterField, string> => ({ kind: t.kind ?? "", actor: t.actor ?? "", minRisk: t.minRisk ?? "", proposal: t.proposal ?? "" });
+
 function Decisions() {
   const { gql } = useServices();
   const search = Route.useSearch();
   const navigate = Route.useNavigate();
+  const router = useRouter();
+  // The address bar's own text: the router's parsed copy has already read digits as a JSON number.
+  const searchStr = useLocation({ select: () => router.history.location.search });
   const page = search.page ?? 1;
-  const where = decisionsWhere(search);
+  const urlText = useMemo(() => filterTextFromSearch(searchStr), [searchStr]);
+  const fromUrl = useMemo(() => parseDecisionFilters(urlText), [urlText]);
+  const [form, setForm] = useState(() => emptyText(urlText));
+  const [submitErrors, setSubmitErrors] = useState<FilterErrors | null>(null);
   const [open, setOpen] = useState<string | null>(null);
-  const [form, setForm] = useState({ actor: search.actor ?? "", minRisk: search.minRisk?.toString() ?? "", proposal: search.proposal ?? "" });
+  const [exportError, setExportError] = useState<unknown>(null);
+  // The URL is the truth: back/forward or a pasted link refills the form and its explanations.
+  useEffect(() => {
+    setForm(emptyText(urlText));
+    setSubmitErrors(null);
+  }, [urlText]);
+  const errors = submitErrors ?? fromUrl.errors;
+  const urlValid = Object.keys(fromUrl.errors).length === 0;
+  const where = decisionsWhere(fromUrl.filters);
+
+  const { roles, executorAddress } = useActorRoles();
   const query = useQuery({
     queryKey: ["decisions", where, page],
     queryFn: () => gql<{ decisions: DecisionRow[] }>(DECISIONS_QUERY, { first: PAGE + 1, skip: (page - 1) * PAGE, where }),
+    // Fail closed: a filter that could not be read shows nothing rather than every decision.
+    enabled: urlValid,
   });
-  const setSearch = (patch: Partial<DecisionsSearch>) => void navigate({ search: (prev) => ({ ...prev, ...patch, page: patch.page }) });
-  const exportAll = async (format: "json" | "csv") => {
-    const all: DecisionRow[] = [];
-    for (let skip = 0; ; skip += 1000) {
-      const { decisions } = await gql<{ decisions: DecisionRow[] }>(DECISIONS_QUERY, { first: 1000, skip, where });
-      all.push(...decisions);
-      if (decisions.length < 1000) break;
+  const rows = useMemo(() => query.data?.decisions.slice(0, PAGE) ?? [], [query.data]);
+  const directory = useMemo(() => actorDirectory({ roles, executorAddress, rows }), [roles, executorAddress, rows]);
+
+  const go = (filters: DecisionFilters, nextPage?: number) =>
+    void navigate({
+      search: (): DecisionsSearch => ({
+        ...(filters.kind ? { kind: filters.kind } : {}),
+        ...(filters.actor ? { actor: filters.actor } : {}),
+        ...(filters.minRisk !== undefined ? { minRisk: filters.minRisk } : {}),
+        ...(filters.proposal ? { proposal: filters.proposal } : {}),
+        ...(nextPage && nextPage > 1 ? { page: nextPage } : {}),
+      }),
+    });
+  const submit = (next: Record<FilterField, string>) => {
+    const parsed = parseDecisionFilters(next, directory);
+    if (Object.keys(parsed.errors).length > 0) {
+      setSubmitErrors(parsed.errors);
+      return;
     }
-    if (format === "csv") download("decisions.csv", decisionsToCsv(all), "text/csv");
-    else download("decisions.json", decisionsToJson(all), "application/json");
+    setSubmitErrors(null);
+    go(parsed.filters);
   };
+  const exportAll = async (format: "json" | "csv") => {
+    setExportError(null);
+    try {
+      const all: DecisionRow[] = [];
+      for (let skip = 0; ; skip += 1000) {
+        const { decisions } = await gql<{ decisions: DecisionRow[] }>(DECISIONS_QUERY, { first: 1000, skip, where });
+        all.push(...decisions);
+        if (decisions.length < 1000) break;
+      }
+      const names = actorDirectory({ roles, executorAddress, rows: all });
+      const nameOf = (address: string) => actorRoleName(address, names);
+      if (format === "csv") download("decisions.csv", decisionsToCsv(all, nameOf), "text/csv");
+      else download("decisions.json", decisionsToJson(all, nameOf), "application/json");
+    } catch (error) {
+      setExportError(error);
+    }
+  };
+  const hasErrors = Object.keys(errors).length > 0;
   return (
-    <section>
+    <section className="decisions">
       <h1>Decision log</h1>
       <p className="muted">Every decision the analyst and the executor published to the DecisionLog, with the exact report bytes.</p>
       <form
-        className="filters"
+        className="filters decision-filters"
         role="search"
+        noValidate
         onSubmit={(e) => {
           e.preventDefault();
-          setSearch({
-            actor: /^0x[0-9a-fA-F]{40}$/.test(form.actor) ? form.actor : undefined,
-            minRisk: form.minRisk === "" ? undefined : Number(form.minRisk),
-            proposal: /^\d+$/.test(form.proposal) ? form.proposal : undefined,
-          });
+          submit(form);
         }}
       >
-        <label>
-          Kind{" "}
-          <select value={search.kind ?? ""} onChange={(e) => setSearch({ kind: (e.target.value || undefined) as DecisionsSearch["kind"] })}>
-            <option value="">All</option>
-            {kinds.map((k) => (
-              <option key={k} value={k}>
-                {k.toLowerCase().replace("_", " ")}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Actor <input value={form.actor} onChange={(e) => setForm({ ...form, actor: e.target.value })} placeholder="0x…" />
-        </label>
-        <label>
-          Risk at least <input type="number" min={0} max={100} value={form.minRisk} onChange={(e) => setForm({ ...form, minRisk: e.target.value })} style={{ width: "5em" }} />
-        </label>
-        <label>
-          Proposal id <input value={form.proposal} onChange={(e) => setForm({ ...form, proposal: e.target.value })} />
-        </label>
-        <button type="submit">Filter</button>
-        <button type="button" onClick={() => void exportAll("json")}>
-          Export JSON
-        </button>
-        <button type="button" onClick={() => void exportAll("csv")}>
-          Export CSV
-        </button>
+        <Field name="kind" label="Kind" error={errors.kind}>
+          {(props) => (
+            <select
+              {...props}
+              value={decisionKinds.includes(form.kind as never) ? form.kind : ""}
+              onChange={(e) => {
+                const next = { ...form, kind: e.target.value };
+                setForm(next);
+                submit(next);
+              }}
+            >
+              <option value="">All</option>
+              {decisionKinds.map((k) => (
+                <option key={k} value={k}>
+                  {kindLabel(k)}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+        <Field name="actor" label="Actor" error={errors.actor}>
+          {(props) => (
+            <>
+              <input {...props} value={form.actor} onChange={(e) => setForm({ ...form, actor: e.target.value })} placeholder="0x… or analyst" list="decision-actors" autoComplete="off" spellCheck={false} />
+              <datalist id="decision-actors">
+                {[...directory].map(([address, roles]) => (
+                  <option key={address} value={checksum(address)}>
+                    {roles.join(" and ")}
+                  </option>
+                ))}
+              </datalist>
+            </>
+          )}
+        </Field>
+        <Field name="minRisk" label="Risk at least" error={errors.minRisk}>
+          {(props) => <input {...props} inputMode="numeric" value={form.minRisk} onChange={(e) => setForm({ ...form, minRisk: e.target.value })} className="risk-input" />}
+        </Field>
+        <Field name="proposal" label="Proposal id" error={errors.proposal}>
+          {(props) => <input {...props} value={form.proposal} onChange={(e) => setForm({ ...form, proposal: e.target.value })} placeholder="all digits, or 0x + 64 hex" autoComplete="off" spellCheck={false} />}
+        </Field>
+        <div className="filter-buttons">
+          <button type="submit">Filter</button>
+          <button type="button" disabled={!urlValid} onClick={() => void exportAll("json")}>
+            Export JSON
+          </button>
+          <button type="button" disabled={!urlValid} onClick={() => void exportAll("csv")}>
+            Export CSV
+          </button>
+        </div>
       </form>
-      {query.error ? (
+      {exportError !== null && <ErrorNote error={exportError} title="Could not export" />}
+      {!urlValid ? (
+        <p className="muted" data-testid="filters-invalid">
+          No decisions are shown until the filter{Object.keys(fromUrl.errors).length > 1 ? "s" : ""} above can be read.
+        </p>
+      ) : query.error ? (
         <ErrorNote error={query.error} title="Could not load decisions" />
       ) : !query.data ? (
         <Loading what="decisions" />
-      ) : query.data.decisions.length === 0 ? (
-        <Empty>No decisions match.</Empty>
+      ) : rows.length === 0 ? (
+        <Empty>{fromUrl.filters.proposal ? <>No decisions about proposal <code>{fromUrl.filters.proposal}</code> match.</> : "No decisions match."}</Empty>
       ) : (
         <>
-          <table>
+          <table className="decision-table">
             <thead>
               <tr>
                 <th scope="col">#</th>
@@ -129,55 +221,98 @@ function Decisions() {
                 <th scope="col">Actor</th>
                 <th scope="col">Risk</th>
                 <th scope="col">Recommendation</th>
-                <th scope="col">When</th>
+                <th scope="col">When (UTC)</th>
                 <th scope="col">Report</th>
               </tr>
             </thead>
             <tbody>
-              {query.data.decisions.slice(0, PAGE).map((d) => (
-                <DecisionRowView key={d.id} d={d} open={open === d.id} toggle={() => setOpen(open === d.id ? null : d.id)} />
+              {rows.map((d) => (
+                <DecisionRowView key={d.id} d={d} directory={directory} open={open === d.id} toggle={() => setOpen(open === d.id ? null : d.id)} />
               ))}
             </tbody>
           </table>
           <nav aria-label="Pages" className="pager">
-            <button type="button" disabled={page <= 1} onClick={() => setSearch({ page: page - 1 })}>
+            <button type="button" disabled={page <= 1} onClick={() => go(fromUrl.filters, page - 1)}>
               Previous
             </button>
             <span>Page {page}</span>
-            <button type="button" disabled={query.data.decisions.length <= PAGE} onClick={() => setSearch({ page: page + 1 })}>
+            <button type="button" disabled={query.data.decisions.length <= PAGE} onClick={() => go(fromUrl.filters, page + 1)}>
               Next
             </button>
           </nav>
         </>
       )}
+      {hasErrors && submitErrors !== null && (
+        <p className="sr-only" role="status">
+          The filter was not applied: {Object.values(submitErrors).join(" ")}
+        </p>
+      )}
     </section>
   );
 }
 
-function DecisionRowView({ d, open, toggle }: { d: DecisionRow; open: boolean; toggle: () => void }) {
+/** A labelled control with its explanation right under it when what was typed cannot be used. */
+function Field({ name, label, error, children }: { name: FilterField; label: string; error: string | undefined; children: (props: { id: string; name: string; "aria-invalid"?: true; "aria-describedby"?: string }) => ReactNode }) {
+  const id = `decisions-${name}`;
+  const errorId = `${id}-error`;
+  return (
+    <div className={`field${error ? " invalid" : ""}`}>
+      <label htmlFor={id}>{label}</label>
+      {children({ id, name, ...(error ? { "aria-invalid": true as const, "aria-describedby": errorId } : {}) })}
+      {error && (
+        <p className="field-error" id={errorId} data-testid={`${name}-error`}>
+          {error}
+        </p>
+      )}
+    </div>
+  );
+}
+
+function ActorCell({ address, directory }: { address: string; directory: ActorDirectory }) {
+  const name = actorRoleName(address, directory);
+  const full = checksum(address);
+  return (
+    <span className="actor" title={full}>
+      {name && <strong className="actor-name">{name}</strong>} <code className="address">{shortAddress(full)}</code>
+    </span>
+  );
+}
+
+function DecisionRowView({ d, directory, open, toggle }: { d: DecisionRow; directory: ActorDirectory; open: boolean; toggle: () => void }) {
+  const detailId = `decision-${d.id}-report`;
   return (
     <>
       <tr data-testid="decision-row">
-        <td>{d.decisionId}</td>
-        <td>{d.kind.toLowerCase().replace("_", " ")}</td>
-        <td>{d.proposal ? <Link to="/proposals/$proposalId" params={{ proposalId: d.proposal.id }}>{d.proposal.title}</Link> : <code>{d.proposalId.slice(0, 10)}…</code>}</td>
-        <td>
-          <Address value={d.actor.id} />
+        <td data-label="Decision #">{d.decisionId}</td>
+        <td data-label="Kind">{kindLabel(d.kind)}</td>
+        <td data-label="Proposal">
+          {d.proposal ? (
+            <Link to="/proposals/$proposalId" params={{ proposalId: d.proposal.id }}>
+              {d.proposal.title}
+            </Link>
+          ) : (
+            <code title={d.proposalId}>{d.proposalId.length > 14 ? `${d.proposalId.slice(0, 10)}…` : d.proposalId}</code>
+          )}
         </td>
-        <td>
+        <td data-label="Actor">
+          <ActorCell address={d.actor.id} directory={directory} />
+        </td>
+        <td data-label="Risk">
           <RiskBadge risk={d.risk} />
         </td>
-        <td>{d.recommendation.toLowerCase().replace("_", " ")}</td>
-        <td>{formatTimestamp(d.timestamp)}</td>
-        <td>
-          <button type="button" aria-expanded={open} onClick={toggle}>
+        <td data-label="Recommendation">{kindLabel(d.recommendation)}</td>
+        <td data-label="When (UTC)">
+          <time dateTime={isoTime(d.timestamp)}>{formatTimestamp(d.timestamp).replace(/ UTC$/, "")}</time>
+        </td>
+        <td data-label="Report">
+          <button type="button" aria-expanded={open} aria-controls={open ? detailId : undefined} onClick={toggle}>
             {open ? "Hide" : "View"}
           </button>
         </td>
       </tr>
       {open && (
-        <tr>
-          <td colSpan={8}>
+        <tr className="decision-detail">
+          <td colSpan={8} id={detailId}>
             <DecisionDetail d={d} />
           </td>
         </tr>

@@ -25,6 +25,12 @@ interface AccountAnswer {
 
 const choice = ["Against", "For", "Abstain"];
 
+/** "1 delegator", "2 delegators". */
+function plural(count: number | string, noun: string): string {
+  const n = Number(count);
+  return `${n.toLocaleString("en-US")} ${noun}${n === 1 ? "" : "s"}`;
+}
+
 function AccountPage() {
   const { address } = Route.useParams();
   const { gql, config, publicClient } = useServices();
@@ -38,7 +44,7 @@ function AccountPage() {
   const sym = config.token.symbol;
   const account = query.data?.account;
   return (
-    <section>
+    <section className="account-page">
       <h1>
         Account <Address value={address} />
       </h1>
@@ -61,8 +67,8 @@ function AccountPage() {
             <dt>Delegates to</dt>
             <dd>{account.delegate ? <Link to="/delegates/$address" params={{ address: account.delegate.id }}><Address value={account.delegate.id} /></Link> : "nobody (these tokens do not vote)"}</dd>
             <dt>Delegated voting power</dt>
-            <dd>
-              {formatAmount(account.delegatedVotes)} {sym} from {account.delegatorCount} delegator(s)
+            <dd data-testid="delegated-power">
+              {formatAmount(account.delegatedVotes)} {sym} from {plural(account.delegatorCount, "delegator")}
             </dd>
           </dl>
           <h2>Delegators</h2>
@@ -84,19 +90,30 @@ function AccountPage() {
           {account.votes.length === 0 ? (
             <Empty>No votes yet.</Empty>
           ) : (
-            <table>
+            <table className="account-votes">
+              <thead>
+                <tr>
+                  <th scope="col">Proposal</th>
+                  <th scope="col">Vote</th>
+                  <th scope="col">Weight</th>
+                  <th scope="col">Reason</th>
+                  <th scope="col">When</th>
+                </tr>
+              </thead>
               <tbody>
                 {account.votes.map((v) => (
                   <tr key={v.id}>
-                    <td>
+                    <td data-label="Proposal">
                       <Link to="/proposals/$proposalId" params={{ proposalId: v.proposal.id }}>
                         {v.proposal.title}
                       </Link>
                     </td>
-                    <td>{choice[v.support]}</td>
-                    <td>{formatAmount(v.weight)}</td>
-                    <td>{v.reason}</td>
-                    <td>{formatTimestamp(v.timestamp)}</td>
+                    <td data-label="Vote">{choice[v.support]}</td>
+                    <td data-label="Weight">
+                      {formatAmount(v.weight)} {sym}
+                    </td>
+                    <td data-label="Reason">{v.reason}</td>
+                    <td data-label="When">{formatTimestamp(v.timestamp)}</td>
                   </tr>
                 ))}
               </tbody>

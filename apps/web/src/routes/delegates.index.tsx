@@ -10,6 +10,12 @@ import { useServices } from "../lib/services.tsx";
 
 const PAGE = 50;
 
+/** "1 delegator", "2 delegators", "0 votes". */
+function plural(count: number | string, noun: string): string {
+  const n = Number(count);
+  return `${n.toLocaleString("en-US")} ${noun}${n === 1 ? "" : "s"}`;
+}
+
 export const Route = createFileRoute("/delegates/")({
   validateSearch: z.object({ page: z.coerce.number().int().min(1).optional().catch(undefined) }),
   component: Delegates,
@@ -36,7 +42,9 @@ function Delegates() {
         <Empty>Nobody has voting power yet: token holders must delegate (to themselves or someone else) before their tokens vote.</Empty>
       ) : (
         <>
-          <table>
+          {/* On a phone each row is a small card; the data-label attributes name its cells there. */}
+          <table className="leaderboard">
+            <caption className="sr-only">Delegates by voting power</caption>
             <thead>
               <tr>
                 <th scope="col">#</th>
@@ -50,19 +58,19 @@ function Delegates() {
             <tbody>
               {query.data.accounts.slice(0, PAGE).map((a, i) => (
                 <tr key={a.id} data-testid="delegate-row">
-                  <td>{(page - 1) * PAGE + i + 1}</td>
-                  <td>
+                  <td data-label="Rank">{(page - 1) * PAGE + i + 1}</td>
+                  <td data-label="Delegate">
                     <Link to="/delegates/$address" params={{ address: a.id }}>
                       <Address value={a.id} />
                     </Link>
                     {a.isAnalyst && <span className="badge">analyst</span>}
                   </td>
-                  <td>
+                  <td data-label="Voting power">
                     {formatAmount(a.delegatedVotes, config.token.decimals, 2)} {config.token.symbol}
                   </td>
-                  <td>{percent(BigInt(a.delegatedVotes), supply)}%</td>
-                  <td>{a.delegatorCount}</td>
-                  <td>{a.votesCast}</td>
+                  <td data-label="Share">{percent(BigInt(a.delegatedVotes), supply)}%</td>
+                  <td data-label="Delegators">{plural(a.delegatorCount, "delegator")}</td>
+                  <td data-label="Votes cast">{plural(a.votesCast, "vote")}</td>
                 </tr>
               ))}
             </tbody>

@@ -2,7 +2,7 @@ import { governorAbi, proposalStateName, type ProposalStateName } from "@ai-dao/
 import { GUARD_REASON_TEXT, readDecisionReport, type DecisionReport } from "@ai-dao/reports";
 import { useQuery } from "@tanstack/react-query";
 import { Link, createFileRoute } from "@tanstack/react-router";
-import { useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { hexToString, type Address } from "viem";
 
 import { Actions } from "../components/Actions.tsx";
@@ -12,10 +12,11 @@ import { TallyChart } from "../components/TallyChart.tsx";
 import { Address as AddressView, Empty, ErrorNote, Loading, RiskBadge, StateBadge } from "../components/ui.tsx";
 import { useProposalDescription } from "../lib/description.ts";
 import { formatAmount, formatDuration, formatTimestamp } from "../lib/format.ts";
-import { useChainTime } from "../lib/hooks.ts";
+import { useBlockTime, useChainTime } from "../lib/hooks.ts";
 import { PROPOSAL_QUERY, type DecisionRow, type GovernanceTotals, type ProposalDetail } from "../lib/queries.ts";
 import { useServices } from "../lib/services.tsx";
-import { proposalState, quorumOf } from "../lib/state.ts";
+import { plural, proposalSafety, safetyFromDecisions, type Safety } from "../lib/safety.ts";
+import { effectiveState, proposalState, quorumOf } from "../lib/state.ts";
 import { simulateAndWrite } from "../lib/tx.ts";
 import { useWallet } from "../lib/wallet.tsx";
 
@@ -27,18 +28,43 @@ interface ProposalAnswer extends GovernanceTotals {
   proposal: ProposalDetail | null;
 }
 
+function useAnalystReport(proposalId: string) {
+  const { analyst } = useServices();
+  return useQuery({ queryKey: ["analysis", proposalId], queryFn: () => analyst.report(proposalId), retry: false, refetchInterval: (q) => (q.state.data ? false : 5_000) });
+}
+
+/** Governor.state() and proposalEta(): the chain's word on what may happen next. */
+function useChainState(proposalId: string) {
+  const { publicClient, config } = useServices();
+  return useQuery({
+    queryKey: ["chain-state", proposalId],
+    queryFn: async () => {
+      const governor = { address: config.contracts.governor as Address, abi: governorAbi } as const;
+      const [state, eta] = await Promise.all([
+        publicClient.readContract({ ...governor, functionName: "state", args: [BigInt(proposalId)] }),
+        publicClient.readContract({ ...governor, functionName: "proposalEta", args: [BigInt(proposalId)] }),
+      ]);
+      return { state: proposalStateName(state), eta };
+    },
+    refetchInterval: 4_000,
+  });
+}
+
 function ProposalPage() {
   const { proposalId } = Route.useParams();
   const { gql, config, publicClient } = useServices();
   const now = useChainTime();
-  const query = useQuery({ queryKey: ["proposal", proposalId], queryFn: () => gql<ProposalAnswer>(PROPOSAL_QUERY, { id: proposalId }), refetchInterval: 5_000 });
+  const blockTime = useBlockTime();
+  const query = useQuery({ queryKey: ["proposal", proposalId], queryFn: () => gql<ProposalAnswer>(PROPOSAL_QUERY, { id: proposalId }), refetchInterval: 4_000 });
   const proposal = query.data?.proposal;
   // quorum(snapshot) straight from the Governor: exact even if the quorum numerator changed since.
   const chainQuorum = useQuery({
     queryKey: ["quorum", proposal?.voteStart],
-    enabled: proposal !== undefined && proposal !== null && now !== null && BigInt(proposal.voteStart) < now,
+    enabled: proposal !== undefined && proposal !== null && blockTime !== null && BigInt(proposal.voteStart) < blockTime,
     queryFn: () => publicClient.readContract({ address: config.contracts.governor as Address, abi: governorAbi, functionName: "quorum", args: [BigInt(proposal!.voteStart)] }),
   });
+  const chain = useChainState(proposalId);
+  const api = useAnalystReport(proposalId);
 
   if (query.error) return <ErrorNote error={query.error} title="Could not load the proposal" />;
   if (!query.data || now === null) return <Loading what="the proposal" />;
@@ -46,7 +72,7 @@ function ProposalPage() {
 
   const totals = query.data;
   const quorum = chainQuorum.data ?? quorumOf(BigInt(totals.tokens[0]?.totalSupply ?? "0"), BigInt(totals.governors[0]?.quorumNumerator ?? config.governor.quorumPercent ?? 4));
-  const state = proposalState(
+  const computed = proposalState(
     {
       status: proposal.status,
       voteStart: BigInt(proposal.voteStart),
@@ -60,16 +86,39 @@ function ProposalPage() {
     },
     now,
   );
+  // One source of truth: the chain's state when read; the indexer's is history and a fallback.
+  const state = effectiveState(chain.data?.state, computed, { voteStart: BigInt(proposal.voteStart), blockTime });
+  const eta = chain.data && chain.data.eta > 0n ? chain.data.eta : proposal.eta === null ? null : BigInt(proposal.eta);
   const guards = proposal.allDecisions.filter((d) => d.kind === "EXECUTION_GUARD");
+  const votingEnded = state !== "Pending" && state !== "Active";
+  const indexedAnalysis = proposal.allDecisions.some((d) => d.kind === "ANALYSIS");
+  // The on-chain decisions decide; the analyst API's copy stands in until the indexer has the analysis.
+  const safety =
+    indexedAnalysis || !api.data
+      ? safetyFromDecisions(proposal.allDecisions, votingEnded)
+      : proposalSafety({
+          analysis: readDecisionReport("Analysis", api.data.reportJson),
+          analysisDecisionId: String(api.data.decisionId),
+          guards: guards.map((d) => ({ decisionId: d.decisionId, read: readDecisionReport(d.kind, d.report) })),
+          votingEnded,
+        });
+  // Fail closed for the buttons at once; the banner waits for the analyst API so that a proposal
+  // whose analysis is on its way does not flash "no analysis".
+  const showBanner = safety.concerned && (indexedAnalysis || !api.isLoading);
 
   return (
     <article>
       <p>
         <Link to="/proposals">← Proposals</Link>
       </p>
+      {showBanner && <SafetyBanner safety={safety} state={state} />}
       <h1>{proposal.title || "(untitled)"}</h1>
       <p>
-        <StateBadge state={state} /> <span data-testid="proposal-state">{state}</span> · proposed by <Link to="/delegates/$address" params={{ address: proposal.proposer.id }}><AddressView value={proposal.proposer.id} /></Link> · id <code>{proposal.id.slice(0, 12)}…</code>
+        <StateBadge state={state} testId="proposal-state" /> · Proposed by{" "}
+        <Link to="/delegates/$address" params={{ address: proposal.proposer.id }}>
+          <AddressView value={proposal.proposer.id} />
+        </Link>{" "}
+        · id <code>{proposal.id.slice(0, 12)}…</code>
       </p>
       <div className="grid">
         <div>
@@ -80,17 +129,76 @@ function ProposalPage() {
           <Votes proposal={proposal} />
         </div>
         <aside>
-          <VoteBox proposalId={proposal.id} state={state} />
-          <QueueExecute proposal={proposal} state={state} now={now} />
+          <VoteBox proposal={proposal} state={state} blockTime={blockTime} />
+          <QueueExecute proposalId={proposal.id} eta={eta} state={state} now={now} safety={safety} />
           <section className="card">
             <h2>Tally</h2>
-            <TallyChart forVotes={BigInt(proposal.forVotes)} against={BigInt(proposal.againstVotes)} abstain={BigInt(proposal.abstainVotes)} quorum={quorum} symbol={config.token.symbol} />
+            <TallyChart forVotes={BigInt(proposal.forVotes)} against={BigInt(proposal.againstVotes)} abstain={BigInt(proposal.abstainVotes)} quorum={quorum} symbol={config.token.symbol} decimals={config.token.decimals} />
           </section>
-          <Timeline proposal={proposal} state={state} now={now} />
-          <OnChainState proposalId={proposal.id} computed={state} />
+          <Timeline proposal={proposal} state={state} eta={eta} now={now} />
+          <OnChainState onChain={chain.data?.state} computed={computed} />
         </aside>
       </div>
     </article>
+  );
+}
+
+/** What the banner and the confirmation tell a member to do next, by state. */
+function adviceFor(safety: Safety, state: string): string {
+  if (state === "Queued" && safety.codeDrift) return "Do not execute it until someone has reviewed the changed code. Execute asks you to confirm.";
+  if (state === "Succeeded" || state === "Queued") return "Read the findings below before anything else. Queue and Execute ask you to confirm that you have.";
+  if (state === "Active" || state === "Pending") return "Read the analysis below before you vote.";
+  return "Read the analysis below.";
+}
+
+/** The proposal's concerns, first on the page, in plain words. */
+function SafetyBanner({ safety, state }: { safety: Safety; state: string }) {
+  return (
+    <div role="alert" className="safety-banner" data-testid="safety-banner" aria-labelledby="safety-headline">
+      <p className="safety-headline" id="safety-headline">
+        <span aria-hidden="true">⚠ </span>
+        <strong>Warning: {safety.headline}.</strong>
+      </p>
+      <SafetyDetails safety={safety} />
+      <p>
+        {adviceFor(safety, state)} <a href="#analysis-heading">Read the analysis</a>
+      </p>
+    </div>
+  );
+}
+
+const severityWords = { critical: "Critical", high: "High risk" } as const;
+
+function SafetyDetails({ safety, maxFindings = 6 }: { safety: Safety; maxFindings?: number }) {
+  const shown = safety.findings.slice(0, maxFindings);
+  return (
+    <>
+      {(safety.guards.length > 0 || safety.analysisProblems.length > 0) && (
+        <ul className="safety-reasons">
+          {safety.guards.map((g) => (
+            <li key={g.decisionId} data-testid="safety-guard">
+              {g.text}
+            </li>
+          ))}
+          {safety.analysisProblems.map((p) => (
+            <li key={p}>{p}</li>
+          ))}
+        </ul>
+      )}
+      {shown.length > 0 && (
+        <>
+          <p className="safety-findings-label">{plural(safety.findings.length, "finding")} to read:</p>
+          <ul className="safety-findings">
+            {shown.map((f, i) => (
+              <li key={i} data-testid="safety-finding">
+                <strong>{severityWords[f.severity]}:</strong> {f.title}
+              </li>
+            ))}
+            {safety.findings.length > shown.length && <li>and {safety.findings.length - shown.length} more in the analysis below</li>}
+          </ul>
+        </>
+      )}
+    </>
   );
 }
 
@@ -107,24 +215,17 @@ function ProposalDescription({ proposal }: { proposal: ProposalDetail }) {
   return <Description text={description.text} invalidSequences={description.invalidSequences} note={note} />;
 }
 
-function OnChainState({ proposalId, computed }: { proposalId: string; computed: ProposalStateName }) {
-  const { publicClient, config } = useServices();
-  const query = useQuery({
-    queryKey: ["chain-state", proposalId],
-    queryFn: () => publicClient.readContract({ address: config.contracts.governor as Address, abi: governorAbi, functionName: "state", args: [BigInt(proposalId)] }),
-    refetchInterval: 5_000,
-  });
-  if (query.data === undefined) return null;
-  const onChain = proposalStateName(query.data);
+function OnChainState({ onChain, computed }: { onChain: ProposalStateName | undefined; computed: ProposalStateName }) {
+  if (onChain === undefined) return null;
   return (
     <p className="muted">
       Governor.state(): <span data-testid="onchain-state">{onChain}</span>
-      {onChain !== computed && " (the indexer has not caught up yet)"}
+      {onChain !== computed && ` (the indexer still says ${computed}; the chain's state is shown)`}
     </p>
   );
 }
 
-function Timeline({ proposal, state, now }: { proposal: ProposalDetail; state: ProposalStateName; now: bigint }) {
+function Timeline({ proposal, state, eta, now }: { proposal: ProposalDetail; state: ProposalStateName; eta: bigint | null; now: bigint }) {
   const items: { label: string; at: string; done: boolean }[] = [
     { label: "Created", at: proposal.createdTimestamp, done: true },
     { label: "Voting starts", at: proposal.voteStart, done: BigInt(proposal.voteStart) < now },
@@ -132,7 +233,7 @@ function Timeline({ proposal, state, now }: { proposal: ProposalDetail; state: P
     { label: proposal.extended ? "Voting ends (extended)" : "Voting ends", at: proposal.voteEnd, done: BigInt(proposal.voteEnd) < now },
     ...proposal.stateChanges.filter((c) => c.status !== "CREATED").map((c) => ({ label: c.status[0] + c.status.slice(1).toLowerCase(), at: c.timestamp, done: true })),
   ];
-  if (proposal.eta && state === "Queued") items.push({ label: "Executable from", at: proposal.eta, done: BigInt(proposal.eta) <= now });
+  if (eta !== null && state === "Queued") items.push({ label: "Executable from", at: String(eta), done: eta <= now });
   return (
     <section className="card">
       <h2>Timeline</h2>
@@ -151,8 +252,7 @@ function Timeline({ proposal, state, now }: { proposal: ProposalDetail; state: P
 }
 
 function AnalysisPanel({ proposalId, decisions }: { proposalId: string; decisions: DecisionRow[] }) {
-  const { analyst } = useServices();
-  const api = useQuery({ queryKey: ["analysis", proposalId], queryFn: () => analyst.report(proposalId), retry: false, refetchInterval: (q) => (q.state.data ? false : 5_000) });
+  const api = useAnalystReport(proposalId);
   // Without the analyst API, the latest ANALYSIS decision the indexer holds (the same bytes).
   const indexed = [...decisions].reverse().find((d) => d.kind === "ANALYSIS");
   // Read through @ai-dao/reports from the exact JSON, never from the API's parsed copy.
@@ -258,77 +358,213 @@ function Votes({ proposal }: { proposal: ProposalDetail }) {
   );
 }
 
-function VoteBox({ proposalId, state }: { proposalId: string; state: ProposalStateName }) {
+function VoteBox({ proposal, state, blockTime }: { proposal: ProposalDetail; state: ProposalStateName; blockTime: bigint | null }) {
   const wallet = useWallet();
   const { publicClient, config } = useServices();
   const [support, setSupport] = useState<number | null>(null);
   const [reason, setReason] = useState("");
-  if (state !== "Active") return null;
-  const submit = () => {
-    if (support === null) return;
-    void wallet.run(`Vote ${choiceName[support]}`, (client, account) =>
-      simulateAndWrite(publicClient, client, account, {
-        address: config.contracts.governor as Address,
-        abi: governorAbi,
-        functionName: "castVoteWithReason",
-        args: [BigInt(proposalId), support, reason],
-      }),
+  const [sent, setSent] = useState<{ account: string; support: number } | null>(null);
+  const [sending, setSending] = useState(false);
+  const account = wallet.account;
+  const governor = { address: config.contracts.governor as Address, abi: governorAbi } as const;
+  const snapshot = BigInt(proposal.voteStart);
+  const hasVoted = useQuery({
+    queryKey: ["has-voted", proposal.id, account],
+    enabled: account !== null,
+    queryFn: () => publicClient.readContract({ ...governor, functionName: "hasVoted", args: [BigInt(proposal.id), account!] }),
+    refetchInterval: 5_000,
+  });
+  // The weight a vote carries: the account's votes at the snapshot (a past timepoint is required).
+  const power = useQuery({
+    queryKey: ["votes-at", account, proposal.voteStart],
+    enabled: account !== null && blockTime !== null && snapshot < blockTime,
+    queryFn: () => publicClient.readContract({ ...governor, functionName: "getVotes", args: [account!, snapshot] }),
+  });
+  const mine = account === null ? undefined : proposal.votes.find((v) => v.voter.id.toLowerCase() === account.toLowerCase());
+  const justSent = sent !== null && account !== null && sent.account === account;
+  const voted = mine !== undefined || hasVoted.data === true || justSent;
+  if (state !== "Active" && !voted) return null;
+
+  const symbol = config.token.symbol;
+  const submit = async () => {
+    if (support === null || account === null) return;
+    setSending(true);
+    const ok = await wallet.run(`Vote ${choiceName[support]}`, (client, from) =>
+      simulateAndWrite(publicClient, client, from, { ...governor, functionName: "castVoteWithReason", args: [BigInt(proposal.id), support, reason] }),
     );
+    setSending(false);
+    if (ok) {
+      setSent({ account, support });
+      setSupport(null);
+      setReason("");
+    }
   };
+  const votedSupport = mine?.support ?? (justSent ? sent.support : null);
+  const votedWeight = mine ? BigInt(mine.weight) : power.data;
   return (
     <section className="card" aria-labelledby="vote-heading">
-      <h2 id="vote-heading">Cast your vote</h2>
-      <fieldset>
-        <legend>Your vote</legend>
-        {[1, 0, 2].map((s) => (
-          <label key={s} style={{ display: "block" }}>
-            <input type="radio" name="support" value={s} checked={support === s} onChange={() => setSupport(s)} /> {choiceName[s]}
+      <h2 id="vote-heading">{voted ? "Your vote" : "Cast your vote"}</h2>
+      {voted && (
+        <p role="status" data-testid="your-vote">
+          {votedSupport === null ? "You have voted on this proposal." : `You voted ${choiceName[votedSupport]}${votedWeight === undefined ? "" : ` with ${formatAmount(votedWeight, config.token.decimals)} ${symbol}`}.`}
+        </p>
+      )}
+      {account !== null && power.data !== undefined && !voted && (
+        <p data-testid="voting-power">
+          {power.data === 0n
+            ? "You had no voting power when voting started; delegate to yourself before the next proposal."
+            : `Your voting power for this proposal: ${formatAmount(power.data, config.token.decimals)} ${symbol} (your votes when voting started).`}
+        </p>
+      )}
+      {state === "Active" && (
+        <>
+          <fieldset disabled={voted || sending}>
+            <legend>Your vote</legend>
+            {[1, 0, 2].map((s) => (
+              <label key={s} style={{ display: "block" }}>
+                <input type="radio" name="support" value={s} checked={support === s} onChange={() => setSupport(s)} /> {choiceName[s]}
+              </label>
+            ))}
+          </fieldset>
+          <label>
+            Reason (optional)
+            <textarea value={reason} onChange={(e) => setReason(e.target.value)} rows={3} disabled={voted || sending} />
           </label>
-        ))}
-      </fieldset>
-      <label>
-        Reason (optional)
-        <textarea value={reason} onChange={(e) => setReason(e.target.value)} rows={3} />
-      </label>
-      <button type="button" className="primary" disabled={support === null || !wallet.account} onClick={submit}>
-        Submit vote
-      </button>
-      {!wallet.account && <p className="muted">Connect a wallet to vote.</p>}
+          <button type="button" className="primary" disabled={support === null || !account || voted || sending} onClick={() => void submit()}>
+            Submit vote
+          </button>
+        </>
+      )}
+      {!account && <p className="muted">Connect a wallet to vote.</p>}
     </section>
   );
 }
 
-function QueueExecute({ proposal, state, now }: { proposal: ProposalDetail; state: ProposalStateName; now: bigint }) {
+function QueueExecute({ proposalId, eta, state, now, safety }: { proposalId: string; eta: bigint | null; state: ProposalStateName; now: bigint; safety: Safety }) {
   const wallet = useWallet();
   const { publicClient, config } = useServices();
+  const [confirming, setConfirming] = useState<"queue" | "execute" | null>(null);
+  const opener = useRef<HTMLButtonElement | null>(null);
+  const heading = useRef<HTMLHeadingElement>(null);
   if (state !== "Succeeded" && state !== "Queued") return null;
-  const ready = state === "Queued" && proposal.eta !== null && BigInt(proposal.eta) <= now;
+  const ready = state === "Queued" && eta !== null && eta <= now;
   const send = (functionName: "queue" | "execute") =>
     void wallet.run(functionName === "queue" ? "Queue" : "Execute", (client, account) =>
       simulateAndWrite(publicClient, client, account, {
         address: config.contracts.governor as Address,
         abi: governorAbi,
         functionName,
-        args: [BigInt(proposal.id)],
+        args: [BigInt(proposalId)],
       }),
     );
+  // With a concern, the button opens the confirmation instead of sending at once.
+  const click = (action: "queue" | "execute", button: HTMLButtonElement) => {
+    if (!safety.concerned) return send(action);
+    opener.current = button;
+    setConfirming(action);
+  };
+  const close = () => {
+    setConfirming(null);
+    // Back to the button that opened the dialog (after React has removed the dialog), or to this
+    // card when that button is gone (the proposal moved on).
+    setTimeout(() => (opener.current?.isConnected ? opener.current.focus() : heading.current?.focus()), 0);
+  };
+  const buttonClass = safety.concerned ? "danger" : "primary";
   return (
-    <section className="card">
-      <h2>Next step</h2>
+    <section className="card" aria-labelledby="next-step-heading">
+      <h2 id="next-step-heading" ref={heading} tabIndex={-1}>
+        Next step
+      </h2>
+      {safety.concerned && (
+        <p className="safety-note" data-testid="next-step-warning">
+          <span aria-hidden="true">⚠ </span>This proposal has warnings (at the top of the page). You will be asked to confirm that you have read them.
+        </p>
+      )}
       {state === "Succeeded" && (
-        <button type="button" className="primary" disabled={!wallet.account} onClick={() => send("queue")}>
+        <button type="button" className={buttonClass} disabled={!wallet.account} onClick={(e) => click("queue", e.currentTarget)}>
           Queue
         </button>
       )}
       {state === "Queued" && (
         <>
-          <button type="button" className="primary" disabled={!wallet.account || !ready} onClick={() => send("execute")}>
+          <button type="button" className={buttonClass} disabled={!wallet.account || !ready} onClick={(e) => click("execute", e.currentTarget)}>
             Execute
           </button>
-          {!ready && proposal.eta && <p className="muted">Executable in {formatDuration(BigInt(proposal.eta) - now)}.</p>}
+          {!ready && eta !== null && <p className="muted">Executable in {formatDuration(eta - now)}.</p>}
         </>
       )}
       {!wallet.account && <p className="muted">Connect a wallet to send the transaction.</p>}
+      {confirming !== null && (
+        <ConfirmDialog
+          action={confirming}
+          safety={safety}
+          onCancel={close}
+          onConfirm={() => {
+            const action = confirming;
+            close();
+            send(action);
+          }}
+        />
+      )}
     </section>
+  );
+}
+
+/**
+ * Asks a member to confirm Queue/Execute of a proposal with concerns: a modal <dialog> naming the
+ * findings and the executor's reasons; the confirm button stays disabled until the box is ticked.
+ * Escape (the dialog's cancel event) and Cancel send nothing.
+ */
+function ConfirmDialog({ action, safety, onConfirm, onCancel }: { action: "queue" | "execute"; safety: Safety; onConfirm(): void; onCancel(): void }) {
+  const ref = useRef<HTMLDialogElement>(null);
+  const heading = useRef<HTMLHeadingElement>(null);
+  const [ticked, setTicked] = useState(false);
+  const verb = action === "queue" ? "Queue" : "Execute";
+  useEffect(() => {
+    const dialog = ref.current;
+    if (!dialog) return;
+    if (!dialog.open) {
+      if (typeof dialog.showModal === "function") dialog.showModal();
+      else dialog.setAttribute("open", "");
+    }
+    // Start reading at the top: the heading, then the reasons; Tab reaches the box and the buttons.
+    heading.current?.focus();
+    return () => {
+      if (dialog.open) dialog.close();
+    };
+  }, []);
+  return (
+    <dialog
+      ref={ref}
+      className="confirm-dialog"
+      aria-labelledby="confirm-heading"
+      aria-describedby="confirm-headline"
+      data-testid="confirm-dialog"
+      onCancel={(e) => {
+        e.preventDefault();
+        onCancel();
+      }}
+    >
+      <h2 id="confirm-heading" ref={heading} tabIndex={-1}>
+        {verb} this proposal despite the warnings?
+      </h2>
+      <p id="confirm-headline">
+        <span aria-hidden="true">⚠ </span>
+        <strong>{safety.headline}.</strong>
+      </p>
+      <SafetyDetails safety={safety} maxFindings={12} />
+      {safety.codeDrift && action === "execute" && <p>Executing now would run contract code that nobody reviewed when they voted.</p>}
+      <label className="confirm-check">
+        <input type="checkbox" checked={ticked} onChange={(e) => setTicked(e.target.checked)} /> I have read these findings and still want to {action}
+      </label>
+      <div className="dialog-buttons">
+        <button type="button" onClick={onCancel}>
+          Cancel
+        </button>
+        <button type="button" className="danger" disabled={!ticked} onClick={onConfirm}>
+          {verb} anyway
+        </button>
+      </div>
+    </dialog>
   );
 }

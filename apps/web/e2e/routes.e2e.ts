@@ -1,0 +1,275 @@
+// Every route of the production build, on the whole platform with one proposal, its published
+// analysis and a vote: an axe-core audit (no serious or critical violation, in the light and dark
+// palettes and at phone width), no horizontal overflow at 390 px (nor at 360 px for the header),
+// and screenshots at 1280×900 and 390×844 in e2e/screenshots/<route>-desktop.png / -phone.png (every
+// violation of any impact in <route>-axe.json).
+// Also: "Delegate to myself" from an account without tokens says it gives no voting power.
+import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import path from "node:path";
+
+import { chromium, type BrowserContext, type Page } from "playwright-core";
+import { createPublicClient, http, parseAbi, type Address, type PublicClient } from "viem";
+import { afterAll, beforeAll, describe, expect, it, onTestFailed } from "vitest";
+
+import { chromiumFlags, startStack, type Stack } from "./harness.ts";
+
+const shots = path.resolve(import.meta.dirname, "screenshots");
+const ALICE = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8" as Address;
+const ERIN = "0x9965507D1a55bcC2695C58ba16FB37d819B0A4dc" as Address;
+/** Hardhat development account #6: no DEMO in the local deployment. */
+const NO_TOKENS = "0x976EA74026E726554dB657fA54763abd0C3a0aa9" as Address;
+const DESKTOP = { width: 1280, height: 900 };
+const PHONE = { width: 390, height: 844 };
+const tokenAbi = parseAbi(["function getVotes(address) view returns (uint256)", "function balanceOf(address) view returns (uint256)"]);
+
+const axeSource = readFile(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+
+async function openBrowser(): Promise<BrowserContext> {
+  const profile = await mkdtemp(path.join(tmpdir(), "web-e2e-chromium-"));
+  return chromium.launchPersistentContext(profile, {
+    executablePath: "/usr/bin/chromium",
+    headless: true,
+    args: chromiumFlags.filter((f) => f !== "--headless"),
+    viewport: DESKTOP,
+  });
+}
+
+/** Collects uncaught errors; on a failed test saves a screenshot and prints the page and the logs. */
+function watch(page: Page, stack: Stack, name: string) {
+  const errors: string[] = [];
+  page.on("pageerror", (e) => errors.push(`pageerror: ${e.message}`));
+  page.on("console", (m) => {
+    if (m.type() === "error") errors.push(`console: ${m.text()}`);
+  });
+  const file = path.join(shots, `failed-${name}.png`);
+  void rm(file, { force: true });
+  onTestFailed(async () => {
+    await page.screenshot({ path: file, fullPage: true }).catch(() => undefined);
+    const body = await page.locator("main").textContent({ timeout: 2_000 }).catch(() => "");
+    const logs = ["indexer", "analyst", "executor", "web", "chain"].map((n) => `--- ${n} ---\n${stack.log(n).slice(-1500)}`).join("\n");
+    console.error(`url: ${page.url()}\nscreenshot: ${file}\nlogs: ${stack.logDir}\nmain: ${body?.slice(0, 1500)}\n${errors.join("\n")}\n${logs}`);
+  });
+  return errors;
+}
+
+async function useDevAccount(page: Page, address: Address) {
+  const select = page.getByLabel("Development account");
+  const disconnect = page.getByRole("button", { name: "Disconnect" });
+  await select.or(disconnect).first().waitFor();
+  if (await disconnect.isVisible()) await disconnect.click();
+  await select.selectOption(address);
+  await expect.poll(async () => page.getByTestId("connected-account").getAttribute("title"), { timeout: 10_000 }).toBe(address);
+}
+
+async function confirmed(page: Page, label: RegExp) {
+  const tx = page.getByTestId("tx").filter({ hasText: label }).first();
+  await expect.poll(async () => tx.textContent(), { timeout: 60_000 }).toMatch(/confirmed|failed/);
+  expect(await tx.textContent()).toMatch(/confirmed/);
+  return (await tx.textContent()) ?? "";
+}
+
+async function advance(page: Page, client: PublicClient, seconds: number) {
+  const before = (await client.getBlock()).timestamp;
+  await page.getByLabel("Advance by (seconds)").fill(String(seconds));
+  await page.getByRole("button", { name: "Advance time" }).click();
+  await expect.poll(async () => (await client.getBlock()).timestamp, { timeout: 10_000 }).toBeGreaterThanOrEqual(before + BigInt(seconds));
+}
+
+async function settled(page: Page) {
+  await page.locator("main h1").first().waitFor();
+  await expect.poll(async () => page.getByRole("status").filter({ hasText: /^Loading/ }).count(), { timeout: 20_000 }).toBe(0);
+}
+
+/** The innermost elements that reach past the right edge of the viewport (to name what widens a page). */
+function tooWide(page: Page) {
+  return page.evaluate(() => {
+    const out: string[] = [];
+    for (const el of document.querySelectorAll("body *")) {
+      if (el.getBoundingClientRect().right <= window.innerWidth + 1) continue;
+      if ([...el.children].some((c) => c.getBoundingClientRect().right > window.innerWidth + 1)) continue;
+      out.push(`${el.tagName.toLowerCase()}${el.className ? `.${String(el.className).split(" ").join(".")}` : ""} (${Math.round(el.getBoundingClientRect().right)}px): ${(el.textContent ?? "").slice(0, 60)}`);
+    }
+    return out.slice(0, 10);
+  });
+}
+
+interface Violation {
+  id: string;
+  impact: string | null;
+  help: string;
+  targets: string[];
+}
+
+/** axe-core's audit of the page as it is (every impact; the tests assert on serious and critical). */
+async function audit(page: Page): Promise<{ violations: Violation[]; passes: number }> {
+  if (!(await page.evaluate(() => "axe" in window))) await page.addScriptTag({ content: await axeSource });
+  return page.evaluate(async () => {
+    type Result = { id: string; impact?: string | null; help: string; nodes: { target: unknown[] }[] };
+    const axe = (window as unknown as { axe: { run(ctx: Document, options: object): Promise<{ violations: Result[]; passes: Result[] }> } }).axe;
+    const result = await axe.run(document, { resultTypes: ["violations"] });
+    return {
+      passes: result.passes.length,
+      violations: result.violations.map((v) => ({ id: v.id, impact: v.impact ?? null, help: v.help, targets: v.nodes.slice(0, 3).map((n) => n.target.map(String).join(" ")) })),
+    };
+  });
+}
+const serious = (vs: Violation[]) => vs.filter((v) => v.impact === "serious" || v.impact === "critical");
+
+const describeViolations = (vs: Violation[]) => vs.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.targets.join(" | ")}`).join("\n");
+
+describe("every route: accessibility, phone width, screenshots", () => {
+  let stack: Stack;
+  let context: BrowserContext;
+  let client: PublicClient;
+  let proposalId = "";
+
+  beforeAll(async () => {
+    await mkdir(shots, { recursive: true });
+    stack = await startStack({ services: true });
+    context = await openBrowser();
+    client = createPublicClient({ transport: http(stack.rpcUrl) }) as PublicClient;
+  });
+  afterAll(async () => {
+    await context?.close();
+    await stack?.stop();
+  });
+
+  // The routes below need it (expect.poll only runs inside a test, so this is one).
+  it("setup: one proposal with its published analysis, and so one decision in the log", async () => {
+    const page = await context.newPage();
+    watch(page, stack, "routes-setup");
+    await page.goto(`${stack.webUrl}/delegates`);
+    await useDevAccount(page, ALICE);
+    await page.getByRole("button", { name: "Delegate to myself" }).click();
+    await confirmed(page, /Delegate/);
+    await advance(page, client, 600);
+    await page.goto(`${stack.webUrl}/proposals/new`);
+    await page.getByRole("button", { name: "Remove action 1" }).click();
+    await page.getByRole("button", { name: "+ Send tokens from the treasury" }).click();
+    await page.getByLabel("Recipient address").fill(ERIN);
+    await page.getByLabel("Amount (tokens)").fill("1000");
+    await page.getByLabel(/Description/).fill("# Pay erin for the design work\n\nThe new logo and the [style guide](https://example.org/style).");
+    await page.getByRole("button", { name: "Preview analysis" }).click();
+    await page.getByTestId("analysis-preview").waitFor({ timeout: 60_000 });
+    await page.getByRole("button", { name: "Submit proposal" }).click();
+    await confirmed(page, /Propose/);
+    await page.waitForURL(/\/proposals\/\d+$/, { timeout: 30_000 });
+    proposalId = new URL(page.url()).pathname.split("/").pop()!;
+    await expect.poll(async () => page.getByTestId("risk-score").count(), { timeout: 120_000, interval: 1_000 }).toBeGreaterThan(0);
+    // A vote, so the tally, the votes list and the account's votes table have something to lay out.
+    await advance(page, client, 11);
+    await expect.poll(async () => page.getByTestId("proposal-state").textContent(), { timeout: 30_000 }).toBe("Active");
+    await page.getByRole("radio", { name: "For" }).check();
+    await page.getByLabel("Reason (optional)").fill("The logo is good and the price is fair.");
+    await page.getByRole("button", { name: "Submit vote" }).click();
+    await confirmed(page, /Vote For/);
+    await page.getByTestId("vote-row").first().waitFor({ timeout: 30_000 });
+    await page.close();
+  });
+
+  const routes: { name: string; path: () => string; ready?: (page: Page) => Promise<void> }[] = [
+    { name: "home", path: () => "/" },
+    { name: "proposals", path: () => "/proposals" },
+    { name: "proposal", path: () => `/proposals/${proposalId}`, ready: async (page) => void (await page.getByTestId("risk-score").first().waitFor({ timeout: 30_000 })) },
+    { name: "proposals-new", path: () => "/proposals/new" },
+    { name: "delegates", path: () => "/delegates", ready: async (page) => void (await page.getByTestId("delegate-row").first().waitFor({ timeout: 30_000 })) },
+    { name: "delegate", path: () => `/delegates/${ALICE}`, ready: async (page) => void (await page.getByTestId("voting-power").waitFor({ timeout: 30_000 })) },
+    { name: "treasury", path: () => "/treasury", ready: async (page) => void (await expect.poll(async () => page.getByTestId("treasury-token").textContent(), { timeout: 20_000 }).toBe("400,000")) },
+    { name: "decisions", path: () => "/decisions" },
+    {
+      name: "decision",
+      path: () => "/decisions",
+      ready: async (page) => {
+        await page.getByRole("button", { name: "View" }).first().click();
+        await page.getByTestId("risk-score").first().waitFor({ timeout: 30_000 });
+      },
+    },
+  ];
+
+  for (const route of routes) {
+    it(`${route.name}: no serious or critical axe violation, fits 390 px`, async () => {
+      expect(proposalId, "the setup test made no proposal").not.toBe("");
+      // The previous route's page stays open until now, so a failure message can still read it.
+      await Promise.all(context.pages().map((p) => p.close()));
+      const page = await context.newPage();
+      const errors = watch(page, stack, `routes-${route.name}`);
+      await page.setViewportSize(DESKTOP);
+      // A deep link straight to the route: the static server's SPA fallback serves the app.
+      const response = await page.goto(`${stack.webUrl}${route.path()}`);
+      expect(response?.status()).toBe(200);
+      await settled(page);
+      await route.ready?.(page);
+      await settled(page);
+      await page.screenshot({ path: path.join(shots, `${route.name}-desktop.png`), fullPage: true });
+      const desktop = await audit(page);
+      // Rules ran on this page (a broken injection would pass with no violations at all).
+      expect(desktop.passes).toBeGreaterThan(10);
+      // The dark palette (prefers-color-scheme) has its own contrasts.
+      await page.emulateMedia({ colorScheme: "dark" });
+      const dark = (await audit(page)).violations.filter((v) => !desktop.violations.some((d) => d.id === v.id));
+      await page.emulateMedia({ colorScheme: "light" });
+
+      await page.setViewportSize(PHONE);
+      await page.waitForTimeout(300); // let charts and layout follow the new width
+      const { scrollWidth, innerWidth } = await page.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth }));
+      const overflow = scrollWidth > innerWidth ? (await tooWide(page)).join("; ") : "";
+      await page.screenshot({ path: path.join(shots, `${route.name}-phone.png`), fullPage: true });
+      const phone = (await audit(page)).violations.filter((v) => !desktop.violations.some((d) => d.id === v.id));
+      // Every violation, whatever its impact, next to the screenshots for whoever reviews them.
+      await writeFile(path.join(shots, `${route.name}-axe.json`), `${JSON.stringify({ route: route.path(), desktop: desktop.violations, dark, phone }, null, 2)}\n`);
+      let narrowest = "";
+      if (route.name === "home") {
+        // The header and nav on the narrowest common phone.
+        await page.setViewportSize({ width: 360, height: 740 });
+        await page.waitForTimeout(300);
+        const at360 = await page.evaluate(() => document.documentElement.scrollWidth);
+        if (at360 > 360) narrowest = `at 360 px the page is ${at360} px wide: ${(await tooWide(page)).join("; ")}`;
+      }
+
+      const violations = serious([...desktop.violations, ...dark, ...phone]);
+      // Soft: every route reports all of its problems in one run.
+      expect.soft(violations, `${route.path()}: axe violations\n${describeViolations(violations)}`).toEqual([]);
+      expect.soft(scrollWidth, `${route.path()} at 390 px is ${scrollWidth} px wide: ${overflow}`).toBeLessThanOrEqual(innerWidth);
+      expect.soft(narrowest).toBe("");
+      expect(errors.filter((e) => e.startsWith("pageerror"))).toEqual([]);
+    });
+  }
+
+  it("the first Tab reaches the skip link, which moves the focus to the main content", async () => {
+    await Promise.all(context.pages().map((p) => p.close()));
+    const page = await context.newPage();
+    const errors = watch(page, stack, "routes-skip-link");
+    await page.goto(`${stack.webUrl}/proposals`);
+    await settled(page);
+    await page.keyboard.press("Tab");
+    const skip = page.getByRole("link", { name: "Skip to content" });
+    await expect.poll(async () => skip.evaluate((el) => el === document.activeElement)).toBe(true);
+    // Visible while focused (it sits off screen otherwise).
+    const box = await skip.boundingBox();
+    expect(box !== null && box.x >= 0 && box.y >= 0).toBe(true);
+    await page.keyboard.press("Enter");
+    await expect.poll(async () => page.evaluate(() => document.activeElement?.id)).toBe("main");
+    expect(errors.filter((e) => e.startsWith("pageerror"))).toEqual([]);
+  });
+
+  it("delegating to yourself without tokens says it gives no voting power, and still delegates", async () => {
+    const page = await context.newPage();
+    const errors = watch(page, stack, "routes-no-tokens");
+    await page.goto(`${stack.webUrl}/delegates`);
+    await useDevAccount(page, NO_TOKENS);
+    const note = page.getByTestId("delegate-no-tokens");
+    await note.waitFor({ timeout: 20_000 });
+    expect(await note.textContent()).toMatch(/holds no DEMO.*no voting power/);
+    await page.getByRole("button", { name: "Delegate to myself" }).click();
+    const tx = await confirmed(page, /Delegate/);
+    expect(tx).toMatch(/holds no DEMO.*no voting power/);
+    expect(await client.readContract({ address: stack.deployment.contracts.token as Address, abi: tokenAbi, functionName: "getVotes", args: [NO_TOKENS] })).toBe(0n);
+    // Alice delegated to herself in the setup: one delegator, in words.
+    await page.goto(`${stack.webUrl}/delegates/${ALICE}`);
+    await settled(page);
+    expect(await page.getByTestId("delegated-power").textContent()).toMatch(/from 1 delegator$/);
+    expect(errors.filter((e) => e.startsWith("pageerror"))).toEqual([]);
+  });
+});
