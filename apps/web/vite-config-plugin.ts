@@ -15,6 +15,7 @@ export interface RuntimeConfigEnv {
   ANALYST_URL?: string;
   EXECUTOR_URL?: string;
   CHAIN_ID?: string;
+  EXPLORER_URL?: string;
 }
 
 async function chainIdFromRpc(rpcUrl: string): Promise<number> {
@@ -55,6 +56,8 @@ export async function buildRuntimeConfig(env: RuntimeConfigEnv = process.env) {
     indexerUrl: env.INDEXER_URL ?? "http://127.0.0.1:8000/subgraphs/name/dao",
     analystUrl: env.ANALYST_URL ?? "http://127.0.0.1:8100",
     executorUrl: env.EXECUTOR_URL ?? "http://127.0.0.1:8200",
+    // Only when set: a local chain has no explorer, and then hashes are shown to copy instead of linked.
+    ...(env.EXPLORER_URL ? { explorerUrl: env.EXPLORER_URL } : {}),
     startBlock: deployment.startBlock as number,
     contracts: deployment.contracts as Record<"token" | "governor" | "timelock" | "decisionLog", string>,
     token: { name: deployment.parameters.token.name, symbol: deployment.parameters.token.symbol, decimals: deployment.parameters.token.decimals },

@@ -1,71 +1,23 @@
 // Amounts for people, end to end in Chromium against the real local stack (./harness.ts): a 6-decimal
 // token the treasury holds is offered by the builder with its balance, an amount typed in its units
 // ("600000") becomes 600000 × 10^6 base units on chain, and the proposal page reads "600,000 dUSD".
-import { mkdir, readFile, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { mkdir, readFile } from "node:fs/promises";
 import path from "node:path";
 
 import { repoRoot } from "@ai-dao/service-kit/repo";
-import { chromium, type BrowserContext, type Page } from "playwright-core";
+import type { BrowserContext, Page } from "playwright-core";
 import { createPublicClient, createWalletClient, decodeFunctionData, erc20Abi, getAddress, http, parseAbi, parseUnits, type Abi, type Address, type Hex, type PublicClient } from "viem";
 import { hardhat } from "viem/chains";
-import { afterAll, beforeAll, describe, expect, it, onTestFailed } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import { chromiumFlags, startStack, type Stack } from "./harness.ts";
+import { dev, openBrowser, shots, tooWide, useDevAccount, watch } from "./browser.ts";
+import { startStack, type Stack } from "./harness.ts";
 
-const shots = path.resolve(import.meta.dirname, "screenshots");
-const DEPLOYER = "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266" as Address;
-const ALICE = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8" as Address;
-const ERIN = "0x9965507D1a55bcC2695C58ba16FB37d819B0A4dc" as Address;
+const { deployer: DEPLOYER, alice: ALICE, erin: ERIN } = dev;
 const governorAbi = parseAbi(["function proposalProposer(uint256) view returns (address)"]);
 const proposalCreated = parseAbi([
   "event ProposalCreated(uint256 proposalId, address proposer, address[] targets, uint256[] values, string[] signatures, bytes[] calldatas, uint256 voteStart, uint256 voteEnd, string description)",
 ]);
-
-async function openBrowser(): Promise<BrowserContext> {
-  const { mkdtemp } = await import("node:fs/promises");
-  const profile = await mkdtemp(path.join(tmpdir(), "web-e2e-amounts-chromium-"));
-  return chromium.launchPersistentContext(profile, {
-    executablePath: "/usr/bin/chromium",
-    headless: true,
-    args: chromiumFlags.filter((f) => f !== "--headless"),
-    viewport: { width: 1280, height: 900 },
-  });
-}
-
-/** Page errors collected; on failure a screenshot, the page's text and the services' logs. */
-function watch(page: Page, stack: Stack) {
-  const errors: string[] = [];
-  page.on("pageerror", (e) => errors.push(`pageerror: ${e.message}`));
-  const file = path.join(shots, "failed-amounts.png");
-  void rm(file, { force: true });
-  onTestFailed(async () => {
-    await page.screenshot({ path: file, fullPage: true }).catch(() => undefined);
-    const body = await page.locator("main").textContent({ timeout: 2_000 }).catch(() => "");
-    const logs = ["analyst", "indexer", "web", "chain"].map((n) => `--- ${n} ---\n${stack.log(n).slice(-1500)}`).join("\n");
-    console.error(`url: ${page.url()}\nscreenshot: ${file}\nlogs: ${stack.logDir}\nmain: ${body?.slice(0, 2000)}\n${errors.join("\n")}\n${logs}`);
-  });
-  return errors;
-}
-
-async function useDevAccount(page: Page, address: Address) {
-  const select = page.getByLabel("Development account");
-  const disconnect = page.getByRole("button", { name: "Disconnect" });
-  await select.or(disconnect).first().waitFor();
-  if (await disconnect.isVisible()) await disconnect.click();
-  await select.selectOption(address);
-  await expect.poll(async () => page.getByTestId("connected-account").getAttribute("title"), { timeout: 10_000 }).toBe(address);
-}
-
-/** The elements reaching past the viewport's right edge (a page must never scroll sideways). */
-function tooWide(page: Page) {
-  return page.evaluate(() =>
-    [...document.querySelectorAll("body *")]
-      .filter((el) => el.getBoundingClientRect().right > window.innerWidth + 1 && ![...el.children].some((c) => c.getBoundingClientRect().right > window.innerWidth + 1))
-      .map((el) => `${el.tagName.toLowerCase()}.${String(el.className)}: ${(el.textContent ?? "").slice(0, 60)}`)
-      .slice(0, 10),
-  );
-}
 
 /** Full-page screenshots at desktop and phone widths, checking the page fits each. */
 async function shoot(page: Page, name: string) {
@@ -109,7 +61,7 @@ describe("amounts in token units", () => {
     await client.request({ method: "evm_mine" as never, params: [] as never });
 
     const page = await context.newPage();
-    const errors = watch(page, stack);
+    const errors = watch(page, "amounts", { stack });
     await page.goto(`${stack.webUrl}/proposals/new`);
     await useDevAccount(page, ALICE);
     await page.getByRole("button", { name: "Remove action 1" }).click();

@@ -1,98 +1,19 @@
 // End to end in real Chromium (Debian's /usr/bin/chromium driven by playwright-core) against a real
 // local stack started by ./harness.ts. Screenshots go to e2e/screenshots/.
-import { mkdir, mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { mkdir } from "node:fs/promises";
 import path from "node:path";
 
 import { decodeProposalCreated } from "@ai-dao/protocol";
-import { chromium, type BrowserContext, type Page } from "playwright-core";
+import type { BrowserContext, Page } from "playwright-core";
 import { concatHex, createPublicClient, createWalletClient, encodeAbiParameters, encodeFunctionData, erc20Abi, http, parseAbi, parseAbiItem, parseAbiParameters, stringToHex, toFunctionSelector, type Address, type Hex, type PublicClient } from "viem";
 import { hardhat } from "viem/chains";
-import { afterAll, beforeAll, describe, expect, it, onTestFailed } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import { chromiumFlags, startStack, type Stack } from "./harness.ts";
+import { advance, confirmed, dev, openBrowser, settled, shots, tooWide, useDevAccount, watch } from "./browser.ts";
+import { startStack, type Stack } from "./harness.ts";
 
-const shots = path.resolve(import.meta.dirname, "screenshots");
-const ALICE = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8" as Address;
-const ERIN = "0x9965507D1a55bcC2695C58ba16FB37d819B0A4dc" as Address;
-const BOB = "0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC" as Address;
-const CAROL = "0x90F79bf6EB2c4f870365E785982E1f101E93b906" as Address;
-/** Hardhat development account #9: the local deployment's executor. */
-const EXECUTOR = "0xa0Ee7A142d267C1f36714E4a8F75612F20a79720" as Address;
+const { alice: ALICE, bob: BOB, carol: CAROL, erin: ERIN, executor: EXECUTOR } = dev;
 const tokenAbi = parseAbi(["function getVotes(address) view returns (uint256)", "function balanceOf(address) view returns (uint256)"]);
-
-async function openBrowser(): Promise<BrowserContext> {
-  const profile = await mkdtemp(path.join(tmpdir(), "web-e2e-chromium-"));
-  return chromium.launchPersistentContext(profile, {
-    executablePath: "/usr/bin/chromium",
-    headless: true,
-    args: chromiumFlags.filter((f) => f !== "--headless"),
-    viewport: { width: 1280, height: 900 },
-  });
-}
-
-/** Collects the page's uncaught errors and console errors; on a failed test saves a screenshot and
- * prints what the page and the services said, so the failing step's cause is visible. */
-function watch(page: Page, stack: Stack, name: string) {
-  const errors: string[] = [];
-  page.on("pageerror", (e) => errors.push(`pageerror: ${e.message}`));
-  page.on("console", (m) => {
-    if (m.type() === "error") errors.push(`console: ${m.text()}`);
-  });
-  const file = path.join(shots, `failed-${name}.png`);
-  void rm(file, { force: true }); // a screenshot from an earlier failed run
-  onTestFailed(async () => {
-    await page.screenshot({ path: file, fullPage: true }).catch(() => undefined);
-    const txs = await page.getByTestId("tx").allTextContents().catch(() => []);
-    const body = await page.locator("main").textContent({ timeout: 2_000 }).catch(() => "");
-    const logs = ["indexer", "analyst", "executor", "web", "chain"].map((n) => `--- ${n} ---\n${stack.log(n).slice(-1500)}`).join("\n");
-    console.error(`url: ${page.url()}\nscreenshot: ${file}\nlogs: ${stack.logDir}\ntransactions: ${JSON.stringify(txs)}\nmain: ${body?.slice(0, 2000)}\n${errors.join("\n")}\n${logs}`);
-  });
-  return errors;
-}
-
-/** Connects the node development account `address` (disconnecting the account kept from an earlier page). */
-async function useDevAccount(page: Page, address: Address) {
-  const select = page.getByLabel("Development account");
-  const disconnect = page.getByRole("button", { name: "Disconnect" });
-  await select.or(disconnect).first().waitFor();
-  if (await disconnect.isVisible()) await disconnect.click();
-  await select.selectOption(address);
-  await expect.poll(async () => page.getByTestId("connected-account").getAttribute("title"), { timeout: 10_000 }).toBe(address);
-}
-
-async function confirmed(page: Page, label: RegExp) {
-  const tx = page.getByTestId("tx").filter({ hasText: label }).first();
-  await expect.poll(async () => tx.textContent(), { timeout: 60_000 }).toMatch(/confirmed|failed/);
-  expect(await tx.textContent()).toMatch(/confirmed/);
-}
-
-/** Advances the chain's clock with the page's local chain tools and waits until the chain shows it. */
-async function advance(page: Page, client: PublicClient, seconds: number) {
-  const before = (await client.getBlock()).timestamp;
-  await page.getByLabel("Advance by (seconds)").fill(String(seconds));
-  await page.getByRole("button", { name: "Advance time" }).click();
-  await expect.poll(async () => (await client.getBlock()).timestamp, { timeout: 10_000 }).toBeGreaterThanOrEqual(before + BigInt(seconds));
-}
-
-/** The innermost elements that reach past the right edge of the viewport (to name what widens a page). */
-function tooWide(page: Page) {
-  return page.evaluate(() => {
-    const out: string[] = [];
-    for (const el of document.querySelectorAll("body *")) {
-      if (el.getBoundingClientRect().right <= window.innerWidth + 1) continue;
-      if ([...el.children].some((c) => c.getBoundingClientRect().right > window.innerWidth + 1)) continue;
-      out.push(`${el.tagName.toLowerCase()}${el.className ? `.${String(el.className).split(" ").join(".")}` : ""} (${Math.round(el.getBoundingClientRect().right)}px): ${(el.textContent ?? "").slice(0, 60)}`);
-    }
-    return out.slice(0, 10);
-  });
-}
-
-/** Waits until the page has no "Loading …" status left (for screenshots of settled pages). */
-async function settled(page: Page) {
-  await page.locator("main h1").first().waitFor();
-  await expect.poll(async () => page.getByRole("status").filter({ hasText: /^Loading/ }).count(), { timeout: 20_000 }).toBe(0);
-}
 
 /** Fills the builder with one token transfer from the treasury and previews its analysis. */
 async function buildTransfer(page: Page, to: Address, tokens: string, description: string) {
@@ -131,7 +52,7 @@ describe("with the chain only", () => {
     const client = createPublicClient({ transport: http(stack.rpcUrl) });
     const token = stack.deployment.contracts.token as Address;
     const page = await context.newPage();
-    const errors = watch(page, stack, "chain-only");
+    const errors = watch(page, "chain-only", { stack });
     await page.goto(`${stack.webUrl}/delegates`);
     await useDevAccount(page, ALICE);
     expect(await client.readContract({ address: token, abi: tokenAbi, functionName: "getVotes", args: [ALICE] })).toBe(0n);
@@ -197,7 +118,7 @@ describe("with the whole platform", () => {
     const token = stack.deployment.contracts.token as Address;
     const governor = stack.deployment.contracts.governor as Address;
     const page = await context.newPage();
-    const errors = watch(page, stack, "full");
+    const errors = watch(page, "full", { stack });
     await page.goto(`${stack.webUrl}/delegates`);
     await useDevAccount(page, ALICE);
     await page.getByRole("button", { name: "Delegate to myself" }).click();
@@ -271,7 +192,7 @@ describe("with the whole platform", () => {
     const token = stack.deployment.contracts.token as Address;
     const governor = stack.deployment.contracts.governor as Address;
     const page = await context.newPage();
-    const errors = watch(page, stack, "hold");
+    const errors = watch(page, "hold", { stack });
     // Bob receives 200,000 DEMO from alice (more than his own 150,000 and than the quorum) just before he
     // delegates and proposes: votes from tokens that arrived within the window are the Beanstalk
     // pattern, unlike a holder's own allocation delegated late.
@@ -353,7 +274,7 @@ describe("with the whole platform", () => {
     const token = stack.deployment.contracts.token as Address;
     const ours = new Set([stack.webUrl, stack.rpcUrl, new URL(stack.indexerUrl).origin, stack.analystUrl, stack.executorUrl].map((u) => new URL(u).origin));
     const page = await context.newPage();
-    const errors = watch(page, stack, "privacy");
+    const errors = watch(page, "privacy", { stack });
     const requests: string[] = [];
     page.on("request", (r) => requests.push(r.url()));
     const outside = () => requests.filter((u) => !/^(data|blob):/.test(u) && !ours.has(new URL(u).origin));

@@ -3,20 +3,19 @@
 // as CORS_ORIGINS); a page served from an origin the services do not allow says so in plain words
 // (not "unreachable"); and the decision log on that platform, at 1280 and 390 px wide.
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
+import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { createServer as createHttpServer, request, type Server } from "node:http";
-import { createRequire } from "node:module";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 
 import { chromium, type Browser, type Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it, onTestFailed } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
+import { audit, describeViolations, serious, shots, tooWide, watch } from "./browser.ts";
 import { chromiumFlags } from "./harness.ts";
 
 const root = path.resolve(import.meta.dirname, "../../..");
-const shots = path.resolve(import.meta.dirname, "screenshots");
 const DEFAULT_PORTS = new Set([8545, 8000, 8100, 8200, 5173]);
 
 /** A free loopback port that is none of the defaults (so the test proves the ports really moved). */
@@ -61,50 +60,17 @@ async function gql<T>(query: string): Promise<T> {
   return ((await response.json()) as { data: T }).data;
 }
 
-/** Every page error and failed assertion leaves a screenshot and the platform's last words. */
-function watch(page: Page, name: string) {
-  const errors: string[] = [];
-  page.on("pageerror", (e) => errors.push(`pageerror: ${e.message}`));
-  onTestFailed(async () => {
-    const file = path.join(shots, `failed-ports-${name}.png`);
-    await page.screenshot({ path: file, fullPage: true }).catch(() => undefined);
-    const main = await page.locator("main").textContent({ timeout: 2_000 }).catch(() => "");
-    console.error(`url: ${page.url()}\nscreenshot: ${file}\nmain: ${main?.slice(0, 2000)}\n${errors.join("\n")}\n--- npm start ---\n${output.slice(-4000)}`);
-  });
-  return errors;
-}
-
-/** Whether the page is wider than its viewport, naming the widest elements when it is. */
-async function overflow(page: Page): Promise<{ scrollWidth: number; culprits: string[] }> {
-  return page.evaluate(() => {
-    const width = document.documentElement.clientWidth;
-    const culprits = [...document.querySelectorAll("body *")]
-      .filter((e) => e.getBoundingClientRect().right > width + 0.5)
-      .slice(0, 8)
-      .map((e) => `${e.tagName.toLowerCase()}.${[...e.classList].join(".")} right=${Math.round(e.getBoundingClientRect().right)}`);
-    return { scrollWidth: document.documentElement.scrollWidth, culprits };
-  });
-}
-
-const axeSource = readFile(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
-
-/** axe-core's serious and critical violations on the page as it is, one line each. */
-async function seriousViolations(page: Page): Promise<string[]> {
-  if (!(await page.evaluate(() => "axe" in window))) await page.addScriptTag({ content: await axeSource });
-  return page.evaluate(async () => {
-    type Result = { id: string; impact?: string | null; help: string; nodes: { target: unknown[] }[] };
-    const axe = (window as unknown as { axe: { run(ctx: Document, options: object): Promise<{ violations: Result[] }> } }).axe;
-    const { violations } = await axe.run(document, { resultTypes: ["violations"] });
-    return violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => `${v.id}: ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(" | ")}`);
-  });
-}
-
 /** The page is no wider than a 390 px screen (document.documentElement.scrollWidth <= 390). */
 async function expectFits(page: Page) {
-  const { scrollWidth, culprits } = await overflow(page);
-  expect(culprits).toEqual([]);
-  expect(scrollWidth).toBeLessThanOrEqual(390);
+  expect(await tooWide(page)).toEqual([]);
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
 }
+
+/** Every page error and failed assertion leaves a screenshot and the platform's last words (npm start's output). */
+const watchPorts = (page: Page, name: string) => watch(page, `ports-${name}`, { logs: () => `--- npm start ---\n${output.slice(-4000)}` });
+
+/** axe-core's serious and critical violations on the page as it is, one line each. */
+const seriousViolations = async (page: Page) => describeViolations(serious((await audit(page)).violations));
 
 beforeAll(async () => {
   await mkdir(shots, { recursive: true });
@@ -169,7 +135,7 @@ describe("npm start with every port moved", () => {
 
   it("serves pages that read every service from the moved port, and the decision log's filters narrow", async () => {
     const page = await browser!.newPage({ viewport: { width: 1280, height: 900 } });
-    const errors = watch(page, "1280");
+    const errors = watchPorts(page, "1280");
     await page.goto(`http://127.0.0.1:${ports.web}/`);
     await page.getByTestId("proposal-row").first().waitFor({ timeout: 60_000 });
     expect(await page.getByRole("alert").allTextContents()).not.toContainEqual(expect.stringMatching(/unreachable|does not allow/));
@@ -179,7 +145,7 @@ describe("npm start with every port moved", () => {
     await rows.first().waitFor();
     // Named from the Governor's analyst registry (through the indexer), not shown as a bare address.
     await expect.poll(() => rows.first().locator(".actor-name").textContent()).toBe("analyst");
-    expect(await seriousViolations(page)).toEqual([]);
+    expect(await seriousViolations(page)).toBe("");
     await page.screenshot({ path: path.join(shots, "ports-decisions-1280.png"), fullPage: true });
 
     // The proposal filter, from a pasted link with the whole 77-digit id, shows that proposal's decisions only.
@@ -198,7 +164,7 @@ describe("npm start with every port moved", () => {
 
   it("at 390 px the decision log fits the screen, a report opens readably, and an invalid actor is explained", async () => {
     const page = await browser!.newPage({ viewport: { width: 390, height: 844 } });
-    const errors = watch(page, "390");
+    const errors = watchPorts(page, "390");
     await page.goto(`http://127.0.0.1:${ports.web}/decisions`);
     await page.getByTestId("decision-row").first().waitFor({ timeout: 60_000 });
     await expect.poll(() => page.getByTestId("decision-row").first().locator(".actor-name").textContent()).toBe("analyst");
@@ -219,7 +185,7 @@ describe("npm start with every port moved", () => {
     expect(await explanation.textContent()).toMatch(/“bob” is not an address: enter 0x followed by 40 hex digits, or the name of a known actor \(analyst, executor\)/);
     expect(await page.getByLabel("Actor").getAttribute("aria-invalid")).toBe("true");
     await expectFits(page);
-    expect(await seriousViolations(page)).toEqual([]);
+    expect(await seriousViolations(page)).toBe("");
     await page.evaluate(() => document.querySelector("form.decision-filters")!.scrollIntoView({ block: "start" }));
     await page.screenshot({ path: path.join(shots, "ports-decisions-390-invalid-actor.png") });
     expect(errors).toEqual([]);
@@ -230,7 +196,7 @@ describe("npm start with every port moved", () => {
     proxy = await proxyTo(ports.web, ports.other);
     const origin = `http://127.0.0.1:${ports.other}`;
     const page = await browser!.newPage({ viewport: { width: 1280, height: 900 } });
-    watch(page, "refused");
+    watchPorts(page, "refused");
     await page.goto(`${origin}/decisions`);
     const alert = page.getByRole("alert").filter({ hasText: "Could not load decisions" });
     await alert.waitFor({ timeout: 60_000 });

@@ -4,120 +4,22 @@
 // and screenshots at 1280×900 and 390×844 in e2e/screenshots/<route>-desktop.png / -phone.png (every
 // violation of any impact in <route>-axe.json).
 // Also: "Delegate to myself" from an account without tokens says it gives no voting power.
-import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
-import { createRequire } from "node:module";
-import { tmpdir } from "node:os";
+import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 
-import { chromium, type BrowserContext, type Page } from "playwright-core";
+import type { BrowserContext, Page } from "playwright-core";
 import { createPublicClient, http, parseAbi, type Address, type PublicClient } from "viem";
-import { afterAll, beforeAll, describe, expect, it, onTestFailed } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import { chromiumFlags, startStack, type Stack } from "./harness.ts";
+import { advance, audit, confirmed, describeViolations, dev, openBrowser, serious, settled, shots, tooWide, useDevAccount, watch } from "./browser.ts";
+import { startStack, type Stack } from "./harness.ts";
 
-const shots = path.resolve(import.meta.dirname, "screenshots");
-const ALICE = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8" as Address;
-const ERIN = "0x9965507D1a55bcC2695C58ba16FB37d819B0A4dc" as Address;
-/** Hardhat development account #6: no DEMO in the local deployment. */
-const NO_TOKENS = "0x976EA74026E726554dB657fA54763abd0C3a0aa9" as Address;
+const { alice: ALICE, erin: ERIN } = dev;
+/** Development account #6: no DEMO in the local deployment. */
+const NO_TOKENS = dev.outsider;
 const DESKTOP = { width: 1280, height: 900 };
 const PHONE = { width: 390, height: 844 };
 const tokenAbi = parseAbi(["function getVotes(address) view returns (uint256)", "function balanceOf(address) view returns (uint256)"]);
-
-const axeSource = readFile(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
-
-async function openBrowser(): Promise<BrowserContext> {
-  const profile = await mkdtemp(path.join(tmpdir(), "web-e2e-chromium-"));
-  return chromium.launchPersistentContext(profile, {
-    executablePath: "/usr/bin/chromium",
-    headless: true,
-    args: chromiumFlags.filter((f) => f !== "--headless"),
-    viewport: DESKTOP,
-  });
-}
-
-/** Collects uncaught errors; on a failed test saves a screenshot and prints the page and the logs. */
-function watch(page: Page, stack: Stack, name: string) {
-  const errors: string[] = [];
-  page.on("pageerror", (e) => errors.push(`pageerror: ${e.message}`));
-  page.on("console", (m) => {
-    if (m.type() === "error") errors.push(`console: ${m.text()}`);
-  });
-  const file = path.join(shots, `failed-${name}.png`);
-  void rm(file, { force: true });
-  onTestFailed(async () => {
-    await page.screenshot({ path: file, fullPage: true }).catch(() => undefined);
-    const body = await page.locator("main").textContent({ timeout: 2_000 }).catch(() => "");
-    const logs = ["indexer", "analyst", "executor", "web", "chain"].map((n) => `--- ${n} ---\n${stack.log(n).slice(-1500)}`).join("\n");
-    console.error(`url: ${page.url()}\nscreenshot: ${file}\nlogs: ${stack.logDir}\nmain: ${body?.slice(0, 1500)}\n${errors.join("\n")}\n${logs}`);
-  });
-  return errors;
-}
-
-async function useDevAccount(page: Page, address: Address) {
-  const select = page.getByLabel("Development account");
-  const disconnect = page.getByRole("button", { name: "Disconnect" });
-  await select.or(disconnect).first().waitFor();
-  if (await disconnect.isVisible()) await disconnect.click();
-  await select.selectOption(address);
-  await expect.poll(async () => page.getByTestId("connected-account").getAttribute("title"), { timeout: 10_000 }).toBe(address);
-}
-
-async function confirmed(page: Page, label: RegExp) {
-  const tx = page.getByTestId("tx").filter({ hasText: label }).first();
-  await expect.poll(async () => tx.textContent(), { timeout: 60_000 }).toMatch(/confirmed|failed/);
-  expect(await tx.textContent()).toMatch(/confirmed/);
-  return (await tx.textContent()) ?? "";
-}
-
-async function advance(page: Page, client: PublicClient, seconds: number) {
-  const before = (await client.getBlock()).timestamp;
-  await page.getByLabel("Advance by (seconds)").fill(String(seconds));
-  await page.getByRole("button", { name: "Advance time" }).click();
-  await expect.poll(async () => (await client.getBlock()).timestamp, { timeout: 10_000 }).toBeGreaterThanOrEqual(before + BigInt(seconds));
-}
-
-async function settled(page: Page) {
-  await page.locator("main h1").first().waitFor();
-  await expect.poll(async () => page.getByRole("status").filter({ hasText: /^Loading/ }).count(), { timeout: 20_000 }).toBe(0);
-}
-
-/** The innermost elements that reach past the right edge of the viewport (to name what widens a page). */
-function tooWide(page: Page) {
-  return page.evaluate(() => {
-    const out: string[] = [];
-    for (const el of document.querySelectorAll("body *")) {
-      if (el.getBoundingClientRect().right <= window.innerWidth + 1) continue;
-      if ([...el.children].some((c) => c.getBoundingClientRect().right > window.innerWidth + 1)) continue;
-      out.push(`${el.tagName.toLowerCase()}${el.className ? `.${String(el.className).split(" ").join(".")}` : ""} (${Math.round(el.getBoundingClientRect().right)}px): ${(el.textContent ?? "").slice(0, 60)}`);
-    }
-    return out.slice(0, 10);
-  });
-}
-
-interface Violation {
-  id: string;
-  impact: string | null;
-  help: string;
-  targets: string[];
-}
-
-/** axe-core's audit of the page as it is (every impact; the tests assert on serious and critical). */
-async function audit(page: Page): Promise<{ violations: Violation[]; passes: number }> {
-  if (!(await page.evaluate(() => "axe" in window))) await page.addScriptTag({ content: await axeSource });
-  return page.evaluate(async () => {
-    type Result = { id: string; impact?: string | null; help: string; nodes: { target: unknown[] }[] };
-    const axe = (window as unknown as { axe: { run(ctx: Document, options: object): Promise<{ violations: Result[]; passes: Result[] }> } }).axe;
-    const result = await axe.run(document, { resultTypes: ["violations"] });
-    return {
-      passes: result.passes.length,
-      violations: result.violations.map((v) => ({ id: v.id, impact: v.impact ?? null, help: v.help, targets: v.nodes.slice(0, 3).map((n) => n.target.map(String).join(" ")) })),
-    };
-  });
-}
-const serious = (vs: Violation[]) => vs.filter((v) => v.impact === "serious" || v.impact === "critical");
-
-const describeViolations = (vs: Violation[]) => vs.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.targets.join(" | ")}`).join("\n");
 
 describe("every route: accessibility, phone width, screenshots", () => {
   let stack: Stack;
@@ -139,7 +41,7 @@ describe("every route: accessibility, phone width, screenshots", () => {
   // The routes below need it (expect.poll only runs inside a test, so this is one).
   it("setup: one proposal with its published analysis, and so one decision in the log", async () => {
     const page = await context.newPage();
-    watch(page, stack, "routes-setup");
+    watch(page, "routes-setup", { stack });
     await page.goto(`${stack.webUrl}/delegates`);
     await useDevAccount(page, ALICE);
     await page.getByRole("button", { name: "Delegate to myself" }).click();
@@ -194,7 +96,7 @@ describe("every route: accessibility, phone width, screenshots", () => {
       // The previous route's page stays open until now, so a failure message can still read it.
       await Promise.all(context.pages().map((p) => p.close()));
       const page = await context.newPage();
-      const errors = watch(page, stack, `routes-${route.name}`);
+      const errors = watch(page, `routes-${route.name}`, { stack });
       await page.setViewportSize(DESKTOP);
       // A deep link straight to the route: the static server's SPA fallback serves the app.
       const response = await page.goto(`${stack.webUrl}${route.path()}`);
@@ -240,7 +142,7 @@ describe("every route: accessibility, phone width, screenshots", () => {
   it("the first Tab reaches the skip link, which moves the focus to the main content", async () => {
     await Promise.all(context.pages().map((p) => p.close()));
     const page = await context.newPage();
-    const errors = watch(page, stack, "routes-skip-link");
+    const errors = watch(page, "routes-skip-link", { stack });
     await page.goto(`${stack.webUrl}/proposals`);
     await settled(page);
     await page.keyboard.press("Tab");
@@ -256,7 +158,7 @@ describe("every route: accessibility, phone width, screenshots", () => {
 
   it("delegating to yourself without tokens says it gives no voting power, and still delegates", async () => {
     const page = await context.newPage();
-    const errors = watch(page, stack, "routes-no-tokens");
+    const errors = watch(page, "routes-no-tokens", { stack });
     await page.goto(`${stack.webUrl}/delegates`);
     await useDevAccount(page, NO_TOKENS);
     const note = page.getByTestId("delegate-no-tokens");

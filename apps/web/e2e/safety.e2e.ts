@@ -2,77 +2,24 @@
 // executor holds leads its page with a warning, Queue asks for an explicit confirmation (nothing is
 // sent on Cancel or Escape), and the list marks it and follows its state without a reload.
 // Screenshots go to e2e/screenshots/safety-*.png.
-import { mkdir, mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { mkdir } from "node:fs/promises";
 import path from "node:path";
 
 import { governorAbi } from "@ai-dao/protocol";
-import { chromium, type BrowserContext, type Page } from "playwright-core";
+import type { BrowserContext } from "playwright-core";
 import { createPublicClient, createWalletClient, encodeFunctionData, erc20Abi, http, parseAbi, parseEventLogs, type Address, type PublicClient } from "viem";
 import { hardhat } from "viem/chains";
-import { afterAll, beforeAll, describe, expect, it, onTestFailed } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import { chromiumFlags, startStack, type Stack } from "./harness.ts";
+import { advanceChain, confirmed, dev, openBrowser, shots, useDevAccount, watch } from "./browser.ts";
+import { startStack, type Stack } from "./harness.ts";
 
-const shots = path.resolve(import.meta.dirname, "screenshots");
-const ALICE = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8" as Address;
-const BOB = "0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC" as Address;
-const ERIN = "0x9965507D1a55bcC2695C58ba16FB37d819B0A4dc" as Address;
+const { alice: ALICE, bob: BOB, erin: ERIN } = dev;
 const E18 = 10n ** 18n;
 const tokenAbi = parseAbi(["function delegate(address)"]);
 const QUEUED = 5;
 const SUCCEEDED = 4;
 const EXECUTED = 7;
-
-async function openBrowser(): Promise<BrowserContext> {
-  const profile = await mkdtemp(path.join(tmpdir(), "web-e2e-chromium-"));
-  return chromium.launchPersistentContext(profile, {
-    executablePath: "/usr/bin/chromium",
-    headless: true,
-    args: chromiumFlags.filter((f) => f !== "--headless"),
-    viewport: { width: 1280, height: 900 },
-  });
-}
-
-/** Page errors, and on a failed test a screenshot plus what the page and the services said. */
-function watch(page: Page, stack: Stack, name: string) {
-  const errors: string[] = [];
-  page.on("pageerror", (e) => errors.push(`pageerror: ${e.message}`));
-  page.on("console", (m) => {
-    if (m.type() === "error") errors.push(`console: ${m.text()}`);
-  });
-  const file = path.join(shots, `failed-${name}.png`);
-  void rm(file, { force: true });
-  onTestFailed(async () => {
-    await page.screenshot({ path: file, fullPage: true }).catch(() => undefined);
-    const txs = await page.getByTestId("tx").allTextContents().catch(() => []);
-    const body = await page.locator("main").textContent({ timeout: 2_000 }).catch(() => "");
-    const logs = ["indexer", "analyst", "executor", "web", "chain"].map((n) => `--- ${n} ---\n${stack.log(n).slice(-1500)}`).join("\n");
-    console.error(`url: ${page.url()}\nscreenshot: ${file}\nlogs: ${stack.logDir}\ntransactions: ${JSON.stringify(txs)}\nmain: ${body?.slice(0, 2000)}\n${errors.join("\n")}\n${logs}`);
-  });
-  return errors;
-}
-
-async function useDevAccount(page: Page, address: Address) {
-  const select = page.getByLabel("Development account");
-  const disconnect = page.getByRole("button", { name: "Disconnect" });
-  await select.or(disconnect).first().waitFor();
-  if (await disconnect.isVisible()) await disconnect.click();
-  await select.selectOption(address);
-  await expect.poll(async () => page.getByTestId("connected-account").getAttribute("title"), { timeout: 10_000 }).toBe(address);
-}
-
-async function confirmed(page: Page, label: RegExp) {
-  const tx = page.getByTestId("tx").filter({ hasText: label }).first();
-  await expect.poll(async () => tx.textContent(), { timeout: 60_000 }).toMatch(/confirmed|failed/);
-  expect(await tx.textContent()).toMatch(/confirmed/);
-}
-
-/** Moves the chain's clock (the page follows it through its polling). */
-async function advance(client: PublicClient, seconds: number) {
-  await client.request({ method: "evm_increaseTime", params: [seconds] } as never);
-  await client.request({ method: "evm_mine", params: [] } as never);
-}
 
 describe("safety first: a held proposal", () => {
   let stack: Stack;
@@ -109,14 +56,14 @@ describe("safety first: a held proposal", () => {
     const proposalId = (created.args as { proposalId: bigint }).proposalId;
 
     const page = await context.newPage();
-    const errors = watch(page, stack, "safety");
+    const errors = watch(page, "safety", { stack });
     await page.goto(`${stack.webUrl}/proposals/${proposalId}`);
     await useDevAccount(page, BOB);
     const state = () => page.getByTestId("proposal-state").textContent();
     await expect.poll(async () => page.getByTestId("risk-score").count(), { timeout: 120_000, interval: 1_000 }).toBeGreaterThan(0);
 
     // Voting: the vote box shows Bob's voting power at the snapshot, then his vote in words.
-    await advance(client, 11);
+    await advanceChain(client, 11);
     await expect.poll(state, { timeout: 30_000 }).toBe("Active");
     // While voting, the critical analysis already leads the page.
     await expect.poll(async () => page.getByTestId("safety-banner").textContent().catch(() => ""), { timeout: 30_000 }).toMatch(/critical finding/);
@@ -128,7 +75,7 @@ describe("safety first: a held proposal", () => {
     expect(await page.getByRole("button", { name: "Submit vote" }).isDisabled()).toBe(true);
 
     // Past the deadline the executor holds it; the banner names the hold and the finding, first on the page.
-    await advance(client, 301);
+    await advanceChain(client, 301);
     await expect.poll(state, { timeout: 30_000 }).toBe("Succeeded");
     const banner = page.getByTestId("safety-banner");
     await expect.poll(async () => banner.textContent().catch(() => ""), { timeout: 60_000, interval: 1_000 }).toMatch(/The executor is holding it before it may queue because the published analysis has a critical finding\./);
@@ -155,7 +102,7 @@ describe("safety first: a held proposal", () => {
 
     // The list, open in another tab and never reloaded: the marker in words, then Queued.
     const list = await context.newPage();
-    const listErrors = watch(list, stack, "safety-list");
+    const listErrors = watch(list, "safety-list", { stack });
     await list.goto(`${stack.webUrl}/proposals`);
     const row = list.getByTestId("proposal-row").filter({ hasText: "Pay erin for the illustrations" });
     await expect.poll(async () => row.getByTestId("safety-marker").textContent().catch(() => ""), { timeout: 30_000 }).toMatch(/Held by the executor/);
@@ -219,7 +166,7 @@ describe("safety first: a held proposal", () => {
     await list.screenshot({ path: path.join(shots, "safety-list-queued.png") });
 
     // Execute asks the same, in its own words.
-    await advance(client, 61);
+    await advanceChain(client, 61);
     const execute = page.getByRole("button", { name: "Execute", exact: true });
     await expect.poll(async () => execute.isEnabled(), { timeout: 30_000 }).toBe(true);
     await execute.click();

@@ -3,39 +3,23 @@
 // config lists, indexed by the embedded indexer's compiled subgraph, shown with its balance in token
 // units, and a proposal paying dUSD from the treasury shown in the history with its title.
 // Screenshots at 1280 and 390 px wide go to e2e/screenshots/.
-import { mkdir, mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { mkdir } from "node:fs/promises";
 import path from "node:path";
 
 import { parseDeployment } from "@ai-dao/deployment";
 import { daoAbis, descriptionBytesOf, hashDescription, ProposalState, Support } from "@ai-dao/protocol";
-import { devAddresses } from "@ai-dao/testkit/accounts";
 import { erc20Transfer } from "@ai-dao/testkit/dao";
-import { chromium, type BrowserContext, type Page } from "playwright-core";
+import type { BrowserContext } from "playwright-core";
 import { createPublicClient, createWalletClient, http, type Address, type PublicClient } from "viem";
 import { hardhat } from "viem/chains";
-import { afterAll, beforeAll, describe, expect, it, onTestFailed } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { deployDemoStablecoin } from "../../../scripts/demo/seed.ts";
-import { chromiumFlags, startStack, type Stack } from "./harness.ts";
+import { dev, openBrowser, shots, tooWide, watch } from "./browser.ts";
+import { startStack, type Stack } from "./harness.ts";
 
-const shots = path.resolve(import.meta.dirname, "screenshots");
-const dev = devAddresses();
 const E6 = 10n ** 6n;
 const TITLE = "Pay for the Q4 security audit";
-
-/** The innermost elements reaching past the viewport's right edge (what widens a page). */
-function tooWide(page: Page) {
-  return page.evaluate(() => {
-    const out: string[] = [];
-    for (const el of document.querySelectorAll("body *")) {
-      if (el.getBoundingClientRect().right <= window.innerWidth + 1) continue;
-      if ([...el.children].some((c) => c.getBoundingClientRect().right > window.innerWidth + 1)) continue;
-      out.push(`${el.tagName.toLowerCase()} (${Math.round(el.getBoundingClientRect().right)}px): ${(el.textContent ?? "").slice(0, 60)}`);
-    }
-    return out.slice(0, 10);
-  });
-}
 
 describe("treasury page", () => {
   let stack: Stack;
@@ -96,13 +80,7 @@ describe("treasury page", () => {
         await send(dev.bob, governor!, "execute", [proposalId], true);
       } else await new Promise((r) => setTimeout(r, 500));
     }
-    const profile = await mkdtemp(path.join(tmpdir(), "web-e2e-chromium-"));
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: "/usr/bin/chromium",
-      headless: true,
-      args: chromiumFlags.filter((f) => f !== "--headless"),
-      viewport: { width: 1280, height: 900 },
-    });
+    context = await openBrowser();
   });
   afterAll(async () => {
     await context?.close();
@@ -111,14 +89,7 @@ describe("treasury page", () => {
 
   it("lists dUSD in token units and shows the audit payment with its proposal, at 1280 and 390 px", async () => {
     const page = await context.newPage();
-    const errors: string[] = [];
-    page.on("pageerror", (e) => errors.push(e.message));
-    const failed = path.join(shots, "failed-treasury.png");
-    await rm(failed, { force: true });
-    onTestFailed(async () => {
-      await page.screenshot({ path: failed, fullPage: true }).catch(() => undefined);
-      console.error(`main: ${(await page.locator("main").textContent().catch(() => ""))?.slice(0, 2000)}\n${errors.join("\n")}\n--- indexer ---\n${stack.log("indexer").slice(-2000)}`);
-    });
+    const errors = watch(page, "treasury", { stack });
     const key = dusd.toLowerCase();
 
     await page.goto(`${stack.webUrl}/treasury`);

@@ -242,11 +242,13 @@ describe("query limits", () => {
     const replies = await Promise.all(burst);
     const refused = replies.filter((r) => r.status === 429);
     expect(refused.length).toBeGreaterThanOrEqual(6);
-    expect(refused[0]!.body.errors[0]).toMatchObject({
-      message: "Too many queries from this client: 2 running and 2 waiting is the limit; wait for answers before sending more",
-      extensions: { code: "TOO_MANY_REQUESTS" },
-    });
-    expect(refused[0]!.headers["retry-after"]).toBe("1");
+    // A full queue refuses at once; on a loaded machine a queued query may also time out waiting first.
+    for (const r of refused) {
+      expect(r.body.errors[0].extensions).toMatchObject({ code: "TOO_MANY_REQUESTS" });
+      expect(Number(r.headers["retry-after"])).toBeGreaterThanOrEqual(1);
+    }
+    const full = refused.find((r) => r.body.errors[0].message === "Too many queries from this client: 2 running and 2 waiting is the limit; wait for answers before sending more");
+    expect(full?.headers["retry-after"]).toBe("1");
     for (const r of replies.filter((x) => x.status === 200)) expect(r.body.data.accounts).toHaveLength(ACCOUNTS);
     expect(gated.gate.active("127.0.0.2")).toBe(0);
   });

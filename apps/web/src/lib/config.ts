@@ -9,6 +9,8 @@ export const runtimeConfigSchema = z.object({
   indexerUrl: z.string().url(),
   analystUrl: z.string().url(),
   executorUrl: z.string().url().optional(),
+  /** A block explorer (e.g. https://sepolia.etherscan.io): transaction hashes link to `<explorerUrl>/tx/<hash>`. None on the local chain. */
+  explorerUrl: z.string().url().optional(),
   startBlock: z.number().int().nonnegative().default(0),
   contracts: z.object({ token: address, governor: address, timelock: address, decisionLog: address }),
   token: z.object({ name: z.string(), symbol: z.string(), decimals: z.number().int() }),

@@ -18,6 +18,8 @@ export interface TrackedTx {
   hash?: Hash;
   status: "signing" | "pending" | "confirmed" | "failed";
   error?: string;
+  /** When it confirmed or failed (ms since epoch): confirmed notices are let go a while after this. */
+  settledAt?: number;
 }
 
 type Source = { kind: "injected" } | { kind: "dev"; account: Address };
@@ -34,6 +36,8 @@ export interface Wallet {
   useDevAccount(account: Address): void;
   disconnect(): void;
   switchNetwork(): Promise<void>;
+  /** Removes transaction notices (the member dismissed them, or a confirmed one timed out). */
+  dismissTxs(ids: readonly number[]): void;
   /** Sends a transaction built by `send`, tracks it until mined, refreshes the data. Returns the receipt status. */
   run(label: string, send: (client: WalletClient, account: Address) => Promise<Hash>): Promise<boolean>;
 }
@@ -127,13 +131,14 @@ export function WalletProvider({ children }: { children: ReactNode }) {
     async (label, send) => {
       const id = Date.now() + Math.random();
       const update = (patch: Partial<TrackedTx>) => setTxs((list) => list.map((t) => (t.id === id ? { ...t, ...patch } : t)));
-      setTxs((list) => [{ id, label, status: "signing" as const }, ...list].slice(0, 8));
+      // Notices past the newest few are folded away by the list, so keep enough to expand.
+      setTxs((list) => [{ id, label, status: "signing" as const }, ...list].slice(0, 20));
       if (client === null || account === null) {
-        update({ status: "failed", error: "Connect a wallet first." });
+        update({ status: "failed", error: "Connect a wallet first.", settledAt: Date.now() });
         return false;
       }
       if (wrongNetwork) {
-        update({ status: "failed", error: `Your wallet is on chain ${walletChainId}; switch to chain ${config.chainId}.` });
+        update({ status: "failed", error: `Your wallet is on chain ${walletChainId}; switch to chain ${config.chainId}.`, settledAt: Date.now() });
         return false;
       }
       try {
@@ -141,19 +146,24 @@ export function WalletProvider({ children }: { children: ReactNode }) {
         update({ hash, status: "pending" });
         const receipt = await publicClient.waitForTransactionReceipt({ hash });
         const ok = receipt.status === "success";
-        update(ok ? { status: "confirmed" } : { status: "failed", error: "The transaction reverted." });
+        update(ok ? { status: "confirmed", settledAt: Date.now() } : { status: "failed", error: "The transaction reverted.", settledAt: Date.now() });
         // Chain reads (state(), hasVoted, balances) see the new block at once; the indexer needs a
         // moment (it polls about every second), so refresh now and twice more shortly after.
         void queryClient.invalidateQueries();
         for (const delay of [1_500, 4_000]) setTimeout(() => void queryClient.invalidateQueries(), delay);
         return ok;
       } catch (error) {
-        update({ status: "failed", error: explainError(error, config.token) });
+        update({ status: "failed", error: explainError(error, config.token), settledAt: Date.now() });
         return false;
       }
     },
     [client, account, wrongNetwork, walletChainId, config.chainId, publicClient, queryClient],
   );
+
+  const dismissTxs = useCallback((ids: readonly number[]) => {
+    const gone = new Set(ids);
+    setTxs((list) => list.filter((t) => !gone.has(t.id)));
+  }, []);
 
   const value: Wallet = {
     account,
@@ -171,6 +181,7 @@ export function WalletProvider({ children }: { children: ReactNode }) {
       setAccount(null);
     },
     switchNetwork,
+    dismissTxs,
     run,
   };
   return <WalletContext.Provider value={value}>{children}</WalletContext.Provider>;
