@@ -16,6 +16,7 @@ export interface RuntimeConfigEnv {
   EXECUTOR_URL?: string;
   CHAIN_ID?: string;
   EXPLORER_URL?: string;
+  WALLETCONNECT_PROJECT_ID?: string;
 }
 
 async function chainIdFromRpc(rpcUrl: string): Promise<number> {
@@ -58,6 +59,8 @@ export async function buildRuntimeConfig(env: RuntimeConfigEnv = process.env) {
     executorUrl: env.EXECUTOR_URL ?? "http://127.0.0.1:8200",
     // Only when set: a local chain has no explorer, and then hashes are shown to copy instead of linked.
     ...(env.EXPLORER_URL ? { explorerUrl: env.EXPLORER_URL } : {}),
+    // Only when set: without a project id the wallet menu does not offer WalletConnect.
+    ...(env.WALLETCONNECT_PROJECT_ID ? { walletConnectProjectId: env.WALLETCONNECT_PROJECT_ID } : {}),
     startBlock: deployment.startBlock as number,
     contracts: deployment.contracts as Record<"token" | "governor" | "timelock" | "decisionLog", string>,
     token: { name: deployment.parameters.token.name, symbol: deployment.parameters.token.symbol, decimals: deployment.parameters.token.decimals },

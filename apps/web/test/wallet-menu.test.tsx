@@ -135,6 +135,8 @@ function renderToasts(options: { explorerUrl?: string; autoDismissMs?: number } 
   );
   fireEvent.click(screen.getByRole("button", { name: "connect" }));
   const send = async (ok = true) => {
+    // Connecting goes through wagmi, which settles a moment later.
+    await screen.findByTestId("connected-account");
     fireEvent.click(screen.getByRole("button", { name: ok ? "send" : "send failing" }));
     const label = `Vote For #${sent}`;
     await waitFor(() => expect(screen.getAllByTestId("tx").find((t) => t.textContent?.startsWith(label))?.textContent).toMatch(/confirmed|failed/), { timeout: 5_000 });

@@ -80,9 +80,27 @@ export function WalletMenu() {
         </>
       ) : (
         <>
-          <button type="button" onClick={() => void wallet.connectInjected().catch((e: Error) => setError(e.message))} disabled={!wallet.injectedAvailable} title={wallet.injectedAvailable ? "" : "No browser wallet found"}>
-            Connect wallet
-          </button>
+          {wallet.wallets.length === 0 ? (
+            <button type="button" disabled title="No browser wallet found">
+              Connect wallet
+            </button>
+          ) : (
+            wallet.wallets.map((w) => (
+              <button
+                key={w.id}
+                type="button"
+                className="wallet-option"
+                onClick={() => {
+                  setError(null);
+                  void wallet.connectWallet(w.id).catch((e: Error) => setError(e.message));
+                }}
+              >
+                {w.icon && <img src={w.icon} alt="" width={16} height={16} />}
+                <span className="sr-only">Connect </span>
+                {w.name}
+              </button>
+            ))
+          )}
           {wallet.devAccounts.length > 0 && (
             <label>
               <span className="sr-only">Development account</span>

@@ -11,6 +11,8 @@ export const runtimeConfigSchema = z.object({
   executorUrl: z.string().url().optional(),
   /** A block explorer (e.g. https://sepolia.etherscan.io): transaction hashes link to `<explorerUrl>/tx/<hash>`. None on the local chain. */
   explorerUrl: z.string().url().optional(),
+  /** A WalletConnect (Reown) project id: with it the wallet menu offers WalletConnect (phone and remote wallets); without it, not. */
+  walletConnectProjectId: z.string().min(1).optional(),
   startBlock: z.number().int().nonnegative().default(0),
   contracts: z.object({ token: address, governor: address, timelock: address, decisionLog: address }),
   token: z.object({ name: z.string(), symbol: z.string(), decimals: z.number().int() }),
