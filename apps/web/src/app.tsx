@@ -1,13 +1,19 @@
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
-import { RouterProvider, createRouter, type RouterHistory } from "@tanstack/react-router";
+import { RouterProvider, createRouter, stringifySearchWith, type RouterHistory } from "@tanstack/react-router";
 
 import type { Services } from "./lib/services.tsx";
 import { ServicesProvider } from "./lib/services.tsx";
 import { WalletProvider } from "./lib/wallet.tsx";
 import { routeTree } from "./routeTree.gen.ts";
 
+// Search values stay the text of the address bar: the router's default reading turns `?q=2024` into a
+// number and a 77-digit proposal id into an imprecise one. Each page's schema converts what it needs
+// (page numbers); written back, strings go as they are.
+const parseSearch = (search: string) => Object.fromEntries(new URLSearchParams(search));
+const stringifySearch = stringifySearchWith(JSON.stringify);
+
 export function createAppRouter(history?: RouterHistory) {
-  return createRouter({ routeTree, defaultPreload: "intent", scrollRestoration: true, ...(history ? { history } : {}) });
+  return createRouter({ routeTree, defaultPreload: "intent", scrollRestoration: true, parseSearch, stringifySearch, ...(history ? { history } : {}) });
 }
 
 declare module "@tanstack/react-router" {

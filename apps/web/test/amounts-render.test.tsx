@@ -2,7 +2,8 @@
 // the symbol read from the chain, and every problem of the builder next to its field.
 import { QueryClientProvider } from "@tanstack/react-query";
 import { fireEvent, render, screen, waitFor, within } from "@testing-library/react";
-import { encodeAbiParameters, encodeFunctionData, erc20Abi, maxUint256, numberToHex, pad, toEventSelector, type Address } from "viem";
+import { canonicalJson } from "@ai-dao/reports";
+import { encodeAbiParameters, encodeFunctionData, erc20Abi, keccak256, maxUint256, numberToHex, pad, stringToBytes, stringToHex, toEventSelector, type Address } from "viem";
 import { describe, expect, it } from "vitest";
 
 import { createQueryClient } from "../src/app.tsx";
@@ -164,5 +165,29 @@ describe("the builder", () => {
     fireEvent.change(await screen.findByLabelText(/What should the DAO do/), { target: { value: "pay erin 600,000 dUSD" } });
     fireEvent.click(screen.getByRole("button", { name: "Draft with AI" }));
     await waitFor(() => expect(screen.getByTestId("raw-preview").textContent).toBe("Send 600,000 dUSD from the treasury to 0x9965…A4dc"));
+  });
+});
+
+describe("a drafted token payment in the decision log", () => {
+  it("reads in the token's own units, its symbol and decimals from the chain", async () => {
+    const draft = {
+      schemaVersion: 1,
+      kind: "draft",
+      intent: "Pay erin 600,000 dUSD",
+      actions: [{ template: "erc20-transfer", token: DUSD, recipient: erin, amount: "600000000000" }],
+      proposal: { proposalId: "5", targets: [DUSD], values: ["0"], calldatas: [encodeFunctionData({ abi: erc20Abi, functionName: "transfer", args: [erin as Address, 600_000_000_000n] })], descriptionHash: `0x${"88".repeat(32)}` },
+      analysis: { reportHash: `0x${"99".repeat(32)}`, cid: "bafkreitest", mode: "deterministic", risk: 10, recommendation: "for" },
+      provenance: { analyzer: { name: "@ai-dao/analyst", version: "0.1.0" }, model: "claude-test", systemPromptHash: `0x${"aa".repeat(32)}`, blockNumber: "60" },
+    };
+    const json = canonicalJson(draft);
+    const row = {
+      id: "7", decisionId: "7", proposalId: "5", proposal: { id: "5", title: "Pay erin" }, kind: "DRAFT", actor: { id: "0x23618e81e3f5cdf7f54c3d65f7fbc0abf5b21e8f" },
+      risk: 10, riskFloor: 10, recommendation: "FOR", reportHash: keccak256(stringToBytes(json)), report: stringToHex(json), summary: null, timestamp: "1800000000", block: "20", tx: `0x${"22".repeat(32)}`,
+    };
+    renderAt("/decisions", { graphql: () => ({ decisions: [row] }), rpc: chain });
+    fireEvent.click(within(await screen.findByTestId("decision-row")).getByRole("button", { name: "View" }));
+    const view = await screen.findByTestId("draft-report");
+    await waitFor(() => expect(view.textContent).toMatch(/Send 600,000 dUSD from the treasury to 0x9965…a4dc/i));
+    expect(view.textContent).not.toMatch(/base units|600000000000/);
   });
 });

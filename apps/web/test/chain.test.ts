@@ -2,7 +2,9 @@
 // The proposal-state function, the Verify logic and the error messages against the real compiled
 // contracts on an in-process Hardhat chain.
 import type { NetworkConnection } from "hardhat/types/network";
-import { keccak256, parseEther, stringToBytes, toHex, type Address, type PublicClient, type WalletClient } from "viem";
+import { createWalletClient, custom, keccak256, parseEther, stringToBytes, toHex, type Address, type PublicClient, type WalletClient } from "viem";
+import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
+import { hardhat } from "viem/chains";
 import { beforeAll, describe, expect, it } from "vitest";
 
 import { DecisionKind, getDecisions, governorAbi, proposalStateName, Support } from "@ai-dao/protocol";
@@ -146,6 +148,12 @@ describe("Governor errors in plain words", () => {
       .simulateContract({ address: governor, abi: governorAbi, functionName: "propose", args: [[erin.account.address], [1n], ["0x"], "# Nope"], account: outsider.account.address })
       .catch((e: unknown) => e);
     expect(explainError(poor)).toMatch(/below the proposal threshold.*GovernorInsufficientProposerVotes/);
+  });
+
+  it("says plainly when the account has no ETH for the fee", async () => {
+    const broke = createWalletClient({ account: privateKeyToAccount(generatePrivateKey()), chain: hardhat, transport: custom(connection.provider as never) });
+    const error = await broke.sendTransaction({ to: dao.accounts.erin.account.address, value: 1n }).catch((e: unknown) => e);
+    expect(explainError(error)).toBe("This account does not have enough ETH to pay for the transaction (its fee, and any ETH it sends). Add ETH to it, or use another account.");
   });
 });
 

@@ -30,6 +30,15 @@ describe("proposals list", () => {
     expect((screen.getByLabelText(/State/) as HTMLSelectElement).value).toBe("Active");
   });
 
+  it("searches for what was typed, even when it looks like a number (a year, a long id)", async () => {
+    for (const q of ["2024", "1.50", "115792089237316195423570985008687907853269984665640564039457584007913129639935"]) {
+      const { calls, unmount } = renderAt(`/proposals?q=${q}`, { graphql: () => ({ proposals: [listRows[1]], ...totals }) });
+      await screen.findAllByTestId("proposal-row");
+      expect(calls.graphql.at(-1)!.variables.where).toMatchObject({ title_contains_nocase: q });
+      unmount();
+    }
+  });
+
   it("says so when there are no proposals, and shows indexer errors", async () => {
     renderAt("/proposals", { graphql: () => ({ proposals: [], ...totals }) });
     expect(await screen.findByText(/No proposals/)).toBeTruthy();

@@ -177,7 +177,7 @@ describe("one state: the chain's", () => {
     const header = screen.getByTestId("proposal-state").parentElement!;
     expect(header.textContent!.match(/Queued/g)).toHaveLength(1);
     expect(header.textContent).toMatch(/Proposed by/);
-    expect(screen.getByTestId("onchain-state").parentElement!.textContent).toMatch(/the indexer still says Succeeded/);
+    expect(screen.getByTestId("onchain-state").parentElement!.textContent).toMatch(/the history still says Succeeded/);
   });
 
   it("the state word appears once next to the badge, and the #proposer suffix is not shown in the description", async () => {

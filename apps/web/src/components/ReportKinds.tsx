@@ -1,7 +1,9 @@
 import { GUARD_REASON_TEXT, type CoverageEntry, type DecisionReport, type DraftReport, type FailedReport, type GuardReport, type IntentVsEffect, type SimulationReport } from "@ai-dao/reports";
+import { isAddress } from "viem";
 
 import { severityOrder } from "../lib/analyst.ts";
 import { formatAmount } from "../lib/format.ts";
+import { tokenLabel, useTokenMetadata } from "../lib/tokens.ts";
 import { useServices } from "../lib/services.tsx";
 import { Address, RiskBadge } from "./ui.tsx";
 
@@ -403,8 +405,25 @@ export function GuardView({ report }: { report: GuardReport }) {
   );
 }
 
-function DraftAction({ action }: { action: DraftReport["actions"][number] }) {
+/** A drafted token payment in the token's own units, its symbol and decimals read from the chain (never assumed). */
+function DraftTokenTransfer({ token, amount, recipient }: { token: string; amount: string; recipient: string }) {
   const { config } = useServices();
+  const { tokens } = useTokenMetadata(isAddress(token) ? [token] : []);
+  const meta = tokens.get(token.toLowerCase());
+  const what =
+    meta === undefined
+      ? `${amount} (the token's smallest units, while its decimals are read) of the token at ${token}`
+      : meta.decimals === null
+        ? `${amount} of ${tokenLabel(meta, config)} (the token does not say its decimals, so this is its smallest unit)`
+        : `${formatAmount(amount, meta.decimals)} ${tokenLabel(meta, config)}`;
+  return (
+    <>
+      Send {what} from the treasury to <Address value={recipient} />
+    </>
+  );
+}
+
+function DraftAction({ action }: { action: DraftReport["actions"][number] }) {
   const a = action as Record<string, unknown>;
   switch (action.template) {
     case "treasury-eth-transfer":
@@ -413,15 +432,8 @@ function DraftAction({ action }: { action: DraftReport["actions"][number] }) {
           Send {formatAmount(text(a.amountWei) ?? "0")} ETH from the treasury to <Address value={text(a.recipient) ?? ""} />
         </>
       );
-    case "erc20-transfer": {
-      const ours = text(a.token)?.toLowerCase() === config.contracts.token.toLowerCase();
-      return (
-        <>
-          Send {ours ? `${formatAmount(text(a.amount) ?? "0", config.token.decimals)} ${config.token.symbol}` : `${text(a.amount)} base units of token ${text(a.token)}`} from the treasury to{" "}
-          <Address value={text(a.recipient) ?? ""} />
-        </>
-      );
-    }
+    case "erc20-transfer":
+      return <DraftTokenTransfer token={text(a.token) ?? ""} amount={text(a.amount) ?? "0"} recipient={text(a.recipient) ?? ""} />;
     case "governor-parameter":
       return (
         <>

@@ -1,5 +1,5 @@
 import { decodeRevert, proposalStateNames, proposalStatesOf, revertDataOf, type DecodedRevert } from "@ai-dao/protocol";
-import { BaseError, UserRejectedRequestError } from "viem";
+import { BaseError, InsufficientFundsError, UserRejectedRequestError } from "viem";
 
 import { formatAmount } from "./format.ts";
 
@@ -62,6 +62,10 @@ export function explainError(error: unknown, token?: TokenUnits): string {
   if (error instanceof BaseError) {
     const rejected = error.walk((e) => e instanceof UserRejectedRequestError);
     if (rejected) return "You rejected the request in your wallet.";
+    // Nodes word it differently ("insufficient funds", Hardhat's "doesn't have enough funds"), and some
+    // answer with a generic invalid-parameters error that only the message explains.
+    const noFunds = error.walk((e) => e instanceof InsufficientFundsError || /insufficient funds|enough funds/i.test(e instanceof Error ? e.message : ""));
+    if (noFunds) return "This account does not have enough ETH to pay for the transaction (its fee, and any ETH it sends). Add ETH to it, or use another account.";
     const data = revertDataOf(error);
     if (data !== undefined) return explainRevert(decodeRevert(data), token);
     return error.shortMessage;

@@ -219,8 +219,8 @@ function OnChainState({ onChain, computed }: { onChain: ProposalStateName | unde
   if (onChain === undefined) return null;
   return (
     <p className="muted">
-      Governor.state(): <span data-testid="onchain-state">{onChain}</span>
-      {onChain !== computed && ` (the indexer still says ${computed}; the chain's state is shown)`}
+      State on chain: <span data-testid="onchain-state">{onChain}</span>
+      {onChain !== computed && ` (the history still says ${computed}; the chain's state is shown)`}
     </p>
   );
 }
