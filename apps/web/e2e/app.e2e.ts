@@ -145,7 +145,7 @@ describe("with the whole platform", () => {
     expect(await page.getByTestId("description").locator("script, img").count()).toBe(0);
     // The analyst consulted the model (the harness's loopback stand-in): each claim with its status and cited evidence.
     await page.getByTestId("intent-vs-effect").waitFor({ timeout: 10_000 });
-    expect(await page.getByTestId("claim").first().textContent()).toMatch(/matches the calls.*“The proposal calls transfer”.*Evidence: action 1/s);
+    expect(await page.getByTestId("claim").first().textContent()).toMatch(/“The proposal calls transfer”.*matches the calls.*action 1/s);
     await page.getByTestId("analysis-panel").screenshot({ path: path.join(shots, "analysis-model-claims.png") });
 
     await page.getByText("Report as published (exact JSON)").click();

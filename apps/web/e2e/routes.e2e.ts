@@ -1,8 +1,8 @@
 // Every route of the production build, on the whole platform with one proposal, its published
 // analysis and a vote: an axe-core audit (no serious or critical violation, in the light and dark
-// palettes and at phone width), no horizontal overflow at 390 px (nor at 360 px for the header),
-// and screenshots at 1280×900 and 390×844 in e2e/screenshots/<route>-desktop.png / -phone.png (every
-// violation of any impact in <route>-axe.json).
+// palettes and at phone width), no horizontal overflow at 390 px nor at 360 px (the narrowest common
+// phone), and screenshots at 1280×900, 390×844 and 360×740 in e2e/screenshots/<route>-desktop.png /
+// -phone.png / -360.png (every violation of any impact in <route>-axe.json).
 // Also: "Delegate to myself" from an account without tokens says it gives no voting power.
 import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
@@ -19,6 +19,7 @@ const { alice: ALICE, erin: ERIN } = dev;
 const NO_TOKENS = dev.outsider;
 const DESKTOP = { width: 1280, height: 900 };
 const PHONE = { width: 390, height: 844 };
+const NARROW = { width: 360, height: 740 };
 const tokenAbi = parseAbi(["function getVotes(address) view returns (uint256)", "function balanceOf(address) view returns (uint256)"]);
 
 describe("every route: accessibility, phone width, screenshots", () => {
@@ -91,7 +92,7 @@ describe("every route: accessibility, phone width, screenshots", () => {
   ];
 
   for (const route of routes) {
-    it(`${route.name}: no serious or critical axe violation, fits 390 px`, async () => {
+    it(`${route.name}: no serious or critical axe violation, fits 390 px and 360 px`, async () => {
       expect(proposalId, "the setup test made no proposal").not.toBe("");
       // The previous route's page stays open until now, so a failure message can still read it.
       await Promise.all(context.pages().map((p) => p.close()));
@@ -121,14 +122,12 @@ describe("every route: accessibility, phone width, screenshots", () => {
       const phone = (await audit(page)).violations.filter((v) => !desktop.violations.some((d) => d.id === v.id));
       // Every violation, whatever its impact, next to the screenshots for whoever reviews them.
       await writeFile(path.join(shots, `${route.name}-axe.json`), `${JSON.stringify({ route: route.path(), desktop: desktop.violations, dark, phone }, null, 2)}\n`);
-      let narrowest = "";
-      if (route.name === "home") {
-        // The header and nav on the narrowest common phone.
-        await page.setViewportSize({ width: 360, height: 740 });
-        await page.waitForTimeout(300);
-        const at360 = await page.evaluate(() => document.documentElement.scrollWidth);
-        if (at360 > 360) narrowest = `at 360 px the page is ${at360} px wide: ${(await tooWide(page)).join("; ")}`;
-      }
+      // The narrowest common phone.
+      await page.setViewportSize(NARROW);
+      await page.waitForTimeout(300);
+      const at360 = await page.evaluate(() => document.documentElement.scrollWidth);
+      const narrowest = at360 > NARROW.width ? `${route.path()} at 360 px is ${at360} px wide: ${(await tooWide(page)).join("; ")}` : "";
+      await page.screenshot({ path: path.join(shots, `${route.name}-360.png`), fullPage: true });
 
       const violations = serious([...desktop.violations, ...dark, ...phone]);
       // Soft: every route reports all of its problems in one run.

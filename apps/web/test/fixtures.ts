@@ -5,7 +5,7 @@ import { decisionLogAbi, descriptionBytesOf, hashDescription, hashProposal, prop
 import { encodeAbiParameters, encodeEventTopics, encodeFunctionData, erc20Abi, getAbiItem, keccak256, numberToHex, parseAbiParameters, stringToBytes, toHex, type Address, type Hex } from "viem";
 
 import { runtimeConfigSchema, type RuntimeConfig } from "../src/lib/config.ts";
-import { INDEX_HEALTH_QUERY, type ProposalDetail, type ProposalRow } from "../src/lib/queries.ts";
+import { INDEX_HEALTH_QUERY, type DecisionRow, type ProposalDetail, type ProposalRow } from "../src/lib/queries.ts";
 
 export const config: RuntimeConfig = runtimeConfigSchema.parse({
   chainId: 31337,
@@ -75,6 +75,32 @@ export const reportJson = JSON.stringify({
   recommendation: "needs-review",
 });
 export const reportHash = keccak256(stringToBytes(reportJson));
+
+/** The analyst's account, as it publishes to the DecisionLog. */
+export const analyst = "0x23618e81e3f5cdf7f54c3d65f7fbc0abf5b21e8f";
+
+/** A decision as the indexer lists it, its report the exact bytes of `json` (by default the analysis above). */
+export function decisionRow(overrides: Partial<DecisionRow> & { json?: string } = {}): DecisionRow {
+  const { json = reportJson, ...rest } = overrides;
+  return {
+    id: "0",
+    decisionId: "0",
+    proposalId: "102",
+    proposal: { id: "102", title: "Pay erin" },
+    kind: "ANALYSIS",
+    actor: { id: analyst },
+    risk: 75,
+    riskFloor: 70,
+    recommendation: "NEEDS_REVIEW",
+    reportHash: keccak256(stringToBytes(json)),
+    report: toHex(stringToBytes(json)),
+    summary: null,
+    timestamp: "1800000000",
+    block: "20",
+    tx: `0x${"22".repeat(32)}`,
+    ...rest,
+  };
+}
 
 export const description =
   "# Pay erin for design\u200B work\n\nA **bold** plan. <script>window.__pwned = true</script>\n\n<img src=x onerror=\"window.__pwned = true\">\n\n[click](javascript:window.__pwned=true)\n\n#proposer=0x70997970C51812dc3A010C7d01b50e0d17dc79C8";

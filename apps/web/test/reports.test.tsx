@@ -1,10 +1,11 @@
 // Every kind of published report rendered with its real fields, read through @ai-dao/reports.
 import { canonicalJson, type FailedReport, type GuardReport, type Report } from "@ai-dao/reports";
 import { fireEvent, screen, within } from "@testing-library/react";
-import { keccak256, stringToBytes, stringToHex } from "viem";
+import { keccak256, stringToBytes } from "viem";
 import { describe, expect, it } from "vitest";
 
-import { config, decisionLog, detail, totals } from "./fixtures.ts";
+import type { DecisionRow } from "../src/lib/queries.ts";
+import { config, decisionLog, decisionRow, detail, totals } from "./fixtures.ts";
 import { renderAt } from "./render.tsx";
 
 const h = (byte: string) => `0x${byte.repeat(32)}` as const;
@@ -130,16 +131,13 @@ const failedReport: FailedReport = {
   provenance: { analyzer: { name: "@ai-dao/analyst", version: "0.1.0" }, mode: "deterministic", model: null, systemPromptHash: null, inputHash: h("44"), blockNumber: "41", trigger: "created" },
 };
 
-function decisionRow(kind: "ANALYSIS" | "EXECUTION_GUARD" | "DRAFT", json: string, extra: Record<string, unknown> = {}) {
-  return {
-    id: "7", decisionId: "7", proposalId: "102", proposal: { id: "102", title: "Routine maintenance" }, kind, actor: { id: "0xa0ee7a142d267c1f36714e4a8f75612f20a79720" },
-    risk: 100, riskFloor: 100, recommendation: "AGAINST", reportHash: keccak256(stringToBytes(json)), report: stringToHex(json), summary: null, timestamp: "1800000000", block: "20", tx: `0x${"22".repeat(32)}`,
-    ...extra,
-  };
+/** A decision the executor published about proposal 102, carrying `json`. */
+function decisionOf(kind: DecisionRow["kind"], json: string) {
+  return decisionRow({ id: "7", decisionId: "7", kind, json, proposal: { id: "102", title: "Routine maintenance" }, actor: { id: "0xa0ee7a142d267c1f36714e4a8f75612f20a79720" }, risk: 100, riskFloor: 100, recommendation: "AGAINST" });
 }
 
 async function openDecision(kind: "ANALYSIS" | "EXECUTION_GUARD" | "DRAFT", json: string) {
-  renderAt("/decisions", { graphql: () => ({ decisions: [decisionRow(kind, json)] }) });
+  renderAt("/decisions", { graphql: () => ({ decisions: [decisionOf(kind, json)] }) });
   const row = await screen.findByTestId("decision-row");
   fireEvent.click(within(row).getByRole("button", { name: "View" }));
 }
@@ -159,10 +157,10 @@ describe("a model-mode analysis on the proposal page", () => {
     const section = await within(panel).findByTestId("intent-vs-effect");
     const claims = within(section).getAllByTestId("claim");
     expect(claims).toHaveLength(2);
-    expect(claims[0]!.textContent).toMatch(/✗ no call does this:.*“Routine maintenance of the treasury contracts”/);
-    expect(claims[0]!.textContent).toMatch(/Evidence: action 1/);
-    expect(claims[1]!.textContent).toMatch(/differs from what the calls do/);
-    expect(claims[1]!.textContent).toMatch(/Evidence: action 1, finding “Sends 60 % of the treasury's ETH to one account”, treasury balance of ETH/);
+    expect(claims[0]!.textContent).toMatch(/“Routine maintenance of the treasury contracts”.*✗ no call does this/);
+    expect(within(claims[0]!).getByTestId("claim-evidence").textContent).toBe("action 1");
+    expect(within(claims[1]!).getByTestId("claim-status").textContent).toMatch(/differs from what the calls do/);
+    expect(within(claims[1]!).getByTestId("claim-evidence").textContent).toBe("action 1, finding “Sends 60 % of the treasury's ETH to one account”, treasury balance of ETH");
     const undisclosed = within(section).getAllByTestId("undisclosed-effect");
     expect(undisclosed[0]!.textContent).toMatch(/Sends 60 ETH to an account with no history — evidence: action 1, target 0x0000…dEaD/);
     // Never a table of JSON strings.
@@ -190,7 +188,7 @@ describe("a model-mode analysis on the proposal page", () => {
 
   it("lists a guard decision on the proposal page in plain words", async () => {
     const guardJson = canonicalJson(guardReport);
-    renderAt("/proposals/102", { ...options, graphql: () => ({ proposal: { ...detail, allDecisions: [decisionRow("EXECUTION_GUARD", guardJson)] }, ...totals }) });
+    renderAt("/proposals/102", { ...options, graphql: () => ({ proposal: { ...detail, allDecisions: [decisionOf("EXECUTION_GUARD", guardJson)] }, ...totals }) });
     const item = await screen.findByTestId("guard-decision");
     expect(item.textContent).toMatch(/refused to queue because the code of a contract this proposal calls changed/);
   });
@@ -222,7 +220,7 @@ describe("summary, claims checked by code and coverage", () => {
     expect(entries).toContain("Running the proposal on a copy of the chain: not checked (running the proposal on a copy of the chain failed)");
     const claims = within(panel).getByTestId("description-claims");
     expect(within(claims).getByRole("heading", { level: 3 }).textContent).toBe("Checked by code: what the description claims vs what the calls do");
-    expect(within(claims).getAllByTestId("claim")[0]!.textContent).toMatch(/✗ differs from what the calls do:.*“The description says the DAO's holdings do not change”.*Evidence: action 1, finding “Sends 60 % of the treasury's ETH to one account”/);
+    expect(within(claims).getAllByTestId("claim")[0]!.textContent).toMatch(/“The description says the DAO's holdings do not change”.*✗ differs from what the calls do.*action 1, finding “Sends 60 % of the treasury's ETH to one account”/);
     expect(within(claims).getByTestId("undisclosed-effect").textContent).toMatch(/Call 0 sends 60 ETH from the treasury to 0x0+dEaD — evidence: action 1, treasury balance of ETH/);
     expect(within(panel).queryByTestId("intent-vs-effect")).toBeNull();
     // No developer wording in what a member reads (the exact JSON is behind its own disclosure).

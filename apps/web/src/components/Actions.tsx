@@ -47,7 +47,7 @@ export function Actions({ proposal }: { proposal: Pick<ProposalDetail, "actions"
       <h2>Actions ({decoded.length})</h2>
       <ol>
         {decoded.map((a) => (
-          <li key={a.index} data-testid="action">
+          <li key={a.index} id={`action-${a.index + 1}`} data-testid="action">
             {a.summary && (
               <p className="action-summary" data-testid="action-summary">
                 {a.summary}

@@ -1,8 +1,13 @@
 import { GUARD_REASON_TEXT, type CoverageEntry, type DecisionReport, type DraftReport, type FailedReport, type GuardReport, type IntentVsEffect, type SimulationReport } from "@ai-dao/reports";
+import { revealHidden } from "@ai-dao/description";
+import { Link, useLocation } from "@tanstack/react-router";
+import { createContext, useContext, type ReactNode } from "react";
 import { isAddress } from "viem";
 
 import { severityOrder } from "../lib/analyst.ts";
-import { formatAmount } from "../lib/format.ts";
+import { contractNames } from "../lib/decode.ts";
+import { evidenceLines, readCitation, type AmountUnit, type Citation, type EvidenceLine } from "../lib/evidence.ts";
+import { checksum, formatAmount, formatExactAmount } from "../lib/format.ts";
 import { tokenLabel, useTokenMetadata } from "../lib/tokens.ts";
 import { useServices } from "../lib/services.tsx";
 import { Address, RiskBadge } from "./ui.tsx";
@@ -24,24 +29,153 @@ function modelId(report: AnalysisReport): string | null {
   return typeof provenance?.model === "string" ? provenance.model : null;
 }
 
-/** What an evidence id the model cited (`call:0`, `finding:2`, `target:1`, `balance:0`, `governor`, `proposer`) points at, in words. */
-function evidenceLabel(report: AnalysisReport, id: string): string {
-  const [kind, n] = id.split(":");
-  const index = Number(n);
-  if (kind === "call" && Number.isInteger(index)) return `action ${index + 1}`;
-  if (kind === "finding" && Number.isInteger(index)) return report.findings[index] ? `finding “${report.findings[index].title}”` : `finding ${index + 1}`;
-  if (kind === "target" && Number.isInteger(index)) {
-    const targets = (report as { targets?: { address?: string }[] }).targets;
-    const address = targets?.[index]?.address;
-    return address ? `target ${address.slice(0, 6)}…${address.slice(-4)}` : `target ${index + 1}`;
+/**
+ * Where "action N" links to: the action's anchor on this page (the proposal's own page), the
+ * proposal's page (elsewhere, e.g. the decision log), or nowhere (a preview, before the proposal exists).
+ */
+type ActionLinks = { to: "this-page" } | { to: "proposal-page"; proposalId: string } | null;
+const ActionLinksContext = createContext<ActionLinks>(null);
+
+function useActionLinks(report: AnalysisReport): ActionLinks {
+  const pathname = useLocation({ select: (l) => l.pathname });
+  const proposalId = (report.proposal as { proposalId?: unknown } | undefined)?.proposalId;
+  if (typeof proposalId !== "string" || !/^\d+$/.test(proposalId)) return null;
+  if (pathname === `/proposals/${proposalId}`) return { to: "this-page" };
+  if (pathname.startsWith("/decisions")) return { to: "proposal-page", proposalId };
+  return null;
+}
+
+function ActionLink({ index }: { index: number }) {
+  const links = useContext(ActionLinksContext);
+  const text = `action ${index + 1}`;
+  if (links?.to === "this-page") return <a href={`#action-${index + 1}`}>{text}</a>;
+  if (links?.to === "proposal-page")
+    return (
+      <Link to="/proposals/$proposalId" params={{ proposalId: links.proposalId }} hash={`action-${index + 1}`}>
+        {text}
+      </Link>
+    );
+  return <>{text}</>;
+}
+
+/** An address with the DAO's name for it when it is one of its contracts or services. */
+function NamedAddress({ address }: { address: string }) {
+  const { config } = useServices();
+  return <Address value={checksum(address)} name={contractNames(config)[address.toLowerCase()]} />;
+}
+
+function CitationView({ citation }: { citation: Citation }) {
+  switch (citation.kind) {
+    case "action":
+      return <ActionLink index={citation.index} />;
+    case "finding":
+      return <a href={`#finding-${citation.index + 1}`}>{citation.text}</a>;
+    case "simulation":
+      return <a href="#simulation">{citation.text}</a>;
+    case "address":
+      return (
+        <>
+          {citation.text} <NamedAddress address={citation.address} />
+        </>
+      );
+    case "text":
+      return <>{citation.text}</>;
   }
-  if (kind === "balance" && Number.isInteger(index)) {
-    const balances = (report as { governance?: { balances?: { symbol?: string | null }[] } }).governance?.balances;
-    return `treasury balance${balances?.[index]?.symbol ? ` of ${balances[index].symbol}` : ""}`;
+}
+
+function joined(items: ReactNode[]): ReactNode {
+  return items.map((item, i) => (
+    <span key={i}>
+      {i > 0 && ", "}
+      {item}
+    </span>
+  ));
+}
+
+/** Evidence ids as links to what they cite. */
+function Citations({ ids, report }: { ids: readonly string[]; report: AnalysisReport }) {
+  return <>{joined(ids.map((id) => <CitationView citation={readCitation(report, id)} />))}</>;
+}
+
+/** An amount in its asset's units with its symbol, the decimals read from the token (never assumed). */
+function TokenAmount({ amount, unit }: { amount: string; unit: AmountUnit }) {
+  const { config } = useServices();
+  const token = unit.kind === "token" ? unit.address : unit.kind === "dao-token" ? config.contracts.token : null;
+  const { tokens } = useTokenMetadata(token ? [token] : []);
+  if (unit.kind === "eth")
+    return (
+      <strong title={`${formatExactAmount(amount, 18)} ETH`} data-testid="evidence-amount">
+        {formatAmount(amount, 18, 4, { symbol: "ETH" })}
+      </strong>
+    );
+  const meta = token ? tokens.get(token.toLowerCase()) : undefined;
+  if (!token || !meta)
+    return (
+      <span data-testid="evidence-amount">
+        <code>{amount}</code>{" "}
+        <span className="muted">{token ? "(the token's smallest units, while its decimals are read)" : "(in the smallest units of its asset)"}</span>
+      </span>
+    );
+  const label = tokenLabel(meta, config);
+  if (meta.decimals === null)
+    return (
+      <span data-testid="evidence-amount">
+        <code>{amount}</code> <span className="muted">(smallest units of {label}: the token does not say its decimals)</span>
+      </span>
+    );
+  return (
+    <strong title={`${formatExactAmount(amount, meta.decimals)} ${label}`} data-testid="evidence-amount">
+      {formatAmount(amount, meta.decimals, 4, { symbol: label })}
+    </strong>
+  );
+}
+
+function EvidenceValue({ line }: { line: EvidenceLine }) {
+  switch (line.kind) {
+    case "actions":
+      return <>{joined(line.indexes.map((i) => <ActionLink index={i} />))}</>;
+    case "address":
+      return <NamedAddress address={line.address} />;
+    case "addresses":
+      return <>{joined(line.addresses.map((a) => <NamedAddress address={a} />))}</>;
+    case "amount":
+      return <>{joined(line.amounts.map((a) => <TokenAmount amount={a} unit={line.unit} />))}</>;
+    case "cited":
+      return line.citations.length > 0 ? <>{joined(line.citations.map((c) => <CitationView citation={c} />))}</> : <>nothing</>;
+    case "text":
+      return <span title={line.full}>{line.text}</span>;
+    case "nested":
+      return (
+        <span className="muted">
+          {line.count} {line.count === 1 ? "entry" : "entries"}, listed under “All evidence (technical)”
+        </span>
+      );
   }
-  if (id === "governor") return "the Governor's settings";
-  if (id === "proposer") return "the proposer";
-  return id;
+}
+
+/** A finding's evidence in words and links, and all of it exactly as recorded, folded. */
+function FindingEvidence({ evidence, check, report }: { evidence: Record<string, unknown> | undefined; check: string | undefined; report: AnalysisReport }) {
+  if (evidence === undefined) return null;
+  const lines = evidenceLines(evidence, report, check);
+  return (
+    <>
+      {lines.length > 0 && (
+        <ul className="evidence" data-testid="finding-evidence">
+          {lines.map((line) => (
+            <li key={line.key} data-key={line.key}>
+              <span className="evidence-key">{line.label}:</span> <EvidenceValue line={line} />
+            </li>
+          ))}
+        </ul>
+      )}
+      {Object.keys(evidence).length > 0 && (
+        <details className="evidence-raw">
+          <summary>All evidence (technical)</summary>
+          <pre>{JSON.stringify(evidence, null, 2)}</pre>
+        </details>
+      )}
+    </>
+  );
 }
 
 const CLAIM_TEXT = {
@@ -51,9 +185,10 @@ const CLAIM_TEXT = {
 } as const;
 
 /**
- * Each claim of the description with its status and cited evidence, then what the calls do that the
- * description does not say: the model's reading (`intentVsEffect`) and the claims checked by code
- * (`descriptionClaims`) have the same shape and render alike, under their own headings.
+ * Each claim of the description with its status and cited evidence (a table: claim, status, evidence),
+ * then what the calls do that the description does not say: the model's reading (`intentVsEffect`)
+ * and the claims checked by code (`descriptionClaims`) have the same shape and render alike, under
+ * their own headings.
  */
 export function IntentVsEffectView({
   value,
@@ -67,21 +202,36 @@ export function IntentVsEffectView({
   testId?: string;
 }) {
   if (value.claims.length === 0 && value.undisclosedEffects.length === 0) return null;
+  const headingId = `${testId}-heading`;
   return (
     <section data-testid={testId}>
-      <h3>{heading}</h3>
+      <h3 id={headingId}>{heading}</h3>
       {value.claims.length > 0 && (
-        <ul className="claims">
-          {value.claims.map((c, i) => (
-            <li key={i} data-testid="claim">
-              <strong className={CLAIM_TEXT[c.status].className}>
-                {CLAIM_TEXT[c.status].mark} {CLAIM_TEXT[c.status].text}:
-              </strong>{" "}
-              “{c.claim}”{c.explanation && <p>{c.explanation}</p>}
-              {c.evidence.length > 0 && <p className="muted">Evidence: {c.evidence.map((e) => evidenceLabel(report, e)).join(", ")}</p>}
-            </li>
-          ))}
-        </ul>
+        <table className="claims-table" aria-labelledby={headingId}>
+          <thead>
+            <tr>
+              <th scope="col">Claim</th>
+              <th scope="col">Status</th>
+              <th scope="col">Evidence</th>
+            </tr>
+          </thead>
+          <tbody>
+            {value.claims.map((c, i) => (
+              <tr key={i} data-testid="claim">
+                <td data-label="Claim">“{revealHidden(c.claim)}”</td>
+                <td data-label="Status" data-testid="claim-status">
+                  <strong className={CLAIM_TEXT[c.status].className}>
+                    {CLAIM_TEXT[c.status].mark} {CLAIM_TEXT[c.status].text}
+                  </strong>
+                  {c.explanation && <p className="claim-explanation">{c.explanation}</p>}
+                </td>
+                <td data-label="Evidence" data-testid="claim-evidence">
+                  {c.evidence.length > 0 ? <Citations ids={c.evidence} report={report} /> : <span className="muted">none cited</span>}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
       )}
       {value.undisclosedEffects.length > 0 && (
         <>
@@ -89,8 +239,13 @@ export function IntentVsEffectView({
           <ul>
             {value.undisclosedEffects.map((u, i) => (
               <li key={i} data-testid="undisclosed-effect">
-                {u.effect}
-                {u.evidence.length > 0 && <span className="muted"> — evidence: {u.evidence.map((e) => evidenceLabel(report, e)).join(", ")}</span>}
+                {revealHidden(u.effect)}
+                {u.evidence.length > 0 && (
+                  <span className="muted">
+                    {" "}
+                    — evidence: <Citations ids={u.evidence} report={report} />
+                  </span>
+                )}
               </li>
             ))}
           </ul>
@@ -107,7 +262,7 @@ function SimulationView({ simulation, treasury }: { simulation: SimulationReport
   else line = `Executed on a copy of the chain at block ${simulation.forkBlock}: ${simulation.calls.length} call(s) succeeded.`;
   const treasuryEth = "effects" in simulation && treasury ? simulation.effects.ethBalanceChanges.find((c) => c.address.toLowerCase() === treasury.toLowerCase()) : undefined;
   return (
-    <section data-testid="simulation">
+    <section data-testid="simulation" id="simulation">
       <h3>Simulation</h3>
       <p>{line}</p>
       {treasuryEth && <p>Treasury ETH would change by {formatAmount(treasuryEth.delta)} ETH.</p>}
@@ -192,7 +347,6 @@ function InconclusiveWarning({ coverage }: { coverage: readonly CoverageEntry[] 
 
 /** An analysis (version 1 or 2): summary, scores, recommendation, coverage, the claims checked by code, findings by severity with evidence, the model's reading, simulation, notes. */
 export function AnalysisView({ report }: { report: AnalysisReport }) {
-  const bySeverity = severityOrder.map((s) => ({ severity: s, findings: report.findings.filter((f) => f.severity === s) })).filter((g) => g.findings.length > 0);
   const model = modelId(report);
   const reasoning = report.model && typeof report.model === "object" ? report.model.judgement.reasoning : null;
   const modelSummary = report.model && typeof report.model === "object" && "summary" in report.model && typeof report.model.summary === "string" ? report.model.summary : null;
@@ -200,8 +354,12 @@ export function AnalysisView({ report }: { report: AnalysisReport }) {
   // Fields of version 2 only; a version-1 report is read tolerantly and its unknown fields are not trusted.
   const v2 = report.schemaVersion === 2 ? report : null;
   const coverage = v2?.coverage ?? [];
+  const actionLinks = useActionLinks(report);
+  // Each finding keeps its place in `report.findings`: `finding:N` citations and the `finding-N` anchors count by it.
+  const numbered = report.findings.map((finding, index) => ({ finding, index }));
+  const bySeverity = severityOrder.map((s) => ({ severity: s, findings: numbered.filter((f) => f.finding.severity === s) })).filter((g) => g.findings.length > 0);
   return (
-    <>
+    <ActionLinksContext.Provider value={actionLinks}>
       {v2?.summary && (
         <p className="report-summary" data-testid="analysis-summary">
           <strong>In short:</strong> {v2.summary}
@@ -249,16 +407,11 @@ export function AnalysisView({ report }: { report: AnalysisReport }) {
             {group.severity} ({group.findings.length})
           </h4>
           <ul>
-            {group.findings.map((f, i) => (
-              <li key={`${f.id}-${i}`} data-testid="finding">
+            {group.findings.map(({ finding: f, index }) => (
+              <li key={`${f.id}-${index}`} id={`finding-${index + 1}`} data-testid="finding">
                 <strong className={`sev-${f.severity}`}>[{f.severity}]</strong> {f.title} <code className="muted">{f.id}</code>
                 {f.detail && <p>{f.detail}</p>}
-                {f.evidence !== undefined && (
-                  <details>
-                    <summary>Evidence</summary>
-                    <pre>{JSON.stringify(f.evidence, null, 2)}</pre>
-                  </details>
-                )}
+                <FindingEvidence evidence={f.evidence} check={f.check} report={report} />
               </li>
             ))}
           </ul>
@@ -276,7 +429,7 @@ export function AnalysisView({ report }: { report: AnalysisReport }) {
           </ul>
         </section>
       )}
-    </>
+    </ActionLinksContext.Provider>
   );
 }
 

@@ -1,6 +1,7 @@
 // The decision log's filters and the names of who published each decision. Filters are read from
-// the URL's raw text (never through a JSON number: a proposal id has up to 78 digits) and a bad one
-// is explained at its field; the page then shows nothing rather than an unfiltered list.
+// text (the router keeps the URL's values as text, never a JSON number: a proposal id has up to 78
+// digits) and a bad one is explained at its field; the page then shows nothing rather than an
+// unfiltered list.
 import { readDecisionReport } from "@ai-dao/reports";
 
 import { checksum, shortAddress } from "./format.ts";
@@ -109,34 +110,6 @@ export function parseDecisionFilters(text: FilterText, directory?: ActorDirector
   if (proposal.error) errors.proposal = proposal.error;
   else if (proposal.value) filters.proposal = proposal.value;
   return { filters, errors };
-}
-
-/**
- * The filters' text in a URL's query string (the history's, as written). The router reads values as
- * JSON, which turns `proposal=1234…` (77 digits) into an imprecise number; this reads the raw text,
- * and also the quoted form (`proposal=%221234%22`) the router writes for a text that looks like a number.
- */
-export function filterTextFromSearch(searchStr: string): FilterText {
-  const params = new URLSearchParams(searchStr.startsWith("?") ? searchStr.slice(1) : searchStr);
-  const text: FilterText = {};
-  for (const field of ["kind", "actor", "minRisk", "proposal"] as const) {
-    const raw = params.get(field);
-    if (raw === null) continue;
-    text[field] = unquote(raw);
-  }
-  return text;
-}
-
-function unquote(raw: string): string {
-  if (raw.length >= 2 && raw.startsWith('"') && raw.endsWith('"')) {
-    try {
-      const value: unknown = JSON.parse(raw);
-      if (typeof value === "string") return value;
-    } catch {
-      // not a JSON string: keep the text as written
-    }
-  }
-  return raw;
 }
 
 /** The GraphQL `where` for the filters (graph-node's Decision_filter). */

@@ -1,6 +1,6 @@
 import { readDecisionReport } from "@ai-dao/reports";
 import { useQuery } from "@tanstack/react-query";
-import { Link, createFileRoute, useLocation, useRouter } from "@tanstack/react-router";
+import { Link, createFileRoute } from "@tanstack/react-router";
 import { useEffect, useMemo, useState, type ReactNode } from "react";
 import { hexToBytes } from "viem";
 import { z } from "zod";
@@ -13,7 +13,6 @@ import {
   actorRoleName,
   decisionKinds,
   decisionsWhere,
-  filterTextFromSearch,
   kindLabel,
   parseDecisionFilters,
   type ActorDirectory,
@@ -31,9 +30,9 @@ import "../decision-log.css";
 
 const PAGE = 50;
 
-// The filters are read from the URL's raw text by the page (see filterTextFromSearch), so a bad one
-// is explained rather than dropped here; only their presence is typed for navigation.
-const text = z.union([z.string(), z.number()]).optional().catch(undefined);
+// The filters stay the address bar's text (the router keeps search values as strings), so a bad one
+// is explained by the page rather than dropped here.
+const text = z.string().optional().catch(undefined);
 const searchSchema = z.object({
   kind: text,
   actor: text,
@@ -70,11 +69,9 @@ function Decisions() {
   const { gql } = useServices();
   const search = Route.useSearch();
   const navigate = Route.useNavigate();
-  const router = useRouter();
-  // The address bar's own text: the router's parsed copy has already read digits as a JSON number.
-  const searchStr = useLocation({ select: () => router.history.location.search });
   const page = search.page ?? 1;
-  const urlText = useMemo(() => filterTextFromSearch(searchStr), [searchStr]);
+  const { kind, actor, minRisk, proposal } = search;
+  const urlText = useMemo((): FilterText => ({ kind, actor, minRisk, proposal }), [kind, actor, minRisk, proposal]);
   const fromUrl = useMemo(() => parseDecisionFilters(urlText), [urlText]);
   const [form, setForm] = useState(() => emptyText(urlText));
   const [submitErrors, setSubmitErrors] = useState<FilterErrors | null>(null);
@@ -104,7 +101,7 @@ function Decisions() {
       search: (): DecisionsSearch => ({
         ...(filters.kind ? { kind: filters.kind } : {}),
         ...(filters.actor ? { actor: filters.actor } : {}),
-        ...(filters.minRisk !== undefined ? { minRisk: filters.minRisk } : {}),
+        ...(filters.minRisk !== undefined ? { minRisk: String(filters.minRisk) } : {}),
         ...(filters.proposal ? { proposal: filters.proposal } : {}),
         ...(nextPage && nextPage > 1 ? { page: nextPage } : {}),
       }),
