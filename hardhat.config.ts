@@ -15,6 +15,7 @@ const compiler = {
   settings: {
     // The Governor with all its extensions is close to the 24 KiB code size limit.
     optimizer: { enabled: true, runs: 200 },
+    viaIR: true,
     evmVersion: "cancun",
   },
 };

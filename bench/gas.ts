@@ -1,7 +1,10 @@
 /**
- * Gas report of the governance hot paths, on the in-process Hardhat chain with the local profile:
- * propose, castVote, castVoteWithReason, queue, execute, and DecisionLog.publish with a 2 KB and a
- * 16 KB report. Prints a table and writes bench/results/contracts.json (see bench/README.md).
+ * Gas of the governance hot paths, side by side with a vanilla OpenZeppelin Governor (Settings,
+ * CountingSimple, Votes, QuorumFraction, TimelockControl: `contracts/bench/VanillaGovernor.sol`)
+ * on the same chain, the same token and the same proposal: propose, castVote (a vote that does not
+ * reach quorum, then the one that does), castVoteWithReason, queue and execute, each as absolute
+ * figures and as a ratio to vanilla. Then DecisionLog.publish with a 2 KB and a 16 KB report.
+ * Prints a table and writes bench/results/contracts.json (see bench/README.md).
  */
 import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
@@ -9,73 +12,115 @@ import path from "node:path";
 import { network } from "hardhat";
 import { keccak256, parseEther, toHex, type Hash } from "viem";
 
-import { Support } from "@ai-dao/protocol";
-import {
-  delegateAll,
-  deployLocalDAO,
-  endVoting,
-  ethTransfer,
-  startVoting,
-} from "@ai-dao/testkit";
+import { DecisionKind, Recommendation, Support } from "@ai-dao/protocol";
+import { delegateAll, deployLocalDAO, ethTransfer } from "@ai-dao/testkit";
+import { EXECUTOR_ROLE, PROPOSER_ROLE } from "../ignition/modules/DAO.ts";
 
 const connection = await network.create();
+const { viem, networkHelpers } = connection;
 const dao = await deployLocalDAO(connection);
-const { accounts, governor, decisionLog, publicClient, timelock } = dao;
+const { accounts, decisionLog, publicClient, token, deployment } = dao;
 
-const rows: { operation: string; gas: bigint; note: string }[] = [];
-async function measure(operation: string, note: string, hash: Promise<Hash>) {
+async function gasOf(hash: Promise<Hash>, what: string): Promise<bigint> {
   const receipt = await publicClient.waitForTransactionReceipt({ hash: await hash });
-  if (receipt.status !== "success") throw new Error(`${operation} reverted`);
-  rows.push({ operation, gas: receipt.gasUsed, note });
+  if (receipt.status !== "success") throw new Error(`${what} reverted`);
+  return receipt.gasUsed;
 }
 
-await accounts.deployer.sendTransaction({ to: timelock.address, value: parseEther("10") });
+// The vanilla Governor: its own timelock (open execution, as OpenZeppelin's wizard sets it up) on the same token.
+const { votingDelay, votingPeriod, quorumPercent } = deployment.parameters.governor;
+const vanillaTimelock = await viem.deployContract("TimelockController", [
+  BigInt(deployment.parameters.timelock.minDelay),
+  [],
+  ["0x0000000000000000000000000000000000000000"],
+  accounts.deployer.account.address,
+]);
+const vanilla = await viem.deployContract("VanillaGovernor", [token.address, vanillaTimelock.address, votingDelay, votingPeriod, BigInt(quorumPercent)]);
+await vanillaTimelock.write.grantRole([PROPOSER_ROLE, vanilla.address]);
+if (!(await vanillaTimelock.read.hasRole([EXECUTOR_ROLE, "0x0000000000000000000000000000000000000000"]))) throw new Error("vanilla timelock setup");
+
+for (const treasury of [dao.timelock.address, vanillaTimelock.address]) {
+  await accounts.deployer.sendTransaction({ to: treasury, value: parseEther("10") });
+}
 await delegateAll(dao, connection);
 
-const proposal = ethTransfer(accounts.outsider.account.address, parseEther("1"), "Benchmark: pay 1 ETH from the treasury");
-await measure(
-  "propose",
-  "one action (ETH transfer)",
-  governor.write.propose([proposal.targets, proposal.values, proposal.calldatas, proposal.description], {
-    account: accounts.alice.account,
-  }),
-);
-const proposalId = await governor.read.getProposalId([
-  proposal.targets,
-  proposal.values,
-  proposal.calldatas,
-  keccak256(toHex(proposal.description)),
-]);
-await startVoting(dao, connection, proposalId);
-await measure("castVote", "For", governor.write.castVote([proposalId, Support.For], { account: accounts.alice.account }));
-await measure(
-  "castVoteWithReason",
-  "Against, 60-character reason",
-  governor.write.castVoteWithReason([proposalId, Support.Against, "The recipient is not known to the DAO; please add an invoice."], {
-    account: accounts.bob.account,
-  }),
-);
-await endVoting(dao, connection, proposalId);
-await measure("queue", "one action", governor.write.queue([proposalId]));
-await connection.networkHelpers.time.increaseTo(await governor.read.proposalEta([proposalId]));
-await measure("execute", "one action (1 ETH transfer)", governor.write.execute([proposalId]));
+// Both Governors are driven through the standard Governor functions, by the vanilla ABI.
+const platform = await viem.getContractAt("VanillaGovernor", dao.governor.address);
+type GovernorLike = typeof vanilla;
 
-for (const kib of [2, 16]) {
-  const report = toHex(JSON.stringify({ schemaVersion: 1, padding: "x".repeat(kib * 1024 - 32) }).slice(0, kib * 1024));
-  await measure(
-    `publish (${kib} KB report)`,
-    `${kib * 1024} bytes`,
-    decisionLog.write.publish([proposalId, 0, 40, 0, keccak256(report), report], { account: accounts.analyst.account }),
+/** The same lifecycle on one Governor; `beforeQueue` lets the platform's analyst publish first. */
+async function lifecycle(governor: GovernorLike, label: string, beforeQueue: (proposalId: bigint) => Promise<void>) {
+  const proposal = ethTransfer(accounts.outsider.account.address, parseEther("1"), `Benchmark (${label}): pay 1 ETH from the treasury`);
+  const hash = keccak256(toHex(proposal.description));
+  const gas: Record<string, bigint> = {};
+  gas.propose = await gasOf(
+    governor.write.propose([proposal.targets, proposal.values, proposal.calldatas, proposal.description], { account: accounts.alice.account }),
+    "propose",
   );
+  const proposalId = await governor.read.hashProposal([proposal.targets, proposal.values, proposal.calldatas, hash]);
+  await networkHelpers.time.increaseTo((await governor.read.proposalSnapshot([proposalId])) + 1n);
+  gas["castVote"] = await gasOf(governor.write.castVote([proposalId, Support.Against], { account: accounts.carol.account }), "castVote");
+  gas["castVote (reaches quorum)"] = await gasOf(governor.write.castVote([proposalId, Support.For], { account: accounts.alice.account }), "castVote");
+  gas.castVoteWithReason = await gasOf(
+    governor.write.castVoteWithReason([proposalId, Support.For, "The recipient is known to the DAO; the invoice is attached."], { account: accounts.bob.account }),
+    "castVoteWithReason",
+  );
+  await networkHelpers.time.increaseTo((await governor.read.proposalDeadline([proposalId])) + 1n);
+  await beforeQueue(proposalId);
+  const args = [proposal.targets, proposal.values, proposal.calldatas, hash] as const;
+  gas.queue = await gasOf(governor.write.queue(args, { account: accounts.dave.account }), "queue");
+  await networkHelpers.time.increaseTo(await governor.read.proposalEta([proposalId]));
+  gas.execute = await gasOf(governor.write.execute(args, { account: accounts.erin.account }), "execute");
+  return { gas, proposalId };
 }
 
-const table = rows.map((r) => ({ operation: r.operation, gas: Number(r.gas), note: r.note }));
-console.log("\nGas report (local profile, optimizer 200 runs)\n");
-console.log(`${"operation".padEnd(26)} ${"gas".padStart(10)}  note`);
-for (const row of table) console.log(`${row.operation.padEnd(26)} ${row.gas.toLocaleString("en-US").padStart(10)}  ${row.note}`);
+const base = await lifecycle(vanilla, "vanilla", async () => {});
+const ours = await lifecycle(platform, "platform", async (proposalId) => {
+  const report = toHex(JSON.stringify({ schemaVersion: 2, risk: 10 }));
+  await decisionLog.write.publish([proposalId, DecisionKind.Analysis, 10, Recommendation.For, keccak256(report), report], { account: accounts.analyst.account });
+});
+
+const notes: Record<string, string> = {
+  propose: "one action (ETH transfer); pins the target's code, stores the actions (GovernorStorage)",
+  castVote: "Against, quorum not reached",
+  "castVote (reaches quorum)": "For, the vote that reaches quorum (late-quorum check)",
+  castVoteWithReason: "For, 58-character reason",
+  queue: "reads the latest analysis (risk 10: minimum delay), checks the code pin",
+  execute: "checks the code pin, sends 1 ETH",
+};
+const rows = Object.keys(ours.gas).map((operation) => ({
+  operation,
+  gas: ours.gas[operation]!,
+  vanilla: base.gas[operation]!,
+  ratio: Number(ours.gas[operation]!) / Number(base.gas[operation]!),
+  note: notes[operation] ?? "",
+}));
+
+const publishRows: { operation: string; gas: bigint; note: string }[] = [];
+for (const kib of [2, 16]) {
+  const report = toHex(JSON.stringify({ schemaVersion: 1, padding: "x".repeat(kib * 1024 - 32) }).slice(0, kib * 1024));
+  publishRows.push({
+    operation: `publish (${kib} KB report)`,
+    gas: await gasOf(decisionLog.write.publish([ours.proposalId, 0, 40, 0, keccak256(report), report], { account: accounts.analyst.account }), "publish"),
+    note: `${kib * 1024} bytes`,
+  });
+}
+
+const n = (value: bigint) => value.toLocaleString("en-US").padStart(10);
+console.log("\nGas: the platform's Governor side by side with a vanilla OpenZeppelin Governor (same chain, token and proposal)\n");
+console.log(`${"operation".padEnd(26)} ${"platform".padStart(10)} ${"vanilla".padStart(10)} ${"ratio".padStart(6)}  note`);
+for (const r of rows) console.log(`${r.operation.padEnd(26)} ${n(r.gas)} ${n(r.vanilla)} ${r.ratio.toFixed(2).padStart(5)}×  ${r.note}`);
+for (const r of publishRows) console.log(`${r.operation.padEnd(26)} ${n(r.gas)} ${"".padStart(10)} ${"".padStart(6)}  ${r.note}`);
 
 const out = path.join(import.meta.dirname, "results", "contracts.json");
 await mkdir(path.dirname(out), { recursive: true });
-const figures = table.map((row) => ({ name: `gas: ${row.operation}`, value: row.gas, unit: "gas", note: row.note }));
+const figures = [
+  ...rows.flatMap((r) => [
+    { name: `gas: ${r.operation}`, value: Number(r.gas), unit: "gas", note: r.note },
+    { name: `gas ratio to vanilla Governor: ${r.operation}`, value: Number(r.ratio.toFixed(3)), unit: "×", note: `vanilla ${r.vanilla}` },
+  ]),
+  ...publishRows.map((r) => ({ name: `gas: ${r.operation}`, value: Number(r.gas), unit: "gas", note: r.note })),
+];
 await writeFile(out, `${JSON.stringify({ part: "contracts", figures }, null, 2)}\n`);
 console.log(`\nWrote ${path.relative(process.cwd(), out)}`);
+

@@ -13,6 +13,9 @@ import {GovernorVotesQuorumFraction} from "@openzeppelin/contracts/governance/ex
 import {TimelockController} from "@openzeppelin/contracts/governance/TimelockController.sol";
 import {IVotes} from "@openzeppelin/contracts/governance/utils/IVotes.sol";
 import {GovernorAnalysts} from "./governance/GovernorAnalysts.sol";
+import {GovernorCodePins} from "./governance/GovernorCodePins.sol";
+import {GovernorRiskDelay} from "./governance/GovernorRiskDelay.sol";
+import {IDecisionLog} from "./interfaces/IDecisionLog.sol";
 
 /**
  * @title DAOGovernor
@@ -26,7 +29,11 @@ import {GovernorAnalysts} from "./governance/GovernorAnalysts.sol";
  * - GovernorPreventLateQuorum: a quorum reached late extends the vote;
  * - GovernorProposalGuardian: a guardian may cancel any proposal;
  * - GovernorStorage: proposals are enumerable on-chain;
- * - GovernorAnalysts: registered analysts may propose below the threshold and cannot vote.
+ * - GovernorAnalysts: registered analysts may propose below the threshold and cannot vote;
+ * - GovernorRiskDelay: the timelock delay grows with the risk of the latest published analysis
+ *   (no analysis: the longest), within tiers set by governance;
+ * - GovernorCodePins: every target's code is pinned at creation; a proposal whose target code
+ *   changed can be neither queued nor executed.
  */
 contract DAOGovernor is
     Governor,
@@ -38,7 +45,9 @@ contract DAOGovernor is
     GovernorPreventLateQuorum,
     GovernorProposalGuardian,
     GovernorStorage,
-    GovernorAnalysts
+    GovernorAnalysts,
+    GovernorRiskDelay,
+    GovernorCodePins
 {
     /// @notice Deployment parameters of the Governor.
     struct Params {
@@ -54,6 +63,10 @@ contract DAOGovernor is
         uint48 lateQuorumVoteExtension;
         /// Account that may cancel any proposal (zero: each proposer may cancel their own).
         address proposalGuardian;
+        /// The DecisionLog the analyses are read from.
+        IDecisionLog decisionLog;
+        /// The risk tiers of the timelock delay, see {GovernorRiskDelay-setRiskTiers}.
+        RiskTier[] riskTiers;
     }
 
     /**
@@ -77,6 +90,7 @@ contract DAOGovernor is
         GovernorTimelockControl(timelock)
         GovernorPreventLateQuorum(params.lateQuorumVoteExtension)
         GovernorAnalysts(initialAnalysts)
+        GovernorRiskDelay(params.decisionLog, params.riskTiers)
     {
         if (params.proposalGuardian != address(0)) {
             _setProposalGuardian(params.proposalGuardian);
@@ -105,8 +119,10 @@ contract DAOGovernor is
         return super.quorum(timepoint);
     }
 
-    /// @inheritdoc GovernorTimelockControl
-    function state(uint256 proposalId) public view override(Governor, GovernorTimelockControl) returns (ProposalState) {
+    /// @inheritdoc GovernorRiskDelay
+    function state(
+        uint256 proposalId
+    ) public view override(Governor, GovernorTimelockControl, GovernorRiskDelay) returns (ProposalState) {
         return super.state(proposalId);
     }
 
@@ -140,7 +156,7 @@ contract DAOGovernor is
         bytes[] memory calldatas,
         string memory description,
         address proposer
-    ) internal override(Governor, GovernorStorage) returns (uint256) {
+    ) internal override(Governor, GovernorStorage, GovernorRiskDelay, GovernorCodePins) returns (uint256) {
         return super._propose(targets, values, calldatas, description, proposer);
     }
 
@@ -171,7 +187,7 @@ contract DAOGovernor is
         uint256[] memory values,
         bytes[] memory calldatas,
         bytes32 descriptionHash
-    ) internal override(Governor, GovernorTimelockControl) returns (uint48) {
+    ) internal override(Governor, GovernorTimelockControl, GovernorRiskDelay, GovernorCodePins) returns (uint48) {
         return super._queueOperations(proposalId, targets, values, calldatas, descriptionHash);
     }
 
@@ -181,7 +197,7 @@ contract DAOGovernor is
         uint256[] memory values,
         bytes[] memory calldatas,
         bytes32 descriptionHash
-    ) internal override(Governor, GovernorTimelockControl) {
+    ) internal override(Governor, GovernorTimelockControl, GovernorRiskDelay, GovernorCodePins) {
         super._executeOperations(proposalId, targets, values, calldatas, descriptionHash);
     }
 
@@ -190,7 +206,7 @@ contract DAOGovernor is
         uint256[] memory values,
         bytes[] memory calldatas,
         bytes32 descriptionHash
-    ) internal override(Governor, GovernorTimelockControl) returns (uint256) {
+    ) internal override(Governor, GovernorTimelockControl, GovernorRiskDelay) returns (uint256) {
         return super._cancel(targets, values, calldatas, descriptionHash);
     }
 

@@ -24,8 +24,13 @@ contract DecisionLog is IDecisionLog {
 
     mapping(address account => bool) private _publishers;
     Decision[] private _decisions;
-    /// @dev proposalId => kind => index + 1 of the latest decision (0: none).
-    mapping(uint256 proposalId => mapping(Kind kind => uint256)) private _latest;
+    /// @dev The latest decision of a kind about a proposal, packed in one slot so a contract can read
+    /// its risk with a single storage read ({latestRisk}).
+    struct Latest {
+        uint64 indexPlusOne; // 0: none
+        uint8 risk;
+    }
+    mapping(uint256 proposalId => mapping(Kind kind => Latest)) private _latest;
 
     /**
      * @param governance_ The timelock that governs the set of publishers.
@@ -73,7 +78,7 @@ contract DecisionLog is IDecisionLog {
                 timestamp: uint48(block.timestamp)
             })
         );
-        _latest[proposalId][kind] = decisionId + 1;
+        _latest[proposalId][kind] = Latest({indexPlusOne: uint64(decisionId + 1), risk: risk});
         emit DecisionPublished(decisionId, proposalId, kind, msg.sender, risk, recommendation, reportHash, report);
     }
 
@@ -95,15 +100,21 @@ contract DecisionLog is IDecisionLog {
 
     /// @inheritdoc IDecisionLog
     function hasDecision(uint256 proposalId, Kind kind) external view returns (bool) {
-        return _latest[proposalId][kind] != 0;
+        return _latest[proposalId][kind].indexPlusOne != 0;
     }
 
     /// @inheritdoc IDecisionLog
     function latestDecision(uint256 proposalId, Kind kind) external view returns (uint256 decisionId, Decision memory) {
-        uint256 indexPlusOne = _latest[proposalId][kind];
+        uint256 indexPlusOne = _latest[proposalId][kind].indexPlusOne;
         if (indexPlusOne == 0) revert DecisionLogNoDecision(proposalId, kind);
         decisionId = indexPlusOne - 1;
         return (decisionId, _decisions[decisionId]);
+    }
+
+    /// @inheritdoc IDecisionLog
+    function latestRisk(uint256 proposalId, Kind kind) external view returns (bool published, uint8 risk) {
+        Latest memory latest = _latest[proposalId][kind];
+        return (latest.indexPlusOne != 0, latest.risk);
     }
 
     function _setPublisher(address account, bool authorised) internal {

@@ -95,7 +95,11 @@ export async function deployDAO(connection: NetworkConnection, options: DeployOp
     deployer: getAddress(wallet.account.address),
     startBlock,
     contracts,
-    parameters: describeParameters(config, contracts.timelock, await governor.read.CLOCK_MODE(), Number(await decisionLog.read.MAX_REPORT_BYTES())),
+    parameters: describeParameters(config, contracts.timelock, {
+      clockMode: await governor.read.CLOCK_MODE(),
+      maxReportBytes: Number(await decisionLog.read.MAX_REPORT_BYTES()),
+      riskTiers: (await governor.read.riskTiers()).map((t) => ({ minRisk: t.minRisk, delay: t.delay })),
+    }),
     treasuryAssets: resolveTreasuryAssets(config.treasuryAssets),
   };
   if (file !== undefined) await writeDeployment(file, deployment);
@@ -123,12 +127,13 @@ async function keptStartBlock(
   }
 }
 
+/** The deployed parameters: the config's, with what only the chain knows read from it. */
 function describeParameters(
   config: DeployConfig,
   timelock: `0x${string}`,
-  clockMode: string,
-  maxReportBytes: number,
+  onChain: { clockMode: string; maxReportBytes: number; riskTiers: { minRisk: number; delay: number }[] },
 ): Deployment["parameters"] {
+  const { clockMode, maxReportBytes, riskTiers } = onChain;
   return {
     token: {
       name: config.token.name,
@@ -150,6 +155,7 @@ function describeParameters(
       quorumPercent: config.governor.quorumPercent,
       lateQuorumVoteExtension: config.governor.lateQuorumVoteExtension,
       proposalGuardian: config.governor.proposalGuardian,
+      riskTiers,
     },
     timelock: { minDelay: config.timelock.minDelay },
     decisionLog: { maxReportBytes },

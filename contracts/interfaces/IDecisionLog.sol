@@ -134,4 +134,10 @@ interface IDecisionLog {
      * {DecisionLogNoDecision} when there is none.
      */
     function latestDecision(uint256 proposalId, Kind kind) external view returns (uint256 decisionId, Decision memory);
+
+    /**
+     * @notice Whether a decision of `kind` was published for `proposalId`, and the risk of the latest
+     * one (0 when none): what a contract needs to act on the latest analysis, in one storage read.
+     */
+    function latestRisk(uint256 proposalId, Kind kind) external view returns (bool published, uint8 risk);
 }

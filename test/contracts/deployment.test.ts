@@ -42,7 +42,7 @@ describe("deployment", async () => {
       [DEFAULT_ADMIN_ROLE, [getAddress(timelock.address)]],
       [PROPOSER_ROLE, [getAddress(governor.address)]],
       [CANCELLER_ROLE, [getAddress(governor.address)]],
-      [EXECUTOR_ROLE, [zeroAddress]],
+      [EXECUTOR_ROLE, [getAddress(governor.address)]],
     ]);
     assert.deepEqual(
       [...holders.entries()].map(([role, set]) => [role, [...set].sort()]).sort(),

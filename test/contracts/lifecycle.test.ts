@@ -66,7 +66,9 @@ describe("proposal lifecycle: delegate, propose, vote, queue, wait, execute", as
     assert.equal(await governor.read.state([proposalId]), ProposalState.Queued);
     const eta = await governor.read.proposalEta([proposalId]);
     const queuedAt = BigInt(await networkHelpers.time.latest());
-    assert.equal(eta, queuedAt + BigInt(dao.deployment.parameters.timelock.minDelay));
+    // No analysis was published for it, so it waits the longest risk tier.
+    const tiers = dao.deployment.parameters.governor.riskTiers!;
+    assert.equal(eta, queuedAt + BigInt(tiers[tiers.length - 1]!.delay));
 
     // Not before the timelock allows it.
     await viem.assertions.revertWithCustomError(

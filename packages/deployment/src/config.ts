@@ -25,6 +25,10 @@ export const profiles: Record<ProfileName, { governor: GovernorInput; timelock: 
       quorumPercent: 4,
       lateQuorumVoteExtension: 60,
       proposalGuardian: null,
+      riskTiers: [
+        { minRisk: 40, delay: 180 },
+        { minRisk: 70, delay: 600 },
+      ],
     },
     timelock: { minDelay: 60 },
   },
@@ -37,10 +41,41 @@ export const profiles: Record<ProfileName, { governor: GovernorInput; timelock: 
       quorumPercent: 4,
       lateQuorumVoteExtension: 86_400,
       proposalGuardian: null,
+      riskTiers: [
+        { minRisk: 40, delay: 345_600 },
+        { minRisk: 70, delay: 604_800 },
+      ],
     },
     timelock: { minDelay: 172_800 },
   },
 };
+
+/** Most risk tiers the Governor accepts (`GovernorRiskDelay.MAX_RISK_TIERS`). */
+export const MAX_RISK_TIERS = 5;
+/** Longest delay a risk tier may set, in seconds (`GovernorRiskDelay.MAX_RISK_DELAY`, 30 days). */
+export const MAX_RISK_DELAY = 30 * 86_400;
+
+/**
+ * The timelock delay by risk: an analysis with risk `minRisk` or more waits at least `delay` seconds
+ * between queueing and execution; below the first tier, the timelock's minimum; no analysis at all,
+ * the last tier. Strictly increasing in risk, never decreasing in delay.
+ */
+const riskTiersSchema = z
+  .array(
+    z.strictObject({
+      minRisk: z.number().int("must be a whole risk score").min(1, "must be at least 1").max(100, "must be at most 100"),
+      delay: seconds(32).max(MAX_RISK_DELAY, `must be at most ${MAX_RISK_DELAY} seconds (30 days)`),
+    }),
+  )
+  .min(1, "must list at least one tier")
+  .max(MAX_RISK_TIERS, `must list at most ${MAX_RISK_TIERS} tiers`)
+  .superRefine((tiers, ctx) => {
+    tiers.forEach((tier, index) => {
+      const before = tiers[index - 1];
+      if (before && tier.minRisk <= before.minRisk) ctx.addIssue({ code: "custom", path: [index, "minRisk"], message: "must be higher than the tier before" });
+      if (before && tier.delay < before.delay) ctx.addIssue({ code: "custom", path: [index, "delay"], message: "must not be shorter than the tier before" });
+    });
+  });
 
 const governorSchema = z.strictObject({
   name: z.string().min(1, "must not be empty"),
@@ -56,6 +91,8 @@ const governorSchema = z.strictObject({
   lateQuorumVoteExtension: seconds(48),
   /** Account that may cancel any proposal, or null for none. */
   proposalGuardian: address.nullable(),
+  /** The timelock delay by the risk of the latest analysis (see `riskTiersSchema`). */
+  riskTiers: riskTiersSchema,
 });
 
 const timelockSchema = z.strictObject({

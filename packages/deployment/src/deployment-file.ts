@@ -48,6 +48,8 @@ export const deploymentSchema = z.strictObject({
       quorumPercent: z.number().int(),
       lateQuorumVoteExtension: z.number().int(),
       proposalGuardian: address.nullable(),
+      /** The timelock delay by risk (absent in files written before the Governor had risk tiers). */
+      riskTiers: z.array(z.strictObject({ minRisk: z.number().int(), delay: z.number().int() })).optional(),
     }),
     timelock: z.strictObject({ minDelay: z.number().int() }),
     decisionLog: z.strictObject({ maxReportBytes: z.number().int() }),

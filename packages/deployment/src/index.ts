@@ -1,5 +1,7 @@
 export { ConfigError } from "./errors.ts";
 export {
+  MAX_RISK_DELAY,
+  MAX_RISK_TIERS,
   TREASURY,
   profileNames,
   profiles,

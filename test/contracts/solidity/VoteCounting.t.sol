@@ -5,6 +5,8 @@ import {IGovernor} from "@openzeppelin/contracts/governance/IGovernor.sol";
 import {TimelockController} from "@openzeppelin/contracts/governance/TimelockController.sol";
 import {DAOGovernor} from "../../../contracts/DAOGovernor.sol";
 import {DAOToken} from "../../../contracts/DAOToken.sol";
+import {DecisionLog} from "../../../contracts/DecisionLog.sol";
+import {GovernorRiskDelay} from "../../../contracts/governance/GovernorRiskDelay.sol";
 import {CheatCodes} from "./Vm.sol";
 
 /// @dev Property test of vote counting: for any balances and any choices of three voters (and a
@@ -67,7 +69,9 @@ contract VoteCountingFuzzTest is CheatCodes {
                 proposalThreshold: 0,
                 quorumNumerator: QUORUM_PERCENT,
                 lateQuorumVoteExtension: 0,
-                proposalGuardian: address(0)
+                proposalGuardian: address(0),
+                decisionLog: new DecisionLog(address(timelock), none),
+                riskTiers: _tiers()
             }),
             none
         );
@@ -77,6 +81,11 @@ contract VoteCountingFuzzTest is CheatCodes {
             token.delegate(voters[i]);
         }
         vm.warp(block.timestamp + 1);
+    }
+
+    function _tiers() internal pure returns (GovernorRiskDelay.RiskTier[] memory tiers) {
+        tiers = new GovernorRiskDelay.RiskTier[](1);
+        tiers[0] = GovernorRiskDelay.RiskTier({minRisk: 70, delay: 600});
     }
 
     function _propose() internal returns (uint256 proposalId) {

@@ -50,6 +50,28 @@ export const governorAbi = [
             "internalType": "address",
             "name": "proposalGuardian",
             "type": "address"
+          },
+          {
+            "internalType": "contract IDecisionLog",
+            "name": "decisionLog",
+            "type": "address"
+          },
+          {
+            "components": [
+              {
+                "internalType": "uint8",
+                "name": "minRisk",
+                "type": "uint8"
+              },
+              {
+                "internalType": "uint32",
+                "name": "delay",
+                "type": "uint32"
+              }
+            ],
+            "internalType": "struct GovernorRiskDelay.RiskTier[]",
+            "name": "riskTiers",
+            "type": "tuple[]"
           }
         ],
         "internalType": "struct DAOGovernor.Params",
@@ -151,6 +173,11 @@ export const governorAbi = [
     "type": "error"
   },
   {
+    "inputs": [],
+    "name": "GovernorInvalidDecisionLog",
+    "type": "error"
+  },
+  {
     "inputs": [
       {
         "internalType": "uint256",
@@ -185,6 +212,17 @@ export const governorAbi = [
       }
     ],
     "name": "GovernorInvalidQuorumFraction",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "index",
+        "type": "uint256"
+      }
+    ],
+    "name": "GovernorInvalidRiskTiers",
     "type": "error"
   },
   {
@@ -288,6 +326,32 @@ export const governorAbi = [
       }
     ],
     "name": "GovernorRestrictedProposer",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "proposalId",
+        "type": "uint256"
+      },
+      {
+        "internalType": "address",
+        "name": "target",
+        "type": "address"
+      },
+      {
+        "internalType": "bytes32",
+        "name": "pinned",
+        "type": "bytes32"
+      },
+      {
+        "internalType": "bytes32",
+        "name": "current",
+        "type": "bytes32"
+      }
+    ],
+    "name": "GovernorTargetCodeChanged",
     "type": "error"
   },
   {
@@ -436,6 +500,31 @@ export const governorAbi = [
     "anonymous": false,
     "inputs": [
       {
+        "indexed": true,
+        "internalType": "uint256",
+        "name": "proposalId",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "address[]",
+        "name": "targets",
+        "type": "address[]"
+      },
+      {
+        "indexed": false,
+        "internalType": "bytes32[]",
+        "name": "codeHashes",
+        "type": "bytes32[]"
+      }
+    ],
+    "name": "ProposalCodePinned",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
         "indexed": false,
         "internalType": "uint256",
         "name": "proposalId",
@@ -567,6 +656,43 @@ export const governorAbi = [
     "anonymous": false,
     "inputs": [
       {
+        "indexed": true,
+        "internalType": "uint256",
+        "name": "proposalId",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "bool",
+        "name": "analysed",
+        "type": "bool"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint8",
+        "name": "risk",
+        "type": "uint8"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint8",
+        "name": "tier",
+        "type": "uint8"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "delay",
+        "type": "uint256"
+      }
+    ],
+    "name": "ProposalRiskDelay",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
         "indexed": false,
         "internalType": "uint256",
         "name": "oldProposalThreshold",
@@ -599,6 +725,31 @@ export const governorAbi = [
       }
     ],
     "name": "QuorumNumeratorUpdated",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "components": [
+          {
+            "internalType": "uint8",
+            "name": "minRisk",
+            "type": "uint8"
+          },
+          {
+            "internalType": "uint32",
+            "name": "delay",
+            "type": "uint32"
+          }
+        ],
+        "indexed": false,
+        "internalType": "struct GovernorRiskDelay.RiskTier[]",
+        "name": "tiers",
+        "type": "tuple[]"
+      }
+    ],
+    "name": "RiskTiersSet",
     "type": "event"
   },
   {
@@ -785,6 +936,32 @@ export const governorAbi = [
         "internalType": "bytes32",
         "name": "",
         "type": "bytes32"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "MAX_RISK_DELAY",
+    "outputs": [
+      {
+        "internalType": "uint32",
+        "name": "",
+        "type": "uint32"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "MAX_RISK_TIERS",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "",
+        "type": "uint256"
       }
     ],
     "stateMutability": "view",
@@ -1010,6 +1187,38 @@ export const governorAbi = [
         "internalType": "uint48",
         "name": "",
         "type": "uint48"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "account",
+        "type": "address"
+      }
+    ],
+    "name": "codeHashOf",
+    "outputs": [
+      {
+        "internalType": "bytes32",
+        "name": "",
+        "type": "bytes32"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "decisionLog",
+    "outputs": [
+      {
+        "internalType": "address",
+        "name": "",
+        "type": "address"
       }
     ],
     "stateMutability": "view",
@@ -1427,6 +1636,30 @@ export const governorAbi = [
     "type": "function"
   },
   {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "proposalId",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "actionCount",
+        "type": "uint256"
+      }
+    ],
+    "name": "proposalCodePins",
+    "outputs": [
+      {
+        "internalType": "bytes32[]",
+        "name": "pins",
+        "type": "bytes32[]"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
     "inputs": [],
     "name": "proposalCount",
     "outputs": [
@@ -1596,6 +1829,57 @@ export const governorAbi = [
         "internalType": "address",
         "name": "",
         "type": "address"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "proposalId",
+        "type": "uint256"
+      }
+    ],
+    "name": "proposalRiskDelay",
+    "outputs": [
+      {
+        "components": [
+          {
+            "internalType": "uint32",
+            "name": "delay",
+            "type": "uint32"
+          },
+          {
+            "internalType": "uint8",
+            "name": "tier",
+            "type": "uint8"
+          },
+          {
+            "internalType": "uint8",
+            "name": "risk",
+            "type": "uint8"
+          },
+          {
+            "internalType": "bool",
+            "name": "analysed",
+            "type": "bool"
+          },
+          {
+            "internalType": "bool",
+            "name": "queued",
+            "type": "bool"
+          },
+          {
+            "internalType": "bool",
+            "name": "proposed",
+            "type": "bool"
+          }
+        ],
+        "internalType": "struct GovernorRiskDelay.RiskDelay",
+        "name": "",
+        "type": "tuple"
       }
     ],
     "stateMutability": "view",
@@ -1833,6 +2117,60 @@ export const governorAbi = [
   {
     "inputs": [
       {
+        "internalType": "bool",
+        "name": "analysed",
+        "type": "bool"
+      },
+      {
+        "internalType": "uint8",
+        "name": "risk",
+        "type": "uint8"
+      }
+    ],
+    "name": "riskDelayFor",
+    "outputs": [
+      {
+        "internalType": "uint8",
+        "name": "tier",
+        "type": "uint8"
+      },
+      {
+        "internalType": "uint32",
+        "name": "delay",
+        "type": "uint32"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "riskTiers",
+    "outputs": [
+      {
+        "components": [
+          {
+            "internalType": "uint8",
+            "name": "minRisk",
+            "type": "uint8"
+          },
+          {
+            "internalType": "uint32",
+            "name": "delay",
+            "type": "uint32"
+          }
+        ],
+        "internalType": "struct GovernorRiskDelay.RiskTier[]",
+        "name": "tiers",
+        "type": "tuple[]"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
         "internalType": "address",
         "name": "account",
         "type": "address"
@@ -1883,6 +2221,31 @@ export const governorAbi = [
       }
     ],
     "name": "setProposalThreshold",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "components": [
+          {
+            "internalType": "uint8",
+            "name": "minRisk",
+            "type": "uint8"
+          },
+          {
+            "internalType": "uint32",
+            "name": "delay",
+            "type": "uint32"
+          }
+        ],
+        "internalType": "struct GovernorRiskDelay.RiskTier[]",
+        "name": "tiers",
+        "type": "tuple[]"
+      }
+    ],
+    "name": "setRiskTiers",
     "outputs": [],
     "stateMutability": "nonpayable",
     "type": "function"
@@ -4377,6 +4740,35 @@ export const decisionLogAbi = [
         "internalType": "struct IDecisionLog.Decision",
         "name": "",
         "type": "tuple"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "proposalId",
+        "type": "uint256"
+      },
+      {
+        "internalType": "enum IDecisionLog.Kind",
+        "name": "kind",
+        "type": "uint8"
+      }
+    ],
+    "name": "latestRisk",
+    "outputs": [
+      {
+        "internalType": "bool",
+        "name": "published",
+        "type": "bool"
+      },
+      {
+        "internalType": "uint8",
+        "name": "risk",
+        "type": "uint8"
       }
     ],
     "stateMutability": "view",

@@ -20,8 +20,11 @@ export const INITIALIZABLE_SLOT: Hex = (() => {
 
 /** `_initialized` when initializers are disabled (`_disableInitializers`, an implementation contract). */
 const DISABLED_VERSION = 2n ** 64n - 1n;
-/** Code compiled with OpenZeppelin 5's Initializable pushes its slot as a constant: PUSH32 <slot>. */
-const SLOT_PUSH = `7f${INITIALIZABLE_SLOT.slice(2)}`;
+/**
+ * Code compiled with OpenZeppelin 5's Initializable holds its slot as a constant: pushed (PUSH32
+ * <slot>) by the legacy code generator, or kept as data and copied from the code by the IR one.
+ */
+const SLOT_BYTES = INITIALIZABLE_SLOT.slice(2);
 
 /** Names of functions that initialise a contract: `initialize`, `initializeV2`, `reinitialize`, `init`, `__Ownable_init`, ... */
 const INITIALIZER_NAME = /^(?:initiali[sz]e(?:V\d+)?|reinitiali[sz]e(?:V\d+)?|init|__\w+_init(?:_unchained)?)$/;
@@ -118,7 +121,7 @@ export async function readInitializers(
         const value = word === undefined ? 0n : hexToBigInt(word);
         const version = value & DISABLED_VERSION;
         const initializing = ((value >> 64n) & 0xffn) !== 0n;
-        const usesSlot = [code, implementationCode].some((c) => typeof c === "string" && c.toLowerCase().includes(SLOT_PUSH));
+        const usesSlot = [code, implementationCode].some((c) => typeof c === "string" && c.toLowerCase().includes(SLOT_BYTES));
         let state: InitializedState;
         if (version > 0n) state = { kind: "initialized", version, disabled: version === DISABLED_VERSION, initializing };
         else if (initializing) state = { kind: "unknown", reason: "OpenZeppelin's Initializable storage says it is being initialised" };
