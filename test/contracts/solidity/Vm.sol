@@ -10,6 +10,7 @@ interface Vm {
     function warp(uint256 timestamp) external;
     function expectRevert(bytes calldata revertData) external;
     function assume(bool condition) external pure;
+    function deal(address account, uint256 balance) external;
 }
 
 abstract contract CheatCodes {
