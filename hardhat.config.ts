@@ -13,7 +13,8 @@ const compiler = {
   version: solcPackage.version,
   path: solcWasm,
   settings: {
-    // The Governor with all its extensions is close to the 24 KiB code size limit.
+    // The Governor with all its extensions fits the 24 KiB code size limit only through the IR
+    // pipeline (about 21.8 KB; 25.5 KB with the legacy one).
     optimizer: { enabled: true, runs: 200 },
     viaIR: true,
     evmVersion: "cancun",
