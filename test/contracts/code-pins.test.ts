@@ -5,8 +5,8 @@ import { network } from "hardhat";
 import { concat, createWalletClient, custom, encodeFunctionData, getAddress, keccak256, parseAbi, parseEther, toHex, zeroHash, type Address, type Hex } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 
-import { DecisionKind, ProposalState, Recommendation, Support } from "@ai-dao/protocol";
-import { delegateAll, deployLocalDAO, descriptionHash, endVoting, ethTransfer, propose, startVoting, timelockSalt, type LocalDAO, type Proposal } from "@ai-dao/testkit";
+import { DecisionKind, ProposalState, Recommendation } from "@ai-dao/protocol";
+import { deployVotingDAO, descriptionHash, ethTransfer, passVote, timelockSalt, type LocalDAO, type Proposal } from "@ai-dao/testkit";
 
 const pingAbi = parseAbi(["function ping() payable returns (uint256)"]);
 
@@ -24,23 +24,14 @@ describe("code pins (GovernorCodePins)", async () => {
   let dao: LocalDAO;
   let counter = 0;
 
-  async function deployed() {
-    const result = await deployLocalDAO(connection);
-    await result.accounts.deployer.sendTransaction({ to: result.timelock.address, value: parseEther("10") });
-    await delegateAll(result, connection);
-    return result;
-  }
-
+  const deployed = () => deployVotingDAO(connection, parseEther("10"));
   beforeEach(async () => {
     dao = await networkHelpers.loadFixture(deployed);
   });
 
   /** Proposes, passes the vote, and publishes a low-risk analysis (so the minimum delay applies). */
   async function passed(proposal: Proposal): Promise<bigint> {
-    const proposalId = await propose(dao, dao.accounts.alice.account.address, proposal);
-    await startVoting(dao, connection, proposalId);
-    await dao.governor.write.castVote([proposalId, Support.For], { account: dao.accounts.alice.account });
-    await endVoting(dao, connection, proposalId);
+    const proposalId = await passVote(dao, connection, proposal);
     const report = toHex(`{"risk":5,"n":${++counter}}`);
     await dao.decisionLog.write.publish([proposalId, DecisionKind.Analysis, 5, Recommendation.For, keccak256(report), report], { account: dao.accounts.analyst.account });
     return proposalId;

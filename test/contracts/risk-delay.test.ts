@@ -4,19 +4,8 @@ import { beforeEach, describe, it } from "node:test";
 import { network } from "hardhat";
 import { encodeFunctionData, keccak256, parseEther, toHex, zeroHash } from "viem";
 
-import { DecisionKind, ProposalState, Recommendation, Support, governorAbi } from "@ai-dao/protocol";
-import {
-  delegateAll,
-  deployLocalDAO,
-  descriptionHash,
-  endVoting,
-  ethTransfer,
-  propose,
-  startVoting,
-  timelockSalt,
-  type LocalDAO,
-  type Proposal,
-} from "@ai-dao/testkit";
+import { DecisionKind, ProposalState, Recommendation, governorAbi } from "@ai-dao/protocol";
+import { deployVotingDAO, descriptionHash, ethTransfer, passVote, propose, timelockSalt, type LocalDAO, type Proposal } from "@ai-dao/testkit";
 
 /**
  * GovernorRiskDelay on the local profile: timelock minimum 60 s, risk ≥ 40 → 180 s, risk ≥ 70 →
@@ -28,13 +17,7 @@ describe("risk-tiered timelock delay (GovernorRiskDelay)", async () => {
   let dao: LocalDAO;
   let counter = 0;
 
-  async function deployed() {
-    const result = await deployLocalDAO(connection);
-    await result.accounts.deployer.sendTransaction({ to: result.timelock.address, value: parseEther("10") });
-    await delegateAll(result, connection);
-    return result;
-  }
-
+  const deployed = () => deployVotingDAO(connection, parseEther("10"));
   beforeEach(async () => {
     dao = await networkHelpers.loadFixture(deployed);
   });
@@ -46,11 +29,7 @@ describe("risk-tiered timelock delay (GovernorRiskDelay)", async () => {
   /** A 1 wei payment passed by vote (alice For), ready to queue. */
   async function passed(): Promise<{ proposal: Proposal; proposalId: bigint }> {
     const proposal = ethTransfer(dao.accounts.outsider.account.address, 1n, `Pay 1 wei (${++counter})`);
-    const proposalId = await propose(dao, dao.accounts.alice.account.address, proposal);
-    await startVoting(dao, connection, proposalId);
-    await dao.governor.write.castVote([proposalId, Support.For], { account: dao.accounts.alice.account });
-    await endVoting(dao, connection, proposalId);
-    return { proposal, proposalId };
+    return { proposal, proposalId: await passVote(dao, connection, proposal) };
   }
 
   async function publish(proposalId: bigint, risk: number, kind: number = DecisionKind.Analysis) {
@@ -166,10 +145,7 @@ describe("risk-tiered timelock delay (GovernorRiskDelay)", async () => {
 
     const setTiers = (tiers: typeof newTiers) => encodeFunctionData({ abi: governorAbi, functionName: "setRiskTiers", args: [tiers] });
     const proposal: Proposal = { targets: [governor.address], values: [0n], calldatas: [setTiers(newTiers)], description: "Longer delays for risky proposals" };
-    const proposalId = await propose(dao, accounts.alice.account.address, proposal);
-    await startVoting(dao, connection, proposalId);
-    await governor.write.castVote([proposalId, Support.For], { account: accounts.alice.account });
-    await endVoting(dao, connection, proposalId);
+    const proposalId = await passVote(dao, connection, proposal);
     await publish(proposalId, 5);
     await queue(proposalId);
     await networkHelpers.time.increaseTo(await governor.read.proposalEta([proposalId]));
@@ -189,8 +165,8 @@ describe("risk-tiered timelock delay (GovernorRiskDelay)", async () => {
       ["a shorter delay for more risk", [{ minRisk: 40, delay: 200 }, { minRisk: 70, delay: 100 }], 1n],
       ["over 30 days", [{ minRisk: 40, delay: 30 * 86_400 + 1 }], 0n],
     ];
-    for (const [what, tiers, index] of bad) {
-      await viem.assertions.revertWithCustomErrorWithArgs(deployGovernor(tiers), governor, "GovernorInvalidRiskTiers", [index], what);
+    for (const [, tiers, index] of bad) {
+      await viem.assertions.revertWithCustomErrorWithArgs(deployGovernor(tiers), governor, "GovernorInvalidRiskTiers", [index]);
     }
   });
 

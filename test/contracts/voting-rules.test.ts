@@ -6,8 +6,7 @@ import { parseEther, zeroHash } from "viem";
 
 import { ProposalState, Support } from "@ai-dao/protocol";
 import {
-  delegateAll,
-  deployLocalDAO,
+  deployVotingDAO,
   descriptionHash,
   endVoting,
   ethTransfer,
@@ -22,12 +21,7 @@ describe("voting rules", async () => {
   const { viem, networkHelpers } = connection;
   let dao: LocalDAO;
 
-  async function deployed() {
-    const result = await deployLocalDAO(connection);
-    await result.accounts.deployer.sendTransaction({ to: result.timelock.address, value: parseEther("5") });
-    await delegateAll(result, connection);
-    return result;
-  }
+  const deployed = () => deployVotingDAO(connection, parseEther("5"));
 
   beforeEach(async () => {
     dao = await networkHelpers.loadFixture(deployed);

@@ -65,6 +65,23 @@ export async function delegateAll(dao: LocalDAO, connection: NetworkConnection) 
   await connection.networkHelpers.mine();
 }
 
+/** The local DAO with `treasuryEth` wei in its treasury and every holder's tokens delegated to themselves. */
+export async function deployVotingDAO(connection: NetworkConnection, treasuryEth: bigint) {
+  const dao = await deployLocalDAO(connection);
+  await dao.accounts.deployer.sendTransaction({ to: dao.timelock.address, value: treasuryEth });
+  await delegateAll(dao, connection);
+  return dao;
+}
+
+/** Proposes from alice, votes For with alice's 250k (a quorum), and ends the vote: ready to queue. */
+export async function passVote(dao: LocalDAO, connection: NetworkConnection, proposal: Proposal): Promise<bigint> {
+  const proposalId = await propose(dao, dao.accounts.alice.account.address, proposal);
+  await startVoting(dao, connection, proposalId);
+  await dao.governor.write.castVote([proposalId, Support.For], { account: dao.accounts.alice.account });
+  await endVoting(dao, connection, proposalId);
+  return proposalId;
+}
+
 /** Proposes from `proposer` and returns the proposal id read from the Governor. */
 export async function propose(dao: LocalDAO, proposer: Address, proposal: Proposal): Promise<bigint> {
   const args = [proposal.targets, proposal.values, proposal.calldatas, proposal.description] as const;
