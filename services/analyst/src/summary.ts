@@ -229,6 +229,10 @@ function governorClause(ctx: AnalysisContext, call: DecodedCall): string | null 
     case "updateTimelock":
       effect = `moves the Governor and its powers to the timelock ${addressLabel(ctx.deployment.contracts, String(call.args?.[0]))}`;
       break;
+    case "setRiskTiers":
+      if (Array.isArray(call.args?.[0]))
+        effect = `sets the delays for risky proposals to ${(call.args[0] as { minRisk: number; delay: number | bigint }[]).map((t) => `${formatDuration(BigInt(t.delay))} from risk ${t.minRisk}`).join(", ")}`;
+      break;
     default:
       return null;
   }

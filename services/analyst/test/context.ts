@@ -55,6 +55,10 @@ export function unitContext(options: UnitContextOptions = {}): AnalysisContext {
         timelock: TIMELOCK,
         timelockMinDelay: 60n,
         tokenTotalSupply: 1_000_000n * E18,
+        riskTiers: [
+          { minRisk: 40, delay: 180n },
+          { minRisk: 70, delay: 600n },
+        ],
       },
     },
     ...rest,

@@ -173,6 +173,22 @@ describe("governor and timelock parameters: judged by direction", () => {
     expect(timelockDelay(0n, VAULT)).toEqual([]);
   });
 
+  it("new risk tiers: longer delays low, the same info, shorter medium, no extra time for risky or unanalysed proposals high", () => {
+    // The context's tiers: risk 40+ → 180 s, 70+ → 600 s, over a timelock minimum of 60 s.
+    const tiers = (...t: [number, number][]) => gov("setRiskTiers", "setRiskTiers((uint8,uint32)[])", t.map(([minRisk, delay]) => ({ minRisk, delay })) as never);
+    expect(brief(tiers([40, 180], [70, 3_600]))).toEqual(["governor-parameters/risk-tiers:low"]);
+    expect(brief(tiers([40, 180], [70, 600]))).toEqual(["governor-parameters/risk-tiers:info"]);
+    const shorter = tiers([40, 180], [70, 300]);
+    expect(brief(shorter)).toEqual(["governor-parameters/risk-tiers:medium"]);
+    expect(shorter[0]!.detail).toBe("Less time to react before execution: proposals the analysis scores 70 or more from 10 min to 5 min; proposals with no analysis from 10 min to 5 min.");
+    const removed = tiers([90, 60]);
+    expect(brief(removed)).toEqual(["governor-parameters/risk-tiers:high"]);
+    expect(removed[0]!.title).toBe("Call 0: Removes the extra delay for risky and unanalysed proposals (from risk 40+ → 3 min, risk 70+ → 10 min to risk 90+ → 1 min)");
+    expect(removed[0]!.evidence).toMatchObject({ newValue: [{ minRisk: 90, delay: "60" }], direction: "lower" });
+    // Lowering one tier's threshold is longer delays for more risks: safer.
+    expect(brief(tiers([30, 180], [70, 600]))).toEqual(["governor-parameters/risk-tiers:low"]);
+  });
+
   it("a block-number clock speaks in blocks: the Governor's clock, read with its parameters, without any voting-power context", () => {
     const base = ctx({ calls: [call(0, GOVERNOR, "setVotingPeriod", "setVotingPeriod(uint32)", [600n])] });
     const c = { ...base, governance: { ...base.governance, governor: { ...base.governance.governor, clockMode: "blocknumber" as const } } };

@@ -56,6 +56,8 @@ describe("the report's summary sentence", () => {
     );
     expect(buildSummary(ctx([call(0, TOKEN, "approve(address,uint256)", [MALLORY, 2n ** 256n - 1n])]), [])).toBe("Lets 0x976E…0aa9 take an unlimited amount of the treasury's DEMO.");
     expect(buildSummary(ctx([call(0, TIMELOCK, "updateDelay(uint256)", [7n * 86_400n], "TimelockController")]), [])).toBe("Sets the timelock delay from 1 min to 7 days.");
+    const tiers = [{ minRisk: 40, delay: 345_600 }, { minRisk: 70, delay: 604_800 }];
+    expect(buildSummary(ctx([call(0, GOVERNOR, "setRiskTiers((uint8,uint32)[])", [tiers], "DAOGovernor")]), [])).toBe("Sets the delays for risky proposals to 4 days from risk 40, 7 days from risk 70.");
   });
 
   it("adds what only the fork shows: money the calls do not state and powers changed inside another call", () => {

@@ -1,6 +1,7 @@
 import type { DecodedCall } from "@ai-dao/protocol";
 
 import { formatAssetAmount, formatDuration, formatShare, shortAddress } from "../units.ts";
+import type { RiskTier } from "../context/governance.ts";
 import { daoRole, type AnalysisContext, type Finding, type ProposalCheck, type Severity } from "./types.ts";
 
 const HOUR = 3600n;
@@ -20,7 +21,17 @@ export const SABOTAGE_LIMITS = {
   timelockDelay: { max: 30n * DAY },
 } as const;
 
-const GOVERNOR_SETTERS = new Set(["updateQuorumNumerator", "setVotingPeriod", "setVotingDelay", "setProposalThreshold", "setLateQuorumVoteExtension", "updateTimelock"]);
+const GOVERNOR_SETTERS = new Set(["updateQuorumNumerator", "setVotingPeriod", "setVotingDelay", "setProposalThreshold", "setLateQuorumVoteExtension", "updateTimelock", "setRiskTiers"]);
+
+/** The delay a proposal queued with an analysis of `risk` (null: none) gets under `tiers` and the timelock minimum. */
+export function riskDelay(tiers: readonly RiskTier[], minDelay: bigint, risk: number | null): bigint {
+  const reached = risk === null ? tiers.at(-1) : tiers.filter((t) => risk >= t.minRisk).at(-1);
+  const delay = reached?.delay ?? 0n;
+  return delay > minDelay ? delay : minDelay;
+}
+
+/** Risks at which the delay can change: each tier's threshold under either set of tiers, and 0. */
+const riskSteps = (a: readonly RiskTier[], b: readonly RiskTier[]) => [...new Set([0, ...a.map((t) => t.minRisk), ...b.map((t) => t.minRisk)])].sort((x, y) => x - y);
 
 function isParameterCall(ctx: Pick<AnalysisContext, "deployment">, call: DecodedCall): boolean {
   if (!call.decoded || call.args === undefined || call.functionName === undefined) return false;
@@ -40,7 +51,10 @@ const direction = (next: bigint, now: bigint) => (next < now ? -1 : next > now ?
  * are critical whatever the direction: quorum 0 or >= 100 %, a voting period shortened below an hour
  * or longer than 90 days, a voting delay, late-quorum extension or timelock delay over 30 days, a
  * proposal threshold above the total supply, a new timelock. A quorum raised above half of the supply
- * is medium (turnout may never reach it).
+ * is medium (turnout may never reach it). New risk tiers are judged by the delay they give each risk
+ * (and no analysis): shorter delays for risky or unanalysed proposals are medium, and tiers that no
+ * longer add any time to them are high, since that removes the on-chain brake the analysis puts on a
+ * dangerous proposal; only longer delays are low, the same delays info.
  */
 export const governorParameters: ProposalCheck = {
   id: "governor-parameters",
@@ -77,7 +91,7 @@ export const governorParameters: ProposalCheck = {
             callIndex: call.index,
             address: call.target,
             parameter,
-            newValue: String(value),
+            newValue: Array.isArray(value) ? value.map((t: { minRisk: number; delay: number | bigint }) => ({ minRisk: Number(t.minRisk), delay: String(t.delay) })) : String(value),
             currentValue: String(now),
             ...(change !== undefined ? { direction: change < 0 ? "lower" : change > 0 ? "higher" : "unchanged" } : {}),
           },
@@ -153,6 +167,36 @@ export const governorParameters: ProposalCheck = {
         case "updateTimelock": {
           const next = String(value);
           push("critical", "timelock", `Moves the Governor to another timelock, ${shortAddress(next)}`, `The timelock holds the treasury and executes every decision; a new one (${next}) takes the DAO's powers with it.`, current.timelock);
+          break;
+        }
+        case "setRiskTiers": {
+          const next = (value as unknown as readonly { minRisk: number; delay: number | bigint }[]).map((t) => ({ minRisk: Number(t.minRisk), delay: BigInt(t.delay) }));
+          const now = current.riskTiers;
+          const shown = (tiers: readonly RiskTier[]) => tiers.map((t) => `risk ${t.minRisk}+ → ${formatDuration(t.delay)}`).join(", ");
+          if (now === null) {
+            push("medium", "risk-tiers", `Sets the delays for risky proposals to ${shown(next)}`, "The current tiers could not be read, so whether this shortens the time holders get to react to a risky proposal is unknown.", "unknown");
+            break;
+          }
+          const min = current.timelockMinDelay;
+          const risks: (number | null)[] = [...riskSteps(now, next), null];
+          const changes = risks.map((r) => ({ risk: r, before: riskDelay(now, min, r), after: riskDelay(next, min, r) }));
+          const shorter = changes.filter((c) => c.after < c.before);
+          const label = (r: number | null) => (r === null ? "proposals with no analysis" : `proposals the analysis scores ${r} or more`);
+          const worst = changes.find((c) => c.risk === null)!;
+          const from = `from ${shown(now)} to ${shown(next)}`;
+          if (shorter.length > 0 && worst.after <= min && worst.before > min)
+            push("high", "risk-tiers", `Removes the extra delay for risky and unanalysed proposals (${from})`, `A proposal the analysis finds dangerous, or that was never analysed, would wait only the timelock's ${formatDuration(min)}: holders and the guardian lose the time to react before it executes.`, shown(now), -1);
+          else if (shorter.length > 0)
+            push(
+              "medium",
+              "risk-tiers",
+              `Shortens the delay for risky proposals (${from})`,
+              `Less time to react before execution: ${shorter.map((c) => `${label(c.risk)} from ${formatDuration(c.before)} to ${formatDuration(c.after)}`).join("; ")}.`,
+              shown(now),
+              -1,
+            );
+          else if (changes.some((c) => c.after > c.before)) push("low", "risk-tiers", `Lengthens the delay for risky proposals (${from}) (safer: more time to react)`, "Risky proposals will wait longer before they can execute.", shown(now), 1);
+          else push("info", "risk-tiers", `Sets the delays for risky proposals to ${shown(next)}, the same delays as now`, "Nothing changes.", shown(now), 0);
           break;
         }
         case "updateDelay": {

@@ -29,6 +29,17 @@ export interface GovernorParameters {
   timelock: Address;
   timelockMinDelay: bigint;
   tokenTotalSupply: bigint;
+  /**
+   * The extra timelock delay by the latest analysis's risk (GovernorRiskDelay), by increasing risk;
+   * null for a Governor without risk tiers, or when they could not be read.
+   */
+  riskTiers: readonly RiskTier[] | null;
+}
+
+/** An analysis with risk `minRisk` or more waits at least `delay` seconds between queueing and execution. */
+export interface RiskTier {
+  minRisk: number;
+  delay: bigint;
 }
 
 export interface DelegateVotesChange {
@@ -97,10 +108,11 @@ export async function readGovernance(
     }
   }
 
-  const [ethBalance, holdings, clock, params] = await Promise.all([
+  const [ethBalance, holdings, clock, tiers, params] = await Promise.all([
     client.getBalance({ address: contracts.timelock, blockNumber }),
     Promise.all([...tokens.values()].map((t) => tokenHolding(client, t, contracts.timelock, blockNumber))),
     attempt(() => g("CLOCK_MODE") as Promise<string>),
+    attempt(() => g("riskTiers") as Promise<readonly { minRisk: number; delay: number }[]>),
     Promise.all([
       g("votingDelay"),
       g("votingPeriod"),
@@ -133,6 +145,7 @@ export async function readGovernance(
       timelock,
       timelockMinDelay: BigInt(timelockMinDelay),
       tokenTotalSupply: BigInt(tokenTotalSupply),
+      riskTiers: tiers.ok ? tiers.value.map((t) => ({ minRisk: Number(t.minRisk), delay: BigInt(t.delay) })) : null,
     },
   };
 
