@@ -253,7 +253,8 @@ export async function analyzeProposal(args: AnalyzeArgs): Promise<Report> {
     governance: toJson({
       treasury: g.treasury,
       balances: g.balances,
-      governor: g.governor,
+      // The report keeps each Governor parameter as one string: the risk tiers as "40:180,70:600" (risk:seconds).
+      governor: { ...g.governor, riskTiers: g.governor.riskTiers === null ? "unknown" : g.governor.riskTiers.map((t) => `${t.minRisk}:${t.delay}`).join(",") },
       ...(g.proposer ? { proposer: g.proposer } : {}),
     }),
     findings,
