@@ -2,6 +2,8 @@ import assert from "node:assert/strict";
 import { beforeEach, describe, it } from "node:test";
 
 import { network } from "hardhat";
+
+import { MAX_RISK_DELAY, MAX_RISK_TIERS } from "@ai-dao/deployment";
 import { encodeFunctionData, keccak256, parseEther, toHex, zeroHash } from "viem";
 
 import { DecisionKind, ProposalState, Recommendation, governorAbi } from "@ai-dao/protocol";
@@ -154,6 +156,10 @@ describe("risk-tiered timelock delay (GovernorRiskDelay)", async () => {
     assert.deepEqual(await governor.read.riskDelayFor([true, 95]), [3, 3600]);
     assert.deepEqual(await governor.read.riskDelayFor([false, 0]), [3, 3600]);
     assert.deepEqual(await governor.read.riskDelayFor([true, 29]), [0, Number(await timelock.read.getMinDelay())]);
+
+    // The deploy config validates tiers against the same limits as the contract.
+    assert.equal(await governor.read.MAX_RISK_TIERS(), BigInt(MAX_RISK_TIERS));
+    assert.equal(await governor.read.MAX_RISK_DELAY(), MAX_RISK_DELAY);
 
     // Bad tiers never reach storage: the constructor applies the same rule as setRiskTiers.
     const bad: [string, { minRisk: number; delay: number }[], bigint][] = [

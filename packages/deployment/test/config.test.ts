@@ -83,6 +83,29 @@ describe("resolveDeployConfig", () => {
   });
 });
 
+describe("risk tiers in the deploy config", () => {
+  it("take the profile's tiers unless the file gives its own", () => {
+    expect(resolveDeployConfig("production", minimal()).governor.riskTiers).toEqual([
+      { minRisk: 40, delay: 345_600 },
+      { minRisk: 70, delay: 604_800 },
+    ]);
+    const own = [{ minRisk: 50, delay: 86_400 }];
+    expect(resolveDeployConfig("production", { ...minimal(), governor: { riskTiers: own } }).governor.riskTiers).toEqual(own);
+  });
+
+  it("names tiers the Governor would refuse, each at its field", () => {
+    const problems = (riskTiers: unknown) => problemsOf(() => resolveDeployConfig("local", { ...minimal(), governor: { riskTiers } }));
+    expect(problems([])).toEqual([expect.stringMatching(/^governor\.riskTiers: must list at least one tier/)]);
+    expect(problems([{ minRisk: 70, delay: 600 }, { minRisk: 40, delay: 900 }])).toEqual([expect.stringMatching(/^governor\.riskTiers\[1\]\.minRisk: must be higher than the tier before/)]);
+    expect(problems([{ minRisk: 40, delay: 600 }, { minRisk: 70, delay: 300 }])).toEqual([expect.stringMatching(/^governor\.riskTiers\[1\]\.delay: must not be shorter than the tier before/)]);
+    expect(problems([{ minRisk: 0, delay: 31 * 86_400 }])).toEqual([
+      expect.stringMatching(/^governor\.riskTiers\[0\]\.minRisk: must be at least 1/),
+      expect.stringMatching(/^governor\.riskTiers\[0\]\.delay: must be at most 2592000 seconds/),
+    ]);
+    expect(problems([1, 2, 3, 4, 5, 6].map((minRisk) => ({ minRisk, delay: 60 })))).toEqual([expect.stringMatching(/^governor\.riskTiers: must list at most 5 tiers/)]);
+  });
+});
+
 describe("treasury assets in the deploy config", () => {
   const usdc = "0xa0b86991c6218b36c1d19d4a2e9eb0ce3606eb48";
   // Hardhat development account #19 and the address of the first contract it creates.
