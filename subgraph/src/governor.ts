@@ -1,17 +1,21 @@
-// DAOGovernor: proposals, their actions and timeline, votes, parameters and analysts.
+// DAOGovernor: proposals, their actions, code pins, risk delay and timeline, votes, parameters,
+// risk tiers and analysts.
 import { Address, BigInt, ByteArray, Bytes, crypto, ethereum, log } from "@graphprotocol/graph-ts";
 
 import {
   AnalystSet,
   LateQuorumVoteExtensionSet,
   ProposalCanceled,
+  ProposalCodePinned,
   ProposalCreated,
   ProposalExecuted,
   ProposalExtended,
   ProposalGuardianSet,
   ProposalQueued,
+  ProposalRiskDelay,
   ProposalThresholdSet,
   QuorumNumeratorUpdated,
+  RiskTiersSet,
   TimelockChange,
   VoteCast,
   VoteCastWithParams,
@@ -20,12 +24,15 @@ import {
 } from "../generated/DAOGovernor/DAOGovernor";
 import {
   AnalystChange,
+  CodePin,
   Governor,
   GovernorParameterChange,
   Proposal,
   ProposalAction,
   ProposalExtension,
   ProposalStateChange,
+  RiskTier,
+  RiskTierSet,
   TimelockOperation,
   TimelockOperationSalt,
   Vote,
@@ -238,6 +245,51 @@ export function handleProposalCreated(event: ProposalCreated): void {
   const snapshot = getOrCreateDailySnapshot(event.block.timestamp);
   snapshot.proposalsCreated += 1;
   snapshot.save();
+}
+
+// Emitted right after ProposalCreated: the code hash of each target, in action order (zero: no code).
+export function handleProposalCodePinned(event: ProposalCodePinned): void {
+  const proposal = loadProposal(event.params.proposalId, "ProposalCodePinned");
+  if (proposal == null) return;
+  const targets = event.params.targets;
+  const codeHashes = event.params.codeHashes;
+  if (targets.length != codeHashes.length) {
+    log.warning("ProposalCodePinned: proposal {}: {} targets but {} code hashes", [
+      proposal.id,
+      targets.length.toString(),
+      codeHashes.length.toString(),
+    ]);
+    return;
+  }
+  const noCode = new Bytes(32);
+  for (let i = 0; i < targets.length; i++) {
+    const pin = new CodePin(proposal.id + "-" + i.toString());
+    pin.proposal = proposal.id;
+    pin.action = pin.id;
+    pin.index = i;
+    pin.target = targets[i];
+    pin.codeHash = codeHashes[i];
+    pin.hasCode = !codeHashes[i].equals(noCode);
+    pin.block = event.block.number;
+    pin.timestamp = event.block.timestamp;
+    pin.tx = event.transaction.hash;
+    pin.logIndex = event.logIndex;
+    pin.save();
+  }
+}
+
+// Emitted while queueing, before ProposalQueued: the delay the proposal's risk earned.
+export function handleProposalRiskDelay(event: ProposalRiskDelay): void {
+  const proposal = loadProposal(event.params.proposalId, "ProposalRiskDelay");
+  if (proposal == null) return;
+  const analysed = event.params.analysed;
+  proposal.riskDelay = event.params.delay;
+  proposal.riskDelayAnalysed = analysed;
+  // The event says 0 when there was no analysis: that is no risk score, so riskDelayRisk stays null.
+  if (analysed) proposal.riskDelayRisk = event.params.risk;
+  proposal.riskDelayTier = event.params.tier;
+  proposal.riskDelayTiers = getOrCreateGovernor(event.address).riskTiers;
+  proposal.save();
 }
 
 export function handleProposalQueued(event: ProposalQueued): void {
@@ -514,4 +566,29 @@ export function handleAnalystSet(event: AnalystSet): void {
   change.tx = event.transaction.hash;
   change.logIndex = event.logIndex;
   change.save();
+}
+
+export function handleRiskTiersSet(event: RiskTiersSet): void {
+  const set = new RiskTierSet(eventId(event));
+  const tiers = event.params.tiers;
+  set.governor = event.address.toHexString();
+  set.tierCount = tiers.length;
+  set.block = event.block.number;
+  set.timestamp = event.block.timestamp;
+  set.tx = event.transaction.hash;
+  set.logIndex = event.logIndex;
+  set.save();
+  for (let i = 0; i < tiers.length; i++) {
+    const tier = new RiskTier(set.id + "-" + i.toString());
+    tier.tierSet = set.id;
+    tier.index = i;
+    tier.tier = i + 1;
+    tier.minRisk = tiers[i].minRisk;
+    tier.delay = tiers[i].delay;
+    tier.save();
+  }
+
+  const governor = getOrCreateGovernor(event.address);
+  governor.riskTiers = set.id;
+  governor.save();
 }

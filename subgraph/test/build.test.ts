@@ -44,6 +44,8 @@ describe("graph build", () => {
     expect(manifest).toMatch(/features:\s*\n\s*- nonFatalErrors/);
     const schema = await readFile(path.join(buildDir, "schema.graphql"), "utf8");
     expect(schema).toContain("type Decision @entity(immutable: true)");
+    expect(schema).toContain("type CodePin @entity(immutable: true)");
+    expect(schema).toContain("type RiskTierSet @entity(immutable: true)");
   });
 });
 

@@ -1,12 +1,13 @@
 // The compiled mappings on the real contracts: deploy the DAO on Hardhat's in-process chain exactly
-// as `npm run deploy` does, run a proposal through its lifecycle with decisions published on the
-// way, feed every log of the four contracts to the WASM in chain order, and compare the entities
-// with what the contracts say.
+// as `npm run deploy` does, run two proposals through their lifecycle (one with a low-risk analysis,
+// one without analysis that changes the risk tiers and calls an account without code), feed every
+// log of the four contracts to the WASM in chain order, and compare the entities with what the
+// contracts say.
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 
 import { network } from "hardhat";
-import { type Abi, type Hex, decodeEventLog, keccak256, parseEther, stringToHex, zeroHash } from "viem";
+import { type Abi, type Hex, decodeEventLog, encodeFunctionData, keccak256, parseEther, stringToHex, zeroHash } from "viem";
 import { beforeAll, describe, expect, inject, it } from "vitest";
 
 import { DecisionKind, Recommendation, Support } from "@ai-dao/protocol";
@@ -32,6 +33,15 @@ describe("mappings on the real contracts", () => {
   let logs: string[];
   let proposalId: bigint;
   let proposal: { targets: Hex[]; values: bigint[]; calldatas: Hex[]; description: string };
+  // Queued without any analysis: the highest tier. Its actions set new risk tiers and call dave, an
+  // account without code.
+  let unanalysedId: bigint;
+  let unanalysed: { targets: Hex[]; values: bigint[]; calldatas: Hex[]; description: string };
+  const newTiers = [
+    { minRisk: 30, delay: 120 },
+    { minRisk: 60, delay: 300 },
+    { minRisk: 90, delay: 900 },
+  ];
   const report = { schemaVersion: 1, scores: { risk: 12 }, riskFloor: 5, recommendation: "for", summary: "Pays dave.", findings: [] };
 
   beforeAll(async () => {
@@ -55,12 +65,21 @@ describe("mappings on the real contracts", () => {
       [proposalId, DecisionKind.Analysis, 12, Recommendation.For, keccak256(reportBytes), reportBytes],
       { account: analyst },
     );
-    await startVoting(dao, connection, proposalId);
+    unanalysed = {
+      targets: [governor.address, accounts.dave.account.address],
+      values: [0n, 0n],
+      calldatas: [encodeFunctionData({ abi: governor.abi, functionName: "setRiskTiers", args: [newTiers] }), "0x"],
+      description: "# New risk tiers\nThree tiers, and a call to dave.",
+    };
+    unanalysedId = await propose(dao, accounts.alice.account.address, unanalysed);
+    await startVoting(dao, connection, unanalysedId);
     await governor.write.castVote([proposalId, Support.For], { account: accounts.alice.account });
     await governor.write.castVoteWithReason([proposalId, Support.Against, "too much"], { account: accounts.bob.account });
     await governor.write.castVote([proposalId, Support.Abstain], { account: accounts.carol.account });
-    await endVoting(dao, connection, proposalId);
+    await governor.write.castVote([unanalysedId, Support.For], { account: accounts.alice.account });
+    await endVoting(dao, connection, unanalysedId);
     await governor.write.queue([proposalId]);
+    await governor.write.queue([unanalysedId]);
     await connection.networkHelpers.time.increaseTo(await governor.read.proposalEta([proposalId]));
     const guard = stringToHex("simulation ok; executing");
     await decisionLog.write.publish(
@@ -68,6 +87,8 @@ describe("mappings on the real contracts", () => {
       { account: executor },
     );
     await governor.write.execute([proposalId]);
+    await connection.networkHelpers.time.increaseTo(await governor.read.proposalEta([unanalysedId]));
+    await governor.write.execute([unanalysedId]);
 
     // Every log of the four contracts, in chain order, to the data source that watches it.
     store = new Store();
@@ -139,6 +160,87 @@ describe("mappings on the real contracts", () => {
     });
     const bobVote = store.plain("Vote", `${proposalId}-${dao.accounts.bob.account.address.toLowerCase()}`);
     expect(bobVote).toMatchObject({ support: 0, choice: "AGAINST", reason: "too much" });
+  });
+
+  it("has the risk delay each proposal earned when queued, as the Governor recorded it", async () => {
+    const { governor, timelock } = dao;
+    const constructorTiers = store.all("RiskTierSet").find((set) => set.tierCount === 2)!;
+    const lowRisk = await governor.read.proposalRiskDelay([proposalId]);
+    expect(lowRisk).toMatchObject({ analysed: true, risk: 12, tier: 0, queued: true });
+    // Below the first tier: the timelock's minimum delay.
+    expect(lowRisk.delay).toBe(Number(await timelock.read.getMinDelay()));
+    expect(store.plain("Proposal", proposalId.toString())).toMatchObject({
+      riskDelayAnalysed: true,
+      riskDelayRisk: lowRisk.risk,
+      riskDelayTier: lowRisk.tier,
+      riskDelay: BigInt(lowRisk.delay),
+      riskDelayTiers: constructorTiers.id,
+    });
+
+    const none = await governor.read.proposalRiskDelay([unanalysedId]);
+    const tiers = dao.deployment.parameters.governor.riskTiers!;
+    expect(none).toMatchObject({ analysed: false, tier: tiers.length, delay: tiers.at(-1)!.delay, queued: true });
+    const indexed = store.plain("Proposal", unanalysedId.toString())!;
+    expect(indexed).toMatchObject({
+      riskDelayAnalysed: false,
+      riskDelayTier: none.tier,
+      riskDelay: BigInt(none.delay),
+      riskDelayTiers: constructorTiers.id,
+      eta: await governor.read.proposalEta([unanalysedId]),
+    });
+    expect(indexed).not.toHaveProperty("riskDelayRisk");
+    expect(indexed.eta).toBe((indexed.queuedTimestamp as bigint) + BigInt(none.delay));
+    expect(store.plain("TimelockOperation", indexed.timelockOperation as string)).toMatchObject({ delay: BigInt(none.delay) });
+  });
+
+  it("pins each action's target with the code hash the Governor pinned", async () => {
+    const { governor } = dao;
+    for (const [id, actions] of [
+      [proposalId, proposal],
+      [unanalysedId, unanalysed],
+    ] as const) {
+      const pinned = await governor.read.proposalCodePins([id, BigInt(actions.targets.length)]);
+      for (const [index, target] of actions.targets.entries()) {
+        const codeHash = await governor.read.codeHashOf([target]);
+        expect(pinned[index]).toBe(codeHash);
+        expect(store.plain("CodePin", `${id}-${index}`)).toMatchObject({
+          proposal: id.toString(),
+          action: `${id}-${index}`,
+          index,
+          target: target.toLowerCase(),
+          codeHash,
+          hasCode: codeHash !== zeroHash,
+        });
+      }
+    }
+    // The token and the Governor have code; dave is an account without code, pinned as zero.
+    expect(store.plain("CodePin", `${proposalId}-0`)).toMatchObject({ hasCode: true });
+    expect(store.plain("CodePin", `${unanalysedId}-1`)).toMatchObject({ codeHash: zeroHash, hasCode: false });
+    expect(store.all("CodePin")).toHaveLength(3);
+  });
+
+  it("has every setting of the risk tiers, the constructor's first, and the ones in force now", async () => {
+    const { governor } = dao;
+    const sets = store.all("RiskTierSet").sort((a, b) => Number((a.block as bigint) - (b.block as bigint)));
+    expect(sets).toHaveLength(2);
+    const tiersOf = (set: Record<string, unknown>) =>
+      store
+        .all("RiskTier")
+        .filter((tier) => tier.tierSet === set.id)
+        .sort((a, b) => (a.index as number) - (b.index as number))
+        .map((tier) => ({ tier: tier.tier, minRisk: tier.minRisk, delay: Number(tier.delay) }));
+    const [constructorSet, governanceSet] = sets as [Record<string, unknown>, Record<string, unknown>];
+    expect(constructorSet).toMatchObject({ governor: governor.address.toLowerCase(), tierCount: 2 });
+    expect(constructorSet.block as bigint).toBeLessThan(store.plain("Proposal", proposalId.toString())!.createdBlock as bigint);
+    expect(tiersOf(constructorSet)).toEqual(
+      dao.deployment.parameters.governor.riskTiers!.map((tier, index) => ({ tier: index + 1, ...tier })),
+    );
+    // Set by governance when the unanalysed proposal executed.
+    expect(governanceSet).toMatchObject({ tierCount: 3, tx: store.plain("Proposal", unanalysedId.toString())!.executedTx });
+    const onChain = await governor.read.riskTiers();
+    expect(tiersOf(governanceSet)).toEqual(onChain.map((tier, index) => ({ tier: index + 1, minRisk: tier.minRisk, delay: tier.delay })));
+    expect(onChain.map((tier) => ({ ...tier }))).toEqual(newTiers);
+    expect(store.plain("Governor", governor.address.toLowerCase())).toMatchObject({ riskTiers: governanceSet.id });
   });
 
   it("has every account's balance and voting power as the token does", async () => {

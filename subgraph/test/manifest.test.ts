@@ -109,7 +109,10 @@ describe("manifest generator", () => {
       handler: "handleDecisionPublished",
     });
     expect(handlers).toContainEqual({ event: "CallSalt(indexed bytes32,bytes32)", handler: "handleCallSalt" });
-    expect(handlers).toHaveLength(15 + 3 + 7 + 2);
+    expect(handlers).toContainEqual({ event: "RiskTiersSet((uint8,uint32)[])", handler: "handleRiskTiersSet" });
+    expect(handlers).toContainEqual({ event: "ProposalRiskDelay(indexed uint256,bool,uint8,uint8,uint256)", handler: "handleProposalRiskDelay" });
+    expect(handlers).toContainEqual({ event: "ProposalCodePinned(indexed uint256,address[],bytes32[])", handler: "handleProposalCodePinned" });
+    expect(handlers).toHaveLength(18 + 3 + 7 + 2);
   });
 
   it("names the network after the chain id, unless told otherwise", async () => {

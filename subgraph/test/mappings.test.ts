@@ -1,6 +1,17 @@
 import { beforeAll, describe, expect, inject, it } from "vitest";
 
-import { addresses, analysisReport, descriptionHash, operationId, proposalId, runLifecycle, salt } from "./synthetic-lifecycle.ts";
+import {
+  addresses,
+  analysisReport,
+  deployTiers,
+  descriptionHash,
+  governanceTiers,
+  operationId,
+  proposalId,
+  runLifecycle,
+  salt,
+  tokenCodeHash,
+} from "./synthetic-lifecycle.ts";
 
 const buildDir = inject("buildDir");
 
@@ -39,6 +50,48 @@ describe("mappings", () => {
     });
     const timeline = store.all("ProposalStateChange").map((change) => change.status);
     expect(timeline.sort()).toEqual(["CREATED", "EXECUTED", "QUEUED"]);
+  });
+
+  it("pins the code of each action's target", () => {
+    expect(store.all("CodePin")).toEqual([
+      {
+        id: `${id}-0`,
+        proposal: id,
+        action: `${id}-0`,
+        index: 0,
+        target: addresses.token,
+        codeHash: tokenCodeHash,
+        hasCode: true,
+        block: 3n,
+        timestamp: expect.any(BigInt),
+        tx: expect.any(String),
+        logIndex: 1n,
+      },
+    ]);
+  });
+
+  it("records the risk delay under the tiers in force when the proposal was queued", () => {
+    const sets = store.all("RiskTierSet").sort((a, b) => Number((a.block as bigint) - (b.block as bigint)));
+    expect(sets.map((set) => ({ block: set.block, tierCount: set.tierCount }))).toEqual([
+      { block: 1n, tierCount: 2 },
+      { block: 30n, tierCount: 2 },
+    ]);
+    const tiersOf = (setId: unknown) =>
+      store
+        .all("RiskTier")
+        .filter((tier) => tier.tierSet === setId)
+        .sort((a, b) => (a.index as number) - (b.index as number))
+        .map((tier) => ({ tier: tier.tier, minRisk: tier.minRisk, delay: Number(tier.delay) }));
+    expect(tiersOf(sets[0]!.id)).toEqual(deployTiers.map((tier, i) => ({ tier: i + 1, ...tier })));
+    expect(tiersOf(sets[1]!.id)).toEqual(governanceTiers.map((tier, i) => ({ tier: i + 1, ...tier })));
+    expect(store.plain("Governor", addresses.governor)).toMatchObject({ riskTiers: sets[1]!.id });
+    expect(store.plain("Proposal", id)).toMatchObject({
+      riskDelayAnalysed: true,
+      riskDelayRisk: 42,
+      riskDelayTier: 0,
+      riskDelay: 60n,
+      riskDelayTiers: sets[1]!.id,
+    });
   });
 
   it("links the timelock operation to the proposal through the Governor's salt", () => {

@@ -57,6 +57,17 @@ export const operationId = keccak256(
   ),
 );
 export const PROPOSER_ROLE = keccak256(stringToHex("PROPOSER_ROLE"));
+/** The token's code hash as the Governor pins it (any non-zero hash: the test host has no code). */
+export const tokenCodeHash = keccak256(stringToHex("token runtime code"));
+/** The tiers the constructor sets, then the ones governance sets before the proposal is queued. */
+export const deployTiers = [
+  { minRisk: 40, delay: 180 },
+  { minRisk: 70, delay: 600 },
+];
+export const governanceTiers = [
+  { minRisk: 50, delay: 300 },
+  { minRisk: 80, delay: 900 },
+];
 export const analysisReport = {
   schemaVersion: 1,
   scores: { risk: 42 },
@@ -96,6 +107,7 @@ export async function runLifecycle(buildDir: string): Promise<{ store: Store; lo
   governor.handle("TimelockChange", at(addresses.governor, 1n, tx(2), 2n, { oldTimelock: ZERO_ADDRESS, newTimelock: addresses.timelock }));
   governor.handle("ProposalGuardianSet", at(addresses.governor, 1n, tx(2), 3n, { oldProposalGuardian: ZERO_ADDRESS, newProposalGuardian: ZERO_ADDRESS }));
   governor.handle("AnalystSet", at(addresses.governor, 1n, tx(2), 4n, { account: addresses.analyst, registered: true }));
+  governor.handle("RiskTiersSet", at(addresses.governor, 1n, tx(2), 5n, { tiers: deployTiers }));
   decisionLog.handle("PublisherSet", at(addresses.decisionLog, 1n, tx(3), 0n, { account: addresses.analyst, authorised: true }));
   token.handle("Transfer", at(addresses.token, 1n, tx(4), 0n, { from: ZERO_ADDRESS, to: addresses.alice, value: 100n }));
   token.handle("Transfer", at(addresses.token, 1n, tx(4), 1n, { from: ZERO_ADDRESS, to: addresses.timelock, value: 50n }));
@@ -116,6 +128,7 @@ export async function runLifecycle(buildDir: string): Promise<{ store: Store; lo
     voteEnd: start + 3n * 12n + 310n,
     description,
   }));
+  governor.handle("ProposalCodePinned", at(addresses.governor, 3n, tx(6), 1n, { proposalId, targets, codeHashes: [tokenCodeHash] }));
   decisionLog.handle("DecisionPublished", at(addresses.decisionLog, 3n, tx(7), 0n, {
     decisionId: 0n,
     proposalId,
@@ -131,12 +144,17 @@ export async function runLifecycle(buildDir: string): Promise<{ store: Store; lo
   governor.handle("VoteCast", at(addresses.governor, 5n, tx(8), 0n, { voter: addresses.alice, proposalId, support: 1, weight: 100n, reason: "good" }));
   governor.handle("ProposalExtended", at(addresses.governor, 5n, tx(8), 1n, { proposalId, extendedDeadline: start + 5n * 12n + 60n }));
 
-  // Block 40: queue. The timelock's events come first in the same transaction.
+  // Block 30: governance sets new risk tiers (those in force when the proposal is queued).
+  governor.handle("RiskTiersSet", at(addresses.governor, 30n, tx(13), 0n, { tiers: governanceTiers }));
+
+  // Block 40: queue. The timelock's events come first in the same transaction, then the risk delay:
+  // risk 42 is below the first tier now in force, so the timelock's minimum delay.
   timelock.handle("CallScheduled", at(addresses.timelock, 40n, tx(9), 0n, {
     id: operationId, index: 0n, target: addresses.token, value: 0n, data: calldata, predecessor: ZERO_HASH, delay: 60n,
   }));
   timelock.handle("CallSalt", at(addresses.timelock, 40n, tx(9), 1n, { id: operationId, salt }));
-  governor.handle("ProposalQueued", at(addresses.governor, 40n, tx(9), 2n, { proposalId, etaSeconds: start + 40n * 12n + 60n }));
+  governor.handle("ProposalRiskDelay", at(addresses.governor, 40n, tx(9), 2n, { proposalId, analysed: true, risk: 42, tier: 0, delay: 60n }));
+  governor.handle("ProposalQueued", at(addresses.governor, 40n, tx(9), 3n, { proposalId, etaSeconds: start + 40n * 12n + 60n }));
 
   // Block 50: a guard decision with a report that is not JSON, then execution.
   decisionLog.handle("DecisionPublished", at(addresses.decisionLog, 50n, tx(10), 0n, {

@@ -77,6 +77,8 @@ export class Executor {
   private readonly overrides: Set<string>;
   private readonly guards: Guard[] = createGuards();
   private guardian: Address | null | undefined;
+  /** The eta last logged for each queued proposal still waiting for it. */
+  private readonly waitingFor = new Map<string, bigint>();
   private isPublisher: boolean | undefined;
   lastTickAt: number | null = null;
   lastError: string | null = null;
@@ -209,16 +211,43 @@ export class Executor {
       logger.info({ proposalId: p.proposalId, state: proposalStateNames[state] }, "proposal state");
     }
     journal.setProposalState(p.proposalId, state, CLOSED_STATES.has(state));
+    if (state !== ProposalState.Queued) this.waitingFor.delete(p.proposalId);
     if (state === ProposalState.Succeeded) {
       const needsQueuing = await client.readContract({ address: this.governor, abi: governorAbi, functionName: "proposalNeedsQueuing", args: [BigInt(p.proposalId)] });
       return needsQueuing ? "queue" : "execute";
     }
     if (state !== ProposalState.Queued) return null;
+    // The Governor sets the eta from the delay the proposal's risk earned when it was queued (up to
+    // the highest tier when nobody had analysed it); until then there is nothing to do, and no error.
     const eta = await client.readContract({ address: this.governor, abi: governorAbi, functionName: "proposalEta", args: [BigInt(p.proposalId)] });
     const block = await client.getBlock({ blockTag: "latest" });
-    if (block.timestamp < eta) return null;
+    if (block.timestamp < eta) {
+      await this.logWaiting(p, eta, block.timestamp);
+      return null;
+    }
     const ready = await client.readContract({ address: this.o.deployment.contracts.timelock, abi: timelockAbi, functionName: "isOperationReady", args: [await this.operationId(p)] });
+    if (!ready) logger.debug({ proposalId: p.proposalId, eta: eta.toString() }, "eta reached but the timelock operation is not ready; waiting");
     return ready ? "execute" : null;
+  }
+
+  /** Says once per proposal (at info) when it becomes executable and why it waits that long; every later poll at debug. */
+  private async logWaiting(p: ProposalRecord, eta: bigint, now: bigint): Promise<void> {
+    const { client, logger } = this.o;
+    const fields = { proposalId: p.proposalId, eta: eta.toString(), secondsLeft: Number(eta - now) };
+    if (this.waitingFor.get(p.proposalId) === eta) {
+      logger.debug(fields, "queued; waiting for its eta");
+      return;
+    }
+    this.waitingFor.set(p.proposalId, eta);
+    let riskDelay: Record<string, unknown> | undefined;
+    try {
+      const d = await client.readContract({ address: this.governor, abi: governorAbi, functionName: "proposalRiskDelay", args: [BigInt(p.proposalId)] });
+      riskDelay = { delay: d.delay, tier: d.tier, risk: d.analysed ? d.risk : null, analysed: d.analysed };
+    } catch (error) {
+      // Only informative: a Governor without risk delays still has an eta.
+      if (isTransportError(error)) throw error;
+    }
+    logger.info({ ...fields, riskDelay }, "queued; executable once its eta passes");
   }
 
   private async advanceProposals(): Promise<void> {

@@ -109,7 +109,9 @@ describe("description bytes", () => {
     await endVoting(dao, connection, ids.at(-1)!);
     const before = await client.getBalance({ address: erin.account.address });
     await executor.tickUntil(async () => (await Promise.all(ids.map(state))).every((s) => s === ProposalState.Queued), 60);
-    await connection.networkHelpers.time.increaseTo(await dao.governor.read.proposalEta([ids.at(-1)!]));
+    // Each proposal's eta comes from the delay its own analysis earned: wait for the latest.
+    const etas = await Promise.all(ids.map((id) => dao.governor.read.proposalEta([id])));
+    await connection.networkHelpers.time.increaseTo(etas.reduce((a, b) => (a > b ? a : b)));
     await executor.tickUntil(async () => (await Promise.all(ids.map(state))).every((s) => s === ProposalState.Executed), 60);
     expect((await client.getBalance({ address: erin.account.address })) - before).toBe(parseEther("0.6"));
     executor.journal.close();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import { decodeRevert } from "../src/revert.ts";
+import { decodeRevert, namedRevertArgs } from "../src/revert.ts";
 import { ExecutorConfigError, loadConfig } from "../src/config.ts";
 import { encodeErrorResult, parseAbi } from "viem";
 
@@ -62,5 +62,20 @@ describe("revert decoding", () => {
     expect(decodeRevert(custom)).toMatchObject({ kind: "custom", name: "TimelockUnexpectedOperationState" });
     expect(decodeRevert("0xdeadbeef00")).toMatchObject({ kind: "unknown", selector: "0xdeadbeef" });
     expect(decodeRevert("0x")).toMatchObject({ kind: "empty" });
+  });
+
+  it("names the arguments as the error declares them", () => {
+    const target = "0x00000000000000000000000000000000000000AA";
+    const changed = encodeErrorResult({
+      abi: parseAbi(["error GovernorTargetCodeChanged(uint256 proposalId, address target, bytes32 pinned, bytes32 current)"]),
+      errorName: "GovernorTargetCodeChanged",
+      args: [7n, target, `0x${"00".repeat(32)}`, `0x${"ab".repeat(32)}`],
+    });
+    expect(namedRevertArgs(decodeRevert(changed))).toEqual({ proposalId: "7", target, pinned: `0x${"00".repeat(32)}`, current: `0x${"ab".repeat(32)}` });
+    const errorString = encodeErrorResult({ abi: parseAbi(["error Error(string)"]), errorName: "Error", args: ["nope"] });
+    expect(namedRevertArgs(decodeRevert(errorString))).toEqual({ message: "nope" });
+    const panic = encodeErrorResult({ abi: parseAbi(["error Panic(uint256)"]), errorName: "Panic", args: [0x11n] });
+    expect(namedRevertArgs(decodeRevert(panic))).toEqual({ code: "17", reason: "arithmetic overflow or underflow" });
+    expect(namedRevertArgs(decodeRevert("0xdeadbeef00"))).toEqual({});
   });
 });

@@ -148,6 +148,13 @@ describe("lifecycle", () => {
     expect(report).toMatchObject({ kind: "execution-guard", action: "execute", decision: "refuse", reason: "simulation-revert", proposalId: id.toString() });
     expect(report.evidence.revert.name).toBe("ERC20InsufficientBalance");
     expect(report.evidence.revert.args).toEqual([dao.deployment.contracts.timelock, parseEther("399000").toString(), tooMuch.toString()]);
+    // The simulation is the Governor's own answer: its error, with the arguments by name.
+    expect(report.evidence.onChain).toMatchObject({
+      call: "execute",
+      reverts: true,
+      error: "ERC20InsufficientBalance",
+      args: { sender: dao.deployment.contracts.timelock, balance: parseEther("399000").toString(), needed: tooMuch.toString() },
+    });
     expect(await executor.metrics.registry.metrics()).toMatch(/executor_guard_refusals_total\{reason="simulation-revert"\} 1/);
   });
 
