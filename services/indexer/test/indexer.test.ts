@@ -76,6 +76,43 @@ describe("indexer on a real chain", () => {
     expect(proposals[0].id).toBe(scenario.canceledId.toString());
   });
 
+  it("answers the README's risk-delay query with the delay, tiers and pins the Governor holds", async () => {
+    const { governor, timelock, publicClient } = chain.dao;
+    const { proposal } = await data(
+      url,
+      `query ($proposal: ID!) {
+        proposal(id: $proposal) {
+          queuedTimestamp eta riskDelay riskDelayAnalysed riskDelayRisk riskDelayTier
+          riskDelayTiers { tiers(orderBy: index) { tier minRisk delay } }
+          decisions(where: { kind: ANALYSIS }, orderBy: decisionId) { risk }
+          codePins(orderBy: index) { index target codeHash hasCode }
+        }
+      }`,
+      { proposal: scenario.proposalId.toString() },
+    );
+    const earned = await governor.read.proposalRiskDelay([scenario.proposalId]);
+    const [queued] = await publicClient.getContractEvents({ address: governor.address, abi: governor.abi, eventName: "ProposalQueued", fromBlock: 0n });
+    const queuedAt = (await publicClient.getBlock({ blockNumber: queued!.blockNumber })).timestamp;
+    expect(proposal).toMatchObject({
+      queuedTimestamp: queuedAt.toString(),
+      eta: (queuedAt + BigInt(earned.delay)).toString(),
+      riskDelay: earned.delay.toString(),
+      riskDelayAnalysed: earned.analysed,
+      riskDelayRisk: earned.risk,
+      riskDelayTier: earned.tier,
+      decisions: [{ risk: earned.risk }],
+    });
+    // The analysis (risk 12) is below the first tier: the timelock's minimum.
+    expect(earned).toMatchObject({ analysed: true, risk: 12, tier: 0, delay: Number(await timelock.read.getMinDelay()) });
+    expect(proposal.riskDelayTiers.tiers).toEqual((await governor.read.riskTiers()).map((t, i) => ({ tier: i + 1, minRisk: t.minRisk, delay: t.delay.toString() })));
+    const [created] = await publicClient.getContractEvents({ address: governor.address, abi: governor.abi, eventName: "ProposalCreated", fromBlock: 0n });
+    const targets = created!.args.targets!;
+    const pins = await governor.read.proposalCodePins([scenario.proposalId, BigInt(targets.length)]);
+    expect(proposal.codePins).toEqual(
+      await Promise.all(targets.map(async (target, index) => ({ index, target: lower(target), codeHash: pins[index], hasCode: pins[index] !== zeroHash && (await governor.read.codeHashOf([target])) === pins[index] }))),
+    );
+  });
+
   it("answers the decisions queries with the exact report bytes", async () => {
     const { accounts } = chain.dao;
     const { decisions } = await data(
