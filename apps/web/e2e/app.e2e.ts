@@ -3,13 +3,13 @@
 import { mkdir } from "node:fs/promises";
 import path from "node:path";
 
-import { decodeProposalCreated } from "@ai-dao/protocol";
+import { decodeProposalCreated, governorAbi } from "@ai-dao/protocol";
 import type { BrowserContext, Page } from "playwright-core";
 import { concatHex, createPublicClient, createWalletClient, encodeAbiParameters, encodeFunctionData, erc20Abi, http, parseAbi, parseAbiItem, parseAbiParameters, stringToHex, toFunctionSelector, type Address, type Hex, type PublicClient } from "viem";
 import { hardhat } from "viem/chains";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import { advance, confirmed, dev, openBrowser, settled, shots, tooWide, useDevAccount, watch } from "./browser.ts";
+import { advance, confirmed, dev, openBrowser, secondsToEta, settled, shots, tooWide, useDevAccount, watch } from "./browser.ts";
 import { startStack, type Stack } from "./harness.ts";
 
 const { alice: ALICE, bob: BOB, carol: CAROL, erin: ERIN, executor: EXECUTOR } = dev;
@@ -173,8 +173,8 @@ describe("with the whole platform", () => {
     await advance(page, client, 301);
     await expect.poll(state, { timeout: 30_000 }).toBe("Queued");
     expect(await senderOf(client, governor, "ProposalQueued", proposalId)).toBe(EXECUTOR.toLowerCase());
-    // Past the timelock delay: the executor executes it.
-    await advance(page, client, 61);
+    // Past the wait its risk earned: the executor executes it.
+    await advance(page, client, await secondsToEta(client, governor, proposalId));
     await expect.poll(state, { timeout: 60_000 }).toBe("Executed");
     expect(await senderOf(client, governor, "ProposalExecuted", proposalId)).toBe(EXECUTOR.toLowerCase());
     expect(await client.readContract({ address: token, abi: tokenAbi, functionName: "balanceOf", args: [ERIN] })).toBe(erinBefore + 1000n * 10n ** 18n);
@@ -245,7 +245,11 @@ describe("with the whole platform", () => {
     await expect.poll(state, { timeout: 30_000 }).toBe("Queued");
     expect(await senderOf(client, governor, "ProposalQueued", proposalId)).toBe(BOB.toLowerCase());
 
-    await advance(page, client, 61);
+    // A risky analysis earns a longer wait than the timelock's minimum, and the page says how long and why.
+    const earned = await client.readContract({ address: governor, abi: governorAbi, functionName: "proposalRiskDelay", args: [proposalId] });
+    expect(earned.delay).toBeGreaterThan(60);
+    await expect.poll(async () => page.getByTestId("risk-delay").textContent(), { timeout: 10_000 }).toMatch(new RegExp(`It waits ${earned.delay / 60} minutes between queueing and execution because, when it was queued, the latest analysis rated its risk ${earned.risk} out of 100`));
+    await advance(page, client, await secondsToEta(client, governor, proposalId));
     const execute = page.getByRole("button", { name: "Execute", exact: true });
     await expect.poll(async () => execute.isEnabled(), { timeout: 30_000 }).toBe(true);
     await execute.click();

@@ -6,6 +6,7 @@ import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import path from "node:path";
 
+import { governorAbi } from "@ai-dao/protocol";
 import { devAddresses } from "@ai-dao/testkit/accounts";
 import { chromium, type BrowserContext, type Page } from "playwright-core";
 import type { Address, PublicClient } from "viem";
@@ -88,6 +89,17 @@ export async function advance(page: Page, client: PublicClient, seconds: number)
 export async function advanceChain(client: PublicClient, seconds: number) {
   await client.request({ method: "evm_increaseTime", params: [seconds] } as never);
   await client.request({ method: "evm_mine", params: [] } as never);
+}
+
+/**
+ * Seconds from the latest block until a queued proposal may be executed (its eta, plus one so the
+ * next block is past it). The wait depends on the proposal's risk, so tests read it, never assume it.
+ */
+export async function secondsToEta(client: PublicClient, governor: Address, proposalId: bigint): Promise<number> {
+  const eta = await client.readContract({ address: governor, abi: governorAbi, functionName: "proposalEta", args: [proposalId] });
+  if (eta === 0n) throw new Error(`proposal ${proposalId} is not queued`);
+  const now = (await client.getBlock()).timestamp;
+  return Math.max(1, Number(eta - now) + 1);
 }
 
 /** Waits until the page has no "Loading …" status left (for screenshots of settled pages). */

@@ -107,7 +107,11 @@ export interface Stack {
   stop(): Promise<void>;
 }
 
-export async function startStack(options: { services: boolean }): Promise<Stack> {
+/**
+ * `services`: start the indexer, analyst and executor; `beforeServices`: runs on the deployed chain
+ * before they start, as `npm start` seeds the demo (so no service acts on the chain meanwhile).
+ */
+export async function startStack(options: { services: boolean; beforeServices?: (rpcUrl: string, deployment: any) => Promise<void> }): Promise<Stack> {
   const logDir = await mkdtemp(path.join(tmpdir(), "web-e2e-logs-"));
   const children: Child[] = [];
   // Hardhat 3 needs the repository's Node 22, which lives in node_modules/.bin.
@@ -179,6 +183,7 @@ export async function startStack(options: { services: boolean }): Promise<Stack>
     if (deploy.child.exitCode !== 0) throw new Error(`deploy failed; log ${deploy.logFile}:\n${deploy.tail()}`);
     const deploymentFile = path.join(out, "31337.json");
     const deployment = JSON.parse(await readFile(deploymentFile, "utf8"));
+    await options.beforeServices?.(rpcUrl, deployment);
 
     const [indexerPort, analystPort, executorPort, webPort] = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
     const indexerUrl = `http://127.0.0.1:${indexerPort}/subgraphs/name/dao`;

@@ -11,7 +11,7 @@ import { createPublicClient, createWalletClient, encodeFunctionData, erc20Abi, h
 import { hardhat } from "viem/chains";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import { advanceChain, confirmed, dev, openBrowser, shots, useDevAccount, watch } from "./browser.ts";
+import { advanceChain, confirmed, dev, openBrowser, secondsToEta, shots, useDevAccount, watch } from "./browser.ts";
 import { startStack, type Stack } from "./harness.ts";
 
 const { alice: ALICE, bob: BOB, erin: ERIN } = dev;
@@ -166,7 +166,7 @@ describe("safety first: a held proposal", () => {
     await list.screenshot({ path: path.join(shots, "safety-list-queued.png") });
 
     // Execute asks the same, in its own words.
-    await advanceChain(client, 61);
+    await advanceChain(client, await secondsToEta(client, governor, proposalId));
     const execute = page.getByRole("button", { name: "Execute", exact: true });
     await expect.poll(async () => execute.isEnabled(), { timeout: 30_000 }).toBe(true);
     await execute.click();

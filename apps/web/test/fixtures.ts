@@ -215,6 +215,7 @@ export interface MockOptions {
   /** What the index health check answers (default false). */
   indexingErrors?: boolean;
   analyst?: (path: string, body: unknown) => { status: number; body: unknown };
+  /** A JSON-RPC result, `{ rpcError: { code, message, data } }` for an error answer, or undefined for the default. */
   rpc?: (method: string, params: unknown[]) => unknown;
 }
 
@@ -277,6 +278,8 @@ export function mockFetch(options: MockOptions = {}): { fetch: typeof fetch; cal
           else if (r.method === "eth_call") result = `0x${"00".repeat(32)}`;
           else result = null;
         }
+        // `{ rpcError }`: the node's error answer (a revert carries its data).
+        if (result !== null && typeof result === "object" && "rpcError" in result) return { jsonrpc: "2.0", id: r.id, error: (result as { rpcError: unknown }).rpcError };
         return { jsonrpc: "2.0", id: r.id, result };
       });
       return json(Array.isArray(body) ? answers : answers[0]);

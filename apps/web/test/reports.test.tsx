@@ -1,6 +1,6 @@
 // Every kind of published report rendered with its real fields, read through @ai-dao/reports.
 import { canonicalJson, type FailedReport, type GuardReport, type Report } from "@ai-dao/reports";
-import { fireEvent, screen, within } from "@testing-library/react";
+import { cleanup, fireEvent, screen, within } from "@testing-library/react";
 import { keccak256, stringToBytes } from "viem";
 import { describe, expect, it } from "vitest";
 
@@ -276,6 +276,25 @@ describe("an ExecutionGuard decision in the decision log", () => {
     expect(screen.queryByText(/no analysis/)).toBeNull();
     expect(screen.queryByText(/floor/)).toBeNull();
     expect(screen.getByTestId("report-json").textContent).toBe(canonicalJson(guardReport));
+  });
+
+  it("says what the Governor itself answers: it refuses too when a target's code changed, or anyone could still take the step", async () => {
+    const target = "0x976EA74026E726554dB657fA54763abd0C3a0aa9";
+    const pinned = `0x${"0".repeat(64)}`;
+    const current = `0x${"ab".repeat(32)}`;
+    const refusedOnChain: GuardReport = {
+      ...guardReport,
+      action: "execute",
+      evidence: { ...guardReport.evidence, onChain: { call: "execute", reverts: true, error: "GovernorTargetCodeChanged", args: { proposalId: "102", target, pinned, current }, message: "GovernorTargetCodeChanged(…)" } },
+    };
+    await openDecision("EXECUTION_GUARD", canonicalJson(refusedOnChain));
+    const onChain = await screen.findByTestId("guard-on-chain");
+    expect(onChain.textContent).toMatch(/^The Governor refuses to execute it too: the code at .* changed since the proposal was created \(was no code, now 0xabab.*\)\. It can never run as voted\.$/);
+    cleanup();
+
+    const openOnChain: GuardReport = { ...guardReport, evidence: { ...guardReport.evidence, onChain: { call: "queue", reverts: false } } };
+    await openDecision("EXECUTION_GUARD", canonicalJson(openOnChain));
+    expect((await screen.findByTestId("guard-on-chain")).textContent).toBe("On chain nothing stops this: anyone may still queue it. Only the proposal guardian cancelling it keeps it from going through.");
   });
 
   it("shows a hold on a simulated revert with the revert and who can lift it", async () => {

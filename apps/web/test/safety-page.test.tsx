@@ -168,12 +168,12 @@ describe("the proposal page leads with its concerns", () => {
 });
 
 describe("one state: the chain's", () => {
-  it("right after queuing, the chain's Queued is shown and used (no Queue button), once", async () => {
+  it("right after queuing, the chain's Queued is shown and used (no Queue button, no Execute before the eta), once", async () => {
     renderAt("/proposals/102", { graphql: (q) => (q === PROPOSAL_QUERY ? { proposal: ended([decision("1", "ANALYSIS", clean)]), ...totals } : {}), rpc: chain({ state: 5, eta: NOW + 60n }) });
     await waitFor(() => expect(screen.getByTestId("proposal-state").textContent).toBe("Queued"));
-    expect(await screen.findByRole("button", { name: "Execute" })).toBeTruthy();
+    await waitFor(() => expect(screen.getByTestId("execute-countdown").textContent).toMatch(/^Can be executed in (1 minute|59 seconds)/));
+    expect(screen.queryByRole("button", { name: "Execute" })).toBeNull();
     expect(screen.queryByRole("button", { name: "Queue" })).toBeNull();
-    expect(screen.getByText(/Executable in 1m 0s|Executable in 59s/)).toBeTruthy();
     const header = screen.getByTestId("proposal-state").parentElement!;
     expect(header.textContent!.match(/Queued/g)).toHaveLength(1);
     expect(header.textContent).toMatch(/Proposed by/);

@@ -510,6 +510,36 @@ function GuardEvidence({ report }: { report: GuardReport }) {
   return null;
 }
 
+/**
+ * What the Governor itself answers to the step the executor refused (`evidence.onChain`): whether the
+ * chain refuses it too, and why in words, or whether anyone could still take it.
+ */
+function OnChainAnswer({ report }: { report: GuardReport }) {
+  const record = (value: unknown): Record<string, unknown> | null => (value !== null && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : null);
+  const answer = record(report.evidence.onChain);
+  if (answer === null || typeof answer.reverts !== "boolean") return null;
+  const step = report.action === "queue" ? "queue" : "execute";
+  const args = record(answer.args) ?? {};
+  const hash = (value: unknown) => (text(value) === `0x${"0".repeat(64)}` ? "no code" : <code>{text(value) ?? "?"}</code>);
+  if (!answer.reverts)
+    return (
+      <p className="warning" data-testid="guard-on-chain">
+        On chain nothing stops this: anyone may still {step} it. Only the proposal guardian cancelling it keeps it from going through.
+      </p>
+    );
+  if (answer.error === "GovernorTargetCodeChanged")
+    return (
+      <p data-testid="guard-on-chain">
+        The Governor refuses to {step} it too: the code at <Address value={text(args.target) ?? ""} /> changed since the proposal was created (was {hash(args.pinned)}, now {hash(args.current)}). It can never run as voted.
+      </p>
+    );
+  return (
+    <p data-testid="guard-on-chain">
+      On chain the {step} fails too{text(answer.message) ? <>: <code>{text(answer.message)}</code></> : ""}.
+    </p>
+  );
+}
+
 /** An ExecutionGuard decision: what the executor would not do, why in plain words, and its evidence. */
 export function GuardView({ report }: { report: GuardReport }) {
   const step = report.action === "queue" ? "queue" : "execute";
@@ -547,6 +577,7 @@ export function GuardView({ report }: { report: GuardReport }) {
       </dl>
       <p data-testid="guard-summary">{report.summary}</p>
       <GuardEvidence report={report} />
+      <OnChainAnswer report={report} />
       {report.decision === "hold" && (
         <p className="muted">
           A hold lifts by itself when a clean analysis is published, or when an operator overrides it{guardian ? "; the proposal guardian " : ""}

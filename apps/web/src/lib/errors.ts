@@ -30,6 +30,8 @@ const messages: Record<string, (args: readonly unknown[], token?: TokenUnits) =>
   GovernorUnableToCancel: () => "Only the proposer (before voting starts) or the guardian can cancel this proposal.",
   GovernorNotQueuedProposal: () => "The proposal has not been queued.",
   GovernorQueueNotImplemented: () => "This Governor cannot queue proposals.",
+  GovernorTargetCodeChanged: ([, target]) =>
+    `The Governor refuses: the code at ${String(target)} changed since the proposal was made, so it can never be queued or executed; it can only be canceled.`,
   GovernorDisabledDeposit: () => "The Governor does not accept ETH: send it to the treasury (the timelock).",
   TimelockUnexpectedOperationState: () => "The timelock operation is not ready yet: wait until its eta, then execute.",
   TimelockInsufficientDelay: () => "The timelock delay is too short.",

@@ -2,18 +2,23 @@ import { governorAbi, proposalStateName, type ProposalStateName } from "@ai-dao/
 import { GUARD_REASON_TEXT, readDecisionReport, type DecisionReport } from "@ai-dao/reports";
 import { useQuery } from "@tanstack/react-query";
 import { Link, createFileRoute } from "@tanstack/react-router";
-import { useEffect, useRef, useState } from "react";
+import { useRef, useState, type ReactNode } from "react";
 import { hexToString, type Address } from "viem";
 
 import { Actions } from "../components/Actions.tsx";
+import { CancelProposal, useProposalGuardian } from "../components/CancelProposal.tsx";
 import { Description } from "../components/Description.tsx";
+import { Modal, refocus } from "../components/Modal.tsx";
 import { VerifiedReport } from "../components/Report.tsx";
+import { QueueForecast, QueuedDelay } from "../components/RiskDelay.tsx";
 import { TallyChart } from "../components/TallyChart.tsx";
 import { Address as AddressView, Empty, ErrorNote, Loading, RiskBadge, StateBadge } from "../components/ui.tsx";
 import { useProposalDescription } from "../lib/description.ts";
-import { formatAmount, formatDuration, formatTimestamp } from "../lib/format.ts";
+import { codeChangeWords, executeCheckOf, type ExecuteCheck } from "../lib/execute-check.ts";
+import { formatAmount, formatTimestamp } from "../lib/format.ts";
 import { useBlockTime, useChainTime } from "../lib/hooks.ts";
 import { PROPOSAL_QUERY, type DecisionRow, type GovernanceTotals, type ProposalDetail } from "../lib/queries.ts";
+import { durationInWords } from "../lib/risk-delay.ts";
 import { useServices } from "../lib/services.tsx";
 import { plural, proposalSafety, safetyFromDecisions, type Safety } from "../lib/safety.ts";
 import { effectiveState, proposalState, quorumOf } from "../lib/state.ts";
@@ -65,6 +70,8 @@ function ProposalPage() {
   });
   const chain = useChainState(proposalId);
   const api = useAnalystReport(proposalId);
+  const guardian = useProposalGuardian();
+  const wallet = useWallet();
 
   if (query.error) return <ErrorNote error={query.error} title="Could not load the proposal" />;
   if (!query.data || now === null) return <Loading what="the proposal" />;
@@ -111,7 +118,7 @@ function ProposalPage() {
       <p>
         <Link to="/proposals">← Proposals</Link>
       </p>
-      {showBanner && <SafetyBanner safety={safety} state={state} />}
+      {showBanner && <SafetyBanner safety={safety} state={state} guardian={guardianNote(guardian, wallet.account, state)} />}
       <h1>{proposal.title || "(untitled)"}</h1>
       <p>
         <StateBadge state={state} testId="proposal-state" /> · Proposed by{" "}
@@ -130,7 +137,8 @@ function ProposalPage() {
         </div>
         <aside>
           <VoteBox proposal={proposal} state={state} blockTime={blockTime} />
-          <QueueExecute proposalId={proposal.id} eta={eta} state={state} now={now} safety={safety} />
+          <QueueExecute proposalId={proposal.id} eta={eta} state={state} now={now} blockTime={blockTime} safety={safety} />
+          <CancelProposal proposalId={proposal.id} title={proposal.title} proposer={proposal.proposer.id} state={state} />
           <section className="card">
             <h2>Tally</h2>
             <TallyChart forVotes={BigInt(proposal.forVotes)} against={BigInt(proposal.againstVotes)} abstain={BigInt(proposal.abstainVotes)} quorum={quorum} symbol={config.token.symbol} decimals={config.token.decimals} />
@@ -151,8 +159,15 @@ function adviceFor(safety: Safety, state: string): string {
   return "Read the analysis below.";
 }
 
+/** Who can still stop a proposal that is waiting to be queued or executed: the connected guardian, or the guardian in general. */
+function guardianNote(guardian: string | null, account: string | null, state: string): "you" | "someone" | null {
+  if (state !== "Succeeded" && state !== "Queued") return null;
+  if (guardian === null || /^0x0{40}$/i.test(guardian)) return null;
+  return account !== null && account.toLowerCase() === guardian.toLowerCase() ? "you" : "someone";
+}
+
 /** The proposal's concerns, first on the page, in plain words. */
-function SafetyBanner({ safety, state }: { safety: Safety; state: string }) {
+function SafetyBanner({ safety, state, guardian }: { safety: Safety; state: string; guardian: "you" | "someone" | null }) {
   return (
     <div role="alert" className="safety-banner" data-testid="safety-banner" aria-labelledby="safety-headline">
       <p className="safety-headline" id="safety-headline">
@@ -163,6 +178,12 @@ function SafetyBanner({ safety, state }: { safety: Safety; state: string }) {
       <p>
         {adviceFor(safety, state)} <a href="#analysis-heading">Read the analysis</a>
       </p>
+      {guardian === "you" && (
+        <p data-testid="guardian-advice">
+          <strong>You are the proposal guardian:</strong> you can cancel this proposal before it is executed. <a href="#cancel-proposal">Cancel proposal</a>
+        </p>
+      )}
+      {guardian === "someone" && <p data-testid="guardian-advice">The proposal guardian can still cancel it before it is executed.</p>}
     </div>
   );
 }
@@ -243,7 +264,7 @@ function Timeline({ proposal, state, eta, now }: { proposal: ProposalDetail; sta
             <strong>{item.label}</strong>
             <br />
             <time>{formatTimestamp(item.at)}</time>
-            {!item.done && ` (in ${formatDuration(BigInt(item.at) - now)})`}
+            {!item.done && ` (in ${durationInWords(BigInt(item.at) - now)})`}
           </li>
         ))}
       </ol>
@@ -440,14 +461,47 @@ function VoteBox({ proposal, state, blockTime }: { proposal: ProposalDetail; sta
   );
 }
 
-function QueueExecute({ proposalId, eta, state, now, safety }: { proposalId: string; eta: bigint | null; state: ProposalStateName; now: bigint; safety: Safety }) {
+/**
+ * Whether the Governor would execute the proposal now: `execute` simulated against the pending block
+ * (the one a transaction would be mined in), checked again at each new block.
+ */
+function useExecuteCheck(proposalId: string, enabled: boolean, blockTime: bigint | null) {
+  const { publicClient, config } = useServices();
+  const wallet = useWallet();
+  return useQuery({
+    queryKey: ["execute-check", proposalId, blockTime?.toString(), wallet.account],
+    enabled,
+    queryFn: async (): Promise<ExecuteCheck> => {
+      try {
+        await publicClient.simulateContract({
+          address: config.contracts.governor as Address,
+          abi: governorAbi,
+          functionName: "execute",
+          args: [BigInt(proposalId)],
+          ...(wallet.account ? { account: wallet.account } : {}),
+          blockTag: "pending",
+        } as never);
+        return executeCheckOf(null);
+      } catch (error) {
+        return executeCheckOf(error);
+      }
+    },
+    retry: false,
+    refetchInterval: 10_000,
+  });
+}
+
+function QueueExecute({ proposalId, eta, state, now, blockTime, safety }: { proposalId: string; eta: bigint | null; state: ProposalStateName; now: bigint; blockTime: bigint | null; safety: Safety }) {
   const wallet = useWallet();
   const { publicClient, config } = useServices();
   const [confirming, setConfirming] = useState<"queue" | "execute" | null>(null);
   const opener = useRef<HTMLButtonElement | null>(null);
   const heading = useRef<HTMLHeadingElement>(null);
-  if (state !== "Succeeded" && state !== "Queued") return null;
+  // The chain's clock decides: the latest block must have reached the eta before the timelock runs it.
   const ready = state === "Queued" && eta !== null && eta <= now;
+  const check = useExecuteCheck(proposalId, ready, blockTime);
+  if (state !== "Succeeded" && state !== "Queued") return null;
+  const codeChanged = check.data?.kind === "code-changed" ? check.data : null;
   const send = (functionName: "queue" | "execute") =>
     void wallet.run(functionName === "queue" ? "Queue" : "Execute", (client, account) =>
       simulateAndWrite(publicClient, client, account, {
@@ -465,9 +519,8 @@ function QueueExecute({ proposalId, eta, state, now, safety }: { proposalId: str
   };
   const close = () => {
     setConfirming(null);
-    // Back to the button that opened the dialog (after React has removed the dialog), or to this
-    // card when that button is gone (the proposal moved on).
-    setTimeout(() => (opener.current?.isConnected ? opener.current.focus() : heading.current?.focus()), 0);
+    // Back to the button that opened the dialog, or to this card when that button is gone (the proposal moved on).
+    refocus(opener.current, heading.current);
   };
   const buttonClass = safety.concerned ? "danger" : "primary";
   return (
@@ -475,28 +528,51 @@ function QueueExecute({ proposalId, eta, state, now, safety }: { proposalId: str
       <h2 id="next-step-heading" ref={heading} tabIndex={-1}>
         Next step
       </h2>
-      {safety.concerned && (
+      {safety.concerned && !codeChanged && (state === "Succeeded" || ready) && (
         <p className="safety-note" data-testid="next-step-warning">
           <span aria-hidden="true">⚠ </span>This proposal has warnings (at the top of the page). You will be asked to confirm that you have read them.
         </p>
       )}
       {state === "Succeeded" && (
-        <button type="button" className={buttonClass} disabled={!wallet.account} onClick={(e) => click("queue", e.currentTarget)}>
-          Queue
-        </button>
+        <>
+          <QueueForecast proposalId={proposalId} blockTime={blockTime} />
+          <button type="button" className={buttonClass} disabled={!wallet.account} onClick={(e) => click("queue", e.currentTarget)}>
+            Queue
+          </button>
+        </>
       )}
       {state === "Queued" && (
         <>
-          <button type="button" className={buttonClass} disabled={!wallet.account || !ready} onClick={(e) => click("execute", e.currentTarget)}>
-            Execute
-          </button>
-          {!ready && eta !== null && <p className="muted">Executable in {formatDuration(eta - now)}.</p>}
+          <QueuedDelay proposalId={proposalId} eta={eta} now={now} />
+          {codeChanged ? (
+            <div className="safety-note" role="alert" data-testid="code-changed">
+              <p>
+                <span aria-hidden="true">⚠ </span>
+                <strong>The Governor will refuse to execute this proposal:</strong> the code at <AddressView value={codeChanged.target} /> changed since the vote.
+              </p>
+              <p>{codeChangeWords(codeChanged)} What members voted on is no longer what would run, so it can never be executed; it can only be canceled.</p>
+            </div>
+          ) : (
+            ready && (
+              <>
+                {check.data?.kind === "refused" && (
+                  <p className="safety-note" data-testid="execute-would-fail">
+                    <span aria-hidden="true">⚠ </span>Executing it now would fail: {check.data.message}
+                  </p>
+                )}
+                <button type="button" className={buttonClass} disabled={!wallet.account} onClick={(e) => click("execute", e.currentTarget)}>
+                  Execute
+                </button>
+              </>
+            )
+          )}
         </>
       )}
-      {!wallet.account && <p className="muted">Connect a wallet to send the transaction.</p>}
+      {!wallet.account && !codeChanged && (state === "Succeeded" || ready) && <p className="muted">Connect a wallet to send the transaction.</p>}
       {confirming !== null && (
         <ConfirmDialog
           action={confirming}
+          forecast={confirming === "queue" ? <QueueForecast proposalId={proposalId} blockTime={blockTime} compact /> : null}
           safety={safety}
           onCancel={close}
           onConfirm={() => {
@@ -515,44 +591,17 @@ function QueueExecute({ proposalId, eta, state, now, safety }: { proposalId: str
  * findings and the executor's reasons; the confirm button stays disabled until the box is ticked.
  * Escape (the dialog's cancel event) and Cancel send nothing.
  */
-function ConfirmDialog({ action, safety, onConfirm, onCancel }: { action: "queue" | "execute"; safety: Safety; onConfirm(): void; onCancel(): void }) {
-  const ref = useRef<HTMLDialogElement>(null);
-  const heading = useRef<HTMLHeadingElement>(null);
+function ConfirmDialog({ action, safety, forecast, onConfirm, onCancel }: { action: "queue" | "execute"; safety: Safety; forecast: ReactNode; onConfirm(): void; onCancel(): void }) {
   const [ticked, setTicked] = useState(false);
   const verb = action === "queue" ? "Queue" : "Execute";
-  useEffect(() => {
-    const dialog = ref.current;
-    if (!dialog) return;
-    if (!dialog.open) {
-      if (typeof dialog.showModal === "function") dialog.showModal();
-      else dialog.setAttribute("open", "");
-    }
-    // Start reading at the top: the heading, then the reasons; Tab reaches the box and the buttons.
-    heading.current?.focus();
-    return () => {
-      if (dialog.open) dialog.close();
-    };
-  }, []);
   return (
-    <dialog
-      ref={ref}
-      className="confirm-dialog"
-      aria-labelledby="confirm-heading"
-      aria-describedby="confirm-headline"
-      data-testid="confirm-dialog"
-      onCancel={(e) => {
-        e.preventDefault();
-        onCancel();
-      }}
-    >
-      <h2 id="confirm-heading" ref={heading} tabIndex={-1}>
-        {verb} this proposal despite the warnings?
-      </h2>
+    <Modal headingId="confirm-heading" heading={`${verb} this proposal despite the warnings?`} describedBy="confirm-headline" testId="confirm-dialog" onCancel={onCancel}>
       <p id="confirm-headline">
         <span aria-hidden="true">⚠ </span>
         <strong>{safety.headline}.</strong>
       </p>
       <SafetyDetails safety={safety} maxFindings={12} />
+      {forecast}
       {safety.codeDrift && action === "execute" && <p>Executing now would run contract code that nobody reviewed when they voted.</p>}
       <label className="confirm-check">
         <input type="checkbox" checked={ticked} onChange={(e) => setTicked(e.target.checked)} /> I have read these findings and still want to {action}
@@ -565,6 +614,6 @@ function ConfirmDialog({ action, safety, onConfirm, onCancel }: { action: "queue
           {verb} anyway
         </button>
       </div>
-    </dialog>
+    </Modal>
   );
 }
