@@ -32,9 +32,20 @@ const deployDAO = task("deploy-dao", "Deploy and wire the DAO, then write deploy
   .setAction(() => import("./ignition/deploy-task.ts"))
   .build();
 
+const attachDAO = task("attach-dao", "Attach the platform to a Governor already deployed, then write deployments/<chainId>.json")
+  .addOption({ name: "rpc", description: "JSON-RPC URL of the chain the Governor is on", defaultValue: "" })
+  .addOption({ name: "governor", description: "Address of the DAO's Governor", defaultValue: "" })
+  .addOption({ name: "publishers", description: "Comma-separated accounts the new DecisionLog lets publish (analyst, executor)", defaultValue: "" })
+  .addOption({ name: "decisionLog", description: "Use this DecisionLog (governed by the DAO's timelock) instead of deploying one", defaultValue: "" })
+  .addOption({ name: "chainId", description: "Refuse unless the RPC serves this chain id", defaultValue: "" })
+  .addOption({ name: "analyst", description: "Print the proposal that makes this account a DecisionLog publisher", defaultValue: "" })
+  .addOption({ name: "out", description: "Directory for <chainId>.json", defaultValue: "deployments" })
+  .setAction(() => import("./ignition/attach-task.ts"))
+  .build();
+
 export default defineConfig({
   plugins: [hardhatToolboxViem],
-  tasks: [deployDAO],
+  tasks: [deployDAO, attachDAO],
   solidity: {
     profiles: {
       default: compiler,

@@ -13,13 +13,20 @@ export {
   type TreasuryAsset,
 } from "./config.ts";
 export {
+  ATTACHED_PROFILE,
   DEPLOYMENT_SCHEMA_VERSION,
   deploymentPath,
   deploymentSchema,
+  governorFlavours,
   parseDeployment,
   readDeployment,
   treasuryAssetSources,
+  timelockKinds,
   treasuryAssetsOf,
   writeDeployment,
+  type AttachedGovernor,
   type Deployment,
+  type GovernorCapabilities,
+  type GovernorFlavour,
+  type TimelockKind,
 } from "./deployment-file.ts";
