@@ -17,12 +17,14 @@ import {
   GraphQLNonNull,
   GraphQLObjectType,
   type GraphQLOutputType,
+  type GraphQLResolveInfo,
   GraphQLScalarType,
   GraphQLSchema,
   GraphQLString,
   Kind,
 } from "graphql";
 
+import { BatchLoader } from "./batch.ts";
 import { Scheduler, type Timed, listTooLong, tooManyBranches } from "./limits.ts";
 import type { EntityDef, FieldDef, Scalar, SubgraphSchema } from "./schema.ts";
 import { type BlockPtr, type EntityStore, q, tableName } from "./store.ts";
@@ -523,6 +525,85 @@ export function buildGraphQLSchema(subgraph: SubgraphSchema, options: GraphQLOpt
       return { ...store.decodeRow(def, row), __block: block };
     });
 
+  /** Most ids in one batched lookup statement (each statement is a unit the scheduler cannot split). */
+  const BATCH_IDS = 500;
+
+  /**
+   * The versions of many entities of `def` valid at `block`, in the order of `ids` (null where there
+   * is none): for each id the newest version starting at or before `block`, found by walking the
+   * (id, block_from) index backwards, as `byId` does for one. One statement text per table.
+   */
+  const manyById = async (def: EntityDef, ids: string[], block: number, ctx: QueryContext): Promise<(Row | null)[]> => {
+    const t = tableName(def.name);
+    const sql =
+      `SELECT j.key AS __key, ${selectList(def)} FROM json_each(?) j JOIN ${t} t ON t.vid = ` +
+      `(SELECT v.vid FROM ${t} v WHERE v."id" = j.value AND ${atBlock("v")} ORDER BY v.block_from DESC LIMIT 1)`;
+    const found: (Row | null)[] = ids.map(() => null);
+    for (let start = 0; start < ids.length; start += BATCH_IDS) {
+      const slice = ids.slice(start, start + BATCH_IDS);
+      const params = [JSON.stringify(slice), block, block];
+      const rows = await scheduler.run(ctx, () => statement(sql, params, (stmt) => stmt.all(...params) as Record<string, unknown>[]));
+      for (const row of rows) found[start + Number(row.__key)] = { ...store.decodeRow(def, row), __block: block };
+    }
+    return found;
+  };
+
+  /** Per request: one loader per entity type and block, so each level of references is one lookup. */
+  const loaders = new WeakMap<QueryContext, Map<string, BatchLoader<string, Row | null>>>();
+  const loader = (def: EntityDef, block: number, ctx: QueryContext): BatchLoader<string, Row | null> => {
+    let byType = loaders.get(ctx);
+    if (!byType) loaders.set(ctx, (byType = new Map()));
+    const key = `${def.name}@${block}`;
+    let found = byType.get(key);
+    if (!found) byType.set(key, (found = new BatchLoader((ids) => manyById(def, ids, block, ctx))));
+    return found;
+  };
+
+  /**
+   * A single reference: from the request's loader, at once when it is already in. A batch answers
+   * many resolvers at the same moment; each goes on through the scheduler, so completing thousands
+   * of them still yields the event loop to other queries every slice.
+   */
+  const reference = (def: EntityDef, id: string, block: number, ctx: QueryContext): Row | null | Promise<Row | null> => {
+    const entities = loader(def, block, ctx);
+    const count = (row: Row | null) => {
+      if (row) ctx.loaded += 1;
+      return row;
+    };
+    const known = entities.peek(id);
+    return known ? count(known.value) : entities.load(id).then((row) => scheduler.run(ctx, () => count(row)));
+  };
+
+  /**
+   * Loads the single references a list's selection asks for (`votes { voter { id } }`) before the
+   * list is answered, for all the lists of a level in one batch: the items' own resolvers then find
+   * them in the loader and answer without a promise each.
+   */
+  const withReferences = (def: EntityDef, rows: Row[] | Promise<Row[]>, block: number, info: GraphQLResolveInfo, ctx: QueryContext): Row[] | Promise<Row[]> => {
+    const fields = new Set<FieldDef>();
+    for (const node of info.fieldNodes) {
+      for (const selection of node.selectionSet?.selections ?? []) {
+        if (selection.kind !== Kind.FIELD) continue;
+        const field = def.field.get(selection.name.value);
+        if (field && field.kind === "entity" && !field.list && !field.derivedFrom) fields.add(field);
+      }
+    }
+    if (fields.size === 0) return rows;
+    const prefetch = (list: Row[]): Row[] | Promise<Row[]> => {
+      const pending: Promise<unknown>[] = [];
+      for (const field of fields) {
+        const entities = loader(subgraph.entities.get(field.type)!, block, ctx);
+        for (const row of list) {
+          const id = row[field.name];
+          if (id !== null && id !== undefined && !entities.peek(String(id))) pending.push(entities.load(String(id)));
+        }
+      }
+      // The lists of a level wait for one batch; each is then answered in its turn (see `reference`).
+      return pending.length === 0 ? list : Promise.all(pending).then(() => scheduler.run(ctx, () => list));
+    };
+    return rows instanceof Promise ? rows.then(prefetch) : prefetch(rows);
+  };
+
   for (const def of subgraph.entities.values()) {
     orderTypes.set(
       def.name,
@@ -589,12 +670,12 @@ export function buildGraphQLSchema(subgraph: SubgraphSchema, options: GraphQLOpt
                   {
                     type,
                     args: f.list ? collectionArgs(target) : {},
-                    resolve: (parent, args: CollectionArgs, ctx) => {
+                    resolve: (parent, args: CollectionArgs, ctx, info) => {
                       const extra: Sql = back.list
                         ? { sql: `EXISTS (SELECT 1 FROM json_each(t.${q(back.name)}) WHERE value = ?)`, params: [String(parent.id)] }
                         : { sql: `t.${q(back.name)} = ?`, params: [String(parent.id)] };
                       const rows = collection(target, f.list ? args : { first: 1 }, parent.__block, ctx, extra);
-                      if (f.list) return rows;
+                      if (f.list) return withReferences(target, rows, parent.__block, info, ctx);
                       return rows instanceof Promise ? rows.then((r) => r[0] ?? null) : (rows[0] ?? null);
                     },
                   },
@@ -606,10 +687,11 @@ export function buildGraphQLSchema(subgraph: SubgraphSchema, options: GraphQLOpt
                   {
                     type,
                     args: collectionArgs(target),
-                    resolve: (parent, args: CollectionArgs, ctx) => {
+                    resolve: (parent, args: CollectionArgs, ctx, info) => {
                       const ids = (parent[f.name] as string[] | null) ?? [];
                       if (ids.length === 0) return [];
-                      return collection(target, args, parent.__block, ctx, { sql: `t."id" IN (${ids.map(() => "?").join(", ")})`, params: ids.map(String) });
+                      const rows = collection(target, args, parent.__block, ctx, { sql: `t."id" IN (${ids.map(() => "?").join(", ")})`, params: ids.map(String) });
+                      return withReferences(target, rows, parent.__block, info, ctx);
                     },
                   },
                 ];
@@ -620,7 +702,7 @@ export function buildGraphQLSchema(subgraph: SubgraphSchema, options: GraphQLOpt
                   type,
                   resolve: (parent, _args, ctx) => {
                     const id = parent[f.name];
-                    return id === null || id === undefined ? null : byId(target, String(id), parent.__block, ctx);
+                    return id === null || id === undefined ? null : reference(target, String(id), parent.__block, ctx);
                   },
                 },
               ];
@@ -697,10 +779,10 @@ export function buildGraphQLSchema(subgraph: SubgraphSchema, options: GraphQLOpt
     queryFields[def.plural] = {
       type: new GraphQLNonNull(new GraphQLList(new GraphQLNonNull(objectTypes.get(def.name)!))),
       args: { ...collectionArgs(def), ...rootArgs },
-      resolve: (_root, args: CollectionArgs & { block?: never; subgraphError?: string }, ctx) => {
+      resolve: (_root, args: CollectionArgs & { block?: never; subgraphError?: string }, ctx, info) => {
         const block = resolveBlock(args.block);
         checkErrors(args.subgraphError, block);
-        return collection(def, args, block, ctx);
+        return withReferences(def, collection(def, args, block, ctx), block, info, ctx);
       },
     };
   }

@@ -383,6 +383,8 @@ class MappingInstance {
   readonly exports: Record<string, unknown>;
   private readonly memory: WebAssembly.Memory;
   private readonly classIds = new Map<string, number>();
+  /** One DataView per memory buffer: `memory.grow` replaces the buffer, and then the view. */
+  private dataView?: DataView;
 
   readonly module: MappingModule;
   readonly store: HostStore;
@@ -404,7 +406,9 @@ class MappingInstance {
   }
 
   private view(): DataView {
-    return new DataView(this.memory.buffer);
+    const buffer = this.memory.buffer;
+    if (this.dataView?.buffer !== buffer) this.dataView = new DataView(buffer);
+    return this.dataView;
   }
 
   private classId(typeName: string): number {

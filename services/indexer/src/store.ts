@@ -55,6 +55,16 @@ export const tableName = (entity: string) => q(`entity_${entity}`);
 /** Condition for the version of a row valid at block `?` (bound twice). */
 export const AT_BLOCK = "block_from <= ? AND (block_to IS NULL OR block_to > ?)";
 
+/**
+ * Layout of the entity tables, kept in SQLite's `user_version`. 0: tables and the (id, block_from)
+ * index; 1: plus a partial unique index on current versions (`block_to IS NULL`). Opening an older
+ * store adds what it lacks and keeps every row.
+ */
+export const STORE_LAYOUT_VERSION = 1;
+
+/** Name of the partial unique index on the current versions of `entity`. */
+export const currentIndexName = (entity: string) => `entity_${entity}_current`;
+
 interface TableStatements {
   current: StatementSync;
   close: StatementSync;
@@ -117,6 +127,7 @@ export class EntityStore {
   }
 
   private createTables(): void {
+    const layout = this.layoutVersion();
     this.db.exec(`
       CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
       CREATE TABLE IF NOT EXISTS blocks (number INTEGER PRIMARY KEY, hash TEXT NOT NULL, parent_hash TEXT NOT NULL, timestamp INTEGER NOT NULL);
@@ -130,32 +141,52 @@ export class EntityStore {
       this.db.exec(`CREATE TABLE IF NOT EXISTS ${table} (vid INTEGER PRIMARY KEY, block_from INTEGER NOT NULL, block_to INTEGER, ${columns})`);
       this.db.exec(`CREATE INDEX IF NOT EXISTS ${q(`entity_${entity.name}_id`)} ON ${table} ("id", block_from)`);
       this.db.exec(`CREATE INDEX IF NOT EXISTS ${q(`entity_${entity.name}_open`)} ON ${table} (block_to)`);
+      // At most one current version per id, found without reading the others (a voter has one
+      // version per vote it cast). Both the handlers' loads and the close of the old version on
+      // every write look it up.
+      try {
+        this.db.exec(`CREATE UNIQUE INDEX IF NOT EXISTS ${q(currentIndexName(entity.name))} ON ${table} ("id") WHERE block_to IS NULL`);
+      } catch (error) {
+        if (!/UNIQUE/i.test((error as Error).message)) throw error;
+        throw new Error(`the store ${this.file} holds more than one current version of some ${entity.name}; delete the data directory to index again`, { cause: error });
+      }
       for (const field of entity.stored) {
         if (field.kind === "entity" && !field.list) {
           this.db.exec(`CREATE INDEX IF NOT EXISTS ${q(`entity_${entity.name}_${field.name}`)} ON ${table} (${q(field.name)}, block_from)`);
         }
       }
     }
+    if (layout < STORE_LAYOUT_VERSION) this.db.exec(`PRAGMA user_version = ${STORE_LAYOUT_VERSION}`);
+  }
+
+  /** The file's layout version (`user_version`): {@link STORE_LAYOUT_VERSION} once opened here. */
+  layoutVersion(): number {
+    return Number((this.db.prepare("PRAGMA user_version").get() as { user_version: number }).user_version);
   }
 
   private table(entity: EntityDef): TableStatements {
     let statements = this.statements.get(entity.name);
     if (!statements) {
-      const table = tableName(entity.name);
-      const names = entity.stored.map((f) => q(f.name));
-      statements = {
-        // The current version is the newest one: the (id, block_from) index read backwards.
-        current: this.db.prepare(`SELECT ${this.selectList(entity, table)} FROM ${table} WHERE "id" = ? AND block_to IS NULL ORDER BY block_from DESC LIMIT 1`),
-        close: this.db.prepare(
-          `UPDATE ${table} SET block_to = ? WHERE vid = (SELECT vid FROM ${table} WHERE "id" = ? AND block_to IS NULL ORDER BY block_from DESC LIMIT 1)`,
-        ),
-        insert: this.db.prepare(
-          `INSERT INTO ${table} (block_from, block_to, ${names.join(", ")}) VALUES (?, NULL, ${names.map(() => "?").join(", ")})`,
-        ),
-      };
+      const sql = this.versionSql(entity);
+      statements = { current: this.db.prepare(sql.current), close: this.db.prepare(sql.close), insert: this.db.prepare(sql.insert) };
       this.statements.set(entity.name, statements);
     }
     return statements;
+  }
+
+  /**
+   * The statements of the write path: read an entity's current version, close it at a block
+   * (parameters: block, id), insert a new one. The first two read the partial unique index on
+   * current versions, one entry per id, however many versions the entity has.
+   */
+  versionSql(entity: EntityDef): { current: string; close: string; insert: string } {
+    const table = tableName(entity.name);
+    const names = entity.stored.map((f) => q(f.name));
+    return {
+      current: `SELECT ${this.selectList(entity, table)} FROM ${table} WHERE "id" = ? AND block_to IS NULL`,
+      close: `UPDATE ${table} SET block_to = ? WHERE "id" = ? AND block_to IS NULL`,
+      insert: `INSERT INTO ${table} (block_from, block_to, ${names.join(", ")}) VALUES (?, NULL, ${names.map(() => "?").join(", ")})`,
+    };
   }
 
   entity(type: string): EntityDef {

@@ -9,7 +9,7 @@ import type { NetworkConnection } from "hardhat/types/network";
 import { pino } from "pino";
 
 import { deployLocalDAO, RpcEndpoint, type LocalDAO } from "@ai-dao/testkit";
-import { type App, overridesFromDeployment, startApp } from "../src/app.ts";
+import { type App, type AppOptions, overridesFromDeployment, startApp } from "../src/app.ts";
 
 export interface Chain {
   connection: NetworkConnection;
@@ -32,7 +32,12 @@ export async function tempDir(prefix = "indexer-test-"): Promise<string> {
 export const quietLogger = () => pino({ level: process.env.TEST_LOG_LEVEL ?? "silent" });
 
 export async function startIndexer(chain: Chain, buildDir: string, dataDir: string, options: { maxBackoffMs?: number; batchSize?: number } = {}): Promise<App> {
-  return startApp({
+  return startApp(indexerOptions(chain, buildDir, dataDir, options));
+}
+
+/** The options `startIndexer` starts an indexer with (the benchmark passes them to other builds too). */
+export function indexerOptions(chain: Chain, buildDir: string, dataDir: string, options: { maxBackoffMs?: number; batchSize?: number } = {}): AppOptions {
+  return {
     buildDir,
     rpcUrl: chain.rpc.url,
     dataDir,
@@ -42,7 +47,7 @@ export async function startIndexer(chain: Chain, buildDir: string, dataDir: stri
     maxBackoffMs: options.maxBackoffMs ?? 200,
     ...(options.batchSize ? { batchSize: options.batchSize } : {}),
     logger: quietLogger(),
-  });
+  };
 }
 
 export interface GraphQLResponse<T = any> {

@@ -1,0 +1,150 @@
+// Nested references are looked up in batches (one statement per entity type and level of the
+// answer): the answers must be exactly those of looking each parent up on its own, at the latest
+// block and at earlier ones (time travel), with deleted and changed entities along the way.
+import { graphql } from "graphql";
+import { beforeAll, describe, expect, inject, it } from "vitest";
+
+import { buildGraphQLSchema, untimedContext } from "../src/graphql.ts";
+import { EntityStore } from "../src/store.ts";
+import { loadSubgraph } from "../src/subgraph.ts";
+import type { EntityData } from "../src/values.ts";
+
+const buildDir = inject("buildDir");
+
+const ACCOUNTS = 20;
+const PROPOSALS = 5;
+const account = (i: number) => `0x${i.toString(16).padStart(40, "0")}`;
+const blockPtr = (n: number) => ({ number: n, hash: `0x${n.toString(16).padStart(64, "0")}` as const, parentHash: `0x${(n - 1).toString(16).padStart(64, "0")}` as const, timestamp: n });
+
+/**
+ * Block 1: accounts and proposals. Blocks 2 to 6: the votes on one proposal each, from two thirds
+ * of the accounts (weights with ties), every voter rewritten (votes cast, a new delegate or none).
+ * Block 5 also deletes the last account (others still point at it). Block 7 renames a proposal.
+ */
+function fillStore(store: EntityStore): number {
+  const votesCast = new Array<number>(ACCOUNTS).fill(0);
+  const write = (block: number, changes: Record<string, [string, EntityData | null][]>) =>
+    store.transaction(() => {
+      store.writeChanges(block, new Map(Object.entries(changes).map(([type, list]) => [type, new Map(list)])));
+      store.setCursor(blockPtr(block));
+    });
+  write(1, {
+    Account: Array.from({ length: ACCOUNTS }, (_, i) => [account(i), { id: account(i), votesCast: 0, delegate: account((i + 1) % ACCOUNTS) }]),
+    Proposal: Array.from({ length: PROPOSALS }, (_, p) => [String(p), { id: String(p), title: `Proposal ${p}` }]),
+  });
+  for (let b = 2; b < 2 + PROPOSALS; b++) {
+    const p = b - 2;
+    const votes: [string, EntityData][] = [];
+    const accounts: [string, EntityData | null][] = [];
+    for (let i = 0; i < ACCOUNTS - 1; i++) {
+      if ((i + b) % 3 === 0) continue;
+      votes.push([`${p}-${i}`, { id: `${p}-${i}`, proposal: String(p), voter: account(i), support: i % 3, weight: BigInt(i % 4) * 10n ** 18n, reason: "" }]);
+      votesCast[i]! += 1;
+      accounts.push([account(i), { id: account(i), votesCast: votesCast[i]!, delegate: (i + b) % 5 === 0 ? null : account((i + b) % ACCOUNTS) }]);
+    }
+    if (b === 5) accounts.push([account(ACCOUNTS - 1), null]);
+    write(b, { Vote: votes, Account: accounts });
+  }
+  write(7, { Proposal: [["0", { id: "0", title: "Proposal 0, renamed" }]] });
+  return 7;
+}
+
+/** Counts the statements run on the entity tables (prepared statements are cached, so count runs). */
+function countEntityStatements(store: EntityStore): { count: number } {
+  const counter = { count: 0 };
+  const prepare = store.db.prepare.bind(store.db);
+  store.db.prepare = ((sql: string) => {
+    const statement = prepare(sql);
+    if (!sql.includes("entity_")) return statement;
+    return new Proxy(statement, {
+      get(target, key) {
+        const value = Reflect.get(target, key) as unknown;
+        if (typeof value !== "function") return value;
+        if (key === "all" || key === "get") {
+          return (...args: unknown[]) => {
+            counter.count++;
+            return (value as (...a: unknown[]) => unknown).apply(target, args);
+          };
+        }
+        return (value as (...a: unknown[]) => unknown).bind(target);
+      },
+    });
+  }) as typeof store.db.prepare;
+  return counter;
+}
+
+describe("nested references in batches", () => {
+  let store: EntityStore;
+  let statements: { count: number };
+  let run: (source: string) => Promise<any>;
+
+  beforeAll(async () => {
+    const subgraph = await loadSubgraph(buildDir);
+    store = EntityStore.memory(subgraph.schema);
+    fillStore(store);
+    statements = countEntityStatements(store);
+    const schema = buildGraphQLSchema(subgraph.schema, { store, deployment: "test" });
+    run = async (source) => {
+      const result = await graphql({ schema, source, contextValue: untimedContext() });
+      if (result.errors?.length) throw new Error(result.errors.map((e) => e.message).join("; "));
+      return result.data;
+    };
+  });
+
+  /** The same answer built one parent at a time: a request per proposal, per vote and per account. */
+  const reference = async (at: string) => {
+    const account = async (id: string, depth: number): Promise<unknown> => {
+      const { account: a } = await run(`{ account(id: "${id}"${at}) { id votesCast delegate { id } } }`);
+      if (!a) return null;
+      if (depth === 0) return { id: a.id, votesCast: a.votesCast, delegate: a.delegate && { id: a.delegate.id } };
+      return { id: a.id, votesCast: a.votesCast, delegate: a.delegate && (await account(a.delegate.id, depth - 1)) };
+    };
+    const { proposals } = await run(`{ proposals(first: 100, orderBy: id${at}) { id title } }`);
+    const answer = [];
+    for (const p of proposals) {
+      const { proposal } = await run(`{ proposal(id: "${p.id}"${at}) { votes(first: 1000, orderBy: weight, orderDirection: desc) { id weight support } } }`);
+      const votes = [];
+      for (const v of proposal.votes) {
+        const { vote } = await run(`{ vote(id: "${v.id}"${at}) { voter { id } proposal { id title } } }`);
+        votes.push({ ...v, voter: await account(vote.voter.id, 1), proposal: vote.proposal });
+      }
+      answer.push({ ...p, votes });
+    }
+    return { proposals: answer };
+  };
+
+  const nested = (at: string) =>
+    `{ proposals(first: 100, orderBy: id${at}) { id title votes(first: 1000, orderBy: weight, orderDirection: desc) { id weight support voter { id votesCast delegate { id votesCast delegate { id } } } proposal { id title } } } }`;
+
+  for (const [label, at] of [
+    ["the latest block", ""],
+    ["block 7", ", block: { number: 7 }"],
+    ["block 5 (an account deleted)", ", block: { number: 5 }"],
+    ["block 4", ", block: { number: 4 }"],
+    ["block 1 (no votes yet)", ", block: { number: 1 }"],
+  ] as const) {
+    it(`answers as one parent at a time at ${label}`, async () => {
+      statements.count = 0;
+      const batched = await run(nested(at));
+      const ran = statements.count;
+      expect(batched).toEqual(await reference(at));
+      const votes = batched.proposals.reduce((n: number, p: { votes: unknown[] }) => n + p.votes.length, 0);
+      // One for the proposals, one per proposal's votes, then one per entity type and level at most.
+      expect(ran).toBeGreaterThan(0);
+      expect(ran).toBeLessThanOrEqual(1 + PROPOSALS + 4);
+      if (votes > 0) expect(ran).toBeLessThan(votes);
+    });
+  }
+
+  it("sees the history it was built from", async () => {
+    const latest = await run(nested(""));
+    expect(latest.proposals[0].title).toBe("Proposal 0, renamed");
+    expect((await run(nested(", block: { number: 6 }"))).proposals[0].title).toBe("Proposal 0");
+    // After block 5 the last account is gone: those delegating to it show no delegate.
+    const pointing = latest.proposals.flatMap((p: any) => p.votes).filter((v: any) => v.voter.delegate === null);
+    expect(pointing.length).toBeGreaterThan(0);
+    const before = await run(`{ account(id: "${account(ACCOUNTS - 1)}", block: { number: 4 }) { id } }`);
+    expect(before.account).toEqual({ id: account(ACCOUNTS - 1) });
+    expect((await run(`{ account(id: "${account(ACCOUNTS - 1)}") { id } }`)).account).toBeNull();
+  });
+});

@@ -1,0 +1,103 @@
+// The partial unique index on current versions: the write path's lookups use it (query plans), a
+// store written before it existed opens with every row kept and gains it, and time travel still
+// answers from the older versions.
+import { rm } from "node:fs/promises";
+import path from "node:path";
+import { DatabaseSync } from "node:sqlite";
+
+import { graphql } from "graphql";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+
+import { buildGraphQLSchema, untimedContext } from "../src/graphql.ts";
+import { DATABASE_FILE, EntityStore, STORE_LAYOUT_VERSION, type StoreIdentity, currentIndexName, tableName } from "../src/store.ts";
+import { type Subgraph, loadSubgraph } from "../src/subgraph.ts";
+import type { EntityData } from "../src/values.ts";
+import { tempDir } from "./helpers.ts";
+
+const buildDir = inject("buildDir");
+
+const identity: StoreIdentity = { chainId: 31337, genesisHash: `0x${"00".repeat(32)}`, dataSources: {}, deployment: "test" };
+const account = (i: number) => `0x${i.toString(16).padStart(40, "0")}`;
+const blockPtr = (n: number) => ({ number: n, hash: `0x${n.toString(16).padStart(64, "0")}` as const, parentHash: `0x${(n - 1).toString(16).padStart(64, "0")}` as const, timestamp: n });
+
+/** Ten accounts, each rewritten at block `b` (votesCast = b, delegating to another one). */
+function writeBlock(store: EntityStore, b: number): void {
+  const accounts = new Map<string, EntityData | null>();
+  for (let i = 0; i < 10; i++) accounts.set(account(i), { id: account(i), votesCast: b, delegate: account((i + b) % 10) });
+  store.transaction(() => {
+    store.writeChanges(b, new Map([["Account", accounts]]));
+    store.setCursor(blockPtr(b));
+  });
+}
+
+function writeHistory(store: EntityStore, blocks: number): void {
+  for (let b = 1; b <= blocks; b++) writeBlock(store, b);
+}
+
+const plan = (db: DatabaseSync, sql: string, params: (string | number)[]) =>
+  (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as { detail: string }[]).map((r) => r.detail).join("; ");
+
+describe("current versions", () => {
+  let subgraph: Subgraph;
+  let dir: string;
+
+  beforeAll(async () => {
+    subgraph = await loadSubgraph(buildDir);
+    dir = await tempDir("indexer-layout-");
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it("finds and closes the current version through the partial unique index", () => {
+    const store = EntityStore.memory(subgraph.schema, identity);
+    for (const entity of subgraph.schema.entities.values()) {
+      const sql = store.versionSql(entity);
+      const index = currentIndexName(entity.name);
+      expect(plan(store.db, sql.current, ["x"]), entity.name).toContain(`USING INDEX ${index} (id=?)`);
+      expect(plan(store.db, sql.close, [1, "x"]), entity.name).toContain(`USING INDEX ${index} (id=?)`);
+    }
+    writeHistory(store, 5);
+    expect(store.current("Account", account(3))).toMatchObject({ id: account(3), votesCast: 5 });
+    expect(store.counts().Account).toEqual({ current: 10, versions: 50 });
+    // A second current version of an id is refused by the index.
+    expect(() => store.db.prepare(`INSERT INTO ${tableName("Account")} (block_from, block_to, "id") VALUES (9, NULL, ?)`).run(account(1))).toThrow(/UNIQUE/);
+    store.close();
+  });
+
+  it("adds the index to a store written before it existed, keeping every row", async () => {
+    const file = path.join(dir, DATABASE_FILE);
+    const written = EntityStore.open(dir, subgraph.schema, identity);
+    writeHistory(written, 4);
+    written.close();
+    // The layout before: no index on current versions, user_version 0.
+    const old = new DatabaseSync(file);
+    for (const entity of subgraph.schema.entities.values()) old.exec(`DROP INDEX "${currentIndexName(entity.name)}"`);
+    old.exec("PRAGMA user_version = 0");
+    old.close();
+
+    const store = EntityStore.open(dir, subgraph.schema, identity, () => {
+      throw new Error("the store must not be moved aside");
+    });
+    expect(store.layoutVersion()).toBe(STORE_LAYOUT_VERSION);
+    const indexes = (store.db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND name = ?").all(currentIndexName("Account")) as unknown[]).length;
+    expect(indexes).toBe(1);
+    expect(store.counts().Account).toEqual({ current: 10, versions: 40 });
+    expect(store.cursor()?.number).toBe(4);
+
+    // Indexing goes on from the cursor, and time travel reads the older versions.
+    writeBlock(store, 5);
+    expect(store.current("Account", account(2))).toMatchObject({ votesCast: 5 });
+    const schema = buildGraphQLSchema(subgraph.schema, { store, deployment: "test" });
+    const at = async (block: number) =>
+      (await graphql({ schema, source: `{ accounts(block: { number: ${block} }, orderBy: id) { id votesCast delegate { id votesCast } } }`, contextValue: untimedContext() })).data;
+    for (const block of [1, 3, 5]) {
+      const data = (await at(block)) as { accounts: { id: string; votesCast: number; delegate: { id: string; votesCast: number } }[] };
+      expect(data.accounts).toHaveLength(10);
+      data.accounts.forEach((a, i) => {
+        expect(a).toEqual({ id: account(i), votesCast: block, delegate: { id: account((i + block) % 10), votesCast: block } });
+      });
+    }
+    store.close();
+  });
+});
