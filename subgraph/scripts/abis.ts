@@ -1,28 +1,84 @@
 // Writes the ABIs of the subgraph's data sources into subgraph/abis/, where graph-cli reads them.
-// They are @ai-dao/protocol's ABIs, generated from the compiled contracts, so the subgraph decodes
-// events with exactly the ABIs every other part uses.
-import { mkdir, writeFile } from "node:fs/promises";
+// The platform's are @ai-dao/protocol's ABIs, generated from the compiled contracts, so the subgraph
+// decodes events with exactly the ABIs every other part uses. The attached flavours' come from
+// compiled artifacts too: OpenZeppelin 4.9 and 5 Governors and the 4.9 TimelockController from the
+// repository's test contracts (Hardhat's artifacts/), Compound's GovernorAlpha and Timelock from the
+// build artifacts `@uniswap/governance` ships.
+import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { createRequire } from "node:module";
 import path from "node:path";
 
 import { daoAbis, standardEventAbis } from "@ai-dao/protocol";
 
-import { abisDir, dataSources, treasuryAssetSource } from "./data-sources.ts";
+import { type AbiItem, abiFileOf, abisDir, dataSources, repoRoot, treasuryAssetSource } from "./data-sources.ts";
 
-/** Writes every data source's ABI; returns the files written. */
+const require = createRequire(import.meta.url);
+
+/** A Hardhat artifact of the repository's contracts (`npx hardhat build` writes them). */
+async function hardhatAbi(source: string, contract: string): Promise<AbiItem[]> {
+  const file = path.join(repoRoot, "artifacts", "contracts", source, `${contract}.json`);
+  try {
+    return (JSON.parse(await readFile(file, "utf8")) as { abi: AbiItem[] }).abi;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") {
+      throw new Error(`${file} not found: compile the contracts first (\`npm run build\` at the repository root)`);
+    }
+    throw error;
+  }
+}
+
+/** A contract of the build artifacts `@uniswap/governance` ships (solc 0.5.16). */
+function uniswapAbi(contract: "GovernorAlpha" | "Timelock"): AbiItem[] {
+  return (require(`@uniswap/governance/build/${contract}.json`) as { abi: AbiItem[] }).abi;
+}
+
+/**
+ * GovernorBravo's events: GovernorAlpha's, with Bravo's VoteCast (uint8 support and a reason) in place
+ * of Alpha's (bool support). No installed package ships Bravo's artifacts, so this one event is
+ * written from Compound's GovernorBravoInterfaces.sol.
+ */
+function bravoAbi(alpha: AbiItem[]): AbiItem[] {
+  const voteCast: AbiItem = {
+    type: "event",
+    name: "VoteCast",
+    inputs: [
+      { indexed: true, name: "voter", type: "address" },
+      { indexed: false, name: "proposalId", type: "uint256" },
+      { indexed: false, name: "support", type: "uint8" },
+      { indexed: false, name: "votes", type: "uint256" },
+      { indexed: false, name: "reason", type: "string" },
+    ],
+  };
+  return [...alpha.filter((item) => !(item.type === "event" && item.name === "VoteCast")), voteCast];
+}
+
+/** The ABI files of the attached flavours, by file name (see `governorSources` and `timelockSourceFor`). */
+async function attachedAbis(): Promise<Record<string, AbiItem[]>> {
+  const alpha = uniswapAbi("GovernorAlpha");
+  return {
+    "OpenZeppelinGovernor-4": await hardhatAbi("attach/AttachV4Governor.sol", "AttachV4Governor"),
+    "OpenZeppelinGovernor-5": await hardhatAbi("bench/VanillaGovernor.sol", "VanillaGovernor"),
+    "TimelockController-4": await hardhatAbi("attach/AttachV4Timelock.sol", "AttachV4Timelock"),
+    "CompoundGovernor-alpha": alpha,
+    "CompoundGovernor-bravo": bravoAbi(alpha),
+    CompoundTimelock: uniswapAbi("Timelock"),
+  };
+}
+
+/** Writes every data source's ABI, the platform's and every attached flavour's; returns the files written. */
 export async function writeAbis(outDir = abisDir): Promise<string[]> {
   await mkdir(outDir, { recursive: true });
   const written: string[] = [];
-  for (const source of dataSources) {
-    const file = path.join(outDir, `${source.name}.json`);
-    await writeFile(file, `${JSON.stringify(daoAbis[source.contract], null, 2)}\n`);
+  const write = async (name: string, abi: unknown) => {
+    const file = path.join(outDir, `${name}.json`);
+    await writeFile(file, `${JSON.stringify(abi, null, 2)}\n`);
     written.push(file);
-  }
+  };
+  for (const source of dataSources) await write(abiFileOf(source), daoAbis[source.contract]);
   const erc20 = standardEventAbis.find((entry) => entry.name === treasuryAssetSource.abi);
   if (erc20 === undefined) throw new Error(`@ai-dao/protocol has no ${treasuryAssetSource.abi} event ABI`);
-  const file = path.join(outDir, `${treasuryAssetSource.abi}.json`);
-  await writeFile(file, `${JSON.stringify(erc20.abi, null, 2)}
-`);
-  written.push(file);
+  await write(treasuryAssetSource.abi, erc20.abi);
+  for (const [name, abi] of Object.entries(await attachedAbis())) await write(name, abi);
   return written;
 }
 

@@ -1,6 +1,8 @@
 // Writes subgraph/subgraph.yaml from a deployment file (deployments/<chainId>.json): the network,
 // the four contracts' addresses and start block, and the event handlers, whose signatures are read
-// from the ABIs in subgraph/abis/ (run `abis.ts` first).
+// from the ABIs in subgraph/abis/ (run `abis.ts` first). The Governor and timelock data sources are
+// the platform's own, or for an attached DAO (`attached` in the file) those of its Governor's
+// flavour and its timelock's kind (see `dataSourcesFor` in data-sources.ts).
 //
 //   node scripts/manifest.ts [--deployment FILE | --chain-id N] [--network NAME] [--out FILE]
 //
@@ -14,7 +16,16 @@ import { parseArgs } from "node:util";
 import { ConfigError, deploymentPath, readDeployment, treasuryAssetSources, type Deployment } from "@ai-dao/deployment";
 import YAML from "yaml";
 
-import { type AbiItem, abisDir, dataSources, manifestEventSignature, repoRoot, subgraphDir, treasuryAssetSource } from "./data-sources.ts";
+import {
+  type AbiItem,
+  abiFileOf,
+  abisDir,
+  dataSourcesFor,
+  manifestEventSignature,
+  repoRoot,
+  subgraphDir,
+  treasuryAssetSource,
+} from "./data-sources.ts";
 
 export const SPEC_VERSION = "1.3.0";
 export const API_VERSION = "0.0.9";
@@ -73,8 +84,9 @@ export async function buildManifest(deployment: Deployment, options: ManifestOpt
   };
 
   const sources = [];
-  for (const source of dataSources) {
-    const abi = await readAbi(abiDir, source.name);
+  for (const source of dataSourcesFor(deployment)) {
+    const abiFile = path.join(abiDir, `${abiFileOf(source)}.json`);
+    const abi = await readAbi(abiDir, abiFileOf(source));
     sources.push({
       kind: "ethereum/contract",
       name: source.name,
@@ -89,7 +101,7 @@ export async function buildManifest(deployment: Deployment, options: ManifestOpt
         apiVersion: API_VERSION,
         language: "wasm/assemblyscript",
         entities: source.entities,
-        abis: [{ name: source.name, file: relative(path.join(abiDir, `${source.name}.json`)) }],
+        abis: [{ name: source.name, file: relative(abiFile) }],
         eventHandlers: source.events.map((event) => ({
           event: manifestEventSignature(abi, event),
           handler: `handle${event}`,
@@ -123,7 +135,10 @@ export async function buildManifest(deployment: Deployment, options: ManifestOpt
 
   return {
     specVersion: SPEC_VERSION,
-    description: `AI-governed DAO on ${network} (chain ${deployment.chainId}): proposals, votes, delegation, timelock operations, treasury flows and automated decisions.`,
+    description:
+      deployment.attached === undefined
+        ? `AI-governed DAO on ${network} (chain ${deployment.chainId}): proposals, votes, delegation, timelock operations, treasury flows and automated decisions.`
+        : `DAO on ${network} (chain ${deployment.chainId}, ${deployment.attached.flavour} Governor, ${deployment.attached.timelockKind}): proposals, votes, delegation, timelock operations, treasury flows and automated decisions.`,
     // Auditors query any past block, so graph-node must keep every entity version.
     indexerHints: { prune: "never" },
     // A handler that fails on one event is skipped (its changes discarded, the error recorded and

@@ -1,7 +1,7 @@
-// Helpers shared by the four mappings: event ids, accounts and the daily snapshot.
+// Helpers shared by the mappings: event ids, accounts, timelocks and the daily snapshot.
 import { Address, BigInt, ethereum } from "@graphprotocol/graph-ts";
 
-import { Account, DailyGovernanceSnapshot } from "../generated/schema";
+import { Account, DailyGovernanceSnapshot, Timelock } from "../generated/schema";
 
 export const SECONDS_PER_DAY: i32 = 86400;
 
@@ -52,4 +52,18 @@ export function getOrCreateDailySnapshot(timestamp: BigInt): DailyGovernanceSnap
     snapshot.votingPowerMoved = BigInt.zero();
   }
   return snapshot;
+}
+
+/** The timelock at `address` (a TimelockController or a Compound Timelock), new with zero counts. */
+export function getOrCreateTimelock(address: Address): Timelock {
+  const id = address.toHexString();
+  let timelock = Timelock.load(id);
+  if (timelock == null) {
+    timelock = new Timelock(id);
+    timelock.minDelay = BigInt.zero();
+    timelock.operationCount = 0;
+    timelock.executedCount = 0;
+    timelock.canceledCount = 0;
+  }
+  return timelock;
 }

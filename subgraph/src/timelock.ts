@@ -11,7 +11,6 @@ import {
   RoleRevoked,
 } from "../generated/TimelockController/TimelockController";
 import {
-  Timelock,
   TimelockCall,
   TimelockMinDelayChange,
   TimelockOperation,
@@ -19,7 +18,7 @@ import {
   TimelockRoleChange,
   TimelockRoleMember,
 } from "../generated/schema";
-import { eventId, getOrCreateDailySnapshot } from "./helpers";
+import { eventId, getOrCreateDailySnapshot, getOrCreateTimelock } from "./helpers";
 import { ETH_ASSET_ID, linkPendingFlows, recordFlow } from "./treasury";
 
 const ROLE_NAMES: string[] = ["PROPOSER_ROLE", "EXECUTOR_ROLE", "CANCELLER_ROLE"];
@@ -30,19 +29,6 @@ function roleName(role: Bytes): string {
     if (Bytes.fromByteArray(crypto.keccak256(ByteArray.fromUTF8(ROLE_NAMES[i]))).equals(role)) return ROLE_NAMES[i];
   }
   return role.toHexString();
-}
-
-function getOrCreateTimelock(address: Address): Timelock {
-  const id = address.toHexString();
-  let timelock = Timelock.load(id);
-  if (timelock == null) {
-    timelock = new Timelock(id);
-    timelock.minDelay = BigInt.zero();
-    timelock.operationCount = 0;
-    timelock.executedCount = 0;
-    timelock.canceledCount = 0;
-  }
-  return timelock;
 }
 
 /** A new operation from its first CallScheduled, keeping the proposal link of an earlier, canceled schedule. */

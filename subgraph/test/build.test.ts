@@ -3,10 +3,12 @@ import path from "node:path";
 
 import { describe, expect, inject, it } from "vitest";
 
-import { dataSources } from "../scripts/data-sources.ts";
+import { dataSources, dataSourcesFor } from "../scripts/data-sources.ts";
+import { TESTED_FLAVOURS, sampleAttachedDeployment } from "./attached-sample.ts";
 
 // test/global-setup.ts ran the build against a sample deployment.
 const buildDir = inject("buildDir");
+const flavourBuildDirs = inject("flavourBuildDirs");
 
 describe("graph build", () => {
   it.each(dataSources.map((source) => source.name))("compiles the %s mapping to WASM", async (name) => {
@@ -15,11 +17,17 @@ describe("graph build", () => {
     expect(wasm.length).toBeGreaterThan(1000);
   });
 
-  it("needs only the host functions the embedded indexer provides", async () => {
+  it("needs only the host functions the embedded indexer provides, for every flavour", async () => {
     const imports = new Set<string>();
-    for (const source of dataSources) {
-      const module = await WebAssembly.compile(await readFile(path.join(buildDir, source.name, `${source.name}.wasm`)));
-      for (const entry of WebAssembly.Module.imports(module)) imports.add(`${entry.module}.${entry.name}`);
+    const builds: [string, string[]][] = [
+      [buildDir, dataSources.map((source) => source.name)],
+      ...TESTED_FLAVOURS.map((flavour) => [flavourBuildDirs[flavour]!, dataSourcesFor(sampleAttachedDeployment(flavour)).map((source) => source.name)] as [string, string[]]),
+    ];
+    for (const [dir, names] of builds) {
+      for (const name of names) {
+        const module = await WebAssembly.compile(await readFile(path.join(dir, name, `${name}.wasm`)));
+        for (const entry of WebAssembly.Module.imports(module)) imports.add(`${entry.module}.${entry.name}`);
+      }
     }
     expect([...imports].sort()).toEqual([
       "conversion.typeConversion.bigIntToString",

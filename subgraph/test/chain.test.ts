@@ -3,11 +3,8 @@
 // one without analysis that changes the risk tiers and calls an account without code), feed every
 // log of the four contracts to the WASM in chain order, and compare the entities with what the
 // contracts say.
-import { readFile } from "node:fs/promises";
-import path from "node:path";
-
 import { network } from "hardhat";
-import { type Abi, type Hex, decodeEventLog, encodeFunctionData, keccak256, parseEther, stringToHex, zeroHash } from "viem";
+import { type Hex, type PublicClient, encodeFunctionData, keccak256, parseEther, stringToHex, zeroHash } from "viem";
 import { beforeAll, describe, expect, inject, it } from "vitest";
 
 import { DecisionKind, Recommendation, Support } from "@ai-dao/protocol";
@@ -22,8 +19,10 @@ import {
   timelockSalt,
   type LocalDAO,
 } from "@ai-dao/testkit";
-import { abisDir, dataSources } from "../scripts/data-sources.ts";
-import { MappingInstance, Store } from "./wasm-host.ts";
+import { subgraphDir } from "../scripts/data-sources.ts";
+import { buildManifest } from "../scripts/manifest.ts";
+import { type ManifestDataSources, feedChain } from "./feed.ts";
+import { Store } from "./wasm-host.ts";
 
 const buildDir = inject("buildDir");
 
@@ -90,42 +89,11 @@ describe("mappings on the real contracts", () => {
     await connection.networkHelpers.time.increaseTo(await governor.read.proposalEta([unanalysedId]));
     await governor.write.execute([unanalysedId]);
 
-    // Every log of the four contracts, in chain order, to the data source that watches it.
+    // Every log of the four contracts, in chain order, to the data source that watches it, as the
+    // manifest of this deployment says (without treasury assets: this test has none to check).
     store = new Store();
-    const sources = await Promise.all(
-      dataSources.map(async (source) => ({
-        address: deployment.contracts[source.contract].toLowerCase(),
-        events: new Set(source.events),
-        abi: JSON.parse(await readFile(path.join(abisDir, `${source.name}.json`), "utf8")) as Abi,
-        mapping: await MappingInstance.load(
-          path.join(buildDir, source.name, `${source.name}.wasm`),
-          path.join(abisDir, `${source.name}.json`),
-          store,
-        ),
-      })),
-    );
-    const chainLogs = await publicClient.getLogs({
-      address: sources.map((source) => source.address as Hex),
-      fromBlock: BigInt(deployment.startBlock),
-    });
-    chainLogs.sort((a, b) => Number(a.blockNumber - b.blockNumber) || a.logIndex - b.logIndex);
-    const timestamps = new Map<bigint, bigint>();
-    for (const log of chainLogs) {
-      const source = sources.find((s) => s.address === log.address.toLowerCase())!;
-      const decoded = decodeEventLog({ abi: source.abi, data: log.data, topics: log.topics });
-      if (!source.events.has(decoded.eventName!)) continue;
-      if (!timestamps.has(log.blockNumber)) {
-        timestamps.set(log.blockNumber, (await publicClient.getBlock({ blockNumber: log.blockNumber })).timestamp);
-      }
-      source.mapping.handle(decoded.eventName!, {
-        address: log.address,
-        block: log.blockNumber,
-        timestamp: timestamps.get(log.blockNumber)!,
-        tx: log.transactionHash,
-        logIndex: BigInt(log.logIndex),
-        args: decoded.args as unknown as Record<string, unknown>,
-      });
-    }
+    const manifest = (await buildManifest({ ...deployment, treasuryAssets: [] })) as ManifestDataSources;
+    const sources = await feedChain(publicClient as PublicClient, manifest, subgraphDir, buildDir, store);
     logs = sources.flatMap((source) => source.mapping.logs);
   }, 120_000);
 

@@ -10,6 +10,7 @@ import { writeAbis } from "../scripts/abis.ts";
 import { subgraphDir } from "../scripts/data-sources.ts";
 import { defaultNetwork, writeManifest } from "../scripts/manifest.ts";
 import { sampleDeployment, tempDeployment } from "@ai-dao/testkit/deployment";
+import { sampleAttachedDeployment } from "./attached-sample.ts";
 
 const run = promisify(execFile);
 const nodeArgs = ["--experimental-transform-types", "--disable-warning=ExperimentalWarning"];
@@ -138,5 +139,63 @@ describe("manifest generator", () => {
     const { dir, file } = await tempDeployment(broken);
     dirs.push(dir);
     await expect(writeManifest(file, path.join(dir, "subgraph.yaml"))).rejects.toThrow(/startBlock/);
+  });
+
+  it("chooses the Governor and timelock data sources of an attached DAO's flavour", async () => {
+    const shape = async (deployment: object) => {
+      const { manifest } = await generate(deployment as ReturnType<typeof sampleDeployment>);
+      return manifest.dataSources.map((source) => ({
+        name: source.name,
+        abiFile: path.basename(source.mapping.abis[0]!.file),
+        mapping: path.basename(source.mapping.file),
+        address: source.source.address,
+      }));
+    };
+    const common = [
+      { name: "DAOToken", abiFile: "DAOToken.json", mapping: "token.ts", address: "0x1111111111111111111111111111111111111111" },
+    ];
+    const decisionLog = { name: "DecisionLog", abiFile: "DecisionLog.json", mapping: "decision-log.ts", address: "0x4444444444444444444444444444444444444444" };
+    const governor = (name: string, abiFile: string, mapping: string) => ({ name, abiFile, mapping, address: "0x2222222222222222222222222222222222222222" });
+    const timelock = (name: string, abiFile: string, mapping: string) => ({ name, abiFile, mapping, address: "0x3333333333333333333333333333333333333333" });
+    expect(await shape(sampleAttachedDeployment("openzeppelin-4"))).toEqual([
+      governor("OpenZeppelinGovernor", "OpenZeppelinGovernor-4.json", "governor-openzeppelin.ts"),
+      ...common,
+      timelock("TimelockController", "TimelockController-4.json", "timelock.ts"),
+      decisionLog,
+    ]);
+    expect(await shape(sampleAttachedDeployment("openzeppelin-5"))).toEqual([
+      governor("OpenZeppelinGovernor", "OpenZeppelinGovernor-5.json", "governor-openzeppelin.ts"),
+      ...common,
+      timelock("TimelockController", "TimelockController.json", "timelock.ts"),
+      decisionLog,
+    ]);
+    expect(await shape(sampleAttachedDeployment("compound-alpha"))).toEqual([
+      governor("CompoundGovernor", "CompoundGovernor-alpha.json", "governor-compound.ts"),
+      ...common,
+      timelock("CompoundTimelock", "CompoundTimelock.json", "compound-timelock.ts"),
+      decisionLog,
+    ]);
+    // An OpenZeppelin Governor may execute through a Compound Timelock (GovernorTimelockCompound).
+    expect((await shape(sampleAttachedDeployment("openzeppelin-5", "compound-timelock")))[2]).toEqual(
+      timelock("CompoundTimelock", "CompoundTimelock.json", "compound-timelock.ts"),
+    );
+  });
+
+  it("takes each flavour's event signatures from its ABI: Alpha's and Bravo's VoteCast differ", async () => {
+    const handlers = async (flavour: "compound-alpha" | "compound-bravo" | "openzeppelin-4") => {
+      const { manifest } = await generate(sampleAttachedDeployment(flavour) as unknown as ReturnType<typeof sampleDeployment>);
+      return manifest.dataSources[0]!.mapping.eventHandlers;
+    };
+    expect(await handlers("compound-alpha")).toContainEqual({ event: "VoteCast(address,uint256,bool,uint256)", handler: "handleVoteCast" });
+    expect(await handlers("compound-bravo")).toContainEqual({ event: "VoteCast(indexed address,uint256,uint8,uint256,string)", handler: "handleVoteCast" });
+    expect(await handlers("compound-bravo")).toContainEqual({
+      event: "ProposalCreated(uint256,address,address[],uint256[],string[],bytes[],uint256,uint256,string)",
+      handler: "handleProposalCreated",
+    });
+    const openZeppelin = await handlers("openzeppelin-4");
+    expect(openZeppelin).toContainEqual({ event: "ProposalQueued(uint256,uint256)", handler: "handleProposalQueued" });
+    // None of the platform's extensions.
+    expect(openZeppelin.map((h) => h.handler)).not.toContain("handleProposalCodePinned");
+    expect(openZeppelin.map((h) => h.handler)).not.toContain("handleAnalystSet");
   });
 });

@@ -3,22 +3,20 @@
 // where that entry says, and a proposal paying dUSD, ETH and DAO tokens from the treasury. Every
 // log of the DAO's contracts and of the listed asset goes to its data source's WASM in chain order;
 // the flows must add up to the balances the contracts report and name the proposal that paid them.
-import { readFile } from "node:fs/promises";
-import path from "node:path";
-
 import { network } from "hardhat";
-import { type Abi, type Address, type Hex, decodeEventLog, parseEther, parseUnits, zeroHash } from "viem";
+import { type Address, type Hex, type PublicClient, parseEther, parseUnits, zeroHash } from "viem";
 import { beforeAll, describe, expect, inject, it } from "vitest";
 
 import { treasuryAssetSources } from "@ai-dao/deployment";
 import { Support } from "@ai-dao/protocol";
 import { delegateAll, deployLocalDAO, descriptionHash, endVoting, erc20Transfer, propose, startVoting, timelockSalt, type LocalDAO } from "@ai-dao/testkit";
-import { abisDir, dataSources, treasuryAssetSource } from "../scripts/data-sources.ts";
-import { MappingInstance, Store } from "./wasm-host.ts";
+import { subgraphDir } from "../scripts/data-sources.ts";
+import { buildManifest } from "../scripts/manifest.ts";
+import { type ManifestDataSources, feedChain } from "./feed.ts";
+import { Store } from "./wasm-host.ts";
 
 const buildDir = inject("buildDir");
 const E6 = 10n ** 6n;
-const wasmOf = (name: string) => path.join(buildDir, name, `${name}.wasm`);
 
 describe("treasury flows on the real contracts", () => {
   let dao: LocalDAO;
@@ -77,47 +75,10 @@ describe("treasury flows on the real contracts", () => {
     await stablecoin.write.transfer([timelock.address, 100n * E6], { account: accounts.carol.account });
 
     store = new Store();
-    const watched = [
-      ...dataSources.map((source) => ({ name: source.name, abiName: source.name, address: deployment.contracts[source.contract], events: source.events })),
-      ...listed.map((asset) => ({ name: asset.name, abiName: treasuryAssetSource.abi, address: asset.address, events: [...treasuryAssetSource.events] })),
-    ];
-    const sources = await Promise.all(
-      watched.map(async (source) => ({
-        address: source.address.toLowerCase(),
-        events: new Set(source.events),
-        abi: JSON.parse(await readFile(path.join(abisDir, `${source.abiName}.json`), "utf8")) as Abi,
-        // The asset data sources' one handler; the DAO's contracts use handle<Event>.
-        handler: source.name.startsWith("TreasuryAsset") ? treasuryAssetSource.handler : undefined,
-        mapping: await MappingInstance.load(
-          // Every asset data source runs the same compiled mapping; the test build has TreasuryAsset0.
-          wasmOf(source.name.startsWith("TreasuryAsset") ? "TreasuryAsset0" : source.name),
-          path.join(abisDir, `${source.abiName}.json`),
-          store,
-        ),
-      })),
-    );
-    const chainLogs = await publicClient.getLogs({ address: sources.map((s) => s.address as Hex), fromBlock: BigInt(deployment.startBlock) });
-    type Ordered = { blockNumber: bigint; logIndex: number };
-    chainLogs.sort((a: Ordered, b: Ordered) => Number(a.blockNumber - b.blockNumber) || a.logIndex - b.logIndex);
-    const timestamps = new Map<bigint, bigint>();
-    for (const log of chainLogs) {
-      const source = sources.find((s) => s.address === log.address.toLowerCase())!;
-      const decoded = decodeEventLog({ abi: source.abi, data: log.data, topics: log.topics });
-      if (!source.events.has(decoded.eventName!)) continue;
-      if (!timestamps.has(log.blockNumber)) timestamps.set(log.blockNumber, (await publicClient.getBlock({ blockNumber: log.blockNumber })).timestamp);
-      source.mapping.handle(
-        decoded.eventName!,
-        {
-          address: log.address,
-          block: log.blockNumber,
-          timestamp: timestamps.get(log.blockNumber)!,
-          tx: log.transactionHash,
-          logIndex: BigInt(log.logIndex),
-          args: decoded.args as unknown as Record<string, unknown>,
-        },
-        source.handler,
-      );
-    }
+    const manifest = (await buildManifest(deployment)) as ManifestDataSources;
+    // Every asset data source runs the same compiled mapping; the test build has TreasuryAsset0.
+    const wasmOf = (name: string) => (name.startsWith("TreasuryAsset") ? "TreasuryAsset0" : name);
+    const sources = await feedChain(publicClient as PublicClient, manifest, subgraphDir, buildDir, store, wasmOf);
     logs = sources.flatMap((source) => source.mapping.logs);
   }, 180_000);
 

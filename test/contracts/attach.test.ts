@@ -1,7 +1,6 @@
 import assert from "node:assert/strict";
 import { mkdtemp } from "node:fs/promises";
 import { createServer } from "node:net";
-import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, it } from "node:test";
@@ -11,7 +10,6 @@ import { network } from "hardhat";
 import type { NetworkConnection } from "hardhat/types/network";
 import {
   getAddress,
-  getContractAddress,
   keccak256,
   parseEther,
   toHex,
@@ -22,17 +20,10 @@ import {
 } from "viem";
 
 import { AttachError, DEFAULT_CLOCK_MODE, attachDAO, type AttachResult } from "../../ignition/attach.ts";
-import { CANCELLER_ROLE, DEFAULT_ADMIN_ROLE, PROPOSER_ROLE } from "../../ignition/modules/DAO.ts";
-import { deployLocalDAO } from "@ai-dao/testkit";
+import { PROPOSER_ROLE } from "../../ignition/modules/DAO.ts";
+import { deployGovernorAlphaDAO, deployLocalDAO, deployOpenZeppelin4DAO, deployOpenZeppelin5DAO, uniswapArtifact } from "@ai-dao/testkit";
 
-const require = createRequire(import.meta.url);
-
-/** A compiled contract from the artifacts `@uniswap/governance` ships (solc 0.5.16). */
-interface UniswapArtifact {
-  abi: Abi;
-  bytecode: string;
-}
-const uniswap = (name: "GovernorAlpha" | "Timelock" | "Uni"): UniswapArtifact => require(`@uniswap/governance/build/${name}.json`);
+const uniswap = uniswapArtifact;
 
 const DAY = 86_400n;
 
@@ -119,21 +110,9 @@ describe("attach to an OpenZeppelin 4.9 Governor with a block-number clock", asy
   const connection = await network.create();
   const { viem, networkHelpers } = connection;
   const publicClient = await viem.getPublicClient();
-  const [deployer, alice, bob, , , , , , analyst, executor] = await viem.getWalletClients();
+  const [deployer, alice, , , , , , , analyst, executor] = await viem.getWalletClients();
 
-  const token = await viem.deployContract("AttachV4Token", [
-    "Legacy DAO",
-    "LEG",
-    [alice!.account.address, bob!.account.address],
-    [parseEther("600000"), parseEther("400000")],
-  ]);
-  const timelock = await viem.deployContract("AttachV4Timelock", [3_600n, [], [zeroAddress], deployer!.account.address]);
-  const governor = await viem.deployContract("AttachV4Governor", [token.address, timelock.address, 1n, 50n, 0n, 4n]);
-  await timelock.write.grantRole([PROPOSER_ROLE, governor.address]);
-  await timelock.write.grantRole([CANCELLER_ROLE, governor.address]);
-  await timelock.write.renounceRole([DEFAULT_ADMIN_ROLE, deployer!.account.address]);
-  await token.write.delegate([alice!.account.address], { account: alice!.account });
-  await networkHelpers.mine();
+  const { token, timelock, governor } = await deployOpenZeppelin4DAO(connection);
 
   it("detects the flavour, block clock, token, timelock and what the Governor lacks; deploys only the DecisionLog", async () => {
     const { onDisk, result } = await attachAndCheck(
@@ -235,15 +214,10 @@ describe("attach to an OpenZeppelin 4.9 Governor with a block-number clock", asy
 
 describe("attach to an OpenZeppelin 5 Governor without GovernorStorage", async () => {
   const connection = await network.create();
-  const { viem, networkHelpers } = connection;
-  const [deployer, alice, , , , , , , analyst, executor] = await viem.getWalletClients();
+  const { viem } = connection;
+  const [, , , , , , , , analyst, executor] = await viem.getWalletClients();
 
-  const token = await viem.deployContract("DAOToken", ["Vanilla DAO", "VAN", [alice!.account.address], [parseEther("1000000")]]);
-  const timelock = await viem.deployContract("TimelockController", [600n, [], [zeroAddress], deployer!.account.address]);
-  const governor = await viem.deployContract("VanillaGovernor", [token.address, timelock.address, 10, 300, 4n]);
-  await timelock.write.grantRole([PROPOSER_ROLE, governor.address]);
-  await timelock.write.renounceRole([DEFAULT_ADMIN_ROLE, deployer!.account.address]);
-  await networkHelpers.mine();
+  const { token, timelock, governor } = await deployOpenZeppelin5DAO(connection);
 
   it("detects the flavour, timestamp clock and the extensions it does not have", async () => {
     const { onDisk, result } = await attachAndCheck(
@@ -289,26 +263,9 @@ describe("attach to a Compound GovernorAlpha with its Timelock (Uniswap's compil
   const connection = await network.create();
   const { viem, networkHelpers } = connection;
   const publicClient = await viem.getPublicClient();
-  const [deployer, , , , , , , , analyst, executor] = await viem.getWalletClients();
-  const from = deployer!.account.address;
+  const [, , , , , , , , analyst, executor] = await viem.getWalletClients();
 
-  async function deploy(name: "GovernorAlpha" | "Timelock" | "Uni", args: readonly unknown[]): Promise<Address> {
-    const artifact = uniswap(name);
-    const hash = await deployer!.deployContract({ abi: artifact.abi, bytecode: `0x${artifact.bytecode.replace(/^0x/, "")}`, args } as never);
-    const receipt = await publicClient.waitForTransactionReceipt({ hash });
-    assert.equal(receipt.status, "success", `${name} deploys`);
-    return getAddress(receipt.contractAddress!);
-  }
-
-  // Uni mints its supply to the deployer; the Timelock's admin is the Governor deployed right after it.
-  const now = BigInt((await publicClient.getBlock()).timestamp);
-  const uni = await deploy("Uni", [from, from, now + 365n * DAY]);
-  const nonce = await publicClient.getTransactionCount({ address: from });
-  const predictedGovernor = getContractAddress({ from, nonce: BigInt(nonce + 1) });
-  const timelock = await deploy("Timelock", [predictedGovernor, 2n * DAY]);
-  const governor = await deploy("GovernorAlpha", [timelock, uni]);
-  assert.equal(governor, predictedGovernor);
-  await networkHelpers.mine();
+  const { uni, timelock, governor, accounts } = await deployGovernorAlphaDAO(connection);
   const alphaAbi = uniswap("GovernorAlpha").abi;
   const readAlpha = (functionName: string) => publicClient.readContract({ address: governor, abi: alphaAbi, functionName } as never) as Promise<unknown>;
 
@@ -357,12 +314,11 @@ describe("attach to a Compound GovernorAlpha with its Timelock (Uniswap's compil
     const proposal = result.publisherProposal!;
     assert.deepEqual(proposal.signatures, ["setPublisher(address,bool)"]);
     assert.equal(proposal.calldatas[0]!.length, 2 + 64 * 2);
+    // alice holds 600M UNI, delegated to herself: over the threshold and the quorum.
     const write = async (address: Address, abi: Abi, functionName: string, args: readonly unknown[]) => {
-      const hash = await deployer!.writeContract({ address, abi, functionName, args } as never);
+      const hash = await accounts.alice.writeContract({ address, abi, functionName, args, account: accounts.alice.account } as never);
       assert.equal((await publicClient.waitForTransactionReceipt({ hash })).status, "success", functionName);
     };
-    await write(uni, uniswap("Uni").abi, "delegate", [from]);
-    await networkHelpers.mine();
     await write(governor, alphaAbi, "propose", [proposal.targets, proposal.values, proposal.signatures, proposal.calldatas, proposal.description]);
     const proposalId = (await readAlpha("proposalCount")) as bigint;
     await networkHelpers.mine(2);

@@ -3,6 +3,7 @@
 export * from "./accounts.ts";
 export * from "./dao.ts";
 export * from "./deployment.ts";
+export * from "./foreign-daos.ts";
 export * from "./messages-api.ts";
 export * from "./process.ts";
 export * from "./propose-bytes.ts";
