@@ -2,6 +2,8 @@ import { mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 
+import type { GovernorFlavour, TimelockKind } from "@ai-dao/deployment";
+
 import { devAccount } from "./accounts.ts";
 
 /** A valid deployment file with recognisable addresses and start block. */
@@ -42,6 +44,53 @@ export function sampleDeployment(overrides: { chainId?: number; network?: string
       decisionLog: { maxReportBytes: 32768 },
       analysts: [],
       publishers: [],
+    },
+  };
+}
+
+/**
+ * A sample deployment file of a DAO `npm run attach` found, per Governor flavour (addresses and start
+ * block as in {@link sampleDeployment}): what the subgraph's manifest tests and builds and the
+ * indexer's build check use.
+ */
+/** The timelock each flavour usually executes through. */
+export function defaultTimelockKind(flavour: GovernorFlavour): TimelockKind {
+  return flavour.startsWith("compound-") ? "compound-timelock" : "timelock-controller";
+}
+
+export function sampleAttachedDeployment(flavour: GovernorFlavour, timelockKind: TimelockKind = defaultTimelockKind(flavour)) {
+  const base = sampleDeployment();
+  const openZeppelin = flavour.startsWith("openzeppelin-");
+  const clockMode = flavour === "openzeppelin-5" ? "mode=timestamp" : "mode=blocknumber&from=default";
+  return {
+    ...base,
+    profile: "attached",
+    parameters: { ...base.parameters, governor: { ...base.parameters.governor, clockMode, lateQuorumVoteExtension: 0 } },
+    attached: {
+      flavour,
+      timelockKind,
+      clockMode,
+      countingMode: openZeppelin ? "support=bravo&quorum=for,abstain" : null,
+      quorum: { votes: "40", numerator: openZeppelin ? "4" : null, denominator: openZeppelin ? "100" : null },
+      capabilities: {
+        erc165: openZeppelin,
+        erc6372: openZeppelin,
+        countingMode: openZeppelin,
+        proposalNeedsQueuing: flavour === "openzeppelin-5",
+        proposalEta: openZeppelin,
+        proposalCount: !openZeppelin,
+        proposalDetails: false,
+        proposals: !openZeppelin,
+        queueById: !openZeppelin,
+        executeById: !openZeppelin,
+        proposalGuardian: false,
+        lateQuorum: false,
+        analysts: false,
+        riskTiers: false,
+        codePins: false,
+      },
+      interfaces: [],
+      decisionLogDeployed: true,
     },
   };
 }

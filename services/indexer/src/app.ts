@@ -2,6 +2,7 @@
 // HTTP server. main.ts, the tests and the benchmark all start the indexer through here.
 import { treasuryAssetSources, type Deployment } from "@ai-dao/deployment";
 import { createLogger, type Logger } from "@ai-dao/service-kit";
+import { dataSourcesFor } from "@ai-dao/subgraph/data-sources";
 import { createPublicClient, http, type PublicClient } from "viem";
 
 import { Indexer, chainIdentity } from "./indexer.ts";
@@ -9,18 +10,18 @@ import { type RunningServer, type ServerLimits, serve } from "./server.ts";
 import { EntityStore } from "./store.ts";
 import { type DataSourceOverrides, type Subgraph, loadSubgraph } from "./subgraph.ts";
 
-/** Which deployment contract each data source watches (subgraph/scripts/data-sources.ts). */
-export const dataSourceContracts: Record<string, keyof Deployment["contracts"]> = {
-  DAOGovernor: "governor",
-  DAOToken: "token",
-  TimelockController: "timelock",
-  DecisionLog: "decisionLog",
-};
+/**
+ * Which deployment contract each of the deployment's data sources watches: the platform's own, or
+ * for an attached DAO its Governor flavour's and timelock kind's (the subgraph's own choice).
+ */
+export function dataSourceContracts(deployment: Deployment): Record<string, keyof Deployment["contracts"]> {
+  return Object.fromEntries(dataSourcesFor(deployment).map((source) => [source.name, source.contract]));
+}
 
 /** Addresses and start block of every data source (the DAO's contracts and listed treasury assets), from a deployment file. */
 export function overridesFromDeployment(deployment: Deployment): DataSourceOverrides {
   return Object.fromEntries([
-    ...Object.entries(dataSourceContracts).map(([name, key]) => [name, { address: deployment.contracts[key], startBlock: deployment.startBlock }]),
+    ...Object.entries(dataSourceContracts(deployment)).map(([name, key]) => [name, { address: deployment.contracts[key], startBlock: deployment.startBlock }]),
     ...treasuryAssetSources(deployment).map((asset) => [asset.name, { address: asset.address, startBlock: deployment.startBlock }]),
   ]);
 }

@@ -37,9 +37,9 @@ export async function staleReason(buildDir: string, deployment: Deployment): Pro
   const builtAt = await mtime(manifestFile);
   if (!builtAt) return "no build yet";
   const manifest = YAML.parse(await readFile(manifestFile, "utf8")) as { dataSources: { name: string; source: { address: string; startBlock: number } }[] };
-  // The DAO's four contracts and one data source per listed treasury asset, each at its address.
+  // The DAO's four contracts (its flavour's data sources) and one per listed treasury asset, each at its address.
   const expected = new Map<string, string>([
-    ...Object.entries(dataSourceContracts).map(([name, key]) => [name, deployment.contracts[key]] as [string, string]),
+    ...Object.entries(dataSourceContracts(deployment)).map(([name, key]) => [name, deployment.contracts[key]] as [string, string]),
     ...treasuryAssetSources(deployment).map((asset) => [asset.name, asset.address] as [string, string]),
   ]);
   for (const ds of manifest.dataSources) {

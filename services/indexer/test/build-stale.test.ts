@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 
 import { parseDeployment, treasuryAssetSources } from "@ai-dao/deployment";
-import { sampleDeployment } from "@ai-dao/testkit/deployment";
+import { sampleAttachedDeployment, sampleDeployment } from "@ai-dao/testkit/deployment";
 import { afterEach, describe, expect, it } from "vitest";
 import YAML from "yaml";
 
@@ -18,16 +18,12 @@ afterEach(async () => {
   await Promise.all(dirs.splice(0).map((dir) => rm(dir, { recursive: true, force: true })));
 });
 
-/** A build directory whose manifest has the DAO's four data sources and the given asset sources. */
-async function buildFor(deployment: ReturnType<typeof parseDeployment>, assets: { name: string; address: string }[]) {
+/** A build directory whose manifest has the DAO's four data sources (by default the platform's own) and the given asset sources. */
+async function buildFor(deployment: ReturnType<typeof parseDeployment>, assets: { name: string; address: string }[], names = ["DAOGovernor", "DAOToken", "TimelockController", "DecisionLog"]) {
   const dir = await mkdtemp(path.join(tmpdir(), "indexer-build-"));
   dirs.push(dir);
-  const dao = [
-    ["DAOGovernor", deployment.contracts.governor],
-    ["DAOToken", deployment.contracts.token],
-    ["TimelockController", deployment.contracts.timelock],
-    ["DecisionLog", deployment.contracts.decisionLog],
-  ];
+  const contracts = [deployment.contracts.governor, deployment.contracts.token, deployment.contracts.timelock, deployment.contracts.decisionLog];
+  const dao = names.map((name, i) => [name, contracts[i]!]);
   const dataSources = [...dao, ...assets.map((a) => [a.name, a.address])].map(([name, address]) => ({ name, source: { address, startBlock: deployment.startBlock } }));
   const file = path.join(dir, "subgraph.yaml");
   await writeFile(file, YAML.stringify({ dataSources }));
@@ -55,5 +51,27 @@ describe("staleReason with treasury assets", () => {
 
   it("passes each asset's address and start block as an override", () => {
     expect(overridesFromDeployment(withAsset).TreasuryAsset0).toEqual({ address: ASSET, startBlock: 1234 });
+  });
+});
+
+describe("an attached DAO's data sources", () => {
+  const oz4 = parseDeployment(sampleAttachedDeployment("openzeppelin-4"));
+  const alpha = parseDeployment(sampleAttachedDeployment("compound-alpha"));
+
+  it("watch the attached Governor and timelock through their flavour's data sources", () => {
+    expect(overridesFromDeployment(oz4)).toEqual({
+      OpenZeppelinGovernor: { address: oz4.contracts.governor, startBlock: 1234 },
+      DAOToken: { address: oz4.contracts.token, startBlock: 1234 },
+      TimelockController: { address: oz4.contracts.timelock, startBlock: 1234 },
+      DecisionLog: { address: oz4.contracts.decisionLog, startBlock: 1234 },
+    });
+    expect(Object.keys(overridesFromDeployment(alpha))).toEqual(["CompoundGovernor", "DAOToken", "CompoundTimelock", "DecisionLog"]);
+  });
+
+  it("take a build made for the flavour, and rebuild one made for the platform's own Governor", async () => {
+    const flavourBuild = await buildFor(alpha, [], ["CompoundGovernor", "DAOToken", "CompoundTimelock", "DecisionLog"]);
+    expect(await staleReason(flavourBuild, alpha)).toBeUndefined();
+    expect(await staleReason(await buildFor(alpha, []), alpha)).toBe("unknown data source DAOGovernor");
+    expect(await staleReason(flavourBuild, oz4)).toBe("unknown data source CompoundGovernor");
   });
 });
