@@ -79,29 +79,15 @@ export class TxSender {
     const unresolved = journal.unresolvedTxs(this.address);
     for (const tx of unresolved) {
       const attempts = journal.attempts(tx.id);
-      let mined = false;
-      for (const attempt of attempts) {
-        const receipt = await client.getTransactionReceipt({ hash: attempt.hash }).catch((error) => {
-          if (error instanceof TransactionReceiptNotFoundError) return undefined;
-          throw error;
-        });
-        if (receipt === undefined) continue;
-        const cancelled = attempt.to === this.address && attempt.data === "0x" && tx.action !== "cancel";
-        const status = receipt.status === "success" ? "confirmed" : "reverted";
-        journal.setTxStatus(tx.id, status, { hash: attempt.hash, blockNumber: Number(receipt.blockNumber) });
-        logger.info(
-          { key: tx.key, nonce: tx.nonce, hash: attempt.hash, block: Number(receipt.blockNumber), status, cancelled },
-          cancelled ? "cancellation mined" : `transaction ${status}`,
-        );
-        if (status === "reverted") metrics.txReverted.inc({ action: tx.action });
-        resolved.push({ ...journal.getTx(tx.id)!, action: cancelled ? "cancel" : tx.action });
-        mined = true;
-        break;
-      }
+      let mined = await this.recordReceipt(tx, attempts, resolved);
       if (mined) continue;
 
       const latestNonce = await client.getTransactionCount({ address: this.address, blockTag: "latest" });
       if (latestNonce > tx.nonce) {
+        // The nonce was used. Ours may have been mined between the receipt lookups and the nonce read:
+        // look again before calling it another transaction's.
+        mined = await this.recordReceipt(tx, attempts, resolved);
+        if (mined) continue;
         // The nonce was used by a transaction we did not journal (another instance with this key).
         journal.setTxStatus(tx.id, "dropped");
         logger.warn({ key: tx.key, nonce: tx.nonce }, "nonce used by another transaction; ours can never be mined");
@@ -122,6 +108,29 @@ export class TxSender {
     }
     metrics.pendingTxs.set(journal.unresolvedTxs(this.address).length);
     return { busy, resolved };
+  }
+
+  /** Records the receipt of whichever attempt of `tx` was mined; false when none was. */
+  private async recordReceipt(tx: TxRecord, attempts: ReturnType<Journal["attempts"]>, resolved: TxRecord[]): Promise<boolean> {
+    const { journal, client, logger, metrics } = this.o;
+    for (const attempt of attempts) {
+      const receipt = await client.getTransactionReceipt({ hash: attempt.hash }).catch((error) => {
+        if (error instanceof TransactionReceiptNotFoundError) return undefined;
+        throw error;
+      });
+      if (receipt === undefined) continue;
+      const cancelled = attempt.to === this.address && attempt.data === "0x" && tx.action !== "cancel";
+      const status = receipt.status === "success" ? "confirmed" : "reverted";
+      journal.setTxStatus(tx.id, status, { hash: attempt.hash, blockNumber: Number(receipt.blockNumber) });
+      logger.info(
+        { key: tx.key, nonce: tx.nonce, hash: attempt.hash, block: Number(receipt.blockNumber), status, cancelled },
+        cancelled ? "cancellation mined" : `transaction ${status}`,
+      );
+      if (status === "reverted") metrics.txReverted.inc({ action: tx.action });
+      resolved.push({ ...journal.getTx(tx.id)!, action: cancelled ? "cancel" : tx.action });
+      return true;
+    }
+    return false;
   }
 
   /** Signs, journals, then broadcasts a new transaction. Returns its record. */

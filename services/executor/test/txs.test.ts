@@ -1,0 +1,62 @@
+// The transaction follower on its own, with a node whose answers are scripted: the moments between
+// two reads where a real node moves on are made to happen every time.
+import { TransactionReceiptNotFoundError, type Hex, type PublicClient } from "viem";
+import { describe, expect, it } from "vitest";
+
+import { devAccount } from "@ai-dao/testkit/accounts";
+
+import { createMetrics } from "../src/metrics.ts";
+import { Journal } from "../src/store.ts";
+import { TxSender } from "../src/txs.ts";
+import { tempDir, testLogger } from "./helpers.ts";
+
+const account = devAccount(9);
+const HASH = `0x${"ab".repeat(32)}` as Hex;
+
+/** A journal holding one sent execute at nonce 7. */
+function journalWithSentTx() {
+  const journal = Journal.open(tempDir());
+  const tx = journal.recordSigned(
+    { key: "execute:1", proposalId: "1", action: "execute", sender: account.address, to: account.address, data: "0x1234", gas: "100000", nonce: 7 },
+    { hash: HASH, raw: "0x02", maxFeePerGas: "1", maxPriorityFeePerGas: "1" },
+  );
+  journal.setTxStatus(tx.id, "sent");
+  return { journal, txId: tx.id };
+}
+
+function sender(journal: Journal, client: Partial<PublicClient>) {
+  return new TxSender({ client: client as PublicClient, account, chainId: 31337, journal, logger: testLogger, metrics: createMetrics(), txTimeoutMs: 60_000, feeBumpPercent: 20 });
+}
+
+describe("settling a sent transaction", () => {
+  it("records ours as mined when the block lands between the receipt lookup and the nonce read", async () => {
+    const { journal, txId } = journalWithSentTx();
+    let mined = false;
+    const client: Partial<PublicClient> = {
+      getTransactionReceipt: (async () => {
+        if (!mined) throw new TransactionReceiptNotFoundError({ hash: HASH });
+        return { status: "success", blockNumber: 42n, transactionHash: HASH };
+      }) as never,
+      // The nonce read comes after the block that mined ours.
+      getTransactionCount: (async () => {
+        mined = true;
+        return 8;
+      }) as never,
+    };
+    const { resolved } = await sender(journal, client).settle(async () => true);
+    expect(journal.getTx(txId)).toMatchObject({ status: "confirmed", minedHash: HASH });
+    expect(resolved.map((t) => t.status)).toEqual(["confirmed"]);
+  });
+
+  it("calls it dropped only when no attempt of ours was mined and the nonce is used", async () => {
+    const { journal, txId } = journalWithSentTx();
+    const client: Partial<PublicClient> = {
+      getTransactionReceipt: (async () => {
+        throw new TransactionReceiptNotFoundError({ hash: HASH });
+      }) as never,
+      getTransactionCount: (async () => 8) as never,
+    };
+    await sender(journal, client).settle(async () => true);
+    expect(journal.getTx(txId)).toMatchObject({ status: "dropped" });
+  });
+});
