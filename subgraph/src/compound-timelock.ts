@@ -6,8 +6,8 @@
 import { BigInt, Bytes, ethereum, log } from "@graphprotocol/graph-ts";
 
 import { CancelTransaction, ExecuteTransaction, NewDelay, QueueTransaction } from "../generated/CompoundTimelock/CompoundTimelock";
-import { TimelockCall, TimelockMinDelayChange, TimelockOperation } from "../generated/schema";
-import { eventId, getOrCreateDailySnapshot, getOrCreateTimelock } from "./helpers";
+import { TimelockCall, TimelockOperation } from "../generated/schema";
+import { getOrCreateDailySnapshot, getOrCreateTimelock, markOperationCanceled, markOperationExecuted, recordMinDelayChange } from "./helpers";
 import { selectorOf } from "./proposals";
 import { ETH_ASSET_ID, linkPendingFlows, recordFlow } from "./treasury";
 
@@ -77,18 +77,8 @@ export function handleExecuteTransaction(event: ExecuteTransaction): void {
     flow.save();
   }
   operation.executedCallCount = 1;
-  operation.status = "EXECUTED";
-  operation.executedBlock = event.block.number;
-  operation.executedTimestamp = event.block.timestamp;
-  operation.executedTx = event.transaction.hash;
+  markOperationExecuted(event, operation);
   operation.save();
-
-  const timelock = getOrCreateTimelock(event.address);
-  timelock.executedCount += 1;
-  timelock.save();
-  const snapshot = getOrCreateDailySnapshot(event.block.timestamp);
-  snapshot.timelockOperationsExecuted += 1;
-  snapshot.save();
 }
 
 export function handleCancelTransaction(event: CancelTransaction): void {
@@ -99,28 +89,10 @@ export function handleCancelTransaction(event: CancelTransaction): void {
     log.info("CancelTransaction: transaction {} was never queued", [id]);
     return;
   }
-  operation.status = "CANCELED";
-  operation.canceledBlock = event.block.number;
-  operation.canceledTimestamp = event.block.timestamp;
-  operation.canceledTx = event.transaction.hash;
-  operation.save();
-
-  const timelock = getOrCreateTimelock(event.address);
-  timelock.canceledCount += 1;
-  timelock.save();
+  markOperationCanceled(event, operation);
 }
 
 export function handleNewDelay(event: NewDelay): void {
   const timelock = getOrCreateTimelock(event.address);
-  const change = new TimelockMinDelayChange(eventId(event));
-  change.timelock = timelock.id;
-  change.oldDuration = timelock.minDelay;
-  change.newDuration = event.params.newDelay;
-  change.block = event.block.number;
-  change.timestamp = event.block.timestamp;
-  change.tx = event.transaction.hash;
-  change.logIndex = event.logIndex;
-  change.save();
-  timelock.minDelay = event.params.newDelay;
-  timelock.save();
+  recordMinDelayChange(event, timelock.minDelay, event.params.newDelay);
 }

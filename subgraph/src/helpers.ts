@@ -1,7 +1,7 @@
 // Helpers shared by the mappings: event ids, accounts, timelocks and the daily snapshot.
 import { Address, BigInt, ethereum } from "@graphprotocol/graph-ts";
 
-import { Account, DailyGovernanceSnapshot, Timelock } from "../generated/schema";
+import { Account, DailyGovernanceSnapshot, Timelock, TimelockMinDelayChange, TimelockOperation } from "../generated/schema";
 
 export const SECONDS_PER_DAY: i32 = 86400;
 
@@ -66,4 +66,46 @@ export function getOrCreateTimelock(address: Address): Timelock {
     timelock.canceledCount = 0;
   }
   return timelock;
+}
+
+/** Marks a timelock operation executed and counts it on its timelock and the day; the caller saves the operation. */
+export function markOperationExecuted(event: ethereum.Event, operation: TimelockOperation): void {
+  operation.status = "EXECUTED";
+  operation.executedBlock = event.block.number;
+  operation.executedTimestamp = event.block.timestamp;
+  operation.executedTx = event.transaction.hash;
+  const timelock = getOrCreateTimelock(event.address);
+  timelock.executedCount += 1;
+  timelock.save();
+  const snapshot = getOrCreateDailySnapshot(event.block.timestamp);
+  snapshot.timelockOperationsExecuted += 1;
+  snapshot.save();
+}
+
+/** Marks a timelock operation canceled, saves it and counts it on its timelock. */
+export function markOperationCanceled(event: ethereum.Event, operation: TimelockOperation): void {
+  operation.status = "CANCELED";
+  operation.canceledBlock = event.block.number;
+  operation.canceledTimestamp = event.block.timestamp;
+  operation.canceledTx = event.transaction.hash;
+  operation.save();
+  const timelock = getOrCreateTimelock(event.address);
+  timelock.canceledCount += 1;
+  timelock.save();
+}
+
+/** Records a change of the timelock's minimum delay and applies it. */
+export function recordMinDelayChange(event: ethereum.Event, oldDuration: BigInt, newDuration: BigInt): void {
+  const timelock = getOrCreateTimelock(event.address);
+  const change = new TimelockMinDelayChange(eventId(event));
+  change.timelock = timelock.id;
+  change.oldDuration = oldDuration;
+  change.newDuration = newDuration;
+  change.block = event.block.number;
+  change.timestamp = event.block.timestamp;
+  change.tx = event.transaction.hash;
+  change.logIndex = event.logIndex;
+  change.save();
+  timelock.minDelay = newDuration;
+  timelock.save();
 }

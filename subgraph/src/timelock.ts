@@ -12,13 +12,12 @@ import {
 } from "../generated/TimelockController/TimelockController";
 import {
   TimelockCall,
-  TimelockMinDelayChange,
   TimelockOperation,
   TimelockOperationSalt,
   TimelockRoleChange,
   TimelockRoleMember,
 } from "../generated/schema";
-import { eventId, getOrCreateDailySnapshot, getOrCreateTimelock } from "./helpers";
+import { eventId, getOrCreateDailySnapshot, getOrCreateTimelock, markOperationCanceled, markOperationExecuted, recordMinDelayChange } from "./helpers";
 import { ETH_ASSET_ID, linkPendingFlows, recordFlow } from "./treasury";
 
 const ROLE_NAMES: string[] = ["PROPOSER_ROLE", "EXECUTOR_ROLE", "CANCELLER_ROLE"];
@@ -127,19 +126,7 @@ export function handleCallExecuted(event: CallExecuted): void {
     flow.proposal = operation.proposal;
     flow.save();
   }
-  if (operation.status != "EXECUTED") {
-    operation.status = "EXECUTED";
-    operation.executedBlock = event.block.number;
-    operation.executedTimestamp = event.block.timestamp;
-    operation.executedTx = event.transaction.hash;
-
-    const timelock = getOrCreateTimelock(event.address);
-    timelock.executedCount += 1;
-    timelock.save();
-    const snapshot = getOrCreateDailySnapshot(event.block.timestamp);
-    snapshot.timelockOperationsExecuted += 1;
-    snapshot.save();
-  }
+  if (operation.status != "EXECUTED") markOperationExecuted(event, operation);
   operation.save();
 }
 
@@ -150,31 +137,11 @@ export function handleCancelled(event: Cancelled): void {
     log.warning("Cancelled: unknown operation {}", [id]);
     return;
   }
-  operation.status = "CANCELED";
-  operation.canceledBlock = event.block.number;
-  operation.canceledTimestamp = event.block.timestamp;
-  operation.canceledTx = event.transaction.hash;
-  operation.save();
-
-  const timelock = getOrCreateTimelock(event.address);
-  timelock.canceledCount += 1;
-  timelock.save();
+  markOperationCanceled(event, operation);
 }
 
 export function handleMinDelayChange(event: MinDelayChange): void {
-  const timelock = getOrCreateTimelock(event.address);
-  timelock.minDelay = event.params.newDuration;
-  timelock.save();
-
-  const change = new TimelockMinDelayChange(eventId(event));
-  change.timelock = timelock.id;
-  change.oldDuration = event.params.oldDuration;
-  change.newDuration = event.params.newDuration;
-  change.block = event.block.number;
-  change.timestamp = event.block.timestamp;
-  change.tx = event.transaction.hash;
-  change.logIndex = event.logIndex;
-  change.save();
+  recordMinDelayChange(event, event.params.oldDuration, event.params.newDuration);
 }
 
 function recordRoleChange(event: ethereum.Event, role: Bytes, account: Address, sender: Address, granted: boolean): void {
