@@ -210,10 +210,20 @@ export class Scheduler {
     }
   }
 
-  /** Runs `fn` for the query `ctx`: now, or later in its turn (then a promise). */
+  /**
+   * Runs `fn` for the query `ctx`: now, or later in its turn (then a promise). It never throws: a
+   * stopped query or a failing `fn` gives a rejected promise. The executor completing a list stops
+   * at an item that throws at once and leaves the items before it unwatched, so a throw here (the
+   * time limit reached in the middle of a list) would end as an unhandled rejection, which stops
+   * the process.
+   */
   run<T>(ctx: Timed, fn: () => T): T | Promise<T> {
-    Scheduler.check(ctx);
-    if (this.queues.size === 0 && this.withinSlice()) return fn();
+    try {
+      Scheduler.check(ctx);
+      if (this.queues.size === 0 && this.withinSlice()) return fn();
+    } catch (error) {
+      return Promise.reject(error);
+    }
     return new Promise<T>((resolve, reject) => {
       let queue = this.queues.get(ctx);
       if (!queue) this.queues.set(ctx, (queue = []));

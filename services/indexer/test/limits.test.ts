@@ -5,6 +5,7 @@ import { request } from "node:http";
 
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 
+import { QueryTimeoutError, Scheduler } from "../src/limits.ts";
 import { type RunningServer, type ServerLimits, serve } from "../src/server.ts";
 import { EntityStore } from "../src/store.ts";
 import { type Subgraph, loadSubgraph } from "../src/subgraph.ts";
@@ -233,6 +234,25 @@ describe("query limits", () => {
     ]);
   });
 
+  it("stopped at any moment of its run, a query answers with the time limit and leaves no unhandled failure behind", async () => {
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on("unhandledRejection", onUnhandled);
+    try {
+      const query = `{ accounts(first: 200) { id votes(first: 20) { id proposal { id title } } } }`;
+      for (let limitMs = 1; limitMs <= 60; limitMs += 3) {
+        const server = await start({ timeLimitMs: limitMs });
+        const reply = await gql(server.url, query);
+        if (reply.body.errors) expect(reply.body.errors[0].extensions).toEqual({ code: "QUERY_TIMEOUT", limitMs });
+        else expect(reply.body.data.accounts).toHaveLength(ACCOUNTS);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    } finally {
+      process.off("unhandledRejection", onUnhandled);
+    }
+    expect(unhandled).toEqual([]);
+  });
+
   it("limits the queries one client runs at once (429) without slowing the others", async () => {
     const gated = await start({ maxConcurrentPerClient: 2, maxQueuedPerClient: 2, queueWaitMs: 2_000 });
     const heavy = `{ accounts(first: 200) { id votes(first: 100) { id proposal { id title votes(first: 10) { id } } } } }`;
@@ -284,5 +304,25 @@ describe("query limits", () => {
     expect(refusals.filter).toBeGreaterThan(0);
     latencies.sort((a, b) => a - b);
     console.log(`normal query under flood: p50 ${latencies[10]!.toFixed(1)} ms, max ${latencies[19]!.toFixed(1)} ms; refusals ${JSON.stringify(refusals)}`);
+  });
+});
+
+describe("the scheduler", () => {
+  // A throw at once in the middle of a list would leave the list's earlier items unwatched by the
+  // executor (an unhandled rejection stops the process): a stopped query is a rejected promise.
+  it("answers a query past its time limit, or a failing statement, with a rejected promise, never a throw", async () => {
+    const scheduler = new Scheduler();
+    const late = { deadline: performance.now() - 1, timeLimitMs: 1 };
+    let ran = false;
+    const stopped = scheduler.run(late, () => (ran = true));
+    expect(stopped).toBeInstanceOf(Promise);
+    await expect(stopped).rejects.toBeInstanceOf(QueryTimeoutError);
+    expect(ran).toBe(false);
+    expect(late).toMatchObject({ timedOut: true });
+
+    const failing = scheduler.run({ deadline: performance.now() + 60_000, timeLimitMs: 60_000 }, () => {
+      throw new Error("disk I/O error");
+    });
+    await expect(failing).rejects.toThrow("disk I/O error");
   });
 });
