@@ -3,7 +3,6 @@ pragma solidity ^0.8.28;
 
 import {Governor} from "@openzeppelin/contracts/governance/Governor.sol";
 import {GovernorCountingSimple} from "@openzeppelin/contracts/governance/extensions/GovernorCountingSimple.sol";
-import {GovernorPreventLateQuorum} from "@openzeppelin/contracts/governance/extensions/GovernorPreventLateQuorum.sol";
 import {GovernorProposalGuardian} from "@openzeppelin/contracts/governance/extensions/GovernorProposalGuardian.sol";
 import {GovernorSettings} from "@openzeppelin/contracts/governance/extensions/GovernorSettings.sol";
 import {GovernorStorage} from "@openzeppelin/contracts/governance/extensions/GovernorStorage.sol";
@@ -12,8 +11,11 @@ import {GovernorVotes} from "@openzeppelin/contracts/governance/extensions/Gover
 import {GovernorVotesQuorumFraction} from "@openzeppelin/contracts/governance/extensions/GovernorVotesQuorumFraction.sol";
 import {TimelockController} from "@openzeppelin/contracts/governance/TimelockController.sol";
 import {IVotes} from "@openzeppelin/contracts/governance/utils/IVotes.sol";
+import {IERC5805} from "@openzeppelin/contracts/interfaces/IERC5805.sol";
+import {Time} from "@openzeppelin/contracts/utils/types/Time.sol";
 import {GovernorAnalysts} from "./governance/GovernorAnalysts.sol";
 import {GovernorCodePins} from "./governance/GovernorCodePins.sol";
+import {GovernorLateQuorum} from "./governance/GovernorLateQuorum.sol";
 import {GovernorRiskDelay} from "./governance/GovernorRiskDelay.sol";
 import {IDecisionLog} from "./interfaces/IDecisionLog.sol";
 
@@ -21,15 +23,16 @@ import {IDecisionLog} from "./interfaces/IDecisionLog.sol";
  * @title DAOGovernor
  * @notice The DAO's Governor: token-weighted votes (for / against / abstain) on proposals that the
  * treasury timelock executes after a delay.
- * @dev Composition of OpenZeppelin extensions plus {GovernorAnalysts}:
+ * @dev Composition of OpenZeppelin extensions and the platform's own:
  * - GovernorSettings: voting delay, period and proposal threshold, changeable by governance;
  * - GovernorCountingSimple + GovernorVotes + GovernorVotesQuorumFraction: votes and quorum from the
  *   token's timestamp-clock checkpoints;
  * - GovernorTimelockControl: the TimelockController is the executor and holds the treasury;
- * - GovernorPreventLateQuorum: a quorum reached late extends the vote;
  * - GovernorProposalGuardian: a guardian may cancel any proposal;
  * - GovernorStorage: proposals are enumerable on-chain;
  * - GovernorAnalysts: registered analysts may propose below the threshold and cannot vote;
+ * - GovernorLateQuorum: a quorum reached late extends the vote (OpenZeppelin's
+ *   GovernorPreventLateQuorum rule, without its cost on every vote; see {GovernorVoteSlot});
  * - GovernorRiskDelay: the timelock delay grows with the risk of the latest published analysis
  *   (no analysis: the longest), within tiers set by governance;
  * - GovernorCodePins: every target's code is pinned at creation; a proposal whose target code
@@ -42,10 +45,10 @@ contract DAOGovernor is
     GovernorVotes,
     GovernorVotesQuorumFraction,
     GovernorTimelockControl,
-    GovernorPreventLateQuorum,
     GovernorProposalGuardian,
     GovernorStorage,
     GovernorAnalysts,
+    GovernorLateQuorum,
     GovernorRiskDelay,
     GovernorCodePins
 {
@@ -76,6 +79,9 @@ contract DAOGovernor is
      * @param params Voting parameters, see {Params}.
      * @param initialAnalysts Analysts registered at deployment.
      */
+    /// @notice The token does not keep its votes by timestamp (ERC-6372 `mode=timestamp`).
+    error GovernorTokenClockNotTimestamp(address token);
+
     constructor(
         string memory name_,
         IVotes token,
@@ -88,13 +94,27 @@ contract DAOGovernor is
         GovernorVotes(token)
         GovernorVotesQuorumFraction(params.quorumNumerator)
         GovernorTimelockControl(timelock)
-        GovernorPreventLateQuorum(params.lateQuorumVoteExtension)
         GovernorAnalysts(initialAnalysts)
+        GovernorLateQuorum(params.lateQuorumVoteExtension)
         GovernorRiskDelay(params.decisionLog, params.riskTiers)
     {
+        if (keccak256(bytes(IERC5805(address(token)).CLOCK_MODE())) != keccak256("mode=timestamp")) {
+            revert GovernorTokenClockNotTimestamp(address(token));
+        }
         if (params.proposalGuardian != address(0)) {
             _setProposalGuardian(params.proposalGuardian);
         }
+    }
+
+    /// @notice The votes clock (ERC-6372): the block timestamp, as the token's (checked at deployment).
+    /// @dev Read here rather than asked of the token, which every state check would otherwise call.
+    function clock() public view override(Governor, GovernorVotes) returns (uint48) {
+        return Time.timestamp();
+    }
+
+    /// @notice Describes the votes clock (ERC-6372): timestamps.
+    function CLOCK_MODE() public pure override(Governor, GovernorVotes) returns (string memory) {
+        return "mode=timestamp";
     }
 
     // The overrides below only resolve the diamond between the extensions above.
@@ -133,10 +153,10 @@ contract DAOGovernor is
         return super.proposalNeedsQueuing(proposalId);
     }
 
-    /// @inheritdoc GovernorPreventLateQuorum
+    /// @inheritdoc GovernorLateQuorum
     function proposalDeadline(
         uint256 proposalId
-    ) public view override(Governor, GovernorPreventLateQuorum) returns (uint256) {
+    ) public view override(Governor, GovernorLateQuorum) returns (uint256) {
         return super.proposalDeadline(proposalId);
     }
 
@@ -166,12 +186,8 @@ contract DAOGovernor is
         uint8 support,
         string memory reason,
         bytes memory params
-    ) internal override(Governor, GovernorAnalysts) returns (uint256) {
+    ) internal override(Governor, GovernorAnalysts, GovernorLateQuorum) returns (uint256) {
         return super._castVote(proposalId, account, support, reason, params);
-    }
-
-    function _tallyUpdated(uint256 proposalId) internal override(Governor, GovernorPreventLateQuorum) {
-        super._tallyUpdated(proposalId);
     }
 
     function _validateCancel(

@@ -2,6 +2,7 @@
 pragma solidity ^0.8.28;
 
 import {Governor} from "@openzeppelin/contracts/governance/Governor.sol";
+import {GovernorVoteSlot} from "./GovernorVoteSlot.sol";
 
 /**
  * @title GovernorAnalysts
@@ -12,9 +13,13 @@ import {Governor} from "@openzeppelin/contracts/governance/Governor.sol";
  *   suffix, still apply);
  * - may not vote at all, so it can never cast votes delegated or lent to it;
  * - is registered and removed only by governance itself (through the timelock, `onlyGovernance`).
+ * A vote checks the voter against a filter of the analysts kept in {GovernorVoteSlot}, and looks the
+ * voter up in the registry only when the filter cannot rule it out.
  */
-abstract contract GovernorAnalysts is Governor {
+abstract contract GovernorAnalysts is Governor, GovernorVoteSlot {
     mapping(address account => bool) private _analysts;
+    /// @dev The registered analysts, to rebuild the filter when one is removed.
+    address[] private _analystList;
 
     /// @notice The zero address cannot be an analyst.
     error GovernorInvalidAnalyst(address account);
@@ -74,7 +79,25 @@ abstract contract GovernorAnalysts is Governor {
 
     function _setAnalyst(address account, bool registered) internal virtual {
         if (account == address(0)) revert GovernorInvalidAnalyst(account);
-        _analysts[account] = registered;
+        if (registered && !_analysts[account]) {
+            _analysts[account] = true;
+            _analystList.push(account);
+            _voteSlot.analystFilter |= _analystFilterBits(account);
+        } else if (!registered && _analysts[account]) {
+            _analysts[account] = false;
+            uint160 filter = 0;
+            uint256 count = _analystList.length;
+            for (uint256 i = 0; i < count; ) {
+                if (_analystList[i] == account) {
+                    _analystList[i] = _analystList[--count];
+                    _analystList.pop();
+                } else {
+                    filter |= _analystFilterBits(_analystList[i]);
+                    ++i;
+                }
+            }
+            _voteSlot.analystFilter = filter;
+        }
         emit AnalystSet(account, registered);
     }
 
@@ -86,7 +109,8 @@ abstract contract GovernorAnalysts is Governor {
         string memory reason,
         bytes memory params
     ) internal virtual override returns (uint256) {
-        if (isAnalyst(account)) revert GovernorAnalystCannotVote(account);
+        uint160 bits = _analystFilterBits(account);
+        if (_voteSlot.analystFilter & bits == bits && isAnalyst(account)) revert GovernorAnalystCannotVote(account);
         return super._castVote(proposalId, account, support, reason, params);
     }
 }

@@ -94,11 +94,6 @@ export const governorAbi = [
   },
   {
     "inputs": [],
-    "name": "ERC6372InconsistentClock",
-    "type": "error"
-  },
-  {
-    "inputs": [],
     "name": "FailedCall",
     "type": "error"
   },
@@ -352,6 +347,17 @@ export const governorAbi = [
       }
     ],
     "name": "GovernorTargetCodeChanged",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "token",
+        "type": "address"
+      }
+    ],
+    "name": "GovernorTokenClockNotTimestamp",
     "type": "error"
   },
   {
@@ -912,7 +918,7 @@ export const governorAbi = [
         "type": "string"
       }
     ],
-    "stateMutability": "view",
+    "stateMutability": "pure",
     "type": "function"
   },
   {
