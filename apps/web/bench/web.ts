@@ -2,7 +2,8 @@
 // (gzipped) from Vite's manifest, then times the proposals list in Chromium (/usr/bin/chromium) on
 // that build with 1,000 proposals in the index: dist/ served with a stub /config.json, a stub
 // indexer answering the list's GraphQL and a stub JSON-RPC (chain id, block number, latest block).
-// Prints the figures and writes bench/results/web.json at the repo root.
+// Then a proposal page with 1,000 votes the same way. Prints the figures and writes
+// bench/results/web.json at the repo root.
 import { spawnSync } from "node:child_process";
 import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
@@ -107,6 +108,35 @@ const proposals = Array.from({ length: PROPOSALS }, (_, i) => {
   };
 });
 
+/** The proposal page's answer: an active proposal with 1,000 votes from distinct voters, heaviest first. */
+const VOTES = 1000;
+const detailed = proposals[1]!;
+const proposalDetail = {
+  ...detailed,
+  description: `# ${detailed.title}\n\nPays the working group from the treasury for the next quarter.`,
+  descriptionHash: `0x${"ab".repeat(32)}`,
+  originalVoteEnd: detailed.voteEnd,
+  extended: false,
+  createdBlock: "10",
+  createdTx: `0x${"cd".repeat(32)}`,
+  queuedTimestamp: null,
+  executedTimestamp: null,
+  canceledTimestamp: null,
+  actions: [{ index: 0, target: `0x${"0".repeat(39)}5`, value: String(E18), signature: null, calldata: "0x", selector: null, functionSignature: null }],
+  votes: Array.from({ length: VOTES }, (_, i) => ({
+    id: `${detailed.id}-${i}`,
+    voter: { id: `0x${(0x1000 + i).toString(16).padStart(40, "0")}` },
+    support: i % 3,
+    weight: String(BigInt(VOTES - i) * 1000n * E18),
+    reason: i % 4 === 0 ? `Voter ${i + 1}: the working group delivered last quarter.` : "",
+    timestamp: String(NOW - BigInt(i)),
+    tx: `0x${(i + 1).toString(16).padStart(64, "0")}`,
+  })),
+  stateChanges: [],
+  extensions: [],
+  allDecisions: [],
+};
+
 const cors = { "access-control-allow-origin": "*", "access-control-allow-headers": "content-type, accept", "access-control-allow-methods": "GET, POST, OPTIONS" };
 async function body(req: IncomingMessage): Promise<unknown> {
   let text = "";
@@ -141,6 +171,7 @@ const indexer = await stub((request: { variables?: { first?: number; skip?: numb
     data: {
       _meta: { hasIndexingErrors: false, block: { number: 20 } },
       proposals: proposals.slice(skip, skip + first),
+      proposal: proposalDetail,
       governors: [{ quorumNumerator: "4" }],
       tokens: [{ totalSupply: String(1_000_000n * E18) }],
       decisions: [],
@@ -202,12 +233,20 @@ const web = await serveDist({ port: 0, config: () => config });
 
 // ---- Chromium: from navigation to the rows present ----
 
-/** Records performance.now() (milliseconds since the navigation started) when `done()` first holds. */
-function recorder(target: { rows: number; lastTitle: string | null }) {
+interface Target {
+  /** The rows' `data-testid`. */
+  row: string;
+  rows: number;
+  /** Text the last row must contain (null: any). */
+  lastTitle: string | null;
+}
+
+/** Records performance.now() (milliseconds since the navigation started) when the target rows are first in the DOM. */
+function recorder(target: Target) {
   const w = window as unknown as { __rowsAt?: number };
   const check = () => {
     if (w.__rowsAt !== undefined) return;
-    const rows = document.querySelectorAll("[data-testid=proposal-row]");
+    const rows = document.querySelectorAll(`[data-testid=${target.row}]`);
     if (rows.length < target.rows) return;
     if (target.lastTitle !== null && !(rows[rows.length - 1]?.textContent ?? "").includes(target.lastTitle)) return;
     w.__rowsAt = performance.now();
@@ -226,7 +265,7 @@ const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
   return Math.round(s[Math.floor(s.length / 2)]! * 10) / 10;
 };
-async function measure(pathname: string, target: { rows: number; lastTitle: string | null }) {
+async function measure(pathname: string, target: Target) {
   const runs: number[] = [];
   // One warm-up visit (Chromium's own start-up), then RUNS cold visits: a new context each time, so
   // nothing is cached between them, as for a first visit.
@@ -252,11 +291,14 @@ async function measure(pathname: string, target: { rows: number; lastTitle: stri
 
 let firstPage: { p50: number; runs: number[] };
 let lastPage: { p50: number; runs: number[] };
+let votesPage: { p50: number; runs: number[] };
 try {
   // The list shows pages of 25 (26 asked, to know whether a next page exists).
-  firstPage = await measure("/proposals", { rows: 25, lastTitle: null });
+  firstPage = await measure("/proposals", { row: "proposal-row", rows: 25, lastTitle: null });
   // Page 40 holds the 1,000th proposal (the oldest), reached by a deep link.
-  lastPage = await measure(`/proposals?page=${PROPOSALS / 25}`, { rows: 25, lastTitle: `Proposal ${PROPOSALS} of ${PROPOSALS}:` });
+  lastPage = await measure(`/proposals?page=${PROPOSALS / 25}`, { row: "proposal-row", rows: 25, lastTitle: `Proposal ${PROPOSALS} of ${PROPOSALS}:` });
+  // The lightest voter is the last row of the votes table.
+  votesPage = await measure(`/proposals/${detailed.id}`, { row: "vote-row", rows: VOTES, lastTitle: "1,000" });
 } finally {
   await browser.close();
   await Promise.all([web.close(), indexer.close(), rpc.close()]);
@@ -277,6 +319,12 @@ const figures = [
     value: lastPage.p50,
     unit: "ms",
     note: `p50 of ${RUNS} cold visits: navigation to /proposals?page=40 until the row of the 1,000th (oldest) proposal is in the DOM (runs: ${lastPage.runs.join(", ")})`,
+  },
+  {
+    name: "proposal page with 1,000 votes",
+    value: votesPage.p50,
+    unit: "ms",
+    note: `p50 of ${RUNS} cold visits: navigation to a proposal until all ${VOTES} vote rows are in the DOM (runs: ${votesPage.runs.join(", ")})`,
   },
 ];
 for (const f of figures) console.log(`web: ${f.name}: ${f.value} ${f.unit} (${f.note})`);
