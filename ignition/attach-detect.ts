@@ -3,13 +3,12 @@
 // version string. `npm run attach` records the result in deployments/<chainId>.json.
 
 import type { GovernorCapabilities, GovernorFlavour, TimelockKind } from "@ai-dao/deployment";
-import { revertDataOf } from "@ai-dao/protocol";
+import { governorProbeAbi, revertDataOf, timelockProbeAbi, votesTokenProbeAbi } from "@ai-dao/protocol";
 import {
   BaseError,
   decodeFunctionResult,
   encodeFunctionData,
   getAddress,
-  parseAbi,
   toFunctionSelector,
   zeroAddress,
   type Abi,
@@ -29,62 +28,10 @@ export class AttachError extends Error {
 /** The result of one probing call. */
 type Probe<T> = { answered: true; value: T } | { answered: false; reverted: boolean; revertData?: Hex };
 
-/** The Governor, Votes token and timelock functions attach calls, by their signatures. */
-const governorAbi = parseAbi([
-  "function name() view returns (string)",
-  "function version() view returns (string)",
-  "function COUNTING_MODE() view returns (string)",
-  "function CLOCK_MODE() view returns (string)",
-  "function clock() view returns (uint48)",
-  "function hashProposal(address[] targets, uint256[] values, bytes[] calldatas, bytes32 descriptionHash) view returns (uint256)",
-  "function votingDelay() view returns (uint256)",
-  "function votingPeriod() view returns (uint256)",
-  "function proposalThreshold() view returns (uint256)",
-  "function quorum(uint256 timepoint) view returns (uint256)",
-  "function quorumNumerator() view returns (uint256)",
-  "function quorumDenominator() view returns (uint256)",
-  "function quorumVotes() view returns (uint256)",
-  "function token() view returns (address)",
-  "function comp() view returns (address)",
-  "function uni() view returns (address)",
-  "function timelock() view returns (address)",
-  "function proposalNeedsQueuing(uint256 proposalId) view returns (bool)",
-  "function proposalEta(uint256 proposalId) view returns (uint256)",
-  "function proposalCount() view returns (uint256)",
-  "function proposalDetails(uint256 proposalId) view returns (address[] targets, uint256[] values, bytes[] calldatas, bytes32 descriptionHash)",
-  "function queue(uint256 proposalId)",
-  "function execute(uint256 proposalId) payable",
-  "function proposalGuardian() view returns (address)",
-  "function guardian() view returns (address)",
-  "function lateQuorumVoteExtension() view returns (uint48)",
-  "function isAnalyst(address account) view returns (bool)",
-  "function riskTiers() view returns ((uint8 minRisk, uint32 delay)[])",
-  "function codeHashOf(address account) view returns (bytes32)",
-  "function supportsInterface(bytes4 interfaceId) view returns (bool)",
-  "function initialProposalId() view returns (uint256)",
-  "function implementation() view returns (address)",
-  "function admin() view returns (address)",
-]);
-
-const tokenAbi = parseAbi([
-  "function name() view returns (string)",
-  "function symbol() view returns (string)",
-  "function decimals() view returns (uint8)",
-  "function totalSupply() view returns (uint256)",
-  "function balanceOf(address account) view returns (uint256)",
-  "function getPastVotes(address account, uint256 timepoint) view returns (uint256)",
-  "function getPriorVotes(address account, uint256 blockNumber) view returns (uint96)",
-]);
-
-const timelockAbi = parseAbi([
-  "function getMinDelay() view returns (uint256)",
-  "function PROPOSER_ROLE() view returns (bytes32)",
-  "function hasRole(bytes32 role, address account) view returns (bool)",
-  "function delay() view returns (uint256)",
-  "function GRACE_PERIOD() view returns (uint256)",
-  "function admin() view returns (address)",
-  "function pendingAdmin() view returns (address)",
-]);
+/** The Governor, votes token and timelock functions attach calls (`@ai-dao/protocol`'s probe ABIs). */
+const governorAbi = governorProbeAbi;
+const tokenAbi = votesTokenProbeAbi;
+const timelockAbi = timelockProbeAbi;
 
 /** Compound's `proposals(uint256)`: GovernorAlpha returns 9 words, GovernorBravo 10 (with abstain votes). */
 const PROPOSALS_SELECTOR = toFunctionSelector("proposals(uint256)");

@@ -6,16 +6,16 @@ import {
   type Deployment,
   type GovernorFlavour,
 } from "@ai-dao/deployment";
+import { decisionLogAbi } from "@ai-dao/protocol";
 import type { NetworkConnection } from "hardhat/types/network";
 import {
   encodeAbiParameters,
   encodeDeployData,
   encodeFunctionData,
   formatEther,
+  getAbiItem,
   getAddress,
   isAddress,
-  parseAbi,
-  parseAbiItem,
   type Address,
   type Hex,
   type PublicClient,
@@ -28,13 +28,7 @@ export { AttachError, DEFAULT_CLOCK_MODE, KNOWN_INTERFACES, detectGovernor, type
 /** Chain ids of local development nodes (Hardhat, Anvil and Ganache), whose unlocked first account may deploy. */
 export const DEVELOPMENT_CHAIN_IDS: readonly number[] = [31337, 1337];
 
-const decisionLogAbi = parseAbi([
-  "function governance() view returns (address)",
-  "function isPublisher(address account) view returns (bool)",
-  "function MAX_REPORT_BYTES() view returns (uint256)",
-  "function setPublisher(address account, bool authorised)",
-]);
-const publisherSetEvent = parseAbiItem("event PublisherSet(address indexed account, bool authorised)");
+const publisherSetEvent = getAbiItem({ abi: decisionLogAbi, name: "PublisherSet" });
 
 export interface AttachOptions {
   /** The Governor to attach to. */

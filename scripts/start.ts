@@ -211,6 +211,35 @@ const services = [
       INDEXER_URL: `http://127.0.0.1:${config.INDEXER_PORT}/subgraphs/name/dao`,
     },
   },
+  // Gasless votes and delegations, paid by development account #10 (the relayer's own key); its port
+  // is RELAYER_PORT from the environment, as the relayer reads it.
+  ...[Number(process.env.RELAYER_PORT || 8300)].map((port) => ({
+    name: "relayer",
+    main: "services/relayer/src/main.ts",
+    port,
+    url: `http://127.0.0.1:${port}`,
+    health: `http://127.0.0.1:${port}/health`,
+    env: { RELAYER_PORT: String(port), RELAYER_DATA_DIR: path.join(dataDir, "relayer"), RELAYER_PRIVATE_KEY: developmentKey(10), RELAYER_POLL_INTERVAL_MS: "1000" },
+  })),
+  // Notifications (webhooks, chat, email) read from the indexer; its port is NOTIFIER_PORT from the
+  // environment, as the notifier reads it. Email goes to the notifier's log unless NOTIFIER_SMTP_URL
+  // names an SMTP server; webhooks may target this machine (local receivers).
+  ...[Number(process.env.NOTIFIER_PORT || 8400)].map((port) => ({
+    name: "notifier",
+    main: "services/notifier/src/main.ts",
+    port,
+    url: `http://127.0.0.1:${port}`,
+    health: `http://127.0.0.1:${port}/health`,
+    env: {
+      NOTIFIER_PORT: String(port),
+      NOTIFIER_DATA_DIR: path.join(dataDir, "notifier"),
+      NOTIFIER_POLL_INTERVAL_MS: "1000",
+      NOTIFIER_ANALYSIS_WAIT_MS: "30000",
+      NOTIFIER_ALLOW_PRIVATE_TARGETS: "true",
+      NOTIFIER_APP_URL: `http://127.0.0.1:${config.WEB_PORT}`,
+      INDEXER_URL: `http://127.0.0.1:${config.INDEXER_PORT}/subgraphs/name/dao`,
+    },
+  })),
 ].filter((service) => existsSync(path.join(root, service.main)));
 const web = existsSync(path.join(root, "apps/web/package.json"))
   ? { name: "web app", port: config.WEB_PORT, url: `http://127.0.0.1:${config.WEB_PORT}/` }
@@ -260,6 +289,8 @@ if (web) {
     INDEXER_URL: `http://127.0.0.1:${config.INDEXER_PORT}/subgraphs/name/dao`,
     ANALYST_URL: `http://127.0.0.1:${config.ANALYST_PORT}`,
     EXECUTOR_URL: `http://127.0.0.1:${config.EXECUTOR_PORT}`,
+    ...defined({ RELAYER_URL: services.find((s) => s.name === "relayer")?.url }),
+    ...defined({ NOTIFIER_URL: services.find((s) => s.name === "notifier")?.url }),
   });
 }
 await Promise.all([

@@ -14,6 +14,8 @@ export interface RuntimeConfigEnv {
   INDEXER_URL?: string;
   ANALYST_URL?: string;
   EXECUTOR_URL?: string;
+  RELAYER_URL?: string;
+  NOTIFIER_URL?: string;
   CHAIN_ID?: string;
   EXPLORER_URL?: string;
   WALLETCONNECT_PROJECT_ID?: string;
@@ -57,6 +59,9 @@ export async function buildRuntimeConfig(env: RuntimeConfigEnv = process.env) {
     indexerUrl: env.INDEXER_URL ?? "http://127.0.0.1:8000/subgraphs/name/dao",
     analystUrl: env.ANALYST_URL ?? "http://127.0.0.1:8100",
     executorUrl: env.EXECUTOR_URL ?? "http://127.0.0.1:8200",
+    // Only when set: without a relayer, votes and delegations are the member's own transactions.
+    ...(env.RELAYER_URL ? { relayerUrl: env.RELAYER_URL } : {}),
+    ...(env.NOTIFIER_URL ? { notifierUrl: env.NOTIFIER_URL } : {}),
     // Only when set: a local chain has no explorer, and then hashes are shown to copy instead of linked.
     ...(env.EXPLORER_URL ? { explorerUrl: env.EXPLORER_URL } : {}),
     // Only when set: without a project id the wallet menu does not offer WalletConnect.

@@ -2,17 +2,15 @@
 // The platform's are @ai-dao/protocol's ABIs, generated from the compiled contracts, so the subgraph
 // decodes events with exactly the ABIs every other part uses. The attached flavours' come from
 // compiled artifacts too: OpenZeppelin 4.9 and 5 Governors and the 4.9 TimelockController from the
-// repository's test contracts (Hardhat's artifacts/), Compound's GovernorAlpha and Timelock from the
-// build artifacts `@uniswap/governance` ships.
+// repository's test contracts (Hardhat's artifacts/), Compound's GovernorAlpha, GovernorBravo and
+// Timelock from @ai-dao/protocol (the build artifacts `@uniswap/governance` ships, as attach and the
+// analyst use them).
 import { mkdir, readFile, writeFile } from "node:fs/promises";
-import { createRequire } from "node:module";
 import path from "node:path";
 
-import { daoAbis, standardEventAbis } from "@ai-dao/protocol";
+import { compoundGovernorAlphaAbi, compoundGovernorBravoAbi, compoundTimelockAbi, daoAbis, standardEventAbis } from "@ai-dao/protocol";
 
 import { type AbiItem, abiFileOf, abisDir, dataSources, repoRoot, treasuryAssetSource } from "./data-sources.ts";
-
-const require = createRequire(import.meta.url);
 
 /** A Hardhat artifact of the repository's contracts (`npx hardhat build` writes them). */
 async function hardhatAbi(source: string, contract: string): Promise<AbiItem[]> {
@@ -27,41 +25,15 @@ async function hardhatAbi(source: string, contract: string): Promise<AbiItem[]> 
   }
 }
 
-/** A contract of the build artifacts `@uniswap/governance` ships (solc 0.5.16). */
-function uniswapAbi(contract: "GovernorAlpha" | "Timelock"): AbiItem[] {
-  return (require(`@uniswap/governance/build/${contract}.json`) as { abi: AbiItem[] }).abi;
-}
-
-/**
- * GovernorBravo's events: GovernorAlpha's, with Bravo's VoteCast (uint8 support and a reason) in place
- * of Alpha's (bool support). No installed package ships Bravo's artifacts, so this one event is
- * written from Compound's GovernorBravoInterfaces.sol.
- */
-function bravoAbi(alpha: AbiItem[]): AbiItem[] {
-  const voteCast: AbiItem = {
-    type: "event",
-    name: "VoteCast",
-    inputs: [
-      { indexed: true, name: "voter", type: "address" },
-      { indexed: false, name: "proposalId", type: "uint256" },
-      { indexed: false, name: "support", type: "uint8" },
-      { indexed: false, name: "votes", type: "uint256" },
-      { indexed: false, name: "reason", type: "string" },
-    ],
-  };
-  return [...alpha.filter((item) => !(item.type === "event" && item.name === "VoteCast")), voteCast];
-}
-
 /** The ABI files of the attached flavours, by file name (see `governorSources` and `timelockSourceFor`). */
 async function attachedAbis(): Promise<Record<string, AbiItem[]>> {
-  const alpha = uniswapAbi("GovernorAlpha");
   return {
     "OpenZeppelinGovernor-4": await hardhatAbi("attach/AttachV4Governor.sol", "AttachV4Governor"),
     "OpenZeppelinGovernor-5": await hardhatAbi("bench/VanillaGovernor.sol", "VanillaGovernor"),
     "TimelockController-4": await hardhatAbi("attach/AttachV4Timelock.sol", "AttachV4Timelock"),
-    "CompoundGovernor-alpha": alpha,
-    "CompoundGovernor-bravo": bravoAbi(alpha),
-    CompoundTimelock: uniswapAbi("Timelock"),
+    "CompoundGovernor-alpha": compoundGovernorAlphaAbi as unknown as AbiItem[],
+    "CompoundGovernor-bravo": compoundGovernorBravoAbi as unknown as AbiItem[],
+    CompoundTimelock: compoundTimelockAbi as unknown as AbiItem[],
   };
 }
 

@@ -51,7 +51,7 @@ export function watch(page: Page, name: string, context: { stack?: Stack; logs?:
     const body = await page.locator("main").textContent({ timeout: 2_000 }).catch(() => "");
     const stack = context.stack;
     const logs = stack
-      ? ["indexer", "analyst", "executor", "web", "chain"].map((n) => `--- ${n} ---\n${stack.log(n).slice(-1500)}`).join("\n")
+      ? ["indexer", "analyst", "executor", "relayer", "web", "chain"].map((n) => `--- ${n} ---\n${stack.log(n).slice(-1500)}`).join("\n")
       : (context.logs?.() ?? "");
     console.error(`url: ${page.url()}\nscreenshot: ${file}${stack ? `\nlogs: ${stack.logDir}` : ""}\ntransactions: ${JSON.stringify(txs)}\nmain: ${body?.slice(0, 2000)}\n${errors.join("\n")}\n${logs}`);
   });

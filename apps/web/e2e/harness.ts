@@ -23,12 +23,14 @@ import { distIsFresh, serveDist, viteBuild, type StaticServer } from "./static-s
 const binDir = path.join(repoRoot, "node_modules", ".bin");
 const bin = (name: string) => path.join(binDir, name);
 
-export const services = ["indexer", "analyst", "executor"] as const;
+export const services = ["indexer", "analyst", "executor", "relayer"] as const;
 const serviceDir = (name: (typeof services)[number]) => path.join(repoRoot, "services", name);
 
 /** The analyst's and executor's development keys (accounts #8 and #9 of Hardhat's public mnemonic). */
 const ANALYST_KEY = devPrivateKey("analyst");
 const EXECUTOR_KEY = devPrivateKey("executor");
+/** The relayer's key, as `npm start` gives it: account #10, which no one else uses. */
+const RELAYER_KEY = devPrivateKey(10);
 
 interface Child {
   name: string;
@@ -98,6 +100,8 @@ export interface Stack {
   indexerUrl: string;
   analystUrl: string;
   executorUrl: string;
+  /** Only with `relayer: true`. */
+  relayerUrl?: string;
   deploymentFile: string;
   deployment: any;
   /** Folder with one `<name>.log` per started process. */
@@ -109,9 +113,11 @@ export interface Stack {
 
 /**
  * `services`: start the indexer, analyst and executor; `beforeServices`: runs on the deployed chain
- * before they start, as `npm start` seeds the demo (so no service acts on the chain meanwhile).
+ * before they start, as `npm start` seeds the demo (so no service acts on the chain meanwhile);
+ * `relayer`: also the gasless relayer, and the web app is told of it (its vote and delegate forms
+ * then offer to go without gas).
  */
-export async function startStack(options: { services: boolean; beforeServices?: (rpcUrl: string, deployment: any) => Promise<void> }): Promise<Stack> {
+export async function startStack(options: { services: boolean; relayer?: boolean; beforeServices?: (rpcUrl: string, deployment: any) => Promise<void> }): Promise<Stack> {
   const logDir = await mkdtemp(path.join(tmpdir(), "web-e2e-logs-"));
   const children: Child[] = [];
   // Hardhat 3 needs the repository's Node 22, which lives in node_modules/.bin.
@@ -185,7 +191,8 @@ export async function startStack(options: { services: boolean; beforeServices?: 
     const deployment = JSON.parse(await readFile(deploymentFile, "utf8"));
     await options.beforeServices?.(rpcUrl, deployment);
 
-    const [indexerPort, analystPort, executorPort, webPort] = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
+    const [indexerPort, analystPort, executorPort, relayerPort, webPort] = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort()]);
+    const relayerUrl = options.relayer ? `http://127.0.0.1:${relayerPort}` : undefined;
     const indexerUrl = `http://127.0.0.1:${indexerPort}/subgraphs/name/dao`;
     const analystUrl = `http://127.0.0.1:${analystPort}`;
     const executorUrl = `http://127.0.0.1:${executorPort}`;
@@ -231,21 +238,31 @@ export async function startStack(options: { services: boolean; beforeServices?: 
         },
         serviceDir("executor"),
       );
+      const relayer = relayerUrl
+        ? start(
+            "relayer",
+            node,
+            ["src/main.ts"],
+            { ...common, RELAYER_PORT: String(relayerPort), RELAYER_DATA_DIR: path.join(dataDir, "relayer"), RELAYER_PRIVATE_KEY: RELAYER_KEY, RELAYER_POLL_INTERVAL_MS: "1000" },
+            serviceDir("relayer"),
+          )
+        : undefined;
       await Promise.all([
         waitFor("indexer", async () => (await fetch(`http://127.0.0.1:${indexerPort}/health`)).ok, 120_000, indexer),
         waitFor("analyst", async () => (await fetch(`${analystUrl}/health`)).ok, 120_000, analyst),
         waitFor("executor", async () => (await fetch(`${executorUrl}/health`)).ok, 120_000, executor),
+        ...(relayer ? [waitFor("relayer", async () => (await fetch(`${relayerUrl}/health`)).ok, 120_000, relayer)] : []),
       ]);
     }
 
     // The production build, with the configuration `vite preview` would serve for this stack.
     await ensureWebBuild();
-    const runtimeConfig = { ...common, INDEXER_URL: indexerUrl, ANALYST_URL: analystUrl, EXECUTOR_URL: executorUrl };
+    const runtimeConfig = { ...common, INDEXER_URL: indexerUrl, ANALYST_URL: analystUrl, EXECUTOR_URL: executorUrl, ...(relayerUrl ? { RELAYER_URL: relayerUrl } : {}) };
     web = await serveDist({ port: webPort, config: () => buildRuntimeConfig(runtimeConfig) });
     const configAnswer = await fetch(`${webUrl}/config.json`);
     if (!configAnswer.ok) throw new Error(`the web server's /config.json answered ${configAnswer.status}: ${await configAnswer.text()}`);
     const log = (name: string) => (name === "web" ? web!.log() : (children.find((c) => c.name === name)?.tail() ?? ""));
-    return { rpcUrl, webUrl, indexerUrl, analystUrl, executorUrl, deploymentFile, deployment, logDir, log, stop };
+    return { rpcUrl, webUrl, indexerUrl, analystUrl, executorUrl, ...(relayerUrl ? { relayerUrl } : {}), deploymentFile, deployment, logDir, log, stop };
   } catch (error) {
     await stop();
     throw error;

@@ -11,6 +11,7 @@
 import { Route as rootRouteImport } from './routes/__root'
 import { Route as IndexRouteImport } from './routes/index'
 import { Route as DecisionsRouteImport } from './routes/decisions'
+import { Route as SettingsRouteImport } from './routes/settings'
 import { Route as TreasuryRouteImport } from './routes/treasury'
 import { Route as DelegatesIndexRouteImport } from './routes/delegates.index'
 import { Route as DelegatesAddressRouteImport } from './routes/delegates.$address'
@@ -26,6 +27,11 @@ const IndexRoute = IndexRouteImport.update({
 const DecisionsRoute = DecisionsRouteImport.update({
   id: '/decisions',
   path: '/decisions',
+  getParentRoute: () => rootRouteImport,
+} as any)
+const SettingsRoute = SettingsRouteImport.update({
+  id: '/settings',
+  path: '/settings',
   getParentRoute: () => rootRouteImport,
 } as any)
 const TreasuryRoute = TreasuryRouteImport.update({
@@ -62,6 +68,7 @@ const ProposalsNewRoute = ProposalsNewRouteImport.update({
 export interface FileRoutesByFullPath {
   '/': typeof IndexRoute
   '/decisions': typeof DecisionsRoute
+  '/settings': typeof SettingsRoute
   '/treasury': typeof TreasuryRoute
   '/delegates/$address': typeof DelegatesAddressRoute
   '/proposals/$proposalId': typeof ProposalsProposalIdRoute
@@ -72,6 +79,7 @@ export interface FileRoutesByFullPath {
 export interface FileRoutesByTo {
   '/': typeof IndexRoute
   '/decisions': typeof DecisionsRoute
+  '/settings': typeof SettingsRoute
   '/treasury': typeof TreasuryRoute
   '/delegates/$address': typeof DelegatesAddressRoute
   '/proposals/$proposalId': typeof ProposalsProposalIdRoute
@@ -83,6 +91,7 @@ export interface FileRoutesById {
   __root__: typeof rootRouteImport
   '/': typeof IndexRoute
   '/decisions': typeof DecisionsRoute
+  '/settings': typeof SettingsRoute
   '/treasury': typeof TreasuryRoute
   '/delegates/$address': typeof DelegatesAddressRoute
   '/proposals/$proposalId': typeof ProposalsProposalIdRoute
@@ -95,6 +104,7 @@ export interface FileRouteTypes {
   fullPaths:
     | '/'
     | '/decisions'
+    | '/settings'
     | '/treasury'
     | '/delegates/$address'
     | '/proposals/$proposalId'
@@ -105,6 +115,7 @@ export interface FileRouteTypes {
   to:
     | '/'
     | '/decisions'
+    | '/settings'
     | '/treasury'
     | '/delegates/$address'
     | '/proposals/$proposalId'
@@ -115,6 +126,7 @@ export interface FileRouteTypes {
     | '__root__'
     | '/'
     | '/decisions'
+    | '/settings'
     | '/treasury'
     | '/delegates/$address'
     | '/proposals/$proposalId'
@@ -126,6 +138,7 @@ export interface FileRouteTypes {
 export interface RootRouteChildren {
   IndexRoute: typeof IndexRoute
   DecisionsRoute: typeof DecisionsRoute
+  SettingsRoute: typeof SettingsRoute
   TreasuryRoute: typeof TreasuryRoute
   DelegatesAddressRoute: typeof DelegatesAddressRoute
   ProposalsProposalIdRoute: typeof ProposalsProposalIdRoute
@@ -148,6 +161,13 @@ declare module '@tanstack/react-router' {
       path: '/decisions'
       fullPath: '/decisions'
       preLoaderRoute: typeof DecisionsRouteImport
+      parentRoute: typeof rootRouteImport
+    }
+    '/settings': {
+      id: '/settings'
+      path: '/settings'
+      fullPath: '/settings'
+      preLoaderRoute: typeof SettingsRouteImport
       parentRoute: typeof rootRouteImport
     }
     '/treasury': {
@@ -198,6 +218,7 @@ declare module '@tanstack/react-router' {
 const rootRouteChildren: RootRouteChildren = {
   IndexRoute: IndexRoute,
   DecisionsRoute: DecisionsRoute,
+  SettingsRoute: SettingsRoute,
   TreasuryRoute: TreasuryRoute,
   DelegatesAddressRoute: DelegatesAddressRoute,
   ProposalsProposalIdRoute: ProposalsProposalIdRoute,

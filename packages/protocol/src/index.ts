@@ -47,6 +47,7 @@ export {
 } from "./proposal.ts";
 export { INITIALIZER_SIGNATURES, KNOWN_SIGNATURES_SOURCE, knownSignatureAbis } from "./known-signatures.ts";
 export { decodeRevert, panicReasons, revertDataOf, type DecodedRevert } from "./revert.ts";
+export { ballotTypes, delegationTypes, extendedBallotTypes } from "./signatures.ts";
 export {
   getDecisions,
   getLatestDecision,
@@ -55,3 +56,24 @@ export {
   type DecisionQuery,
   type PublishedDecision,
 } from "./decision-log.ts";
+export {
+  compoundCalldata,
+  compoundGovernorAlphaAbi,
+  compoundGovernorBravoAbi,
+  compoundTimelockAbi,
+  compoundTokenAbi,
+  decodeProposalCreatedFor,
+  flavourAbis,
+  governorProbeAbi,
+  isCompoundFlavour,
+  openZeppelinGovernorAbi,
+  proposalIdFor,
+  timelockProbeAbi,
+  votesTokenAbi,
+  votesTokenProbeAbi,
+  type FlavourOf,
+  type FlavouredProposalCreated,
+  type GovernorFlavourName,
+  type NamedAbi,
+  type TimelockKindName,
+} from "./flavours.ts";

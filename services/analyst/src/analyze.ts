@@ -1,9 +1,21 @@
 import { readFileSync } from "node:fs";
 
-import { getAddress, type Address, type PublicClient } from "viem";
+import { getAddress, parseAbi, type Abi, type Address, type PublicClient } from "viem";
 
-import type { Deployment } from "@ai-dao/deployment";
-import { daoAbis, decodeCalls, hashDescription, hashProposal as governorProposalId, knownSignatureAbis, type ContractRole } from "@ai-dao/protocol";
+import type { AttachedGovernor, Deployment } from "@ai-dao/deployment";
+import {
+  compoundGovernorAlphaAbi,
+  daoAbis,
+  decodeCalls,
+  flavourAbis,
+  hashDescription,
+  hashProposal as governorProposalId,
+  isCompoundFlavour,
+  knownSignatureAbis,
+  proposalIdFor,
+  type ContractRole,
+  type DecodedCall,
+} from "@ai-dao/protocol";
 
 import { runChecksWithCoverage, type CheckRun } from "./checks/index.ts";
 import { descriptionClaimsSection } from "./checks/description-claims.ts";
@@ -23,6 +35,7 @@ import type { Trigger } from "@ai-dao/reports";
 import { canonicalHash, reportSchema, REPORT_SCHEMA_VERSION, type Report } from "./report.ts";
 import { recommend, riskFloor } from "./risk.ts";
 import { buildSummary } from "./summary.ts";
+import { SECONDS_PER_BLOCK } from "./units.ts";
 import { runSimulation, simulationToJson, type SimulationOutcome } from "./simulate/index.ts";
 
 const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { name: string; version: string };
@@ -45,7 +58,15 @@ export function hashProposal(proposal: ProposalInput): bigint {
 
 export interface AnalyzeArgs {
   client: PublicClient;
-  deployment: Pick<Deployment, "chainId" | "contracts" | "startBlock">;
+  /** The deployment; for a DAO the platform attached to (`profile: "attached"`), with its `attached` section. */
+  deployment: Pick<Deployment, "chainId" | "contracts" | "startBlock"> & { attached?: AttachedGovernor | undefined };
+  /**
+   * The proposal's id as its Governor emitted it (ProposalCreated). A Compound Governor numbers its
+   * proposals, so only the chain knows the id; without it a Compound proposal is analysed under the
+   * id it would get next (`proposalCount() + 1`). An OpenZeppelin Governor's id is checked against
+   * the hash of the proposal.
+   */
+  proposalId?: bigint;
   /** The proposal; its description as text (hashed as UTF-8) or as the exact bytes emitted on chain. */
   proposal: ProposalInput;
   /** Who proposes (or proposed): adds their voting power and recent delegation changes. */
@@ -63,6 +84,49 @@ export interface AnalyzeArgs {
   simulate?: { forkUrl: string } | { skip: string };
   /** Window for "votes acquired shortly before the snapshot", in seconds; default 2 days scaled by the voting period. */
   votesWindowSeconds?: bigint;
+}
+
+/** Decodes the calls with the DAO's own ABIs: the platform's contracts, or an attached DAO's flavour. */
+export function decodeProposalCalls(deployment: AnalyzeArgs["deployment"], proposal: Parameters<typeof decodeCalls>[0]): DecodedCall[] {
+  const { contracts, attached } = deployment;
+  if (attached === undefined) return decodeCalls(proposal, contracts, knownSignatureAbis);
+  const abis = flavourAbis({ attached });
+  const own = (["token", "governor", "timelock"] as const).map((role) => ({ ...abis[role], address: contracts[role] }));
+  return decodeCalls(proposal, { decisionLog: contracts.decisionLog }, [...own, ...knownSignatureAbis]);
+}
+
+const compoundProposalsAbi = parseAbi([
+  // The first five words of GovernorAlpha's and GovernorBravo's `proposals(id)` (they differ after them).
+  "function proposals(uint256 proposalId) view returns (uint256 id, address proposer, uint256 eta, uint256 startBlock, uint256 endBlock)",
+]);
+
+/**
+ * The proposal's id on its Governor and, when it is on chain at `blockNumber`, its snapshot (the
+ * timepoint votes are counted at: OpenZeppelin's `proposalSnapshot`, Compound's start block) and state.
+ */
+async function proposalOnChain(
+  client: PublicClient,
+  deployment: AnalyzeArgs["deployment"],
+  proposal: ReturnType<typeof normalizeProposal>,
+  blockNumber: bigint,
+  emittedId: bigint | undefined,
+): Promise<{ proposalId: bigint; snapshot: bigint; state?: number }> {
+  const governor = deployment.contracts.governor;
+  const flavour = deployment.attached?.flavour;
+  if (flavour === undefined || !isCompoundFlavour(flavour)) {
+    const proposalId = proposalIdFor(flavour, { ...proposal, descriptionHash: hashDescription(proposal.descriptionBytes) }, emittedId);
+    const snapshot = BigInt((await client.readContract({ address: governor, abi: daoAbis.governor, functionName: "proposalSnapshot", args: [proposalId], blockNumber })) as bigint);
+    if (snapshot === 0n) return { proposalId, snapshot };
+    const state = (await client.readContract({ address: governor, abi: daoAbis.governor, functionName: "state", args: [proposalId], blockNumber })) as number;
+    return { proposalId, snapshot, state };
+  }
+  const alpha = compoundGovernorAlphaAbi as Abi;
+  const count = (await client.readContract({ address: governor, abi: alpha, functionName: "proposalCount", blockNumber })) as bigint;
+  const proposalId = emittedId ?? count + 1n;
+  if (proposalId === 0n || proposalId > count) return { proposalId, snapshot: 0n };
+  const [, , , startBlock] = (await client.readContract({ address: governor, abi: compoundProposalsAbi, functionName: "proposals", args: [proposalId], blockNumber })) as readonly [bigint, Address, bigint, bigint, bigint];
+  const state = Number(await client.readContract({ address: governor, abi: alpha, functionName: "state", args: [proposalId], blockNumber }));
+  return { proposalId, snapshot: startBlock, state };
 }
 
 /** Builds the read-only context the checks run on. */
@@ -83,21 +147,34 @@ export async function buildContext(args: AnalyzeArgs): Promise<AnalysisContext> 
     }
   }
   const contracts = deployment.contracts;
-  const calls = decodeCalls(proposal, contracts, knownSignatureAbis);
+  const attached = deployment.attached;
+  const calls = decodeProposalCalls(deployment, proposal);
   const labels = Object.fromEntries((Object.entries(contracts) as [ContractRole, Address][]).map(([role, a]) => [a.toLowerCase(), role]));
-  const proposalId = governorProposalId({ ...proposal, descriptionHash: hashDescription(proposal.descriptionBytes) });
-  const [targets, governance, snapshot] = await Promise.all([
+  const [targets, governance, onChain] = await Promise.all([
     inspectTargets(client, proposal.targets, blockNumber, labels),
     readGovernance(client, {
       contracts,
       calls,
       blockNumber,
       fromBlock: BigInt(deployment.startBlock),
+      attached,
       ...(args.proposer !== undefined ? { proposer: getAddress(args.proposer) } : {}),
     }),
-    client.readContract({ address: contracts.governor, abi: daoAbis.governor, functionName: "proposalSnapshot", args: [proposalId], blockNumber }) as Promise<bigint>,
+    proposalOnChain(client, deployment, proposal, blockNumber, args.proposalId),
   ]);
-  const ctx: AnalysisContext = { chainId, blockNumber, deployment: { contracts }, proposal, calls, targets, governance, proposalSnapshot: snapshot };
+  const { proposalId, snapshot } = onChain;
+  const ctx: AnalysisContext = {
+    chainId,
+    blockNumber,
+    deployment: { contracts },
+    proposal,
+    calls,
+    targets,
+    governance,
+    proposalSnapshot: snapshot,
+    proposalId,
+    ...(onChain.state !== undefined ? { proposalState: onChain.state } : {}),
+  };
 
   const unavailable: NonNullable<AnalysisContext["unavailable"]> = {};
   // Accounts outside the DAO the calls pay, empower or call: read alongside the simulation and the votes.
@@ -121,7 +198,12 @@ export async function buildContext(args: AnalyzeArgs): Promise<AnalysisContext> 
       token: contracts.token,
       governor: contracts.governor,
       blockNumber,
-      windowSeconds: votesWindowSeconds(governance.governor.votingPeriod, args.votesWindowSeconds),
+      // A block-number clock counts its voting period in blocks: the window scales with it in seconds.
+      windowSeconds: votesWindowSeconds(
+        governance.governor.clockMode === "blocknumber" ? governance.governor.votingPeriod * SECONDS_PER_BLOCK : governance.governor.votingPeriod,
+        args.votesWindowSeconds,
+      ),
+      compoundVotes: attached !== undefined && isCompoundFlavour(attached.flavour),
       ...(args.proposer !== undefined ? { proposer: getAddress(args.proposer) } : {}),
       ...(snapshot > 0n ? { proposalId, snapshot } : {}),
       fromBlock: BigInt(deployment.startBlock),
@@ -161,6 +243,7 @@ async function simulationFor(args: AnalyzeArgs, ctx: AnalysisContext): Promise<S
     proposal: ctx.proposal,
     contracts: ctx.deployment.contracts,
     tokens: ctx.governance.balances.flatMap((b) => (b.asset === "ETH" ? [] : [b.asset])),
+    abis: flavourAbis({ attached: args.deployment.attached }),
   });
 }
 
@@ -179,6 +262,19 @@ function notesFor(ctx: AnalysisContext, run: CheckRun): string[] {
     );
   }
   if (run.inconclusive) notes.push(inconclusiveNote(run));
+  return notes;
+}
+
+/** What an analysis of an attached DAO's proposal says about its Governor's flavour. */
+function attachedNotes(args: AnalyzeArgs, ctx: AnalysisContext): string[] {
+  const attached = args.deployment.attached;
+  if (attached === undefined) return [];
+  const notes = [
+    `attached DAO: ${attached.flavour} Governor executing through a ${attached.timelockKind === "compound-timelock" ? "Compound Timelock" : "TimelockController"}, ${ctx.governance.governor.clockMode === "blocknumber" ? "block-number clock (voting delays, periods and windows in blocks)" : "timestamp clock"}`,
+  ];
+  if (isCompoundFlavour(attached.flavour) && args.proposalId === undefined && (ctx.proposalSnapshot ?? 0n) === 0n) {
+    notes.push(`not on chain yet: analysed under the id the Governor would assign next (${ctx.proposalId}); the published id is the one its ProposalCreated event carries`);
+  }
   return notes;
 }
 
@@ -205,16 +301,11 @@ export async function analyzeProposal(args: AnalyzeArgs): Promise<Report> {
   const floor = riskFloor(findings, run.inconclusive);
 
   const descriptionHash = hashDescription(proposal.descriptionBytes);
-  const proposalId = governorProposalId({ ...proposal, descriptionHash });
+  const proposalId = ctx.proposalId!;
   const description = describeDescription(proposal);
-  let onChain: { state: number; snapshot: string } | undefined;
-  const snapshot =
-    ctx.proposalSnapshot ??
-    ((await args.client.readContract({ address: ctx.deployment.contracts.governor, abi: daoAbis.governor, functionName: "proposalSnapshot", args: [proposalId], blockNumber })) as bigint);
-  if (snapshot > 0n) {
-    const state = (await args.client.readContract({ address: ctx.deployment.contracts.governor, abi: daoAbis.governor, functionName: "state", args: [proposalId], blockNumber })) as number;
-    onChain = { state, snapshot: snapshot.toString() };
-  }
+  const snapshot = ctx.proposalSnapshot ?? 0n;
+  const onChain = snapshot > 0n && ctx.proposalState !== undefined ? { state: ctx.proposalState, snapshot: snapshot.toString() } : undefined;
+  const attached = args.deployment.attached;
 
   const inputHash = canonicalHash({
     analyzer: ANALYZER,
@@ -223,6 +314,8 @@ export async function analyzeProposal(args: AnalyzeArgs): Promise<Report> {
     contracts: ctx.deployment.contracts,
     proposal: proposalToJson(proposal),
     proposer: args.proposer !== undefined ? getAddress(args.proposer) : null,
+    // An attached DAO's flavour decides what the calls are and, for Compound, the id.
+    ...(attached !== undefined ? { flavour: attached.flavour, proposalId: proposalId.toString() } : {}),
   });
 
   const g = ctx.governance;
@@ -263,7 +356,7 @@ export async function analyzeProposal(args: AnalyzeArgs): Promise<Report> {
     // Deterministic mode: the risk is the floor. A model judgement may raise it later.
     scores: { risk: floor },
     recommendation: recommend(findings, run.inconclusive),
-    notes: notesFor(ctx, run),
+    notes: [...notesFor(ctx, run), ...attachedNotes(args, ctx)],
     summary: buildSummary(ctx, findings),
     coverage: run.coverage,
     inconclusive: run.inconclusive,

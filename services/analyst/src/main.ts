@@ -33,7 +33,14 @@ export async function main(): Promise<() => Promise<void>> {
     const wallet = createWalletClient({ account, chain, transport }) as WalletClient & { account: Account };
     publisher = { publicClient: client, wallet, decisionLog: deployment.contracts.decisionLog, fromBlock: BigInt(deployment.startBlock), journal: new PublishJournal(config.dataDir) };
     const allowed = await client.readContract({ address: deployment.contracts.decisionLog, abi: decisionLogAbi, functionName: "isPublisher", args: [account.address] });
-    if (!allowed) logger.warn({ account: account.address }, "the analyst key is not a DecisionLog publisher: publishing will fail until governance authorises it");
+    if (!allowed) {
+      logger.warn(
+        { account: account.address, decisionLog: deployment.contracts.decisionLog },
+        deployment.attached !== undefined
+          ? "the analyst key is not a publisher of the attached DAO's DecisionLog: publishing will fail until a proposal authorises it (`npm run attach -- --analyst ADDRESS` prints that proposal)"
+          : "the analyst key is not a DecisionLog publisher: publishing will fail until governance authorises it",
+      );
+    }
   }
   const metrics = createMetrics();
   const service: AnalystService = { client, deployment, judge, publisher, logger, metrics, forkUrl: config.forkRpcUrl };
@@ -41,6 +48,7 @@ export async function main(): Promise<() => Promise<void>> {
   const watcher = new ProposalWatcher({
     client,
     governor: deployment.contracts.governor,
+    flavour: deployment.attached?.flavour,
     chainId,
     startBlock: BigInt(deployment.startBlock),
     dataDir: config.dataDir,

@@ -121,6 +121,9 @@ export function callList(indexes: readonly number[]): string {
   return `calls ${indexes.slice(0, -1).join(", ")} and ${indexes.at(-1)}`;
 }
 
+/** Seconds per block assumed wherever a block-number clock's blocks are compared with durations (Ethereum mainnet's slot). */
+export const SECONDS_PER_BLOCK = 12n;
+
 /** Seconds as a person reads them: `45 s`, `5 min`, `2 h 30 min`, `7 days`, `1 day 6 h`. */
 export function formatDuration(seconds: bigint): string {
   if (seconds < 60n) return `${seconds} s`;

@@ -1,45 +1,26 @@
-import { mkdirSync } from "node:fs";
 import path from "node:path";
-import { DatabaseSync } from "node:sqlite";
+import type { DatabaseSync } from "node:sqlite";
 
+import { openDatabase, TxJournal, type AttemptRecord, type TxRecord as JournalTxRecord, type TxStatus } from "@ai-dao/transactions";
 import type { Address, Hex } from "viem";
+
+export type { AttemptRecord, TxStatus };
 
 /** What a journaled transaction does. `cancel` fills a nonce whose original action is no longer needed. */
 export type TxAction = "queue" | "execute" | "publish" | "cancel";
-/**
- * `signed`: recorded before the first broadcast (it may or may not have reached the node);
- * `sent`: a node accepted it; `confirmed` / `reverted`: mined; `dropped`: its nonce was used by
- * another transaction (another instance with the same key), so this one can never be mined.
- */
-export type TxStatus = "signed" | "sent" | "confirmed" | "reverted" | "dropped";
 
-export interface TxRecord {
-  id: number;
-  key: string;
+/**
+ * A transaction in the shared journal (`@ai-dao/transactions`) as the executor reads it: the journal's
+ * `subject` is the proposal id and its `kind` the action.
+ */
+export interface TxRecord extends JournalTxRecord {
   proposalId: string;
   action: TxAction;
-  sender: Address;
-  to: Address;
-  data: Hex;
-  gas: string;
-  nonce: number;
-  status: TxStatus;
-  createdAt: number;
-  updatedAt: number;
-  minedHash: Hex | null;
-  blockNumber: number | null;
 }
 
-export interface AttemptRecord {
-  id: number;
-  txId: number;
-  hash: Hex;
-  raw: Hex;
-  to: Address;
-  data: Hex;
-  maxFeePerGas: string;
-  maxPriorityFeePerGas: string;
-  createdAt: number;
+/** The executor's view of a shared journal record. */
+export function executorTx(tx: JournalTxRecord): TxRecord {
+  return { ...tx, proposalId: tx.subject, action: tx.kind as TxAction };
 }
 
 export interface ProposalRecord {
@@ -80,34 +61,6 @@ CREATE TABLE IF NOT EXISTS proposals (
   closed INTEGER NOT NULL DEFAULT 0,
   last_state INTEGER
 );
-CREATE TABLE IF NOT EXISTS txs (
-  id INTEGER PRIMARY KEY AUTOINCREMENT,
-  key TEXT NOT NULL,
-  proposal_id TEXT NOT NULL,
-  action TEXT NOT NULL,
-  sender TEXT NOT NULL,
-  to_address TEXT NOT NULL,
-  data TEXT NOT NULL,
-  gas TEXT NOT NULL,
-  nonce INTEGER NOT NULL,
-  status TEXT NOT NULL,
-  created_at INTEGER NOT NULL,
-  updated_at INTEGER NOT NULL,
-  mined_hash TEXT,
-  block_number INTEGER
-);
-CREATE INDEX IF NOT EXISTS txs_status ON txs (sender, status);
-CREATE TABLE IF NOT EXISTS attempts (
-  id INTEGER PRIMARY KEY AUTOINCREMENT,
-  tx_id INTEGER NOT NULL REFERENCES txs (id),
-  hash TEXT NOT NULL,
-  raw TEXT NOT NULL,
-  to_address TEXT NOT NULL,
-  data TEXT NOT NULL,
-  max_fee TEXT NOT NULL,
-  priority_fee TEXT NOT NULL,
-  created_at INTEGER NOT NULL
-);
 CREATE TABLE IF NOT EXISTS guards (
   key TEXT PRIMARY KEY,
   proposal_id TEXT NOT NULL,
@@ -122,19 +75,21 @@ CREATE TABLE IF NOT EXISTS guards (
 `;
 
 /**
- * The executor's journal: proposals and their code pins, every transaction it signed (with each
- * signed attempt's raw bytes, so a restart can rebroadcast exactly what was signed) and every guard
- * decision. SQLite (built into Node 22) in WAL mode with synchronous=FULL: a row is on disk before
- * the call that wrote it returns, so "recorded, then sent" survives kill -9.
+ * The executor's journal: proposals and their code pins and every guard decision, beside the shared
+ * transaction journal (`@ai-dao/transactions`: every transaction it signed, with each signed
+ * attempt's raw bytes, so a restart can rebroadcast exactly what was signed) in the same database
+ * file. SQLite (built into Node 22) in WAL mode with synchronous=FULL: a row is on disk before the
+ * call that wrote it returns, so "recorded, then sent" survives kill -9.
  */
 export class Journal {
   readonly db: DatabaseSync;
+  /** The shared exactly-once transaction journal, in the same database file. */
+  readonly txs: TxJournal;
 
   constructor(file: string) {
-    if (file !== ":memory:") mkdirSync(path.dirname(file), { recursive: true });
-    this.db = new DatabaseSync(file);
-    this.db.exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA busy_timeout = 5000;");
+    this.db = openDatabase(file);
     this.db.exec(SCHEMA);
+    this.txs = new TxJournal(this.db);
   }
 
   /** Opens `<dir>/journal.sqlite`. */
@@ -183,82 +138,55 @@ export class Journal {
     this.db.prepare("UPDATE proposals SET last_state = ?, closed = ? WHERE proposal_id = ?").run(state, closed ? 1 : 0, proposalId);
   }
 
-  // --- transactions ---
+  // --- transactions (the shared journal, in the executor's words) ---
 
   /** Records a signed transaction and its first attempt atomically, before it is broadcast. */
   recordSigned(
     tx: Pick<TxRecord, "key" | "proposalId" | "action" | "sender" | "to" | "data" | "gas" | "nonce">,
     attempt: Pick<AttemptRecord, "hash" | "raw" | "maxFeePerGas" | "maxPriorityFeePerGas">,
   ): TxRecord {
-    const now = Date.now();
-    this.db.exec("BEGIN IMMEDIATE");
-    try {
-      const result = this.db
-        .prepare(
-          "INSERT INTO txs (key, proposal_id, action, sender, to_address, data, gas, nonce, status, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'signed', ?, ?)",
-        )
-        .run(tx.key, tx.proposalId, tx.action, tx.sender, tx.to, tx.data, tx.gas, tx.nonce, now, now);
-      const txId = Number(result.lastInsertRowid);
-      this.insertAttempt(txId, { ...attempt, to: tx.to, data: tx.data });
-      this.db.exec("COMMIT");
-      return this.getTx(txId)!;
-    } catch (error) {
-      this.db.exec("ROLLBACK");
-      throw error;
-    }
+    const { proposalId, action, ...rest } = tx;
+    return executorTx(this.txs.recordSigned({ ...rest, subject: proposalId, kind: action }, attempt));
   }
 
   /** Records a replacement (same nonce) before it is broadcast. */
   recordAttempt(txId: number, attempt: Pick<AttemptRecord, "hash" | "raw" | "to" | "data" | "maxFeePerGas" | "maxPriorityFeePerGas">): void {
-    this.insertAttempt(txId, attempt);
-    this.db.prepare("UPDATE txs SET updated_at = ? WHERE id = ?").run(Date.now(), txId);
-  }
-
-  private insertAttempt(txId: number, a: Pick<AttemptRecord, "hash" | "raw" | "to" | "data" | "maxFeePerGas" | "maxPriorityFeePerGas">): void {
-    this.db
-      .prepare("INSERT INTO attempts (tx_id, hash, raw, to_address, data, max_fee, priority_fee, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
-      .run(txId, a.hash, a.raw, a.to, a.data, a.maxFeePerGas, a.maxPriorityFeePerGas, Date.now());
+    this.txs.recordAttempt(txId, attempt);
   }
 
   setTxStatus(txId: number, status: TxStatus, mined?: { hash: Hex; blockNumber: number }): void {
-    this.db
-      .prepare("UPDATE txs SET status = ?, updated_at = ?, mined_hash = COALESCE(?, mined_hash), block_number = COALESCE(?, block_number) WHERE id = ?")
-      .run(status, Date.now(), mined?.hash ?? null, mined?.blockNumber ?? null, txId);
+    this.txs.setTxStatus(txId, status, mined);
   }
 
   getTx(txId: number): TxRecord | undefined {
-    const row = this.db.prepare("SELECT * FROM txs WHERE id = ?").get(txId);
-    return row === undefined ? undefined : toTx(row);
+    const tx = this.txs.getTx(txId);
+    return tx === undefined ? undefined : executorTx(tx);
   }
 
   /** Transactions of `sender` that may still be mined (signed or sent), oldest nonce first. */
   unresolvedTxs(sender: Address): TxRecord[] {
-    return this.db
-      .prepare("SELECT * FROM txs WHERE sender = ? AND status IN ('signed', 'sent') ORDER BY nonce, id")
-      .all(sender)
-      .map(toTx);
+    return this.txs.unresolvedTxs(sender).map(executorTx);
   }
 
   txsFor(proposalId: string): TxRecord[] {
-    return this.db.prepare("SELECT * FROM txs WHERE proposal_id = ? ORDER BY id").all(proposalId).map(toTx);
+    return this.txs.txsBySubject(proposalId).map(executorTx);
   }
 
   txsByKey(key: string): TxRecord[] {
-    return this.db.prepare("SELECT * FROM txs WHERE key = ? ORDER BY id").all(key).map(toTx);
+    return this.txs.txsByKey(key).map(executorTx);
   }
 
   allTxs(): TxRecord[] {
-    return this.db.prepare("SELECT * FROM txs ORDER BY id").all().map(toTx);
+    return this.txs.allTxs().map(executorTx);
   }
 
   /** Highest nonce this journal ever signed for `sender` (any status), or -1. */
   highestNonce(sender: Address): number {
-    const row = this.db.prepare("SELECT MAX(nonce) AS n FROM txs WHERE sender = ?").get(sender) as { n: number | null };
-    return row.n ?? -1;
+    return this.txs.highestNonce(sender);
   }
 
   attempts(txId: number): AttemptRecord[] {
-    return this.db.prepare("SELECT * FROM attempts WHERE tx_id = ? ORDER BY id").all(txId).map(toAttempt);
+    return this.txs.attempts(txId);
   }
 
   // --- guard decisions ---
@@ -301,39 +229,6 @@ function toProposal(r: Row): ProposalRecord {
     pins: JSON.parse(r.pins as string),
     closed: Number(r.closed) === 1,
     lastState: r.last_state === null ? null : Number(r.last_state),
-  };
-}
-
-function toTx(r: Row): TxRecord {
-  return {
-    id: Number(r.id),
-    key: r.key as string,
-    proposalId: r.proposal_id as string,
-    action: r.action as TxAction,
-    sender: r.sender as Address,
-    to: r.to_address as Address,
-    data: r.data as Hex,
-    gas: r.gas as string,
-    nonce: Number(r.nonce),
-    status: r.status as TxStatus,
-    createdAt: Number(r.created_at),
-    updatedAt: Number(r.updated_at),
-    minedHash: (r.mined_hash as Hex | null) ?? null,
-    blockNumber: r.block_number === null ? null : Number(r.block_number),
-  };
-}
-
-function toAttempt(r: Row): AttemptRecord {
-  return {
-    id: Number(r.id),
-    txId: Number(r.tx_id),
-    hash: r.hash as Hex,
-    raw: r.raw as Hex,
-    to: r.to_address as Address,
-    data: r.data as Hex,
-    maxFeePerGas: r.max_fee as string,
-    maxPriorityFeePerGas: r.priority_fee as string,
-    createdAt: Number(r.created_at),
   };
 }
 

@@ -1,17 +1,13 @@
-import {
-  BaseError,
-  keccak256,
-  TransactionNotFoundError,
-  TransactionReceiptNotFoundError,
-  type Address,
-  type Hex,
-  type LocalAccount,
-  type PublicClient,
-} from "viem";
+// The executor's side of the shared exactly-once sender (`@ai-dao/transactions`): its intents name a
+// proposal and an action, its records say `proposalId` and `action`, and its metrics count by action.
+import { TxSender as SharedTxSender, errorText, type Fault, type SettleResult as SharedSettleResult } from "@ai-dao/transactions";
+import type { Address, Hex, LocalAccount, PublicClient } from "viem";
 import type { Logger } from "pino";
 
 import type { Metrics } from "./metrics.ts";
-import type { Journal, TxAction, TxRecord } from "./store.ts";
+import { executorTx, type Journal, type TxAction, type TxRecord } from "./store.ts";
+
+export { errorText, type Fault };
 
 export interface TxIntent {
   /** Idempotency key of the step, e.g. `execute:<proposalId>`. */
@@ -22,9 +18,6 @@ export interface TxIntent {
   data: Hex;
   gas: bigint;
 }
-
-/** Test hook: stop the process hard at a chosen point of a send (see README: exactly once). */
-export type Fault = "none" | "kill-after-sign" | "kill-after-broadcast";
 
 export interface TxSenderOptions {
   client: PublicClient;
@@ -47,202 +40,48 @@ export interface SettleResult {
   resolved: TxRecord[];
 }
 
-const GWEI = 1_000_000_000n;
-
 /**
- * Signs, journals, broadcasts and follows the executor's transactions. One transaction in flight at a
- * time: its nonce is the chain's pending count (or one past the journal's highest, whichever is
- * higher), and it is on disk, signed, before it is broadcast. Until it is mined, every poll checks its
- * receipts, rebroadcasts the same bytes if the node forgot it, and replaces it (same nonce, higher
- * fees) when it is too slow or no longer needed.
+ * Signs, journals, broadcasts and follows the executor's transactions through the shared sender. The
+ * executor keeps one transaction in flight at a time: it sends nothing new while `settle` says busy.
  */
 export class TxSender {
-  private readonly o: TxSenderOptions;
+  private readonly shared: SharedTxSender;
 
   constructor(o: TxSenderOptions) {
-    this.o = o;
+    const { metrics } = o;
+    this.shared = new SharedTxSender({
+      client: o.client,
+      account: o.account,
+      chainId: o.chainId,
+      journal: o.journal.txs,
+      logger: o.logger,
+      txTimeoutMs: o.txTimeoutMs,
+      feeBumpPercent: o.feeBumpPercent,
+      fault: o.fault ?? "none",
+      events: {
+        sent: (tx) => metrics.txSent.inc({ action: tx.kind }),
+        replaced: () => metrics.txReplaced.inc(),
+        mined: (tx) => {
+          if (tx.status === "reverted") metrics.txReverted.inc({ action: tx.kind });
+        },
+        pending: (count) => metrics.pendingTxs.set(count),
+      },
+    });
   }
 
   get address(): Address {
-    return this.o.account.address;
+    return this.shared.address;
   }
 
-  /**
-   * Follows every unresolved transaction. `stillNeeded` says whether a pending one should still be
-   * mined; when not (someone else did the step), it is replaced by a 0-value self-transfer so the nonce
-   * is used without a reverting call.
-   */
+  /** Follows every unresolved transaction; see the shared sender's `settle`. */
   async settle(stillNeeded: (tx: TxRecord) => Promise<boolean>): Promise<SettleResult> {
-    const { journal, client, logger, metrics } = this.o;
-    const resolved: TxRecord[] = [];
-    let busy = false;
-    const unresolved = journal.unresolvedTxs(this.address);
-    for (const tx of unresolved) {
-      const attempts = journal.attempts(tx.id);
-      let mined = await this.recordReceipt(tx, attempts, resolved);
-      if (mined) continue;
-
-      const latestNonce = await client.getTransactionCount({ address: this.address, blockTag: "latest" });
-      if (latestNonce > tx.nonce) {
-        // The nonce was used. Ours may have been mined between the receipt lookups and the nonce read:
-        // look again before calling it another transaction's.
-        mined = await this.recordReceipt(tx, attempts, resolved);
-        if (mined) continue;
-        // The nonce was used by a transaction we did not journal (another instance with this key).
-        journal.setTxStatus(tx.id, "dropped");
-        logger.warn({ key: tx.key, nonce: tx.nonce }, "nonce used by another transaction; ours can never be mined");
-        resolved.push(journal.getTx(tx.id)!);
-        continue;
-      }
-
-      busy = true;
-      const last = attempts.at(-1)!;
-      const isCancel = last.to === this.address && last.data === "0x";
-      if (!isCancel && !(await stillNeeded(tx))) {
-        await this.replace(tx, last, { to: this.address, data: "0x", gas: 21_000n }, "step already done on-chain; cancelling our pending transaction");
-      } else if (Date.now() - last.createdAt > this.o.txTimeoutMs) {
-        await this.replace(tx, last, { to: last.to, data: last.data, gas: BigInt(tx.gas) }, "transaction not mined in time; replacing with higher fees");
-      } else {
-        await this.ensureBroadcast(tx, last.hash, last.raw);
-      }
-    }
-    metrics.pendingTxs.set(journal.unresolvedTxs(this.address).length);
-    return { busy, resolved };
-  }
-
-  /** Records the receipt of whichever attempt of `tx` was mined; false when none was. */
-  private async recordReceipt(tx: TxRecord, attempts: ReturnType<Journal["attempts"]>, resolved: TxRecord[]): Promise<boolean> {
-    const { journal, client, logger, metrics } = this.o;
-    for (const attempt of attempts) {
-      const receipt = await client.getTransactionReceipt({ hash: attempt.hash }).catch((error) => {
-        if (error instanceof TransactionReceiptNotFoundError) return undefined;
-        throw error;
-      });
-      if (receipt === undefined) continue;
-      const cancelled = attempt.to === this.address && attempt.data === "0x" && tx.action !== "cancel";
-      const status = receipt.status === "success" ? "confirmed" : "reverted";
-      journal.setTxStatus(tx.id, status, { hash: attempt.hash, blockNumber: Number(receipt.blockNumber) });
-      logger.info(
-        { key: tx.key, nonce: tx.nonce, hash: attempt.hash, block: Number(receipt.blockNumber), status, cancelled },
-        cancelled ? "cancellation mined" : `transaction ${status}`,
-      );
-      if (status === "reverted") metrics.txReverted.inc({ action: tx.action });
-      resolved.push({ ...journal.getTx(tx.id)!, action: cancelled ? "cancel" : tx.action });
-      return true;
-    }
-    return false;
+    const { busy, resolved }: SharedSettleResult = await this.shared.settle((tx) => stillNeeded(executorTx(tx)));
+    return { busy, resolved: resolved.map(executorTx) };
   }
 
   /** Signs, journals, then broadcasts a new transaction. Returns its record. */
   async send(intent: TxIntent): Promise<TxRecord> {
-    const { journal, client, logger, metrics } = this.o;
-    const pending = await client.getTransactionCount({ address: this.address, blockTag: "pending" });
-    const nonce = Math.max(pending, journal.highestNonce(this.address) + 1);
-    const fees = await this.currentFees();
-    const raw = await this.o.account.signTransaction({
-      type: "eip1559",
-      chainId: this.o.chainId,
-      nonce,
-      to: intent.to,
-      data: intent.data,
-      value: 0n,
-      gas: intent.gas,
-      ...fees,
-    });
-    const hash = keccak256(raw);
-    const tx = journal.recordSigned(
-      { key: intent.key, proposalId: intent.proposalId, action: intent.action, sender: this.address, to: intent.to, data: intent.data, gas: intent.gas.toString(), nonce },
-      { hash, raw, maxFeePerGas: fees.maxFeePerGas.toString(), maxPriorityFeePerGas: fees.maxPriorityFeePerGas.toString() },
-    );
-    logger.info({ key: intent.key, nonce, hash, maxFeePerGas: fees.maxFeePerGas.toString() }, "transaction signed and journaled");
-    if (this.o.fault === "kill-after-sign") process.kill(process.pid, "SIGKILL");
-    metrics.txSent.inc({ action: intent.action });
-    await this.ensureBroadcast(tx, hash, raw, true);
-    if (this.o.fault === "kill-after-broadcast") process.kill(process.pid, "SIGKILL");
-    metrics.pendingTxs.set(journal.unresolvedTxs(this.address).length);
-    return journal.getTx(tx.id)!;
+    const { proposalId, action, ...rest } = intent;
+    return executorTx(await this.shared.send({ ...rest, subject: proposalId, kind: action }));
   }
-
-  private async currentFees(): Promise<{ maxFeePerGas: bigint; maxPriorityFeePerGas: bigint }> {
-    const block = await this.o.client.getBlock({ blockTag: "latest" });
-    const baseFee = block.baseFeePerGas ?? 0n;
-    let priority: bigint;
-    try {
-      priority = await this.o.client.estimateMaxPriorityFeePerGas();
-    } catch {
-      priority = GWEI;
-    }
-    if (priority === 0n) priority = GWEI / 10n;
-    return { maxFeePerGas: baseFee * 2n + priority, maxPriorityFeePerGas: priority };
-  }
-
-  private async replace(
-    tx: TxRecord,
-    last: { maxFeePerGas: string; maxPriorityFeePerGas: string },
-    call: { to: Address; data: Hex; gas: bigint },
-    why: string,
-  ): Promise<void> {
-    const { journal, logger, metrics } = this.o;
-    const bump = (v: bigint) => (v * BigInt(100 + this.o.feeBumpPercent) + 99n) / 100n;
-    const now = await this.currentFees();
-    const maxPriorityFeePerGas = maxOf(bump(BigInt(last.maxPriorityFeePerGas)), now.maxPriorityFeePerGas);
-    const maxFeePerGas = maxOf(bump(BigInt(last.maxFeePerGas)), now.maxFeePerGas, maxPriorityFeePerGas);
-    const raw = await this.o.account.signTransaction({
-      type: "eip1559",
-      chainId: this.o.chainId,
-      nonce: tx.nonce,
-      to: call.to,
-      data: call.data,
-      value: 0n,
-      gas: call.gas,
-      maxFeePerGas,
-      maxPriorityFeePerGas,
-    });
-    const hash = keccak256(raw);
-    journal.recordAttempt(tx.id, { hash, raw, to: call.to, data: call.data, maxFeePerGas: maxFeePerGas.toString(), maxPriorityFeePerGas: maxPriorityFeePerGas.toString() });
-    metrics.txReplaced.inc();
-    logger.warn({ key: tx.key, nonce: tx.nonce, hash, maxFeePerGas: maxFeePerGas.toString() }, why);
-    await this.ensureBroadcast(tx, hash, raw, true);
-  }
-
-  /** Makes sure the node has `raw`; the same signed bytes are always safe to send again. */
-  private async ensureBroadcast(tx: TxRecord, hash: Hex, raw: Hex, fresh = false): Promise<void> {
-    const { client, journal, logger } = this.o;
-    if (!fresh) {
-      const known = await client.getTransaction({ hash }).catch((error) => {
-        if (error instanceof TransactionNotFoundError) return undefined;
-        throw error;
-      });
-      if (known !== undefined) {
-        if (tx.status === "signed") journal.setTxStatus(tx.id, "sent");
-        return;
-      }
-      logger.warn({ key: tx.key, nonce: tx.nonce, hash }, "node does not know our pending transaction; rebroadcasting the journaled bytes");
-    }
-    try {
-      await client.sendRawTransaction({ serializedTransaction: raw });
-      journal.setTxStatus(tx.id, "sent");
-    } catch (error) {
-      const message = errorText(error);
-      if (/already known|already imported|known transaction|already in (the )?mempool/i.test(message)) {
-        journal.setTxStatus(tx.id, "sent");
-        return;
-      }
-      if (/nonce too low|nonce has already been used|replacement transaction underpriced|replacement fee too low/i.test(message)) {
-        // Settled on the next poll from receipts and the chain's nonce.
-        logger.warn({ key: tx.key, nonce: tx.nonce, hash, err: message }, "broadcast refused for its nonce; will settle from the chain");
-        return;
-      }
-      throw error;
-    }
-  }
-}
-
-function maxOf(...values: bigint[]): bigint {
-  return values.reduce((a, b) => (a > b ? a : b));
-}
-
-export function errorText(error: unknown): string {
-  if (error instanceof BaseError) return [error.shortMessage, error.details].filter(Boolean).join(": ");
-  return error instanceof Error ? error.message : String(error);
 }

@@ -14,6 +14,7 @@ const nav = [
   { to: "/delegates", label: "Delegates" },
   { to: "/treasury", label: "Treasury" },
   { to: "/decisions", label: "Decision log" },
+  { to: "/settings", label: "Notifications" },
 ] as const;
 
 /** The nav item whose section the page belongs to: a proposal's page is under Proposals, the builder is not. */

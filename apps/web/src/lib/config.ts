@@ -9,6 +9,10 @@ export const runtimeConfigSchema = z.object({
   indexerUrl: z.string().url(),
   analystUrl: z.string().url(),
   executorUrl: z.string().url().optional(),
+  /** The DAO's relayer (gasless votes and delegations); without it, members send their own transactions. */
+  relayerUrl: z.string().url().optional(),
+  /** The DAO's notifier (email, chat and webhook notifications); without it, the settings page says so. */
+  notifierUrl: z.string().url().optional(),
   /** A block explorer (e.g. https://sepolia.etherscan.io): transaction hashes link to `<explorerUrl>/tx/<hash>`. None on the local chain. */
   explorerUrl: z.string().url().optional(),
   /** A WalletConnect (Reown) project id: with it the wallet menu offers WalletConnect (phone and remote wallets); without it, not. */

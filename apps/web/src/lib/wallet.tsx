@@ -57,6 +57,8 @@ export interface Wallet {
   dismissTxs(ids: readonly number[]): void;
   /** Sends a transaction built by `send`, tracks it until mined, refreshes the data. Returns the receipt status. */
   run(label: string, send: (client: WalletClient, account: Address) => Promise<Hash>): Promise<boolean>;
+  /** A client of the connected wallet, for signing messages (no transaction); null when none is connected. */
+  client(): Promise<WalletClient | null>;
 }
 
 const WalletContext = createContext<Wallet | null>(null);
@@ -251,6 +253,12 @@ function WalletState({ wagmiConfig, dev, children }: { wagmiConfig: Config; dev:
     [connector, account, chain, wrongNetwork, walletChainId, config.chainId, config.token, publicClient, queryClient],
   );
 
+  const walletClient = useCallback<Wallet["client"]>(async () => {
+    if (connector === undefined || account === null) return null;
+    const provider = (await connector.getProvider()) as EIP1193Provider;
+    return createWalletClient({ account, chain, transport: custom(provider) });
+  }, [connector, account, chain]);
+
   const dismissTxs = useCallback((ids: readonly number[]) => {
     const gone = new Set(ids);
     setTxs((list) => list.filter((t) => !gone.has(t.id)));
@@ -275,6 +283,7 @@ function WalletState({ wagmiConfig, dev, children }: { wagmiConfig: Config; dev:
     switchNetwork,
     dismissTxs,
     run,
+    client: walletClient,
   };
   return <WalletContext.Provider value={value}>{children}</WalletContext.Provider>;
 }

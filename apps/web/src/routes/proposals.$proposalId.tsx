@@ -18,6 +18,7 @@ import { codeChangeWords, executeCheckOf, type ExecuteCheck } from "../lib/execu
 import { formatAmount, formatTimestamp } from "../lib/format.ts";
 import { useBlockTime, useChainTime } from "../lib/hooks.ts";
 import { PROPOSAL_QUERY, type DecisionRow, type GovernanceTotals, type ProposalDetail } from "../lib/queries.ts";
+import { RelayerRefusal, relayVote } from "../lib/relayer.ts";
 import { durationInWords } from "../lib/risk-delay.ts";
 import { useServices } from "../lib/services.tsx";
 import { plural, proposalSafety, safetyFromDecisions, type Safety } from "../lib/safety.ts";
@@ -386,6 +387,8 @@ function VoteBox({ proposal, state, blockTime }: { proposal: ProposalDetail; sta
   const [reason, setReason] = useState("");
   const [sent, setSent] = useState<{ account: string; support: number } | null>(null);
   const [sending, setSending] = useState(false);
+  /** Why the relayer did not send the last gasless vote (the member may send it themselves). */
+  const [refusal, setRefusal] = useState<string | null>(null);
   const account = wallet.account;
   const governor = { address: config.contracts.governor as Address, abi: governorAbi } as const;
   const snapshot = BigInt(proposal.voteStart);
@@ -407,12 +410,25 @@ function VoteBox({ proposal, state, blockTime }: { proposal: ProposalDetail; sta
   if (state !== "Active" && !voted) return null;
 
   const symbol = config.token.symbol;
-  const submit = async () => {
+  const relayerUrl = config.relayerUrl;
+  const submit = async (gasless: boolean) => {
     if (support === null || account === null) return;
     setSending(true);
-    const ok = await wallet.run(`Vote ${choiceName[support]}`, (client, from) =>
-      simulateAndWrite(publicClient, client, from, { ...governor, functionName: "castVoteWithReason", args: [BigInt(proposal.id), support, reason] }),
-    );
+    setRefusal(null);
+    const ok = await wallet.run(`Vote ${choiceName[support]}${gasless ? " without gas" : ""}`, async (client, from) => {
+      if (!gasless || relayerUrl === undefined) {
+        return simulateAndWrite(publicClient, client, from, { ...governor, functionName: "castVoteWithReason", args: [BigInt(proposal.id), support, reason] });
+      }
+      try {
+        return await relayVote(
+          { publicClient, wallet: client, account: from, relayerUrl, chainId: config.chainId, governor: governor.address },
+          { proposalId: BigInt(proposal.id), support, reason },
+        );
+      } catch (error) {
+        if (error instanceof RelayerRefusal) setRefusal(error.message);
+        throw error;
+      }
+    });
     setSending(false);
     if (ok) {
       setSent({ account, support });
@@ -451,9 +467,34 @@ function VoteBox({ proposal, state, blockTime }: { proposal: ProposalDetail; sta
             Reason (optional)
             <textarea value={reason} onChange={(e) => setReason(e.target.value)} rows={3} disabled={voted || sending} />
           </label>
-          <button type="button" className="primary" disabled={support === null || !account || voted || sending} onClick={() => void submit()}>
-            Submit vote
-          </button>
+          {relayerUrl === undefined ? (
+            <button type="button" className="primary" disabled={support === null || !account || voted || sending} onClick={() => void submit(false)}>
+              Submit vote
+            </button>
+          ) : (
+            <>
+              <p className="muted" data-testid="gasless-note">
+                Voting without gas: your wallet asks you to sign a message, not to send a transaction, so you pay no fee. The DAO&apos;s relayer
+                sends it for you, and the vote counts as yours.
+              </p>
+              <div className="button-row">
+                <button type="button" className="primary" disabled={support === null || !account || voted || sending} onClick={() => void submit(true)}>
+                  Vote without gas
+                </button>
+                <button type="button" disabled={support === null || !account || voted || sending} onClick={() => void submit(false)}>
+                  Send as a transaction (you pay the fee)
+                </button>
+              </div>
+            </>
+          )}
+          {refusal !== null && !voted && (
+            <div role="alert" className="note" data-testid="relay-refused">
+              <p>The relayer did not send your vote: {refusal}</p>
+              <button type="button" disabled={support === null || sending} onClick={() => void submit(false)}>
+                Send it myself
+              </button>
+            </div>
+          )}
         </>
       )}
       {!account && <p className="muted">Connect a wallet to vote.</p>}

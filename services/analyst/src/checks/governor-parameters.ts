@@ -1,13 +1,11 @@
 import type { DecodedCall } from "@ai-dao/protocol";
 
-import { formatAssetAmount, formatDuration, formatShare, shortAddress } from "../units.ts";
+import { formatAssetAmount, formatDuration, formatShare, SECONDS_PER_BLOCK, shortAddress } from "../units.ts";
 import type { RiskTier } from "../context/governance.ts";
 import { daoRole, type AnalysisContext, type Finding, type ProposalCheck, type Severity } from "./types.ts";
 
 const HOUR = 3600n;
 const DAY = 24n * HOUR;
-/** Seconds per block assumed when the votes token counts time in blocks. */
-const SECONDS_PER_BLOCK = 12n;
 
 /** Limits (in seconds) outside which a parameter change disables governance rather than tunes it. */
 export const SABOTAGE_LIMITS = {

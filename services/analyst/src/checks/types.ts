@@ -40,6 +40,13 @@ export interface AnalysisContext {
   votingPower?: VotingPowerContext;
   /** The proposal's snapshot on the Governor at the analysed block (0: not proposed yet). */
   proposalSnapshot?: bigint;
+  /**
+   * The proposal's id on its Governor: the hash of its fields (OpenZeppelin), or for a Compound
+   * Governor the id it was given (or, not proposed yet, the next one).
+   */
+  proposalId?: bigint;
+  /** The state the Governor reports for the proposal at the analysed block (absent: not on chain). */
+  proposalState?: number;
   /** Accounts outside the DAO the proposal pays, empowers or calls (absent: not read). */
   counterparties?: CounterpartyInfo[];
   /** New implementations installed by proxy upgrade calls, inspected at the analysed block. */

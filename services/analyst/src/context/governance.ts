@@ -1,6 +1,16 @@
-import { erc20Abi, getAddress, parseAbiItem, type Abi, type Address, type PublicClient } from "viem";
+import { erc20Abi, getAddress, parseAbiItem, zeroAddress, type Abi, type Address, type PublicClient } from "viem";
 
-import { daoAbis, type DecodedCall } from "@ai-dao/protocol";
+import type { AttachedGovernor } from "@ai-dao/deployment";
+import {
+  compoundGovernorAlphaAbi,
+  compoundTimelockAbi,
+  compoundTokenAbi,
+  daoAbis,
+  governorProbeAbi,
+  isCompoundFlavour,
+  openZeppelinGovernorAbi,
+  type DecodedCall,
+} from "@ai-dao/protocol";
 
 import { attempt } from "./read.ts";
 
@@ -94,9 +104,11 @@ export async function readGovernance(
     blockNumber: bigint;
     fromBlock?: bigint;
     proposer?: Address;
+    /** For a DAO the platform attached to: its flavour and what its Governor answers (deployment file `attached`). */
+    attached?: AttachedGovernor | undefined;
   },
 ): Promise<GovernanceContext> {
-  const { contracts, calls, blockNumber } = args;
+  const { contracts, calls, blockNumber, attached } = args;
   const read = <T>(address: Address, abi: Abi, functionName: string, fnArgs: readonly unknown[] = []) =>
     client.readContract({ address, abi, functionName, args: fnArgs, blockNumber }) as Promise<T>;
   const g = (fn: string, a: readonly unknown[] = []) => read<never>(contracts.governor, daoAbis.governor, fn, a);
@@ -112,19 +124,23 @@ export async function readGovernance(
     client.getBalance({ address: contracts.timelock, blockNumber }),
     Promise.all([...tokens.values()].map((t) => tokenHolding(client, t, contracts.timelock, blockNumber))),
     attempt(() => g("CLOCK_MODE") as Promise<string>),
-    attempt(() => g("riskTiers") as Promise<readonly { minRisk: number; delay: number }[]>),
-    Promise.all([
-      g("votingDelay"),
-      g("votingPeriod"),
-      g("proposalThreshold"),
-      g("quorumNumerator"),
-      g("quorumDenominator"),
-      g("lateQuorumVoteExtension"),
-      g("proposalGuardian"),
-      g("timelock"),
-      read<bigint>(contracts.timelock, daoAbis.timelock, "getMinDelay"),
-      read<bigint>(contracts.token, daoAbis.token, "totalSupply"),
-    ]),
+    attached === undefined || attached.capabilities.riskTiers
+      ? attempt(() => g("riskTiers") as Promise<readonly { minRisk: number; delay: number }[]>)
+      : Promise.resolve({ ok: false as const, reverted: true }),
+    attached === undefined
+      ? Promise.all([
+          g("votingDelay"),
+          g("votingPeriod"),
+          g("proposalThreshold"),
+          g("quorumNumerator"),
+          g("quorumDenominator"),
+          g("lateQuorumVoteExtension"),
+          g("proposalGuardian"),
+          g("timelock"),
+          read<bigint>(contracts.timelock, daoAbis.timelock, "getMinDelay"),
+          read<bigint>(contracts.token, daoAbis.token, "totalSupply"),
+        ])
+      : attachedParameters(read, contracts, attached),
   ]);
   const [votingDelay, votingPeriod, proposalThreshold, quorumNumerator, quorumDenominator, lateQuorumVoteExtension, proposalGuardian, timelock, timelockMinDelay, tokenTotalSupply] =
     params as unknown as [bigint, bigint, bigint, bigint, bigint, bigint, Address, Address, bigint, bigint];
@@ -151,9 +167,10 @@ export async function readGovernance(
 
   if (args.proposer !== undefined) {
     const proposer = getAddress(args.proposer);
+    const compoundToken = attached !== undefined && isCompoundFlavour(attached.flavour);
     const [votes, isAnalyst, logs] = await Promise.all([
-      read<bigint>(contracts.token, daoAbis.token, "getVotes", [proposer]),
-      g("isAnalyst", [proposer]) as Promise<boolean>,
+      compoundToken ? read<bigint>(contracts.token, compoundTokenAbi as Abi, "getCurrentVotes", [proposer]) : read<bigint>(contracts.token, daoAbis.token, "getVotes", [proposer]),
+      attached === undefined || attached.capabilities.analysts ? (g("isAnalyst", [proposer]) as Promise<boolean>) : Promise.resolve(false),
       client.getLogs({
         address: contracts.token,
         event: delegateVotesChanged,
@@ -174,6 +191,42 @@ export async function readGovernance(
     };
   }
   return context;
+}
+
+type Read = <T>(address: Address, abi: Abi, functionName: string, fnArgs?: readonly unknown[]) => Promise<T>;
+
+/**
+ * The Governor parameters of an attached DAO, read with its flavour's functions and only those its
+ * Governor answered when it was attached (`capabilities`); what a flavour does not have reads as
+ * "none": no late-quorum extension (0), no proposal guardian (the zero address). A Compound
+ * Governor's fixed quorum (`quorumVotes`) is given as a fraction of the total supply; its timelock
+ * delay is the Compound Timelock's `delay()`. Same order as the platform's reads.
+ */
+async function attachedParameters(read: Read, contracts: { token: Address; governor: Address; timelock: Address }, attached: AttachedGovernor): Promise<unknown[]> {
+  const compound = isCompoundFlavour(attached.flavour);
+  const governorAbi = (compound ? compoundGovernorAlphaAbi : openZeppelinGovernorAbi) as Abi;
+  const g = <T>(fn: string, a: readonly unknown[] = []) => read<T>(contracts.governor, governorAbi, fn, a);
+  const [votingDelay, votingPeriod, proposalThreshold, timelock, totalSupply] = await Promise.all([
+    g<bigint>("votingDelay"),
+    g<bigint>("votingPeriod"),
+    g<bigint>("proposalThreshold"),
+    g<Address>("timelock"),
+    read<bigint>(contracts.token, daoAbis.token, "totalSupply"),
+  ]);
+  const quorum: [bigint, bigint] = compound
+    ? [await g<bigint>("quorumVotes"), totalSupply]
+    : attached.quorum.numerator !== null
+      ? [await g<bigint>("quorumNumerator"), await g<bigint>("quorumDenominator")]
+      : [BigInt(attached.quorum.votes), totalSupply];
+  const lateQuorum = attached.capabilities.lateQuorum ? await g<bigint>("lateQuorumVoteExtension") : 0n;
+  const guardian = attached.capabilities.proposalGuardian
+    ? await read<Address>(contracts.governor, governorProbeAbi, compound ? "guardian" : "proposalGuardian")
+    : zeroAddress;
+  const delay =
+    attached.timelockKind === "compound-timelock"
+      ? await read<bigint>(contracts.timelock, compoundTimelockAbi as Abi, "delay")
+      : await read<bigint>(contracts.timelock, daoAbis.timelock, "getMinDelay");
+  return [votingDelay, votingPeriod, proposalThreshold, quorum[0], quorum[1], lateQuorum, guardian, timelock, delay, totalSupply];
 }
 
 /** The treasury's balance of `asset` (`ETH` or a token address), or null if unknown. */

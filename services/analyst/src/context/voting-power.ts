@@ -1,5 +1,7 @@
 import { erc20Abi, getAddress, parseAbi, parseAbiItem, zeroAddress, type Address, type PublicClient } from "viem";
 
+import { SECONDS_PER_BLOCK } from "../units.ts";
+
 /** Production default: votes that arrived within two days of the reference time count as recent. */
 export const DEFAULT_VOTES_WINDOW_SECONDS = 2n * 86_400n;
 /** The voting period the default window is meant for (one week, the production profile). */
@@ -16,6 +18,8 @@ const votesAbi = parseAbi([
   "function getPastVotes(address account, uint256 timepoint) view returns (uint256)",
   "function clock() view returns (uint48)",
   "function CLOCK_MODE() view returns (string)",
+  "function getCurrentVotes(address account) view returns (uint96)",
+  "function getPriorVotes(address account, uint256 blockNumber) view returns (uint96)",
 ]);
 const voteCast = parseAbiItem("event VoteCast(address indexed voter, uint256 proposalId, uint8 support, uint256 weight, string reason)");
 const delegateChanged = parseAbiItem("event DelegateChanged(address indexed delegator, address indexed fromDelegate, address indexed toDelegate)");
@@ -132,14 +136,22 @@ export async function readVotingPower(
     snapshot?: bigint;
     /** The DAO's deployment block: logs are read from it, and it is the DAO's genesis when the DAO is younger than the window. */
     fromBlock?: bigint;
+    /**
+     * A Compound-style token (`getCurrentVotes` / `getPriorVotes(account, blockNumber)`, no ERC-6372
+     * clock): votes are checkpointed by block number.
+     */
+    compoundVotes?: boolean;
   },
 ): Promise<VotingPowerContext | undefined> {
   const { token, blockNumber } = args;
+  const compound = args.compoundVotes === true;
   const read = <T>(functionName: "clock" | "CLOCK_MODE") => client.readContract({ address: token, abi: votesAbi, functionName, blockNumber }) as Promise<T>;
-  const [clock, mode] = await Promise.all([read<number | bigint>("clock"), read<string>("CLOCK_MODE").catch(() => "mode=blocknumber&from=default")]);
+  const [clock, mode] = compound
+    ? [blockNumber, "mode=blocknumber&from=default"]
+    : await Promise.all([read<number | bigint>("clock"), read<string>("CLOCK_MODE").catch(() => "mode=blocknumber&from=default")]);
   const clockMode = mode.includes("timestamp") ? "timestamp" : "blocknumber";
   const now = BigInt(clock);
-  const window = clockMode === "timestamp" ? args.windowSeconds : (args.windowSeconds + 11n) / 12n;
+  const window = clockMode === "timestamp" ? args.windowSeconds : (args.windowSeconds + SECONDS_PER_BLOCK - 1n) / SECONDS_PER_BLOCK;
 
   const accounts = new Map<string, { address: Address; role: AccountVotingPower["role"] }>();
   if (args.proposer !== undefined) accounts.set(args.proposer.toLowerCase(), { address: getAddress(args.proposer), role: "proposer" });
@@ -156,10 +168,12 @@ export async function readVotingPower(
   const useSnapshot = args.snapshot !== undefined && args.snapshot < now;
   const reference = useSnapshot ? args.snapshot! : now;
   const before = reference > window ? reference - window : 0n;
-  const votesAt = (account: Address, timepoint: bigint) =>
-    timepoint >= now
-      ? (client.readContract({ address: token, abi: votesAbi, functionName: "getVotes", args: [account], blockNumber }) as Promise<bigint>)
-      : (client.readContract({ address: token, abi: votesAbi, functionName: "getPastVotes", args: [account, timepoint], blockNumber }) as Promise<bigint>);
+  const votesAt = async (account: Address, timepoint: bigint): Promise<bigint> =>
+    BigInt(
+      timepoint >= now
+        ? ((await client.readContract({ address: token, abi: votesAbi, functionName: compound ? "getCurrentVotes" : "getVotes", args: [account], blockNumber })) as bigint)
+        : ((await client.readContract({ address: token, abi: votesAbi, functionName: compound ? "getPriorVotes" : "getPastVotes", args: [account, timepoint], blockNumber })) as bigint),
+    );
   const tracer = new OriginTracer(client, { token, blockNumber, clockMode, now, reference, windowStart: before, fromBlock: args.fromBlock ?? 0n });
   const result: AccountVotingPower[] = [];
   for (const { address, role } of accounts.values()) {

@@ -1,7 +1,7 @@
 import type Anthropic from "@anthropic-ai/sdk";
 import { getAddress, keccak256, parseAbi, stringToBytes, type Address, type Hex } from "viem";
 
-import { hashDescription } from "@ai-dao/protocol";
+import { hashDescription, isCompoundFlavour } from "@ai-dao/protocol";
 import { DRAFT_REPORT_SCHEMA_VERSION, draftReportSchema } from "@ai-dao/reports";
 import { z } from "zod";
 
@@ -148,6 +148,11 @@ export function createDrafter(s: AnalystService, guardrails: DraftGuardrails) {
     if (violations.length > 0) throw new DraftRejectedError("the draft breaks the guardrails", violations);
 
     const wantsPropose = request.propose === true;
+    const attached = s.deployment.attached;
+    if (attached !== undefined && isCompoundFlavour(attached.flavour)) {
+      // Drafts are built as OpenZeppelin proposals (full calldata, a hashed id); a Compound Governor takes signatures and numbers its proposals.
+      throw new DraftRejectedError(`drafting is not available for a ${attached.flavour} Governor`, ["write the proposal by hand and preview it with POST /analyze"]);
+    }
     if (wantsPropose && (!guardrails.allowPropose || !s.publisher)) {
       throw new DraftRejectedError("proposing drafts is not allowed here", [!s.publisher ? "set ANALYST_PRIVATE_KEY" : "set ANALYST_DRAFT_ALLOW_PROPOSE=true"]);
     }

@@ -1,7 +1,7 @@
 import { getAddress, type Address, type PublicClient } from "viem";
 import type { Logger } from "pino";
 
-import type { Deployment } from "@ai-dao/deployment";
+import type { AttachedGovernor, Deployment } from "@ai-dao/deployment";
 import { DecisionKind } from "@ai-dao/protocol";
 
 import { analyzeProposal } from "../analyze.ts";
@@ -19,7 +19,8 @@ import type { Metrics } from "./metrics.ts";
 /** Everything the watcher, the HTTP API and drafting share. */
 export interface AnalystService {
   client: PublicClient;
-  deployment: Pick<Deployment, "chainId" | "contracts" | "startBlock">;
+  /** The deployment; an attached DAO's (`profile: "attached"`) carries its Governor's flavour and capabilities. */
+  deployment: Pick<Deployment, "chainId" | "contracts" | "startBlock"> & { attached?: AttachedGovernor | undefined };
   judge: ModelJudge | undefined;
   publisher: Publisher | undefined;
   logger: Logger;
@@ -28,7 +29,8 @@ export interface AnalystService {
   forkUrl?: string | undefined;
 }
 
-export async function runAnalysis(s: AnalystService, proposal: ProposalInput, trigger: Trigger, proposer?: Address): Promise<Report> {
+/** Analyses a proposal for `trigger`; `proposalId` is the id the Governor emitted (a Compound Governor's cannot be computed). */
+export async function runAnalysis(s: AnalystService, proposal: ProposalInput, trigger: Trigger, proposer?: Address, proposalId?: bigint): Promise<Report> {
   const end = s.metrics.analysisSeconds.startTimer();
   const report = await analyzeProposal({
     client: s.client,
@@ -38,6 +40,7 @@ export async function runAnalysis(s: AnalystService, proposal: ProposalInput, tr
     trigger,
     simulate: s.forkUrl !== undefined ? { forkUrl: s.forkUrl } : { skip: "ANALYST_FORK_RPC_URL=off" },
     ...(proposer !== undefined ? { proposer } : {}),
+    ...(proposalId !== undefined ? { proposalId } : {}),
   });
   end({ mode: report.mode });
   s.metrics.analyses.inc({ trigger, mode: report.mode });
@@ -63,7 +66,7 @@ export async function handleProposalEvent(s: AnalystService, e: { trigger: "crea
       return;
     }
   }
-  const report = await runAnalysis(s, e.proposal, e.trigger, e.proposer);
+  const report = await runAnalysis(s, e.proposal, e.trigger, e.proposer, e.proposalId);
   if (report.proposal.proposalId !== e.proposalId.toString()) throw new Error(`proposal id mismatch: event ${e.proposalId}, computed ${report.proposal.proposalId}`);
   if (!s.publisher) {
     log.info({ risk: report.scores.risk, recommendation: report.recommendation, mode: report.mode }, "analysed (no ANALYST_PRIVATE_KEY: not published)");

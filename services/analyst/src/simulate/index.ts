@@ -2,7 +2,7 @@ import type { Address } from "viem";
 
 import type { Proposal } from "../proposal.ts";
 import { createFork } from "./fork.ts";
-import { simulateProposal, type SimulationResult } from "./simulate.ts";
+import { simulateProposal, type SimulateArgs, type SimulationResult } from "./simulate.ts";
 
 export { createFork, type Eip1193, type Fork, type ForkSource } from "./fork.ts";
 export { simulateProposal, type SimulationEffects, type SimulationResult } from "./simulate.ts";
@@ -26,6 +26,8 @@ export async function runSimulation(args: {
   proposal: Proposal;
   contracts: { token: Address; governor: Address; timelock: Address; decisionLog: Address };
   tokens: readonly Address[];
+  /** The DAO contracts' ABIs (an attached DAO's flavour); default the platform's. */
+  abis?: SimulateArgs["abis"];
 }): Promise<SimulationOutcome> {
   let fork;
   try {
@@ -41,6 +43,7 @@ export async function runSimulation(args: {
       proposal: args.proposal,
       contracts: args.contracts,
       tokens: args.tokens,
+      ...(args.abis !== undefined ? { abis: args.abis } : {}),
     });
     return { status: "simulated", result, forkUrl: args.forkUrl };
   } catch (error) {

@@ -1,4 +1,4 @@
-import { contractNames, daoAbis, decodeRevert, standardEventAbis } from "@ai-dao/protocol";
+import { decodeRevert, flavourAbis, standardEventAbis } from "@ai-dao/protocol";
 import {
   decodeEventLog,
   encodeAbiParameters,
@@ -219,12 +219,16 @@ export interface SimulateArgs {
   contracts: { token: Address; governor: Address; timelock: Address; decisionLog: Address };
   /** Tokens whose treasury balance to read before and after (in addition to any that emit Transfer). */
   tokens?: readonly Address[];
+  /** The ABIs (and names) of the DAO's contracts, for their logs: an attached DAO's flavour (`flavourAbis`); default the platform's. */
+  abis?: ReturnType<typeof flavourAbis>;
 }
 
 /**
  * Executes a proposal's actions on a fork exactly as the timelock would in `executeBatch`: from the
  * timelock's address (impersonated), in order, with their values, stopping at the first revert (the
- * whole batch then reverts and nothing persists). Calls the Governor makes to itself pass its
+ * whole batch then reverts and nothing persists). A Compound Timelock runs the same way: the
+ * Governor's `execute(id)` calls `executeTransaction` once per action, each a call from the timelock
+ * with its value, and the first that reverts reverts them all. Calls the Governor makes to itself pass its
  * `onlyGovernance` check as in `Governor.execute`, which queues the hash of each such calldata
  * before calling the timelock; here the hash is put in the queue's storage before the action.
  * Gas is priced at zero (the executor pays it, not the treasury), so ETH balance changes are exact.
@@ -234,11 +238,12 @@ export async function simulateProposal(args: SimulateArgs): Promise<SimulationRe
   const treasury = getAddress(contracts.timelock);
   const governor = getAddress(contracts.governor);
   // The DAO's own ABIs decode only the DAO's own logs; anything else is tried against the standards.
+  const abis = args.abis ?? flavourAbis({});
   const own = new Map<string, { name: string; abi: Abi }>([
-    [contracts.token.toLowerCase(), { name: contractNames.token, abi: daoAbis.token }],
-    [governor.toLowerCase(), { name: contractNames.governor, abi: daoAbis.governor }],
-    [treasury.toLowerCase(), { name: contractNames.timelock, abi: daoAbis.timelock }],
-    [contracts.decisionLog.toLowerCase(), { name: contractNames.decisionLog, abi: daoAbis.decisionLog }],
+    [contracts.token.toLowerCase(), abis.token],
+    [governor.toLowerCase(), abis.governor],
+    [treasury.toLowerCase(), abis.timelock],
+    [contracts.decisionLog.toLowerCase(), abis.decisionLog],
   ]);
   const eventAbisFor = (address: Address) => {
     const mine = own.get(address.toLowerCase());

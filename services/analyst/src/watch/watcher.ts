@@ -5,13 +5,18 @@ import { decodeAbiParameters, decodeEventLog, encodeEventTopics, getAddress, par
 import { pollLoop, type Logger } from "@ai-dao/service-kit";
 
 import { descriptionText } from "@ai-dao/description";
-import { decodeProposalCreated, hashDescription, proposalCreatedEvent, type ProposalCreated } from "@ai-dao/protocol";
+import { decodeProposalCreatedFor, hashDescription, isCompoundFlavour, proposalCreatedEvent, type GovernorFlavourName, type ProposalCreated } from "@ai-dao/protocol";
 
 import type { Trigger } from "@ai-dao/reports";
 import { errorLine } from "../errors.ts";
 import type { Proposal } from "../proposal.ts";
 import type { Report } from "../report.ts";
 
+/**
+ * The Governor events the watcher follows. OpenZeppelin 4.x/5.x and Compound Alpha/Bravo emit them
+ * with the same signatures (Compound's `ProposalCreated(id, …, startBlock, endBlock, description)`,
+ * `ProposalQueued(id, eta)`); what differs is how a ProposalCreated is read (`decodeProposalCreatedFor`).
+ */
 export const governorEventsAbi = parseAbi([
   "event ProposalCreated(uint256 proposalId, address proposer, address[] targets, uint256[] values, string[] signatures, bytes[] calldatas, uint256 voteStart, uint256 voteEnd, string description)",
   "event ProposalQueued(uint256 proposalId, uint256 etaSeconds)",
@@ -66,6 +71,11 @@ export interface FailedEvent {
 export interface WatcherOptions {
   client: PublicClient;
   governor: Address;
+  /**
+   * An attached DAO's Governor flavour (deployment file `attached.flavour`): how its ProposalCreated
+   * events are read (Compound: sequential ids, signatures plus calldata). Absent: the platform's own.
+   */
+  flavour?: GovernorFlavourName | undefined;
   chainId: number;
   /** First block to watch when there is no cursor yet (the deployment's start block). */
   startBlock: bigint;
@@ -121,10 +131,22 @@ function toProposal(created: ProposalCreated): CreatedProposal {
 const createdFields = parseAbiParameters("uint256, address, address[], uint256[], string[], bytes[], uint256, uint256, bytes");
 
 /** As much of a failed event as can be read, without trusting it: the emitted id, and the fields when the data decodes. */
-function bestEffort(log: GovernorLog, known: Map<bigint, CreatedProposal>): Pick<FailedEvent, "proposalId" | "proposal" | "proposer"> {
+function bestEffort(log: GovernorLog, known: Map<bigint, CreatedProposal>, flavour: GovernorFlavourName | undefined): Pick<FailedEvent, "proposalId" | "proposal" | "proposer"> {
   let proposalId: bigint | null = log.data.length >= 66 ? BigInt(log.data.slice(0, 66)) : null;
   let fields: CreatedProposal | null = null;
-  if (log.name === "ProposalCreated") {
+  let decoded: ProposalCreated | null = null;
+  if (log.name === "ProposalCreated" && flavour !== undefined) {
+    try {
+      decoded = decodeProposalCreatedFor(flavour, log);
+    } catch {
+      // read below without trusting it
+    }
+  }
+  if (decoded !== null) {
+    proposalId = decoded.proposalId;
+    fields = toProposal(decoded);
+  } else if (log.name === "ProposalCreated" && (flavour === undefined || !isCompoundFlavour(flavour))) {
+    // (A Compound event that does not decode keeps only its id: its calldatas alone are not what would execute.)
     try {
       const [id, proposer, targets, values, , calldatas, , , bytes] = decodeAbiParameters(createdFields, log.data);
       proposalId = id;
@@ -143,7 +165,8 @@ function bestEffort(log: GovernorLog, known: Map<bigint, CreatedProposal>): Pick
 /**
  * Follows the Governor's ProposalCreated and ProposalQueued events by polling raw logs from a
  * persisted cursor, and hands each to `handle` (analyse, publish). Descriptions are read as the exact
- * bytes emitted (`decodeProposalCreated`), never through a text decoder, so ids always match the chain's.
+ * bytes emitted (`decodeProposalCreatedFor` of the Governor's flavour), never through a text decoder,
+ * so ids always match the chain's.
  *
  * One bad event never stops the stream. When handling an event throws and the RPC still answers,
  * the attempt is counted (persisted, so a restart does not start over); after `maxAttempts` the
@@ -226,7 +249,7 @@ export class ProposalWatcher {
       const to = from + range - 1n < toBlock ? from + range - 1n : toBlock;
       for (const log of await this.#logs(from, to, [CREATED_TOPIC])) {
         try {
-          const created = decodeProposalCreated(log);
+          const created = decodeProposalCreatedFor(this.#o.flavour, log);
           this.#created.set(created.proposalId, toProposal(created));
         } catch {
           // another proposal's bad event: reported when its own turn came
@@ -242,7 +265,7 @@ export class ProposalWatcher {
     let proposalId: bigint;
     let trigger: WatchTrigger;
     if (log.name === "ProposalCreated") {
-      const created = decodeProposalCreated(log);
+      const created = decodeProposalCreatedFor(this.#o.flavour, log);
       proposalId = created.proposalId;
       trigger = "created";
       this.#created.set(proposalId, toProposal(created));
@@ -267,7 +290,7 @@ export class ProposalWatcher {
   }
 
   async #giveUp(log: GovernorLog, reason: string, attempts: number): Promise<void> {
-    const known = bestEffort(log, this.#created);
+    const known = bestEffort(log, this.#created, this.#o.flavour);
     const failed: FailedEvent = {
       trigger: log.name === "ProposalCreated" ? "created" : "queued",
       ...known,
