@@ -1,6 +1,7 @@
 // `npm start`: the whole platform on this machine. A fresh local chain with the DAO deployed by the
-// local profile and a demo history seeded, then the indexer, the analyst, the executor and the web
-// app, each waited on until healthy. Ctrl-C (or SIGTERM) stops every process it started.
+// local profile and a demo history seeded, then the indexer, the analyst, the executor, the relayer,
+// the notifier and the web app, each waited on until healthy. Ctrl-C (or SIGTERM) stops every
+// process it started.
 //
 // Settings come from the environment or `.env` (scripts/platform/config.ts; listed in the README).
 import { spawn, type ChildProcess } from "node:child_process";
@@ -18,7 +19,7 @@ import { ConfigError, developmentKey, loadPlatformConfig, root, serviceCorsOrigi
 const usage = `usage: npm start [-- --no-seed]
 
 Starts a fresh local chain, deploys the DAO, seeds a demo history, and runs the indexer, the
-analyst, the executor and the web app. Settings: environment variables or .env (see README).
+analyst, the executor, the relayer, the notifier and the web app. Settings: environment variables or .env (see README).
 
   --no-seed   deploy the DAO but leave the chain without demo history`;
 
@@ -211,27 +212,25 @@ const services = [
       INDEXER_URL: `http://127.0.0.1:${config.INDEXER_PORT}/subgraphs/name/dao`,
     },
   },
-  // Gasless votes and delegations, paid by development account #10 (the relayer's own key); its port
-  // is RELAYER_PORT from the environment, as the relayer reads it.
-  ...[Number(process.env.RELAYER_PORT || 8300)].map((port) => ({
+  // Gasless votes and delegations, paid by development account #10 (the relayer's own key).
+  {
     name: "relayer",
     main: "services/relayer/src/main.ts",
-    port,
-    url: `http://127.0.0.1:${port}`,
-    health: `http://127.0.0.1:${port}/health`,
-    env: { RELAYER_PORT: String(port), RELAYER_DATA_DIR: path.join(dataDir, "relayer"), RELAYER_PRIVATE_KEY: developmentKey(10), RELAYER_POLL_INTERVAL_MS: "1000" },
-  })),
-  // Notifications (webhooks, chat, email) read from the indexer; its port is NOTIFIER_PORT from the
-  // environment, as the notifier reads it. Email goes to the notifier's log unless NOTIFIER_SMTP_URL
-  // names an SMTP server; webhooks may target this machine (local receivers).
-  ...[Number(process.env.NOTIFIER_PORT || 8400)].map((port) => ({
+    port: config.RELAYER_PORT,
+    url: `http://127.0.0.1:${config.RELAYER_PORT}`,
+    health: `http://127.0.0.1:${config.RELAYER_PORT}/health`,
+    env: { RELAYER_PORT: String(config.RELAYER_PORT), RELAYER_DATA_DIR: path.join(dataDir, "relayer"), RELAYER_PRIVATE_KEY: developmentKey(10), RELAYER_POLL_INTERVAL_MS: "1000" },
+  },
+  // Notifications (webhooks, chat, email) read from the indexer. Email goes to the notifier's log
+  // unless NOTIFIER_SMTP_URL names an SMTP server; webhooks may target this machine (local receivers).
+  {
     name: "notifier",
     main: "services/notifier/src/main.ts",
-    port,
-    url: `http://127.0.0.1:${port}`,
-    health: `http://127.0.0.1:${port}/health`,
+    port: config.NOTIFIER_PORT,
+    url: `http://127.0.0.1:${config.NOTIFIER_PORT}`,
+    health: `http://127.0.0.1:${config.NOTIFIER_PORT}/health`,
     env: {
-      NOTIFIER_PORT: String(port),
+      NOTIFIER_PORT: String(config.NOTIFIER_PORT),
       NOTIFIER_DATA_DIR: path.join(dataDir, "notifier"),
       NOTIFIER_POLL_INTERVAL_MS: "1000",
       NOTIFIER_ANALYSIS_WAIT_MS: "30000",
@@ -239,7 +238,7 @@ const services = [
       NOTIFIER_APP_URL: `http://127.0.0.1:${config.WEB_PORT}`,
       INDEXER_URL: `http://127.0.0.1:${config.INDEXER_PORT}/subgraphs/name/dao`,
     },
-  })),
+  },
 ].filter((service) => existsSync(path.join(root, service.main)));
 const web = existsSync(path.join(root, "apps/web/package.json"))
   ? { name: "web app", port: config.WEB_PORT, url: `http://127.0.0.1:${config.WEB_PORT}/` }

@@ -16,6 +16,8 @@ export const platformSchema = z.object({
   INDEXER_PORT: port({ min: 1 }).default(8000),
   ANALYST_PORT: port({ min: 1 }).default(8100),
   EXECUTOR_PORT: port({ min: 1 }).default(8200),
+  RELAYER_PORT: port({ min: 1 }).default(8300),
+  NOTIFIER_PORT: port({ min: 1 }).default(8400),
   WEB_PORT: port({ min: 1 }).default(5173),
   DEPLOYMENTS_DIR: nonEmpty().default("deployments"),
   DATA_DIR: nonEmpty().default(".data/local"),
