@@ -35,7 +35,7 @@ import { DecisionKind, hashDescription, ProposalState } from "@ai-dao/protocol";
 import { proposeCalldata } from "@ai-dao/testkit/propose-bytes";
 
 const root = path.resolve(import.meta.dirname, "../..");
-const PORTS = { CHAIN_PORT: 28745, INDEXER_PORT: 28700, ANALYST_PORT: 28710, EXECUTOR_PORT: 28720, WEB_PORT: 28773 };
+const PORTS = { CHAIN_PORT: 28745, INDEXER_PORT: 28700, ANALYST_PORT: 28710, EXECUTOR_PORT: 28720, RELAYER_PORT: 28730, NOTIFIER_PORT: 28740, WEB_PORT: 28773 };
 const rpcUrl = `http://127.0.0.1:${PORTS.CHAIN_PORT}`;
 const indexerUrl = `http://127.0.0.1:${PORTS.INDEXER_PORT}/subgraphs/name/dao`;
 const analystUrl = `http://127.0.0.1:${PORTS.ANALYST_PORT}`;

@@ -15,7 +15,7 @@ function startPlatform(env: Record<string, string>) {
   const child = spawn(process.execPath, [path.join(root, "scripts/start.ts")], {
     cwd: root,
     // Every port away from the defaults, so a platform a developer runs on this machine is not disturbed.
-    env: { ...process.env, INDEXER_PORT: "28500", ANALYST_PORT: "28510", EXECUTOR_PORT: "28520", WEB_PORT: "28573", DATA_DIR: path.join(tmpdir(), "dao-start-data"), ...env },
+    env: { ...process.env, INDEXER_PORT: "28500", ANALYST_PORT: "28510", EXECUTOR_PORT: "28520", RELAYER_PORT: "28530", NOTIFIER_PORT: "28540", WEB_PORT: "28573", DATA_DIR: path.join(tmpdir(), "dao-start-data"), ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";
@@ -66,7 +66,7 @@ describe("npm start", () => {
     platform.child.kill("SIGINT");
     assert.equal(await platform.exited, 0);
     // Every part went down with it: all the ports are free again at once.
-    for (const port of [CHAIN_PORT, 28500, 28510, 28520, 28573]) {
+    for (const port of [CHAIN_PORT, 28500, 28510, 28520, 28530, 28540, 28573]) {
       assert.equal(await portIsFree(port), true, `port ${port} is still in use after stopping`);
     }
   });

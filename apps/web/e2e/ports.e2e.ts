@@ -51,7 +51,7 @@ let output = "";
 let browser: Browser | undefined;
 let proxy: Server | undefined;
 let dir = "";
-const ports = { chain: 0, indexer: 0, analyst: 0, executor: 0, web: 0, other: 0 };
+const ports = { chain: 0, indexer: 0, analyst: 0, executor: 0, relayer: 0, notifier: 0, web: 0, other: 0 };
 const webOrigins = () => [`http://127.0.0.1:${ports.web}`, `http://localhost:${ports.web}`];
 const indexerUrl = () => `http://127.0.0.1:${ports.indexer}/subgraphs/name/dao`;
 
@@ -82,6 +82,8 @@ beforeAll(async () => {
     INDEXER_PORT: String(ports.indexer),
     ANALYST_PORT: String(ports.analyst),
     EXECUTOR_PORT: String(ports.executor),
+    RELAYER_PORT: String(ports.relayer),
+    NOTIFIER_PORT: String(ports.notifier),
     WEB_PORT: String(ports.web),
     DEPLOYMENTS_DIR: path.join(dir, "deployments"),
     DATA_DIR: path.join(dir, "data"),
