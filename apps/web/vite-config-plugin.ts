@@ -31,6 +31,23 @@ async function chainIdFromRpc(rpcUrl: string): Promise<number> {
   return Number(BigInt(body.result));
 }
 
+/** The Governor's shape for the app: the platform's own, or what `npm run attach` found. */
+export function governanceOf(deployment: any) {
+  const attached = deployment.attached;
+  if (!attached) return { flavour: "platform", clock: "timestamp", queueById: true, executeById: true, proposalEta: true, proposalGuardian: true, riskTiers: true, codePins: true };
+  const c = attached.capabilities;
+  return {
+    flavour: attached.flavour,
+    clock: /mode=timestamp/.test(attached.clockMode) ? "timestamp" : "blocknumber",
+    queueById: c.queueById,
+    executeById: c.executeById,
+    proposalEta: c.proposalEta,
+    proposalGuardian: c.proposalGuardian,
+    riskTiers: c.riskTiers,
+    codePins: c.codePins,
+  };
+}
+
 /** Builds the runtime configuration; throws a message naming the variable to set when it cannot. */
 export async function buildRuntimeConfig(env: RuntimeConfigEnv = process.env) {
   const rpcUrl = env.RPC_URL ?? "http://127.0.0.1:8545";
@@ -78,6 +95,7 @@ export async function buildRuntimeConfig(env: RuntimeConfigEnv = process.env) {
     },
     timelock: { minDelay: deployment.parameters.timelock.minDelay },
     treasuryAssets: (deployment.treasuryAssets ?? []) as { address: string; label?: string }[],
+    governance: governanceOf(deployment),
     analysts: (deployment.parameters.analysts ?? []) as string[],
     publishers: (deployment.parameters.publishers ?? []) as string[],
   };

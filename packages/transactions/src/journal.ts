@@ -25,6 +25,8 @@ export interface TxRecord {
   sender: Address;
   to: Address;
   data: Hex;
+  /** Wei sent with the call (decimal); "0" for most calls. */
+  value: string;
   gas: string;
   nonce: number;
   status: TxStatus;
@@ -66,6 +68,7 @@ CREATE TABLE IF NOT EXISTS txs (
   sender TEXT NOT NULL,
   to_address TEXT NOT NULL,
   data TEXT NOT NULL,
+  value TEXT NOT NULL DEFAULT '0',
   gas TEXT NOT NULL,
   nonce INTEGER NOT NULL,
   status TEXT NOT NULL,
@@ -118,7 +121,7 @@ export class TxJournal {
 
   /** Records a signed transaction and its first attempt atomically, before it is broadcast. */
   recordSigned(
-    tx: Pick<TxRecord, "key" | "kind" | "subject" | "sender" | "to" | "data" | "gas" | "nonce">,
+    tx: Pick<TxRecord, "key" | "kind" | "subject" | "sender" | "to" | "data" | "gas" | "nonce"> & { value?: string },
     attempt: Pick<AttemptRecord, "hash" | "raw" | "maxFeePerGas" | "maxPriorityFeePerGas">,
   ): TxRecord {
     const now = Date.now();
@@ -126,9 +129,9 @@ export class TxJournal {
     try {
       const result = this.db
         .prepare(
-          "INSERT INTO txs (key, subject, kind, sender, to_address, data, gas, nonce, status, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'signed', ?, ?)",
+          "INSERT INTO txs (key, subject, kind, sender, to_address, data, value, gas, nonce, status, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'signed', ?, ?)",
         )
-        .run(tx.key, tx.subject, tx.kind, tx.sender, tx.to, tx.data, tx.gas, tx.nonce, now, now);
+        .run(tx.key, tx.subject, tx.kind, tx.sender, tx.to, tx.data, tx.value ?? "0", tx.gas, tx.nonce, now, now);
       const txId = Number(result.lastInsertRowid);
       this.insertAttempt(txId, { ...attempt, to: tx.to, data: tx.data });
       this.db.exec("COMMIT");
@@ -206,6 +209,7 @@ function migrate(db: DatabaseSync): void {
   if (columns.has("action") && !columns.has("kind")) db.exec("ALTER TABLE txs RENAME COLUMN action TO kind");
   if (!columns.has("gas_used")) db.exec("ALTER TABLE txs ADD COLUMN gas_used TEXT");
   if (!columns.has("fee_wei")) db.exec("ALTER TABLE txs ADD COLUMN fee_wei TEXT");
+  if (!columns.has("value")) db.exec("ALTER TABLE txs ADD COLUMN value TEXT NOT NULL DEFAULT '0'");
 }
 
 type Row = Record<string, unknown>;
@@ -219,6 +223,7 @@ function toTx(r: Row): TxRecord {
     sender: r.sender as Address,
     to: r.to_address as Address,
     data: r.data as Hex,
+    value: (r.value as string | null) ?? "0",
     gas: r.gas as string,
     nonce: Number(r.nonce),
     status: r.status as TxStatus,

@@ -21,6 +21,8 @@ export interface TxIntent {
   subject: string;
   to: Address;
   data: Hex;
+  /** Wei sent with the call (default 0); every replacement with higher fees sends the same. */
+  value?: bigint;
   gas: bigint;
 }
 
@@ -131,9 +133,9 @@ export class TxSender {
       const last = attempts.at(-1)!;
       const isCancel = last.to === this.address && last.data === "0x";
       if (!isCancel && !(await stillNeeded(tx))) {
-        await this.replace(tx, last, { to: this.address, data: "0x", gas: 21_000n }, "step already done on-chain; cancelling our pending transaction");
+        await this.replace(tx, last, { to: this.address, data: "0x", value: 0n, gas: 21_000n }, "step already done on-chain; cancelling our pending transaction");
       } else if (Date.now() - last.createdAt > this.o.txTimeoutMs) {
-        await this.replace(tx, last, { to: last.to, data: last.data, gas: BigInt(tx.gas) }, "transaction not mined in time; replacing with higher fees");
+        await this.replace(tx, last, { to: last.to, data: last.data, value: last.to === tx.to && last.data === tx.data ? BigInt(tx.value) : 0n, gas: BigInt(tx.gas) }, "transaction not mined in time; replacing with higher fees");
       } else {
         await this.ensureBroadcast(tx, last.hash, last.raw);
       }
@@ -184,13 +186,13 @@ export class TxSender {
       nonce,
       to: intent.to,
       data: intent.data,
-      value: 0n,
+      value: intent.value ?? 0n,
       gas: intent.gas,
       ...fees,
     });
     const hash = keccak256(raw);
     const tx = journal.recordSigned(
-      { key: intent.key, kind: intent.kind, subject: intent.subject, sender: this.address, to: intent.to, data: intent.data, gas: intent.gas.toString(), nonce },
+      { key: intent.key, kind: intent.kind, subject: intent.subject, sender: this.address, to: intent.to, data: intent.data, value: (intent.value ?? 0n).toString(), gas: intent.gas.toString(), nonce },
       { hash, raw, maxFeePerGas: fees.maxFeePerGas.toString(), maxPriorityFeePerGas: fees.maxPriorityFeePerGas.toString() },
     );
     logger.info({ key: intent.key, nonce, hash, maxFeePerGas: fees.maxFeePerGas.toString() }, "transaction signed and journaled");
@@ -219,7 +221,7 @@ export class TxSender {
   private async replace(
     tx: TxRecord,
     last: { maxFeePerGas: string; maxPriorityFeePerGas: string },
-    call: { to: Address; data: Hex; gas: bigint },
+    call: { to: Address; data: Hex; value: bigint; gas: bigint },
     why: string,
   ): Promise<void> {
     const { journal, logger } = this.o;
@@ -233,7 +235,7 @@ export class TxSender {
       nonce: tx.nonce,
       to: call.to,
       data: call.data,
-      value: 0n,
+      value: call.value,
       gas: call.gas,
       maxFeePerGas,
       maxPriorityFeePerGas,

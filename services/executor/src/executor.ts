@@ -1,4 +1,4 @@
-import { decisionLogAbi, DecisionKind, decodeProposalCreated, governorAbi, timelockAbi, proposalCreatedEvent, ProposalState, proposalStateNames, Recommendation, timelockSalt } from "@ai-dao/protocol";
+import { decisionLogAbi, DecisionKind, proposalCreatedEvent, ProposalState, proposalStateNames, Recommendation, type FlavouredProposalCreated } from "@ai-dao/protocol";
 import {
   BaseError,
   HttpRequestError,
@@ -6,11 +6,8 @@ import {
   TimeoutError,
   WebSocketRequestError,
   encodeFunctionData,
-  getAddress,
   toHex,
-  zeroHash,
   type Address,
-  type Hex,
   type LocalAccount,
   type PublicClient,
 } from "viem";
@@ -18,6 +15,7 @@ import type { Logger } from "pino";
 
 import { Alerter } from "./alerts.ts";
 import { createMetrics, type Metrics } from "./metrics.ts";
+import { governorFor, type AttachedShape, type GovernorAdapter } from "./governor.ts";
 import { createGuards, runGuards, type Guard, type GuardOutcome } from "./guards/index.ts";
 import { readPins, type CodePin } from "./pins.ts";
 import {
@@ -39,6 +37,8 @@ export interface ExecutorDeployment {
   chainId: number;
   startBlock: number;
   contracts: { governor: Address; timelock: Address; decisionLog: Address };
+  /** For a DAO the platform attached to (`npm run attach`): its Governor's flavour and capabilities. */
+  attached?: AttachedShape;
 }
 
 export interface ExecutorOptions {
@@ -76,9 +76,12 @@ export class Executor {
   readonly alerter: Alerter;
   private readonly overrides: Set<string>;
   private readonly guards: Guard[] = createGuards();
-  private guardian: Address | null | undefined;
+  /** The Governor in the executor's words, for its flavour (`src/governor.ts`). */
+  readonly governorAdapter: GovernorAdapter;
   /** The eta last logged for each queued proposal still waiting for it. */
   private readonly waitingFor = new Map<string, bigint>();
+  /** Queued proposals already said to be past their timelock's grace period. */
+  private readonly saidStale = new Set<string>();
   private isPublisher: boolean | undefined;
   lastTickAt: number | null = null;
   lastError: string | null = null;
@@ -87,6 +90,7 @@ export class Executor {
 
   constructor(o: ExecutorOptions) {
     this.o = o;
+    this.governorAdapter = governorFor(o.client, o.deployment.contracts, o.deployment.attached);
     this.metrics = o.metrics ?? createMetrics();
     this.overrides = new Set([...(o.overrides ?? [])].map((id) => BigInt(id).toString()));
     this.sender = new TxSender({
@@ -148,9 +152,9 @@ export class Executor {
       for (const log of logs) {
         // The description hash comes from the event's exact bytes: decoded text can differ from
         // them (a byte-order mark, invalid UTF-8) and would name another proposal.
-        let created: ReturnType<typeof decodeProposalCreated>;
+        let created: FlavouredProposalCreated;
         try {
-          created = decodeProposalCreated(log);
+          created = this.governorAdapter.decodeCreated(log);
         } catch (error) {
           // Not a proposal this executor can act on; it must not stop the others.
           logger.error({ block: Number(log.blockNumber), tx: log.transactionHash, err: errorText(error) }, "undecodable ProposalCreated event skipped");
@@ -186,21 +190,7 @@ export class Executor {
   }
 
   private async state(proposalId: string): Promise<number> {
-    return this.o.client.readContract({ address: this.governor, abi: governorAbi, functionName: "state", args: [BigInt(proposalId)] });
-  }
-
-  private callArgs(p: ProposalRecord) {
-    return [p.targets, p.values.map((v) => BigInt(v)), p.calldatas, p.descriptionHash] as const;
-  }
-
-  private operationId(p: ProposalRecord): Promise<Hex> {
-    const salt = timelockSalt(this.governor, p.descriptionHash);
-    return this.o.client.readContract({
-      address: this.o.deployment.contracts.timelock,
-      abi: timelockAbi,
-      functionName: "hashOperationBatch",
-      args: [p.targets, p.values.map((v) => BigInt(v)), p.calldatas, zeroHash, salt],
-    });
+    return this.governorAdapter.state(proposalId);
   }
 
   /** The step a proposal needs now, from its on-chain state, or null. Closes finished proposals. */
@@ -212,27 +202,41 @@ export class Executor {
     }
     journal.setProposalState(p.proposalId, state, CLOSED_STATES.has(state));
     if (state !== ProposalState.Queued) this.waitingFor.delete(p.proposalId);
-    if (state === ProposalState.Succeeded) {
-      const needsQueuing = await client.readContract({ address: this.governor, abi: governorAbi, functionName: "proposalNeedsQueuing", args: [BigInt(p.proposalId)] });
-      return needsQueuing ? "queue" : "execute";
+    if (state === ProposalState.Expired && p.lastState !== ProposalState.Expired) {
+      logger.warn({ proposalId: p.proposalId }, "proposal expired (its timelock's grace period ended): it can no longer be executed, and the executor will not try");
     }
+    if (state === ProposalState.Succeeded) return (await this.governorAdapter.needsQueuing(p.proposalId)) ? "queue" : "execute";
     if (state !== ProposalState.Queued) return null;
     // The Governor sets the eta from the delay the proposal's risk earned when it was queued (up to
     // the highest tier when nobody had analysed it); until then there is nothing to do, and no error.
-    const eta = await client.readContract({ address: this.governor, abi: governorAbi, functionName: "proposalEta", args: [BigInt(p.proposalId)] });
+    // Every timelock counts in seconds, whatever the Governor's clock: the eta is a block timestamp.
     const block = await client.getBlock({ blockTag: "latest" });
-    if (block.timestamp < eta) {
-      await this.logWaiting(p, eta, block.timestamp);
-      return null;
+    const readiness = await this.governorAdapter.readiness(p, block.timestamp);
+    switch (readiness.kind) {
+      case "ready":
+        return "execute";
+      case "waiting":
+        await this.logWaiting(p, readiness.eta, block.timestamp);
+        return null;
+      case "not-ready":
+        logger.debug({ proposalId: p.proposalId, eta: readiness.eta.toString() }, "eta reached but the timelock operation is not ready; waiting");
+        return null;
+      case "expired":
+        // The Governor says so too from the next block on; never execute a stale transaction.
+        if (!this.saidStale.has(p.proposalId)) {
+          this.saidStale.add(p.proposalId);
+          logger.warn(
+            { proposalId: p.proposalId, eta: readiness.eta.toString(), gracePeriod: readiness.gracePeriod.toString() },
+            "the timelock's grace period after the eta has ended: this proposal can no longer be executed, and the executor will not try",
+          );
+        }
+        return null;
     }
-    const ready = await client.readContract({ address: this.o.deployment.contracts.timelock, abi: timelockAbi, functionName: "isOperationReady", args: [await this.operationId(p)] });
-    if (!ready) logger.debug({ proposalId: p.proposalId, eta: eta.toString() }, "eta reached but the timelock operation is not ready; waiting");
-    return ready ? "execute" : null;
   }
 
   /** Says once per proposal (at info) when it becomes executable and why it waits that long; every later poll at debug. */
   private async logWaiting(p: ProposalRecord, eta: bigint, now: bigint): Promise<void> {
-    const { client, logger } = this.o;
+    const { logger } = this.o;
     const fields = { proposalId: p.proposalId, eta: eta.toString(), secondsLeft: Number(eta - now) };
     if (this.waitingFor.get(p.proposalId) === eta) {
       logger.debug(fields, "queued; waiting for its eta");
@@ -241,8 +245,7 @@ export class Executor {
     this.waitingFor.set(p.proposalId, eta);
     let riskDelay: Record<string, unknown> | undefined;
     try {
-      const d = await client.readContract({ address: this.governor, abi: governorAbi, functionName: "proposalRiskDelay", args: [BigInt(p.proposalId)] });
-      riskDelay = { delay: d.delay, tier: d.tier, risk: d.analysed ? d.risk : null, analysed: d.analysed };
+      riskDelay = await this.governorAdapter.riskDelay(p.proposalId);
     } catch (error) {
       // Only informative: a Governor without risk delays still has an eta.
       if (isTransportError(error)) throw error;
@@ -279,20 +282,32 @@ export class Executor {
       return false;
     }
     if (action === null) return false;
+    const { value } = this.governorAdapter.stepCall(p, action);
+    if (value > 0n) {
+      // Compound's execute pays the actions' values from what it is sent, so this key pays them.
+      const balance = await this.o.client.getBalance({ address: this.address });
+      if (balance < value) {
+        logger.error(
+          { proposalId: p.proposalId, action, value: value.toString(), balance: balance.toString() },
+          `${action} must be sent with the sum of the proposal's values (this Governor pays them from what it is sent) and this key holds less: not sent; fund the key or let someone else ${action}`,
+        );
+        return false;
+      }
+    }
     const outcome = await this.runGuards(p, action);
     if (outcome === "skip") return false;
     if (outcome !== null) {
       await this.recordGuard(p, action, outcome);
       return false;
     }
-    const data = encodeFunctionData({ abi: governorAbi, functionName: action, args: this.callArgs(p) });
+    const { data } = this.governorAdapter.stepCall(p, action);
     if (this.o.dryRun) {
       logger.info({ proposalId: p.proposalId, action, dryRun: true }, `dry run: would ${action}`);
       return false;
     }
     let gas: bigint;
     try {
-      gas = await this.o.client.estimateGas({ account: this.address, to: this.governor, data });
+      gas = await this.o.client.estimateGas({ account: this.address, to: this.governor, data, value });
     } catch (error) {
       const revertData = revertDataOf(error);
       if (revertData === undefined) throw error;
@@ -301,7 +316,7 @@ export class Executor {
       logger.info({ proposalId: p.proposalId, action, revert: decodeRevert(revertData).message }, `${action} would revert on top of pending transactions; waiting`);
       return false;
     }
-    await this.sender.send({ key: `${action}:${p.proposalId}`, proposalId: p.proposalId, action, to: this.governor, data, gas: (gas * 12n) / 10n + 10_000n });
+    await this.sender.send({ key: `${action}:${p.proposalId}`, proposalId: p.proposalId, action, to: this.governor, data, value, gas: (gas * 12n) / 10n + 10_000n });
     return true;
   }
 
@@ -349,6 +364,7 @@ export class Executor {
 
   /** Runs the guards (`src/guards/`) for one step. `skip`: the step is no longer needed. */
   async runGuards(p: ProposalRecord, action: GuardAction): Promise<GuardOutcome | null | "skip"> {
+    const { data, value } = this.governorAdapter.stepCall(p, action);
     return runGuards(this.guards, {
       client: this.o.client,
       logger: this.o.logger,
@@ -359,22 +375,15 @@ export class Executor {
       decisionLog: this.o.deployment.contracts.decisionLog,
       fromBlock: BigInt(this.o.deployment.startBlock),
       overrides: this.overrides,
-      calldata: encodeFunctionData({ abi: governorAbi, functionName: action, args: this.callArgs(p) }),
+      calldata: data,
+      value,
       state: () => this.state(p.proposalId),
       guardian: () => this.proposalGuardian(),
     });
   }
 
-  private async proposalGuardian(): Promise<Address | null> {
-    if (this.guardian === undefined) {
-      try {
-        const g = await this.o.client.readContract({ address: this.governor, abi: governorAbi, functionName: "proposalGuardian" });
-        this.guardian = BigInt(g) === 0n ? null : getAddress(g);
-      } catch {
-        this.guardian = null;
-      }
-    }
-    return this.guardian;
+  private proposalGuardian(): Promise<Address | null> {
+    return this.governorAdapter.guardian();
   }
 
   /** Logs, alerts and journals a refusal or hold once; publishing follows on a later poll. */

@@ -1,6 +1,7 @@
 export { Alerter } from "./alerts.ts";
 export { envSchema, ExecutorConfigError, loadConfig, type ExecutorConfig } from "./config.ts";
 export { Executor, type ExecutorDeployment, type ExecutorOptions } from "./executor.ts";
+export { governorFor, isTimelockNotReady, type AttachedShape, type GovernorAdapter, type Readiness, type StepCall } from "./governor.ts";
 export { createGuards, readAnalysis, runGuards, type Guard, type GuardContext, type GuardOutcome } from "./guards/index.ts";
 export { runLoop } from "./loop.ts";
 export { createMetrics, type Metrics } from "./metrics.ts";

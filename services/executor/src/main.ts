@@ -53,7 +53,16 @@ async function main(): Promise<void> {
     staleAfterMs: Math.max(60_000, config.EXECUTOR_POLL_INTERVAL_MS * 10),
   });
   logger.info(
-    { port, chainId, address: account.address, deploymentFile, dataDir: config.EXECUTOR_DATA_DIR, dryRun: config.EXECUTOR_DRY_RUN, overrides: config.EXECUTOR_OVERRIDES },
+    {
+      port,
+      chainId,
+      address: account.address,
+      deploymentFile,
+      governor: executor.governorAdapter.flavour,
+      dataDir: config.EXECUTOR_DATA_DIR,
+      dryRun: config.EXECUTOR_DRY_RUN,
+      overrides: config.EXECUTOR_OVERRIDES,
+    },
     "executor started",
   );
 

@@ -142,7 +142,7 @@ export class Journal {
 
   /** Records a signed transaction and its first attempt atomically, before it is broadcast. */
   recordSigned(
-    tx: Pick<TxRecord, "key" | "proposalId" | "action" | "sender" | "to" | "data" | "gas" | "nonce">,
+    tx: Pick<TxRecord, "key" | "proposalId" | "action" | "sender" | "to" | "data" | "gas" | "nonce"> & { value?: string },
     attempt: Pick<AttemptRecord, "hash" | "raw" | "maxFeePerGas" | "maxPriorityFeePerGas">,
   ): TxRecord {
     const { proposalId, action, ...rest } = tx;

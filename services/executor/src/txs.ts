@@ -16,6 +16,8 @@ export interface TxIntent {
   action: TxAction;
   to: Address;
   data: Hex;
+  /** Wei sent with the call (default 0). */
+  value?: bigint;
   gas: bigint;
 }
 

@@ -46,14 +46,21 @@ function safetyOf(row: ProposalRow, votingEnded: boolean): Safety {
   return safety;
 }
 
-const ProposalItem = memo(function ProposalItem({ item, now, quorum, symbol, decimals }: { item: ListedProposal; now: bigint; quorum: bigint; symbol: string; decimals: number }) {
+/** The Governor's clock (`now`, in its unit), the chain's time (for an eta) and seconds per clock unit. */
+export interface ListClock {
+  now: bigint;
+  time: bigint;
+  secondsPerUnit: number;
+}
+
+const ProposalItem = memo(function ProposalItem({ item, clock, quorum, symbol, decimals }: { item: ListedProposal; clock: ListClock; quorum: bigint; symbol: string; decimals: number }) {
   const { row, state } = item;
   const safety = safetyOf(row, state !== "Pending" && state !== "Active");
   const forVotes = BigInt(row.forVotes);
   const against = BigInt(row.againstVotes);
   const abstain = BigInt(row.abstainVotes);
   const total = forVotes + against + abstain;
-  const left = secondsLeft({ voteStart: BigInt(row.voteStart), voteEnd: BigInt(row.voteEnd), eta: row.eta === null ? null : BigInt(row.eta) }, state, now);
+  const left = secondsLeft({ voteStart: BigInt(row.voteStart), voteEnd: BigInt(row.voteEnd), eta: row.eta === null ? null : BigInt(row.eta) }, state, clock.now, clock.time, clock.secondsPerUnit);
   return (
     <li className="proposal-row" data-testid="proposal-row">
       <div className="row-head">
@@ -86,11 +93,11 @@ const ProposalItem = memo(function ProposalItem({ item, now, quorum, symbol, dec
   );
 });
 
-export function ProposalsList({ items, now, quorum, symbol, decimals = 18 }: { items: ListedProposal[]; now: bigint; quorum: bigint; symbol: string; decimals?: number }) {
+export function ProposalsList({ items, clock, quorum, symbol, decimals = 18 }: { items: ListedProposal[]; clock: ListClock; quorum: bigint; symbol: string; decimals?: number }) {
   return (
     <ol className="proposals" aria-label="Proposals">
       {items.map((item) => (
-        <ProposalItem key={item.row.id} item={item} now={now} quorum={quorum} symbol={symbol} decimals={decimals} />
+        <ProposalItem key={item.row.id} item={item} clock={clock} quorum={quorum} symbol={symbol} decimals={decimals} />
       ))}
     </ol>
   );

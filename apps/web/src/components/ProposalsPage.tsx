@@ -4,7 +4,7 @@ import { Link, useNavigate } from "@tanstack/react-router";
 import { useState } from "react";
 import { z } from "zod";
 
-import { useBlockTime, useChainTime } from "../lib/hooks.ts";
+import { useChainTime, useGovernorClock, useSecondsPerClockUnit } from "../lib/hooks.ts";
 import { PROPOSALS_QUERY, type GovernanceTotals, type ProposalRow } from "../lib/queries.ts";
 import { useServices } from "../lib/services.tsx";
 import { quorumOf } from "../lib/state.ts";
@@ -58,8 +58,11 @@ interface ProposalsAnswer extends GovernanceTotals {
 export function ProposalsPage({ search, from }: { search: ProposalsSearch; from: "/" | "/proposals/" }) {
   const { gql, config } = useServices();
   const navigate = useNavigate({ from });
-  const now = useChainTime();
-  const blockTime = useBlockTime();
+  const clock = useGovernorClock();
+  const time = useChainTime();
+  const secondsPerUnit = useSecondsPerClockUnit();
+  const now = clock?.now ?? null;
+  const blockTime = clock?.latest ?? null;
   const page = search.page ?? 1;
   const [q, setQ] = useState(search.q ?? "");
   // The state filter needs the chain time: the latest block's, which changes with new blocks only, so
@@ -88,7 +91,7 @@ export function ProposalsPage({ search, from }: { search: ProposalsSearch; from:
     const hasNext = totals.proposals.length > PAGE_SIZE;
     body = (
       <>
-        {items.length === 0 ? <Empty>No proposals{search.state ? ` in state ${search.state}` : ""}{search.q ? ` matching “${search.q}”` : ""}.</Empty> : <ProposalsList items={items} now={now} quorum={quorum} symbol={config.token.symbol} decimals={config.token.decimals} />}
+        {items.length === 0 ? <Empty>No proposals{search.state ? ` in state ${search.state}` : ""}{search.q ? ` matching “${search.q}”` : ""}.</Empty> : <ProposalsList items={items} clock={{ now, time: time ?? now, secondsPerUnit }} quorum={quorum} symbol={config.token.symbol} decimals={config.token.decimals} />}
         <nav aria-label="Pages" className="pager">
           <button type="button" disabled={page <= 1} onClick={() => setSearch({ page: page - 1 })}>
             Previous

@@ -33,6 +33,23 @@ export const runtimeConfigSchema = z.object({
   timelock: z.object({ minDelay: z.number() }).partial().default({}),
   /** Tokens the deployment lists as treasury assets (besides ETH and the DAO token). */
   treasuryAssets: z.array(z.object({ address, label: z.string().optional() })).default([]),
+  /**
+   * The Governor's shape: the platform's own, or one `npm run attach` found (its flavour, clock and
+   * what it answers). Without it, the platform's own Governor.
+   */
+  governance: z
+    .object({
+      flavour: z.enum(["platform", "openzeppelin-4", "openzeppelin-5", "compound-alpha", "compound-bravo"]),
+      /** The votes clock: block timestamps or block numbers (ERC-6372 `CLOCK_MODE`). */
+      clock: z.enum(["timestamp", "blocknumber"]),
+      queueById: z.boolean(),
+      executeById: z.boolean(),
+      proposalEta: z.boolean(),
+      proposalGuardian: z.boolean(),
+      riskTiers: z.boolean(),
+      codePins: z.boolean(),
+    })
+    .default({ flavour: "platform", clock: "timestamp", queueById: true, executeById: true, proposalEta: true, proposalGuardian: true, riskTiers: true, codePins: true }),
   /** The analyst accounts and the DecisionLog's publishers at deployment (the executor is a publisher that is not an analyst). */
   analysts: z.array(address).default([]),
   publishers: z.array(address).default([]),

@@ -50,3 +50,38 @@ export function useChainTime(): bigint | null {
 export function useBlockTime(): bigint | null {
   return useLatestBlock()?.timestamp ?? null;
 }
+
+/**
+ * The Governor's clock, in its own unit (ERC-6372): for the platform's timestamp clock the chain time
+ * above (`now` ticking, `latest` the latest block's); for a block-number clock (an attached
+ * OpenZeppelin 4.x or Compound Governor) the latest block's number for both. Proposal windows
+ * (`voteStart`, `voteEnd`) are in this unit; an eta is always a timestamp (the timelock's clock).
+ */
+export function useGovernorClock(): { now: bigint; latest: bigint } | null {
+  const { config } = useServices();
+  const block = useLatestBlock();
+  const time = useChainTime();
+  if (!block || time === null) return null;
+  return config.governance.clock === "blocknumber" ? { now: block.number, latest: block.number } : { now: time, latest: block.timestamp };
+}
+
+/**
+ * Seconds per unit of the Governor's clock, for countdowns: 1 for timestamps; for block numbers the
+ * chain's own average over its last 100 blocks (12 s, Ethereum's slot, until it can be measured).
+ */
+export function useSecondsPerClockUnit(): number {
+  const { config, publicClient } = useServices();
+  const block = useLatestBlock();
+  const blocks = config.governance.clock === "blocknumber";
+  const { data } = useQuery({
+    queryKey: ["seconds-per-block", block ? String(block.number / 100n) : null],
+    enabled: blocks && block !== undefined && block.number > 100n,
+    queryFn: async () => {
+      const earlier = await publicClient.getBlock({ blockNumber: block!.number - 100n });
+      const average = Number(block!.timestamp - earlier.timestamp) / 100;
+      return average >= 0.1 && average <= 600 ? average : 12;
+    },
+    staleTime: Infinity,
+  });
+  return blocks ? (data ?? 12) : 1;
+}

@@ -17,7 +17,8 @@ export interface ProposalStateInput {
 }
 
 /**
- * The proposal's state at chain time `now` (seconds), as DAOGovernor.state() computes it:
+ * The proposal's state at `now` on the Governor's clock (seconds, or blocks for a block-number
+ * clock), as DAOGovernor.state() computes it:
  * Governor.state (executed, canceled, snapshot >= now: Pending, deadline >= now: Active, quorum of
  * for + abstain and for > against or Defeated, eta 0: Succeeded, else Queued), then
  * GovernorTimelockControl (a queued proposal whose timelock operation was executed or cancelled
@@ -45,11 +46,22 @@ export function quorumOf(totalSupply: bigint, quorumNumerator: bigint): bigint {
   return (totalSupply * quorumNumerator) / 100n;
 }
 
-/** Seconds until the next state change that time alone brings, or null when none. */
-export function secondsLeft(p: Pick<ProposalStateInput, "voteStart" | "voteEnd" | "eta">, state: ProposalStateName, now: bigint): bigint | null {
-  if (state === "Pending") return p.voteStart - now + 1n;
-  if (state === "Active") return p.voteEnd - now + 1n;
-  if (state === "Queued" && p.eta !== null && p.eta > now) return p.eta - now;
+/**
+ * Seconds until the next state change that time alone brings, or null when none. `now` is in the
+ * Governor's clock unit (the voting window's), `time` the chain's timestamp (an eta's); a block-number
+ * clock's units count `secondsPerUnit` each.
+ */
+export function secondsLeft(
+  p: Pick<ProposalStateInput, "voteStart" | "voteEnd" | "eta">,
+  state: ProposalStateName,
+  now: bigint,
+  time: bigint = now,
+  secondsPerUnit = 1,
+): bigint | null {
+  const inSeconds = (units: bigint) => (secondsPerUnit === 1 ? units : BigInt(Math.round(Number(units) * secondsPerUnit)));
+  if (state === "Pending") return inSeconds(p.voteStart - now + 1n);
+  if (state === "Active") return inSeconds(p.voteEnd - now + 1n);
+  if (state === "Queued" && p.eta !== null && p.eta > time) return p.eta - time;
   return null;
 }
 

@@ -16,7 +16,8 @@ import { Address as AddressView, Empty, ErrorNote, Loading, RiskBadge, StateBadg
 import { useProposalDescription } from "../lib/description.ts";
 import { codeChangeWords, executeCheckOf, type ExecuteCheck } from "../lib/execute-check.ts";
 import { formatAmount, formatTimestamp } from "../lib/format.ts";
-import { useBlockTime, useChainTime } from "../lib/hooks.ts";
+import { lifecycleCall, readChainState, readHasVoted, readVotesAt, voteCall, voteChoices, votesHaveReasons } from "../lib/governance.ts";
+import { useBlockTime, useChainTime, useGovernorClock, useSecondsPerClockUnit } from "../lib/hooks.ts";
 import { PROPOSAL_QUERY, type DecisionRow, type GovernanceTotals, type ProposalDetail } from "../lib/queries.ts";
 import { RelayerRefusal, relayVote } from "../lib/relayer.ts";
 import { durationInWords } from "../lib/risk-delay.ts";
@@ -45,11 +46,7 @@ function useChainState(proposalId: string) {
   return useQuery({
     queryKey: ["chain-state", proposalId],
     queryFn: async () => {
-      const governor = { address: config.contracts.governor as Address, abi: governorAbi } as const;
-      const [state, eta] = await Promise.all([
-        publicClient.readContract({ ...governor, functionName: "state", args: [BigInt(proposalId)] }),
-        publicClient.readContract({ ...governor, functionName: "proposalEta", args: [BigInt(proposalId)] }),
-      ]);
+      const { state, eta } = await readChainState(publicClient, config, proposalId);
       return { state: proposalStateName(state), eta };
     },
     refetchInterval: 4_000,
@@ -59,14 +56,20 @@ function useChainState(proposalId: string) {
 function ProposalPage() {
   const { proposalId } = Route.useParams();
   const { gql, config, publicClient } = useServices();
-  const now = useChainTime();
+  // The voting window is on the Governor's clock (`clock`: timestamps, or block numbers for some
+  // attached Governors); an eta is on the timelock's, always a timestamp (`time`, `blockTime`).
+  const time = useChainTime();
   const blockTime = useBlockTime();
+  const clock = useGovernorClock();
+  const secondsPerUnit = useSecondsPerClockUnit();
+  const now = clock?.now ?? null;
+  const latest = clock?.latest ?? null;
   const query = useQuery({ queryKey: ["proposal", proposalId], queryFn: () => gql<ProposalAnswer>(PROPOSAL_QUERY, { id: proposalId }), refetchInterval: 4_000 });
   const proposal = query.data?.proposal;
   // quorum(snapshot) straight from the Governor: exact even if the quorum numerator changed since.
   const chainQuorum = useQuery({
     queryKey: ["quorum", proposal?.voteStart],
-    enabled: proposal !== undefined && proposal !== null && blockTime !== null && BigInt(proposal.voteStart) < blockTime,
+    enabled: proposal !== undefined && proposal !== null && latest !== null && BigInt(proposal.voteStart) < latest && config.governance.flavour !== "compound-alpha" && config.governance.flavour !== "compound-bravo",
     queryFn: () => publicClient.readContract({ address: config.contracts.governor as Address, abi: governorAbi, functionName: "quorum", args: [BigInt(proposal!.voteStart)] }),
   });
   const chain = useChainState(proposalId);
@@ -75,7 +78,7 @@ function ProposalPage() {
   const wallet = useWallet();
 
   if (query.error) return <ErrorNote error={query.error} title="Could not load the proposal" />;
-  if (!query.data || now === null) return <Loading what="the proposal" />;
+  if (!query.data || now === null || time === null) return <Loading what="the proposal" />;
   if (!proposal) return <Empty>No proposal {proposalId} in the index (yet). A just-submitted proposal appears after the indexer sees its block.</Empty>;
 
   const totals = query.data;
@@ -95,7 +98,7 @@ function ProposalPage() {
     now,
   );
   // One source of truth: the chain's state when read; the indexer's is history and a fallback.
-  const state = effectiveState(chain.data?.state, computed, { voteStart: BigInt(proposal.voteStart), blockTime });
+  const state = effectiveState(chain.data?.state, computed, { voteStart: BigInt(proposal.voteStart), blockTime: latest });
   const eta = chain.data && chain.data.eta > 0n ? chain.data.eta : proposal.eta === null ? null : BigInt(proposal.eta);
   const guards = proposal.allDecisions.filter((d) => d.kind === "EXECUTION_GUARD");
   const votingEnded = state !== "Pending" && state !== "Active";
@@ -137,14 +140,14 @@ function ProposalPage() {
           <Votes proposal={proposal} />
         </div>
         <aside>
-          <VoteBox proposal={proposal} state={state} blockTime={blockTime} />
-          <QueueExecute proposalId={proposal.id} eta={eta} state={state} now={now} blockTime={blockTime} safety={safety} />
-          <CancelProposal proposalId={proposal.id} title={proposal.title} proposer={proposal.proposer.id} state={state} />
+          <VoteBox proposal={proposal} state={state} latest={latest} />
+          <QueueExecute proposal={proposal} eta={eta} state={state} now={time} blockTime={blockTime} safety={safety} />
+          {config.governance.flavour === "platform" && <CancelProposal proposalId={proposal.id} title={proposal.title} proposer={proposal.proposer.id} state={state} />}
           <section className="card">
             <h2>Tally</h2>
             <TallyChart forVotes={BigInt(proposal.forVotes)} against={BigInt(proposal.againstVotes)} abstain={BigInt(proposal.abstainVotes)} quorum={quorum} symbol={config.token.symbol} decimals={config.token.decimals} />
           </section>
-          <Timeline proposal={proposal} state={state} eta={eta} now={now} />
+          <Timeline proposal={proposal} state={state} eta={eta} clock={{ now, time, secondsPerUnit, blocks: config.governance.clock === "blocknumber" }} />
           <OnChainState onChain={chain.data?.state} computed={computed} />
         </aside>
       </div>
@@ -247,15 +250,33 @@ function OnChainState({ onChain, computed }: { onChain: ProposalStateName | unde
   );
 }
 
-function Timeline({ proposal, state, eta, now }: { proposal: ProposalDetail; state: ProposalStateName; eta: bigint | null; now: bigint }) {
-  const items: { label: string; at: string; done: boolean }[] = [
-    { label: "Created", at: proposal.createdTimestamp, done: true },
-    { label: "Voting starts", at: proposal.voteStart, done: BigInt(proposal.voteStart) < now },
-    ...proposal.extensions.map((e) => ({ label: "Deadline extended (late quorum)", at: e.timestamp, done: true })),
-    { label: proposal.extended ? "Voting ends (extended)" : "Voting ends", at: proposal.voteEnd, done: BigInt(proposal.voteEnd) < now },
-    ...proposal.stateChanges.filter((c) => c.status !== "CREATED").map((c) => ({ label: c.status[0] + c.status.slice(1).toLowerCase(), at: c.timestamp, done: true })),
+/** The Governor's clock now, the chain's time, and for a block-number clock its seconds per block. */
+interface TimelineClock {
+  now: bigint;
+  time: bigint;
+  secondsPerUnit: number;
+  blocks: boolean;
+}
+
+function Timeline({ proposal, state, eta, clock }: { proposal: ProposalDetail; state: ProposalStateName; eta: bigint | null; clock: TimelineClock }) {
+  const { now, time } = clock;
+  // A point of the voting window: a timestamp, or for a block-number clock its block and the time
+  // it is expected at (from the chain's average block time).
+  const windowPoint = (label: string, at: string) => {
+    const value = BigInt(at);
+    const done = value < now;
+    if (!clock.blocks) return { label, at, done, block: null };
+    const expected = time + BigInt(Math.round(Number(value - now) * clock.secondsPerUnit));
+    return { label, at: String(expected), done, block: value };
+  };
+  const items: { label: string; at: string; done: boolean; block: bigint | null }[] = [
+    { label: "Created", at: proposal.createdTimestamp, done: true, block: null },
+    windowPoint("Voting starts", proposal.voteStart),
+    ...proposal.extensions.map((e) => ({ label: "Deadline extended (late quorum)", at: e.timestamp, done: true, block: null })),
+    windowPoint(proposal.extended ? "Voting ends (extended)" : "Voting ends", proposal.voteEnd),
+    ...proposal.stateChanges.filter((c) => c.status !== "CREATED").map((c) => ({ label: c.status[0] + c.status.slice(1).toLowerCase(), at: c.timestamp, done: true, block: null })),
   ];
-  if (eta !== null && state === "Queued") items.push({ label: "Executable from", at: String(eta), done: eta <= now });
+  if (eta !== null && state === "Queued") items.push({ label: "Executable from", at: String(eta), done: eta <= time, block: null });
   return (
     <section className="card">
       <h2>Timeline</h2>
@@ -264,8 +285,9 @@ function Timeline({ proposal, state, eta, now }: { proposal: ProposalDetail; sta
           <li key={i} className={item.done ? "" : "muted"}>
             <strong>{item.label}</strong>
             <br />
+            {item.block !== null && <>Block {item.block.toLocaleString("en-US")}, about </>}
             <time>{formatTimestamp(item.at)}</time>
-            {!item.done && ` (in ${durationInWords(BigInt(item.at) - now)})`}
+            {!item.done && ` (in ${item.block !== null ? "about " : ""}${durationInWords(BigInt(item.at) - time)})`}
           </li>
         ))}
       </ol>
@@ -380,7 +402,7 @@ function Votes({ proposal }: { proposal: ProposalDetail }) {
   );
 }
 
-function VoteBox({ proposal, state, blockTime }: { proposal: ProposalDetail; state: ProposalStateName; blockTime: bigint | null }) {
+function VoteBox({ proposal, state, latest }: { proposal: ProposalDetail; state: ProposalStateName; latest: bigint | null }) {
   const wallet = useWallet();
   const { publicClient, config } = useServices();
   const [support, setSupport] = useState<number | null>(null);
@@ -390,19 +412,18 @@ function VoteBox({ proposal, state, blockTime }: { proposal: ProposalDetail; sta
   /** Why the relayer did not send the last gasless vote (the member may send it themselves). */
   const [refusal, setRefusal] = useState<string | null>(null);
   const account = wallet.account;
-  const governor = { address: config.contracts.governor as Address, abi: governorAbi } as const;
   const snapshot = BigInt(proposal.voteStart);
   const hasVoted = useQuery({
     queryKey: ["has-voted", proposal.id, account],
     enabled: account !== null,
-    queryFn: () => publicClient.readContract({ ...governor, functionName: "hasVoted", args: [BigInt(proposal.id), account!] }),
+    queryFn: () => readHasVoted(publicClient, config, proposal.id, account!),
     refetchInterval: 5_000,
   });
   // The weight a vote carries: the account's votes at the snapshot (a past timepoint is required).
   const power = useQuery({
     queryKey: ["votes-at", account, proposal.voteStart],
-    enabled: account !== null && blockTime !== null && snapshot < blockTime,
-    queryFn: () => publicClient.readContract({ ...governor, functionName: "getVotes", args: [account!, snapshot] }),
+    enabled: account !== null && latest !== null && snapshot < latest,
+    queryFn: () => readVotesAt(publicClient, config, account!, snapshot),
   });
   const mine = account === null ? undefined : proposal.votes.find((v) => v.voter.id.toLowerCase() === account.toLowerCase());
   const justSent = sent !== null && account !== null && sent.account === account;
@@ -410,18 +431,20 @@ function VoteBox({ proposal, state, blockTime }: { proposal: ProposalDetail; sta
   if (state !== "Active" && !voted) return null;
 
   const symbol = config.token.symbol;
-  const relayerUrl = config.relayerUrl;
+  // The relayer sponsors the platform's own Governor only.
+  const relayerUrl = config.governance.flavour === "platform" ? config.relayerUrl : undefined;
+  const withReason = votesHaveReasons(config);
   const submit = async (gasless: boolean) => {
     if (support === null || account === null) return;
     setSending(true);
     setRefusal(null);
     const ok = await wallet.run(`Vote ${choiceName[support]}${gasless ? " without gas" : ""}`, async (client, from) => {
       if (!gasless || relayerUrl === undefined) {
-        return simulateAndWrite(publicClient, client, from, { ...governor, functionName: "castVoteWithReason", args: [BigInt(proposal.id), support, reason] });
+        return simulateAndWrite(publicClient, client, from, voteCall(config, proposal.id, support, withReason ? reason : ""));
       }
       try {
         return await relayVote(
-          { publicClient, wallet: client, account: from, relayerUrl, chainId: config.chainId, governor: governor.address },
+          { publicClient, wallet: client, account: from, relayerUrl, chainId: config.chainId, governor: config.contracts.governor as Address },
           { proposalId: BigInt(proposal.id), support, reason },
         );
       } catch (error) {
@@ -457,16 +480,18 @@ function VoteBox({ proposal, state, blockTime }: { proposal: ProposalDetail; sta
         <>
           <fieldset disabled={voted || sending}>
             <legend>Your vote</legend>
-            {[1, 0, 2].map((s) => (
+            {voteChoices(config).map((s) => (
               <label key={s} style={{ display: "block" }}>
                 <input type="radio" name="support" value={s} checked={support === s} onChange={() => setSupport(s)} /> {choiceName[s]}
               </label>
             ))}
           </fieldset>
-          <label>
-            Reason (optional)
-            <textarea value={reason} onChange={(e) => setReason(e.target.value)} rows={3} disabled={voted || sending} />
-          </label>
+          {withReason && (
+            <label>
+              Reason (optional)
+              <textarea value={reason} onChange={(e) => setReason(e.target.value)} rows={3} disabled={voted || sending} />
+            </label>
+          )}
           {relayerUrl === undefined ? (
             <button type="button" className="primary" disabled={support === null || !account || voted || sending} onClick={() => void submit(false)}>
               Submit vote
@@ -506,19 +531,16 @@ function VoteBox({ proposal, state, blockTime }: { proposal: ProposalDetail; sta
  * Whether the Governor would execute the proposal now: `execute` simulated against the pending block
  * (the one a transaction would be mined in), checked again at each new block.
  */
-function useExecuteCheck(proposalId: string, enabled: boolean, blockTime: bigint | null) {
+function useExecuteCheck(proposal: ProposalDetail, enabled: boolean, blockTime: bigint | null) {
   const { publicClient, config } = useServices();
   const wallet = useWallet();
   return useQuery({
-    queryKey: ["execute-check", proposalId, blockTime?.toString(), wallet.account],
+    queryKey: ["execute-check", proposal.id, blockTime?.toString(), wallet.account],
     enabled,
     queryFn: async (): Promise<ExecuteCheck> => {
       try {
         await publicClient.simulateContract({
-          address: config.contracts.governor as Address,
-          abi: governorAbi,
-          functionName: "execute",
-          args: [BigInt(proposalId)],
+          ...lifecycleCall(config, "execute", proposal),
           ...(wallet.account ? { account: wallet.account } : {}),
           blockTag: "pending",
         } as never);
@@ -532,7 +554,8 @@ function useExecuteCheck(proposalId: string, enabled: boolean, blockTime: bigint
   });
 }
 
-function QueueExecute({ proposalId, eta, state, now, blockTime, safety }: { proposalId: string; eta: bigint | null; state: ProposalStateName; now: bigint; blockTime: bigint | null; safety: Safety }) {
+function QueueExecute({ proposal, eta, state, now, blockTime, safety }: { proposal: ProposalDetail; eta: bigint | null; state: ProposalStateName; now: bigint; blockTime: bigint | null; safety: Safety }) {
+  const proposalId = proposal.id;
   const wallet = useWallet();
   const { publicClient, config } = useServices();
   const [confirming, setConfirming] = useState<"queue" | "execute" | null>(null);
@@ -540,17 +563,20 @@ function QueueExecute({ proposalId, eta, state, now, blockTime, safety }: { prop
   const heading = useRef<HTMLHeadingElement>(null);
   // The chain's clock decides: the latest block must have reached the eta before the timelock runs it.
   const ready = state === "Queued" && eta !== null && eta <= now;
-  const check = useExecuteCheck(proposalId, ready, blockTime);
+  const check = useExecuteCheck(proposal, ready, blockTime);
+  const riskTiers = config.governance.riskTiers;
+  const executeValue = (() => {
+    try {
+      return lifecycleCall(config, "execute", proposal).value ?? 0n;
+    } catch {
+      return 0n;
+    }
+  })();
   if (state !== "Succeeded" && state !== "Queued") return null;
   const codeChanged = check.data?.kind === "code-changed" ? check.data : null;
   const send = (functionName: "queue" | "execute") =>
     void wallet.run(functionName === "queue" ? "Queue" : "Execute", (client, account) =>
-      simulateAndWrite(publicClient, client, account, {
-        address: config.contracts.governor as Address,
-        abi: governorAbi,
-        functionName,
-        args: [BigInt(proposalId)],
-      }),
+      simulateAndWrite(publicClient, client, account, lifecycleCall(config, functionName, proposal)),
     );
   // With a concern, the button opens the confirmation instead of sending at once.
   const click = (action: "queue" | "execute", button: HTMLButtonElement) => {
@@ -576,7 +602,7 @@ function QueueExecute({ proposalId, eta, state, now, blockTime, safety }: { prop
       )}
       {state === "Succeeded" && (
         <>
-          <QueueForecast proposalId={proposalId} blockTime={blockTime} />
+          {riskTiers && <QueueForecast proposalId={proposalId} blockTime={blockTime} />}
           <button type="button" className={buttonClass} disabled={!wallet.account} onClick={(e) => click("queue", e.currentTarget)}>
             Queue
           </button>
@@ -584,7 +610,7 @@ function QueueExecute({ proposalId, eta, state, now, blockTime, safety }: { prop
       )}
       {state === "Queued" && (
         <>
-          <QueuedDelay proposalId={proposalId} eta={eta} now={now} />
+          {riskTiers && <QueuedDelay proposalId={proposalId} eta={eta} now={now} />}
           {codeChanged ? (
             <div className="safety-note" role="alert" data-testid="code-changed">
               <p>
@@ -601,6 +627,12 @@ function QueueExecute({ proposalId, eta, state, now, blockTime, safety }: { prop
                     <span aria-hidden="true">⚠ </span>Executing it now would fail: {check.data.message}
                   </p>
                 )}
+                {executeValue > 0n && (
+                  <p className="note" data-testid="execute-sends-eth">
+                    Executing sends {formatAmount(executeValue, 18)} ETH from your own account: this Governor takes the ETH a proposal pays
+                    from whoever executes it, not from the treasury.
+                  </p>
+                )}
                 <button type="button" className={buttonClass} disabled={!wallet.account} onClick={(e) => click("execute", e.currentTarget)}>
                   Execute
                 </button>
@@ -613,7 +645,7 @@ function QueueExecute({ proposalId, eta, state, now, blockTime, safety }: { prop
       {confirming !== null && (
         <ConfirmDialog
           action={confirming}
-          forecast={confirming === "queue" ? <QueueForecast proposalId={proposalId} blockTime={blockTime} compact /> : null}
+          forecast={confirming === "queue" && riskTiers ? <QueueForecast proposalId={proposalId} blockTime={blockTime} compact /> : null}
           safety={safety}
           onCancel={close}
           onConfirm={() => {

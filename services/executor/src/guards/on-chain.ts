@@ -31,11 +31,11 @@ export interface OnChainVerdict {
 
 /** The Governor's `queue` / `execute` called with the step's calldata; `revert` is null when it goes through. Throws on RPC trouble. */
 export async function callGovernor(ctx: GuardContext): Promise<{ block: bigint; revert: DecodedRevert | null; verdict: OnChainVerdict }> {
-  const { client, executor, governor, calldata, action } = ctx;
+  const { client, executor, governor, calldata, value, action } = ctx;
   const block = await client.getBlockNumber({ cacheTime: 0 });
   let revert: DecodedRevert | null = null;
   try {
-    await client.call({ account: executor, to: governor, data: calldata, blockNumber: block });
+    await client.call({ account: executor, to: governor, data: calldata, value, blockNumber: block });
   } catch (error) {
     const revertData = revertDataOf(error);
     if (revertData === undefined) throw error; // RPC trouble, not a verdict

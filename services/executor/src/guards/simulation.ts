@@ -1,6 +1,7 @@
 import { ProposalState, proposalStateNames, Recommendation } from "@ai-dao/protocol";
 import { zeroHash, type Hex } from "viem";
 
+import { isTimelockNotReady } from "../governor.ts";
 import { callGovernor, describeCodeHash, targetCodeChanged } from "./on-chain.ts";
 import type { Guard } from "./types.ts";
 
@@ -24,7 +25,7 @@ export const simulation: Guard = {
       logger.info({ proposalId: proposal.proposalId, action, state: proposalStateNames[now] }, "proposal moved on while simulating; nothing to do");
       return "skip";
     }
-    if (action === "execute" && revert.name === "TimelockUnexpectedOperationState") {
+    if (action === "execute" && isTimelockNotReady(revert)) {
       // Still queued, so the only state the timelock can object to is "not ready": the delay the
       // proposal earned has not passed at this block (a node behind the one read before).
       logger.info({ proposalId: proposal.proposalId, action, simulatedAtBlock: block.toString() }, "timelock operation not ready yet; waiting");

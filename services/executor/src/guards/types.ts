@@ -32,6 +32,8 @@ export interface GuardContext {
   overrides: ReadonlySet<string>;
   /** The exact `queue`/`execute` calldata the executor would send. */
   calldata: Hex;
+  /** Wei sent with it (Compound's `execute`: the sum of the actions' values). */
+  value: bigint;
   /** The proposal's on-chain state now. */
   state(): Promise<number>;
   /** The Governor's proposal guardian, named in holds so an alert says who can cancel. */
