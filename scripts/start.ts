@@ -16,14 +16,24 @@ import { readDeployment } from "@ai-dao/deployment";
 import { seedDemo } from "./demo/seed.ts";
 import { ConfigError, developmentKey, loadPlatformConfig, root, serviceCorsOrigins, type PlatformConfig } from "./platform/config.ts";
 
-const usage = `usage: npm start [-- --no-seed]
+const usage = `usage: npm start [-- --no-seed | --attach deployments/<chainId>.json]
 
 Starts a fresh local chain, deploys the DAO, seeds a demo history, and runs the indexer, the
 analyst, the executor, the relayer, the notifier and the web app. Settings: environment variables or .env (see README).
 
-  --no-seed   deploy the DAO but leave the chain without demo history`;
+  --no-seed         deploy the DAO but leave the chain without demo history
+  --attach FILE     run the platform against a DAO \`npm run attach\` wrote FILE for, on the chain at
+                    RPC_URL: no local chain, no deployment, no demo; the services keep their data
+                    between runs. Off a local development chain, ANALYST_PRIVATE_KEY and
+                    EXECUTOR_PRIVATE_KEY must be set (the keys attach made publishers).`;
 
-const { values: flags } = parseArgs({ options: { help: { type: "boolean", short: "h" }, "no-seed": { type: "boolean" } } });
+let flags: { help?: boolean; "no-seed"?: boolean; attach?: string };
+try {
+  flags = parseArgs({ options: { help: { type: "boolean", short: "h" }, "no-seed": { type: "boolean" }, attach: { type: "string" } } }).values;
+} catch (error) {
+  console.error(`✖ ${(error as Error).message}\n\n${usage}`);
+  process.exit(1);
+}
 if (flags.help) {
   console.log(usage);
   process.exit(0);
@@ -44,9 +54,15 @@ if (cors.warning) console.warn(`⚠ ${cors.warning}\n`);
 
 const node = process.execPath; // npm puts the repository's Node 22 first on PATH
 const hardhat = path.join(root, "node_modules", ".bin", "hardhat");
-const rpcUrl = `http://127.0.0.1:${config.CHAIN_PORT}`;
+/** An attached DAO's deployment file (`--attach`): the platform runs against its chain at RPC_URL. */
+const attached = flags.attach === undefined ? undefined : path.resolve(process.cwd(), flags.attach);
+if (attached !== undefined && !process.env.RPC_URL) {
+  console.error(`✖ --attach needs RPC_URL: the JSON-RPC address of the chain the DAO is on (the one \`npm run attach\` used).`);
+  process.exit(1);
+}
+const rpcUrl = attached !== undefined ? process.env.RPC_URL! : `http://127.0.0.1:${config.CHAIN_PORT}`;
 const deploymentsDir = path.resolve(root, config.DEPLOYMENTS_DIR);
-const deploymentFile = path.join(deploymentsDir, "31337.json");
+const deploymentFile = attached ?? path.join(deploymentsDir, "31337.json");
 const dataDir = path.resolve(root, config.DATA_DIR);
 const children: { name: string; child: ChildProcess }[] = [];
 let stopping = false;
@@ -172,6 +188,53 @@ const step = (text: string) => console.log(`[${((Date.now() - started) / 1000).t
 const defined = (vars: Record<string, string | undefined>) =>
   Object.fromEntries(Object.entries(vars).filter((entry): entry is [string, string] => entry[1] !== undefined));
 
+/**
+ * For an attached DAO, what the chain at RPC_URL must be: the deployment file's chain, reachable.
+ * Its keys: the analyst's and the executor's from the environment, or on a local development chain
+ * the development accounts #8 and #9 (as for the platform's own local DAO).
+ */
+async function attachedSetup(file: string) {
+  let deployment;
+  try {
+    deployment = await readDeployment(file);
+  } catch (error) {
+    fail(`--attach ${file}: ${(error as Error).message}`);
+  }
+  if (deployment.profile !== "attached") fail(`--attach ${file}: this deployment file was written by \`npm run deploy\` (profile "${deployment.profile}"), not by \`npm run attach\`; run \`npm start\` without --attach for the platform's own DAO.`);
+  let chainId: number;
+  try {
+    const answer = await fetch(rpcUrl, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_chainId", params: [] }) });
+    chainId = Number(BigInt(((await answer.json()) as { result: string }).result));
+  } catch (error) {
+    fail(`the chain at RPC_URL (${redactUrl(rpcUrl)}) does not answer (${(error as Error).message}); check RPC_URL.`);
+  }
+  if (chainId !== deployment.chainId) fail(`the chain at RPC_URL is chain ${chainId}, but ${path.basename(file)} describes a DAO on chain ${deployment.chainId}; point RPC_URL at that chain.`);
+  const development = chainId === 31337 || chainId === 1337;
+  const key = (variable: "ANALYST_PRIVATE_KEY" | "EXECUTOR_PRIVATE_KEY", index: number) => {
+    const value = process.env[variable];
+    if (value) return value;
+    if (development) return developmentKey(index);
+    fail(`${variable} is not set: on chain ${chainId} the ${variable.startsWith("ANALYST") ? "analyst" : "executor"} needs its own key (one \`npm run attach --publishers\` made a DecisionLog publisher).`);
+  };
+  return { deployment, analystKey: key("ANALYST_PRIVATE_KEY", 8), executorKey: key("EXECUTOR_PRIVATE_KEY", 9) };
+}
+
+/** An RPC address as it may be printed: no credentials, no path (providers put API keys there). */
+function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.protocol}//${u.host}${u.pathname === "/" ? "" : "/…"}`;
+  } catch {
+    return "(not a URL)";
+  }
+}
+
+const attachedDAO = attached === undefined ? undefined : await attachedSetup(attached);
+// An attached DAO's chain outlives this run: its services keep their data (journals, cursors) there.
+const servicesDataDir = attachedDAO
+  ? path.join(dataDir, `attached-${attachedDAO.deployment.chainId}-${attachedDAO.deployment.contracts.governor.toLowerCase()}`)
+  : dataDir;
+
 // The parts, in start order. A service joins once its folder has a main.
 const services = [
   {
@@ -180,7 +243,7 @@ const services = [
     port: config.INDEXER_PORT,
     url: `http://127.0.0.1:${config.INDEXER_PORT}/subgraphs/name/dao`,
     health: `http://127.0.0.1:${config.INDEXER_PORT}/health`,
-    env: { INDEXER_PORT: String(config.INDEXER_PORT), INDEXER_DATA_DIR: path.join(dataDir, "indexer") },
+    env: { INDEXER_PORT: String(config.INDEXER_PORT), INDEXER_DATA_DIR: path.join(servicesDataDir, "indexer") },
   },
   {
     name: "analyst",
@@ -190,8 +253,8 @@ const services = [
     health: `http://127.0.0.1:${config.ANALYST_PORT}/health`,
     env: {
       ANALYST_PORT: String(config.ANALYST_PORT),
-      ANALYST_DATA_DIR: path.join(dataDir, "analyst"),
-      ANALYST_PRIVATE_KEY: developmentKey(8),
+      ANALYST_DATA_DIR: path.join(servicesDataDir, "analyst"),
+      ANALYST_PRIVATE_KEY: attachedDAO?.analystKey ?? developmentKey(8),
       ANALYST_POLL_MS: "1000",
       ...defined({ ANTHROPIC_API_KEY: config.ANTHROPIC_API_KEY, ANTHROPIC_BASE_URL: config.ANTHROPIC_BASE_URL, ANALYST_MODEL: config.ANALYST_MODEL }),
       INDEXER_URL: `http://127.0.0.1:${config.INDEXER_PORT}/subgraphs/name/dao`,
@@ -205,8 +268,8 @@ const services = [
     health: `http://127.0.0.1:${config.EXECUTOR_PORT}/health`,
     env: {
       EXECUTOR_PORT: String(config.EXECUTOR_PORT),
-      EXECUTOR_DATA_DIR: path.join(dataDir, "executor"),
-      EXECUTOR_PRIVATE_KEY: developmentKey(9),
+      EXECUTOR_DATA_DIR: path.join(servicesDataDir, "executor"),
+      EXECUTOR_PRIVATE_KEY: attachedDAO?.executorKey ?? developmentKey(9),
       EXECUTOR_POLL_INTERVAL_MS: "1000",
       ...defined({ EXECUTOR_WEBHOOK_URL: config.EXECUTOR_WEBHOOK_URL }),
       INDEXER_URL: `http://127.0.0.1:${config.INDEXER_PORT}/subgraphs/name/dao`,
@@ -219,7 +282,7 @@ const services = [
     port: config.RELAYER_PORT,
     url: `http://127.0.0.1:${config.RELAYER_PORT}`,
     health: `http://127.0.0.1:${config.RELAYER_PORT}/health`,
-    env: { RELAYER_PORT: String(config.RELAYER_PORT), RELAYER_DATA_DIR: path.join(dataDir, "relayer"), RELAYER_PRIVATE_KEY: developmentKey(10), RELAYER_POLL_INTERVAL_MS: "1000" },
+    env: { RELAYER_PORT: String(config.RELAYER_PORT), RELAYER_DATA_DIR: path.join(servicesDataDir, "relayer"), RELAYER_PRIVATE_KEY: developmentKey(10), RELAYER_POLL_INTERVAL_MS: "1000" },
   },
   // Notifications (webhooks, chat, email) read from the indexer. Email goes to the notifier's log
   // unless NOTIFIER_SMTP_URL names an SMTP server; webhooks may target this machine (local receivers).
@@ -231,21 +294,25 @@ const services = [
     health: `http://127.0.0.1:${config.NOTIFIER_PORT}/health`,
     env: {
       NOTIFIER_PORT: String(config.NOTIFIER_PORT),
-      NOTIFIER_DATA_DIR: path.join(dataDir, "notifier"),
+      NOTIFIER_DATA_DIR: path.join(servicesDataDir, "notifier"),
       NOTIFIER_POLL_INTERVAL_MS: "1000",
+      NOTIFIER_MAX_BACKOFF_MS: "5000",
       NOTIFIER_ANALYSIS_WAIT_MS: "30000",
       NOTIFIER_ALLOW_PRIVATE_TARGETS: "true",
       NOTIFIER_APP_URL: `http://127.0.0.1:${config.WEB_PORT}`,
       INDEXER_URL: `http://127.0.0.1:${config.INDEXER_PORT}/subgraphs/name/dao`,
     },
   },
-].filter((service) => existsSync(path.join(root, service.main)));
+]
+  .filter((service) => existsSync(path.join(root, service.main)))
+  // The relayer sponsors votes on the platform's own Governor only.
+  .filter((service) => !(attachedDAO && service.name === "relayer"));
 const web = existsSync(path.join(root, "apps/web/package.json"))
   ? { name: "web app", port: config.WEB_PORT, url: `http://127.0.0.1:${config.WEB_PORT}/` }
   : undefined;
 
 const ports = [
-  { name: "chain JSON-RPC", variable: "CHAIN_PORT", port: config.CHAIN_PORT },
+  ...(attachedDAO ? [] : [{ name: "chain JSON-RPC", variable: "CHAIN_PORT", port: config.CHAIN_PORT }]),
   ...services.map((s) => ({ name: s.name, variable: `${s.name.toUpperCase()}_PORT`, port: s.port })),
   ...(web ? [{ name: web.name, variable: "WEB_PORT", port: web.port }] : []),
 ];
@@ -257,24 +324,30 @@ for (const { name, variable, port } of ports) {
 
 step("compiling contracts ...");
 await run("compile", hardhat, ["build", "--quiet"]);
-step(`starting a fresh local chain on ${rpcUrl} ...`);
-start("the local chain", hardhat, ["node", "--hostname", "127.0.0.1", "--port", String(config.CHAIN_PORT)]);
-await waitFor("the local chain", chainAnswers, 60_000);
-step("deploying the DAO (local profile) ...");
-await run("deploy", hardhat, ["deploy-dao", "--network", "localhost", "--out", deploymentsDir]);
-const deployment = await readDeployment(deploymentFile);
-if (!flags["no-seed"]) {
-  step("seeding the demo ...");
-  try {
-    await seedDemo(rpcUrl, deployment, (line) => step(`  ${line}`));
-  } catch (error) {
-    fail(`seeding the demo failed: ${(error as Error).message}`);
+let deployment;
+if (attachedDAO) {
+  deployment = attachedDAO.deployment;
+  step(`attached DAO: a ${deployment.attached!.flavour} Governor on chain ${deployment.chainId} (${redactUrl(rpcUrl)}); no demo is seeded`);
+  await mkdir(servicesDataDir, { recursive: true });
+} else {
+  step(`starting a fresh local chain on ${rpcUrl} ...`);
+  start("the local chain", hardhat, ["node", "--hostname", "127.0.0.1", "--port", String(config.CHAIN_PORT)]);
+  await waitFor("the local chain", chainAnswers, 60_000);
+  step("deploying the DAO (local profile) ...");
+  await run("deploy", hardhat, ["deploy-dao", "--network", "localhost", "--out", deploymentsDir]);
+  deployment = await readDeployment(deploymentFile);
+  if (!flags["no-seed"]) {
+    step("seeding the demo ...");
+    try {
+      await seedDemo(rpcUrl, deployment, (line) => step(`  ${line}`));
+    } catch (error) {
+      fail(`seeding the demo failed: ${(error as Error).message}`);
+    }
   }
+  // A fresh chain each time, so the services' data from a previous run describes a chain that is gone.
+  await rm(dataDir, { recursive: true, force: true });
+  await mkdir(dataDir, { recursive: true });
 }
-
-// A fresh chain each time, so the services' data from a previous run describes a chain that is gone.
-await rm(dataDir, { recursive: true, force: true });
-await mkdir(dataDir, { recursive: true });
 const shared = { RPC_URL: rpcUrl, DEPLOYMENT_FILE: deploymentFile, LOG_LEVEL: config.LOG_LEVEL, CORS_ORIGINS: cors.origins.join(",") };
 for (const service of services) {
   step(`starting the ${service.name} ...`);
@@ -301,7 +374,7 @@ step("ready");
 const row = (name: string, value: string) => `  ${name.padEnd(19)}${value}`;
 console.log(`
 ${row("web app", web ? web.url : "(not installed)")}
-${row("chain (JSON-RPC)", `${rpcUrl}   chain id 31337, development accounts funded`)}
+${row("chain (JSON-RPC)", attachedDAO ? `${redactUrl(rpcUrl)}   chain id ${deployment.chainId}, attached ${deployment.attached!.flavour} DAO` : `${rpcUrl}   chain id 31337, development accounts funded`)}
 ${services.map((s) => row(s.name, s.url)).join("\n")}
 ${Object.entries(deployment.contracts)
   .map(([name, address]) => row(name, address))
