@@ -37,8 +37,17 @@ async function graphBin(): Promise<string> {
   throw new Error("graph-cli not installed: run `npm install` at the repository root");
 }
 
-/** Writes `deployment` to a temporary folder inside subgraph/ and builds it there; returns the folder. */
-async function build(deployment: object): Promise<{ dir: string; buildDir: string }> {
+/** Regenerates the subgraph's ABI files from the compiled contracts (before any build). */
+export async function generateAbis(): Promise<void> {
+  await run(process.execPath, [...nodeArgs, "scripts/abis.ts"], { cwd: subgraphDir });
+}
+
+/**
+ * Writes `deployment` to a temporary folder inside subgraph/ and builds it there; returns the folder.
+ * Builds share graph codegen's generated/ folder: run one at a time. Other parts' tests that need a
+ * build (the notifier's) use this too.
+ */
+export async function build(deployment: object): Promise<{ dir: string; buildDir: string }> {
   // graph build wants its manifest below a node_modules, hence a directory inside subgraph/.
   const { dir, file } = await tempDeployment(deployment, subgraphDir);
   const buildDir = path.join(dir, "build");
@@ -52,7 +61,7 @@ async function build(deployment: object): Promise<{ dir: string; buildDir: strin
 }
 
 export default async function setup(project: TestProject) {
-  await run(process.execPath, [...nodeArgs, "scripts/abis.ts"], { cwd: subgraphDir });
+  await generateAbis();
   const dirs: string[] = [];
   const platform = await build({ ...sampleDeployment(), treasuryAssets: [{ address: SAMPLE_ASSET, label: "test stablecoin" }] });
   dirs.push(platform.dir);

@@ -1,0 +1,13 @@
+export { Auth, AuthError, type AuthOptions } from "./auth.ts";
+export { DeliveryError, discordPayload, emailContent, send, slackPayload, telegramPayload, type Delivery, type SendContext } from "./channels/index.ts";
+export { isPrivateAddress, post, TargetRefused } from "./channels/post.ts";
+export { envSchema, loadConfig, siweDomains, type NotifierConfig } from "./config.ts";
+export { Dispatcher, type DispatcherOptions } from "./delivery.ts";
+export { EVENT_TYPES, TEST_EVENT, messageOf, plainText, type EventType, type Message, type NotificationEvent } from "./events.ts";
+export { createMetrics, type Metrics } from "./metrics.ts";
+export { logMailTransport, startNotifier, type Notifier, type NotifierOptions } from "./notifier.ts";
+export { MAX_BODY_BYTES, publicSubscription, startServer } from "./server.ts";
+export { Store, DATABASE_FILE, type Cursor, type OutboxRow } from "./store.ts";
+export { channelSchema, createSubscriptionSchema, filterSchema, matches, publicChannel, type Channel, type Filter, type Subscription } from "./subscriptions.ts";
+export { cap, escapeDiscord, escapeHtml, escapeSlack, escapeTelegramHtml, untrusted, untrustedTitle } from "./text.ts";
+export { readGuard, resultOf, Watcher, type WatcherOptions } from "./watcher.ts";
