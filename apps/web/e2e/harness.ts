@@ -23,7 +23,7 @@ import { distIsFresh, serveDist, viteBuild, type StaticServer } from "./static-s
 const binDir = path.join(repoRoot, "node_modules", ".bin");
 const bin = (name: string) => path.join(binDir, name);
 
-export const services = ["indexer", "analyst", "executor", "relayer"] as const;
+export const services = ["indexer", "analyst", "executor", "relayer", "notifier"] as const;
 const serviceDir = (name: (typeof services)[number]) => path.join(repoRoot, "services", name);
 
 /** The analyst's and executor's development keys (accounts #8 and #9 of Hardhat's public mnemonic). */
@@ -102,6 +102,8 @@ export interface Stack {
   executorUrl: string;
   /** Only with `relayer: true`. */
   relayerUrl?: string;
+  /** Only with `notifier: true`. */
+  notifierUrl?: string;
   deploymentFile: string;
   deployment: any;
   /** Folder with one `<name>.log` per started process. */
@@ -115,9 +117,9 @@ export interface Stack {
  * `services`: start the indexer, analyst and executor; `beforeServices`: runs on the deployed chain
  * before they start, as `npm start` seeds the demo (so no service acts on the chain meanwhile);
  * `relayer`: also the gasless relayer, and the web app is told of it (its vote and delegate forms
- * then offer to go without gas).
+ * then offer to go without gas); `notifier`: also the notifier, and the settings page is told of it.
  */
-export async function startStack(options: { services: boolean; relayer?: boolean; beforeServices?: (rpcUrl: string, deployment: any) => Promise<void> }): Promise<Stack> {
+export async function startStack(options: { services: boolean; relayer?: boolean; notifier?: boolean; beforeServices?: (rpcUrl: string, deployment: any) => Promise<void> }): Promise<Stack> {
   const logDir = await mkdtemp(path.join(tmpdir(), "web-e2e-logs-"));
   const children: Child[] = [];
   // Hardhat 3 needs the repository's Node 22, which lives in node_modules/.bin.
@@ -191,8 +193,9 @@ export async function startStack(options: { services: boolean; relayer?: boolean
     const deployment = JSON.parse(await readFile(deploymentFile, "utf8"));
     await options.beforeServices?.(rpcUrl, deployment);
 
-    const [indexerPort, analystPort, executorPort, relayerPort, webPort] = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort()]);
+    const [indexerPort, analystPort, executorPort, relayerPort, notifierPort, webPort] = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort(), freePort()]);
     const relayerUrl = options.relayer ? `http://127.0.0.1:${relayerPort}` : undefined;
+    const notifierUrl = options.notifier ? `http://127.0.0.1:${notifierPort}` : undefined;
     const indexerUrl = `http://127.0.0.1:${indexerPort}/subgraphs/name/dao`;
     const analystUrl = `http://127.0.0.1:${analystPort}`;
     const executorUrl = `http://127.0.0.1:${executorPort}`;
@@ -247,22 +250,39 @@ export async function startStack(options: { services: boolean; relayer?: boolean
             serviceDir("relayer"),
           )
         : undefined;
+      const notifier = notifierUrl
+        ? start(
+            "notifier",
+            node,
+            ["src/main.ts"],
+            {
+              ...common,
+              NOTIFIER_PORT: String(notifierPort),
+              NOTIFIER_DATA_DIR: path.join(dataDir, "notifier"),
+              NOTIFIER_POLL_INTERVAL_MS: "1000",
+              NOTIFIER_APP_URL: webUrl,
+              INDEXER_URL: indexerUrl,
+            },
+            serviceDir("notifier"),
+          )
+        : undefined;
       await Promise.all([
         waitFor("indexer", async () => (await fetch(`http://127.0.0.1:${indexerPort}/health`)).ok, 120_000, indexer),
         waitFor("analyst", async () => (await fetch(`${analystUrl}/health`)).ok, 120_000, analyst),
         waitFor("executor", async () => (await fetch(`${executorUrl}/health`)).ok, 120_000, executor),
         ...(relayer ? [waitFor("relayer", async () => (await fetch(`${relayerUrl}/health`)).ok, 120_000, relayer)] : []),
+        ...(notifier ? [waitFor("notifier", async () => (await fetch(`${notifierUrl}/health`)).status !== 0, 120_000, notifier)] : []),
       ]);
     }
 
     // The production build, with the configuration `vite preview` would serve for this stack.
     await ensureWebBuild();
-    const runtimeConfig = { ...common, INDEXER_URL: indexerUrl, ANALYST_URL: analystUrl, EXECUTOR_URL: executorUrl, ...(relayerUrl ? { RELAYER_URL: relayerUrl } : {}) };
+    const runtimeConfig = { ...common, INDEXER_URL: indexerUrl, ANALYST_URL: analystUrl, EXECUTOR_URL: executorUrl, ...(relayerUrl ? { RELAYER_URL: relayerUrl } : {}), ...(notifierUrl ? { NOTIFIER_URL: notifierUrl } : {}) };
     web = await serveDist({ port: webPort, config: () => buildRuntimeConfig(runtimeConfig) });
     const configAnswer = await fetch(`${webUrl}/config.json`);
     if (!configAnswer.ok) throw new Error(`the web server's /config.json answered ${configAnswer.status}: ${await configAnswer.text()}`);
     const log = (name: string) => (name === "web" ? web!.log() : (children.find((c) => c.name === name)?.tail() ?? ""));
-    return { rpcUrl, webUrl, indexerUrl, analystUrl, executorUrl, ...(relayerUrl ? { relayerUrl } : {}), deploymentFile, deployment, logDir, log, stop };
+    return { rpcUrl, webUrl, indexerUrl, analystUrl, executorUrl, ...(relayerUrl ? { relayerUrl } : {}), ...(notifierUrl ? { notifierUrl } : {}), deploymentFile, deployment, logDir, log, stop };
   } catch (error) {
     await stop();
     throw error;

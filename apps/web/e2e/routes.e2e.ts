@@ -89,6 +89,7 @@ describe("every route: accessibility, phone width, screenshots", () => {
         await page.getByTestId("risk-score").first().waitFor({ timeout: 30_000 });
       },
     },
+    { name: "settings", path: () => "/settings" },
   ];
 
   for (const route of routes) {

@@ -48,6 +48,18 @@ export function savedSession(address: string): Session | null {
   }
 }
 
+/** The form's names for the fields the notifier names in a refusal. */
+const FIELD_NAMES: Record<string, string> = {
+  "channel.url": "Webhook URL",
+  "channel.to": "Email address",
+  "channel.secret": "Secret",
+  "channel.botToken": "Bot token",
+  "channel.chatId": "Chat id",
+  "filter.address": "Delegate's address",
+  "filter.min": "Lowest risk",
+  label: "Name",
+};
+
 async function call<T>(notifierUrl: string, path: string, init: RequestInit = {}, token?: string): Promise<T> {
   const response = await fetchService("the notifier", `${notifierUrl.replace(/\/$/, "")}${path}`, {
     ...init,
@@ -55,9 +67,10 @@ async function call<T>(notifierUrl: string, path: string, init: RequestInit = {}
   });
   const body = (await response.json().catch(() => null)) as (T & { error?: string; details?: { path: string; message: string }[] }) | null;
   if (!response.ok || body === null) {
+    const issues = Array.isArray(body?.details) ? body.details.map((i) => `${FIELD_NAMES[i.path] ?? i.path}: ${i.message}`).join("; ") : undefined;
+    if (issues) throw new NotifierError(`The notifier did not accept this. ${issues}.`);
     const message = typeof body?.error === "string" ? body.error : `the notifier answered ${response.status}`;
-    const issues = Array.isArray(body?.details) ? body.details.map((i) => `${i.path}: ${i.message}`).join("; ") : undefined;
-    throw new NotifierError(`${message.charAt(0).toUpperCase()}${message.slice(1)}${issues ? ` (${issues})` : ""}.`);
+    throw new NotifierError(`${message.charAt(0).toUpperCase()}${message.slice(1)}.`);
   }
   return body;
 }

@@ -245,7 +245,7 @@ function NewSubscription({ onAdd }: { onAdd: (s: { channel: Channel; filter: Fil
           </label>
         )}
         <label>
-          About
+          What to hear about
           <select value={filterKind} onChange={(e) => setFilterKind(e.target.value as Filter["kind"])}>
             <option value="all">Every proposal</option>
             <option value="risk">Risky proposals only</option>
