@@ -1,5 +1,5 @@
 // The subgraph tests run the compiled mappings with the embedded indexer's WASM host
-// (services/indexer/src/host.ts), the same host the indexer runs in production, over a small
+// (services/indexer/src/runtime/host.ts), the same host the indexer runs in production, over a small
 // in-memory store so a test can look at every entity directly.
 import { readFile } from "node:fs/promises";
 import path from "node:path";

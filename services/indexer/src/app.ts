@@ -5,9 +5,9 @@ import { createLogger, type Logger } from "@ai-dao/service-kit";
 import { dataSourcesFor } from "@ai-dao/subgraph/data-sources";
 import { createPublicClient, http, type PublicClient } from "viem";
 
-import { Indexer, chainIdentity } from "./indexer.ts";
-import { type RunningServer, type ServerLimits, serve } from "./server.ts";
-import { EntityStore } from "./store.ts";
+import { Indexer, chainIdentity } from "./chain/indexer.ts";
+import { type RunningServer, type ServerLimits, serve } from "./graphql/server.ts";
+import { EntityStore } from "./store/store.ts";
 import { type DataSourceOverrides, type Subgraph, loadSubgraph } from "./subgraph.ts";
 
 /**

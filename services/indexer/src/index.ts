@@ -1,5 +1,5 @@
-export { BlockState, dataToEntity, entityToData } from "./block-state.ts";
-export { buildGraphQLSchema, defaultLimits, type QueryLimits } from "./graphql.ts";
+export { BlockState, dataToEntity, entityToData } from "./runtime/block-state.ts";
+export { buildGraphQLSchema, defaultLimits, type QueryLimits } from "./graphql/schema.ts";
 export {
   type BlockData,
   type DataSourceInfo,
@@ -11,9 +11,9 @@ export {
   type StoreValue,
   type TransactionData,
   UnsupportedHostImportsError,
-} from "./host.ts";
-export { Indexer, type IndexerOptions, type IndexerStatus, chainIdentity } from "./indexer.ts";
+} from "./runtime/host.ts";
+export { Indexer, type IndexerOptions, type IndexerStatus, chainIdentity } from "./chain/indexer.ts";
 export { parseSubgraphSchema, pluralize, type EntityDef, type FieldDef, type SubgraphSchema } from "./schema.ts";
-export { GRAPHQL_PATH, defaultServerLimits, serve, type RunningServer, type ServeOptions, type ServerLimits } from "./server.ts";
-export { DATABASE_FILE, EntityStore, type BlockPtr, type StoreIdentity } from "./store.ts";
+export { GRAPHQL_PATH, defaultServerLimits, serve, type RunningServer, type ServeOptions, type ServerLimits } from "./graphql/server.ts";
+export { DATABASE_FILE, EntityStore, type BlockPtr, type StoreIdentity } from "./store/store.ts";
 export { ManifestError, loadSubgraph, type DataSource, type Subgraph } from "./subgraph.ts";

@@ -7,7 +7,7 @@ import { corsOrigins, createLogger, int, loadEnv, logLevel, nonEmpty, port, posi
 import { z } from "zod";
 
 import { overridesFromDeployment, rpcClient, startApp } from "./app.ts";
-import { defaultServerLimits } from "./server.ts";
+import { defaultServerLimits } from "./graphql/server.ts";
 import { defaultBuildDir, ensureBuild } from "./build.ts";
 
 /** A whole-number limit from the environment, at least `min`. */

@@ -1,8 +1,8 @@
 import { createRegistry } from "@ai-dao/service-kit";
 import { Gauge } from "prom-client";
 
-import type { IndexerStatus } from "./indexer.ts";
-import type { EntityStore } from "./store.ts";
+import type { IndexerStatus } from "./chain/indexer.ts";
+import type { EntityStore } from "./store/store.ts";
 
 /**
  * The indexer's Prometheus metrics, read from the follower's status and the store when scraped:

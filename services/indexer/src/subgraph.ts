@@ -6,7 +6,7 @@ import path from "node:path";
 import { type Abi, type AbiEvent, type Hex, keccak256, toEventSelector, toHex } from "viem";
 import YAML from "yaml";
 
-import { MappingModule } from "./host.ts";
+import { MappingModule } from "./runtime/host.ts";
 import { type SubgraphSchema, parseSubgraphSchema } from "./schema.ts";
 
 export interface EventHandler {

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { Support } from "@ai-dao/protocol";
 import { delegateAll, endVoting, proposeBytes, startVoting, timelockSalt } from "@ai-dao/testkit";
 import type { App } from "../src/app.ts";
-import { HandlerError } from "../src/host.ts";
+import { HandlerError } from "../src/runtime/host.ts";
 import { type Chain, data, headBlock, query, startChain, startIndexer, tempDir } from "./helpers.ts";
 
 const buildDir = inject("buildDir");

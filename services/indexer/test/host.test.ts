@@ -4,7 +4,7 @@ import path from "node:path";
 
 import { describe, expect, inject, it } from "vitest";
 
-import { MappingModule, UnsupportedHostImportsError } from "../src/host.ts";
+import { MappingModule, UnsupportedHostImportsError } from "../src/runtime/host.ts";
 import { loadSubgraph } from "../src/subgraph.ts";
 
 const buildDir = inject("buildDir");

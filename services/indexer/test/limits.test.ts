@@ -5,11 +5,11 @@ import { request } from "node:http";
 
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 
-import { QueryTimeoutError, Scheduler } from "../src/limits.ts";
-import { type RunningServer, type ServerLimits, serve } from "../src/server.ts";
-import { EntityStore } from "../src/store.ts";
+import { QueryTimeoutError, Scheduler } from "../src/graphql/limits.ts";
+import { type RunningServer, type ServerLimits, serve } from "../src/graphql/server.ts";
+import { EntityStore } from "../src/store/store.ts";
 import { type Subgraph, loadSubgraph } from "../src/subgraph.ts";
-import type { EntityData } from "../src/values.ts";
+import type { EntityData } from "../src/runtime/values.ts";
 import { quietLogger } from "./helpers.ts";
 
 const buildDir = inject("buildDir");

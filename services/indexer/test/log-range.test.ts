@@ -1,7 +1,7 @@
 import { HttpRequestError, LimitExceededRpcError, ResponseBodyTooLargeError, RpcRequestError, TimeoutError } from "viem";
 import { describe, expect, it } from "vitest";
 
-import { isLogRangeTooLarge } from "../src/indexer.ts";
+import { isLogRangeTooLarge } from "../src/chain/indexer.ts";
 
 describe("isLogRangeTooLarge", () => {
   it("recognises answers too large for one request", () => {

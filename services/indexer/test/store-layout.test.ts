@@ -8,10 +8,10 @@ import { DatabaseSync } from "node:sqlite";
 import { graphql } from "graphql";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 
-import { buildGraphQLSchema, untimedContext } from "../src/graphql.ts";
-import { DATABASE_FILE, EntityStore, STORE_LAYOUT_VERSION, type StoreIdentity, currentIndexName, tableName } from "../src/store.ts";
+import { buildGraphQLSchema, untimedContext } from "../src/graphql/schema.ts";
+import { DATABASE_FILE, EntityStore, STORE_LAYOUT_VERSION, type StoreIdentity, currentIndexName, tableName } from "../src/store/store.ts";
 import { type Subgraph, loadSubgraph } from "../src/subgraph.ts";
-import type { EntityData } from "../src/values.ts";
+import type { EntityData } from "../src/runtime/values.ts";
 import { tempDir } from "./helpers.ts";
 
 const buildDir = inject("buildDir");

@@ -19,8 +19,12 @@ export class BatchLoader<K, V> {
   private readonly known = new Map<K, V>();
   private waiting: Waiting<K, V>[] = [];
 
-  constructor(loadMany: LoadMany<K, V>) {
+  /** Runs a batch when its turn comes (the request's scheduler); a rejection fails the batch. */
+  private readonly defer?: (dispatch: () => void) => unknown;
+
+  constructor(loadMany: LoadMany<K, V>, defer?: (dispatch: () => void) => unknown) {
     this.loadMany = loadMany;
+    this.defer = defer;
   }
 
   /** The answer for `key` if it is already in (loaded earlier in this request). */
@@ -42,10 +46,27 @@ export class BatchLoader<K, V> {
   /**
    * Runs the batch once the resolvers already on their way have asked: after the promise jobs
    * queued now (resolvers reached through resolved promises), then one `nextTick`, which Node runs
-   * only when the promise job queue is empty again. DataLoader schedules the same way.
+   * only when the promise job queue is empty again. DataLoader schedules the same way. With
+   * `defer`, the batch then waits for its turn behind the request's statements already waiting:
+   * when the event loop is busy, the lists of one level are handed out one per turn, and each asks
+   * for its items' references in its turn; they all join this batch instead of one batch each.
    */
   private schedule(): void {
-    void Promise.resolve().then(() => process.nextTick(() => void this.dispatch()));
+    void Promise.resolve().then(() =>
+      process.nextTick(() => {
+        const defer = this.defer;
+        if (!defer) return void this.dispatch();
+        // A batch that never gets its turn (the request stopped at its time limit) fails its keys.
+        Promise.resolve()
+          .then(() => defer(() => void this.dispatch()))
+          .catch((error: unknown) => this.fail(this.waiting, error));
+      }),
+    );
+  }
+
+  private fail(batch: Waiting<K, V>[], error: unknown): void {
+    if (batch === this.waiting) this.waiting = [];
+    for (const w of batch) w.reject(error);
   }
 
   private async dispatch(): Promise<void> {
@@ -59,7 +80,7 @@ export class BatchLoader<K, V> {
         w.resolve(values[i] as V);
       });
     } catch (error) {
-      for (const w of batch) w.reject(error);
+      this.fail(batch, error);
     }
   }
 }

@@ -4,8 +4,8 @@
 import type { Hex } from "viem";
 
 import type { Entity, HostStore, StoreValue } from "./host.ts";
-import type { EntityDef, FieldDef } from "./schema.ts";
-import type { EntityChanges, EntityStore } from "./store.ts";
+import type { EntityDef, FieldDef } from "../schema.ts";
+import type { EntityChanges, EntityStore } from "../store/store.ts";
 import type { EntityData, Plain } from "./values.ts";
 
 function fromStoreValue(entity: EntityDef, field: FieldDef, value: StoreValue): Plain {

@@ -1,130 +1,17 @@
-// The WASM host: runs a data source's compiled AssemblyScript mapping (graph-ts, apiVersion 0.0.9)
-// in Node and provides the graph-ts host functions, the way graph-node does:
-// - imports are linked by function name; a module that imports anything not provided here is
-//   refused when it loads, with every missing name in the error;
-// - every trigger runs in a fresh instance (graph-node instantiates per trigger), so a handler that
-//   traps leaves nothing behind and the mapping's stub allocator never grows without bound;
-// - `log.critical` and any trap fail the handler.
-// Object layouts follow AssemblyScript's runtime as graph-cli compiles it and graph-ts's classes.
-import { readFile } from "node:fs/promises";
+// AssemblyScript's memory as a mapping compiled by graph-cli lays it out, and the marshalling of
+// values across it: strings, bytes, BigInt and BigDecimal, graph-ts's StoreValue, Entity,
+// JSONValue and ethereum.Value, and the event a handler receives. One MappingInstance per running
+// instance of a mapping (see MappingModule.runEvent).
+import { type Hex, bytesToHex, hexToBytes } from "viem";
 
-import { type Hex, bytesToHex, encodeAbiParameters, hexToBytes, keccak256 } from "viem";
-
-import { type Decimal, decimal, decimalToString, normalizeDecimal, parseDecimal } from "./values.ts";
-
-/** A stored field as graph-ts's StoreValue carries it. */
-export type StoreValue =
-  | { kind: "string"; value: string }
-  | { kind: "int"; value: number }
-  | { kind: "int8"; value: bigint }
-  | { kind: "timestamp"; value: bigint }
-  | { kind: "bigdecimal"; value: string }
-  | { kind: "bool"; value: boolean }
-  | { kind: "array"; value: StoreValue[] }
-  | { kind: "null" }
-  | { kind: "bytes"; value: Hex }
-  | { kind: "bigint"; value: bigint };
-
-export type Entity = Map<string, StoreValue>;
-
-/** What the host needs from the indexer's store during one trigger. */
-export interface HostStore {
-  get(type: string, id: string): Entity | undefined;
-  /** Only entities written in the current block (graph-ts `store.get_in_block`). */
-  getInBlock(type: string, id: string): Entity | undefined;
-  set(type: string, id: string, entity: Entity): void;
-  remove(type: string, id: string): void;
-}
-
-export interface DataSourceInfo {
-  name: string;
-  address: Hex;
-  network: string;
-}
-
-export interface BlockData {
-  hash: Hex;
-  parentHash: Hex;
-  unclesHash: Hex;
-  author: Hex;
-  stateRoot: Hex;
-  transactionsRoot: Hex;
-  receiptsRoot: Hex;
-  number: bigint;
-  gasUsed: bigint;
-  gasLimit: bigint;
-  timestamp: bigint;
-  difficulty: bigint;
-  totalDifficulty: bigint;
-  size: bigint | null;
-  baseFeePerGas: bigint | null;
-}
-
-export interface TransactionData {
-  hash: Hex;
-  index: bigint;
-  from: Hex;
-  to: Hex | null;
-  value: bigint;
-  gasLimit: bigint;
-  gasPrice: bigint;
-  input: Hex;
-  nonce: bigint;
-}
-
-export interface AbiParameter {
-  name?: string;
-  type: string;
-  indexed?: boolean;
-  components?: readonly AbiParameter[];
-}
-
-export interface EventData {
-  address: Hex;
-  logIndex: bigint;
-  transactionLogIndex: bigint;
-  logType: string | null;
-  block: BlockData;
-  transaction: TransactionData;
-  /** The event's ABI inputs with the decoded values (viem's decodeEventLog). */
-  params: { input: AbiParameter; value: unknown }[];
-}
-
-/** A module imports host functions this host does not provide. */
-export class UnsupportedHostImportsError extends Error {
-  readonly dataSource: string;
-  readonly names: string[];
-
-  constructor(dataSource: string, names: string[]) {
-    super(
-      `data source ${dataSource}: the mapping imports host functions the embedded indexer does not provide: ${names.join(", ")}`,
-    );
-    this.name = "UnsupportedHostImportsError";
-    this.dataSource = dataSource;
-    this.names = names;
-  }
-}
-
-/** A handler failed (trap, abort, log.critical or a failing host call). */
-export class HandlerError extends Error {
-  readonly dataSource: string;
-  readonly handler: string;
-  /** The block being processed, when known. */
-  block: number | undefined;
-
-  constructor(dataSource: string, handler: string, message: string) {
-    super(`${dataSource}.${handler}: ${message}`);
-    this.name = "HandlerError";
-    this.dataSource = dataSource;
-    this.handler = handler;
-  }
-}
+import type { AbiParameter, Entity, EventData, HostStore, MappingModule, StoreValue } from "./host.ts";
+import { type HostFn, hostFunctions } from "./host-exports.ts";
+import { type Decimal, decimalToString, normalizeDecimal, parseDecimal } from "./values.ts";
 
 // graph-ts enums.
 const StoreKind = { STRING: 0, INT: 1, BIGDECIMAL: 2, BOOL: 3, ARRAY: 4, NULL: 5, BYTES: 6, BIGINT: 7, INT8: 8, TIMESTAMP: 9 } as const;
 const EthKind = { ADDRESS: 0, FIXED_BYTES: 1, BYTES: 2, INT: 3, UINT: 4, BOOL: 5, STRING: 6, FIXED_ARRAY: 7, ARRAY: 8, TUPLE: 9 } as const;
 const JsonKind = { NULL: 0, BOOL: 1, NUMBER: 2, STRING: 3, ARRAY: 4, OBJECT: 5 } as const;
-const LogLevel = { CRITICAL: 0, ERROR: 1, WARNING: 2, INFO: 3, DEBUG: 4 } as const;
 
 export function toSignedLE(value: bigint): Uint8Array {
   const bytes: number[] = [];
@@ -145,26 +32,10 @@ export function fromSignedLE(bytes: Uint8Array): bigint {
   return v;
 }
 
-const BASE58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
-function base58(bytes: Uint8Array): string {
-  let n = 0n;
-  for (const b of bytes) n = (n << 8n) | BigInt(b);
-  let out = "";
-  while (n > 0n) {
-    out = BASE58[Number(n % 58n)] + out;
-    n /= 58n;
-  }
-  for (const b of bytes) {
-    if (b !== 0) break;
-    out = `1${out}`;
-  }
-  return out;
-}
-
 /** A JSON value whose numbers keep their source text, as graph-node's JSONValue does. */
-type JsonNode = null | boolean | string | { number: string } | JsonNode[] | { object: [string, JsonNode][] };
+export type JsonNode = null | boolean | string | { number: string } | JsonNode[] | { object: [string, JsonNode][] };
 
-function parseJson(text: string): JsonNode {
+export function parseJson(text: string): JsonNode {
   // The reviver runs bottom-up: numbers become { number: source text }, then every object becomes
   // { object: entries }, so a report's own { "number": ... } object can never pass for a number.
   const reviver = (_key: string, value: unknown, context?: { source?: string }): unknown => {
@@ -177,209 +48,11 @@ function parseJson(text: string): JsonNode {
   return JSON.parse(text, reviver as (key: string, value: unknown) => unknown) as JsonNode;
 }
 
-type HostFn = (...args: never[]) => unknown;
-
-/** Lossy UTF-8 keeping a leading BOM (TextDecoder drops one by default; graph-node keeps it). */
-const utf8Lossy = new TextDecoder("utf-8", { ignoreBOM: true });
 /** Strict UTF-8 for JSON: a BOM stays in the text, so JSON with one is refused as serde_json refuses it. */
-const utf8Strict = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
-
-/** One data source's compiled mapping. */
-export class MappingModule {
-  readonly info: DataSourceInfo;
-  private readonly module: WebAssembly.Module;
-  private readonly importNames: { module: string; name: string }[];
-
-  private constructor(info: DataSourceInfo, module: WebAssembly.Module, importNames: { module: string; name: string }[]) {
-    this.info = info;
-    this.module = module;
-    this.importNames = importNames;
-  }
-
-  /** Compiles `wasmFile` and checks that every import is provided; throws {@link UnsupportedHostImportsError} otherwise. */
-  static async load(wasmFile: string, info: DataSourceInfo): Promise<MappingModule> {
-    const module = await WebAssembly.compile(await readFile(wasmFile));
-    return MappingModule.fromModule(module, info);
-  }
-
-  static fromModule(module: WebAssembly.Module, info: DataSourceInfo): MappingModule {
-    const imports = WebAssembly.Module.imports(module).filter((i) => i.kind === "function");
-    const provided = new Set(Object.keys(hostFunctions(undefined as never)));
-    const missing = [...new Set(imports.map((i) => i.name).filter((name) => !provided.has(name)))];
-    if (missing.length > 0) throw new UnsupportedHostImportsError(info.name, missing.sort());
-    return new MappingModule(info, module, imports);
-  }
-
-  /** The names of the host functions the module imports. */
-  get imports(): string[] {
-    return this.importNames.map((i) => i.name);
-  }
-
-  /** Runs `handler` on `event` in a fresh instance. Throws {@link HandlerError} when the handler fails. */
-  runEvent(
-    handler: string,
-    event: EventData,
-    store: HostStore,
-    log: (level: number, message: string) => void,
-    instances?: Map<MappingModule, unknown>,
-  ): void {
-    // `instances` lets the events of one block share an instance per data source: instantiating
-    // per event, as graph-node does, leaves tens of thousands of wasm memories for the GC during a
-    // back-fill. A failed handler fails the whole block, so nothing of a broken instance is kept.
-    let instance = instances?.get(this) as MappingInstance | undefined;
-    const fresh = !instance;
-    if (!instance) {
-      instance = new MappingInstance(this, store, log);
-      instances?.set(this, instance);
-    }
-    try {
-      if (fresh) instance.start();
-      const fn = instance.exports[handler] as ((event: number) => void) | undefined;
-      if (typeof fn !== "function") throw new Error(`the module exports no handler ${handler}`);
-      fn(instance.writeEvent(event));
-    } catch (error) {
-      // A failed instance is never reused: the next event of the block gets a fresh one.
-      instances?.delete(this);
-      if (error instanceof HandlerError) throw error;
-      throw new HandlerError(this.info.name, handler, (error as Error).message);
-    }
-  }
-
-  /** @internal */
-  instantiate(imports: WebAssembly.Imports): WebAssembly.Instance {
-    return new WebAssembly.Instance(this.module, imports);
-  }
-
-  /** @internal */
-  linkImports(fns: Record<string, HostFn>): WebAssembly.Imports {
-    const result: Record<string, Record<string, HostFn>> = {};
-    for (const { module, name } of this.importNames) (result[module] ??= {})[name] = fns[name]!;
-    return result as WebAssembly.Imports;
-  }
-}
-
-/** Every host function by name. `h` is the instance the call runs in. */
-function hostFunctions(h: MappingInstance) {
-  const bigIntOp = (f: (a: bigint, b: bigint) => bigint) => (a: number, b: number) => h.writeBigInt(f(h.readBigInt(a), h.readBigInt(b)));
-  const decimalOp = (f: (a: Decimal, b: Decimal) => Decimal) => (a: number, b: number) =>
-    h.writeBigDecimal(f(h.readBigDecimal(a), h.readBigDecimal(b)));
-  return {
-    abort(message: number, file: number, line: number, column: number) {
-      const text = message ? h.readString(message) : "abort";
-      throw new Error(`mapping aborted: ${text} (${file ? h.readString(file) : "?"}:${line}:${column})`);
-    },
-    "store.get": (type: number, id: number) => {
-      const entity = h.store.get(h.readString(type), h.readString(id));
-      return entity ? h.writeEntity(entity) : 0;
-    },
-    "store.get_in_block": (type: number, id: number) => {
-      const entity = h.store.getInBlock(h.readString(type), h.readString(id));
-      return entity ? h.writeEntity(entity) : 0;
-    },
-    "store.set": (type: number, id: number, data: number) => {
-      h.store.set(h.readString(type), h.readString(id), h.readEntity(data));
-    },
-    "store.remove": (type: number, id: number) => {
-      h.store.remove(h.readString(type), h.readString(id));
-    },
-    "log.log": (level: number, message: number) => {
-      const text = h.readString(message);
-      if (level === LogLevel.CRITICAL) throw new Error(`critical: ${text}`);
-      h.log(level, text);
-    },
-    "crypto.keccak256": (bytes: number) => h.writeBytes(hexToBytes(keccak256(h.readBytes(bytes)))),
-    // graph-node: lossy UTF-8 (a leading BOM kept), trailing NULs trimmed.
-    "typeConversion.bytesToString": (bytes: number) => h.writeString(utf8Lossy.decode(h.readBytes(bytes)).replace(/\u0000+$/, "")),
-    "typeConversion.bytesToHex": (bytes: number) => h.writeString(bytesToHex(h.readBytes(bytes))),
-    "typeConversion.bigIntToString": (value: number) => h.writeString(h.readBigInt(value).toString()),
-    "typeConversion.bigIntToHex": (value: number) => {
-      const v = h.readBigInt(value);
-      return h.writeString(v < 0n ? `-0x${(-v).toString(16)}` : `0x${v.toString(16)}`);
-    },
-    "typeConversion.stringToH160": (text: number) => {
-      const s = h.readString(text);
-      const hex = s.startsWith("0x") ? s.slice(2) : s;
-      if (!/^[0-9a-fA-F]{40}$/.test(hex)) throw new Error(`stringToH160: not an address: ${s}`);
-      return h.writeBytes(hexToBytes(`0x${hex}`));
-    },
-    "typeConversion.bytesToBase58": (bytes: number) => h.writeString(base58(h.readBytes(bytes))),
-    "bigInt.plus": bigIntOp((a, b) => a + b),
-    "bigInt.minus": bigIntOp((a, b) => a - b),
-    "bigInt.times": bigIntOp((a, b) => a * b),
-    "bigInt.dividedBy": bigIntOp((a, b) => {
-      if (b === 0n) throw new Error("attempted to divide BigInt by zero");
-      return a / b;
-    }),
-    "bigInt.mod": bigIntOp((a, b) => {
-      if (b === 0n) throw new Error("attempted to compute BigInt modulo zero");
-      return a % b;
-    }),
-    "bigInt.bitOr": bigIntOp((a, b) => a | b),
-    "bigInt.bitAnd": bigIntOp((a, b) => a & b),
-    "bigInt.pow": (a: number, exp: number) => h.writeBigInt(h.readBigInt(a) ** BigInt(exp)),
-    "bigInt.leftShift": (a: number, bits: number) => h.writeBigInt(h.readBigInt(a) << BigInt(bits)),
-    "bigInt.rightShift": (a: number, bits: number) => h.writeBigInt(h.readBigInt(a) >> BigInt(bits)),
-    "bigInt.fromString": (text: number) => {
-      const s = h.readString(text);
-      if (!/^-?\d+$/.test(s)) throw new Error(`BigInt.fromString: not an integer: ${s}`);
-      return h.writeBigInt(BigInt(s));
-    },
-    "bigInt.dividedByDecimal": (a: number, b: number) =>
-      h.writeBigDecimal(decimal.dividedBy({ digits: h.readBigInt(a), exp: 0 }, h.readBigDecimal(b))),
-    "bigDecimal.plus": decimalOp(decimal.plus),
-    "bigDecimal.minus": decimalOp(decimal.minus),
-    "bigDecimal.times": decimalOp(decimal.times),
-    "bigDecimal.dividedBy": decimalOp(decimal.dividedBy),
-    "bigDecimal.equals": (a: number, b: number) => (decimal.equals(h.readBigDecimal(a), h.readBigDecimal(b)) ? 1 : 0),
-    "bigDecimal.toString": (a: number) => h.writeString(decimalToString(h.readBigDecimal(a))),
-    "bigDecimal.fromString": (text: number) => h.writeBigDecimal(parseDecimal(h.readString(text))),
-    "json.fromBytes": (bytes: number) => h.writeJson(parseJson(utf8Strict.decode(h.readBytes(bytes)))),
-    "json.try_fromBytes": (bytes: number) => h.jsonResult(h.readBytes(bytes)),
-    "json.toI64": (text: number) => {
-      const s = h.readString(text);
-      const v = BigInt(s);
-      if (v < -(2n ** 63n) || v >= 2n ** 63n) throw new Error(`json.toI64: out of range: ${s}`);
-      return v;
-    },
-    "json.toU64": (text: number) => {
-      const s = h.readString(text);
-      const v = BigInt(s);
-      if (v < 0n || v >= 2n ** 64n) throw new Error(`json.toU64: out of range: ${s}`);
-      return v;
-    },
-    "json.toF64": (text: number) => {
-      const s = h.readString(text);
-      const v = Number(s);
-      if (Number.isNaN(v)) throw new Error(`json.toF64: not a number: ${s}`);
-      return v;
-    },
-    "json.toBigInt": (text: number) => {
-      const s = h.readString(text);
-      if (!/^-?\d+$/.test(s)) throw new Error(`json.toBigInt: not an integer: ${s}`);
-      return h.writeBigInt(BigInt(s));
-    },
-    // graph-node: ethabi's encode of the one token, so a tuple with dynamic members starts with its offset (0x20).
-    "ethereum.encode": (token: number) => {
-      let encoded: Hex;
-      try {
-        const { param, value } = h.readEthValue(token);
-        encoded = encodeAbiParameters([param], [value]);
-      } catch {
-        return 0;
-      }
-      return h.writeBytes(hexToBytes(encoded));
-    },
-    "dataSource.address": () => h.writeBytes(hexToBytes(h.module.info.address)),
-    "dataSource.network": () => h.writeString(h.module.info.network),
-    // Static data sources have an empty context.
-    "dataSource.context": () => h.writeEntity(new Map()),
-    // graph-node answers null when it holds no ENS data, as here.
-    "ens.nameByHash": () => 0,
-  } satisfies Record<string, HostFn>;
-}
+export const utf8Strict = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 
 /** One running instance of a mapping: memory access and object layouts. */
-class MappingInstance {
+export class MappingInstance {
   readonly exports: Record<string, unknown>;
   private readonly memory: WebAssembly.Memory;
   private readonly classIds = new Map<string, number>();

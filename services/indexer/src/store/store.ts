@@ -8,8 +8,8 @@ import { DatabaseSync, type StatementSync } from "node:sqlite";
 
 import type { Hex } from "viem";
 
-import type { EntityDef, FieldDef, SubgraphSchema } from "./schema.ts";
-import { type EntityData, type Plain, decodeField, encodeField } from "./values.ts";
+import type { EntityDef, FieldDef, SubgraphSchema } from "../schema.ts";
+import { type EntityData, type Plain, decodeField, encodeField } from "../runtime/values.ts";
 
 export interface BlockPtr {
   number: number;

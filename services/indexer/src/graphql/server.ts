@@ -9,12 +9,12 @@ import { GraphQLError, type ASTVisitor, type FragmentDefinitionNode, Kind, type 
 import { createYoga, type Plugin } from "graphql-yoga";
 import { corsHeaders, DEFAULT_CORS_ORIGINS, preflightHeaders, sendHealth, sendJson, sendMetrics, type Logger } from "@ai-dao/service-kit";
 
-import { buildGraphQLSchema, defaultLimits, type QueryContext, type QueryLimits } from "./graphql.ts";
+import { buildGraphQLSchema, defaultLimits, type QueryContext, type QueryLimits } from "./schema.ts";
 import { ClientGate, QueryTimeoutError, Scheduler, TooManyRequestsError, checkLiterals, checkVariables, queryCost } from "./limits.ts";
-import type { Indexer } from "./indexer.ts";
-import { createMetrics } from "./metrics.ts";
-import type { EntityStore } from "./store.ts";
-import type { Subgraph } from "./subgraph.ts";
+import type { Indexer } from "../chain/indexer.ts";
+import { createMetrics } from "../metrics.ts";
+import type { EntityStore } from "../store/store.ts";
+import type { Subgraph } from "../subgraph.ts";
 
 export const GRAPHQL_PATH = "/subgraphs/name/dao";
 

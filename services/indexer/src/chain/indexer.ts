@@ -6,25 +6,17 @@
 // is recorded and indexing goes on.
 
 import { pollLoop, type Logger } from "@ai-dao/service-kit";
-import {
-  type AbiEvent,
-  type AbiParameter,
-  type Block,
-  type Hex,
-  type Log,
-  type PublicClient,
-  type Transaction,
-  ResponseBodyTooLargeError,
-  TimeoutError,
-  decodeAbiParameters,
-  decodeEventLog,
-  hexToBytes,
-} from "viem";
+import { type Block, type Hex, type Log, type PublicClient, type Transaction, decodeEventLog } from "viem";
 
-import { BlockState } from "./block-state.ts";
-import { type BlockData, type EventData, HandlerError, type TransactionData } from "./host.ts";
-import type { BlockPtr, EntityStore, StoreIdentity } from "./store.ts";
-import type { DataSource, EventHandler, Subgraph } from "./subgraph.ts";
+import { BlockState } from "../runtime/block-state.ts";
+import { type BlockData, type EventData, HandlerError, type TransactionData } from "../runtime/host.ts";
+import type { BlockPtr, EntityStore, StoreIdentity } from "../store/store.ts";
+import type { DataSource, EventHandler, Subgraph } from "../subgraph.ts";
+import { faithfulStrings } from "./event-strings.ts";
+import { GROW_AFTER, isLogRangeTooLarge } from "./log-range.ts";
+
+export { faithfulStrings } from "./event-strings.ts";
+export { isLogRangeTooLarge } from "./log-range.ts";
 
 export interface IndexerOptions {
   subgraph: Subgraph;
@@ -59,84 +51,6 @@ export interface IndexerStatus {
   /** Handlers that failed and were skipped (nonFatalErrors) since this process started. */
   skippedHandlers: number;
 }
-
-/**
- * Whether a failed eth_getLogs says its answer was too large for one request: viem's response size
- * limit, a timeout on a large range, or the limits nodes and providers put on results and ranges
- * (geth/erigon "query returned more than 10000 results", Alchemy/Infura/QuickNode "limit exceeded",
- * "block range too large", code -32005).
- */
-export function isLogRangeTooLarge(error: unknown): boolean {
-  for (let e = error as { cause?: unknown } | undefined; e; e = e.cause as typeof e) {
-    if (e instanceof ResponseBodyTooLargeError || e instanceof TimeoutError) return true;
-    const { code, message, details } = e as { code?: unknown; message?: unknown; details?: unknown };
-    if (code === -32005) return true;
-    const text = `${typeof message === "string" ? message : ""} ${typeof details === "string" ? details : ""}`;
-    if (/more than \d+ (results|logs)|too many (results|logs)|limit exceeded|response (size|is too big|too large)|block range|range (is )?too (large|wide)|exceed(s|ed)? (the )?(max|limit)/i.test(text)) return true;
-    if (e.cause === e) break;
-  }
-  return false;
-}
-
-/** UTF-8 as graph-node decodes event strings: a leading BOM kept, invalid sequences as U+FFFD. */
-const utf8Lossy = new TextDecoder("utf-8", { ignoreBOM: true });
-
-const isStringType = (type: string) => /^string(\[\d*\])*$/.test(type);
-
-/** The event's non-indexed inputs with every `string` read as `bytes` (the two encode alike). */
-const rawInputs = new WeakMap<AbiEvent, { inputs: AbiParameter[]; indexes: number[] } | null>();
-
-function bytesTyped(param: AbiParameter): AbiParameter {
-  if (isStringType(param.type)) return { ...param, type: param.type.replace(/^string/, "bytes") };
-  if ("components" in param && param.components) return { ...param, components: param.components.map(bytesTyped) } as AbiParameter;
-  return param;
-}
-
-function hasString(param: AbiParameter): boolean {
-  return isStringType(param.type) || ("components" in param && !!param.components?.some(hasString));
-}
-
-/** `value` decoded with {@link bytesTyped}`(param)` back to text, lossily, keeping every character. */
-function bytesToText(param: AbiParameter, value: unknown): unknown {
-  if (isStringType(param.type)) {
-    if (param.type === "string") return utf8Lossy.decode(hexToBytes(value as Hex));
-    const inner = { ...param, type: param.type.replace(/\[\d*\]$/, "") };
-    return (value as unknown[]).map((v) => bytesToText(inner, v));
-  }
-  if ("components" in param && param.components) {
-    const list = /\[\d*\]$/.test(param.type);
-    if (list) {
-      const inner = { ...param, type: param.type.replace(/\[\d*\]$/, "") } as AbiParameter;
-      return (value as unknown[]).map((v) => bytesToText(inner, v));
-    }
-    const components = param.components;
-    return Array.isArray(value) ? value.map((v, i) => bytesToText(components[i]!, v)) : value;
-  }
-  return value;
-}
-
-/**
- * Replaces the text of every non-indexed string parameter with one decoded from the log's bytes
- * as graph-node does: viem decodes with TextDecoder's defaults, which drop a leading byte-order
- * mark, so the mapping would see (and hash) another text than the one emitted.
- */
-export function faithfulStrings(event: AbiEvent, data: Hex, params: EventData["params"]): void {
-  let raw = rawInputs.get(event);
-  if (raw === undefined) {
-    const nonIndexed = event.inputs.map((input, i) => ({ input, i })).filter(({ input }) => !input.indexed);
-    raw = nonIndexed.some(({ input }) => hasString(input)) ? { inputs: nonIndexed.map(({ input }) => bytesTyped(input)), indexes: nonIndexed.map(({ i }) => i) } : null;
-    rawInputs.set(event, raw);
-  }
-  if (!raw) return;
-  const values = decodeAbiParameters(raw.inputs, data);
-  raw.indexes.forEach((index, j) => {
-    const input = event.inputs[index]!;
-    if (hasString(input)) params[index]!.value = bytesToText(input, values[j]);
-  });
-}
-
-/** Successful getLogs calls at a reduced range before trying twice the range again. */
-const GROW_AFTER = 8;
 
 function toPtr(block: Block): BlockPtr {
   return { number: Number(block.number), hash: block.hash!, parentHash: block.parentHash, timestamp: Number(block.timestamp) };

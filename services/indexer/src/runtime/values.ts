@@ -1,7 +1,7 @@
 // Values as the indexer handles them: plain JavaScript values per field (bigint for BigInt, Int8 and
 // Timestamp; lowercase 0x-hex for Bytes; normalized decimal strings for BigDecimal), and graph-node's
 // BigDecimal arithmetic (34 significant digits, trailing zeros stripped).
-import type { FieldDef, Scalar } from "./schema.ts";
+import type { FieldDef, Scalar } from "../schema.ts";
 
 export type Plain = string | number | bigint | boolean | null | Plain[];
 export type EntityData = Record<string, Plain>;

@@ -1,0 +1,390 @@
+// The query side of the store: `where` and `orderBy` compiled to SQL over the block-range tables
+// (QueryCompiler), and the statements that read entities at a block (EntityReader): a collection,
+// one entity by id, many by id in one statement, and the child lists of many parents in one
+// statement. Prepared statements are cached by SQL text. Nothing here knows about requests or
+// time limits; the GraphQL side runs these through its scheduler.
+import { GraphQLError } from "graphql";
+
+import type { EntityDef, FieldDef, SubgraphSchema } from "../schema.ts";
+import { type Plain, encodeScalar } from "../runtime/values.ts";
+import { type EntityStore, q, tableName } from "./store.ts";
+
+/** SQLite's limit on bound parameters in one statement (SQLITE_MAX_VARIABLE_NUMBER). */
+export const SQLITE_MAX_PARAMS = 32_766;
+
+/** An entity as a query answers it: its data plus the block the query is answered at. */
+export type Row = Record<string, Plain> & { __block: number };
+
+/** The collection arguments of a plural field or a list field. */
+export interface CollectionArgs {
+  skip?: number;
+  first?: number;
+  orderBy?: string;
+  orderDirection?: string;
+  where?: Record<string, unknown>;
+}
+
+// --- filters ------------------------------------------------------------------------------------
+
+const comparison = ["", "_not", "_gt", "_lt", "_gte", "_lte", "_in", "_not_in"];
+export const stringOps = [
+  "_contains",
+  "_contains_nocase",
+  "_not_contains",
+  "_not_contains_nocase",
+  "_starts_with",
+  "_starts_with_nocase",
+  "_not_starts_with",
+  "_not_starts_with_nocase",
+  "_ends_with",
+  "_ends_with_nocase",
+  "_not_ends_with",
+  "_not_ends_with_nocase",
+];
+
+/** The suffix filters graph-node generates for a field. */
+export function filterOps(field: FieldDef): string[] {
+  if (field.list) return ["", "_not", "_contains", "_contains_nocase", "_not_contains", "_not_contains_nocase"];
+  if (field.kind === "enum") return ["", "_not", "_in", "_not_in"];
+  switch (field.scalar) {
+    case "Boolean":
+      return ["", "_not", "_in", "_not_in"];
+    case "String":
+    case "ID":
+      return field.kind === "scalar" && field.scalar === "ID" ? comparison : [...comparison, ...stringOps];
+    case "Bytes":
+      return [...comparison, "_contains", "_not_contains"];
+    default:
+      return comparison;
+  }
+}
+
+/** Longest operator suffix first, so `_not_in` wins over `_in`. */
+const allOps = [...new Set([...comparison, ...stringOps])].filter(Boolean).sort((a, b) => b.length - a.length);
+
+export interface Sql {
+  sql: string;
+  params: (string | number | null)[];
+}
+
+/** A filter value as the column stores it; list elements as json_each yields them. */
+function columnValue(field: FieldDef, value: unknown, element = false): string | number | null {
+  if (value === null || value === undefined) return null;
+  if (element) {
+    if (field.scalar === "Int") return Number(value);
+    if (field.scalar === "Boolean") return value ? 1 : 0;
+    if (field.scalar === "Bytes") return String(value).toLowerCase();
+    return String(value);
+  }
+  if (field.kind === "enum") return String(value);
+  return encodeScalar(field.scalar, value as Plain);
+}
+
+export class QueryCompiler {
+  private readonly schema: SubgraphSchema;
+
+  constructor(schema: SubgraphSchema) {
+    this.schema = schema;
+  }
+
+  entity(name: string): EntityDef {
+    return this.schema.entities.get(name)!;
+  }
+
+  /** WHERE clause for `filter` on table alias `t` of `def` at `block`. */
+  filter(def: EntityDef, filter: Record<string, unknown> | undefined, block: number, t: string): Sql {
+    const parts: string[] = [];
+    const params: Sql["params"] = [];
+    const add = (s: Sql) => {
+      parts.push(s.sql);
+      params.push(...s.params);
+    };
+    for (const [key, value] of Object.entries(filter ?? {})) {
+      if (value === undefined) continue;
+      if (key === "and" || key === "or") {
+        const list = (value as Record<string, unknown>[] | null) ?? [];
+        if (list.length === 0) continue;
+        const subs = list.map((f) => this.filter(def, f, block, t));
+        add({ sql: `(${subs.map((s) => `(${s.sql})`).join(key === "and" ? " AND " : " OR ")})`, params: subs.flatMap((s) => s.params) });
+        continue;
+      }
+      if (key === "_change_block") {
+        add({ sql: `${t}.block_from >= ?`, params: [Number((value as { number_gte: number }).number_gte)] });
+        continue;
+      }
+      if (key.endsWith("_") && def.field.has(key.slice(0, -1))) {
+        add(this.nestedFilter(def, def.field.get(key.slice(0, -1))!, value as Record<string, unknown>, block, t));
+        continue;
+      }
+      let fieldName = key;
+      let op = "";
+      if (!def.field.has(key)) {
+        const suffix = allOps.find((o) => key.endsWith(o) && def.field.has(key.slice(0, -o.length)));
+        if (!suffix) throw new GraphQLError(`Type \`${def.name}_filter\` has no filter \`${key}\``);
+        fieldName = key.slice(0, -suffix.length);
+        op = suffix;
+      }
+      add(this.fieldFilter(def.field.get(fieldName)!, op, value, t));
+    }
+    return { sql: parts.length ? parts.join(" AND ") : "1", params };
+  }
+
+  private nestedFilter(def: EntityDef, field: FieldDef, sub: Record<string, unknown>, block: number, t: string): Sql {
+    const target = this.entity(field.type);
+    const alias = `${t}_${field.name}`;
+    const inner = this.filter(target, sub, block, alias);
+    const targetTable = tableName(target.name);
+    if (field.derivedFrom) {
+      const back = target.field.get(field.derivedFrom)!;
+      if (back.list) {
+        return {
+          sql: `EXISTS (SELECT 1 FROM ${targetTable} ${alias}, json_each(${alias}.${q(back.name)}) je WHERE je.value = ${t}."id" AND ${atBlock(alias)} AND ${inner.sql})`,
+          params: [block, block, ...inner.params],
+        };
+      }
+      return {
+        sql: `EXISTS (SELECT 1 FROM ${targetTable} ${alias} WHERE ${alias}.${q(back.name)} = ${t}."id" AND ${atBlock(alias)} AND ${inner.sql})`,
+        params: [block, block, ...inner.params],
+      };
+    }
+    if (field.list) {
+      return {
+        sql: `EXISTS (SELECT 1 FROM json_each(${t}.${q(field.name)}) je, ${targetTable} ${alias} WHERE ${alias}."id" = je.value AND ${atBlock(alias)} AND ${inner.sql})`,
+        params: [block, block, ...inner.params],
+      };
+    }
+    return {
+      sql: `EXISTS (SELECT 1 FROM ${targetTable} ${alias} WHERE ${alias}."id" = ${t}.${q(field.name)} AND ${atBlock(alias)} AND ${inner.sql})`,
+      params: [block, block, ...inner.params],
+    };
+  }
+
+  private fieldFilter(field: FieldDef, op: string, value: unknown, t: string): Sql {
+    if (field.derivedFrom) throw new GraphQLError(`derived field \`${field.name}\` can only be filtered with \`${field.name}_\``);
+    const col = `${t}.${q(field.name)}`;
+    if (field.list) {
+      const values = (value as unknown[] | null) ?? [];
+      const nocase = op.endsWith("_nocase");
+      const contains = (v: unknown) =>
+        nocase
+          ? { sql: `EXISTS (SELECT 1 FROM json_each(${col}) WHERE lower(value) = lower(?))`, params: [columnValue(field, v, true)] }
+          : { sql: `EXISTS (SELECT 1 FROM json_each(${col}) WHERE value = ?)`, params: [columnValue(field, v, true)] };
+      if (op === "" || op === "_not") {
+        if (value === null) return { sql: `${col} IS ${op === "_not" ? "NOT " : ""}NULL`, params: [] };
+        const json = JSON.stringify(values.map((v) => columnValue(field, v, true)));
+        return { sql: op === "" ? `${col} = ?` : `${col} != ?`, params: [json] };
+      }
+      const subs = values.map(contains);
+      const all = subs.length ? subs.map((s) => s.sql).join(" AND ") : "1";
+      const params = subs.flatMap((s) => s.params);
+      return op.startsWith("_not") ? { sql: `NOT (${all})`, params } : { sql: `(${all})`, params };
+    }
+    const v = (x: unknown) => columnValue(field, x);
+    switch (op) {
+      case "":
+        return value === null ? { sql: `${col} IS NULL`, params: [] } : { sql: `${col} = ?`, params: [v(value)] };
+      case "_not":
+        return value === null ? { sql: `${col} IS NOT NULL`, params: [] } : { sql: `${col} != ?`, params: [v(value)] };
+      case "_gt":
+        return { sql: `${col} > ?`, params: [v(value)] };
+      case "_lt":
+        return { sql: `${col} < ?`, params: [v(value)] };
+      case "_gte":
+        return { sql: `${col} >= ?`, params: [v(value)] };
+      case "_lte":
+        return { sql: `${col} <= ?`, params: [v(value)] };
+      case "_in":
+      case "_not_in": {
+        const list = (value as unknown[] | null) ?? [];
+        if (list.length === 0) return { sql: op === "_in" ? "0" : "1", params: [] };
+        return { sql: `${col} ${op === "_in" ? "IN" : "NOT IN"} (${list.map(() => "?").join(", ")})`, params: list.map(v) };
+      }
+    }
+    // String operators (on Bytes: the hex digits).
+    let needle = String(value);
+    if (field.scalar === "Bytes") needle = needle.toLowerCase().replace(/^0x/, "");
+    const nocase = op.endsWith("_nocase");
+    const negate = op.startsWith("_not_");
+    const base = op.replace(/^_not/, "").replace(/_nocase$/, "");
+    const c = nocase ? `lower(${col})` : col;
+    const p = nocase ? needle.toLowerCase() : needle;
+    let sql: string;
+    let params: Sql["params"];
+    if (base === "_contains") {
+      sql = `instr(${c}, ?) > 0`;
+      params = [p];
+    } else if (base === "_starts_with") {
+      sql = `substr(${c}, 1, ?) = ?`;
+      params = [p.length, p];
+    } else if (base === "_ends_with") {
+      sql = `(? = 0 OR substr(${c}, -?) = ?)`;
+      params = [p.length, p.length, p];
+    } else throw new GraphQLError(`unknown filter ${op}`);
+    return negate ? { sql: `NOT (${sql})`, params } : { sql, params };
+  }
+
+  /** ORDER BY for `orderBy` (a field or `ref__field`), with id as the tie-breaker. */
+  order(def: EntityDef, orderBy: string | undefined, direction: string | undefined, block: number, t: string): Sql {
+    const dir = direction === "desc" ? "DESC" : "ASC";
+    const nulls = dir === "ASC" ? "NULLS LAST" : "NULLS FIRST";
+    if (!orderBy) return { sql: `${t}."id" ${dir}`, params: [] };
+    const [first, nested] = orderBy.split("__") as [string, string | undefined];
+    const field = def.field.get(first);
+    if (!field) throw new GraphQLError(`\`${orderBy}\` is not a field of ${def.name}`);
+    if (nested === undefined) {
+      if (field.list || field.derivedFrom) throw new GraphQLError(`cannot order ${def.name} by list field \`${first}\``);
+      return { sql: `${t}.${q(first)} ${dir} ${nulls}, ${t}."id" ${dir}`, params: [] };
+    }
+    if (field.kind !== "entity" || field.list || field.derivedFrom) throw new GraphQLError(`cannot order ${def.name} by \`${orderBy}\`: \`${first}\` is not a single reference`);
+    const target = this.entity(field.type);
+    if (!target.field.has(nested) || target.field.get(nested)!.list || target.field.get(nested)!.derivedFrom) {
+      throw new GraphQLError(`\`${nested}\` is not an orderable field of ${target.name}`);
+    }
+    const alias = `${t}_o`;
+    return {
+      sql: `(SELECT ${alias}.${q(nested)} FROM ${tableName(target.name)} ${alias} WHERE ${alias}."id" = ${t}.${q(first)} AND ${atBlock(alias)}) ${dir} ${nulls}, ${t}."id" ${dir}`,
+      params: [block, block],
+    };
+  }
+}
+
+export function atBlock(alias: string): string {
+  return `${alias}.block_from <= ? AND (${alias}.block_to IS NULL OR ${alias}.block_to > ?)`;
+}
+
+/** Most ids in one lookup statement (each statement is a unit the scheduler cannot split). */
+export const BATCH_IDS = 500;
+
+/**
+ * Rows the child lists of one statement may hold, counted as `first` per parent: parents are
+ * taken in groups so that one statement (a unit the scheduler cannot split) stays short.
+ */
+export const CHILD_ROWS_PER_STATEMENT = 20_000;
+
+/** A statement ready to run: its SQL was compiled (and refused, if it had to be) when it was made. */
+export type Query<T> = () => T;
+
+export class EntityReader {
+  private readonly store: EntityStore;
+  private readonly compiler: QueryCompiler;
+  private readonly statements = new Map<string, ReturnType<EntityStore["db"]["prepare"]>>();
+  private readonly selectLists = new Map<string, string>();
+
+  constructor(store: EntityStore, compiler: QueryCompiler) {
+    this.store = store;
+    this.compiler = compiler;
+  }
+
+  private selectList(def: EntityDef): string {
+    let list = this.selectLists.get(def.name);
+    if (!list) this.selectLists.set(def.name, (list = this.store.selectList(def, "t")));
+    return list;
+  }
+
+  private row(def: EntityDef, row: Record<string, unknown>, block: number): Row {
+    return { ...this.store.decodeRow(def, row), __block: block };
+  }
+
+  /** Runs one statement; SQLite's own refusals become GraphQL errors that say what to change. */
+  private statement<T>(sql: string, params: Sql["params"], run: (stmt: ReturnType<EntityStore["db"]["prepare"]>) => T): T {
+    if (params.length > SQLITE_MAX_PARAMS) {
+      throw new GraphQLError(
+        `The query needs ${params.length} SQL parameters; the store's limit is ${SQLITE_MAX_PARAMS}: use fewer values in \`_in\` filters or fewer \`or\` branches`,
+        { extensions: { code: "QUERY_TOO_LARGE", limit: SQLITE_MAX_PARAMS } },
+      );
+    }
+    try {
+      let stmt = this.statements.get(sql);
+      if (!stmt) {
+        stmt = this.store.db.prepare(sql);
+        // Filters with literal-free SQL repeat (nested lists, lookups by id): keep their statements.
+        if (this.statements.size >= 500) this.statements.clear();
+        this.statements.set(sql, stmt);
+      }
+      return run(stmt);
+    } catch (error) {
+      if (error instanceof GraphQLError) throw error;
+      const message = (error as Error).message;
+      if (/too many SQL variables|Expression tree is too large|too many terms|parser stack overflow|string or blob too big|LIKE or GLOB pattern too complex/i.test(message)) {
+        throw new GraphQLError(`The query is too large for the store (${message}); use smaller filters or split it`, { extensions: { code: "QUERY_TOO_LARGE" } });
+      }
+      throw error;
+    }
+  }
+
+  /** Rows of `def` at `block` matching `args`, plus an extra condition (stored list fields). */
+  collection(def: EntityDef, args: CollectionArgs, block: number, extra?: Sql): Query<Row[]> {
+    const first = args.first ?? 100;
+    const skip = args.skip ?? 0;
+    const where = this.compiler.filter(def, args.where, block, "t");
+    const order = this.compiler.order(def, args.orderBy, args.orderDirection, block, "t");
+    const sql = `SELECT ${this.selectList(def)} FROM ${tableName(def.name)} t WHERE ${atBlock("t")} AND ${where.sql}${extra ? ` AND ${extra.sql}` : ""} ORDER BY ${order.sql} LIMIT ? OFFSET ?`;
+    const params = [block, block, ...where.params, ...(extra?.params ?? []), ...order.params, first, skip];
+    return () => this.statement(sql, params, (stmt) => stmt.all(...params) as Record<string, unknown>[]).map((row) => this.row(def, row, block));
+  }
+
+  /** The version of one entity valid at `block`, or null. */
+  byId(def: EntityDef, id: string, block: number): Row | null {
+    // The version valid at `block` is the one that started last at or before it: walking the
+    // (id, block_from) index backwards finds it at once, however many versions the entity has.
+    const sql = `SELECT ${this.selectList(def)} FROM ${tableName(def.name)} t WHERE t."id" = ? AND ${atBlock("t")} ORDER BY t.block_from DESC LIMIT 1`;
+    const row = this.statement(sql, [id, block, block], (stmt) => stmt.get(id, block, block) as Record<string, unknown> | undefined);
+    return row ? this.row(def, row, block) : null;
+  }
+
+  /**
+   * The versions of many entities of `def` valid at `block` (at most {@link BATCH_IDS}), in the
+   * order of `ids` (null where there is none): for each id the newest version starting at or before
+   * `block`, found by walking the (id, block_from) index backwards, as `byId` does for one. One
+   * statement text per table.
+   */
+  manyById(def: EntityDef, ids: string[], block: number): (Row | null)[] {
+    const t = tableName(def.name);
+    const sql =
+      `SELECT j.key AS __key, ${this.selectList(def)} FROM json_each(?) j JOIN ${t} t ON t.vid = ` +
+      `(SELECT v.vid FROM ${t} v WHERE v."id" = j.value AND ${atBlock("v")} ORDER BY v.block_from DESC LIMIT 1)`;
+    const params = [JSON.stringify(ids), block, block];
+    const found: (Row | null)[] = ids.map(() => null);
+    for (const row of this.statement(sql, params, (stmt) => stmt.all(...params) as Record<string, unknown>[])) found[Number(row.__key)] = this.row(def, row, block);
+    return found;
+  }
+
+  /**
+   * The `@derivedFrom` lists of many parents at once: the entities of `def` whose reference `back`
+   * (single or list) holds a parent's id, with `args` applied to each parent's list on its own.
+   * Each parent's list is ranked by the same ORDER BY a single list uses (`ROW_NUMBER() OVER
+   * (PARTITION BY parent ORDER BY …)`, ending in the id, so the order is total) and cut to
+   * `skip`/`first`: the same rows in the same order as one statement per parent. The answer is
+   * a function of a batch of parent ids (at most {@link childBatchSize}), giving one list each.
+   */
+  children(def: EntityDef, back: FieldDef, args: CollectionArgs, block: number): (parents: string[]) => Row[][] {
+    const first = args.first ?? 100;
+    const skip = args.skip ?? 0;
+    const where = this.compiler.filter(def, args.where, block, "t");
+    const order = this.compiler.order(def, args.orderBy, args.orderDirection, block, "t");
+    const link = back.list ? `EXISTS (SELECT 1 FROM json_each(t.${q(back.name)}) b WHERE b.value = j.value)` : `t.${q(back.name)} = j.value`;
+    // The ranking carries only the version's row id and the order's keys; the columns are read
+    // for the rows kept (a parent's `first`), not for every child ranked.
+    const table = tableName(def.name);
+    const sql =
+      `SELECT r.__parent, r.__rank, ${this.selectList(def)} FROM (SELECT j.key AS __parent, t.vid AS __vid, ROW_NUMBER() OVER (PARTITION BY j.key ORDER BY ${order.sql}) AS __rank ` +
+      `FROM json_each(?) j JOIN ${table} t ON ${link} WHERE ${atBlock("t")} AND ${where.sql}) r ` +
+      `JOIN ${table} t ON t.vid = r.__vid WHERE r.__rank > ? AND r.__rank <= ?`;
+    return (parents) => {
+      // Parameters in the order they appear in the text: the window's ORDER BY comes first.
+      const params = [...order.params, JSON.stringify(parents), block, block, ...where.params, skip, skip + first];
+      const ranked: { rank: number; row: Row }[][] = parents.map(() => []);
+      for (const row of this.statement(sql, params, (stmt) => stmt.all(...params) as Record<string, unknown>[])) {
+        ranked[Number(row.__parent)]!.push({ rank: Number(row.__rank), row: this.row(def, row, block) });
+      }
+      // Each list in rank order: the plan scans the ranking in that order already, the sort makes
+      // it a rule rather than a property of the plan (and saves the statement a second sort).
+      return ranked.map((list) => list.sort((a, b) => a.rank - b.rank).map((r) => r.row));
+    };
+  }
+}
+
+/** How many parents' lists one {@link EntityReader.children} statement answers for a given `first`. */
+export function childBatchSize(first: number): number {
+  return Math.max(1, Math.min(BATCH_IDS, Math.floor(CHILD_ROWS_PER_STATEMENT / Math.max(1, first))));
+}
