@@ -14,6 +14,8 @@ import { after, before, describe, it } from "node:test";
 import { createPublicClient, createWalletClient, http, keccak256, parseAbi, parseEther, stringToHex, type Address } from "viem";
 import { hardhat } from "viem/chains";
 
+import { poll } from "./support/poll.ts";
+
 import { DecisionKind, getDecisions } from "@ai-dao/protocol";
 import { devAddresses } from "@ai-dao/testkit/accounts";
 
@@ -34,20 +36,6 @@ const governorAbi = parseAbi([
   "function proposalSnapshot(uint256 proposalId) view returns (uint256)",
 ]);
 
-async function poll<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 120_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let lastError: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const value = await probe();
-      if (value !== undefined) return value;
-    } catch (error) {
-      lastError = error;
-    }
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  throw new Error(`timed out waiting for ${what}${lastError ? ` (last error: ${(lastError as Error).message})` : ""}`);
-}
 
 const mine = (blocks: number) => publicClient.request({ method: "hardhat_mine" as never, params: [`0x${blocks.toString(16)}`] as never });
 
@@ -65,7 +53,7 @@ describe("an attached OpenZeppelin 4.9 DAO, as npm start --attach runs it", () =
     node = spawn(hardhatBin, ["node", "--hostname", "127.0.0.1", "--port", String(PORTS.CHAIN_PORT)], { cwd: root, env, stdio: "ignore", detached: true });
     await poll("the local chain", async () => ((await publicClient.getChainId()) === 31337 ? true : undefined), 60_000);
     // The DAO exists before the platform: deployed by its own people, with its own token and timelock.
-    const deployed = spawnSync(hardhatBin, ["run", "--network", "localhost", "test/system/support/deploy-foreign-dao.ts"], { cwd: root, env, encoding: "utf8" });
+    const deployed = spawnSync(hardhatBin, ["run", "--network", "localhost", "packages/testkit/scripts/deploy-openzeppelin4-dao.ts"], { cwd: root, env, encoding: "utf8" });
     assert.equal(deployed.status, 0, deployed.stderr + deployed.stdout);
     dao = JSON.parse(deployed.stdout.split("\n").find((line) => line.startsWith("{\"governor\""))!);
     // Votes older than the analyst's recent-votes window.
@@ -134,7 +122,7 @@ describe("an attached OpenZeppelin 4.9 DAO, as npm start --attach runs it", () =
     const analyses = await poll("the analysis on the DecisionLog", async () => {
       const found = await getDecisions(publicClient, { decisionLog, fromBlock: 0n, proposalId, kind: DecisionKind.Analysis });
       return found.length > 0 ? found : undefined;
-    });
+    }, 180_000);
     assert.equal(analyses[0]!.actor, dev.analyst);
     assert.equal(keccak256(analyses[0]!.reportBytes), analyses[0]!.reportHash);
     assert.ok(analyses[0]!.risk < 40, `the grant's risk is low (${analyses[0]!.risk})`);
@@ -144,7 +132,7 @@ describe("an attached OpenZeppelin 4.9 DAO, as npm start --attach runs it", () =
       const response = await fetch(indexerUrl, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query: `{ proposal(id: "${proposalId}") { id title } }` }) });
       const body = (await response.json()) as { data?: { proposal: { title: string } | null } };
       return body.data?.proposal?.title === "Grant for the documentation rewrite" ? true : undefined;
-    });
+    }, 180_000);
 
     // Voting opens after one block and lasts 50; alice (600,000 of 1,000,000 LEG) votes for.
     await mine(2);
@@ -153,11 +141,11 @@ describe("an attached OpenZeppelin 4.9 DAO, as npm start --attach runs it", () =
     await mine(Number(deadline - (await publicClient.getBlockNumber())) + 1);
 
     // The executor queues it (state 5, Queued); after the timelock's hour it executes it (7).
-    await poll("the executor to queue the grant", async () => ((await publicClient.readContract({ address: dao.governor, abi: governorAbi, functionName: "state", args: [proposalId] })) === 5 ? true : undefined));
+    await poll("the executor to queue the grant", async () => ((await publicClient.readContract({ address: dao.governor, abi: governorAbi, functionName: "state", args: [proposalId] })) === 5 ? true : undefined), 180_000);
     const before = await publicClient.getBalance({ address: recipient });
     await publicClient.request({ method: "evm_increaseTime" as never, params: [3_601] as never });
     await mine(1);
-    await poll("the executor to execute the grant", async () => ((await publicClient.readContract({ address: dao.governor, abi: governorAbi, functionName: "state", args: [proposalId] })) === 7 ? true : undefined));
+    await poll("the executor to execute the grant", async () => ((await publicClient.readContract({ address: dao.governor, abi: governorAbi, functionName: "state", args: [proposalId] })) === 7 ? true : undefined), 180_000);
     assert.equal((await publicClient.getBalance({ address: recipient })) - before, parseEther("1"));
   });
 });

@@ -34,6 +34,8 @@ import { DecisionKind, hashDescription, ProposalState } from "@ai-dao/protocol";
 
 import { proposeCalldata } from "@ai-dao/testkit/propose-bytes";
 
+import { poll } from "./support/poll.ts";
+
 const root = path.resolve(import.meta.dirname, "../..");
 const PORTS = { CHAIN_PORT: 28745, INDEXER_PORT: 28700, ANALYST_PORT: 28710, EXECUTOR_PORT: 28720, RELAYER_PORT: 28730, NOTIFIER_PORT: 28740, WEB_PORT: 28773 };
 const rpcUrl = `http://127.0.0.1:${PORTS.CHAIN_PORT}`;
@@ -56,20 +58,6 @@ const decisionLogAbi = parseAbi([
 const publicClient = createPublicClient({ chain: hardhat, transport: http(rpcUrl) });
 const wallet = (account: Address) => createWalletClient({ chain: hardhat, transport: http(rpcUrl), account });
 
-async function poll<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 90_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let lastError: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const value = await probe();
-      if (value !== undefined) return value;
-    } catch (error) {
-      lastError = error;
-    }
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  throw new Error(`timed out waiting for ${what}${lastError ? ` (last error: ${(lastError as Error).message})` : ""}`);
-}
 
 async function gql<T>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
   const response = await fetch(indexerUrl, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query, variables }) });

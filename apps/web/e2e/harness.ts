@@ -13,7 +13,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 
 import { repoRoot } from "@ai-dao/service-kit/repo";
-import { devPrivateKey } from "@ai-dao/testkit/accounts";
+import { devAddresses, devPrivateKey } from "@ai-dao/testkit/accounts";
 import { startMessagesApi, type MessagesApi, type RecordedRequest, type ScriptedResponse } from "@ai-dao/testkit/messages-api";
 import { freePort } from "@ai-dao/testkit/process";
 
@@ -119,7 +119,20 @@ export interface Stack {
  * `relayer`: also the gasless relayer, and the web app is told of it (its vote and delegate forms
  * then offer to go without gas); `notifier`: also the notifier, and the settings page is told of it.
  */
-export async function startStack(options: { services: boolean; relayer?: boolean; notifier?: boolean; beforeServices?: (rpcUrl: string, deployment: any) => Promise<void> }): Promise<Stack> {
+export async function startStack(options: {
+  services: boolean;
+  relayer?: boolean;
+  notifier?: boolean;
+  /** Without the executor: members queue and execute themselves (default: with it). */
+  executor?: boolean;
+  /**
+   * Instead of the platform's DAO, an OpenZeppelin 4.9 DAO with a block-number clock deployed as
+   * its own people would have (packages/testkit/scripts), then `npm run attach` on it with the
+   * analyst and the executor as publishers; `dao` then holds its addresses.
+   */
+  attachOpenZeppelin4?: boolean;
+  beforeServices?: (rpcUrl: string, deployment: any) => Promise<void>;
+}): Promise<Stack> {
   const logDir = await mkdtemp(path.join(tmpdir(), "web-e2e-logs-"));
   const children: Child[] = [];
   // Hardhat 3 needs the repository's Node 22, which lives in node_modules/.bin.
@@ -186,9 +199,22 @@ export async function startStack(options: { services: boolean; relayer?: boolean
     await waitFor("hardhat node", async () => (await rpc("eth_chainId")).ok, 90_000, chain);
 
     const out = await mkdtemp(path.join(tmpdir(), "web-e2e-"));
-    const deploy = start("deploy", bin("hardhat"), ["deploy-dao", "--network", "localhost", "--out", out], { CHAIN_PORT: String(chainPort) });
-    await deploy.exited;
-    if (deploy.child.exitCode !== 0) throw new Error(`deploy failed; log ${deploy.logFile}:\n${deploy.tail()}`);
+    const runToEnd = async (name: string, command: string, args: string[]) => {
+      const step = start(name, command, args, { CHAIN_PORT: String(chainPort) });
+      await step.exited;
+      if (step.child.exitCode !== 0) throw new Error(`${name} failed; log ${step.logFile}:\n${step.tail()}`);
+      return readFile(step.logFile, "utf8");
+    };
+    if (options.attachOpenZeppelin4) {
+      const printed = await runToEnd("foreign DAO", bin("hardhat"), ["run", "--network", "localhost", "packages/testkit/scripts/deploy-openzeppelin4-dao.ts"]);
+      const dao = JSON.parse(printed.split("\n").find((line) => line.startsWith('{"governor"'))!) as { governor: string };
+      // The holders' votes age past the analyst's recent-votes window (blocks on this clock).
+      await fetch(rpcUrl, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "hardhat_mine", params: ["0x1e"] }) });
+      const publishers = [devAddresses().analyst, devAddresses().executor].join(",");
+      await runToEnd("attach", "npm", ["run", "attach", "--", "--rpc", rpcUrl, "--governor", dao.governor, "--publishers", publishers, "--out", out]);
+    } else {
+      await runToEnd("deploy", bin("hardhat"), ["deploy-dao", "--network", "localhost", "--out", out]);
+    }
     const deploymentFile = path.join(out, "31337.json");
     const deployment = JSON.parse(await readFile(deploymentFile, "utf8"));
     await options.beforeServices?.(rpcUrl, deployment);
@@ -226,7 +252,7 @@ export async function startStack(options: { services: boolean; relayer?: boolean
         },
         serviceDir("analyst"),
       );
-      const executor = start(
+      const executor = options.executor === false ? undefined : start(
         "executor",
         node,
         ["src/main.ts"],
@@ -269,7 +295,7 @@ export async function startStack(options: { services: boolean; relayer?: boolean
       await Promise.all([
         waitFor("indexer", async () => (await fetch(`http://127.0.0.1:${indexerPort}/health`)).ok, 120_000, indexer),
         waitFor("analyst", async () => (await fetch(`${analystUrl}/health`)).ok, 120_000, analyst),
-        waitFor("executor", async () => (await fetch(`${executorUrl}/health`)).ok, 120_000, executor),
+        ...(executor ? [waitFor("executor", async () => (await fetch(`${executorUrl}/health`)).ok, 120_000, executor)] : []),
         ...(relayer ? [waitFor("relayer", async () => (await fetch(`${relayerUrl}/health`)).ok, 120_000, relayer)] : []),
         ...(notifier ? [waitFor("notifier", async () => (await fetch(`${notifierUrl}/health`)).status !== 0, 120_000, notifier)] : []),
       ]);

@@ -285,8 +285,10 @@ function Timeline({ proposal, state, eta, clock }: { proposal: ProposalDetail; s
           <li key={i} className={item.done ? "" : "muted"}>
             <strong>{item.label}</strong>
             <br />
-            {item.block !== null && <>Block {item.block.toLocaleString("en-US")}, about </>}
-            <time>{formatTimestamp(item.at)}</time>
+            {item.block !== null && <>Block {item.block.toLocaleString("en-US")}</>}
+            {/* A past block's time is not estimated (blocks may have come faster or slower); a coming one's is. */}
+            {item.block !== null && !item.done && <>, about </>}
+            {(item.block === null || !item.done) && <time>{formatTimestamp(item.at)}</time>}
             {!item.done && ` (in ${item.block !== null ? "about " : ""}${durationInWords(BigInt(item.at) - time)})`}
           </li>
         ))}
