@@ -322,8 +322,17 @@ for (const { name, variable, port } of ports) {
   }
 }
 
+/** Where the seconds go: each phase's duration, printed once everything is up. */
+const phases: string[] = [];
+let phaseStart = Date.now();
+const phaseDone = (name: string) => {
+  phases.push(`${name} ${((Date.now() - phaseStart) / 1000).toFixed(1)} s`);
+  phaseStart = Date.now();
+};
+
 step("compiling contracts ...");
 await run("compile", hardhat, ["build", "--quiet"]);
+phaseDone("compile");
 let deployment;
 if (attachedDAO) {
   deployment = attachedDAO.deployment;
@@ -333,9 +342,11 @@ if (attachedDAO) {
   step(`starting a fresh local chain on ${rpcUrl} ...`);
   start("the local chain", hardhat, ["node", "--hostname", "127.0.0.1", "--port", String(config.CHAIN_PORT)]);
   await waitFor("the local chain", chainAnswers, 60_000);
+  phaseDone("chain");
   step("deploying the DAO (local profile) ...");
   await run("deploy", hardhat, ["deploy-dao", "--network", "localhost", "--out", deploymentsDir]);
   deployment = await readDeployment(deploymentFile);
+  phaseDone("deploy");
   if (!flags["no-seed"]) {
     step("seeding the demo ...");
     try {
@@ -343,6 +354,7 @@ if (attachedDAO) {
     } catch (error) {
       fail(`seeding the demo failed: ${(error as Error).message}`);
     }
+    phaseDone("demo");
   }
   // A fresh chain each time, so the services' data from a previous run describes a chain that is gone.
   await rm(dataDir, { recursive: true, force: true });
@@ -369,6 +381,8 @@ await Promise.all([
   ...services.map((s) => waitFor(`the ${s.name} (${s.health})`, healthy(s.health), 120_000).then(() => step(`${s.name} is healthy`))),
   ...(web ? [waitFor(`the web app (${web.url})`, healthy(web.url), 120_000).then(() => step("web app is up"))] : []),
 ]);
+// The indexer's part includes building the subgraph, which it skips when its inputs' content is unchanged.
+phaseDone("services until healthy");
 
 step("ready");
 const row = (name: string, value: string) => `  ${name.padEnd(19)}${value}`;
@@ -382,5 +396,7 @@ ${Object.entries(deployment.contracts)
 ${row("browser origins", `${cors.origins.join(", ")}   (CORS_ORIGINS: may read the services' answers)`)}
 ${row("deployment file", deploymentFile.startsWith(root) ? path.relative(root, deploymentFile) : deploymentFile)}
 ${row("analyst mode", config.ANTHROPIC_API_KEY ? `model (${config.ANALYST_MODEL ?? "default model"})` : "deterministic (set ANTHROPIC_API_KEY for model judgement)")}
+
+${row("seconds", phases.join(" · "))}
 
 ${cors.warning ? `⚠ ${cors.warning}\n\n` : ""}Press Ctrl-C to stop.`);

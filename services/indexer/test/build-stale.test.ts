@@ -1,6 +1,6 @@
 // When the indexer rebuilds the subgraph: a build made for another treasury asset list is stale, so
 // listing an asset in the deployment file gets it indexed on the next start.
-import { mkdtemp, rm, utimes, writeFile } from "node:fs/promises";
+import { appendFile, mkdir, mkdtemp, rm, utimes, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 
@@ -10,7 +10,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import YAML from "yaml";
 
 import { overridesFromDeployment } from "../src/app.ts";
-import { staleReason } from "../src/build.ts";
+import { INPUTS_FILE, inputsHash, staleReason } from "../src/build.ts";
 
 const ASSET = "0x5555555555555555555555555555555555555555";
 const dirs: string[] = [];
@@ -25,11 +25,9 @@ async function buildFor(deployment: ReturnType<typeof parseDeployment>, assets: 
   const contracts = [deployment.contracts.governor, deployment.contracts.token, deployment.contracts.timelock, deployment.contracts.decisionLog];
   const dao = names.map((name, i) => [name, contracts[i]!]);
   const dataSources = [...dao, ...assets.map((a) => [a.name, a.address])].map(([name, address]) => ({ name, source: { address, startBlock: deployment.startBlock } }));
-  const file = path.join(dir, "subgraph.yaml");
-  await writeFile(file, YAML.stringify({ dataSources }));
-  // Newer than every source file, so only the data sources decide.
-  const future = new Date(Date.now() + 3_600_000);
-  await utimes(file, future, future);
+  await writeFile(path.join(dir, "subgraph.yaml"), YAML.stringify({ dataSources }));
+  // Built from the current inputs, so only the data sources decide.
+  await writeFile(path.join(dir, INPUTS_FILE), `${await inputsHash()}\n`);
   return dir;
 }
 
@@ -73,5 +71,43 @@ describe("an attached DAO's data sources", () => {
     expect(await staleReason(flavourBuild, alpha)).toBeUndefined();
     expect(await staleReason(await buildFor(alpha, []), alpha)).toBe("unknown data source DAOGovernor");
     expect(await staleReason(flavourBuild, oz4)).toBe("unknown data source CompoundGovernor");
+  });
+});
+
+describe("the build's inputs, by content", () => {
+  const deployment = parseDeployment(sampleDeployment());
+
+  it("a build from the current inputs is kept; one without a record, or from other inputs, is rebuilt", async () => {
+    const dir = await buildFor(deployment, []);
+    expect(await staleReason(dir, deployment)).toBeUndefined();
+    await writeFile(path.join(dir, INPUTS_FILE), `${"0".repeat(64)}\n`);
+    expect(await staleReason(dir, deployment)).toBe("the schema, mappings or ABIs changed since the last build");
+    await rm(path.join(dir, INPUTS_FILE));
+    expect(await staleReason(dir, deployment)).toBe("the build does not record what it was built from");
+  });
+
+  it("follows content only: a mapping's text or a contract's ABI changes it; new file times or bytecode do not", async () => {
+    const root = await mkdtemp(path.join(tmpdir(), "indexer-inputs-"));
+    dirs.push(root);
+    const dirsOf = { subgraph: path.join(root, "subgraph"), artifacts: path.join(root, "artifacts") };
+    await mkdir(path.join(dirsOf.subgraph, "src"), { recursive: true });
+    await mkdir(path.join(dirsOf.artifacts, "Governor.sol"), { recursive: true });
+    await writeFile(path.join(dirsOf.subgraph, "schema.graphql"), "type Proposal @entity { id: ID! }\n");
+    await writeFile(path.join(dirsOf.subgraph, "package.json"), "{}\n");
+    await writeFile(path.join(dirsOf.subgraph, "src", "mapping.ts"), "export function handle(): void {}\n");
+    const artifact = path.join(dirsOf.artifacts, "Governor.sol", "Governor.json");
+    await writeFile(artifact, JSON.stringify({ abi: [{ type: "event", name: "ProposalCreated" }], bytecode: "0x01" }));
+    const before = await inputsHash(dirsOf);
+
+    const later = new Date(Date.now() + 3_600_000);
+    await utimes(path.join(dirsOf.subgraph, "schema.graphql"), later, later);
+    await writeFile(artifact, JSON.stringify({ abi: [{ type: "event", name: "ProposalCreated" }], bytecode: "0x02" }));
+    expect(await inputsHash(dirsOf)).toBe(before);
+
+    await appendFile(path.join(dirsOf.subgraph, "src", "mapping.ts"), "// changed\n");
+    const afterMapping = await inputsHash(dirsOf);
+    expect(afterMapping).not.toBe(before);
+    await writeFile(artifact, JSON.stringify({ abi: [{ type: "event", name: "ProposalQueued" }], bytecode: "0x02" }));
+    expect(await inputsHash(dirsOf)).not.toBe(afterMapping);
   });
 });
