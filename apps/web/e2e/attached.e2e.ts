@@ -65,7 +65,8 @@ describe("an attached OpenZeppelin 4.9 DAO", () => {
     const errors = watch(page, "attached", { stack });
     await page.goto(`${stack.webUrl}/proposals/${proposalId}`);
     await useDevAccount(page, ALICE);
-    await page.getByRole("heading", { level: 1, name: "Grant for the documentation rewrite" }).waitFor({ timeout: 60_000 });
+    // The page's title (the description renders its own heading with the same words).
+    await page.locator("article > h1").filter({ hasText: "Grant for the documentation rewrite" }).waitFor({ timeout: 60_000 });
     // The voting window is in blocks, with the time they are expected at; no guardian, no risk-delay box.
     await expect.poll(async () => page.locator(".timeline").textContent(), { timeout: 30_000 }).toMatch(/Voting ends\s*Block [\d,]+, about/);
     expect(await page.getByRole("button", { name: /Cancel/ }).count()).toBe(0);
