@@ -1,17 +1,16 @@
 // Amounts for people, end to end in Chromium against the real local stack (./harness.ts): a 6-decimal
 // token the treasury holds is offered by the builder with its balance, an amount typed in its units
 // ("600000") becomes 600000 × 10^6 base units on chain, and the proposal page reads "600,000 dUSD".
-import { mkdir, readFile } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import path from "node:path";
 
 import { repoRoot } from "@ai-dao/service-kit/repo";
-import type { BrowserContext, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { createPublicClient, createWalletClient, decodeFunctionData, erc20Abi, getAddress, http, parseAbi, parseUnits, type Abi, type Address, type Hex, type PublicClient } from "viem";
 import { hardhat } from "viem/chains";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 
-import { dev, openBrowser, shots, tooWide, useDevAccount, watch } from "./browser.ts";
-import { startStack, type Stack } from "./harness.ts";
+import { dev, shots, tooWide, useDevAccount, watch, withStack } from "./browser.ts";
 
 const { deployer: DEPLOYER, alice: ALICE, erin: ERIN } = dev;
 const governorAbi = parseAbi(["function proposalProposer(uint256) view returns (address)"]);
@@ -31,19 +30,10 @@ async function shoot(page: Page, name: string) {
 }
 
 describe("amounts in token units", () => {
-  let stack: Stack;
-  let context: BrowserContext;
-  beforeAll(async () => {
-    await mkdir(shots, { recursive: true });
-    stack = await startStack({ services: true });
-    context = await openBrowser();
-  });
-  afterAll(async () => {
-    await context?.close();
-    await stack?.stop();
-  });
+  const platform = withStack({ services: true });
 
   it("sends 600,000 of a 6-decimal token: picked in the builder, typed in its units, read back as 600,000 dUSD", async () => {
+    const { stack, context } = platform;
     const client = createPublicClient({ chain: hardhat, transport: http(stack.rpcUrl) }) as PublicClient;
     const { token, timelock, governor } = stack.deployment.contracts as { token: Address; timelock: Address; governor: Address };
     const wallet = (account: Address) => createWalletClient({ account, chain: hardhat, transport: http(stack.rpcUrl) });

@@ -1,16 +1,14 @@
 // End to end in real Chromium (Debian's /usr/bin/chromium driven by playwright-core) against a real
 // local stack started by ./harness.ts. Screenshots go to e2e/screenshots/.
-import { mkdir } from "node:fs/promises";
 import path from "node:path";
 
 import { decodeProposalCreated, governorAbi } from "@ai-dao/protocol";
-import type { BrowserContext, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { concatHex, createPublicClient, createWalletClient, encodeAbiParameters, encodeFunctionData, erc20Abi, http, parseAbi, parseAbiItem, parseAbiParameters, stringToHex, toFunctionSelector, type Address, type Hex, type PublicClient } from "viem";
 import { hardhat } from "viem/chains";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 
-import { advance, confirmed, dev, openBrowser, secondsToEta, settled, shots, tooWide, useDevAccount, watch } from "./browser.ts";
-import { startStack, type Stack } from "./harness.ts";
+import { advance, confirmed, dev, secondsToEta, settled, shots, tooWide, useDevAccount, watch, withStack } from "./browser.ts";
 
 const { alice: ALICE, bob: BOB, carol: CAROL, erin: ERIN, executor: EXECUTOR } = dev;
 const tokenAbi = parseAbi(["function getVotes(address) view returns (uint256)", "function balanceOf(address) view returns (uint256)"]);
@@ -36,19 +34,10 @@ async function senderOf(client: PublicClient, governor: Address, event: "Proposa
 }
 
 describe("with the chain only", () => {
-  let stack: Stack;
-  let context: BrowserContext;
-  beforeAll(async () => {
-    await mkdir(shots, { recursive: true });
-    stack = await startStack({ services: false });
-    context = await openBrowser();
-  });
-  afterAll(async () => {
-    await context?.close();
-    await stack?.stop();
-  });
+  const platform = withStack({ services: false });
 
   it("delegates through the UI with a node development account and moves the chain's clock", async () => {
+    const { stack, context } = platform;
     const client = createPublicClient({ transport: http(stack.rpcUrl) });
     const token = stack.deployment.contracts.token as Address;
     const page = await context.newPage();
@@ -101,19 +90,10 @@ function proposeWithBytes(targets: Address[], values: bigint[], calldatas: Hex[]
 }
 
 describe("with the whole platform", () => {
-  let stack: Stack;
-  let context: BrowserContext;
-  beforeAll(async () => {
-    await mkdir(shots, { recursive: true });
-    stack = await startStack({ services: true });
-    context = await openBrowser();
-  });
-  afterAll(async () => {
-    await context?.close();
-    await stack?.stop();
-  });
+  const platform = withStack({ services: true });
 
   it("full scenario: delegate, propose, analysis, verify, no script injection, vote, the executor queues and executes", async () => {
+    const { stack, context } = platform;
     const client = createPublicClient({ transport: http(stack.rpcUrl) }) as PublicClient;
     const token = stack.deployment.contracts.token as Address;
     const governor = stack.deployment.contracts.governor as Address;
@@ -188,6 +168,7 @@ describe("with the whole platform", () => {
   });
 
   it("proposing with tokens received just before: the executor holds it, a member queues and executes it from the page", async () => {
+    const { stack, context } = platform;
     const client = createPublicClient({ transport: http(stack.rpcUrl) }) as PublicClient;
     const token = stack.deployment.contracts.token as Address;
     const governor = stack.deployment.contracts.governor as Address;
@@ -273,6 +254,7 @@ describe("with the whole platform", () => {
   });
 
   it("no request leaves for an outside host, hidden content is shown in a warning, and nothing widens the page", async () => {
+    const { stack, context } = platform;
     const client = createPublicClient({ transport: http(stack.rpcUrl) }) as PublicClient;
     const governor = stack.deployment.contracts.governor as Address;
     const token = stack.deployment.contracts.token as Address;

@@ -4,16 +4,14 @@
 // act themselves). A member votes, queues and executes a grant from the proposal page: the page
 // counts the vote in blocks, queues and executes with the Governor's full arguments, and the
 // treasury pays.
-import { mkdir } from "node:fs/promises";
 import path from "node:path";
 
-import type { BrowserContext, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { createPublicClient, createWalletClient, http, keccak256, parseAbi, parseEther, stringToHex, type Address, type PublicClient } from "viem";
 import { hardhat } from "viem/chains";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 
-import { confirmed, dev, openBrowser, settled, shots, tooWide, useDevAccount, watch } from "./browser.ts";
-import { startStack, type Stack } from "./harness.ts";
+import { confirmed, dev, settled, shots, tooWide, useDevAccount, watch, withStack } from "./browser.ts";
 
 const { alice: ALICE, dave: DAVE } = dev;
 const governorAbi = parseAbi([
@@ -36,19 +34,10 @@ async function shoot(page: Page, name: string) {
 }
 
 describe("an attached OpenZeppelin 4.9 DAO", () => {
-  let stack: Stack;
-  let context: BrowserContext;
-  beforeAll(async () => {
-    await mkdir(shots, { recursive: true });
-    stack = await startStack({ services: true, executor: false, attachOpenZeppelin4: true });
-    context = await openBrowser();
-  });
-  afterAll(async () => {
-    await context?.close();
-    await stack?.stop();
-  });
+  const platform = withStack({ services: true, executor: false, attachOpenZeppelin4: true });
 
   it("a member votes, queues and executes a grant from the proposal page; the vote counts in blocks", async () => {
+    const { stack, context } = platform;
     const client = createPublicClient({ chain: hardhat, transport: http(stack.rpcUrl) }) as PublicClient;
     const governor = stack.deployment.contracts.governor as Address;
     expect(stack.deployment.attached).toMatchObject({ flavour: "openzeppelin-4", clockMode: "mode=blocknumber&from=default" });

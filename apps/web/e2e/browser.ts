@@ -1,7 +1,8 @@
-// What every end-to-end file does in Chromium, defined once: open Debian's Chromium, watch a page for
-// errors (and say why on a failed test), connect a development account, wait for a transaction,
-// move the local chain's clock, find what widens a page, and audit it with axe-core.
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+// What every end-to-end file does in Chromium, defined once: start the stack and Chromium around a
+// file's tests, open Debian's Chromium, watch a page for errors (and say why on a failed test),
+// connect a development account, wait for a transaction, move the local chain's clock, find what
+// widens a page, and audit it with axe-core.
+import { mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -10,9 +11,9 @@ import { governorAbi } from "@ai-dao/protocol";
 import { devAddresses } from "@ai-dao/testkit/accounts";
 import { chromium, type BrowserContext, type Page } from "playwright-core";
 import type { Address, PublicClient } from "viem";
-import { expect, onTestFailed } from "vitest";
+import { afterAll, beforeAll, expect, onTestFailed } from "vitest";
 
-import { chromiumFlags, type Stack } from "./harness.ts";
+import { chromiumFlags, startStack, type Stack } from "./harness.ts";
 
 /** Where the runs save screenshots (gitignored). */
 export const shots = path.resolve(import.meta.dirname, "screenshots");
@@ -29,6 +30,36 @@ export async function openBrowser(): Promise<BrowserContext> {
     args: chromiumFlags.filter((f) => f !== "--headless"),
     viewport: { width: 1280, height: 900 },
   });
+}
+
+/**
+ * Starts the stack (`startStack(options)`) and a fresh Chromium before the enclosing `describe`'s tests
+ * and stops both after them. The returned accessors work inside its tests and later hooks.
+ */
+export function withStack(options: Parameters<typeof startStack>[0]): { readonly stack: Stack; readonly context: BrowserContext } {
+  let stack: Stack | undefined;
+  let context: BrowserContext | undefined;
+  beforeAll(async () => {
+    await mkdir(shots, { recursive: true });
+    stack = await startStack(options);
+    context = await openBrowser();
+  });
+  afterAll(async () => {
+    await context?.close();
+    await stack?.stop();
+  });
+  const started = <T>(value: T | undefined, what: string): T => {
+    if (value === undefined) throw new Error(`${what} is not started yet: use it inside a test or a hook after withStack's`);
+    return value;
+  };
+  return {
+    get stack() {
+      return started(stack, "The stack");
+    },
+    get context() {
+      return started(context, "Chromium");
+    },
+  };
 }
 
 /**

@@ -2,34 +2,22 @@
 // relayer (./harness.ts): a member whose account holds no ETH delegates to herself and votes with a
 // reason by signing messages; both land on chain as hers, and her balance stays at zero. A member
 // the relayer must refuse (no votes at the snapshot) is told why and offered to send it herself.
-import { mkdir } from "node:fs/promises";
 import path from "node:path";
 
 import { governorAbi, ProposalState, Support, tokenAbi } from "@ai-dao/protocol";
-import type { BrowserContext } from "playwright-core";
 import { createPublicClient, createWalletClient, http, keccak256, parseEther, toHex, type Address, type PublicClient } from "viem";
 import { hardhat } from "viem/chains";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 
-import { advanceChain, confirmed, dev, openBrowser, settled, shots, tooWide, useDevAccount, watch } from "./browser.ts";
-import { startStack, type Stack } from "./harness.ts";
+import { advanceChain, confirmed, dev, settled, shots, tooWide, useDevAccount, watch, withStack } from "./browser.ts";
 
 const { alice: ALICE, carol: CAROL, dave: DAVE } = dev;
 
 describe("gasless votes and delegations", () => {
-  let stack: Stack;
-  let context: BrowserContext;
-  beforeAll(async () => {
-    await mkdir(shots, { recursive: true });
-    stack = await startStack({ services: true, relayer: true });
-    context = await openBrowser();
-  });
-  afterAll(async () => {
-    await context?.close();
-    await stack?.stop();
-  });
+  const platform = withStack({ services: true, relayer: true });
 
   it("a member with no ETH delegates and votes through the relayer; one without votes is told why and may send it herself", async () => {
+    const { stack, context } = platform;
     const client = createPublicClient({ chain: hardhat, transport: http(stack.rpcUrl) }) as PublicClient;
     const { token, governor } = stack.deployment.contracts as { token: Address; governor: Address };
     const relayer = (await (await fetch(`${stack.relayerUrl}/health`)).json()) as { address: Address };

@@ -4,35 +4,23 @@
 // page shows the 10-minute wait a critical analysis earns and why, nothing can execute it before then
 // (no Execute on the page; a direct `execute` reverts), and the proposal guardian cancels it from the
 // page. The treasury keeps every ETH and dUSD. Screenshots e2e/screenshots/risk-delay-*.png.
-import { mkdir } from "node:fs/promises";
 import path from "node:path";
 
 import { decisionLogAbi, DecisionKind, decodeRevert, governorAbi, ProposalState, revertDataOf } from "@ai-dao/protocol";
-import type { BrowserContext } from "playwright-core";
 import { createPublicClient, createWalletClient, erc20Abi, http, type Address, type PublicClient } from "viem";
 import { hardhat } from "viem/chains";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 
 import { seedDemo, type DemoSeed } from "../../../scripts/demo/seed.ts";
-import { advanceChain, audit, confirmed, describeViolations, dev, openBrowser, serious, shots, tooWide, useDevAccount, watch } from "./browser.ts";
-import { startStack, type Stack } from "./harness.ts";
+import { advanceChain, audit, confirmed, describeViolations, dev, serious, shots, tooWide, useDevAccount, watch, withStack } from "./browser.ts";
 
 describe("the wait a risky proposal earns, and the guardian's cancel", () => {
-  let stack: Stack;
   let seed: DemoSeed;
-  let context: BrowserContext;
-  beforeAll(async () => {
-    await mkdir(shots, { recursive: true });
-    // Seeded before the services start, as `npm start` does.
-    stack = await startStack({ services: true, beforeServices: async (rpcUrl, deployment) => void (seed = await seedDemo(rpcUrl, deployment)) });
-    context = await openBrowser();
-  });
-  afterAll(async () => {
-    await context?.close();
-    await stack?.stop();
-  });
+  // Seeded before the services start, as `npm start` does.
+  const platform = withStack({ services: true, beforeServices: async (rpcUrl, deployment) => void (seed = await seedDemo(rpcUrl, deployment)) });
 
   it("the drain waits 10 minutes once queued, cannot execute before, and the guardian cancels it from the page", async () => {
+    const { stack, context } = platform;
     const client = createPublicClient({ transport: http(stack.rpcUrl) }) as PublicClient;
     const governor = stack.deployment.contracts.governor as Address;
     const treasury = stack.deployment.contracts.timelock as Address;

@@ -3,16 +3,17 @@
 // palettes and at phone width), no horizontal overflow at 390 px nor at 360 px (the narrowest common
 // phone), and screenshots at 1280×900, 390×844 and 360×740 in e2e/screenshots/<route>-desktop.png /
 // -phone.png / -360.png (every violation of any impact in <route>-axe.json).
-// Also: "Delegate to myself" from an account without tokens says it gives no voting power.
-import { mkdir, writeFile } from "node:fs/promises";
+// Also: "Delegate to myself" from an account without tokens says it gives no voting power, and the
+// built page's Content-Security-Policy frames nothing but WalletConnect's Verify origin.
+import { writeFile } from "node:fs/promises";
 import path from "node:path";
 
-import type { BrowserContext, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { createPublicClient, http, parseAbi, type Address, type PublicClient } from "viem";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 
-import { advance, audit, confirmed, describeViolations, dev, openBrowser, serious, settled, shots, tooWide, useDevAccount, watch } from "./browser.ts";
-import { startStack, type Stack } from "./harness.ts";
+import { contentSecurityPolicy, EXPECTED_POLICY } from "../test/csp.ts";
+import { advance, audit, confirmed, describeViolations, dev, serious, settled, shots, tooWide, useDevAccount, watch, withStack } from "./browser.ts";
 
 const { alice: ALICE, erin: ERIN } = dev;
 /** Development account #6: no DEMO in the local deployment. */
@@ -23,24 +24,17 @@ const NARROW = { width: 360, height: 740 };
 const tokenAbi = parseAbi(["function getVotes(address) view returns (uint256)", "function balanceOf(address) view returns (uint256)"]);
 
 describe("every route: accessibility, phone width, screenshots", () => {
-  let stack: Stack;
-  let context: BrowserContext;
+  const platform = withStack({ services: true });
   let client: PublicClient;
   let proposalId = "";
 
-  beforeAll(async () => {
-    await mkdir(shots, { recursive: true });
-    stack = await startStack({ services: true });
-    context = await openBrowser();
-    client = createPublicClient({ transport: http(stack.rpcUrl) }) as PublicClient;
-  });
-  afterAll(async () => {
-    await context?.close();
-    await stack?.stop();
+  beforeAll(() => {
+    client = createPublicClient({ transport: http(platform.stack.rpcUrl) }) as PublicClient;
   });
 
   // The routes below need it (expect.poll only runs inside a test, so this is one).
   it("setup: one proposal with its published analysis, and so one decision in the log", async () => {
+    const { stack, context } = platform;
     const page = await context.newPage();
     watch(page, "routes-setup", { stack });
     await page.goto(`${stack.webUrl}/delegates`);
@@ -95,6 +89,7 @@ describe("every route: accessibility, phone width, screenshots", () => {
   for (const route of routes) {
     it(`${route.name}: no serious or critical axe violation, fits 390 px and 360 px`, async () => {
       expect(proposalId, "the setup test made no proposal").not.toBe("");
+      const { stack, context } = platform;
       // The previous route's page stays open until now, so a failure message can still read it.
       await Promise.all(context.pages().map((p) => p.close()));
       const page = await context.newPage();
@@ -140,6 +135,7 @@ describe("every route: accessibility, phone width, screenshots", () => {
   }
 
   it("the first Tab reaches the skip link, which moves the focus to the main content", async () => {
+    const { stack, context } = platform;
     await Promise.all(context.pages().map((p) => p.close()));
     const page = await context.newPage();
     const errors = watch(page, "routes-skip-link", { stack });
@@ -157,6 +153,7 @@ describe("every route: accessibility, phone width, screenshots", () => {
   });
 
   it("delegating to yourself without tokens says it gives no voting power, and still delegates", async () => {
+    const { stack, context } = platform;
     const page = await context.newPage();
     const errors = watch(page, "routes-no-tokens", { stack });
     await page.goto(`${stack.webUrl}/delegates`);
@@ -173,5 +170,34 @@ describe("every route: accessibility, phone width, screenshots", () => {
     await settled(page);
     expect(await page.getByTestId("delegated-power").textContent()).toMatch(/from 1 delegator$/);
     expect(errors.filter((e) => e.startsWith("pageerror"))).toEqual([]);
+  });
+
+  it("the built page's Content-Security-Policy frames only WalletConnect's Verify origin and loads no image from elsewhere", async () => {
+    const { stack, context } = platform;
+    const html = await (await fetch(`${stack.webUrl}/proposals`)).text();
+    expect(Object.fromEntries(contentSecurityPolicy(html))).toEqual(EXPECTED_POLICY);
+
+    // Chromium enforces it. Nothing here reaches the internet: the allowed frame is answered locally,
+    // anything else would be aborted (and a refused one is never requested at all).
+    const page = await context.newPage();
+    await page.route("https://verify.walletconnect.org/**", (r) => r.fulfill({ contentType: "text/html", body: "<p>verify</p>" }));
+    await page.route(/^https:\/\/(?!verify\.walletconnect\.org\/)/, (r) => r.abort());
+    await page.goto(`${stack.webUrl}/proposals`);
+    await settled(page);
+    const refused = await page.evaluate(async () => {
+      const seen: string[] = [];
+      document.addEventListener("securitypolicyviolation", (e) => seen.push(`${e.effectiveDirective} ${new URL(e.blockedURI).origin}`));
+      const add = (tag: "iframe" | "img", src: string) => document.body.append(Object.assign(document.createElement(tag), { src, hidden: true }));
+      add("iframe", "https://verify.walletconnect.org/v3/attestation?projectId=test");
+      add("iframe", "https://verify.walletconnect.com/");
+      add("iframe", "https://example.org/");
+      add("img", "https://example.org/pixel.png");
+      // The wallet icons WalletConnect's dialog shows are blob: URLs it makes from what it fetched.
+      add("img", URL.createObjectURL(new Blob(["<svg xmlns='http://www.w3.org/2000/svg' width='1' height='1'/>"], { type: "image/svg+xml" })));
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      return seen.sort();
+    });
+    expect(refused).toEqual(["frame-src https://example.org", "frame-src https://verify.walletconnect.com", "img-src https://example.org"]);
+    await expect.poll(() => page.frames().some((f) => f.url().startsWith("https://verify.walletconnect.org/"))).toBe(true);
   });
 });

@@ -2,17 +2,14 @@
 // executor holds leads its page with a warning, Queue asks for an explicit confirmation (nothing is
 // sent on Cancel or Escape), and the list marks it and follows its state without a reload.
 // Screenshots go to e2e/screenshots/safety-*.png.
-import { mkdir } from "node:fs/promises";
 import path from "node:path";
 
 import { governorAbi } from "@ai-dao/protocol";
-import type { BrowserContext } from "playwright-core";
 import { createPublicClient, createWalletClient, encodeFunctionData, erc20Abi, http, parseAbi, parseEventLogs, type Address, type PublicClient } from "viem";
 import { hardhat } from "viem/chains";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 
-import { advanceChain, confirmed, dev, openBrowser, secondsToEta, shots, useDevAccount, watch } from "./browser.ts";
-import { startStack, type Stack } from "./harness.ts";
+import { advanceChain, confirmed, dev, secondsToEta, shots, useDevAccount, watch, withStack } from "./browser.ts";
 
 const { alice: ALICE, bob: BOB, erin: ERIN } = dev;
 const E18 = 10n ** 18n;
@@ -22,19 +19,10 @@ const SUCCEEDED = 4;
 const EXECUTED = 7;
 
 describe("safety first: a held proposal", () => {
-  let stack: Stack;
-  let context: BrowserContext;
-  beforeAll(async () => {
-    await mkdir(shots, { recursive: true });
-    stack = await startStack({ services: true });
-    context = await openBrowser();
-  });
-  afterAll(async () => {
-    await context?.close();
-    await stack?.stop();
-  });
+  const platform = withStack({ services: true });
 
   it("leads with the hold, asks for confirmation before Queue, and the list marks it and follows its state", async () => {
+    const { stack, context } = platform;
     const client = createPublicClient({ transport: http(stack.rpcUrl) }) as PublicClient;
     const token = stack.deployment.contracts.token as Address;
     const governor = stack.deployment.contracts.governor as Address;

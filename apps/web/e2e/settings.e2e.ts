@@ -3,31 +3,19 @@
 // adds an email subscription for risky proposals and a webhook with a secret, sees them listed in
 // words with the secret kept back, removes one; a bad address is refused at the form in the
 // notifier's own words. Another member's sign-in sees none of them.
-import { mkdir } from "node:fs/promises";
 import path from "node:path";
 
-import type { BrowserContext } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 
-import { dev, openBrowser, settled, shots, tooWide, useDevAccount, watch } from "./browser.ts";
-import { startStack, type Stack } from "./harness.ts";
+import { dev, settled, shots, tooWide, useDevAccount, watch, withStack } from "./browser.ts";
 
 const { alice: ALICE, bob: BOB } = dev;
 
 describe("notification settings", () => {
-  let stack: Stack;
-  let context: BrowserContext;
-  beforeAll(async () => {
-    await mkdir(shots, { recursive: true });
-    stack = await startStack({ services: true, notifier: true });
-    context = await openBrowser();
-  });
-  afterAll(async () => {
-    await context?.close();
-    await stack?.stop();
-  });
+  const platform = withStack({ services: true, notifier: true });
 
   it("signs in with the wallet, adds, lists and removes subscriptions; each member sees only theirs", async () => {
+    const { stack, context } = platform;
     const page = await context.newPage();
     const errors = watch(page, "settings", { stack });
     await page.goto(`${stack.webUrl}/settings`);

@@ -3,33 +3,29 @@
 // config lists, indexed by the embedded indexer's compiled subgraph, shown with its balance in token
 // units, and a proposal paying dUSD from the treasury shown in the history with its title.
 // Screenshots at 1280 and 390 px wide go to e2e/screenshots/.
-import { mkdir } from "node:fs/promises";
 import path from "node:path";
 
 import { parseDeployment } from "@ai-dao/deployment";
 import { daoAbis, descriptionBytesOf, hashDescription, ProposalState, Support } from "@ai-dao/protocol";
 import { erc20Transfer } from "@ai-dao/testkit/dao";
-import type { BrowserContext } from "playwright-core";
 import { createPublicClient, createWalletClient, http, type Address, type PublicClient } from "viem";
 import { hardhat } from "viem/chains";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 
 import { deployDemoStablecoin } from "../../../scripts/demo/seed.ts";
-import { dev, openBrowser, shots, tooWide, watch } from "./browser.ts";
-import { startStack, type Stack } from "./harness.ts";
+import { dev, shots, tooWide, watch, withStack } from "./browser.ts";
 
 const E6 = 10n ** 6n;
 const TITLE = "Pay for the Q4 security audit";
 
 describe("treasury page", () => {
-  let stack: Stack;
-  let context: BrowserContext;
+  const platform = withStack({ services: true });
   let client: PublicClient;
   let dusd: Address;
 
   /** Sends a transaction from an unlocked node account; `tolerate` lets a race with the executor pass. */
   async function send(from: Address, to: Address, functionName: string, args: unknown[], tolerate = false): Promise<void> {
-    const wallet = createWalletClient({ chain: hardhat, transport: http(stack.rpcUrl), account: from });
+    const wallet = createWalletClient({ chain: hardhat, transport: http(platform.stack.rpcUrl), account: from });
     try {
       const hash = await wallet.writeContract({ address: to, abi: daoAbis.governor, functionName: functionName as never, args: args as never });
       const receipt = await client.waitForTransactionReceipt({ hash });
@@ -43,11 +39,10 @@ describe("treasury page", () => {
     await client.request({ method: "evm_mine" as never, params: [] as never });
   }
   const readGovernor = <T,>(functionName: string, args: unknown[]) =>
-    client.readContract({ address: stack.deployment.contracts.governor, abi: daoAbis.governor, functionName: functionName as never, args: args as never }) as Promise<T>;
+    client.readContract({ address: platform.stack.deployment.contracts.governor, abi: daoAbis.governor, functionName: functionName as never, args: args as never }) as Promise<T>;
 
   beforeAll(async () => {
-    await mkdir(shots, { recursive: true });
-    stack = await startStack({ services: true });
+    const { stack } = platform;
     client = createPublicClient({ chain: hardhat, transport: http(stack.rpcUrl) }) as PublicClient;
     // The seed's own deploy of dUSD: the address the local config lists, so the indexer (already
     // running) has a data source for it from its first block.
@@ -80,14 +75,10 @@ describe("treasury page", () => {
         await send(dev.bob, governor!, "execute", [proposalId], true);
       } else await new Promise((r) => setTimeout(r, 500));
     }
-    context = await openBrowser();
-  });
-  afterAll(async () => {
-    await context?.close();
-    await stack?.stop();
   });
 
   it("lists dUSD in token units and shows the audit payment with its proposal, at 1280 and 390 px", async () => {
+    const { stack, context } = platform;
     const page = await context.newPage();
     const errors = watch(page, "treasury", { stack });
     const key = dusd.toLowerCase();

@@ -212,6 +212,10 @@ describe("the decision log page", () => {
       const detail = document.getElementById(button.getAttribute("aria-controls")!)!;
       expect(within(detail).getByTestId(shows)).toBeTruthy();
       if (not) expect(within(detail).queryByTestId(not)).toBeNull();
+      // Headings step down one level at a time: the page's h1, the report's h2, its sections' h3s.
+      expect(within(detail).getByRole("heading", { level: 2 }).textContent).toBe(`Report of decision ${3 - i} (${["analysis", "analysis", "execution guard", "draft"][i]})`);
+      const levels = [...document.querySelectorAll("h1, h2, h3, h4, h5, h6")].map((h) => Number(h.tagName[1]));
+      expect(levels.every((level, j) => j === 0 || level <= levels[j - 1]! + 1)).toBe(true);
       fireEvent.click(button);
     }
   });

@@ -148,6 +148,29 @@ describe("bounded rendering", () => {
   });
 });
 
+describe("headings: the page keeps one h1", () => {
+  const headings = (root: ParentNode) => [...root.querySelectorAll("h1, h2, h3, h4, h5, h6")].map((h) => `${h.tagName.toLowerCase()} ${h.textContent}`);
+
+  it("moves the description's headings under the section's own h2, together, never past h6", () => {
+    render(<Description text={"# Pay the auditor\n\n## Budget\n\n#### Detail\n\n###### Deepest\n\n- > # Quoted"} />);
+    expect(headings(document)).toEqual(["h2 Description", "h3 Pay the auditor", "h4 Budget", "h6 Detail", "h6 Deepest", "h3 Quoted"]);
+  });
+
+  it("leaves headings that are already below the section's heading as they are", () => {
+    render(<Description text={"### Budget\n\n#### Detail"} />);
+    expect(headings(screen.getByTestId("description"))).toEqual(["h3 Budget", "h4 Detail"]);
+  });
+
+  it("a proposal whose description starts with # Title has one h1, its title", async () => {
+    const { id, proposal, receipt } = proposedWithBytes(stringToHex("# Pay the auditor\n\nPay 1 ETH to the auditor.\n\n## Why\n\nThe audit is done."), "");
+    renderAt(`/proposals/${id}`, { graphql: () => ({ proposal: { ...proposal, title: "Pay the auditor" }, ...totals }), rpc: (method) => (method === "eth_getTransactionReceipt" ? receipt : undefined) });
+    const description = await screen.findByTestId("description");
+    await waitFor(() => expect(description.textContent).toContain("The audit is done."));
+    expect(headings(document).filter((h) => h.startsWith("h1 "))).toEqual(["h1 Pay the auditor"]);
+    expect(headings(description)).toEqual(["h3 Pay the auditor", "h4 Why"]);
+  });
+});
+
 describe("proposal page: the description's exact bytes", () => {
   // A BOM, an invalid byte (0xFF), a NUL and text after it.
   const bytes = `0xefbbbf${stringToHex("# Pay the auditor\n\nPay 1 ETH").slice(2)}ff00${stringToHex(" 9 ETH").slice(2)}` as Hex;

@@ -120,6 +120,13 @@ describe("evidence read for voters (lib)", () => {
   it("words keys and shortens values", () => {
     expect(keyLabel("newOwner")).toBe("New owner");
     expect(keyLabel("priorInteractions")).toBe("Prior interactions");
+    // A counterparty's kind of account and the facts that could not be read, in words.
+    expect(evidenceLines({ kind: "eoa", singleKeyControl: true, unread: [] }, report, "counterparty-control")).toMatchObject([
+      { label: "Account", text: "an ordinary account, run by a key (no code)" },
+      { label: "Controlled by a single key", text: "yes" },
+      { label: "Could not be read", text: "none" },
+    ]);
+    expect(evidenceLines({ kind: "upgrade" }, report, "x")).toMatchObject([{ label: "Kind", text: "upgrade" }]);
     expect(bpsText(125)).toBe("1.25%");
     expect(shortText(h("ab"))).toEqual({ text: "0xabababab…abababab", full: h("ab") });
     expect(shortText("x".repeat(400)).text).toHaveLength(160);

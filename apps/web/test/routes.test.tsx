@@ -1,8 +1,8 @@
 import { fireEvent, screen, waitFor, within } from "@testing-library/react";
 import { describe, expect, it } from "vitest";
 
-import { PROPOSALS_QUERY } from "../src/lib/queries.ts";
-import { decisionLog, detail, listRows, reportHash, reportJson, totals } from "./fixtures.ts";
+import { ACCOUNT_QUERY, PROPOSALS_QUERY } from "../src/lib/queries.ts";
+import { alice, decisionLog, detail, listRows, reportHash, reportJson, totals } from "./fixtures.ts";
 import { renderAt } from "./render.tsx";
 
 describe("proposals list", () => {
@@ -77,7 +77,9 @@ describe("proposal page", () => {
     const actions = await screen.findAllByTestId("action");
     expect(actions[0]!.textContent).toMatch(/transfer on DEMO token/);
     expect(actions[0]!.textContent).toMatch(/1,000 DEMO/);
-    expect(actions[1]!.textContent).toMatch(/Send ETH.*0\.5 ETH/);
+    // A plain ETH transfer in one sentence, like a token transfer.
+    expect(actions[1]!.querySelector('[data-testid="action-summary"]')!.textContent).toMatch(/^Send 0\.5 ETH from the treasury to (0x[0-9a-fA-F]{4}…[0-9a-fA-F]{4}|\w+)$/);
+    expect(actions[1]!.textContent).toMatch(/No function is called: 0\.5 ETH goes to/);
   });
 
   it("shows the analysis, findings by severity and the intent-vs-effect table", async () => {
@@ -168,5 +170,39 @@ describe("index health", () => {
     renderAt("/proposals", { graphql: () => ({ proposals: listRows, ...totals }) });
     await screen.findAllByTestId("proposal-row");
     expect(screen.queryByTestId("index-health-warning")).toBeNull();
+  });
+});
+
+describe("an account's page", () => {
+  const account = (delegate: string | null) => ({
+    account: {
+      id: alice,
+      balance: "250000000000000000000000",
+      delegatedVotes: "250000000000000000000000",
+      delegatorCount: "1",
+      votesCast: "0",
+      proposalsMade: "2",
+      isAnalyst: false,
+      delegate: delegate ? { id: delegate } : null,
+      delegators: [{ id: alice, balance: "250000000000000000000000" }],
+      votes: [],
+      proposals: [
+        { id: "1", title: "Fund the audit", status: "CREATED" },
+        { id: "2", title: "Pay the designer", status: "EXECUTED" },
+      ],
+    },
+  });
+
+  it("says in words that an account delegates to itself, and what the indexer records of its proposals", async () => {
+    renderAt(`/delegates/${alice}`, { graphql: (q) => (q === ACCOUNT_QUERY ? account(alice) : {}) });
+    await screen.findByText("itself (its own tokens vote)");
+    const items = screen.getAllByRole("listitem").filter((li) => /Fund the audit|Pay the designer/.test(li.textContent ?? ""));
+    expect(items.map((li) => li.textContent)).toEqual(["Fund the audit proposed", "Pay the designer executed"]);
+  });
+
+  it("links another delegate by its checksummed address", async () => {
+    renderAt(`/delegates/${alice}`, { graphql: (q) => (q === ACCOUNT_QUERY ? account("0x3c44cdddb6a900fa2b585dd299e03d12fa4293bc") : {}) });
+    const link = await screen.findByRole("link", { name: "0x3C44…93BC" });
+    expect(link.getAttribute("href")).toBe("/delegates/0x3c44cdddb6a900fa2b585dd299e03d12fa4293bc");
   });
 });

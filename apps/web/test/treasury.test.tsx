@@ -78,11 +78,24 @@ describe("treasury page", () => {
   it("shows a token that does not answer symbol or decimals by address, with a note, never with guessed decimals", async () => {
     renderAt("/treasury", { graphql, rpc: chain });
     const row = await screen.findByTestId(`treasury-asset-${MYSTERY.toLowerCase()}`);
-    await waitFor(() => expect(row.textContent).toMatch(/Does not report its symbol or decimals/));
+    await waitFor(() => expect(screen.getByTestId(`treasury-balance-${MYSTERY.toLowerCase()}`).textContent).toBe("could not be read"));
     expect(within(row).getByRole("rowheader").textContent).toMatch(/0x14dC…9955/);
     expect(row.textContent).toMatch(/Not a listed treasury asset/);
     expect(row.textContent).toMatch(/Move the mystery token/);
-    await waitFor(() => expect(screen.getByTestId(`treasury-balance-${MYSTERY.toLowerCase()}`).textContent).toBe("could not be read"));
+    // Without a balance either, the note does not promise one in base units.
+    expect(row.textContent).toMatch(/Does not answer as a token on this chain: neither its symbol, its decimals nor the treasury's balance could be read/);
+    expect(row.textContent).not.toMatch(/the balance is in base units/);
+  });
+
+  it("a token that answers balanceOf but not symbol or decimals: the balance in base units, and the note says so", async () => {
+    const balanceOnly = (method: string, params: unknown[]): unknown => {
+      const call = params[0] as { to?: string; data?: string } | undefined;
+      if (method === "eth_call" && call?.to?.toLowerCase() === MYSTERY.toLowerCase() && call.data?.startsWith("0x70a08231")) return encodeAbiParameters([{ type: "uint256" }], [123n]);
+      return chain(method, params);
+    };
+    renderAt("/treasury", { graphql, rpc: balanceOnly });
+    await waitFor(() => expect(screen.getByTestId(`treasury-balance-${MYSTERY.toLowerCase()}`).textContent).toBe("123"));
+    expect(screen.getByTestId(`treasury-asset-${MYSTERY.toLowerCase()}`).textContent).toMatch(/Does not report its symbol or decimals: the balance is in base units/);
   });
 
   it("lists every movement with its date, amount in token units, counterparty and proposal", async () => {

@@ -62,6 +62,9 @@ describe("wallet menu", () => {
       "alice (0x7099…79C8) · 250,000 DEMO · 250,000 votes",
       "bob (0x3C44…93BC) · 150,000 DEMO · 0 votes",
     ]);
+    // No browser wallet here: said in words, not as a disabled button whose tooltip a phone never shows.
+    expect(screen.getByTestId("no-wallet").textContent).toBe("No wallet found in this browser");
+    expect(screen.queryByRole("button", { name: /Connect/ })).toBeNull();
   });
 
   it("shows the connected account's name, balance and voting power, and disconnects", async () => {

@@ -6,7 +6,6 @@ import { Address as AddressView } from "./ui.tsx";
 
 function title(a: DecodedAction): string {
   if (a.functionName) return a.functionName;
-  if (a.kind === "eth-transfer") return "Send ETH";
   if (a.kind === "empty") return "Call without data";
   return a.signature ?? "Unknown function";
 }
@@ -53,10 +52,16 @@ export function Actions({ proposal }: { proposal: Pick<ProposalDetail, "actions"
                 {a.summary}
               </p>
             )}
-            <p>
-              <strong>{title(a)}</strong> on {a.targetName ?? "external address"} <AddressView value={a.target} />
-              {a.value > 0n && <> with {a.valueDisplay}</>}
-            </p>
+            {a.kind === "eth-transfer" ? (
+              <p>
+                No function is called: {a.valueDisplay} goes to {a.targetName ?? "external address"} <AddressView value={a.target} />
+              </p>
+            ) : (
+              <p>
+                <strong>{title(a)}</strong> on {a.targetName ?? "external address"} <AddressView value={a.target} />
+                {a.value > 0n && <> with {a.valueDisplay}</>}
+              </p>
+            )}
             {a.args.length > 0 && (
               <table className="action-args">
                 <tbody>

@@ -22,7 +22,8 @@ export function Description({ text, invalidSequences = 0, heading = "Description
       <section className="card description">
         <h2>{heading}</h2>
         {note}
-        <Markdown tree={rendered.tree} />
+        {/* Under this section's h2, the description's own "# Title" is an h3: the page keeps one h1. */}
+        <Markdown tree={rendered.tree} topHeading={3} />
         {rendered.limited.plainTail && <p className="muted">This description is very long: the part past the first 100,000 characters is shown as plain text.</p>}
       </section>
     </>

@@ -9,16 +9,43 @@ import { Fragment, jsx, jsxs } from "react/jsx-runtime";
  * links labelled "Image: …"), only http(s) and mailto links, bounded depth. This component turns it
  * into React elements (never innerHTML) and marks every link as leaving the app.
  */
-export function Markdown({ tree }: { tree: Root }) {
+export function Markdown({ tree, topHeading }: { tree: Root; topHeading: number }) {
   const content = useMemo(
-    () => toJsxRuntime(labelControlPictures(tree), { Fragment, jsx: jsx as Jsx, jsxs: jsxs as Jsx, components: { a: ExternalLink }, passNode: true }),
-    [tree],
+    () => toJsxRuntime(labelControlPictures(demoteHeadings(tree, topHeading)), { Fragment, jsx: jsx as Jsx, jsxs: jsxs as Jsx, components: { a: ExternalLink }, passNode: true }),
+    [tree, topHeading],
   );
   return (
     <div className="markdown" data-testid="description">
       {content}
     </div>
   );
+}
+
+const HEADING = /^h([1-6])$/;
+
+function headingLevels(node: Root | Element): number[] {
+  return node.children.flatMap((child) => (child.type !== "element" ? [] : [...(HEADING.test(child.tagName) ? [Number(child.tagName[1])] : []), ...headingLevels(child)]));
+}
+
+/**
+ * The page has its own title (the one h1) and puts the description under a heading of its own, so
+ * the description's headings move down together: its highest becomes `top` (a "# Title" under the
+ * section's h2 becomes an h3), the others keep their distance from it, none goes past h6.
+ */
+export function demoteHeadings<T extends Root | Element>(node: T, top: number): T {
+  const levels = headingLevels(node);
+  if (levels.length === 0) return node;
+  const shift = Math.max(0, top - Math.min(...levels));
+  if (shift === 0) return node;
+  const demote = <N extends Root | Element>(n: N): N => ({
+    ...n,
+    children: n.children.map((child) => {
+      if (child.type !== "element") return child;
+      const level = HEADING.exec(child.tagName)?.[1];
+      return { ...demote(child), ...(level ? { tagName: `h${Math.min(6, Number(level) + shift)}` } : {}) };
+    }),
+  });
+  return demote(node);
 }
 
 const CONTROL_NAMES = ["NUL", "SOH", "STX", "ETX", "EOT", "ENQ", "ACK", "BEL", "BS", "HT", "LF", "VT", "FF", "CR", "SO", "SI", "DLE", "DC1", "DC2", "DC3", "DC4", "NAK", "SYN", "ETB", "CAN", "EM", "SUB", "ESC", "FS", "GS", "RS", "US"];

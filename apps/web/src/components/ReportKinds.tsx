@@ -259,7 +259,7 @@ function SimulationView({ simulation, treasury }: { simulation: SimulationReport
   let line: string;
   if (simulation.status === "skipped" || simulation.status === "failed") line = `Not simulated (${simulation.status}): ${simulation.reason}`;
   else if (simulation.status === "reverted") line = `Executing it on a copy of the chain at block ${simulation.forkBlock} fails: ${simulation.revert?.reason ?? "it reverts"}.`;
-  else line = `Executed on a copy of the chain at block ${simulation.forkBlock}: ${simulation.calls.length} call(s) succeeded.`;
+  else line = `Executed on a copy of the chain at block ${simulation.forkBlock}: ${simulation.calls.length === 1 ? "its call succeeded" : `all ${simulation.calls.length} calls succeeded`}.`;
   const treasuryEth = "effects" in simulation && treasury ? simulation.effects.ethBalanceChanges.find((c) => c.address.toLowerCase() === treasury.toLowerCase()) : undefined;
   return (
     <section data-testid="simulation" id="simulation">
@@ -379,8 +379,7 @@ export function AnalysisView({ report }: { report: AnalysisReport }) {
         </dd>
         <dt>Produced by</dt>
         <dd>
-          {report.mode ?? "unknown mode"}
-          {model && ` · model ${model}`}
+          {report.mode === "deterministic" ? "Checks in code alone (no model)" : report.mode === "model" ? `Checks in code and the model ${model ?? "(not named)"}` : `${report.mode ?? "unknown mode"}${model ? ` · model ${model}` : ""}`}
           {report.analyzer && ` · ${report.analyzer.name} ${report.analyzer.version}`}
         </dd>
       </dl>

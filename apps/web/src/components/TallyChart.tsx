@@ -14,7 +14,9 @@ export function quorumText(counted: bigint, quorum: bigint, symbol: string, deci
 export function TallyChart({ forVotes, against, abstain, quorum, symbol, decimals = 18 }: { forVotes: bigint; against: bigint; abstain: bigint; quorum: bigint; symbol: string; decimals?: number }) {
   const max = [forVotes + abstain, against, quorum].reduce((a, b) => (b > a ? b : a), 1n);
   const width = 320;
-  const scale = (v: bigint) => (Number((v * 10_000n) / max) / 10_000) * (width - 10);
+  // Each bar is named on its left, so the chart reads without the legend.
+  const labelWidth = 64;
+  const scale = (v: bigint) => labelWidth + (Number((v * 10_000n) / max) / 10_000) * (width - labelWidth - 10);
   const rows = [
     { label: "For", value: forVotes, color: "var(--for)" },
     { label: "Against", value: against, color: "var(--against)" },
@@ -24,14 +26,17 @@ export function TallyChart({ forVotes, against, abstain, quorum, symbol, decimal
   const amount = (v: bigint) => formatAmount(v, decimals);
   return (
     <figure className="tally">
-      <svg viewBox={`0 0 ${width} 110`} width="100%" role="img" aria-label={`For ${amount(forVotes)}, against ${amount(against)}, abstain ${amount(abstain)} ${symbol}; quorum line at ${amount(quorum)} ${symbol}`}>
+      <svg viewBox={`0 0 ${width} 116`} width="100%" role="img" aria-label={`For ${amount(forVotes)}, against ${amount(against)}, abstain ${amount(abstain)} ${symbol}; quorum line at ${amount(quorum)} ${symbol}`}>
         {rows.map((row, i) => (
           <g key={row.label} transform={`translate(0 ${i * 30 + 8})`}>
-            <rect x={0} y={0} width={Math.max(scale(row.value), 1)} height={20} fill={row.color} />
+            <text x={0} y={15} fontSize={13} fill="currentColor">
+              {row.label}
+            </text>
+            <rect x={labelWidth} y={0} width={Math.max(scale(row.value) - labelWidth, 1)} height={20} fill={row.color} />
           </g>
         ))}
-        <line x1={quorumX} x2={quorumX} y1={0} y2={100} stroke="currentColor" strokeDasharray="4 3" />
-        <text x={Math.min(quorumX + 4, width - 50)} y={106} fontSize={10} fill="currentColor">
+        <line x1={quorumX} x2={quorumX} y1={0} y2={98} stroke="currentColor" strokeDasharray="4 3" />
+        <text x={Math.min(quorumX, width - 2)} y={112} fontSize={13} fill="currentColor" textAnchor={quorumX > width - 40 ? "end" : "middle"}>
           quorum
         </text>
       </svg>

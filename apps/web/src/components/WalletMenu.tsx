@@ -81,9 +81,10 @@ export function WalletMenu() {
       ) : (
         <>
           {wallet.wallets.length === 0 ? (
-            <button type="button" disabled title="No browser wallet found">
-              Connect wallet
-            </button>
+            // Said in words: a disabled button's tooltip never shows on a phone.
+            <span className="muted" data-testid="no-wallet">
+              No wallet found in this browser
+            </span>
           ) : (
             wallet.wallets.map((w) => (
               <button

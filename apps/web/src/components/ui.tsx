@@ -1,6 +1,8 @@
 import type { ProposalStateName } from "@ai-dao/protocol";
 import type { ReactNode } from "react";
 
+import { checksum, shortAddress } from "../lib/format.ts";
+
 export function Loading({ what }: { what: string }) {
   return (
     <p role="status" aria-live="polite" className="muted">
@@ -43,11 +45,13 @@ export function RiskBadge({ risk }: { risk: number | null | undefined }) {
   );
 }
 
+/** An address, shortened, always in its checksummed spelling (the indexer's ids are lower case). */
 export function Address({ value, name }: { value: string; name?: string | null }) {
+  const shown = checksum(value);
   return (
-    <code className="address" title={value}>
+    <code className="address" title={shown}>
       {name ? `${name} ` : ""}
-      {value.slice(0, 6)}…{value.slice(-4)}
+      {shortAddress(shown)}
     </code>
   );
 }

@@ -164,6 +164,7 @@ export function decodeAction(
     calldata,
   };
   const call: DecodedCall = decoderFor(config)(action.index, target as Address, value, calldata);
+  if (call.kind === "eth-transfer") return { ...base, functionName: null, signature: null, args: [], kind: call.kind, summary: `Send ${base.valueDisplay} from the treasury to ${who(target, names)}` };
   if (call.kind !== "call") return { ...base, functionName: null, signature: null, args: [], kind: call.kind };
   if (!call.decoded) return { ...base, functionName: null, signature: action.functionSignature ?? null, args: [], kind: "unknown-call" };
 

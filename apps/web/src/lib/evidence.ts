@@ -116,6 +116,17 @@ const LABELS: Readonly<Record<string, string>> = {
   ageBlocks: "Age (blocks)",
   ageSeconds: "Age (seconds)",
   firstSeenBlock: "First seen in block",
+  roles: "Role in the proposal",
+  singleKeyControl: "Controlled by a single key",
+  unread: "Could not be read",
+};
+
+/** What kind of account an address is (the counterparty checks' `kind`), in words. */
+const ACCOUNT_KINDS: Readonly<Record<string, string>> = {
+  eoa: "an ordinary account, run by a key (no code)",
+  "delegated-eoa": "an account run by a key that delegates to code (EIP-7702)",
+  contract: "a contract",
+  empty: "nothing yet (no code, never used)",
 };
 
 /** Amounts in the evidence's `asset` (or, for some checks, an asset they imply). */
@@ -193,6 +204,7 @@ export function evidenceLines(evidence: Record<string, unknown> | undefined, rep
     if (key === "callIndex" || key === "callIndexes" || value === undefined || internal.has(key)) continue;
     const label = keyLabel(key);
     if (key === "asset" && typeof value === "string" && value.toUpperCase() === "ETH") lines.push({ kind: "text", key, label, text: "ETH" });
+    else if (key === "kind" && typeof value === "string" && Object.hasOwn(ACCOUNT_KINDS, value)) lines.push({ kind: "text", key, label: "Account", text: ACCOUNT_KINDS[value]! });
     else if (isAddressText(value)) lines.push({ kind: "address", key, label, address: value });
     else if (Array.isArray(value) && value.length > 0 && value.every(isAddressText)) lines.push({ kind: "addresses", key, label, addresses: value });
     else if ((key === "cited" || key === "unknownIds") && Array.isArray(value)) {

@@ -51,7 +51,15 @@ function DecisionDetail({ d }: { d: DecisionRow }) {
   const read = readDecisionReport(d.kind, d.report);
   // The exact text of the bytes; invalid UTF-8 is shown with replacement characters, never hidden.
   const json = read.json ?? new TextDecoder().decode(hexToBytes(d.report as `0x${string}`));
-  return <VerifiedReport read={read} reportJson={json} proposalId={d.proposalId} decisionId={d.decisionId} storedHash={d.reportHash} />;
+  // The report's own sections are h3s: this h2 sits between them and the page's h1.
+  return (
+    <>
+      <h2 className="decision-report-heading">
+        Report of decision {d.decisionId} ({kindLabel(d.kind)})
+      </h2>
+      <VerifiedReport read={read} reportJson={json} proposalId={d.proposalId} decisionId={d.decisionId} storedHash={d.reportHash} />
+    </>
+  );
 }
 
 /** The Governor's analysts and the DecisionLog's publishers from the indexer, and the executor's own address. */
@@ -136,7 +144,7 @@ function Decisions() {
   return (
     <section className="decisions">
       <h1>Decision log</h1>
-      <p className="muted">Every decision the analyst and the executor published to the DecisionLog, with the exact report bytes.</p>
+      <p className="muted">Every decision the analyst and the executor recorded on chain, each with its report exactly as recorded.</p>
       <form
         className="filters decision-filters"
         role="search"

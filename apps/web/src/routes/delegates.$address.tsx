@@ -25,6 +25,9 @@ interface AccountAnswer {
 
 const choice = ["Against", "For", "Abstain"];
 
+/** What the indexer records of a proposal, in words (its vote's state is on the proposal's page). */
+const PROPOSAL_STATUS_WORDS: Readonly<Record<string, string>> = { CREATED: "proposed", QUEUED: "queued", EXECUTED: "executed", CANCELED: "canceled" };
+
 /** "1 delegator", "2 delegators". */
 function plural(count: number | string, noun: string): string {
   const n = Number(count);
@@ -65,7 +68,17 @@ function AccountPage() {
               {formatAmount(account.balance)} {sym}
             </dd>
             <dt>Delegates to</dt>
-            <dd>{account.delegate ? <Link to="/delegates/$address" params={{ address: account.delegate.id }}><Address value={account.delegate.id} /></Link> : "nobody (these tokens do not vote)"}</dd>
+            <dd>
+              {!account.delegate ? (
+                "nobody (these tokens do not vote)"
+              ) : account.delegate.id.toLowerCase() === account.id.toLowerCase() ? (
+                "itself (its own tokens vote)"
+              ) : (
+                <Link to="/delegates/$address" params={{ address: account.delegate.id }}>
+                  <Address value={account.delegate.id} />
+                </Link>
+              )}
+            </dd>
             <dt>Delegated voting power</dt>
             <dd data-testid="delegated-power">
               {formatAmount(account.delegatedVotes)} {sym} from {plural(account.delegatorCount, "delegator")}
@@ -126,7 +139,7 @@ function AccountPage() {
                 <Link to="/proposals/$proposalId" params={{ proposalId: p.id }}>
                   {p.title}
                 </Link>{" "}
-                <span className="muted">{p.status.toLowerCase()}</span>
+                <span className="muted">{PROPOSAL_STATUS_WORDS[p.status] ?? p.status.toLowerCase()}</span>
               </li>
             ))}
           </ul>

@@ -303,10 +303,10 @@ function AnalysisPanel({ proposalId, decisions }: { proposalId: string; decision
   const indexed = [...decisions].reverse().find((d) => d.kind === "ANALYSIS");
   // Read through @ai-dao/reports from the exact JSON, never from the API's parsed copy.
   let source: { read: DecisionReport; reportJson: string; reportHash: string; decisionId: string; from: string } | null = null;
-  if (api.data) source = { read: readDecisionReport("Analysis", api.data.reportJson), reportJson: api.data.reportJson, reportHash: api.data.reportHash, decisionId: String(api.data.decisionId), from: "analyst API" };
+  if (api.data) source = { read: readDecisionReport("Analysis", api.data.reportJson), reportJson: api.data.reportJson, reportHash: api.data.reportHash, decisionId: String(api.data.decisionId), from: "the analyst service" };
   else if (indexed) {
     const read = readDecisionReport(indexed.kind, indexed.report);
-    source = { read, reportJson: read.json ?? hexToString(indexed.report as `0x${string}`), reportHash: indexed.reportHash, decisionId: indexed.decisionId, from: "indexer" };
+    source = { read, reportJson: read.json ?? hexToString(indexed.report as `0x${string}`), reportHash: indexed.reportHash, decisionId: indexed.decisionId, from: "the indexer" };
   }
   return (
     <section className="card" aria-labelledby="analysis-heading" data-testid="analysis-panel">
@@ -314,7 +314,7 @@ function AnalysisPanel({ proposalId, decisions }: { proposalId: string; decision
       {source ? (
         <>
           <p className="muted">
-            Decision #{source.decisionId}, from the {source.from}.
+            Decision {source.decisionId} in the decision log, as {source.from} gave it.
           </p>
           <VerifiedReport read={source.read} reportJson={source.reportJson} proposalId={proposalId} decisionId={source.decisionId} storedHash={source.reportHash} />
         </>

@@ -218,7 +218,7 @@ function Treasury() {
       </p>
 
       <h2>Holdings</h2>
-      <table data-testid="treasury-assets">
+      <table data-testid="treasury-assets" className="treasury-assets">
         <thead>
           <tr>
             <th scope="col">Asset</th>
@@ -241,7 +241,7 @@ function Treasury() {
                     {asset.token && asset.detail === asset.token ? shortAddress(asset.token) : asset.detail}
                   </small>
                 </th>
-                <td data-testid={testId} style={{ textAlign: "right", fontVariantNumeric: "tabular-nums", whiteSpace: "nowrap" }}>
+                <td data-testid={testId} style={{ textAlign: "right", fontVariantNumeric: "tabular-nums", whiteSpace: balance?.error ? undefined : "nowrap" }}>
                   {balance?.error
                     ? "could not be read"
                     : balance?.data === undefined
@@ -251,7 +251,7 @@ function Treasury() {
                         : formatAmount(balance.data, asset.decimals, asset.key === "eth" ? 6 : 4)}
                 </td>
                 <td className="muted">
-                  <AssetNotes asset={asset} />
+                  <AssetNotes asset={asset} unreadable={Boolean(balance?.error)} />
                 </td>
               </tr>
             );
@@ -346,10 +346,14 @@ function Treasury() {
   );
 }
 
-function AssetNotes({ asset }: { asset: AssetView }) {
+function AssetNotes({ asset, unreadable }: { asset: AssetView; unreadable: boolean }) {
   const notes: ReactNode[] = [];
   if (!asset.pending && asset.token && asset.decimals === null && asset.key !== "eth") {
-    notes.push(<span key="decimals">Does not report its symbol or decimals: the balance is in base units.</span>);
+    notes.push(
+      <span key="decimals">
+        {unreadable ? "Does not answer as a token on this chain: neither its symbol, its decimals nor the treasury's balance could be read." : "Does not report its symbol or decimals: the balance is in base units."}
+      </span>,
+    );
   }
   notes.push(
     <span key="indexed">
