@@ -7,6 +7,7 @@
 // Writes bench/results/indexer.json at the repository root.
 import { execFileSync } from "node:child_process";
 import { mkdir, rm, writeFile } from "node:fs/promises";
+import { Session } from "node:inspector/promises";
 import path from "node:path";
 
 import { type Hex, encodeFunctionData, parseEther } from "viem";
@@ -29,6 +30,28 @@ const percentile = (values: number[], p: number) => {
 };
 
 type StartApp = (options: AppOptions) => Promise<App>;
+
+/**
+ * Runs `fn` under the CPU profiler when BENCH_CPU_PROFILE names a folder, writing `<name>.cpuprofile`
+ * there (open it in Chrome's DevTools or speedscope). The in-process chain's native threads are
+ * not in it; its JavaScript is.
+ */
+async function profiled<T>(name: string, fn: () => Promise<T>): Promise<T> {
+  const dir = process.env.BENCH_CPU_PROFILE;
+  if (!dir) return fn();
+  const session = new Session();
+  session.connect();
+  await session.post("Profiler.enable");
+  await session.post("Profiler.start");
+  try {
+    return await fn();
+  } finally {
+    const { profile } = await session.post("Profiler.stop");
+    await mkdir(dir, { recursive: true });
+    await writeFile(path.join(dir, `${name}.cpuprofile`), JSON.stringify(profile));
+    session.disconnect();
+  }
+}
 
 /**
  * `startApp` of the indexer's sources at a git revision (`BENCH_BASELINE=HEAD`: the code before
@@ -185,13 +208,13 @@ it("indexes a generated history", async () => {
   let last: Fill | undefined;
   for (let round = 1; round <= rounds; round++) {
     if (baselineStart) {
-      const fill = await backfill(baselineStart);
+      const fill = await profiled(`backfill-baseline-${round}`, () => backfill(baselineStart));
       beforeFills.push(fill);
       if (round === rounds) beforeQueries = await measureQueries(fill.app);
       await fill.app.stop();
       await rm(fill.dataDir, { recursive: true, force: true });
     }
-    last = await backfill(startApp);
+    last = await profiled(`backfill-${round}`, () => backfill(startApp));
     afterFills.push(last);
     if (round < rounds) {
       await last.app.stop();

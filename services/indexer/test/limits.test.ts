@@ -255,7 +255,8 @@ describe("query limits", () => {
 
   it("limits the queries one client runs at once (429) without slowing the others", async () => {
     const gated = await start({ maxConcurrentPerClient: 2, maxQueuedPerClient: 2, queueWaitMs: 2_000 });
-    const heavy = `{ accounts(first: 200) { id votes(first: 100) { id proposal { id title votes(first: 10) { id } } } } }`;
+    // Heavy enough (cost 420,200, about 42,000 entities) that the burst is all in before the first answer.
+    const heavy = `{ accounts(first: 200) { id votes(first: 100) { id proposal { id title votes(first: 20) { id voter { id } } } } } }`;
     const burst = Array.from({ length: 10 }, () => gql(gated.url, heavy, undefined, "127.0.0.2"));
     const normal = await gql(gated.url, NORMAL, undefined, "127.0.0.3");
     expect(normal.body.data.proposals).toHaveLength(10);

@@ -4,7 +4,7 @@
 // than per parent, as DataLoader does: single references (`vote.voter`) by one lookup of the
 // distinct ids per entity type and block, and `@derivedFrom` lists (`proposal.votes`) by one
 // statement for the lists of all parents asking with the same arguments at the same block.
-import { GraphQLError, type GraphQLResolveInfo, Kind } from "graphql";
+import { GraphQLError, type GraphQLResolveInfo, Kind, type SelectionNode } from "graphql";
 
 import type { EntityDef, FieldDef, SubgraphSchema } from "../schema.ts";
 import { BATCH_IDS, type CollectionArgs, type EntityReader, type Row, type Sql, childBatchSize } from "../store/query.ts";
@@ -42,11 +42,14 @@ export class Loaders {
     }
   }
 
-  /** Rows of `def` at `block` matching `args`, plus an extra condition (stored list fields). */
-  collection(def: EntityDef, args: CollectionArgs, block: number, ctx: QueryContext, extra?: Sql): Row[] | Promise<Row[]> {
+  /**
+   * Rows of `def` at `block` matching `args`, plus an extra condition (stored list fields), with
+   * the columns the list's selection (`info`) asks for.
+   */
+  collection(def: EntityDef, args: CollectionArgs, block: number, ctx: QueryContext, info: GraphQLResolveInfo, extra?: Sql): Row[] | Promise<Row[]> {
     checkPaging(this.limits, args.first ?? 100, args.skip ?? 0);
     checkFilter(this.limits, args.where);
-    const query = this.reader.collection(def, args, block, extra);
+    const query = this.reader.collection(def, args, block, extra, selectedColumns(def, info));
     return this.scheduler.run(ctx, () => {
       const rows = query();
       this.count(ctx, rows.length);
@@ -103,17 +106,28 @@ export class Loaders {
    * {@link childBatchSize} parents. Never throws: a refused argument is a rejected promise (see
    * `Scheduler.run`: a throw in the middle of a list leaves the items before it unwatched).
    */
-  children(owner: EntityDef, field: FieldDef, def: EntityDef, back: FieldDef, args: CollectionArgs, parentId: string, block: number, ctx: QueryContext): Promise<Row[]> {
+  children(
+    owner: EntityDef,
+    field: FieldDef,
+    def: EntityDef,
+    back: FieldDef,
+    args: CollectionArgs,
+    parentId: string,
+    block: number,
+    ctx: QueryContext,
+    info: GraphQLResolveInfo,
+  ): Promise<Row[]> {
     try {
       let byField = this.lists.get(ctx);
       if (!byField) this.lists.set(ctx, (byField = new Map()));
-      const key = `${owner.name}.${field.name}@${block}:${JSON.stringify(args)}`;
+      const columns = selectedColumns(def, info);
+      const key = `${owner.name}.${field.name}@${block}:${JSON.stringify(args)}:${[...columns].join(",")}`;
       let lists = byField.get(key);
       if (!lists) {
         const first = args.first ?? 100;
         checkPaging(this.limits, first, args.skip ?? 0);
         checkFilter(this.limits, args.where);
-        const query = this.reader.children(def, back, args, block);
+        const query = this.reader.children(def, back, args, block, columns);
         const size = childBatchSize(first);
         byField.set(
           key,
@@ -169,4 +183,29 @@ export class Loaders {
     };
     return rows instanceof Promise ? rows.then(prefetch) : prefetch(rows);
   }
+}
+
+/**
+ * The stored fields of `def` that the selection of a list (`info`'s field nodes) asks for, through
+ * fragments: the columns its statement reads. Fields under `@skip`/`@include` are read either way.
+ */
+export function selectedColumns(def: EntityDef, info: GraphQLResolveInfo): Set<string> {
+  const columns = new Set<string>(["id"]);
+  const seen = new Set<string>();
+  const visit = (selections: readonly SelectionNode[]) => {
+    for (const selection of selections) {
+      if (selection.kind === Kind.FIELD) {
+        const field = def.field.get(selection.name.value);
+        if (field && !field.derivedFrom) columns.add(field.name);
+      } else if (selection.kind === Kind.INLINE_FRAGMENT) {
+        visit(selection.selectionSet.selections);
+      } else if (!seen.has(selection.name.value)) {
+        seen.add(selection.name.value);
+        const fragment = info.fragments[selection.name.value];
+        if (fragment) visit(fragment.selectionSet.selections);
+      }
+    }
+  };
+  for (const node of info.fieldNodes) visit(node.selectionSet?.selections ?? []);
+  return columns;
 }

@@ -154,7 +154,7 @@ export function buildGraphQLSchema(subgraph: SubgraphSchema, options: GraphQLOpt
                     args: f.list ? collectionArgs(target) : {},
                     // One statement for the lists of every parent of this level (see Loaders.children).
                     resolve: (parent, args: CollectionArgs, ctx, info) => {
-                      const rows = loaders.children(def, f, target, back, f.list ? args : { first: 1 }, String(parent.id), parent.__block, ctx);
+                      const rows = loaders.children(def, f, target, back, f.list ? args : { first: 1 }, String(parent.id), parent.__block, ctx, info);
                       if (f.list) return loaders.withReferences(target, rows, parent.__block, info, ctx);
                       return rows.then((r) => r[0] ?? null);
                     },
@@ -172,7 +172,7 @@ export function buildGraphQLSchema(subgraph: SubgraphSchema, options: GraphQLOpt
                       if (ids.length === 0) return [];
                       // Still one statement per parent (no stored list of entities in the DAO's schema).
                       try {
-                        const rows = loaders.collection(target, args, parent.__block, ctx, { sql: `t."id" IN (${ids.map(() => "?").join(", ")})`, params: ids.map(String) });
+                        const rows = loaders.collection(target, args, parent.__block, ctx, info, { sql: `t."id" IN (${ids.map(() => "?").join(", ")})`, params: ids.map(String) });
                         return loaders.withReferences(target, rows, parent.__block, info, ctx);
                       } catch (error) {
                         // A list item never throws at once (see Scheduler.run).
@@ -268,7 +268,7 @@ export function buildGraphQLSchema(subgraph: SubgraphSchema, options: GraphQLOpt
       resolve: (_root, args: CollectionArgs & { block?: never; subgraphError?: string }, ctx, info) => {
         const block = resolveBlock(args.block);
         checkErrors(args.subgraphError, block);
-        return loaders.withReferences(def, loaders.collection(def, args, block, ctx), block, info, ctx);
+        return loaders.withReferences(def, loaders.collection(def, args, block, ctx, info), block, info, ctx);
       },
     };
   }

@@ -186,6 +186,7 @@ export async function serve(options: ServeOptions): Promise<RunningServer> {
     schema,
     graphqlEndpoint: GRAPHQL_PATH,
     context: (): QueryContext => ({ loaded: 0, deadline: performance.now() + limits.timeLimitMs, timeLimitMs: limits.timeLimitMs }),
+    // The limits first: a query refused by its cost is never compiled.
     plugins: [limitsPlugin(limits)],
     // CORS is answered in front of yoga (below): allowed origins only.
     cors: false,

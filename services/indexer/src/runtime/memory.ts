@@ -13,23 +13,31 @@ const StoreKind = { STRING: 0, INT: 1, BIGDECIMAL: 2, BOOL: 3, ARRAY: 4, NULL: 5
 const EthKind = { ADDRESS: 0, FIXED_BYTES: 1, BYTES: 2, INT: 3, UINT: 4, BOOL: 5, STRING: 6, FIXED_ARRAY: 7, ARRAY: 8, TUPLE: 9 } as const;
 const JsonKind = { NULL: 0, BOOL: 1, NUMBER: 2, STRING: 3, ARRAY: 4, OBJECT: 5 } as const;
 
+const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, "0"));
+
+/** Minimal two's-complement little-endian bytes of `value` (graph-ts's BigInt layout). */
 export function toSignedLE(value: bigint): Uint8Array {
-  const bytes: number[] = [];
-  let v = value;
-  for (;;) {
-    const byte = Number(v & 0xffn);
-    bytes.push(byte);
-    v >>= 8n;
-    if ((v === 0n && (byte & 0x80) === 0) || (v === -1n && (byte & 0x80) !== 0)) break;
+  // A negative value is the bitwise complement of -value - 1, which is not negative.
+  const negative = value < 0n;
+  let hex = (negative ? -value - 1n : value).toString(16);
+  if (hex.length % 2 === 1) hex = `0${hex}`;
+  // The top bit is the sign: a magnitude that sets it needs one more byte.
+  if (parseInt(hex.slice(0, 2), 16) & 0x80) hex = `00${hex}`;
+  const length = hex.length / 2;
+  const bytes = new Uint8Array(length);
+  for (let i = 0; i < length; i++) {
+    const byte = parseInt(hex.slice(2 * (length - 1 - i), 2 * (length - i)), 16);
+    bytes[i] = negative ? ~byte & 0xff : byte;
   }
-  return Uint8Array.from(bytes);
+  return bytes;
 }
 
 export function fromSignedLE(bytes: Uint8Array): bigint {
-  let v = 0n;
-  for (let i = bytes.length - 1; i >= 0; i--) v = (v << 8n) | BigInt(bytes[i]!);
-  if (bytes.length > 0 && (bytes[bytes.length - 1]! & 0x80) !== 0) v -= 1n << BigInt(8 * bytes.length);
-  return v;
+  if (bytes.length === 0) return 0n;
+  let hex = "";
+  for (let i = bytes.length - 1; i >= 0; i--) hex += HEX[bytes[i]!];
+  const v = BigInt(`0x${hex}`);
+  return (bytes[bytes.length - 1]! & 0x80) !== 0 ? v - (1n << BigInt(8 * bytes.length)) : v;
 }
 
 /** A JSON value whose numbers keep their source text, as graph-node's JSONValue does. */
@@ -56,7 +64,7 @@ export class MappingInstance {
   readonly exports: Record<string, unknown>;
   private readonly memory: WebAssembly.Memory;
   private readonly classIds = new Map<string, number>();
-  /** One DataView per memory buffer: `memory.grow` replaces the buffer, and then the view. */
+  /** One DataView per memory buffer: `memory.grow` replaces the buffer, and then the view (see `buffer`). */
   private dataView?: DataView;
 
   readonly module: MappingModule;
@@ -78,10 +86,18 @@ export class MappingInstance {
     if (start) start();
   }
 
+  /**
+   * The memory's buffer. Asking the Memory object for it costs a call into the engine per read, so
+   * it is kept and asked again only once `memory.grow` (by the module or by an allocation) has
+   * detached it: a detached buffer's length is 0, a live one's never is.
+   */
   private view(): DataView {
-    const buffer = this.memory.buffer;
-    if (this.dataView?.buffer !== buffer) this.dataView = new DataView(buffer);
+    if (this.dataView === undefined || this.dataView.buffer.byteLength === 0) this.dataView = new DataView(this.memory.buffer);
     return this.dataView;
+  }
+
+  private buffer(): ArrayBuffer {
+    return this.view().buffer as ArrayBuffer;
   }
 
   private classId(typeName: string): number {
@@ -113,25 +129,29 @@ export class MappingInstance {
 
   readString(ptr: number): string {
     const byteLength = this.u32(ptr - 4);
-    return Buffer.from(this.memory.buffer, ptr, byteLength).toString("utf16le");
+    return Buffer.from(this.buffer(), ptr, byteLength).toString("utf16le");
   }
 
   writeString(text: string): number {
-    const encoded = Buffer.from(text, "utf16le");
-    const ptr = this.alloc(encoded.length, "String");
-    new Uint8Array(this.memory.buffer, ptr, encoded.length).set(encoded);
+    // UTF-16 code units as they are (lone surrogates included), written straight into the memory.
+    const ptr = this.alloc(text.length * 2, "String");
+    Buffer.from(this.buffer(), ptr, text.length * 2).write(text, "utf16le");
     return ptr;
   }
 
+  /**
+   * A Uint8Array's bytes as a view of the module's memory, not a copy: valid until the next
+   * allocation (`memory.grow` detaches the buffer), so callers use it before writing anything.
+   */
   readBytes(ptr: number): Uint8Array {
     const dataStart = this.u32(ptr + 4);
     const byteLength = this.u32(ptr + 8);
-    return new Uint8Array(this.memory.buffer.slice(dataStart, dataStart + byteLength));
+    return new Uint8Array(this.buffer(), dataStart, byteLength);
   }
 
   writeBytes(bytes: Uint8Array): number {
     const buffer = this.alloc(bytes.length, "ArrayBuffer");
-    new Uint8Array(this.memory.buffer, buffer, bytes.length).set(bytes);
+    new Uint8Array(this.buffer(), buffer, bytes.length).set(bytes);
     const ptr = this.alloc(12, "Uint8Array");
     this.setU32(ptr, buffer);
     this.setU32(ptr + 4, buffer);

@@ -102,6 +102,15 @@ export function encodeBigInt(value: bigint): string {
   return `0${(9999 - digits.length).toString().padStart(4, "0")}${complement}`;
 }
 
+/** The decimal text of a sortable integer encoding (what {@link decodeBigInt} gives, printed). */
+export function decodeBigIntText(text: string): string {
+  const body = text.slice(5);
+  if (text[0] === "1") return body;
+  let digits = "";
+  for (let i = 0; i < body.length; i++) digits += String(9 - (body.charCodeAt(i) - 48));
+  return `-${digits}`;
+}
+
 export function decodeBigInt(text: string): bigint {
   const body = text.slice(5);
   if (text[0] === "1") return BigInt(body);

@@ -6,7 +6,7 @@
 import { GraphQLError } from "graphql";
 
 import type { EntityDef, FieldDef, SubgraphSchema } from "../schema.ts";
-import { type Plain, encodeScalar } from "../runtime/values.ts";
+import { type Plain, decodeBigIntText, decodeField, encodeScalar } from "../runtime/values.ts";
 import { type EntityStore, q, tableName } from "./store.ts";
 
 /** SQLite's limit on bound parameters in one statement (SQLITE_MAX_VARIABLE_NUMBER). */
@@ -261,6 +261,25 @@ export const BATCH_IDS = 500;
  */
 export const CHILD_ROWS_PER_STATEMENT = 20_000;
 
+/** The columns a statement reads, and how each is decoded for an answer. */
+interface ReadList {
+  sql: string;
+  fields: readonly FieldDef[];
+  decoders: ((value: unknown) => Plain)[];
+}
+
+/**
+ * How a column is decoded for a GraphQL answer. BigInt, Int8 and Timestamp become their decimal
+ * text straight from the sortable encoding (the answer shows them as strings; a bigint would be
+ * made only to be printed again); everything else as the write path decodes it.
+ */
+function answerDecoder(field: FieldDef): (value: unknown) => Plain {
+  if (!field.list && (field.scalar === "BigInt" || field.scalar === "Int8" || field.scalar === "Timestamp")) {
+    return (value) => (value === null || value === undefined ? null : decodeBigIntText(value as string));
+  }
+  return (value) => decodeField(field, value);
+}
+
 /** A statement ready to run: its SQL was compiled (and refused, if it had to be) when it was made. */
 export type Query<T> = () => T;
 
@@ -268,21 +287,42 @@ export class EntityReader {
   private readonly store: EntityStore;
   private readonly compiler: QueryCompiler;
   private readonly statements = new Map<string, ReturnType<EntityStore["db"]["prepare"]>>();
-  private readonly selectLists = new Map<string, string>();
+  private readonly selectLists = new Map<string, ReadList>();
 
   constructor(store: EntityStore, compiler: QueryCompiler) {
     this.store = store;
     this.compiler = compiler;
   }
 
-  private selectList(def: EntityDef): string {
-    let list = this.selectLists.get(def.name);
-    if (!list) this.selectLists.set(def.name, (list = this.store.selectList(def, "t")));
+  /**
+   * The columns a statement reads: every stored field of `def`, or, for a list, the fields its
+   * selection asks for (`columns`, the id always added). Cached by entity type and column set.
+   */
+  private readList(def: EntityDef, columns?: ReadonlySet<string>): ReadList {
+    const key = columns ? `${def.name}:${[...columns].sort().join(",")}` : def.name;
+    let list = this.selectLists.get(key);
+    if (!list) {
+      const fields = columns ? def.stored.filter((f) => f.name === "id" || columns.has(f.name)) : def.stored;
+      list = { sql: this.store.selectList(def, "t", fields), fields, decoders: fields.map(answerDecoder) };
+      if (this.selectLists.size >= 500) this.selectLists.clear();
+      this.selectLists.set(key, list);
+    }
     return list;
   }
 
-  private row(def: EntityDef, row: Record<string, unknown>, block: number): Row {
-    return { ...this.store.decodeRow(def, row), __block: block };
+  private selectList(def: EntityDef): string {
+    return this.readList(def).sql;
+  }
+
+  /** A row as a query answers it: the columns read, decoded, and the block of the answer. */
+  private row(list: ReadList, row: Record<string, unknown>, block: number): Row {
+    const answer = { __block: block } as Row;
+    const { fields, decoders } = list;
+    for (let i = 0; i < fields.length; i++) {
+      const name = fields[i]!.name;
+      answer[name] = decoders[i]!(row[name]);
+    }
+    return answer;
   }
 
   /** Runs one statement; SQLite's own refusals become GraphQL errors that say what to change. */
@@ -313,14 +353,15 @@ export class EntityReader {
   }
 
   /** Rows of `def` at `block` matching `args`, plus an extra condition (stored list fields). */
-  collection(def: EntityDef, args: CollectionArgs, block: number, extra?: Sql): Query<Row[]> {
+  collection(def: EntityDef, args: CollectionArgs, block: number, extra?: Sql, columns?: ReadonlySet<string>): Query<Row[]> {
     const first = args.first ?? 100;
     const skip = args.skip ?? 0;
     const where = this.compiler.filter(def, args.where, block, "t");
     const order = this.compiler.order(def, args.orderBy, args.orderDirection, block, "t");
-    const sql = `SELECT ${this.selectList(def)} FROM ${tableName(def.name)} t WHERE ${atBlock("t")} AND ${where.sql}${extra ? ` AND ${extra.sql}` : ""} ORDER BY ${order.sql} LIMIT ? OFFSET ?`;
+    const list = this.readList(def, columns);
+    const sql = `SELECT ${list.sql} FROM ${tableName(def.name)} t WHERE ${atBlock("t")} AND ${where.sql}${extra ? ` AND ${extra.sql}` : ""} ORDER BY ${order.sql} LIMIT ? OFFSET ?`;
     const params = [block, block, ...where.params, ...(extra?.params ?? []), ...order.params, first, skip];
-    return () => this.statement(sql, params, (stmt) => stmt.all(...params) as Record<string, unknown>[]).map((row) => this.row(def, row, block));
+    return () => this.statement(sql, params, (stmt) => stmt.all(...params) as Record<string, unknown>[]).map((row) => this.row(list, row, block));
   }
 
   /** The version of one entity valid at `block`, or null. */
@@ -329,7 +370,7 @@ export class EntityReader {
     // (id, block_from) index backwards finds it at once, however many versions the entity has.
     const sql = `SELECT ${this.selectList(def)} FROM ${tableName(def.name)} t WHERE t."id" = ? AND ${atBlock("t")} ORDER BY t.block_from DESC LIMIT 1`;
     const row = this.statement(sql, [id, block, block], (stmt) => stmt.get(id, block, block) as Record<string, unknown> | undefined);
-    return row ? this.row(def, row, block) : null;
+    return row ? this.row(this.readList(def), row, block) : null;
   }
 
   /**
@@ -345,7 +386,8 @@ export class EntityReader {
       `(SELECT v.vid FROM ${t} v WHERE v."id" = j.value AND ${atBlock("v")} ORDER BY v.block_from DESC LIMIT 1)`;
     const params = [JSON.stringify(ids), block, block];
     const found: (Row | null)[] = ids.map(() => null);
-    for (const row of this.statement(sql, params, (stmt) => stmt.all(...params) as Record<string, unknown>[])) found[Number(row.__key)] = this.row(def, row, block);
+    const list = this.readList(def);
+    for (const row of this.statement(sql, params, (stmt) => stmt.all(...params) as Record<string, unknown>[])) found[Number(row.__key)] = this.row(list, row, block);
     return found;
   }
 
@@ -357,7 +399,7 @@ export class EntityReader {
    * `skip`/`first`: the same rows in the same order as one statement per parent. The answer is
    * a function of a batch of parent ids (at most {@link childBatchSize}), giving one list each.
    */
-  children(def: EntityDef, back: FieldDef, args: CollectionArgs, block: number): (parents: string[]) => Row[][] {
+  children(def: EntityDef, back: FieldDef, args: CollectionArgs, block: number, columns?: ReadonlySet<string>): (parents: string[]) => Row[][] {
     const first = args.first ?? 100;
     const skip = args.skip ?? 0;
     const where = this.compiler.filter(def, args.where, block, "t");
@@ -366,8 +408,9 @@ export class EntityReader {
     // The ranking carries only the version's row id and the order's keys; the columns are read
     // for the rows kept (a parent's `first`), not for every child ranked.
     const table = tableName(def.name);
+    const list = this.readList(def, columns);
     const sql =
-      `SELECT r.__parent, r.__rank, ${this.selectList(def)} FROM (SELECT j.key AS __parent, t.vid AS __vid, ROW_NUMBER() OVER (PARTITION BY j.key ORDER BY ${order.sql}) AS __rank ` +
+      `SELECT r.__parent, r.__rank, ${list.sql} FROM (SELECT j.key AS __parent, t.vid AS __vid, ROW_NUMBER() OVER (PARTITION BY j.key ORDER BY ${order.sql}) AS __rank ` +
       `FROM json_each(?) j JOIN ${table} t ON ${link} WHERE ${atBlock("t")} AND ${where.sql}) r ` +
       `JOIN ${table} t ON t.vid = r.__vid WHERE r.__rank > ? AND r.__rank <= ?`;
     return (parents) => {
@@ -375,7 +418,7 @@ export class EntityReader {
       const params = [...order.params, JSON.stringify(parents), block, block, ...where.params, skip, skip + first];
       const ranked: { rank: number; row: Row }[][] = parents.map(() => []);
       for (const row of this.statement(sql, params, (stmt) => stmt.all(...params) as Record<string, unknown>[])) {
-        ranked[Number(row.__parent)]!.push({ rank: Number(row.__rank), row: this.row(def, row, block) });
+        ranked[Number(row.__parent)]!.push({ rank: Number(row.__rank), row: this.row(list, row, block) });
       }
       // Each list in rank order: the plan scans the ranking in that order already, the sort makes
       // it a rule rather than a property of the plan (and saves the statement a second sort).

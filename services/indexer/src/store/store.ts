@@ -71,10 +71,21 @@ interface TableStatements {
   insert: StatementSync;
 }
 
+/** Most current versions {@link EntityStore} keeps in memory; past it the cache starts again empty. */
+export const CURRENT_CACHE_LIMIT = 100_000;
+
 export class EntityStore {
   readonly db: DatabaseSync;
   private readonly statements = new Map<string, TableStatements>();
   private inTransaction = false;
+  /**
+   * Write-through cache of current versions by type and id (null: known to have none), so a
+   * handler's `store.get` and the close of the version a write replaces do not ask SQLite per
+   * entity. Filled by lookups and by every committed write; dropped when a transaction rolls
+   * back and by a reorg's revert, so it never holds what the tables do not.
+   */
+  private currentCache = new Map<string, Map<string, EntityData | null>>();
+  private cached = 0;
 
   readonly file: string;
   readonly schema: SubgraphSchema;
@@ -196,13 +207,18 @@ export class EntityStore {
   }
 
   /**
-   * The stored columns of `entity` for a SELECT on table alias `t`. String and ID columns are read
-   * as their bytes (SQLite hands text to Node as a C string, which ends at the first U+0000), so a
-   * text keeps every character it was written with.
+   * The stored columns of `entity` (or of `fields`, a part of them) for a SELECT on table alias `t`.
+   * String and ID columns holding a U+0000 are read as their bytes (SQLite hands text to Node as a
+   * C string, which ends at the first U+0000), so a text keeps every character it was written
+   * with; the others as text, which spares a byte array and a decoding per cell.
    */
-  selectList(entity: EntityDef, t: string): string {
-    return entity.stored
-      .map((f) => (!f.list && f.kind !== "enum" && (f.scalar === "String" || f.scalar === "ID") ? `CAST(${t}.${q(f.name)} AS BLOB) AS ${q(f.name)}` : `${t}.${q(f.name)}`))
+  selectList(entity: EntityDef, t: string, fields: readonly FieldDef[] = entity.stored): string {
+    return fields
+      .map((f) => {
+        const column = `${t}.${q(f.name)}`;
+        if (f.list || f.kind === "enum" || (f.scalar !== "String" && f.scalar !== "ID")) return column;
+        return `CASE WHEN instr(CAST(${column} AS BLOB), x'00') > 0 THEN CAST(${column} AS BLOB) ELSE ${column} END AS ${q(f.name)}`;
+      })
       .join(", ");
   }
 
@@ -213,11 +229,42 @@ export class EntityStore {
     return data;
   }
 
-  /** The current version of an entity. */
+  /** Encoded column values (in `stored` order) as entity data. */
+  private decodeValues(entity: EntityDef, values: (string | number | null)[]): EntityData {
+    const data: EntityData = {};
+    entity.stored.forEach((field, i) => (data[field.name] = decodeField(field, values[i])));
+    return data;
+  }
+
+  /** The current version of an entity (callers must not change it: it may be the cached one). */
   current(type: string, id: string): EntityData | undefined {
+    const byId = this.currentCache.get(type);
+    const known = byId?.get(id);
+    if (known !== undefined) return known ?? undefined;
     const entity = this.entity(type);
     const row = this.table(entity).current.get(id) as Record<string, unknown> | undefined;
-    return row ? this.decodeRow(entity, row) : undefined;
+    const data = row ? this.decodeRow(entity, row) : undefined;
+    this.remember(type, id, data ?? null);
+    return data;
+  }
+
+  private remember(type: string, id: string, data: EntityData | null): void {
+    let byId = this.currentCache.get(type);
+    if (!byId) this.currentCache.set(type, (byId = new Map()));
+    if (!byId.has(id)) {
+      if (this.cached >= CURRENT_CACHE_LIMIT) {
+        this.forgetCurrent();
+        this.currentCache.set(type, (byId = new Map()));
+      }
+      this.cached++;
+    }
+    byId.set(id, data);
+  }
+
+  /** Empties the cache of current versions (after a rollback or a revert). */
+  private forgetCurrent(): void {
+    this.currentCache = new Map();
+    this.cached = 0;
   }
 
   /** Runs `fn` in one SQLite transaction (nested calls join the outer one). */
@@ -231,27 +278,63 @@ export class EntityStore {
       return result;
     } catch (error) {
       this.db.exec("ROLLBACK");
+      // The cache may hold writes of the transaction undone.
+      this.forgetCurrent();
       throw error;
     } finally {
       this.inTransaction = false;
     }
   }
 
-  /** Writes one block's entity changes as new versions starting at `block`. */
+  /**
+   * Writes one block's entity changes as new versions starting at `block`. The version a change
+   * replaces is closed at `block`; none is looked for where the cache knows there is none, nor
+   * first for an immutable entity (written once, as graph-node's immutable tables have no block
+   * range to close): its insert is tried alone, and only when the current-version index refuses
+   * it (the same id written again at a later block) is the old version closed first, as before.
+   */
   writeChanges(block: number, changes: EntityChanges): number {
     let count = 0;
     for (const [type, entities] of changes) {
       const entity = this.entity(type);
       const statements = this.table(entity);
+      const byId = this.currentCache.get(type);
       for (const [id, data] of entities) {
-        statements.close.run(block, id);
+        const known = byId?.get(id);
         if (data) {
-          statements.insert.run(block, ...entity.stored.map((f) => encodeField(f, data[f.name])));
+          const values = entity.stored.map((f) => encodeField(f, data[f.name]));
+          if (known === null || (known === undefined && entity.immutable)) {
+            if (!this.tryInsert(statements, block, values)) {
+              statements.close.run(block, id);
+              statements.insert.run(block, ...values);
+            }
+          } else {
+            statements.close.run(block, id);
+            statements.insert.run(block, ...values);
+          }
+          // As a read from the table would give it (a value of another kind than its field's comes
+          // back as the column holds it). Immutable entities are seldom read again: only those
+          // already cached are kept.
+          if (!entity.immutable || known !== undefined) this.remember(type, id, this.decodeValues(entity, values));
+        } else {
+          if (known !== null) statements.close.run(block, id);
+          if (known !== undefined || !entity.immutable) this.remember(type, id, null);
         }
         count++;
       }
     }
     return count;
+  }
+
+  /** Inserts a version; false when the current-version index refuses it (the id has one). */
+  private tryInsert(statements: TableStatements, block: number, values: (string | number | null)[]): boolean {
+    try {
+      statements.insert.run(block, ...values);
+      return true;
+    } catch (error) {
+      if (/UNIQUE constraint failed/i.test((error as Error).message)) return false;
+      throw error;
+    }
   }
 
   recordBlock(block: BlockPtr): void {
@@ -333,6 +416,7 @@ export class EntityStore {
 
   /** Drops every version created after `block` and reopens those closed after it (a reorg). */
   revertTo(block: BlockPtr): void {
+    this.forgetCurrent();
     this.transaction(() => {
       for (const entity of this.schema.entities.values()) {
         const table = tableName(entity.name);
