@@ -223,10 +223,13 @@ async function backfill(start: typeof startOurs, head: bigint, env: { rpcUrl: st
 
 type Side = "ours" | "ponder";
 
-/** The three equivalent queries: the subgraph's GraphQL and Ponder's for the same answer. */
+/**
+ * The three equivalent queries: the subgraph's GraphQL and Ponder's for the same answer. Names:
+ * one proposal's votes by weight, top delegates, proposals with their votes nested.
+ */
 function queries(proposalId: string): Record<string, Record<Side, string>> {
   return {
-    "one proposal's votes by weight": {
+    "votes by weight": {
       ours: `{ proposal(id: "${proposalId}") { id votes(first: 1000, orderBy: weight, orderDirection: desc) { voter { id } support weight reason } } }`,
       ponder: `{ proposal(id: "${proposalId}") { id votes(limit: 1000, orderBy: "weight", orderDirection: "desc") { items { voter support weight reason } } } }`,
     },
@@ -234,7 +237,7 @@ function queries(proposalId: string): Record<string, Record<Side, string>> {
       ours: `{ accounts(first: 100, orderBy: delegatedVotes, orderDirection: desc, where: { delegatedVotes_gt: "0" }) { id delegatedVotes delegatorCount delegators(first: 10) { id balance } votes(first: 5, orderBy: timestamp, orderDirection: desc) { proposal { id title } support weight } } }`,
       ponder: `{ accounts(limit: 100, orderBy: "delegatedVotes", orderDirection: "desc", where: { delegatedVotes_gt: "0" }) { items { id delegatedVotes delegatorCount delegators(limit: 10) { items { id balance } } votes(limit: 5, orderBy: "timestamp", orderDirection: "desc") { items { proposal { id title } support weight } } } } }`,
     },
-    "proposals with votes nested": {
+    "nested proposals with votes": {
       ours: `{ proposals(first: 100, orderBy: createdTimestamp, orderDirection: desc) { id proposalId title status createdTimestamp voteStart voteEnd forVotes againstVotes abstainVotes eta votes(first: 1000) { voter { id } support weight reason } } }`,
       ponder: `{ proposals(limit: 100, orderBy: "createdTimestamp", orderDirection: "desc") { items { id proposalId title status createdTimestamp voteStart voteEnd forVotes againstVotes abstainVotes eta votes(limit: 1000) { items { voter support weight reason } } } } }`,
     },
