@@ -206,12 +206,18 @@ async function backfill(start: typeof startOurs, head: bigint, env: { rpcUrl: st
   exited.catch(() => undefined);
   const deadline = Date.now() + CAUGHT_UP_TIMEOUT_MS;
   let servingAt: number | undefined;
-  for (;;) {
-    const block = await Promise.race([running.block(), exited]);
-    if (block !== null) servingAt ??= performance.now();
-    if (block !== null && block >= Number(head)) break;
-    if (Date.now() > deadline) throw new Error(`${name} did not catch up in ${CAUGHT_UP_TIMEOUT_MS / 1000} s (at block ${block} of ${head}):\n${running.output.join("").slice(-4000)}`);
-    await sleep(25);
+  try {
+    for (;;) {
+      const block = await Promise.race([running.block(), exited]);
+      if (block !== null) servingAt ??= performance.now();
+      if (block !== null && block >= Number(head)) break;
+      if (Date.now() > deadline) throw new Error(`${name} did not catch up in ${CAUGHT_UP_TIMEOUT_MS / 1000} s (at block ${block} of ${head}):\n${running.output.join("").slice(-4000)}`);
+      await sleep(25);
+    }
+  } catch (error) {
+    await stop(running);
+    await rm(dataDir, { recursive: true, force: true });
+    throw error;
   }
   const caughtUp = performance.now();
   const seconds = (caughtUp - started) / 1000;
