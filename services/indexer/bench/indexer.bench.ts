@@ -1,5 +1,5 @@
 // Benchmark: a generated governance history (200 proposals, 100 funded self-delegated accounts
-// voting on each: 20,000 votes) on Hardhat's in-process chain, then a fresh indexer back-fills it.
+// voting on each: 20,000 votes, 200 decisions; bench/history.ts) on Hardhat's in-process chain, then a fresh indexer back-fills it.
 // Figures: back-fill throughput, block-to-queryable latency, auditor query latency, a normal
 // query's latency while other clients flood the server (bench/abuse.ts), peak RSS. With
 // BENCH_BASELINE=<git revision>, the sources at that revision back-fill the same chain in turn
@@ -10,16 +10,14 @@ import { mkdir, rm, writeFile } from "node:fs/promises";
 import { Session } from "node:inspector/promises";
 import path from "node:path";
 
-import { type Hex, encodeFunctionData, parseEther } from "viem";
-import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
+import { type Hex, encodeFunctionData } from "viem";
 import { expect, inject, it } from "vitest";
 
-import { Support } from "@ai-dao/protocol";
-import { delegateAll } from "@ai-dao/testkit";
 import { repoRoot } from "../src/build.ts";
 import { type App, type AppOptions, startApp } from "../src/app.ts";
 import { data, indexerOptions, quietLogger, startChain, tempDir } from "../test/helpers.ts";
 import { HEAVY_ALLOWED, abusiveBodies, measure } from "./abuse.ts";
+import { generateHistory } from "./history.ts";
 
 const PROPOSALS = Number(process.env.BENCH_PROPOSALS ?? 200);
 const VOTERS = Number(process.env.BENCH_VOTERS ?? 100);
@@ -101,52 +99,9 @@ it("indexes a generated history", async () => {
   const { dao, connection } = chain;
   const provider = connection.provider;
   const rpc = (method: string, params: unknown[] = []) => provider.request({ method, params });
-  await delegateAll(dao, connection);
-
-  // Voters: funded with ETH and tokens, each delegating to itself.
-  const voters = Array.from({ length: VOTERS }, () => privateKeyToAccount(generatePrivateKey()));
-  const nonces = new Map<string, number>(voters.map((v) => [v.address, 0]));
-  const chainId = await dao.publicClient.getChainId();
-  const send = async (account: (typeof voters)[number], to: Hex, data: Hex) => {
-    const nonce = nonces.get(account.address)!;
-    nonces.set(account.address, nonce + 1);
-    const raw = await account.signTransaction({ chainId, type: "eip1559", to, data, nonce, gas: 200_000n, maxFeePerGas: 100_000_000_000n, maxPriorityFeePerGas: 1_000_000_000n });
-    await rpc("eth_sendRawTransaction", [raw]);
-  };
-  for (const v of voters) {
-    await rpc("hardhat_setBalance", [v.address, "0x8ac7230489e80000"]);
-    await dao.token.write.transfer([v.address, parseEther("100")], { account: dao.accounts.alice.account });
-  }
-  await rpc("evm_setAutomine", [false]);
-  let time = Number((await dao.publicClient.getBlock()).timestamp) + 1;
-  const mine = async () => rpc("evm_mine", [time++]);
-  for (const v of voters) await send(v, dao.token.address, encodeFunctionData({ abi: dao.token.abi, functionName: "delegate", args: [v.address] }));
-  await mine();
-
-  // Proposals, 50 a block.
-  const ids: bigint[] = [];
-  for (let i = 0; i < PROPOSALS; i++) {
-    const proposal = { targets: [dao.token.address], values: [0n], calldatas: ["0x" as Hex], description: `# Generated proposal ${i}\nBenchmark history.` };
-    await dao.governor.write.propose([proposal.targets, proposal.values, proposal.calldatas, proposal.description], { account: dao.accounts.alice.account, gas: 500_000n });
-    ids.push(await dao.governor.read.hashProposal([proposal.targets, proposal.values, proposal.calldatas, (await import("viem")).keccak256((await import("viem")).toHex(proposal.description))]));
-    if (i % 50 === 49) await mine();
-  }
-  await mine();
-  time += Number(dao.deployment.parameters.governor.votingDelay) + 1;
-  // One block of votes per proposal: every voter votes.
-  const generationStart = Date.now();
-  for (const [i, id] of ids.entries()) {
-    for (const [j, v] of voters.entries()) {
-      const support = (i + j) % 3 === 0 ? Support.Against : (i + j) % 3 === 1 ? Support.For : Support.Abstain;
-      await send(v, dao.governor.address, encodeFunctionData({ abi: dao.governor.abi, functionName: "castVote", args: [id, support] }));
-    }
-    await mine();
-  }
-  await rpc("evm_setAutomine", [true]);
-  const head = await dao.publicClient.getBlockNumber({ cacheTime: 0 });
-  const voteCount = await dao.publicClient.getContractEvents({ address: dao.governor.address, abi: dao.governor.abi, eventName: "VoteCast", fromBlock: 0n });
-  expect(voteCount.length).toBe(PROPOSALS * VOTERS);
-  console.log(`generated ${PROPOSALS} proposals and ${voteCount.length} votes up to block ${head} in ${Math.round((Date.now() - generationStart) / 1000)} s of voting`);
+  const { ids, voters, head, votes, decisions, votingSeconds } = await generateHistory(chain, { proposals: PROPOSALS, voters: VOTERS });
+  expect(votes).toBe(PROPOSALS * VOTERS);
+  console.log(`generated ${PROPOSALS} proposals, ${votes} votes and ${decisions} decisions up to block ${head} in ${Math.round(votingSeconds)} s of voting`);
 
   // Back-fill from scratch, with the build before a change first when BENCH_BASELINE names it.
   const auditor = {
@@ -266,7 +221,7 @@ it("indexes a generated history", async () => {
   await rm(dataDir, { recursive: true, force: true });
 
   const figures = [
-    { name: "indexing throughput", value: Math.round(throughput), unit: "events/s", note: `${events} events (${PROPOSALS} proposals, ${voteCount.length} votes) from the start block to caught up, ${backfillSeconds.toFixed(1)} s${rounds > 1 ? ` (fastest of ${rounds})` : ""}` },
+    { name: "indexing throughput", value: Math.round(throughput), unit: "events/s", note: `${events} events (${PROPOSALS} proposals, ${votes} votes, ${decisions} decisions) from the start block to caught up, ${backfillSeconds.toFixed(1)} s${rounds > 1 ? ` (fastest of ${rounds})` : ""}` },
     { name: "block to queryable p50", value: Math.round(percentile(lag, 50)), unit: "ms", note: "poll interval 50 ms; from sending a tx (automine) to _meta showing its block" },
     { name: "block to queryable p95", value: Math.round(percentile(lag, 95)), unit: "ms", note: "10 samples" },
     { name: "back-fill CPU", value: Number(after.cpuSeconds.toFixed(1)), unit: "s", note: "user + system CPU of the whole process (the in-process chain answering the RPC included) from start to caught up" },
