@@ -12,7 +12,7 @@ import path from "node:path";
 import { network } from "hardhat";
 import { keccak256, parseEther, toHex, type Hash } from "viem";
 
-import { DecisionKind, Recommendation, Support } from "@ai-dao/protocol";
+import { DecisionKind, Recommendation, ReportEncoding, Support } from "@ai-dao/protocol";
 import { delegateAll, deployLocalDAO, ethTransfer } from "@ai-dao/testkit";
 import { EXECUTOR_ROLE, PROPOSER_ROLE } from "../ignition/modules/DAO.ts";
 
@@ -77,7 +77,7 @@ async function lifecycle(governor: GovernorLike, label: string, beforeQueue: (pr
 const base = await lifecycle(vanilla, "vanilla", async () => {});
 const ours = await lifecycle(platform, "platform", async (proposalId) => {
   const report = toHex(JSON.stringify({ schemaVersion: 2, risk: 10 }));
-  await decisionLog.write.publish([proposalId, DecisionKind.Analysis, 10, Recommendation.For, keccak256(report), report], { account: accounts.analyst.account });
+  await decisionLog.write.publish([proposalId, DecisionKind.Analysis, 10, Recommendation.For, ReportEncoding.Json, keccak256(report), report], { account: accounts.analyst.account });
 });
 
 /** A vote that reaches quorum in the final moments of the vote: ours extends the deadline, vanilla has no such rule. */
