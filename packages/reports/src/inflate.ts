@@ -51,11 +51,12 @@ class Inflater {
   private bitCount = 0;
   private out: Uint8Array;
   private outLength = 0;
+  private readonly input: Uint8Array;
+  private readonly maxOutput: number;
 
-  constructor(
-    private readonly input: Uint8Array,
-    private readonly maxOutput: number,
-  ) {
+  constructor(input: Uint8Array, maxOutput: number) {
+    this.input = input;
+    this.maxOutput = maxOutput;
     this.out = new Uint8Array(Math.min(maxOutput, Math.max(1024, input.length * 4)));
   }
 

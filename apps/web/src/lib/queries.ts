@@ -75,8 +75,8 @@ export interface DecisionRow {
   riskFloor: number | null;
   recommendation: string;
   reportHash: string;
-  /** How `report` encodes the JSON: JSON, or DEFLATE_RAW (compressed; the indexer's summary and riskFloor are then null). */
-  encoding: "JSON" | "DEFLATE_RAW";
+  /** How `report` encodes the JSON: JSON (also when absent), or DEFLATE_RAW (compressed; the indexer's summary and riskFloor are then null). */
+  encoding?: "JSON" | "DEFLATE_RAW";
   report: string;
   summary: string | null;
   timestamp: string;
