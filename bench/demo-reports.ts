@@ -3,7 +3,9 @@
  * the demo seed (`scripts/demo/seed.ts`: five proposals), and the analyst's deterministic analysis
  * of each proposal (no model; fork-simulated), found by the analyst's own watcher as it finds them
  * when the platform runs. One file per proposal, `<key>.json`, holding the canonical JSON the
- * analyst publishes. `bench/gas.ts` publishes them. Regenerate after the report format changes:
+ * analyst publishes. `bench/gas.ts` publishes them. The reports are the same on every run but for
+ * the timestamps (the in-process chain starts at the wall clock). Regenerate after the report
+ * format changes:
  *
  *   npx hardhat run bench/demo-reports.ts
  */
@@ -12,9 +14,9 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 
 import { network } from "hardhat";
-import { pino } from "pino";
 
 import { canonicalJson } from "@ai-dao/reports";
+import { createLogger } from "@ai-dao/service-kit";
 import { deployLocalDAO, serveRpc } from "@ai-dao/testkit";
 import { createMetrics } from "../services/analyst/src/server/metrics.ts";
 import { runAnalysis, type AnalystService } from "../services/analyst/src/server/service.ts";
@@ -24,7 +26,7 @@ import { seedDemo } from "../scripts/demo/seed.ts";
 const connection = await network.create();
 const dao = await deployLocalDAO(connection);
 const rpc = await serveRpc(connection.provider as never);
-const logger = pino({ level: "silent" });
+const logger = createLogger({ name: "demo-reports", level: "silent" });
 const seed = await seedDemo(rpc.url, dao.deployment);
 
 const service: AnalystService = {
