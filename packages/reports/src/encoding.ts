@@ -1,8 +1,9 @@
 // How a report's canonical JSON is carried in the DecisionLog's bytes: as they are (`Json`) or
 // compressed with raw DEFLATE (`DeflateRaw`), which publishers use. The DecisionLog records the
-// encoding with each decision; reading is the same everywhere (Node, browser, services): the
-// strict, bounded inflater in ./inflate.ts. Writing (zlib, maximum level) is in ./node.ts.
-import { InflateError, inflateRaw } from "./inflate.ts";
+// encoding with each decision; reading is the same everywhere (Node, browser, services): pako's
+// inflater, bounded and strict (below). Writing (zlib, maximum level) is in ./node.ts.
+import { Inflate } from "pako";
+import { hexToBytes, isHex } from "viem";
 
 /** IDecisionLog.ReportEncoding: how a decision's report bytes encode its canonical JSON. */
 export const ReportEncoding = { Json: 0, DeflateRaw: 1 } as const;
@@ -49,15 +50,41 @@ export function toReportEncoding(encoding: ReportEncodingInput): ReportEncoding 
   return value;
 }
 
-const HEX = /^0x(?:[0-9a-fA-F]{2})*$/;
-
 /** `0x` hex or bytes to bytes; a ReportDecodeError for hex that is not. */
 export function bytesOf(input: Uint8Array | string): Uint8Array {
   if (input instanceof Uint8Array) return input;
-  if (!HEX.test(input)) throw new ReportDecodeError("the report bytes are not valid hex");
-  const out = new Uint8Array((input.length - 2) / 2);
-  for (let i = 0; i < out.length; i++) out[i] = parseInt(input.slice(2 + i * 2, 4 + i * 2), 16);
-  return out;
+  if (!isHex(input, { strict: true }) || input.length % 2 !== 0) throw new ReportDecodeError("the report bytes are not valid hex");
+  return hexToBytes(input);
+}
+
+/**
+ * Raw DEFLATE to bytes with pako (a port of zlib, the same in Node and the browser, synchronous):
+ * refused when the data is corrupt or ends early, when other bytes follow the final block (Node's
+ * own stream ignores them, browsers refuse them: here they are refused everywhere), and as soon as
+ * the output passes `maxOutput` bytes, so a bomb never inflates further than that.
+ */
+function inflateRaw(raw: Uint8Array, maxOutput: number): Uint8Array {
+  const inflater = new Inflate({ raw: true, chunkSize: 64 * 1024 });
+  let stream: { avail_in: number } | undefined;
+  let size = 0;
+  const onStart = inflater.onStart.bind(inflater);
+  inflater.onStart = (strm) => {
+    stream = strm;
+    onStart(strm);
+  };
+  const onData = inflater.onData.bind(inflater);
+  inflater.onData = (chunk) => {
+    size += chunk.length;
+    if (size > maxOutput) throw new ReportDecodeError(`the compressed report inflates to more than ${maxOutput} bytes`);
+    onData(chunk);
+  };
+  inflater.push(raw, true);
+  // zlib's Z_BUF_ERROR (-5) here means the input ran out before the final block.
+  if (inflater.err === -5 || !inflater.ended) throw new ReportDecodeError("the compressed report is unreadable: it ends before its last block");
+  if (inflater.err !== 0) throw new ReportDecodeError(`the compressed report is unreadable: ${inflater.msg || `zlib error ${inflater.err}`}`);
+  const trailing = stream?.avail_in ?? 0;
+  if (trailing > 0) throw new ReportDecodeError(`the compressed report is unreadable: ${trailing} bytes after the end of the compressed data`);
+  return inflater.result;
 }
 
 /**
@@ -69,12 +96,7 @@ export function decodeReportBytes(encoding: ReportEncodingInput, bytes: Uint8Arr
   const value = toReportEncoding(encoding);
   const raw = bytesOf(bytes);
   if (value === ReportEncoding.Json) return raw;
-  try {
-    return inflateRaw(raw, MAX_DECODED_REPORT_BYTES);
-  } catch (error) {
-    if (error instanceof InflateError) throw new ReportDecodeError(`the compressed report is unreadable: ${error.message}`);
-    throw error;
-  }
+  return inflateRaw(raw, MAX_DECODED_REPORT_BYTES);
 }
 
 /**
