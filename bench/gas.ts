@@ -3,16 +3,19 @@
  * CountingSimple, Votes, QuorumFraction, TimelockControl: `contracts/bench/VanillaGovernor.sol`)
  * on the same chain, the same token and the same proposal: propose, castVote (a vote that does not
  * reach quorum, then the one that does), castVoteWithReason, queue and execute, each as absolute
- * figures and as a ratio to vanilla. Then DecisionLog.publish with a 2 KB and a 16 KB report.
+ * figures and as a ratio to vanilla. Then DecisionLog.publish with a 2 KB and a 16 KB report, and
+ * with each of the demo's analyses (bench/demo-reports/), compressed as published and as raw JSON,
+ * each as a ratio to the raw JSON's EIP-7623 calldata floor.
  * Prints a table and writes bench/results/contracts.json (see bench/README.md).
  */
-import { mkdir, writeFile } from "node:fs/promises";
+import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 
 import { network } from "hardhat";
-import { keccak256, parseEther, toHex, type Hash } from "viem";
+import { keccak256, parseEther, stringToBytes, toHex, type Hash } from "viem";
 
-import { DecisionKind, Recommendation, Support } from "@ai-dao/protocol";
+import { DecisionKind, Recommendation, ReportEncoding, Support } from "@ai-dao/protocol";
+import { encodeReport } from "@ai-dao/reports/node";
 import { delegateAll, deployLocalDAO, ethTransfer } from "@ai-dao/testkit";
 import { EXECUTOR_ROLE, PROPOSER_ROLE } from "../ignition/modules/DAO.ts";
 
@@ -77,7 +80,7 @@ async function lifecycle(governor: GovernorLike, label: string, beforeQueue: (pr
 const base = await lifecycle(vanilla, "vanilla", async () => {});
 const ours = await lifecycle(platform, "platform", async (proposalId) => {
   const report = toHex(JSON.stringify({ schemaVersion: 2, risk: 10 }));
-  await decisionLog.write.publish([proposalId, DecisionKind.Analysis, 10, Recommendation.For, keccak256(report), report], { account: accounts.analyst.account });
+  await decisionLog.write.publish([proposalId, DecisionKind.Analysis, 10, Recommendation.For, ReportEncoding.Json, keccak256(report), report], { account: accounts.analyst.account });
 });
 
 /** A vote that reaches quorum in the final moments of the vote: ours extends the deadline, vanilla has no such rule. */
@@ -114,13 +117,39 @@ const rows = Object.keys(ours.gas).map((operation) => ({
 }));
 
 const publishRows: { operation: string; gas: bigint; note: string }[] = [];
+// What every publish costs whatever the report: the transaction, three new storage slots for the
+// decision and one for the latest of its kind (a first decision about the proposal), the event.
+const tiny = toHex("{");
+publishRows.push({
+  operation: "publish (1-byte report)",
+  gas: await gasOf(decisionLog.write.publish([ours.proposalId + 1n, 0, 40, 0, ReportEncoding.Json, keccak256(tiny), tiny], { account: accounts.analyst.account }), "publish"),
+  note: "the fixed cost of a first decision about a proposal",
+});
 for (const kib of [2, 16]) {
   const report = toHex(JSON.stringify({ schemaVersion: 1, padding: "x".repeat(kib * 1024 - 32) }).slice(0, kib * 1024));
   publishRows.push({
     operation: `publish (${kib} KB report)`,
-    gas: await gasOf(decisionLog.write.publish([ours.proposalId, 0, 40, 0, keccak256(report), report], { account: accounts.analyst.account }), "publish"),
+    gas: await gasOf(decisionLog.write.publish([ours.proposalId, 0, 40, 0, ReportEncoding.Json, keccak256(report), report], { account: accounts.analyst.account }), "publish"),
     note: `${kib * 1024} bytes`,
   });
+}
+
+// The demo's real analyses (bench/demo-reports/, written by bench/demo-reports.ts), each published
+// as the analyst publishes it (canonical JSON compressed with raw DEFLATE) and as raw JSON, against
+// the EIP-7623 calldata floor of the raw JSON: 21,000 + 10 × (zero bytes + 4 × other bytes).
+const demoDir = path.join(import.meta.dirname, "demo-reports");
+// Each publish is the first decision about its proposal (fresh ids), as a demo proposal's only
+// analysis is now: its queue-time re-analysis is published only when it changed.
+const demoRows: { key: string; rawBytes: number; compressedBytes: number; floor: bigint; compressed: bigint; raw: bigint }[] = [];
+let freshId = ours.proposalId + 1_000n;
+for (const file of (await readdir(demoDir)).filter((f) => f.endsWith(".json")).sort()) {
+  const json = (await readFile(path.join(demoDir, file), "utf8")).trimEnd();
+  const raw = stringToBytes(json);
+  const floor = 21_000n + 10n * raw.reduce((tokens, byte) => tokens + (byte === 0 ? 1n : 4n), 0n);
+  const encoded = encodeReport(json);
+  const publish = (encoding: number, bytes: Uint8Array) =>
+    gasOf(decisionLog.write.publish([freshId++, DecisionKind.Analysis, 40, Recommendation.Against, encoding, keccak256(bytes), toHex(bytes)], { account: accounts.analyst.account }), "publish");
+  demoRows.push({ key: file.replace(/\.json$/, ""), rawBytes: raw.length, compressedBytes: encoded.bytes.length, floor, compressed: await publish(encoded.encoding, encoded.bytes), raw: await publish(ReportEncoding.Json, raw) });
 }
 
 const n = (value: bigint) => value.toLocaleString("en-US").padStart(10);
@@ -128,6 +157,22 @@ console.log("\nGas: the platform's Governor side by side with a vanilla OpenZepp
 console.log(`${"operation".padEnd(31)} ${"platform".padStart(10)} ${"vanilla".padStart(10)} ${"ratio".padStart(6)}  note`);
 for (const r of rows) console.log(`${r.operation.padEnd(31)} ${n(r.gas)} ${n(r.vanilla)} ${r.ratio.toFixed(3).padStart(5)}×  ${r.note}`);
 for (const r of publishRows) console.log(`${r.operation.padEnd(31)} ${n(r.gas)} ${"".padStart(10)} ${"".padStart(6)}  ${r.note}`);
+
+const ratio = (gas: bigint, floor: bigint) => Number(gas) / Number(floor);
+console.log("\nPublishing the demo's analyses: compressed (raw DEFLATE, as published) and raw JSON, against the raw JSON's EIP-7623 calldata floor\n");
+console.log(`${"demo analysis".padEnd(14)} ${"raw B".padStart(7)} ${"deflated B".padStart(10)} ${"floor".padStart(10)} ${"compressed".padStart(10)} ${"ratio".padStart(6)} ${"raw".padStart(10)} ${"ratio".padStart(6)}`);
+for (const r of demoRows) {
+  console.log(`${r.key.padEnd(14)} ${String(r.rawBytes).padStart(7)} ${String(r.compressedBytes).padStart(10)} ${n(r.floor)} ${n(r.compressed)} ${ratio(r.compressed, r.floor).toFixed(3).padStart(5)}× ${n(r.raw)} ${ratio(r.raw, r.floor).toFixed(3).padStart(5)}×`);
+}
+const sum = (pick: (r: (typeof demoRows)[number]) => bigint) => demoRows.reduce((total, r) => total + pick(r), 0n);
+const demoRatio = ratio(sum((r) => r.compressed), sum((r) => r.floor));
+console.log(`${"all".padEnd(14)} ${"".padStart(7)} ${"".padStart(10)} ${n(sum((r) => r.floor))} ${n(sum((r) => r.compressed))} ${demoRatio.toFixed(3).padStart(5)}× ${n(sum((r) => r.raw))} ${ratio(sum((r) => r.raw), sum((r) => r.floor)).toFixed(3).padStart(5)}×`);
+// A proposal that reaches the queue is analysed twice (created, queued). Before, both analyses were
+// published raw; now the queue-time one is published only when it changed, so an unchanged proposal
+// pays one compressed publish for its two analyses.
+const perAnalysis = ratio(sum((r) => r.compressed), 2n * sum((r) => r.floor));
+const before = ratio(2n * sum((r) => r.raw), 2n * sum((r) => r.floor));
+console.log(`\nper analysis over a proposal's two analyses (created, queued; unchanged at queue): ${perAnalysis.toFixed(3)}× the raw floor (before: both published raw, ${before.toFixed(3)}×)`);
 
 const out = path.join(import.meta.dirname, "results", "contracts.json");
 await mkdir(path.dirname(out), { recursive: true });
@@ -137,6 +182,13 @@ const figures = [
     { name: `gas ratio to vanilla Governor: ${r.operation}`, value: Number(r.ratio.toFixed(3)), unit: "×", note: `vanilla ${r.vanilla}` },
   ]),
   ...publishRows.map((r) => ({ name: `gas: ${r.operation}`, value: Number(r.gas), unit: "gas", note: r.note })),
+  ...demoRows.flatMap((r) => [
+    { name: `gas: publish demo analysis ${r.key} (compressed)`, value: Number(r.compressed), unit: "gas", note: `${r.compressedBytes} bytes deflated from ${r.rawBytes}` },
+    { name: `gas ratio to raw-byte floor: publish demo analysis ${r.key} (compressed)`, value: Number(ratio(r.compressed, r.floor).toFixed(3)), unit: "×", note: `floor ${r.floor}` },
+    { name: `gas ratio to raw-byte floor: publish demo analysis ${r.key} (raw JSON)`, value: Number(ratio(r.raw, r.floor).toFixed(3)), unit: "×", note: `${r.raw} gas` },
+  ]),
+  { name: "gas ratio to raw-byte floor: publish demo analyses (compressed, all)", value: Number(demoRatio.toFixed(3)), unit: "×", note: `${demoRows.length} demo analyses, one publish each` },
+  { name: "gas ratio to raw-byte floor: per demo analysis over created + queued (unchanged: one compressed publish)", value: Number(perAnalysis.toFixed(3)), unit: "×", note: `before: ${before.toFixed(3)}× (both published raw)` },
 ];
 await writeFile(out, `${JSON.stringify({ part: "contracts", figures }, null, 2)}\n`);
 console.log(`\nWrote ${path.relative(process.cwd(), out)}`);

@@ -8,7 +8,9 @@ import {IDecisionLog} from "./interfaces/IDecisionLog.sol";
  * @notice Append-only, on-chain record of every automated decision about a proposal: analyses,
  * drafts and executor guard decisions. Each entry commits to the exact bytes of its report: the
  * contract checks that the bytes hash to the given keccak256, stores the hash with the small fields,
- * and emits the full bytes in {DecisionPublished}, so anyone can re-hash what was published.
+ * and emits the full bytes in {DecisionPublished}, so anyone can re-hash what was published. The
+ * bytes are the report's canonical JSON, as they are or compressed ({ReportEncoding}); the entry
+ * records which, and the chain never decodes them.
  * Its enums, struct, events and errors are declared in {IDecisionLog}.
  * @dev Only publishers authorised by governance (the timelock) may publish. Nothing can be edited
  * or removed once published.
@@ -56,6 +58,7 @@ contract DecisionLog is IDecisionLog {
         Kind kind,
         uint8 risk,
         Recommendation recommendation,
+        ReportEncoding encoding,
         bytes32 reportHash,
         bytes calldata report
     ) external returns (uint256 decisionId) {
@@ -75,11 +78,12 @@ contract DecisionLog is IDecisionLog {
                 kind: kind,
                 risk: risk,
                 recommendation: recommendation,
+                encoding: encoding,
                 timestamp: uint48(block.timestamp)
             })
         );
         _latest[proposalId][kind] = Latest({indexPlusOne: uint64(decisionId + 1), risk: risk});
-        emit DecisionPublished(decisionId, proposalId, kind, msg.sender, risk, recommendation, reportHash, report);
+        emit DecisionPublished(decisionId, proposalId, kind, msg.sender, risk, recommendation, encoding, reportHash, report);
     }
 
     /// @inheritdoc IDecisionLog

@@ -23,6 +23,15 @@ interface IDecisionLog {
         NeedsReview
     }
 
+    /**
+     * @notice How a report's bytes encode its canonical JSON. The chain never decodes them: it checks
+     * `keccak256(report)` and records the encoding so readers know how to get the JSON back.
+     */
+    enum ReportEncoding {
+        Json, // the canonical JSON's UTF-8 bytes as they are
+        DeflateRaw // the canonical JSON's UTF-8 bytes compressed with raw DEFLATE (RFC 1951, no zlib or gzip header)
+    }
+
     /// @notice The small fields kept in storage for each decision.
     struct Decision {
         uint256 proposalId;
@@ -31,6 +40,7 @@ interface IDecisionLog {
         Kind kind;
         uint8 risk;
         Recommendation recommendation;
+        ReportEncoding encoding;
         uint48 timestamp;
     }
 
@@ -61,8 +71,9 @@ interface IDecisionLog {
      * @param actor The publisher.
      * @param risk Risk score, 0 to 100.
      * @param recommendation The decision's recommendation.
+     * @param encoding How `report` encodes the canonical JSON.
      * @param reportHash keccak256 of `report`.
-     * @param report The report's exact bytes (canonical JSON).
+     * @param report The report's exact bytes (canonical JSON, encoded as `encoding` says).
      */
     event DecisionPublished(
         uint256 decisionId,
@@ -71,6 +82,7 @@ interface IDecisionLog {
         address indexed actor,
         uint8 risk,
         Recommendation recommendation,
+        ReportEncoding encoding,
         bytes32 reportHash,
         bytes report
     );
@@ -99,11 +111,13 @@ interface IDecisionLog {
     function setPublisher(address account, bool authorised) external;
 
     /**
-     * @notice Publishes a decision. The report's bytes must hash to `reportHash`.
+     * @notice Publishes a decision. The report's bytes, exactly as sent, must hash to `reportHash`;
+     * the chain does not decode them, it records `encoding` for readers.
      * @param proposalId The proposal the decision is about.
      * @param kind The kind of decision.
      * @param risk Risk score, 0 to 100.
      * @param recommendation The recommendation.
+     * @param encoding How `report` encodes the canonical JSON (a value outside the enum reverts).
      * @param reportHash keccak256 of `report`.
      * @param report The report's exact bytes, at most {MAX_REPORT_BYTES}.
      * @return decisionId The id of the new decision.
@@ -113,6 +127,7 @@ interface IDecisionLog {
         Kind kind,
         uint8 risk,
         Recommendation recommendation,
+        ReportEncoding encoding,
         bytes32 reportHash,
         bytes calldata report
     ) external returns (uint256 decisionId);

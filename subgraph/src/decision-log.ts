@@ -8,6 +8,8 @@ import { eventId, getOrCreateAccount, getOrCreateDailySnapshot } from "./helpers
 // Solidity enum order in contracts/interfaces/IDecisionLog.sol.
 const KINDS: string[] = ["ANALYSIS", "DRAFT", "EXECUTION_GUARD"];
 const RECOMMENDATIONS: string[] = ["FOR", "AGAINST", "ABSTAIN", "NEEDS_REVIEW"];
+const ENCODINGS: string[] = ["JSON", "DEFLATE_RAW"];
+const ENCODING_JSON: i32 = 0;
 
 function getOrCreateDecisionLog(address: Address): DecisionLog {
   const id = address.toHexString();
@@ -103,12 +105,16 @@ export function handleDecisionPublished(event: DecisionPublished): void {
   decision.recommendation =
     params.recommendation < RECOMMENDATIONS.length ? RECOMMENDATIONS[params.recommendation] : "NEEDS_REVIEW";
   decision.reportHash = params.reportHash;
+  // The contract refuses any other value, so the enum is always known here.
+  decision.encoding = params.encoding < ENCODINGS.length ? ENCODINGS[params.encoding] : ENCODINGS[ENCODING_JSON];
   decision.report = params.report;
   decision.block = event.block.number;
   decision.timestamp = event.block.timestamp;
   decision.tx = event.transaction.hash;
   decision.logIndex = event.logIndex;
-  readReport(decision, params.report);
+  // AssemblyScript has no inflate: a compressed report's fields stay null for clients to read from `report`.
+  if (params.encoding == ENCODING_JSON) readReport(decision, params.report);
+  else decision.reportIsJson = false;
   decision.save();
 
   const proposal = Proposal.load(params.proposalId.toString());

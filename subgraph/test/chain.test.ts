@@ -3,11 +3,13 @@
 // one without analysis that changes the risk tiers and calls an account without code), feed every
 // log of the four contracts to the WASM in chain order, and compare the entities with what the
 // contracts say.
+import { deflateRawSync } from "node:zlib";
+
 import { network } from "hardhat";
-import { type Hex, type PublicClient, encodeFunctionData, keccak256, parseEther, stringToHex, zeroHash } from "viem";
+import { type Hex, type PublicClient, encodeFunctionData, keccak256, parseEther, stringToHex, toHex, zeroHash } from "viem";
 import { beforeAll, describe, expect, inject, it } from "vitest";
 
-import { DecisionKind, Recommendation, Support } from "@ai-dao/protocol";
+import { DecisionKind, Recommendation, ReportEncoding, Support } from "@ai-dao/protocol";
 import {
   delegateAll,
   deployLocalDAO,
@@ -35,6 +37,7 @@ describe("mappings on the real contracts", () => {
   // Queued without any analysis: the highest tier. Its actions set new risk tiers and call dave, an
   // account without code.
   let unanalysedId: bigint;
+  let guardBytes: Hex;
   let unanalysed: { targets: Hex[]; values: bigint[]; calldatas: Hex[]; description: string };
   const newTiers = [
     { minRisk: 30, delay: 120 },
@@ -61,7 +64,7 @@ describe("mappings on the real contracts", () => {
     proposalId = await propose(dao, accounts.alice.account.address, proposal);
     const reportBytes = stringToHex(JSON.stringify(report));
     await decisionLog.write.publish(
-      [proposalId, DecisionKind.Analysis, 12, Recommendation.For, keccak256(reportBytes), reportBytes],
+      [proposalId, DecisionKind.Analysis, 12, Recommendation.For, ReportEncoding.Json, keccak256(reportBytes), reportBytes],
       { account: analyst },
     );
     unanalysed = {
@@ -80,9 +83,11 @@ describe("mappings on the real contracts", () => {
     await governor.write.queue([proposalId]);
     await governor.write.queue([unanalysedId]);
     await connection.networkHelpers.time.increaseTo(await governor.read.proposalEta([proposalId]));
-    const guard = stringToHex("simulation ok; executing");
+    // Compressed, as the executor publishes its reports.
+    const guard = toHex(deflateRawSync(JSON.stringify({ kind: "execution-guard", summary: "simulation ok; executing" }), { level: 9 }));
+    guardBytes = guard;
     await decisionLog.write.publish(
-      [proposalId, DecisionKind.ExecutionGuard, 3, Recommendation.For, keccak256(guard), guard],
+      [proposalId, DecisionKind.ExecutionGuard, 3, Recommendation.For, ReportEncoding.DeflateRaw, keccak256(guard), guard],
       { account: executor },
     );
     await governor.write.execute([proposalId]);
@@ -257,7 +262,9 @@ describe("mappings on the real contracts", () => {
       summary: "Pays dave.",
       findingCount: 0,
     });
-    expect(store.plain("Decision", "1")).toMatchObject({ kind: "EXECUTION_GUARD", reportIsJson: false });
+    expect(store.plain("Decision", "0")).toMatchObject({ encoding: "JSON" });
+    expect(store.plain("Decision", "1")).toMatchObject({ kind: "EXECUTION_GUARD", encoding: "DEFLATE_RAW", reportIsJson: false, report: guardBytes });
+    expect(store.plain("Decision", "1")).not.toHaveProperty("summary");
   });
 
   it("has the timelock's roles as the timelock does", async () => {

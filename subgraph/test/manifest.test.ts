@@ -106,7 +106,7 @@ describe("manifest generator", () => {
     });
     expect(handlers).toContainEqual({
       event:
-        "DecisionPublished(uint256,indexed uint256,indexed uint8,indexed address,uint8,uint8,bytes32,bytes)",
+        "DecisionPublished(uint256,indexed uint256,indexed uint8,indexed address,uint8,uint8,uint8,bytes32,bytes)",
       handler: "handleDecisionPublished",
     });
     expect(handlers).toContainEqual({ event: "CallSalt(indexed bytes32,bytes32)", handler: "handleCallSalt" });

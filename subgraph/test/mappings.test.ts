@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, inject, it } from "vitest";
 import {
   addresses,
   analysisReport,
+  compressedGuard,
   deployTiers,
   descriptionHash,
   governanceTiers,
@@ -118,7 +119,7 @@ describe("mappings", () => {
     });
   });
 
-  it("reads the main fields of a JSON report and keeps a non-JSON one as bytes", () => {
+  it("reads the main fields of a JSON report and keeps a compressed one as bytes with its encoding", () => {
     expect(store.plain("Decision", "0")).toMatchObject({
       kind: "ANALYSIS",
       proposal: id,
@@ -135,9 +136,13 @@ describe("mappings", () => {
     const draft = store.plain("Decision", "2");
     expect(draft).toMatchObject({ kind: "DRAFT", recommendation: "ABSTAIN", reportIsJson: true, schemaVersion: "2.0" });
     for (const field of ["proposal", "reportRisk", "riskFloor", "findingCount", "summary"]) expect(draft).not.toHaveProperty(field);
+    expect(store.plain("Decision", "0")).toMatchObject({ encoding: "JSON" });
+    expect(draft).toMatchObject({ encoding: "JSON" });
+    // A compressed report is kept as its exact bytes with its encoding; the mapping cannot inflate it, so no field is read.
     const guard = store.plain("Decision", "1");
-    expect(guard).toMatchObject({ kind: "EXECUTION_GUARD", recommendation: "NEEDS_REVIEW", reportIsJson: false });
+    expect(guard).toMatchObject({ kind: "EXECUTION_GUARD", recommendation: "NEEDS_REVIEW", encoding: "DEFLATE_RAW", reportIsJson: false, report: compressedGuard });
     expect(guard).not.toHaveProperty("summary");
+    expect(guard).not.toHaveProperty("schemaVersion");
   });
 
   it("keeps accounts, delegation and the token's supply", () => {

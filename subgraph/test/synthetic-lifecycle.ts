@@ -1,6 +1,7 @@
 // A whole proposal lifecycle, as the four contracts would emit it, run through the compiled
 // mappings with the test host. Used by mappings.test.ts.
 import path from "node:path";
+import { deflateRawSync } from "node:zlib";
 
 import {
   type Hex,
@@ -59,6 +60,8 @@ export const operationId = keccak256(
 export const PROPOSER_ROLE = keccak256(stringToHex("PROPOSER_ROLE"));
 /** The token's code hash as the Governor pins it (any non-zero hash: the test host has no code). */
 export const tokenCodeHash = keccak256(stringToHex("token runtime code"));
+/** A guard report as the executor publishes it: canonical JSON compressed with raw DEFLATE. */
+export const compressedGuard = toHex(deflateRawSync(JSON.stringify({ kind: "execution-guard", schemaVersion: 1, summary: "held" }), { level: 9 }));
 /** The tiers the constructor sets, then the ones governance sets before the proposal is queued. */
 export const deployTiers = [
   { minRisk: 40, delay: 180 },
@@ -136,6 +139,7 @@ export async function runLifecycle(buildDir: string): Promise<{ store: Store; lo
     actor: addresses.analyst,
     risk: 42,
     recommendation: 0,
+    encoding: 0,
     reportHash: keccak256(stringToHex(JSON.stringify(analysisReport))),
     report: stringToHex(JSON.stringify(analysisReport)),
   }));
@@ -156,7 +160,7 @@ export async function runLifecycle(buildDir: string): Promise<{ store: Store; lo
   governor.handle("ProposalRiskDelay", at(addresses.governor, 40n, tx(9), 2n, { proposalId, analysed: true, risk: 42, tier: 0, delay: 60n }));
   governor.handle("ProposalQueued", at(addresses.governor, 40n, tx(9), 3n, { proposalId, etaSeconds: start + 40n * 12n + 60n }));
 
-  // Block 50: a guard decision with a report that is not JSON, then execution.
+  // Block 50: a guard decision with a compressed report (JSON the mapping cannot inflate), then execution.
   decisionLog.handle("DecisionPublished", at(addresses.decisionLog, 50n, tx(10), 0n, {
     decisionId: 1n,
     proposalId,
@@ -164,8 +168,9 @@ export async function runLifecycle(buildDir: string): Promise<{ store: Store; lo
     actor: addresses.analyst,
     risk: 10,
     recommendation: 3,
-    reportHash: keccak256(stringToHex("not json {")),
-    report: stringToHex("not json {"),
+    encoding: 1,
+    reportHash: keccak256(compressedGuard),
+    report: compressedGuard,
   }));
   token.handle("Transfer", at(addresses.token, 50n, tx(11), 0n, { from: addresses.timelock, to: addresses.bob, value: 5n }));
   timelock.handle("CallExecuted", at(addresses.timelock, 50n, tx(11), 1n, { id: operationId, index: 0n, target: addresses.token, value: 0n, data: calldata }));
@@ -180,6 +185,7 @@ export async function runLifecycle(buildDir: string): Promise<{ store: Store; lo
     actor: addresses.analyst,
     risk: 0,
     recommendation: 2,
+    encoding: 0,
     reportHash: keccak256(oddReport),
     report: oddReport,
   }));

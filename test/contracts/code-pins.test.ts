@@ -5,7 +5,7 @@ import { network } from "hardhat";
 import { concat, createWalletClient, custom, encodeFunctionData, getAddress, keccak256, parseAbi, parseEther, toHex, zeroHash, type Address, type Hex } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 
-import { DecisionKind, ProposalState, Recommendation } from "@ai-dao/protocol";
+import { DecisionKind, ProposalState, Recommendation, ReportEncoding } from "@ai-dao/protocol";
 import { deployVotingDAO, descriptionHash, ethTransfer, passVote, timelockSalt, type LocalDAO, type Proposal } from "@ai-dao/testkit";
 
 const pingAbi = parseAbi(["function ping() payable returns (uint256)"]);
@@ -33,7 +33,7 @@ describe("code pins (GovernorCodePins)", async () => {
   async function passed(proposal: Proposal): Promise<bigint> {
     const proposalId = await passVote(dao, connection, proposal);
     const report = toHex(`{"risk":5,"n":${++counter}}`);
-    await dao.decisionLog.write.publish([proposalId, DecisionKind.Analysis, 5, Recommendation.For, keccak256(report), report], { account: dao.accounts.analyst.account });
+    await dao.decisionLog.write.publish([proposalId, DecisionKind.Analysis, 5, Recommendation.For, ReportEncoding.Json, keccak256(report), report], { account: dao.accounts.analyst.account });
     return proposalId;
   }
 

@@ -1,10 +1,11 @@
 import assert from "node:assert/strict";
 import { beforeEach, describe, it } from "node:test";
+import { deflateRawSync } from "node:zlib";
 
 import { network } from "hardhat";
 import { encodeFunctionData, keccak256, parseEventLogs, toBytes, toHex, type Hex } from "viem";
 
-import { DecisionKind, Recommendation } from "@ai-dao/protocol";
+import { DecisionKind, Recommendation, ReportEncoding } from "@ai-dao/protocol";
 import { delegateAll, deployLocalDAO, passProposal, type LocalDAO } from "@ai-dao/testkit";
 
 /** A report of exactly `size` bytes of canonical-looking JSON. */
@@ -34,7 +35,7 @@ describe("DecisionLog", async () => {
     const proposalId = 12345678901234567890n;
 
     const hash = await decisionLog.write.publish(
-      [proposalId, DecisionKind.Analysis, 72, Recommendation.Against, reportHash, report],
+      [proposalId, DecisionKind.Analysis, 72, Recommendation.Against, ReportEncoding.Json, reportHash, report],
       { account: accounts.analyst.account },
     );
     const receipt = await publicClient.waitForTransactionReceipt({ hash });
@@ -47,6 +48,7 @@ describe("DecisionLog", async () => {
     assert.equal(event.args.kind, DecisionKind.Analysis);
     assert.equal(event.args.risk, 72);
     assert.equal(event.args.recommendation, Recommendation.Against);
+    assert.equal(event.args.encoding, ReportEncoding.Json);
     assert.equal(event.args.actor.toLowerCase(), accounts.analyst.account.address.toLowerCase());
     assert.equal(event.args.decisionId, 0n);
 
@@ -55,15 +57,61 @@ describe("DecisionLog", async () => {
     assert.equal(stored.reportHash, reportHash);
     assert.equal(stored.risk, 72);
     assert.equal(stored.recommendation, Recommendation.Against);
+    assert.equal(stored.encoding, ReportEncoding.Json);
     assert.equal(stored.proposalId, proposalId);
     assert.equal(await decisionLog.read.decisionCount(), 1n);
     assert.equal(await decisionLog.read.hasDecision([proposalId, DecisionKind.Draft]), false);
   });
 
+  it("records a compressed report's encoding, checks the hash of the bytes sent, and stores it in no extra slot", async () => {
+    const { decisionLog, accounts, publicClient } = dao;
+    const json = JSON.stringify({ schemaVersion: 2, summary: "x".repeat(2000) });
+    const deflated = toHex(deflateRawSync(json, { level: 9 }));
+    const hash = await decisionLog.write.publish([9n, DecisionKind.Analysis, 40, Recommendation.Abstain, ReportEncoding.DeflateRaw, keccak256(deflated), deflated], {
+      account: accounts.analyst.account,
+    });
+    const receipt = await publicClient.waitForTransactionReceipt({ hash });
+    const [event] = parseEventLogs({ abi: decisionLog.abi, logs: receipt.logs, eventName: "DecisionPublished" });
+    assert.equal(event!.args.encoding, ReportEncoding.DeflateRaw);
+    assert.equal(event!.args.report, deflated);
+    const [, stored] = await decisionLog.read.latestDecision([9n, DecisionKind.Analysis]);
+    assert.equal(stored.encoding, ReportEncoding.DeflateRaw);
+    assert.equal(stored.reportHash, keccak256(deflated));
+
+    // The hash is of the bytes sent, never of the JSON they inflate to.
+    await viem.assertions.revertWithCustomError(
+      decisionLog.write.publish([9n, DecisionKind.Analysis, 40, Recommendation.Abstain, ReportEncoding.DeflateRaw, keccak256(toHex(json)), deflated], { account: accounts.analyst.account }),
+      decisionLog,
+      "DecisionLogHashMismatch",
+    );
+
+    // The same bytes published as Json cost exactly as much: the encoding shares the slot of actor, kind, risk, recommendation and timestamp.
+    const asJson = await decisionLog.write.publish([10n, DecisionKind.Analysis, 40, Recommendation.Abstain, ReportEncoding.Json, keccak256(deflated), deflated], {
+      account: accounts.analyst.account,
+    });
+    const again = await decisionLog.write.publish([11n, DecisionKind.Analysis, 40, Recommendation.Abstain, ReportEncoding.DeflateRaw, keccak256(deflated), deflated], {
+      account: accounts.analyst.account,
+    });
+    const [jsonGas, deflatedGas] = await Promise.all([asJson, again].map(async (h) => (await publicClient.waitForTransactionReceipt({ hash: h })).gasUsed));
+    assert.ok(deflatedGas! - jsonGas! <= 12n, `${deflatedGas} vs ${jsonGas}: only the calldata byte of the enum may differ`);
+  });
+
+  it("refuses an encoding outside the enum", async () => {
+    const { decisionLog, accounts } = dao;
+    const report = toHex('{"ok":true}');
+    const data = encodeFunctionData({ abi: decisionLog.abi, functionName: "publish", args: [1n, DecisionKind.Analysis, 1, Recommendation.For, ReportEncoding.DeflateRaw, keccak256(report), report] });
+    // The encoding is the fifth 32-byte word after the selector; 2 is not a ReportEncoding.
+    const word = 2 + 8 + 4 * 64;
+    const bad = `${data.slice(0, word)}${"0".repeat(63)}2${data.slice(word + 64)}` as Hex;
+    await assert.rejects(dao.publicClient.call({ to: decisionLog.address, data: bad, account: accounts.analyst.account.address }));
+    await dao.publicClient.call({ to: decisionLog.address, data, account: accounts.analyst.account.address });
+    assert.equal(await decisionLog.read.decisionCount(), 0n);
+  });
+
   it("keeps every decision and answers the latest per proposal and kind", async () => {
     const { decisionLog, accounts } = dao;
     const publish = (proposalId: bigint, kind: number, risk: number, text: string, publisher = accounts.analyst) =>
-      decisionLog.write.publish([proposalId, kind, risk, Recommendation.NeedsReview, keccak256(toHex(text)), toHex(text)], {
+      decisionLog.write.publish([proposalId, kind, risk, Recommendation.NeedsReview, ReportEncoding.Json, keccak256(toHex(text)), toHex(text)], {
         account: publisher.account,
       });
     await publish(1n, DecisionKind.Analysis, 10, "first analysis");
@@ -92,7 +140,7 @@ describe("DecisionLog", async () => {
     const report = toHex("{}");
     for (const caller of [accounts.deployer, accounts.alice, accounts.guardian]) {
       await viem.assertions.revertWithCustomErrorWithArgs(
-        decisionLog.write.publish([1n, DecisionKind.Analysis, 1, Recommendation.For, keccak256(report), report], {
+        decisionLog.write.publish([1n, DecisionKind.Analysis, 1, Recommendation.For, ReportEncoding.Json, keccak256(report), report], {
           account: caller.account,
         }),
         decisionLog,
@@ -108,7 +156,7 @@ describe("DecisionLog", async () => {
     const report = toHex('{"risk":10}');
     const claimed = keccak256(toHex('{"risk":90}'));
     await viem.assertions.revertWithCustomErrorWithArgs(
-      decisionLog.write.publish([1n, DecisionKind.Analysis, 10, Recommendation.For, claimed, report], {
+      decisionLog.write.publish([1n, DecisionKind.Analysis, 10, Recommendation.For, ReportEncoding.Json, claimed, report], {
         account: accounts.analyst.account,
       }),
       decisionLog,
@@ -122,12 +170,12 @@ describe("DecisionLog", async () => {
     const max = Number(await decisionLog.read.MAX_REPORT_BYTES());
     const atLimit = reportOfSize(max);
     assert.equal(toBytes(atLimit).length, max);
-    await decisionLog.write.publish([1n, DecisionKind.Analysis, 5, Recommendation.For, keccak256(atLimit), atLimit], {
+    await decisionLog.write.publish([1n, DecisionKind.Analysis, 5, Recommendation.For, ReportEncoding.Json, keccak256(atLimit), atLimit], {
       account: accounts.analyst.account,
     });
     const tooBig = reportOfSize(max + 1);
     await viem.assertions.revertWithCustomErrorWithArgs(
-      decisionLog.write.publish([1n, DecisionKind.Analysis, 5, Recommendation.For, keccak256(tooBig), tooBig], {
+      decisionLog.write.publish([1n, DecisionKind.Analysis, 5, Recommendation.For, ReportEncoding.Json, keccak256(tooBig), tooBig], {
         account: accounts.analyst.account,
       }),
       decisionLog,
@@ -140,7 +188,7 @@ describe("DecisionLog", async () => {
   it("refuses an empty report and a risk above 100", async () => {
     const { decisionLog, accounts } = dao;
     await viem.assertions.revertWithCustomError(
-      decisionLog.write.publish([1n, DecisionKind.Analysis, 5, Recommendation.For, keccak256("0x"), "0x"], {
+      decisionLog.write.publish([1n, DecisionKind.Analysis, 5, Recommendation.For, ReportEncoding.Json, keccak256("0x"), "0x"], {
         account: accounts.analyst.account,
       }),
       decisionLog,
@@ -148,7 +196,7 @@ describe("DecisionLog", async () => {
     );
     const report = toHex("{}");
     await viem.assertions.revertWithCustomErrorWithArgs(
-      decisionLog.write.publish([1n, DecisionKind.Analysis, 101, Recommendation.For, keccak256(report), report], {
+      decisionLog.write.publish([1n, DecisionKind.Analysis, 101, Recommendation.For, ReportEncoding.Json, keccak256(report), report], {
         account: accounts.analyst.account,
       }),
       decisionLog,
@@ -182,11 +230,11 @@ describe("DecisionLog", async () => {
     assert.equal(await decisionLog.read.isPublisher([accounts.analyst.account.address]), false);
 
     const report = toHex('{"ok":true}');
-    await decisionLog.write.publish([7n, DecisionKind.Draft, 0, Recommendation.For, keccak256(report), report], {
+    await decisionLog.write.publish([7n, DecisionKind.Draft, 0, Recommendation.For, ReportEncoding.Json, keccak256(report), report], {
       account: accounts.outsider.account,
     });
     await viem.assertions.revertWithCustomError(
-      decisionLog.write.publish([7n, DecisionKind.Draft, 0, Recommendation.For, keccak256(report), report], {
+      decisionLog.write.publish([7n, DecisionKind.Draft, 0, Recommendation.For, ReportEncoding.Json, keccak256(report), report], {
         account: accounts.analyst.account,
       }),
       decisionLog,

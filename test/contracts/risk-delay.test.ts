@@ -6,7 +6,7 @@ import { network } from "hardhat";
 import { MAX_RISK_DELAY, MAX_RISK_TIERS } from "@ai-dao/deployment";
 import { encodeFunctionData, keccak256, parseEther, toHex, zeroHash } from "viem";
 
-import { DecisionKind, ProposalState, Recommendation, governorAbi } from "@ai-dao/protocol";
+import { DecisionKind, ProposalState, Recommendation, ReportEncoding, governorAbi } from "@ai-dao/protocol";
 import { deployVotingDAO, descriptionHash, ethTransfer, passVote, propose, timelockSalt, type LocalDAO, type Proposal } from "@ai-dao/testkit";
 
 /**
@@ -36,7 +36,7 @@ describe("risk-tiered timelock delay (GovernorRiskDelay)", async () => {
 
   async function publish(proposalId: bigint, risk: number, kind: number = DecisionKind.Analysis) {
     const report = toHex(JSON.stringify({ kind: "test", proposalId: proposalId.toString(), risk }));
-    await dao.decisionLog.write.publish([proposalId, kind, risk, Recommendation.NeedsReview, keccak256(report), report], { account: dao.accounts.analyst.account });
+    await dao.decisionLog.write.publish([proposalId, kind, risk, Recommendation.NeedsReview, ReportEncoding.Json, keccak256(report), report], { account: dao.accounts.analyst.account });
   }
 
   /** Queues from an account with no role at all; returns the delay the proposal got. */

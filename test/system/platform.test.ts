@@ -17,7 +17,6 @@ import {
   createPublicClient,
   createWalletClient,
   encodeFunctionData,
-  hexToString,
   http,
   keccak256,
   parseAbi,
@@ -30,7 +29,8 @@ import {
 import { hardhat } from "viem/chains";
 
 import { descriptionText } from "@ai-dao/description";
-import { DecisionKind, hashDescription, ProposalState } from "@ai-dao/protocol";
+import { DecisionKind, hashDescription, ProposalState, ReportEncoding } from "@ai-dao/protocol";
+import { canonicalJson, decodeReport } from "@ai-dao/reports";
 
 import { proposeCalldata } from "@ai-dao/testkit/propose-bytes";
 
@@ -52,7 +52,7 @@ const governorAbi = parseAbi([
   "function proposalEta(uint256 proposalId) view returns (uint256)",
 ]);
 const decisionLogAbi = parseAbi([
-  "event DecisionPublished(uint256 decisionId, uint256 indexed proposalId, uint8 indexed kind, address indexed actor, uint8 risk, uint8 recommendation, bytes32 reportHash, bytes report)",
+  "event DecisionPublished(uint256 decisionId, uint256 indexed proposalId, uint8 indexed kind, address indexed actor, uint8 risk, uint8 recommendation, uint8 encoding, bytes32 reportHash, bytes report)",
 ]);
 
 const publicClient = createPublicClient({ chain: hardhat, transport: http(rpcUrl) });
@@ -184,7 +184,7 @@ describe("the platform, as npm start runs it", () => {
     assert.notEqual(analysis.report.recommendation, "for");
     assert.ok(analysis.report.findings.some((f) => f.severity === "critical"), "a critical finding");
 
-    // The event's bytes hash to the stored hash and are the report the API serves.
+    // The event's bytes hash to the stored hash and are the report the API serves, compressed.
     const logs = await publicClient.getLogs({
       address: deployment.contracts.decisionLog,
       event: decisionLogAbi[0],
@@ -195,8 +195,9 @@ describe("the platform, as npm start runs it", () => {
     const event = logs.at(-1)!.args;
     assert.equal(keccak256(event.report!), event.reportHash);
     assert.equal(event.reportHash, analysis.reportHash);
-    assert.equal(hexToString(event.report!), analysis.reportJson);
-    assert.equal(keccak256(stringToBytes(analysis.reportJson)), analysis.reportHash);
+    assert.equal(event.encoding, ReportEncoding.DeflateRaw);
+    assert.equal(decodeReport(event.encoding!, event.report!), analysis.reportJson);
+    assert.equal(canonicalJson(JSON.parse(analysis.reportJson)), analysis.reportJson);
 
     // Auditors see the same decision through the subgraph.
     const { decisions } = await poll("the analysis in the indexer", async () => {
@@ -256,7 +257,7 @@ describe("the platform, as npm start runs it", () => {
       });
       return logs.length > 0 ? logs : undefined;
     });
-    const guard = JSON.parse(hexToString(guards[0]!.args.report!)) as Record<string, unknown>;
+    const guard = JSON.parse(decodeReport(guards[0]!.args.encoding!, guards[0]!.args.report!)) as Record<string, unknown>;
     assert.equal(keccak256(guards[0]!.args.report!), guards[0]!.args.reportHash);
     assert.match(JSON.stringify(guard), /analysis-critical/);
     assert.equal(await state(drainId), ProposalState.Succeeded, "the drain was never queued");

@@ -1,13 +1,16 @@
 // @vitest-environment node
 // The proposal-state function, the Verify logic and the error messages against the real compiled
 // contracts on an in-process Hardhat chain.
+import { deflateRawSync } from "node:zlib";
+
 import type { NetworkConnection } from "hardhat/types/network";
-import { createWalletClient, custom, keccak256, parseEther, stringToBytes, toHex, type Address, type PublicClient, type WalletClient } from "viem";
+import { createWalletClient, custom, keccak256, parseEther, toHex, type Address, type PublicClient, type WalletClient } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { hardhat } from "viem/chains";
 import { beforeAll, describe, expect, it } from "vitest";
 
-import { DecisionKind, getDecisions, governorAbi, proposalStateName, Support } from "@ai-dao/protocol";
+import { DecisionKind, getDecisions, governorAbi, proposalStateName, ReportEncoding, Support } from "@ai-dao/protocol";
+import { publishedReportBytes } from "@ai-dao/reports/node";
 import { delegateAll, deployLocalDAO, descriptionHash, ethTransfer, propose, type LocalDAO } from "@ai-dao/testkit";
 import { explainError } from "../src/lib/errors.ts";
 import { simulateAndWrite } from "../src/lib/tx.ts";
@@ -111,10 +114,9 @@ describe("Verify", () => {
   it("matches the published report, and flags an altered report or a wrong stored hash", async () => {
     const { alice, erin, analyst } = dao.accounts;
     const id = await propose(dao, alice.account.address, ethTransfer(erin.account.address, 5n, `# Verify ${Date.now()}`));
-    const reportJson = JSON.stringify({ schemaVersion: 1, findings: [], riskFloor: 10, scores: { risk: 12 }, recommendation: "for" });
-    const bytes = stringToBytes(reportJson);
-    const hash = keccak256(bytes);
-    await dao.decisionLog.write.publish([id, DecisionKind.Analysis, 12, 0, hash, toHex(bytes)], { account: analyst.account });
+    // Published as the analyst does: canonical JSON, compressed.
+    const { json: reportJson, encoding, bytes, reportHash: hash } = publishedReportBytes({ schemaVersion: 1, findings: [], riskFloor: 10, scores: { risk: 12 }, recommendation: "for" });
+    await dao.decisionLog.write.publish([id, DecisionKind.Analysis, 12, 0, encoding, hash, toHex(bytes)], { account: analyst.account });
     const decisionLog = dao.deployment.contracts.decisionLog as Address;
 
     const events = await getDecisions(client, { decisionLog, proposalId: id, kind: DecisionKind.Analysis, fromBlock: 0n });
@@ -122,7 +124,7 @@ describe("Verify", () => {
     expect(events[0]!.reportHash).toBe(hash);
 
     const match = await verifyOnChain(client, decisionLog, { proposalId: id, kind: DecisionKind.Analysis }, { json: reportJson, storedHash: hash });
-    expect(match).toMatchObject({ ok: true, eventHashMatches: true, storedHashMatches: true, shownMatches: true, computedHash: hash, onChainJson: reportJson });
+    expect(match).toMatchObject({ ok: true, eventHashMatches: true, storedHashMatches: true, encoding: "DeflateRaw", decodes: true, canonical: true, shownMatches: true, computedHash: hash, onChainJson: reportJson });
 
     const altered = reportJson.replace('"risk":12', '"risk":2');
     const mismatch = await verifyOnChain(client, decisionLog, { proposalId: id, decisionId: events[0]!.decisionId }, { json: altered, storedHash: hash });
@@ -132,6 +134,22 @@ describe("Verify", () => {
     expect(wrongHash).toMatchObject({ ok: false, storedHashMatches: false, shownMatches: true });
 
     await expect(verifyOnChain(client, decisionLog, { proposalId: id + 1n }, { json: reportJson })).rejects.toThrow(/no DecisionPublished event/);
+  });
+
+  it("fails a compressed report that is not canonical JSON, or that does not inflate, though its hash matches", async () => {
+    const { alice, erin, analyst } = dao.accounts;
+    const id = await propose(dao, alice.account.address, ethTransfer(erin.account.address, 6n, `# Verify hostile ${Date.now()}`));
+    const decisionLog = dao.deployment.contracts.decisionLog as Address;
+    const loose = '{ "scores": { "risk": 12 }, "findings": [] }';
+    const packed = toHex(deflateRawSync(loose, { level: 9 }));
+    const garbage = toHex(Buffer.concat([deflateRawSync(loose), Buffer.from("tail")]));
+    for (const bytes of [packed, garbage]) {
+      await dao.decisionLog.write.publish([id, DecisionKind.Analysis, 12, 0, ReportEncoding.DeflateRaw, keccak256(bytes), bytes], { account: analyst.account });
+    }
+    const [notCanonical, trailing] = await getDecisions(client, { decisionLog, proposalId: id, kind: DecisionKind.Analysis, fromBlock: 0n });
+    expect(verifyAgainstShown(notCanonical!, { json: loose })).toMatchObject({ ok: false, eventHashMatches: true, decodes: true, canonical: false, shownMatches: true });
+    expect(verifyAgainstShown(trailing!, { json: loose })).toMatchObject({ ok: false, eventHashMatches: true, decodes: false, shownMatches: false, onChainJson: "" });
+    expect(trailing!.reportProblem).toMatch(/4 bytes after the end/);
   });
 });
 

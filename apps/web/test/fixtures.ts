@@ -1,6 +1,9 @@
 // Realistic answers at the app's boundaries: /config.json, the indexer's GraphQL (graph-node shapes:
 // BigInt and Bytes as strings), the analyst API and the chain's JSON-RPC. Tests pass `mockFetch`
 // wherever the app would call `fetch`.
+import { deflateRawSync } from "node:zlib";
+
+import { canonicalJson } from "@ai-dao/reports";
 import { decisionLogAbi, descriptionBytesOf, hashDescription, hashProposal, proposalCreatedEvent } from "@ai-dao/protocol";
 import { encodeAbiParameters, encodeEventTopics, encodeFunctionData, erc20Abi, getAbiItem, keccak256, numberToHex, parseAbiParameters, stringToBytes, toHex, type Address, type Hex } from "viem";
 
@@ -58,7 +61,7 @@ export const listRows: ProposalRow[] = [
   row({ id: "105", title: "Done", status: "EXECUTED", voteEnd: String(NOW - 1000n), eta: String(NOW - 500n) }), // Executed
 ];
 
-export const reportJson = JSON.stringify({
+export const reportJson = canonicalJson({
   schemaVersion: 1,
   mode: "model",
   model: "claude-test-model",
@@ -74,7 +77,10 @@ export const reportJson = JSON.stringify({
   scores: { risk: 75 },
   recommendation: "needs-review",
 });
-export const reportHash = keccak256(stringToBytes(reportJson));
+/** The report as the analyst publishes it: its canonical JSON compressed with raw DEFLATE. */
+export const reportBytes = toHex(deflateRawSync(reportJson, { level: 9 }));
+/** keccak256 of the bytes on chain. */
+export const reportHash = keccak256(reportBytes);
 
 /** The analyst's account, as it publishes to the DecisionLog. */
 export const analyst = "0x23618e81e3f5cdf7f54c3d65f7fbc0abf5b21e8f";
@@ -136,13 +142,13 @@ export const detail: ProposalDetail = {
 
 const decisionPublished = getAbiItem({ abi: decisionLogAbi, name: "DecisionPublished" });
 
-/** The eth_getLogs answer for a DecisionPublished event carrying `json`. */
-export function decisionLog(proposalId: bigint, json: string, decisionId = 0n) {
-  const bytes = toHex(stringToBytes(json));
+/** The eth_getLogs answer for a DecisionPublished event carrying `json`, compressed (encoding 1, as publishers write it) or as it is (encoding 0). */
+export function decisionLog(proposalId: bigint, json: string, decisionId = 0n, encoding: 0 | 1 = 1) {
+  const bytes = encoding === 1 ? toHex(deflateRawSync(json, { level: 9 })) : toHex(stringToBytes(json));
   const topics = encodeEventTopics({ abi: [decisionPublished], eventName: "DecisionPublished", args: { proposalId, kind: 0, actor: "0x23618e81e3f5cdf7f54c3d65f7fbc0abf5b21e8f" } });
   const data = encodeAbiParameters(
-    [{ type: "uint256" }, { type: "uint8" }, { type: "uint8" }, { type: "bytes32" }, { type: "bytes" }],
-    [decisionId, 75, 3, keccak256(bytes), bytes],
+    [{ type: "uint256" }, { type: "uint8" }, { type: "uint8" }, { type: "uint8" }, { type: "bytes32" }, { type: "bytes" }],
+    [decisionId, 75, 3, encoding, keccak256(bytes), bytes],
   );
   return {
     address: config.contracts.decisionLog.toLowerCase(),

@@ -1,10 +1,12 @@
+import { deflateRawSync } from "node:zlib";
+
 import { governorAbi } from "@ai-dao/protocol";
-import { decodeFunctionData, encodeFunctionData, erc20Abi, getAddress, parseAbi } from "viem";
+import { decodeFunctionData, encodeFunctionData, erc20Abi, getAddress, parseAbi, toHex } from "viem";
 import { describe, expect, it } from "vitest";
 
 import { BuildError, buildProposal, withProposerSuffix } from "../src/lib/builder.ts";
 import { decodeAction } from "../src/lib/decode.ts";
-import { decisionsToCsv } from "../src/lib/export.ts";
+import { decisionsToCsv, decisionsToJson } from "../src/lib/export.ts";
 import { formatAmount } from "../src/lib/format.ts";
 import { destinationOf } from "../src/components/Markdown.tsx";
 import { countReplacementCharacters, tagText } from "../src/lib/description.ts";
@@ -94,5 +96,16 @@ describe("decoding and formatting", () => {
       { id: "0", decisionId: "0", proposalId: "1", proposal: null, kind: "ANALYSIS", actor: { id: "0xabc" }, risk: 5, riskFloor: 5, recommendation: "FOR", reportHash: "0x01", report: "0x7b7d", summary: '=HYPERLINK("x"), "quoted"', timestamp: "1", block: "2", tx: "0x03" },
     ]);
     expect(csv.split("\r\n")[1]).toBe(`0,1,ANALYSIS,0xabc,,5,5,FOR,0x01,1970-01-01T00:00:01Z,2,0x03,"'=HYPERLINK(""x""), ""quoted"""`);
+  });
+
+  it("exports a compressed report's summary, risk floor and text from its bytes (the indexer has none)", () => {
+    const report = { schemaVersion: 1, summary: "Pays dave.", findings: [], riskFloor: 7, scores: { risk: 9 }, recommendation: "for" };
+    const row = { id: "0", decisionId: "0", proposalId: "1", proposal: null, kind: "ANALYSIS", actor: { id: "0xabc" }, risk: 9, riskFloor: null, recommendation: "FOR", reportHash: "0x01", encoding: "DEFLATE_RAW", report: toHex(deflateRawSync(JSON.stringify(report))), summary: null, timestamp: "1", block: "2", tx: "0x03" } as const;
+    expect(decisionsToCsv([row]).split("\r\n")[1]).toBe("0,1,ANALYSIS,0xabc,,9,7,FOR,0x01,1970-01-01T00:00:01Z,2,0x03,Pays dave.");
+    expect(JSON.parse(decisionsToJson([row]))[0].reportText).toBe(JSON.stringify(report));
+    // Bytes that do not inflate: no summary, and the bytes themselves as the text.
+    const corrupt = { ...row, report: "0x07" };
+    expect(decisionsToCsv([corrupt]).split("\r\n")[1]).toBe("0,1,ANALYSIS,0xabc,,9,,FOR,0x01,1970-01-01T00:00:01Z,2,0x03,");
+    expect(JSON.parse(decisionsToJson([corrupt]))[0].reportText).toBe("0x07");
   });
 });

@@ -2,7 +2,7 @@ import { fireEvent, screen, waitFor, within } from "@testing-library/react";
 import { describe, expect, it } from "vitest";
 
 import { ACCOUNT_QUERY, PROPOSALS_QUERY } from "../src/lib/queries.ts";
-import { alice, decisionLog, detail, listRows, reportHash, reportJson, totals } from "./fixtures.ts";
+import { alice, decisionLog, detail, listRows, reportBytes, reportHash, reportJson, totals } from "./fixtures.ts";
 import { renderAt } from "./render.tsx";
 
 describe("proposals list", () => {
@@ -145,7 +145,7 @@ describe("decision log and local chain tools", () => {
   it("lists decisions with filters sent as the GraphQL where", async () => {
     const decision = {
       id: "0", decisionId: "0", proposalId: "102", proposal: { id: "102", title: "Pay erin" }, kind: "ANALYSIS", actor: { id: "0x23618e81e3f5cdf7f54c3d65f7fbc0abf5b21e8f" },
-      risk: 75, riskFloor: 70, recommendation: "NEEDS_REVIEW", reportHash, report: `0x${Buffer.from(reportJson).toString("hex")}`, summary: null, timestamp: "1800000000", block: "20", tx: `0x${"22".repeat(32)}`,
+      risk: 75, riskFloor: 70, recommendation: "NEEDS_REVIEW", reportHash, encoding: "DEFLATE_RAW", report: reportBytes, summary: null, timestamp: "1800000000", block: "20", tx: `0x${"22".repeat(32)}`,
     };
     const { calls } = renderAt("/decisions?kind=ANALYSIS&minRisk=50", { graphql: () => ({ decisions: [decision] }) });
     expect(await screen.findAllByTestId("decision-row")).toHaveLength(1);

@@ -1,5 +1,7 @@
+import { deflateRawSync } from "node:zlib";
+
 import { readDecisionReport, type GuardReport, type Report } from "@ai-dao/reports";
-import { stringToHex } from "viem";
+import { stringToHex, toHex } from "viem";
 import { describe, expect, it } from "vitest";
 
 import { failedReport, guardReport, modelReport, v1Report } from "../../../packages/reports/test/fixtures.ts";
@@ -35,6 +37,18 @@ describe("what concerns a proposal (lib/safety.ts)", () => {
   it("a clean analysis and no executor decision: no concern, no marker", () => {
     const s = safetyFromDecisions([analysis("1", clean)], true);
     expect(s).toMatchObject({ concerned: false, marker: null, findings: [], guards: [], analysisProblems: [], risk: 10 });
+  });
+
+  it("a compressed analysis reads like its JSON; one that does not inflate is unreadable, so a concern", () => {
+    const packed = (value: unknown) => toHex(deflateRawSync(JSON.stringify(value), { level: 9 }));
+    const compressed = (decisionId: string, report: string): DecisionInput => ({ decisionId, kind: "ANALYSIS", report, encoding: "DEFLATE_RAW" });
+    expect(safetyFromDecisions([compressed("1", packed(clean))], true)).toMatchObject({ concerned: false, risk: 10 });
+    for (const bad of [`${packed(clean)}00`, packed(clean).slice(0, -4), "0x07", toHex(deflateRawSync(Buffer.alloc(2 * 1024 * 1024, 0x20)))]) {
+      const s = safetyFromDecisions([compressed("2", bad)], true);
+      expect(s).toMatchObject({ concerned: true, marker: "Analysis failed", risk: null });
+    }
+    // The same bytes read as JSON (an indexer without the encoding field) are not JSON either.
+    expect(safetyFromDecisions([{ decisionId: "3", kind: "ANALYSIS", report: packed(clean) }], true).concerned).toBe(true);
   });
 
   it("a critical finding: concerned, the finding named, risk and recommendation in words", () => {

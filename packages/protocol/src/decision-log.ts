@@ -1,6 +1,7 @@
 // Reading the DecisionLog, as plain functions over a viem client. Every decision is a
-// DecisionPublished event carrying the report's exact bytes; these functions read them straight
-// from the chain, so nothing here trusts an indexer or an API.
+// DecisionPublished event carrying the report's exact bytes and their encoding; these functions
+// read them straight from the chain, so nothing here trusts an indexer or an API.
+import { canonicalJson, decodeReportBytes, ReportDecodeError } from "@ai-dao/reports";
 import { getAbiItem, getAddress, keccak256, type Address, type Hex, type PublicClient } from "viem";
 
 import { decisionLogAbi } from "./abis.ts";
@@ -18,10 +19,17 @@ export interface PublishedDecision {
   risk: number;
   recommendation: number;
   reportHash: Hex;
-  /** The published bytes. */
+  /** IDecisionLog.ReportEncoding of the bytes: 0 Json, 1 DeflateRaw. */
+  encoding: number;
+  /** The published bytes, as the event carries them (compressed when `encoding` says so). */
   reportBytes: Hex;
-  /** The published bytes as text (UTF-8, nothing dropped; invalid sequences as U+FFFD). */
+  /**
+   * The report's text: the bytes decoded as `encoding` says, as UTF-8 (nothing dropped; invalid
+   * sequences as U+FFFD). Empty when they cannot be decoded; `reportProblem` then says why.
+   */
   reportJson: string;
+  /** Why the bytes could not be decoded (corrupt or oversized compressed data), or null. */
+  reportProblem: string | null;
   txHash: Hex;
   blockNumber: bigint;
   logIndex: number;
@@ -43,6 +51,16 @@ function hexBytes(hex: Hex): Uint8Array {
   const out = new Uint8Array(body.length / 2);
   for (let i = 0; i < out.length; i++) out[i] = parseInt(body.slice(2 * i, 2 * i + 2), 16);
   return out;
+}
+
+/** The text of a report's bytes in their encoding, or why there is none. */
+function reportText(encoding: number, bytes: Hex): { reportJson: string; reportProblem: string | null } {
+  try {
+    return { reportJson: utf8.decode(decodeReportBytes(encoding, hexBytes(bytes))), reportProblem: null };
+  } catch (error) {
+    if (error instanceof ReportDecodeError) return { reportJson: "", reportProblem: error.message };
+    throw error;
+  }
 }
 
 /** DecisionPublished events, filtered on the indexed proposal, kind and actor, oldest first. */
@@ -67,8 +85,9 @@ export async function getDecisions(client: Pick<PublicClient, "getLogs">, q: Dec
     risk: log.args.risk,
     recommendation: log.args.recommendation,
     reportHash: log.args.reportHash,
+    encoding: log.args.encoding,
     reportBytes: log.args.report,
-    reportJson: utf8.decode(hexBytes(log.args.report)),
+    ...reportText(log.args.encoding, log.args.report),
     txHash: log.transactionHash!,
     blockNumber: log.blockNumber!,
     logIndex: log.logIndex!,
@@ -103,16 +122,24 @@ export async function getLatestDecision(
 }
 
 /**
- * Checks a published decision from its event alone: the bytes hash to the stored hash, and they
- * parse as JSON. Returns the parsed report (null when it is not JSON).
+ * Checks a published decision from its event alone: the bytes hash to the stored hash, they decode
+ * in their encoding, the text parses as JSON, and it is the canonical JSON (RFC 8785) of what it
+ * parses to, as every publisher writes it. Returns the parsed report (null when it is not JSON).
  */
-export function verifyDecision(d: Pick<PublishedDecision, "reportBytes" | "reportHash" | "reportJson">): { ok: boolean; computedHash: Hex; report: unknown } {
+export function verifyDecision(d: Pick<PublishedDecision, "reportBytes" | "reportHash" | "reportJson"> & { reportProblem?: string | null }): { ok: boolean; computedHash: Hex; canonical: boolean; report: unknown } {
   const computedHash = keccak256(d.reportBytes);
+  if (d.reportProblem != null) return { ok: false, computedHash, canonical: false, report: null };
   let report: unknown = null;
   try {
     report = JSON.parse(d.reportJson);
   } catch {
-    return { ok: false, computedHash, report: null };
+    return { ok: false, computedHash, canonical: false, report: null };
   }
-  return { ok: computedHash === d.reportHash, computedHash, report };
+  let canonical = false;
+  try {
+    canonical = canonicalJson(report) === d.reportJson;
+  } catch {
+    // A number JSON cannot write back (such as 1e400): not canonical.
+  }
+  return { ok: computedHash === d.reportHash && canonical, computedHash, canonical, report };
 }

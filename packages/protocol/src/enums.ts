@@ -74,6 +74,9 @@ export function recommendationName(value: number | bigint): RecommendationName {
   return nameOf("Recommendation", recommendationNames, value);
 }
 
+// IDecisionLog.ReportEncoding is defined with the report bytes it describes, in @ai-dao/reports.
+export { ReportEncoding, reportEncodingName, reportEncodingNames, type ReportEncodingName } from "@ai-dao/reports";
+
 /**
  * IDecisionLog.Recommendation for a report's `recommendation` field (the JSON the decision commits
  * to spells it `for`, `against`, `abstain` or `needs-review`).

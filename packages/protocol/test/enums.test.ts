@@ -16,6 +16,8 @@ import {
   recommendationName,
   recommendationNames,
   recommendationOfReport,
+  ReportEncoding,
+  reportEncodingNames,
   Support,
   supportNames,
 } from "../src/index.ts";
@@ -37,6 +39,7 @@ describe("the enums mirror the Solidity enums member for member", () => {
     ["Support", Support, supportNames, path.join(openzeppelin, "governance/extensions/GovernorCountingSimple.sol"), "VoteType"],
     ["DecisionKind", DecisionKind, decisionKindNames, path.join(root, "contracts/interfaces/IDecisionLog.sol"), "Kind"],
     ["Recommendation", Recommendation, recommendationNames, path.join(root, "contracts/interfaces/IDecisionLog.sol"), "Recommendation"],
+    ["ReportEncoding", ReportEncoding, reportEncodingNames, path.join(root, "contracts/interfaces/IDecisionLog.sol"), "ReportEncoding"],
   ];
   for (const [name, values, names, file, solidityName] of cases) {
     it(`${name} is ${path.basename(file)}'s ${solidityName}`, () => {

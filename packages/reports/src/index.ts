@@ -1,4 +1,16 @@
 export { canonicalHash, canonicalJson, reportBytes } from "./canonical.ts";
+export {
+  decodeReport,
+  decodeReportBytes,
+  MAX_DECODED_REPORT_BYTES,
+  ReportDecodeError,
+  ReportEncoding,
+  reportEncodingName,
+  reportEncodingNames,
+  toReportEncoding,
+  type ReportEncodingInput,
+  type ReportEncodingName,
+} from "./encoding.ts";
 export { toJson, type JsonValue } from "./json.ts";
 export { address, decimal, hash, hex, recommendations, score, severities, signedDecimal, type Recommendation, type Severity } from "./fields.ts";
 export {

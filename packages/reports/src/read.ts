@@ -2,6 +2,7 @@ import type { z } from "zod";
 
 import { analysisV1Schema, failedReportSchema, REPORT_SCHEMA_VERSION, reportSchema, type FailedReport, type Report, type ReportV1 } from "./analysis.ts";
 import { DRAFT_REPORT_SCHEMA_VERSION, draftReportSchema, type DraftReport } from "./draft.ts";
+import { decodeReport, ReportDecodeError, ReportEncoding, toReportEncoding, type ReportEncodingInput } from "./encoding.ts";
 import { GUARD_REPORT_SCHEMA_VERSION, guardReportSchema, type GuardReport } from "./guard.ts";
 
 /**
@@ -59,25 +60,27 @@ function issues(error: z.ZodError): string {
     .slice(0, 500);
 }
 
-function hexToBytes(hex: string): Uint8Array {
-  const out = new Uint8Array((hex.length - 2) / 2);
-  for (let i = 0; i < out.length; i++) out[i] = parseInt(hex.slice(2 + i * 2, 4 + i * 2), 16);
-  return out;
-}
-
 /** Bytes or text to a JSON value, or why not. */
-function decode(input: ReportInput): { value: unknown; json: string | null } | { problem: string; json: string | null } {
+function decode(input: ReportInput, encoding: ReportEncodingInput): { value: unknown; json: string | null } | { problem: string; json: string | null } {
   let text: string;
+  let value: ReportEncoding;
+  try {
+    value = toReportEncoding(encoding);
+  } catch (error) {
+    return { problem: (error as Error).message, json: null };
+  }
   if (input instanceof Uint8Array || (typeof input === "string" && input.startsWith("0x"))) {
     if (typeof input === "string" && !HEX.test(input)) return { problem: "the report bytes are not valid hex", json: null };
     const size = typeof input === "string" ? (input.length - 2) / 2 : input.length;
     if (size > MAX_REPORT_BYTES) return { problem: `the report is ${size} bytes, more than the ${MAX_REPORT_BYTES} this reader accepts`, json: null };
-    const bytes = typeof input === "string" ? hexToBytes(input) : input;
     try {
-      text = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(bytes);
-    } catch {
-      return { problem: "the report bytes are not valid UTF-8 text", json: null };
+      text = decodeReport(value, input);
+    } catch (error) {
+      if (error instanceof ReportDecodeError) return { problem: error.message, json: null };
+      throw error;
     }
+  } else if (value !== ReportEncoding.Json) {
+    return { problem: "a compressed report must be given as its bytes", json: null };
   } else if (typeof input === "string") {
     if (input.length > MAX_REPORT_BYTES) return { problem: `the report is ${input.length} characters, more than the ${MAX_REPORT_BYTES} this reader accepts`, json: null };
     text = input;
@@ -140,14 +143,17 @@ function kindOf(value: Record<string, unknown>): Kind {
 
 /**
  * Reads a report published to the DecisionLog (or served by the analyst) as the kind its decision
- * was published under (`kind`; `undefined` when unknown: the report's own `kind` field decides).
- * Never throws: bytes that are not UTF-8, text that is not JSON, a report that does not match its
- * kind's schema, an unknown version, a report of another kind than its decision, or input larger
- * than {@link MAX_REPORT_BYTES} come back as `unreadable` with the reason.
+ * was published under (`kind`; `undefined` when unknown: the report's own `kind` field decides),
+ * from bytes in the decision's `encoding` (default `Json`; `DeflateRaw` bytes are inflated first, and
+ * `json` is then the inflated text). Never throws: an unknown encoding, compressed data that is
+ * corrupt, truncated, followed by other bytes or inflates beyond 1 MiB, bytes that are not UTF-8,
+ * text that is not JSON, a report that does not match its kind's schema, an unknown version, a report
+ * of another kind than its decision, or input larger than {@link MAX_REPORT_BYTES} come back as
+ * `unreadable` with the reason.
  */
-export function readDecisionReport(kind: DecisionKindInput | undefined, input: ReportInput): DecisionReport {
+export function readDecisionReport(kind: DecisionKindInput | undefined, input: ReportInput, encoding: ReportEncodingInput = ReportEncoding.Json): DecisionReport {
   try {
-    const decoded = decode(input);
+    const decoded = decode(input, encoding);
     if ("problem" in decoded) return unreadable(decoded.problem, decoded.json);
     const { value, json } = decoded;
     if (!isObject(value)) return unreadable(`the report is not a JSON object (it is ${value === null ? "null" : Array.isArray(value) ? "an array" : typeof value})`, json);

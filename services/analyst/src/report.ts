@@ -1,4 +1,5 @@
-import { publishedReportSchema, reportBytes } from "@ai-dao/reports";
+import { publishedReportSchema, type ReportEncoding } from "@ai-dao/reports";
+import { publishedReportBytes } from "@ai-dao/reports/node";
 import type { Hex } from "viem";
 
 import { reportCid } from "./publish/cid.ts";
@@ -18,12 +19,12 @@ export {
 } from "@ai-dao/reports";
 
 /**
- * Validates `report` and returns its canonical bytes and their hash: the exact bytes to publish to
- * the DecisionLog, and `reportHash = keccak256(bytes)`, with the IPFS CID of the same bytes. Key
- * order in `report` does not matter.
+ * Validates `report` and returns its canonical JSON and the exact bytes to publish to the
+ * DecisionLog (that JSON compressed with raw DEFLATE, `encoding` DeflateRaw), `reportHash =
+ * keccak256(bytes)`, and the IPFS CID of the same bytes. Key order in `report` does not matter.
  */
-export function serializeReport(report: unknown): { json: string; bytes: Uint8Array; reportHash: Hex; cid: string } {
-  const { json, bytes, reportHash } = reportBytes(publishedReportSchema.parse(report));
+export function serializeReport(report: unknown): { json: string; encoding: ReportEncoding; bytes: Uint8Array; reportHash: Hex; cid: string } {
+  const { json, encoding, bytes, reportHash } = publishedReportBytes(publishedReportSchema.parse(report));
   // The CID is over the same bytes, so it cannot be a field of the report itself.
-  return { json, bytes, reportHash, cid: reportCid(bytes) };
+  return { json, encoding, bytes, reportHash, cid: reportCid(bytes) };
 }

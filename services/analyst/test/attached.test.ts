@@ -368,7 +368,7 @@ describe("Uniswap's GovernorAlpha with its Compound Timelock", () => {
     expect(report.notes.some((n) => n.includes("would assign next"))).toBe(true);
   });
 
-  it("publishes again when the grant is queued, under the same id", async () => {
+  it("analyses the grant again when it is queued, under the same id, and publishes only if the analysis changed", async () => {
     const { write, read, accounts } = alpha;
     await write(accounts.alice, alpha.governor, "GovernorAlpha", "castVote", [ids.grantId, true]);
     await a.connection.networkHelpers.mine(Number(await read(alpha.governor, "GovernorAlpha", "votingPeriod")));
@@ -376,13 +376,13 @@ describe("Uniswap's GovernorAlpha with its Compound Timelock", () => {
     expect(await read(alpha.governor, "GovernorAlpha", "state", [ids.grantId])).toBe(5); // Queued
     expect(await a.watcher.tick()).toBe(1);
     const decisions = await getDecisions(a.publicClient, { decisionLog: a.deployment.contracts.decisionLog, fromBlock: BigInt(a.deployment.startBlock), proposalId: ids.grantId, kind: DecisionKind.Analysis });
-    expect(decisions).toHaveLength(2);
-    const queued = verifyDecision(decisions[1]!);
-    expect(queued.ok).toBe(true);
-    const report = queued.report as Report;
-    expect(report.provenance?.trigger).toBe("queued");
-    expect(report.proposal.proposalId).toBe(ids.grantId.toString());
-    expect(report.proposal.onChain).toMatchObject({ state: 5 });
-    expectGrantPassed(report);
+    // The grant's risk, recommendation and findings are those of its first analysis: nothing new to publish.
+    expect(decisions).toHaveLength(1);
+    expect(await a.service.metrics.registry.getSingleMetricAsString("analyst_decisions_published_total")).toMatch(/kind="Analysis",status="unchanged"} 1/);
+    const created = verifyDecision(decisions[0]!);
+    expect(created.ok).toBe(true);
+    expect((created.report as Report).provenance?.trigger).toBe("created");
+    expect((created.report as Report).proposal.proposalId).toBe(ids.grantId.toString());
+    expectGrantPassed(created.report as Report);
   });
 });

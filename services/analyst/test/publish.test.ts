@@ -2,12 +2,12 @@ import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 
-import { keccak256, type PublicClient } from "viem";
+import { hexToBytes, keccak256, toHex, type PublicClient } from "viem";
 import { beforeAll, describe, expect, it } from "vitest";
 
 import { analyzeProposal } from "../src/analyze.ts";
 import type { ProposalInput as Proposal } from "../src/proposal.ts";
-import { getDecisions, verifyDecision } from "@ai-dao/protocol";
+import { getDecisions, ReportEncoding, verifyDecision } from "@ai-dao/protocol";
 import { PublishJournal } from "../src/publish/journal.ts";
 import { publishAnalysis, type Publisher } from "../src/publish/publisher.ts";
 import { reportCid } from "../src/publish/cid.ts";
@@ -74,13 +74,18 @@ describe("publishing to the DecisionLog", () => {
     expect(keccak256(event!.reportBytes)).toBe(event!.reportHash);
     expect(verified.report).toEqual(JSON.parse(serializeReport(report).json));
     expect(event!.reportJson).toBe(serializeReport(report).json);
+    // The bytes on chain are the canonical JSON compressed with raw DEFLATE, recorded as such.
+    expect(event!.encoding).toBe(ReportEncoding.DeflateRaw);
+    expect(event!.reportBytes).toBe(toHex(serializeReport(report).bytes));
+    expect(hexToBytes(event!.reportBytes).length).toBeLessThan(event!.reportJson.length / 2);
     expect(event!.risk).toBe(report.scores.risk);
     expect((verified.report as Report).provenance!.trigger).toBe("created");
     // stored hash matches the contract's storage too
     const [, stored] = await chain.dao.decisionLog.read.latestDecision([BigInt(report.proposal.proposalId), 0]);
     expect(stored.reportHash).toBe(event!.reportHash);
-    // CIDv1 raw sha2-256, base32
-    expect(result.cid).toBe(reportCid(new TextEncoder().encode(event!.reportJson)));
+    expect(stored.encoding).toBe(ReportEncoding.DeflateRaw);
+    // CIDv1 raw sha2-256, base32, of the bytes on chain
+    expect(result.cid).toBe(reportCid(hexToBytes(event!.reportBytes)));
     expect(result.cid).toMatch(/^bafkrei[a-z2-7]{52}$/);
   });
 

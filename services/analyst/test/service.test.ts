@@ -3,11 +3,13 @@ import type { Server } from "node:http";
 import { tmpdir } from "node:os";
 import path from "node:path";
 
-import { getAddress, keccak256, parseEther, stringToBytes, type PublicClient } from "viem";
+import { getAddress, keccak256, parseEther, toHex, type PublicClient } from "viem";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import { DecisionKind, ProposalState, Support } from "@ai-dao/protocol";
+import { DecisionKind, ProposalState, Recommendation, ReportEncoding, Support } from "@ai-dao/protocol";
+import { canonicalJson, type Report } from "@ai-dao/reports";
+import { publishedReportBytes } from "@ai-dao/reports/node";
 import { endVoting, delegateAll, propose, startVoting } from "@ai-dao/testkit";
 import { createDrafter, DRAFT_SYSTEM_PROMPT } from "../src/draft/draft.ts";
 import { createModelJudge } from "../src/model/client.ts";
@@ -113,9 +115,24 @@ describe("watcher", () => {
     await governor.write.queue([watchedId]);
     expect(await governor.read.state([watchedId])).toBe(ProposalState.Queued);
 
+    // The queue-time analysis says what the first one said (same risk, floor, recommendation and findings): nothing is published.
     expect(await watcher().tick()).toBe(1);
-    const published = await analyses(watchedId);
-    expect(published.map((d) => (verifyDecision(d).report as { provenance: { trigger: string } }).provenance.trigger)).toEqual(["created", "queued"]);
+    let published = await analyses(watchedId);
+    expect(published.map((d) => (verifyDecision(d).report as { provenance: { trigger: string } }).provenance.trigger)).toEqual(["created"]);
+    expect(await service.metrics.registry.getSingleMetricAsString("analyst_decisions_published_total")).toMatch(/kind="Analysis",status="unchanged"} 1/);
+
+    // Another publisher's later analysis of the proposal says something else: the queue-time analysis differs from it and is published.
+    const first = verifyDecision(published[0]!).report as Report;
+    const other = publishedReportBytes({ ...first, scores: { ...first.scores, risk: first.scores.risk + 5 } });
+    await chain.dao.decisionLog.write.publish(
+      [watchedId, DecisionKind.Analysis, first.scores.risk + 5, Recommendation.For, other.encoding, other.reportHash, toHex(other.bytes)],
+      { account: chain.dao.accounts.executor.account },
+    );
+    await rm(path.join(dataDir, `watcher-${chain.dao.deployment.chainId}-${chain.dao.deployment.contracts.governor.toLowerCase()}.json`));
+    expect(await watcher().tick()).toBe(2); // created (already published: skipped) and queued
+    published = await analyses(watchedId);
+    expect(published.map((d) => (verifyDecision(d).report as { provenance: { trigger: string } }).provenance.trigger)).toEqual(["created", "created", "queued"]);
+    expect(published.map((d) => d.encoding)).toEqual([ReportEncoding.DeflateRaw, ReportEncoding.DeflateRaw, ReportEncoding.DeflateRaw]);
   });
 
   it("keeps running through RPC errors, backing off", async () => {
@@ -160,7 +177,8 @@ describe("HTTP API", () => {
     const res = await fetch(`${base}/proposals/${watchedId}/report`);
     expect(res.status).toBe(200);
     const body = (await res.json()) as { report: { provenance: { trigger: string } }; reportJson: string; reportHash: string; txHash: string; decisionId: string; blockNumber: string; cid: string };
-    expect(keccak256(stringToBytes(body.reportJson))).toBe(body.reportHash);
+    expect(publishedReportBytes(body.report).reportHash).toBe(body.reportHash); // the hash of the compressed bytes on chain
+    expect(canonicalJson(JSON.parse(body.reportJson))).toBe(body.reportJson);
     expect(JSON.parse(body.reportJson)).toEqual(body.report);
     expect(body.report.provenance.trigger).toBe("queued");
     expect(body.txHash).toMatch(/^0x[0-9a-f]{64}$/);
@@ -180,7 +198,7 @@ describe("HTTP API", () => {
     const out = (await res.json()) as { report: { mode: string; provenance: { trigger: string } }; reportJson: string; reportHash: string; cid: string };
     expect(out.report.mode).toBe("deterministic");
     expect(out.report.provenance.trigger).toBe("preview");
-    expect(keccak256(stringToBytes(out.reportJson))).toBe(out.reportHash);
+    expect(publishedReportBytes(JSON.parse(out.reportJson)).reportHash).toBe(out.reportHash); // what publishing it would send
     const after = (await getDecisions(chain.dao.publicClient as never, { decisionLog: chain.dao.deployment.contracts.decisionLog, fromBlock: 0n })).length;
     expect(after).toBe(before);
 

@@ -6,11 +6,13 @@ import {
   TimeoutError,
   WebSocketRequestError,
   encodeFunctionData,
+  keccak256,
   toHex,
   type Address,
   type LocalAccount,
   type PublicClient,
 } from "viem";
+import { encodeReport } from "@ai-dao/reports/node";
 import type { Logger } from "pino";
 
 import { Alerter } from "./alerts.ts";
@@ -433,10 +435,13 @@ export class Executor {
     const report = JSON.parse(guard.reportJson) as GuardReport;
     const risk = Number((report.evidence as { risk?: number }).risk ?? 100);
     const recommendation = guard.decision === "hold" ? Recommendation.NeedsReview : Recommendation.Against;
+    // The journal keeps the canonical JSON; what goes on chain is its raw-DEFLATE encoding, hashed as sent.
+    const encoded = encodeReport(guard.reportJson);
+    const reportBytes = toHex(encoded.bytes);
     const data = encodeFunctionData({
       abi: decisionLogAbi,
       functionName: "publish",
-      args: [BigInt(guard.proposalId), DecisionKind.ExecutionGuard, risk, recommendation, guard.reportHash, toHex(guard.reportJson)],
+      args: [BigInt(guard.proposalId), DecisionKind.ExecutionGuard, risk, recommendation, encoded.encoding, keccak256(reportBytes), reportBytes],
     });
     const to = this.o.deployment.contracts.decisionLog;
     if (this.isPublisher === undefined) {

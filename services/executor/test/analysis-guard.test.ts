@@ -7,10 +7,14 @@ import { Writable } from "node:stream";
 
 import { network } from "hardhat";
 import { pino } from "pino";
+import { deflateRawSync } from "node:zlib";
+
 import { createPublicClient, custom, parseEther, stringToBytes, toHex, type Hex, type PublicClient } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import { DecisionKind, ProposalState, Support } from "@ai-dao/protocol";
+import { DecisionKind, ProposalState, ReportEncoding, Support } from "@ai-dao/protocol";
+import { decodeReport } from "@ai-dao/reports";
+import { publishedReportBytes } from "@ai-dao/reports/node";
 import { endVoting, ethTransfer, proposeBytes, startVoting, type LocalDAO } from "@ai-dao/testkit";
 
 import { redactText, webhookRequest } from "../src/alerts.ts";
@@ -31,7 +35,7 @@ afterAll(async () => {
 const state = (id: bigint) => dao.governor.read.state([id]);
 const guardReports = async (id: bigint) =>
   (await decisionsOf(clientOf(connection), dao.deployment.contracts.decisionLog, id, DecisionKind.ExecutionGuard)).map((e) =>
-    JSON.parse(Buffer.from(e.args.report.slice(2), "hex").toString("utf8")),
+    JSON.parse(decodeReport(e.args.encoding, e.args.report)),
   );
 
 describe("analysis guard", () => {
@@ -81,6 +85,25 @@ describe("analysis guard", () => {
     const incomplete = cleanAnalysis(1n, { inconclusive: true, coverage: [{ check: "simulation-revert", name: "Running the proposal", status: "skipped", reason: "the fork could not be reached" }] });
     expect(readAnalysis(hex(incomplete), 0).inconclusive).toBe("the analysis is incomplete: not checked: simulation-revert (the fork could not be reached)");
     expect(readAnalysis(hex(cleanAnalysis(1n, { inconclusive: false })), 0).inconclusive).toBeNull();
+  });
+
+  it("reads a compressed analysis, and holds on one that is a bomb, corrupt, truncated, followed by garbage or in an unknown encoding", () => {
+    const clean = publishedReportBytes(cleanAnalysis(1n, { inconclusive: false }));
+    expect(readAnalysis(toHex(clean.bytes), 0, clean.encoding)).toEqual({ risk: 10, critical: [], inconclusive: null });
+    const hostile: [string, Hex, number, RegExp][] = [
+      ["a decompression bomb", toHex(deflateRawSync(Buffer.alloc(4 * 1024 * 1024, 0x7b), { level: 9 })), ReportEncoding.DeflateRaw, /inflates to more than 1048576 bytes/],
+      ["corrupt data", "0x07ffff", ReportEncoding.DeflateRaw, /reserved type 3/],
+      ["truncated data", toHex(clean.bytes.subarray(0, clean.bytes.length - 3)), ReportEncoding.DeflateRaw, /ends before its last block/],
+      ["trailing garbage", toHex(Buffer.concat([clean.bytes, Buffer.from("{}")])), ReportEncoding.DeflateRaw, /2 bytes after the end/],
+      ["an unknown encoding", toHex(clean.bytes), 7, /unknown report encoding/],
+      ["compressed bytes read as JSON", toHex(clean.bytes), ReportEncoding.Json, /not valid UTF-8|not JSON/],
+    ];
+    for (const [name, bytes, encoding, reason] of hostile) {
+      const read = readAnalysis(bytes, 0, encoding);
+      expect(read.risk, name).toBe(100);
+      expect(read.critical[0]?.id, name).toBe("executor/unreadable-analysis");
+      expect(read.critical[0]?.title, name).toMatch(reason);
+    }
   });
 });
 

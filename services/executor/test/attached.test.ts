@@ -6,7 +6,7 @@
 // empty when it was proposed and has code by the time it passed, which the executor refuses and
 // publishes to the DecisionLog attach deployed. None of these Governors pins code on chain: the
 // executor's own pins are what stops it.
-import { canonicalJson } from "@ai-dao/reports";
+import { canonicalJson, decodeReport } from "@ai-dao/reports";
 import { network } from "hardhat";
 import { pino } from "pino";
 import type { NetworkConnection } from "hardhat/types/network";
@@ -14,7 +14,7 @@ import { encodeFunctionData, getAddress, keccak256, parseAbi, parseEther, string
 import { afterAll, describe, expect, it } from "vitest";
 
 import type { Deployment } from "@ai-dao/deployment";
-import { decisionLogAbi, DecisionKind, ProposalState, Recommendation } from "@ai-dao/protocol";
+import { decisionLogAbi, DecisionKind, ProposalState, Recommendation, ReportEncoding } from "@ai-dao/protocol";
 import { deployGovernorAlphaDAO, deployOpenZeppelin4DAO, deployOpenZeppelin5DAO } from "@ai-dao/testkit";
 import { devAccount } from "@ai-dao/testkit/accounts";
 
@@ -129,7 +129,7 @@ async function run(dao: ForeignDAO): Promise<Outcome> {
       address: deployment.contracts.decisionLog,
       abi: decisionLogAbi,
       functionName: "publish",
-      args: [id, DecisionKind.Analysis, 10, Recommendation.For, keccak256(stringToBytes(json)), toHex(json)],
+      args: [id, DecisionKind.Analysis, 10, Recommendation.For, ReportEncoding.Json, keccak256(stringToBytes(json)), toHex(json)],
     });
   }
   await dao.passVotes([grantId, driftId]);
@@ -182,12 +182,12 @@ async function expectOutcome(o: Outcome) {
   expect(executor.journal.txsFor(o.driftId.toString()).filter((t) => t.action !== "publish")).toEqual([]);
   const events = await decisionsOf(client, o.deployment.contracts.decisionLog, o.driftId, DecisionKind.ExecutionGuard);
   expect(events).toHaveLength(1);
-  const { report: bytes, reportHash, actor, risk, recommendation } = events[0]!.args;
+  const { report: bytes, encoding, reportHash, actor, risk, recommendation } = events[0]!.args;
   expect(actor).toBe(executor.address);
   expect(keccak256(bytes)).toBe(reportHash);
   expect(risk).toBe(100);
   expect(recommendation).toBe(Recommendation.Against);
-  const report = JSON.parse(Buffer.from(bytes.slice(2), "hex").toString("utf8"));
+  const report = JSON.parse(decodeReport(encoding, bytes));
   expect(report).toMatchObject({ kind: "execution-guard", action: "queue", decision: "refuse", reason: "code-drift", governor: getAddress(dao.governor), proposalId: o.driftId.toString() });
   expect(report.evidence.changes).toEqual([{ address: o.helper, field: "codeHash", pinned: null, current: keccak256(o.helperCode) }]);
   expect(report.evidence.onChain).toMatchObject({ call: "queue", reverts: false });
@@ -335,7 +335,7 @@ describe("Uniswap's GovernorAlpha with its Compound Timelock", () => {
     await o.executor.tick();
     const json = canonicalJson(cleanAnalysis(id));
     const [, , , , , analyst] = await connection.viem.getWalletClients();
-    await analyst!.writeContract({ address: o.deployment.contracts.decisionLog, abi: decisionLogAbi, functionName: "publish", args: [id, DecisionKind.Analysis, 10, Recommendation.For, keccak256(stringToBytes(json)), toHex(json)] });
+    await analyst!.writeContract({ address: o.deployment.contracts.decisionLog, abi: decisionLogAbi, functionName: "publish", args: [id, DecisionKind.Analysis, 10, Recommendation.For, ReportEncoding.Json, keccak256(stringToBytes(json)), toHex(json)] });
     await connection.networkHelpers.mine(2);
     await alpha.write(alice, alpha.governor, "GovernorAlpha", "castVote", [id, true]);
     await alpha.write(bob, alpha.governor, "GovernorAlpha", "castVote", [id, true]);

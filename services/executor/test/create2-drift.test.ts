@@ -1,9 +1,10 @@
-import { canonicalHash } from "@ai-dao/reports";
+import { decodeReport } from "@ai-dao/reports";
 import { network } from "hardhat";
 import { encodeFunctionData, getAddress, keccak256, parseAbi, toHex, type Address } from "viem";
 import { afterAll, describe, expect, it } from "vitest";
 
 import { DecisionKind } from "@ai-dao/protocol";
+import { publishedReportBytes } from "@ai-dao/reports/node";
 import { devAccount } from "@ai-dao/testkit/accounts";
 
 import { Executor } from "../src/executor.ts";
@@ -87,11 +88,11 @@ describe("code drift on a pre-Cancun chain", () => {
 
     const events = await decisionsOf(client, decisionLog.address, proposalId, DecisionKind.ExecutionGuard);
     expect(events).toHaveLength(1);
-    const { report: bytes, reportHash, actor } = events[0]!.args;
+    const { report: bytes, encoding, reportHash, actor } = events[0]!.args;
     expect(actor).toBe(executorAddress);
     expect(keccak256(bytes)).toBe(reportHash);
-    const report = JSON.parse(Buffer.from(bytes.slice(2), "hex").toString("utf8"));
-    expect(canonicalHash(report)).toBe(reportHash);
+    const report = JSON.parse(decodeReport(encoding, bytes));
+    expect(publishedReportBytes(report).reportHash).toBe(reportHash);
     expect(report).toMatchObject({ kind: "execution-guard", action: "execute", decision: "refuse", reason: "code-drift", proposalId: proposalId.toString() });
     expect(report.evidence.changes[0]).toEqual({ address: target, field: "codeHash", pinned: keccak256(v1Code), current: keccak256(v2Code) });
     expect(journal.allGuards()).toHaveLength(1);

@@ -5,6 +5,7 @@
 import { Writable } from "node:stream";
 
 import { governorAbi, DecisionKind, ProposalState, timelockAbi } from "@ai-dao/protocol";
+import { decodeReport } from "@ai-dao/reports";
 import { network } from "hardhat";
 import { pino } from "pino";
 import {
@@ -46,7 +47,7 @@ const callArgs = (p: Proposal) => [p.targets, p.values, p.calldatas, description
 
 async function guardReports(id: bigint) {
   const events = await decisionsOf(clientOf(connection), dao.deployment.contracts.decisionLog, id, DecisionKind.ExecutionGuard);
-  return events.map((e) => JSON.parse(Buffer.from(e.args.report.slice(2), "hex").toString("utf8")));
+  return events.map((e) => JSON.parse(decodeReport(e.args.encoding, e.args.report)));
 }
 
 /** The custom error a viem call failed with (name and arguments), or throws when it did not revert. */

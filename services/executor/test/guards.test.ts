@@ -1,12 +1,13 @@
 import { createServer, type IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
 
-import { canonicalHash, canonicalJson } from "@ai-dao/reports";
+import { canonicalJson, decodeReport } from "@ai-dao/reports";
 import { network } from "hardhat";
 import { encodeFunctionData, getAddress, keccak256, parseAbi, parseEther, stringToBytes, toHex, type Address } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { DecisionKind, ProposalState } from "@ai-dao/protocol";
+import { publishedReportBytes } from "@ai-dao/reports/node";
 import { devAccount, ethTransfer, propose, type LocalDAO } from "@ai-dao/testkit";
 
 import { clientOf, decisionsOf, makeExecutor, proposeAndVote, setupDAO, tempDir } from "./helpers.ts";
@@ -74,14 +75,14 @@ describe("guards", () => {
     const client = clientOf(connection);
     const events = await decisionsOf(client, dao.deployment.contracts.decisionLog, id, DecisionKind.ExecutionGuard);
     expect(events).toHaveLength(1);
-    const { report: bytes, reportHash, actor, risk, recommendation } = events[0]!.args;
+    const { report: bytes, encoding, reportHash, actor, risk, recommendation } = events[0]!.args;
     expect(actor).toBe(devAccount(9).address);
     expect(keccak256(bytes)).toBe(reportHash);
-    const json = Buffer.from(bytes.slice(2), "hex").toString("utf8");
+    const json = decodeReport(encoding, bytes);
     const report = JSON.parse(json);
-    // Exactly the canonical bytes of the report, hashed with the analyst's helper.
+    // Exactly the canonical JSON of the report, compressed with the analyst's helper.
     expect(json).toBe(canonicalJson(report));
-    expect(reportHash).toBe(canonicalHash(report));
+    expect(reportHash).toBe(publishedReportBytes(report).reportHash);
     expect(risk).toBe(100);
     expect(recommendation).toBe(1); // Against
     expect(report).toMatchObject({ action: "queue", decision: "refuse", reason: "code-drift" });
@@ -114,8 +115,8 @@ describe("guards", () => {
       scores: { risk: 92 },
       recommendation: "against",
     };
-    const analysisJson = canonicalJson(analysis);
-    await dao.decisionLog.write.publish([id, DecisionKind.Analysis, 92, 1, keccak256(stringToBytes(analysisJson)), toHex(analysisJson)], { account: analyst.account });
+    const published = publishedReportBytes(analysis);
+    await dao.decisionLog.write.publish([id, DecisionKind.Analysis, 92, 1, published.encoding, published.reportHash, toHex(published.bytes)], { account: analyst.account });
 
     const dataDir = tempDir();
     // A webhook nobody listens on: alerts fail, the executor carries on.
@@ -125,7 +126,7 @@ describe("guards", () => {
     expect(await state(id)).toBe(ProposalState.Succeeded);
     const events = await decisionsOf(client, dao.deployment.contracts.decisionLog, id, DecisionKind.ExecutionGuard);
     expect(events).toHaveLength(1);
-    const report = JSON.parse(Buffer.from(events[0]!.args.report.slice(2), "hex").toString("utf8"));
+    const report = JSON.parse(decodeReport(events[0]!.args.encoding, events[0]!.args.report));
     expect(report).toMatchObject({ action: "queue", decision: "hold", reason: "analysis-critical" });
     expect(report.evidence.findings).toEqual([{ id: "treasury/drain", title: "Sends most of the treasury to one account", severity: "critical" }]);
     expect(report.evidence.guardian).toBe(dao.deployment.parameters.governor.proposalGuardian);

@@ -5,7 +5,7 @@ import path from "node:path";
 
 import type { NetworkConnection } from "hardhat/types/network";
 import { pino } from "pino";
-import { canonicalJson } from "@ai-dao/reports";
+import { publishedReportBytes } from "@ai-dao/reports/node";
 import { createPublicClient, custom, keccak256, parseEventLogs, stringToBytes, toHex, type Address, type PublicClient } from "viem";
 
 import { decisionLogAbi, DecisionKind, Support } from "@ai-dao/protocol";
@@ -75,8 +75,9 @@ export function cleanAnalysis(proposalId: bigint, overrides: Record<string, unkn
 
 /** Publishes `report` as the proposal's Analysis decision from the analyst's key. */
 export async function publishAnalysis(dao: LocalDAO, proposalId: bigint, report: unknown = cleanAnalysis(proposalId), risk = 10): Promise<void> {
-  const json = canonicalJson(report);
-  await dao.decisionLog.write.publish([proposalId, DecisionKind.Analysis, risk, 0, keccak256(stringToBytes(json)), toHex(json)], { account: dao.accounts.analyst.account });
+  // Compressed, as the analyst publishes it.
+  const { encoding, bytes, reportHash } = publishedReportBytes(report);
+  await dao.decisionLog.write.publish([proposalId, DecisionKind.Analysis, risk, 0, encoding, reportHash, toHex(bytes)], { account: dao.accounts.analyst.account });
 }
 
 /**

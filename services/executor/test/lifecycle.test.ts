@@ -2,7 +2,8 @@ import { network } from "hardhat";
 import { encodeFunctionData, keccak256, parseEther, toBytes } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import { DecisionKind, ProposalState, Support } from "@ai-dao/protocol";
+import { DecisionKind, ProposalState, ReportEncoding, Support } from "@ai-dao/protocol";
+import { decodeReport } from "@ai-dao/reports";
 import { devAccount, erc20Transfer, ethTransfer, propose, type LocalDAO } from "@ai-dao/testkit";
 
 import type { Executor } from "../src/executor.ts";
@@ -143,8 +144,11 @@ describe("lifecycle", () => {
     expect(event.args.actor).toBe(executorAddress);
     expect(keccak256(event.args.report)).toBe(event.args.reportHash);
     const guard = executor.journal.allGuards().find((g) => g.proposalId === id.toString())!;
-    expect(event.args.report).toBe(`0x${Buffer.from(guard.reportJson, "utf8").toString("hex")}`);
-    const report = JSON.parse(Buffer.from(event.args.report.slice(2), "hex").toString("utf8"));
+    // The journal's canonical JSON, compressed on chain as the encoding says.
+    expect(event.args.encoding).toBe(ReportEncoding.DeflateRaw);
+    expect(decodeReport(event.args.encoding, event.args.report)).toBe(guard.reportJson);
+    expect(keccak256(event.args.report)).toBe(guard.reportHash);
+    const report = JSON.parse(decodeReport(event.args.encoding, event.args.report));
     expect(report).toMatchObject({ kind: "execution-guard", action: "execute", decision: "refuse", reason: "simulation-revert", proposalId: id.toString() });
     expect(report.evidence.revert.name).toBe("ERC20InsufficientBalance");
     expect(report.evidence.revert.args).toEqual([dao.deployment.contracts.timelock, parseEther("399000").toString(), tooMuch.toString()]);

@@ -6,7 +6,7 @@
 import { type Hex, encodeFunctionData, keccak256, parseEther, stringToHex, toHex } from "viem";
 import { type PrivateKeyAccount, generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 
-import { DecisionKind, Recommendation, Support } from "@ai-dao/protocol";
+import { DecisionKind, Recommendation, ReportEncoding, Support } from "@ai-dao/protocol";
 import { delegateAll } from "@ai-dao/testkit";
 import type { Chain } from "../test/helpers.ts";
 
@@ -71,7 +71,7 @@ export async function generateHistory(chain: Chain, options: HistoryOptions): Pr
     const risk = (i * 7) % 101;
     const recommendation = [Recommendation.For, Recommendation.Against, Recommendation.Abstain, Recommendation.NeedsReview][i % 4]!;
     const report = stringToHex(JSON.stringify({ schemaVersion: 1, scores: { risk }, riskFloor: Math.min(risk, 10), recommendation: "for", summary: `Generated analysis ${i}.`, findings: [] }));
-    await dao.decisionLog.write.publish([ids[i]!, DecisionKind.Analysis, risk, recommendation, keccak256(report), report], { account: dao.accounts.analyst.account, gas: 1_000_000n });
+    await dao.decisionLog.write.publish([ids[i]!, DecisionKind.Analysis, risk, recommendation, ReportEncoding.Json, keccak256(report), report], { account: dao.accounts.analyst.account, gas: 1_000_000n });
     if (i % 50 === 49) await mine();
   }
   await mine();

@@ -1,6 +1,7 @@
 // The real compiled mappings on a real chain scenario, answered through GraphQL: the subgraph
 // README's auditor queries asserted field by field against the contracts.
 import { rm } from "node:fs/promises";
+import { inflateRawSync } from "node:zlib";
 
 import { type Hex, keccak256, zeroHash } from "viem";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
@@ -8,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { descriptionHash, timelockSalt } from "@ai-dao/testkit";
 import type { App } from "../src/app.ts";
 import { type Chain, data, headBlock, query, startChain, startIndexer, tempDir } from "./helpers.ts";
-import { type ScenarioResult, analysisReport, runScenario } from "./scenario.ts";
+import { type ScenarioResult, analysisReport, guardJson, runScenario } from "./scenario.ts";
 
 const buildDir = inject("buildDir");
 
@@ -118,7 +119,7 @@ describe("indexer on a real chain", () => {
     const { decisions } = await data(
       url,
       `query ($proposal: String!) {
-        decisions(where: { proposal: $proposal }, orderBy: decisionId) { id kind actor { id } risk riskFloor recommendation reportHash report timestamp tx }
+        decisions(where: { proposal: $proposal }, orderBy: decisionId) { id kind actor { id } risk riskFloor recommendation encoding reportHash report timestamp tx }
       }`,
       { proposal: scenario.proposalId.toString() },
     );
@@ -126,6 +127,9 @@ describe("indexer on a real chain", () => {
     expect(decisions[0]).toMatchObject({ id: "0", actor: { id: lower(accounts.analyst.account.address) }, risk: 12, riskFloor: 5, recommendation: "FOR" });
     for (const d of decisions) expect(keccak256(d.report as Hex)).toBe(d.reportHash);
     expect(Buffer.from(decisions[0].report.slice(2), "hex").toString("utf8")).toBe(JSON.stringify(analysisReport));
+    // The guard decision is compressed: its exact bytes and encoding, inflated by the client.
+    expect(decisions.map((d: { encoding: string }) => d.encoding)).toEqual(["JSON", "DEFLATE_RAW"]);
+    expect(inflateRawSync(Buffer.from(decisions[1].report.slice(2), "hex")).toString("utf8")).toBe(guardJson);
     const guards = await data(
       url,
       `{ decisions(where: { kind: EXECUTION_GUARD }, orderBy: timestamp, orderDirection: desc) { id proposal { id title status } risk recommendation summary reportHash tx } }`,

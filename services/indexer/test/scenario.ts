@@ -1,12 +1,16 @@
 // A governance history on the real contracts: delegation, two proposals (one executed through the
 // timelock, one canceled), votes with reasons, and decisions published on the DecisionLog.
-import { type Hex, keccak256, parseEther, stringToHex } from "viem";
+import { deflateRawSync } from "node:zlib";
 
-import { DecisionKind, Recommendation, Support } from "@ai-dao/protocol";
+import { type Hex, keccak256, parseEther, stringToHex, toHex } from "viem";
+
+import { DecisionKind, Recommendation, ReportEncoding, Support } from "@ai-dao/protocol";
 import { delegateAll, endVoting, erc20Transfer, propose, startVoting, descriptionHash } from "@ai-dao/testkit";
 import type { Chain } from "./helpers.ts";
 
 export const analysisReport = { schemaVersion: 1, scores: { risk: 12 }, riskFloor: 5, recommendation: "for", summary: "Pays dave.", findings: [] };
+/** The executor's guard decision, compressed as the executor publishes it. */
+export const guardJson = JSON.stringify({ kind: "execution-guard", summary: "simulation ok; executing" });
 
 export interface ScenarioResult {
   proposalId: bigint;
@@ -31,7 +35,7 @@ export async function runScenario(chain: Chain): Promise<ScenarioResult> {
   };
   const proposalId = await propose(dao, accounts.alice.account.address, proposal);
   const reportBytes = stringToHex(JSON.stringify(analysisReport));
-  await decisionLog.write.publish([proposalId, DecisionKind.Analysis, 12, Recommendation.For, keccak256(reportBytes), reportBytes], {
+  await decisionLog.write.publish([proposalId, DecisionKind.Analysis, 12, Recommendation.For, ReportEncoding.Json, keccak256(reportBytes), reportBytes], {
     account: accounts.analyst.account,
   });
   const canceled = { ...proposal, description: "# Withdrawn\nA proposal its author cancels." };
@@ -46,8 +50,8 @@ export async function runScenario(chain: Chain): Promise<ScenarioResult> {
   await endVoting(dao, connection, proposalId);
   await governor.write.queue([proposalId]);
   await connection.networkHelpers.time.increaseTo(await governor.read.proposalEta([proposalId]));
-  const guard = stringToHex("simulation ok; executing");
-  await decisionLog.write.publish([proposalId, DecisionKind.ExecutionGuard, 3, Recommendation.For, keccak256(guard), guard], {
+  const guard = toHex(deflateRawSync(guardJson, { level: 9 }));
+  await decisionLog.write.publish([proposalId, DecisionKind.ExecutionGuard, 3, Recommendation.For, ReportEncoding.DeflateRaw, keccak256(guard), guard], {
     account: accounts.executor.account,
   });
   await governor.write.execute([proposalId]);

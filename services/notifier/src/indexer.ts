@@ -71,13 +71,15 @@ const decisionFields = z.object({
   recommendation: z.string(),
   summary: z.string().nullable(),
   findingCount: int.nullable(),
+  /** How `report` encodes the JSON (the subgraph's ReportEncoding); compressed reports have no summary or findingCount in the subgraph. */
+  encoding: z.enum(["JSON", "DEFLATE_RAW"]).default("JSON"),
   report: z.string(),
   block: big,
   timestamp: big,
   tx: z.string(),
 });
 export type DecisionFields = z.output<typeof decisionFields>;
-const DECISION_FIELDS = "id decisionId proposalId kind risk recommendation summary findingCount report block timestamp tx";
+const DECISION_FIELDS = "id decisionId proposalId kind risk recommendation summary findingCount encoding report block timestamp tx";
 
 const stateChange = z.object({ id, status: z.enum(["CREATED", "QUEUED", "EXECUTED", "CANCELED"]), eta: big.nullable(), block: big, timestamp: big, tx: z.string(), proposal: proposalFields });
 export type StateChange = z.output<typeof stateChange>;

@@ -2,9 +2,9 @@
 // true since the last poll (a vote about to end, a vote ended), turned into events and queued in
 // the outbox for every matching subscription — events, outbox rows, pending state and the cursor in
 // one SQLite transaction, so a crash at any point leaves either all of a poll or none of it.
-import { guardReportSchema } from "@ai-dao/reports";
+import { decodeReport, guardReportSchema, readDecisionReport } from "@ai-dao/reports";
 import type { Logger } from "pino";
-import { hexToString, isHex } from "viem";
+import { isHex } from "viem";
 import { z } from "zod";
 
 import type { AnalysisSummary, NotificationEvent } from "./events.ts";
@@ -54,7 +54,18 @@ export interface TickResult {
   more: boolean;
 }
 
-const toAnalysis = (d: DecisionFields): AnalysisSummary => ({ decisionId: d.decisionId, risk: d.risk, recommendation: d.recommendation.toLowerCase().replace(/_/g, "-"), summary: d.summary, findingCount: d.findingCount });
+/** The analysis fields a notification names; a compressed report's summary and findings are read from its bytes (the subgraph cannot inflate them). */
+export function toAnalysis(d: DecisionFields): AnalysisSummary {
+  let { summary, findingCount } = d;
+  if (d.encoding !== "JSON") {
+    const read = readDecisionReport("ANALYSIS", d.report, d.encoding);
+    if (read.kind === "analysis" || read.kind === "analysis-failed") {
+      summary = "summary" in read.report && typeof read.report.summary === "string" ? read.report.summary : null;
+      findingCount = read.report.findings.length;
+    }
+  }
+  return { decisionId: d.decisionId, risk: d.risk, recommendation: d.recommendation.toLowerCase().replace(/_/g, "-"), summary, findingCount };
+}
 
 export class Watcher {
   private readonly o: WatcherOptions;
@@ -194,7 +205,7 @@ export class Watcher {
     for (const d of decisions) {
       const title = d.proposal?.title ?? "";
       if (d.kind === "EXECUTION_GUARD") {
-        const guard = readGuard(d.report);
+        const guard = readGuard(d.report, d.encoding);
         const type = guard?.decision === "hold" ? "guard.hold" : "guard.refusal";
         found.push({ id: `guard:${d.decisionId}`, type, ...base({ id: d.proposalId, title }, d.timestamp, d.block), data: { decisionId: d.decisionId, action: guard?.action ?? null, reason: guard?.reason ?? null, summary: guard?.summary ?? d.summary } });
         continue;
@@ -305,10 +316,10 @@ export function resultOf(p: ProposalFields, quorum: bigint) {
 }
 
 /** A guard report's fields, when the decision's bytes are the executor's JSON; null otherwise (then it counts as a refusal). */
-export function readGuard(reportHex: string): { decision: "hold" | "refuse"; action: string; reason: string; summary: string } | null {
+export function readGuard(reportHex: string, encoding: string = "JSON"): { decision: "hold" | "refuse"; action: string; reason: string; summary: string } | null {
   try {
     if (!isHex(reportHex)) return null;
-    const parsed = guardReportSchema.safeParse(JSON.parse(hexToString(reportHex)));
+    const parsed = guardReportSchema.safeParse(JSON.parse(decodeReport(encoding, reportHex)));
     return parsed.success ? { decision: parsed.data.decision, action: parsed.data.action, reason: parsed.data.reason, summary: parsed.data.summary } : null;
   } catch {
     return null;

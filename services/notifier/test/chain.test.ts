@@ -12,7 +12,7 @@ import type { NetworkConnection } from "hardhat/types/network";
 import { keccak256, stringToBytes, toHex } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import { DecisionKind } from "@ai-dao/protocol";
+import { DecisionKind, ReportEncoding } from "@ai-dao/protocol";
 import { canonicalJson } from "@ai-dao/reports";
 import { repoRoot } from "@ai-dao/service-kit";
 import { deployLocalDAO, delegateAll, devAccount, endVoting, freePort, propose, RpcEndpoint, startVoting, sampleDeployment, trackChild, type Child, type LocalDAO } from "@ai-dao/testkit";
@@ -109,7 +109,7 @@ describe("a proposal created on chain reaches a webhook", () => {
     const description = "# Pay the auditors\n\n10 ETH to the audit firm for the Q3 review.";
     proposalId = await propose(dao, dao.accounts.alice.account.address, { targets: [dao.accounts.dave.account.address], values: [10n ** 19n], calldatas: ["0x"], description });
     const report = canonicalJson({ schemaVersion: 1, proposal: { proposalId: proposalId.toString() }, summary: "Pays 10 ETH from the treasury to one address.", findings: [], riskFloor: 30, scores: { risk: 30 }, recommendation: "for" });
-    await dao.decisionLog.write.publish([proposalId, DecisionKind.Analysis, 30, 0, keccak256(stringToBytes(report)), toHex(report)], { account: dao.accounts.analyst.account });
+    await dao.decisionLog.write.publish([proposalId, DecisionKind.Analysis, 30, 0, ReportEncoding.Json, keccak256(stringToBytes(report)), toHex(report)], { account: dao.accounts.analyst.account });
 
     const [got] = await waitFor("the webhook", () => (hook.acknowledged("/dao").length > 0 ? hook.acknowledged("/dao") : undefined), 60_000);
     const expected = `sha256=${createHmac("sha256", SECRET).update(got!.body).digest("hex")}`;

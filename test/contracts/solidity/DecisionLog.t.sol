@@ -23,16 +23,18 @@ contract DecisionLogFuzzTest is CheatCodes {
         uint8 kindSeed,
         uint8 riskSeed,
         uint8 recommendationSeed,
+        bool deflated,
         bytes calldata report
     ) public {
         vm.assume(report.length > 0 && report.length <= log.MAX_REPORT_BYTES());
         IDecisionLog.Kind kind = IDecisionLog.Kind(kindSeed % 3);
         uint8 risk = riskSeed % 101;
         IDecisionLog.Recommendation recommendation = IDecisionLog.Recommendation(recommendationSeed % 4);
+        IDecisionLog.ReportEncoding encoding = deflated ? IDecisionLog.ReportEncoding.DeflateRaw : IDecisionLog.ReportEncoding.Json;
         uint256 countBefore = log.decisionCount();
 
         vm.prank(PUBLISHER);
-        uint256 id = log.publish(proposalId, kind, risk, recommendation, keccak256(report), report);
+        uint256 id = log.publish(proposalId, kind, risk, recommendation, encoding, keccak256(report), report);
 
         require(id == countBefore, "ids are sequential");
         require(log.decisionCount() == countBefore + 1, "one entry appended");
@@ -40,7 +42,7 @@ contract DecisionLogFuzzTest is CheatCodes {
         require(latestId == id, "latest is the new one");
         require(stored.reportHash == keccak256(report), "hash kept");
         require(stored.proposalId == proposalId && stored.risk == risk, "fields kept");
-        require(stored.kind == kind && stored.recommendation == recommendation, "enums kept");
+        require(stored.kind == kind && stored.recommendation == recommendation && stored.encoding == encoding, "enums kept");
         require(stored.actor == PUBLISHER, "actor kept");
     }
 
@@ -51,7 +53,7 @@ contract DecisionLogFuzzTest is CheatCodes {
         vm.expectRevert(
             abi.encodeWithSelector(IDecisionLog.DecisionLogHashMismatch.selector, claimed, keccak256(report))
         );
-        log.publish(1, IDecisionLog.Kind.Analysis, 1, IDecisionLog.Recommendation.For, claimed, report);
+        log.publish(1, IDecisionLog.Kind.Analysis, 1, IDecisionLog.Recommendation.For, IDecisionLog.ReportEncoding.Json, claimed, report);
     }
 
     function testFuzz_rejectsAnyRiskAbove100(uint8 risk) public {
@@ -59,7 +61,7 @@ contract DecisionLogFuzzTest is CheatCodes {
         bytes memory report = "{}";
         vm.prank(PUBLISHER);
         vm.expectRevert(abi.encodeWithSelector(IDecisionLog.DecisionLogInvalidRisk.selector, uint256(risk)));
-        log.publish(1, IDecisionLog.Kind.Analysis, risk, IDecisionLog.Recommendation.For, keccak256(report), report);
+        log.publish(1, IDecisionLog.Kind.Analysis, risk, IDecisionLog.Recommendation.For, IDecisionLog.ReportEncoding.Json, keccak256(report), report);
     }
 
     function testFuzz_onlyPublishersPublish(address caller) public {
@@ -67,7 +69,7 @@ contract DecisionLogFuzzTest is CheatCodes {
         bytes memory report = "{}";
         vm.prank(caller);
         vm.expectRevert(abi.encodeWithSelector(IDecisionLog.DecisionLogUnauthorizedPublisher.selector, caller));
-        log.publish(1, IDecisionLog.Kind.Analysis, 1, IDecisionLog.Recommendation.For, keccak256(report), report);
+        log.publish(1, IDecisionLog.Kind.Analysis, 1, IDecisionLog.Recommendation.For, IDecisionLog.ReportEncoding.Json, keccak256(report), report);
     }
 
     function testFuzz_onlyGovernanceSetsPublishers(address caller) public {
@@ -82,6 +84,6 @@ contract DecisionLogFuzzTest is CheatCodes {
         bytes memory report = new bytes(max + 1);
         vm.prank(PUBLISHER);
         vm.expectRevert(abi.encodeWithSelector(IDecisionLog.DecisionLogReportTooLarge.selector, max + 1, max));
-        log.publish(1, IDecisionLog.Kind.Analysis, 1, IDecisionLog.Recommendation.For, keccak256(report), report);
+        log.publish(1, IDecisionLog.Kind.Analysis, 1, IDecisionLog.Recommendation.For, IDecisionLog.ReportEncoding.Json, keccak256(report), report);
     }
 }

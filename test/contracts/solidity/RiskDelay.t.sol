@@ -138,7 +138,7 @@ contract RiskDelayFuzzTest is CheatCodes {
 
     function _publish(uint256 id, uint8 risk) internal {
         bytes memory report = abi.encodePacked('{"risk":', risk, "}");
-        log.publish(id, IDecisionLog.Kind.Analysis, risk, IDecisionLog.Recommendation.NeedsReview, keccak256(report), report);
+        log.publish(id, IDecisionLog.Kind.Analysis, risk, IDecisionLog.Recommendation.NeedsReview, IDecisionLog.ReportEncoding.Json, keccak256(report), report);
     }
 
     function _max(uint256 a, uint256 b) internal pure returns (uint256) {

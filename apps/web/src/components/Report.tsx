@@ -32,8 +32,9 @@ function Check({ ok, children }: { ok: boolean | null; children: string }) {
 
 /**
  * Verify: fetches the DecisionPublished event from the chain, hashes its bytes here in the browser,
- * and compares them with the event's hash, the hash the page was given, and the report on screen
- * (the text of the raw JSON as displayed, so an edited page fails).
+ * and compares them with the event's hash and the hash the page was given; inflates them when they
+ * are compressed, checks the JSON is canonical, and compares it with the report on screen (the text
+ * of the raw JSON as displayed, so an edited page fails).
  */
 export function VerifyControl({ proposalId, decisionId, storedHash, shownJson }: { proposalId: string; decisionId?: string; storedHash?: string | null; shownJson: () => string }) {
   const { publicClient, config } = useServices();
@@ -76,6 +77,8 @@ export function VerifyControl({ proposalId, decisionId, storedHash, shownJson }:
           <ul>
             <Check ok={result.eventHashMatches}>keccak256 of the on-chain report bytes equals the event's reportHash</Check>
             <Check ok={result.storedHashMatches}>the hash given to this page equals the on-chain hash</Check>
+            <Check ok={result.decodes}>{`the on-chain bytes read as ${result.encoding === "DeflateRaw" ? "compressed JSON (raw DEFLATE, inflated here)" : result.encoding === "Json" ? "JSON" : "an unknown encoding"}`}</Check>
+            <Check ok={result.canonical}>the on-chain report is in canonical JSON form (RFC 8785)</Check>
             <Check ok={result.shownMatches}>the report on screen is byte for byte the on-chain report</Check>
           </ul>
           <p className="muted">

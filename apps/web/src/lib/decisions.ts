@@ -159,7 +159,7 @@ export function actorDirectory(o: { roles?: ActorRolesAnswer | undefined; execut
   for (const row of o.rows ?? []) {
     const actor = row.actor.id.toLowerCase();
     if (row.kind !== "EXECUTION_GUARD" || !publishers.has(actor) || executors.has(actor)) continue;
-    const read = readDecisionReport(row.kind, row.report);
+    const read = readDecisionReport(row.kind, row.report, row.encoding ?? "JSON");
     if (read.kind === "execution-guard" && read.report.executor.address.toLowerCase() === actor) executors.add(actor);
   }
   const directory = new Map<string, ActorRole[]>();

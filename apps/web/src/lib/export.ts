@@ -1,6 +1,5 @@
-import { hexToString } from "viem";
-
 import type { DecisionRow } from "./queries.ts";
+import { readReportOf } from "./report-bytes.ts";
 
 const columns = ["decisionId", "proposalId", "kind", "actor", "actorName", "risk", "riskFloor", "recommendation", "reportHash", "time", "block", "tx", "summary"] as const;
 
@@ -27,11 +26,20 @@ function csvField(value: unknown): string {
   return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 
+/** A compressed report's summary and risk floor (the indexer cannot inflate it, so its own are null). */
+function fromReport(row: DecisionRow): { summary?: string | null; riskFloor?: number | null } {
+  if ((row.encoding ?? "JSON") === "JSON") return {};
+  const { read } = readReportOf(row);
+  if (read.kind !== "analysis" && read.kind !== "analysis-failed") return {};
+  const report = read.report as { summary?: unknown; riskFloor?: unknown };
+  return { summary: typeof report.summary === "string" ? report.summary : null, riskFloor: typeof report.riskFloor === "number" ? report.riskFloor : null };
+}
+
 /** One line per decision; times in ISO 8601 UTC, the actor's full address and its name. */
 export function decisionsToCsv(rows: DecisionRow[], nameOf: ActorNamer = () => null): string {
   const lines = [columns.join(",")];
   for (const row of rows) {
-    const flat: Record<(typeof columns)[number], unknown> = { ...row, actor: row.actor.id, actorName: nameOf(row.actor.id), time: isoTime(row.timestamp) };
+    const flat: Record<(typeof columns)[number], unknown> = { ...row, ...fromReport(row), actor: row.actor.id, actorName: nameOf(row.actor.id), time: isoTime(row.timestamp) };
     lines.push(columns.map((c) => csvField(flat[c])).join(","));
   }
   return `${lines.join("\r\n")}\r\n`;
@@ -39,12 +47,13 @@ export function decisionsToCsv(rows: DecisionRow[], nameOf: ActorNamer = () => n
 
 /**
  * Decisions as JSON with every value exactly as indexed (ids, timestamps and block numbers as
- * decimal strings, the report's bytes), each report decoded to its text next to its bytes' hash,
+ * decimal strings, the report's bytes and their encoding), each report decoded to its text (inflated
+ * when compressed) next to its bytes' hash,
  * the actor's name and the time in ISO 8601 UTC added alongside.
  */
 export function decisionsToJson(rows: DecisionRow[], nameOf: ActorNamer = () => null): string {
   return JSON.stringify(
-    rows.map((r) => ({ ...r, actor: r.actor.id, actorName: nameOf(r.actor.id), time: isoTime(r.timestamp), reportText: hexToString(r.report as `0x${string}`) })),
+    rows.map((r) => ({ ...r, actor: r.actor.id, actorName: nameOf(r.actor.id), time: isoTime(r.timestamp), reportText: readReportOf(r).json })),
     null,
     2,
   );

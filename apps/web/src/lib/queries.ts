@@ -16,9 +16,9 @@ export interface ProposalRow {
   createdTimestamp: string;
   timelockOperation: { status: "SCHEDULED" | "EXECUTED" | "CANCELED" } | null;
   /** The latest analysis (risk, recommendation and, from the queries below, its report's bytes). */
-  decisions: { risk: number; recommendation: string; decisionId?: string; report?: string }[];
+  decisions: { risk: number; recommendation: string; decisionId?: string; report?: string; encoding?: string }[];
   /** The executor's latest guard decisions (a few, newest first), for the list's safety marker. */
-  guards?: { decisionId: string; risk: number; report: string }[];
+  guards?: { decisionId: string; risk: number; report: string; encoding?: string }[];
 }
 
 export interface GovernanceTotals {
@@ -36,8 +36,8 @@ export const INDEX_HEALTH_QUERY = `query IndexHealth { _meta { hasIndexingErrors
 const proposalRowFields = `
   id proposalId title proposer { id } status voteStart voteEnd forVotes againstVotes abstainVotes
   eta voterCount createdTimestamp timelockOperation { status }
-  decisions(where: { kind: ANALYSIS }, orderBy: decisionId, orderDirection: desc, first: 1) { risk recommendation decisionId report }
-  guards: decisions(where: { kind: EXECUTION_GUARD }, orderBy: decisionId, orderDirection: desc, first: 3) { decisionId risk report }
+  decisions(where: { kind: ANALYSIS }, orderBy: decisionId, orderDirection: desc, first: 1) { risk recommendation decisionId encoding report }
+  guards: decisions(where: { kind: EXECUTION_GUARD }, orderBy: decisionId, orderDirection: desc, first: 3) { decisionId risk encoding report }
 `;
 
 export const PROPOSALS_QUERY = `
@@ -75,6 +75,8 @@ export interface DecisionRow {
   riskFloor: number | null;
   recommendation: string;
   reportHash: string;
+  /** How `report` encodes the JSON: JSON (also when absent), or DEFLATE_RAW (compressed; the indexer's summary and riskFloor are then null). */
+  encoding?: "JSON" | "DEFLATE_RAW";
   report: string;
   summary: string | null;
   timestamp: string;
@@ -82,7 +84,7 @@ export interface DecisionRow {
   tx: string;
 }
 
-const decisionFields = `id decisionId proposalId proposal { id title } kind actor { id } risk riskFloor recommendation reportHash report summary timestamp block tx`;
+const decisionFields = `id decisionId proposalId proposal { id title } kind actor { id } risk riskFloor recommendation reportHash encoding report summary timestamp block tx`;
 
 export const PROPOSAL_QUERY = `
 query Proposal($id: ID!) {

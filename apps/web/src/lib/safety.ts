@@ -10,6 +10,8 @@ export interface DecisionInput {
   kind: "ANALYSIS" | "DRAFT" | "EXECUTION_GUARD";
   /** The report's exact bytes (0x hex) or JSON text. */
   report: string;
+  /** How the bytes encode the JSON (the indexer's JSON or DEFLATE_RAW); absent: JSON. */
+  encoding?: string | null;
 }
 
 export interface ConcernFinding {
@@ -165,9 +167,9 @@ export function safetyFromDecisions(decisions: readonly DecisionInput[], votingE
   let latest: DecisionInput | null = null;
   for (const d of decisions) if (d.kind === "ANALYSIS" && (latest === null || BigInt(d.decisionId) > BigInt(latest.decisionId))) latest = d;
   return proposalSafety({
-    analysis: latest ? readDecisionReport("ANALYSIS", latest.report) : null,
+    analysis: latest ? readDecisionReport("ANALYSIS", latest.report, latest.encoding ?? "JSON") : null,
     analysisDecisionId: latest?.decisionId ?? null,
-    guards: decisions.filter((d) => d.kind === "EXECUTION_GUARD").map((d) => ({ decisionId: d.decisionId, read: readDecisionReport("EXECUTION_GUARD", d.report) })),
+    guards: decisions.filter((d) => d.kind === "EXECUTION_GUARD").map((d) => ({ decisionId: d.decisionId, read: readDecisionReport("EXECUTION_GUARD", d.report, d.encoding ?? "JSON") })),
     votingEnded,
   });
 }
@@ -178,13 +180,13 @@ export function safetyFromDecisions(decisions: readonly DecisionInput[], votingE
  * published risk and recommendation.
  */
 export function rowSafety(
-  row: { decisions: readonly { risk: number; recommendation: string; decisionId?: string; report?: string }[]; guards?: readonly { decisionId: string; report: string }[] },
+  row: { decisions: readonly { risk: number; recommendation: string; decisionId?: string; report?: string; encoding?: string }[]; guards?: readonly { decisionId: string; report: string; encoding?: string }[] },
   votingEnded: boolean,
 ): Safety {
   const analysis = row.decisions[0];
-  const guards: DecisionInput[] = (row.guards ?? []).map((g) => ({ decisionId: g.decisionId, kind: "EXECUTION_GUARD", report: g.report }));
+  const guards: DecisionInput[] = (row.guards ?? []).map((g) => ({ decisionId: g.decisionId, kind: "EXECUTION_GUARD", report: g.report, encoding: g.encoding ?? null }));
   if (analysis === undefined || (analysis.report !== undefined && analysis.decisionId !== undefined)) {
-    return safetyFromDecisions(analysis ? [{ decisionId: analysis.decisionId!, kind: "ANALYSIS", report: analysis.report! }, ...guards] : guards, votingEnded);
+    return safetyFromDecisions(analysis ? [{ decisionId: analysis.decisionId!, kind: "ANALYSIS", report: analysis.report!, encoding: analysis.encoding ?? null }, ...guards] : guards, votingEnded);
   }
   const safety = safetyFromDecisions(guards, false);
   const risky = analysis.risk >= 70 || analysis.recommendation.toUpperCase() === "AGAINST";

@@ -1,8 +1,6 @@
-import { readDecisionReport } from "@ai-dao/reports";
 import { useQuery } from "@tanstack/react-query";
 import { Link, createFileRoute } from "@tanstack/react-router";
 import { useEffect, useMemo, useState, type ReactNode } from "react";
-import { hexToBytes } from "viem";
 import { z } from "zod";
 
 import { VerifiedReport } from "../components/Report.tsx";
@@ -25,6 +23,7 @@ import {
 import { decisionsToCsv, decisionsToJson, download, isoTime } from "../lib/export.ts";
 import { checksum, formatTimestamp, shortAddress } from "../lib/format.ts";
 import { DECISIONS_QUERY, type DecisionRow } from "../lib/queries.ts";
+import { readReportOf } from "../lib/report-bytes.ts";
 import { useServices } from "../lib/services.tsx";
 import "../decision-log.css";
 
@@ -48,9 +47,8 @@ export const Route = createFileRoute("/decisions")({
 });
 
 function DecisionDetail({ d }: { d: DecisionRow }) {
-  const read = readDecisionReport(d.kind, d.report);
-  // The exact text of the bytes; invalid UTF-8 is shown with replacement characters, never hidden.
-  const json = read.json ?? new TextDecoder().decode(hexToBytes(d.report as `0x${string}`));
+  // The report's JSON (inflated when compressed); unreadable bytes are shown as they are, never hidden.
+  const { read, json } = readReportOf(d);
   // The report's own sections are h3s: this h2 sits between them and the page's h1.
   return (
     <>

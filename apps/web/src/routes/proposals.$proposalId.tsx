@@ -3,7 +3,7 @@ import { GUARD_REASON_TEXT, readDecisionReport, type DecisionReport } from "@ai-
 import { useQuery } from "@tanstack/react-query";
 import { Link, createFileRoute } from "@tanstack/react-router";
 import { useRef, useState, type ReactNode } from "react";
-import { hexToString, type Address } from "viem";
+import type { Address } from "viem";
 
 import { Actions } from "../components/Actions.tsx";
 import { CancelProposal, useProposalGuardian } from "../components/CancelProposal.tsx";
@@ -19,6 +19,7 @@ import { formatAmount, formatTimestamp } from "../lib/format.ts";
 import { lifecycleCall, readChainState, readHasVoted, readVotesAt, voteCall, voteChoices, votesHaveReasons } from "../lib/governance.ts";
 import { useBlockTime, useChainTime, useGovernorClock, useSecondsPerClockUnit } from "../lib/hooks.ts";
 import { PROPOSAL_QUERY, type DecisionRow, type GovernanceTotals, type ProposalDetail } from "../lib/queries.ts";
+import { readReportOf } from "../lib/report-bytes.ts";
 import { RelayerRefusal, relayVote } from "../lib/relayer.ts";
 import { durationInWords } from "../lib/risk-delay.ts";
 import { useServices } from "../lib/services.tsx";
@@ -110,7 +111,7 @@ function ProposalPage() {
       : proposalSafety({
           analysis: readDecisionReport("Analysis", api.data.reportJson),
           analysisDecisionId: String(api.data.decisionId),
-          guards: guards.map((d) => ({ decisionId: d.decisionId, read: readDecisionReport(d.kind, d.report) })),
+          guards: guards.map((d) => ({ decisionId: d.decisionId, read: readReportOf(d).read })),
           votingEnded,
         });
   // Fail closed for the buttons at once; the banner waits for the analyst API so that a proposal
@@ -305,8 +306,8 @@ function AnalysisPanel({ proposalId, decisions }: { proposalId: string; decision
   let source: { read: DecisionReport; reportJson: string; reportHash: string; decisionId: string; from: string } | null = null;
   if (api.data) source = { read: readDecisionReport("Analysis", api.data.reportJson), reportJson: api.data.reportJson, reportHash: api.data.reportHash, decisionId: String(api.data.decisionId), from: "the analyst service" };
   else if (indexed) {
-    const read = readDecisionReport(indexed.kind, indexed.report);
-    source = { read, reportJson: read.json ?? hexToString(indexed.report as `0x${string}`), reportHash: indexed.reportHash, decisionId: indexed.decisionId, from: "the indexer" };
+    const { read, json } = readReportOf(indexed);
+    source = { read, reportJson: json, reportHash: indexed.reportHash, decisionId: indexed.decisionId, from: "the indexer" };
   }
   return (
     <section className="card" aria-labelledby="analysis-heading" data-testid="analysis-panel">
@@ -333,8 +334,7 @@ function GuardDecisions({ decisions }: { decisions: DecisionRow[] }) {
       <h2>Executor guard decisions</h2>
       <ul>
         {decisions.map((d) => {
-          const read = readDecisionReport(d.kind, d.report);
-          const json = read.json ?? hexToString(d.report as `0x${string}`);
+          const { read, json } = readReportOf(d);
           const guard = read.kind === "execution-guard" ? read.report : null;
           return (
             <li key={d.id} data-testid="guard-decision">

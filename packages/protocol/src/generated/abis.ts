@@ -4501,6 +4501,12 @@ export const decisionLogAbi = [
       },
       {
         "indexed": false,
+        "internalType": "enum IDecisionLog.ReportEncoding",
+        "name": "encoding",
+        "type": "uint8"
+      },
+      {
+        "indexed": false,
         "internalType": "bytes32",
         "name": "reportHash",
         "type": "bytes32"
@@ -4600,6 +4606,11 @@ export const decisionLogAbi = [
           {
             "internalType": "enum IDecisionLog.Recommendation",
             "name": "recommendation",
+            "type": "uint8"
+          },
+          {
+            "internalType": "enum IDecisionLog.ReportEncoding",
+            "name": "encoding",
             "type": "uint8"
           },
           {
@@ -4738,6 +4749,11 @@ export const decisionLogAbi = [
             "type": "uint8"
           },
           {
+            "internalType": "enum IDecisionLog.ReportEncoding",
+            "name": "encoding",
+            "type": "uint8"
+          },
+          {
             "internalType": "uint48",
             "name": "timestamp",
             "type": "uint48"
@@ -4800,6 +4816,11 @@ export const decisionLogAbi = [
       {
         "internalType": "enum IDecisionLog.Recommendation",
         "name": "recommendation",
+        "type": "uint8"
+      },
+      {
+        "internalType": "enum IDecisionLog.ReportEncoding",
+        "name": "encoding",
         "type": "uint8"
       },
       {

@@ -1,5 +1,6 @@
 import { DecisionKind, recommendationOfReport, type DecisionKindName } from "@ai-dao/protocol";
-import { encodeFunctionData, keccak256, stringToHex, type Account, type Address, type Hex, type PublicClient, type WalletClient } from "viem";
+import { encodeReport } from "@ai-dao/reports/node";
+import { encodeFunctionData, keccak256, toHex, type Account, type Address, type Hex, type PublicClient, type WalletClient } from "viem";
 
 import type { PublishedReportBody } from "../report.ts";
 import { serializeReport } from "../report.ts";
@@ -26,7 +27,7 @@ export interface PublishRequest {
   kind: DecisionKindName;
   /** Idempotency: one decision per (proposal, kind, key). For analyses, the trigger. */
   key: Trigger | "draft";
-  /** The exact bytes to publish, as a UTF-8 string (the report's canonical JSON). */
+  /** The report's canonical JSON; what is published is its raw-DEFLATE encoding (`encodeReport`). */
   json: string;
   risk: number;
   recommendation: Recommendation;
@@ -68,7 +69,8 @@ async function decisionOfTx(p: Publisher, txHash: Hex, r: PublishRequest): Promi
 }
 
 /**
- * Publishes a decision to the DecisionLog with the exact bytes and their keccak256, at most once per
+ * Publishes a decision to the DecisionLog: the report's canonical JSON compressed with raw DEFLATE
+ * (encoding DeflateRaw) and the keccak256 of those bytes, at most once per
  * (proposal, kind, key) for this actor:
  * 1. if the chain already has it (DecisionPublished of this actor, same proposal and kind, and for
  *    analyses the same `provenance.trigger`), nothing is sent;
@@ -108,12 +110,13 @@ export async function publishDecision(p: Publisher, r: PublishRequest): Promise<
     await p.journal.delete(key);
   }
 
-  const reportBytes = stringToHex(r.json);
+  const encoded = encodeReport(r.json);
+  const reportBytes = toHex(encoded.bytes);
   const reportHash = keccak256(reportBytes);
   const data = encodeFunctionData({
     abi: decisionLogAbi,
     functionName: "publish",
-    args: [r.proposalId, DecisionKind[r.kind], r.risk, recommendationOfReport[r.recommendation], reportHash, reportBytes],
+    args: [r.proposalId, DecisionKind[r.kind], r.risk, recommendationOfReport[r.recommendation], encoded.encoding, reportHash, reportBytes],
   });
   // Fails here (before anything is journaled) if the call would revert, e.g. not a publisher.
   await p.publicClient.call({ account: p.wallet.account.address, to: p.decisionLog, data });

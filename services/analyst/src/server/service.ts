@@ -1,4 +1,4 @@
-import { getAddress, type Address, type PublicClient } from "viem";
+import { getAddress, hexToBytes, type Address, type PublicClient } from "viem";
 import type { Logger } from "pino";
 
 import type { AttachedGovernor, Deployment } from "@ai-dao/deployment";
@@ -8,7 +8,8 @@ import { analyzeProposal } from "../analyze.ts";
 import { failedReport } from "../failure.ts";
 import type { ModelJudge } from "../model/client.ts";
 import type { Trigger } from "@ai-dao/reports";
-import { getDecisions, verifyDecision } from "@ai-dao/protocol";
+import { getDecisions, verifyDecision, type PublishedDecision } from "@ai-dao/protocol";
+import { analysisChanged } from "../publish/changed.ts";
 import { publishAnalysis, type Publisher } from "../publish/publisher.ts";
 import { reportCid } from "../publish/cid.ts";
 import type { Proposal, ProposalInput } from "../proposal.ts";
@@ -53,15 +54,16 @@ export async function runAnalysis(s: AnalystService, proposal: ProposalInput, tr
  */
 export async function handleProposalEvent(s: AnalystService, e: { trigger: "created" | "queued"; proposalId: bigint; proposal: Proposal; proposer: Address }): Promise<Report | void> {
   const log = s.logger.child({ proposalId: e.proposalId.toString(), trigger: e.trigger });
+  let published: PublishedDecision[] = [];
   if (s.publisher) {
-    const existing = await getDecisions(s.client, {
+    published = await getDecisions(s.client, {
       decisionLog: s.deployment.contracts.decisionLog,
       fromBlock: BigInt(s.deployment.startBlock),
       proposalId: e.proposalId,
       kind: DecisionKind.Analysis,
-      actor: s.publisher.wallet.account.address,
     });
-    if (existing.some((d) => (verifyDecision(d).report as Report | null)?.provenance?.trigger === e.trigger)) {
+    const mine = published.filter((d) => d.actor === s.publisher!.wallet.account.address);
+    if (mine.some((d) => (verifyDecision(d).report as Report | null)?.provenance?.trigger === e.trigger)) {
       log.info("analysis already published; skipping");
       return;
     }
@@ -70,6 +72,13 @@ export async function handleProposalEvent(s: AnalystService, e: { trigger: "crea
   if (report.proposal.proposalId !== e.proposalId.toString()) throw new Error(`proposal id mismatch: event ${e.proposalId}, computed ${report.proposal.proposalId}`);
   if (!s.publisher) {
     log.info({ risk: report.scores.risk, recommendation: report.recommendation, mode: report.mode }, "analysed (no ANALYST_PRIVATE_KEY: not published)");
+    return report;
+  }
+  // At queue time, publish only what changed since the latest published analysis (publish/changed.ts).
+  const latest = published.at(-1);
+  if (e.trigger === "queued" && !analysisChanged(latest, report)) {
+    s.metrics.published.inc({ kind: "Analysis", status: "unchanged" });
+    log.info({ decisionId: latest!.decisionId.toString(), risk: report.scores.risk, recommendation: report.recommendation }, "re-analysis unchanged since the latest published analysis; not published");
     return report;
   }
   const result = await publishAnalysis(s.publisher, report);
@@ -100,8 +109,12 @@ export async function publishFailure(s: AnalystService, failed: FailedEvent): Pr
 
 export interface PublishedReport {
   report: unknown;
+  /** The report's JSON (inflated from the published bytes when they are compressed). */
   reportJson: string;
+  /** keccak256 of the bytes on chain (the compressed bytes for a DeflateRaw report). */
   reportHash: string;
+  /** IDecisionLog.ReportEncoding of the bytes on chain. */
+  encoding: number;
   decisionId: string;
   txHash: string;
   blockNumber: string;
@@ -123,10 +136,11 @@ export async function latestPublishedReport(s: Pick<AnalystService, "client" | "
     report,
     reportJson: latest.reportJson,
     reportHash: latest.reportHash,
+    encoding: latest.encoding,
     decisionId: latest.decisionId.toString(),
     txHash: latest.txHash,
     blockNumber: latest.blockNumber.toString(),
-    cid: reportCid(new TextEncoder().encode(latest.reportJson)),
+    cid: reportCid(hexToBytes(latest.reportBytes)),
   };
 }
 

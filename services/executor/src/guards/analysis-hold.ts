@@ -1,5 +1,5 @@
 import { DecisionKind, getDecisions, getLatestDecisionId, Recommendation } from "@ai-dao/protocol";
-import { readDecisionReport } from "@ai-dao/reports";
+import { readDecisionReport, ReportEncoding } from "@ai-dao/reports";
 import { keccak256, type Hex } from "viem";
 
 import type { Guard, GuardContext, GuardOutcome } from "./types.ts";
@@ -85,21 +85,22 @@ async function latestAnalysis(ctx: GuardContext, cache: Map<string, AnalysisSumm
   const summary: AnalysisSummary =
     keccak256(decision.reportBytes) !== reportHash
       ? { decisionId: decisionId.toString(), reportHash, risk: 100, critical: [{ id: "executor/report-hash-mismatch", title: "published analysis bytes do not match their hash", severity: "critical" }], inconclusive: null }
-      : { decisionId: decisionId.toString(), reportHash, ...readAnalysis(decision.reportBytes, decision.risk) };
+      : { decisionId: decisionId.toString(), reportHash, ...readAnalysis(decision.reportBytes, decision.risk, decision.encoding) };
   ctx.logger.debug({ proposalId: ctx.proposal.proposalId, decisionId: summary.decisionId, critical: summary.critical.length }, "analysis read");
   cache.set(summary.decisionId, summary);
   return summary;
 }
 
 /**
- * The parts of a published analysis report the guard needs, read with `@ai-dao/reports`' reader;
- * anything it cannot read counts against the proposal. Bytes that are not a JSON report (not UTF-8,
- * not JSON, too large) are a critical finding; a failed analysis, or a JSON report that does not
+ * The parts of a published analysis report the guard needs, read with `@ai-dao/reports`' reader
+ * from its bytes in their `encoding` (the decision's; Json when not given); anything it cannot read
+ * counts against the proposal. Bytes that are not a JSON report (an unknown encoding, compressed data
+ * that is corrupt, followed by other bytes or inflates beyond 1 MiB, not UTF-8, not JSON, too large) are a critical finding; a failed analysis, or a JSON report that does not
  * match its schema, is inconclusive (a hold either way), at risk 100 whatever the decision's
  * `eventRisk` says.
  */
-export function readAnalysis(bytes: Hex, eventRisk: number): Pick<AnalysisSummary, "risk" | "critical" | "inconclusive"> {
-  const read = readDecisionReport("Analysis", bytes);
+export function readAnalysis(bytes: Hex, eventRisk: number, encoding: number = ReportEncoding.Json): Pick<AnalysisSummary, "risk" | "critical" | "inconclusive"> {
+  const read = readDecisionReport("Analysis", bytes, encoding);
   const criticalOf = (findings: readonly { id: string; title: string; severity: string }[]) =>
     findings.filter((f) => f.severity === "critical").map((f) => ({ id: f.id, title: f.title, severity: "critical" }));
   switch (read.kind) {

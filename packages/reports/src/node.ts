@@ -1,0 +1,28 @@
+// Writing compressed reports: Node only (zlib), for the publishers (analyst and executor). Readers
+// everywhere use `decodeReport` from the package's main entry.
+import { deflateRawSync, constants } from "node:zlib";
+
+import { keccak256, type Hex } from "viem";
+
+import { reportBytes } from "./canonical.ts";
+import { ReportEncoding } from "./encoding.ts";
+
+/**
+ * The bytes to publish for a report's canonical JSON: its UTF-8 bytes compressed with raw DEFLATE
+ * at the maximum level (9, zlib's default window and memory level), and the encoding to record.
+ * The output is deterministic for the same input and the same zlib.
+ */
+export function encodeReport(canonicalJson: string): { encoding: ReportEncoding; bytes: Uint8Array } {
+  const compressed = deflateRawSync(Buffer.from(canonicalJson, "utf8"), { level: constants.Z_BEST_COMPRESSION });
+  return { encoding: ReportEncoding.DeflateRaw, bytes: new Uint8Array(compressed.buffer, compressed.byteOffset, compressed.byteLength) };
+}
+
+/**
+ * What a publisher sends to the DecisionLog for `value`: its canonical JSON, the encoding, the
+ * encoded bytes and `reportHash = keccak256(bytes)` of exactly those bytes. Key order in `value` does not matter.
+ */
+export function publishedReportBytes(value: unknown): { json: string; encoding: ReportEncoding; bytes: Uint8Array; reportHash: Hex } {
+  const { json } = reportBytes(value);
+  const { encoding, bytes } = encodeReport(json);
+  return { json, encoding, bytes, reportHash: keccak256(bytes) };
+}
