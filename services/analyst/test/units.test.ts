@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { decodeReport, ReportEncoding } from "@ai-dao/reports";
 
 import { findConfusableWords, findHiddenCharacters } from "@ai-dao/description";
 import type { Finding, Severity } from "../src/checks/types.ts";
@@ -79,7 +80,10 @@ describe("canonical serialisation (RFC 8785)", () => {
     const b = serializeReport(reversed);
     expect(a.json).toBe(b.json);
     expect(a.reportHash).toBe(b.reportHash);
-    expect(Buffer.from(a.bytes).toString("utf8")).toBe(a.json);
+    // Published compressed: the bytes inflate back to exactly the canonical JSON.
+    expect(a.encoding).toBe(ReportEncoding.DeflateRaw);
+    expect(Buffer.from(a.bytes).equals(b.bytes)).toBe(true);
+    expect(decodeReport(a.encoding, a.bytes)).toBe(a.json);
     expect(a.reportHash).toMatch(/^0x[0-9a-f]{64}$/);
   });
 

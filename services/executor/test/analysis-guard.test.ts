@@ -92,7 +92,7 @@ describe("analysis guard", () => {
     expect(readAnalysis(toHex(clean.bytes), 0, clean.encoding)).toEqual({ risk: 10, critical: [], inconclusive: null });
     const hostile: [string, Hex, number, RegExp][] = [
       ["a decompression bomb", toHex(deflateRawSync(Buffer.alloc(4 * 1024 * 1024, 0x7b), { level: 9 })), ReportEncoding.DeflateRaw, /inflates to more than 1048576 bytes/],
-      ["corrupt data", "0x07ffff", ReportEncoding.DeflateRaw, /reserved type 3/],
+      ["corrupt data", "0x07ffff", ReportEncoding.DeflateRaw, /invalid block type/],
       ["truncated data", toHex(clean.bytes.subarray(0, clean.bytes.length - 3)), ReportEncoding.DeflateRaw, /ends before its last block/],
       ["trailing garbage", toHex(Buffer.concat([clean.bytes, Buffer.from("{}")])), ReportEncoding.DeflateRaw, /2 bytes after the end/],
       ["an unknown encoding", toHex(clean.bytes), 7, /unknown report encoding/],
