@@ -7,13 +7,16 @@ import {IDecisionLog} from "./interfaces/IDecisionLog.sol";
  * @title DecisionLog
  * @notice Append-only, on-chain record of every automated decision about a proposal: analyses,
  * drafts and executor guard decisions. Each entry commits to the exact bytes of its report: the
- * contract checks that the bytes hash to the given keccak256, stores the hash with the small fields,
- * and emits the full bytes in {DecisionPublished}, so anyone can re-hash what was published. The
+ * contract checks that the bytes hash to the given keccak256 and emits the hash, the small fields and
+ * the full bytes in {DecisionPublished}, so anyone can re-hash what was published. The
  * bytes are the report's canonical JSON, as they are or compressed ({ReportEncoding}); the entry
  * records which, and the chain never decodes them.
  * Its enums, struct, events and errors are declared in {IDecisionLog}.
  * @dev Only publishers authorised by governance (the timelock) may publish. Nothing can be edited
- * or removed once published.
+ * or removed once published: events are part of the chain's history. Storage keeps only what
+ * contracts act on (the latest decision of each kind about a proposal: its id, risk and time, one
+ * slot) and the count, so a publish costs little more than its bytes (a first decision about a
+ * proposal writes one new slot).
  */
 contract DecisionLog is IDecisionLog {
     /// @inheritdoc IDecisionLog
@@ -25,13 +28,7 @@ contract DecisionLog is IDecisionLog {
     address public immutable governance;
 
     mapping(address account => bool) private _publishers;
-    Decision[] private _decisions;
-    /// @dev The latest decision of a kind about a proposal, packed in one slot so a contract can read
-    /// its risk with a single storage read ({latestRisk}).
-    struct Latest {
-        uint64 indexPlusOne; // 0: none
-        uint8 risk;
-    }
+    uint256 private _decisionCount;
     mapping(uint256 proposalId => mapping(Kind kind => Latest)) private _latest;
 
     /**
@@ -69,20 +66,8 @@ contract DecisionLog is IDecisionLog {
         bytes32 computed = keccak256(report);
         if (computed != reportHash) revert DecisionLogHashMismatch(reportHash, computed);
 
-        decisionId = _decisions.length;
-        _decisions.push(
-            Decision({
-                proposalId: proposalId,
-                reportHash: reportHash,
-                actor: msg.sender,
-                kind: kind,
-                risk: risk,
-                recommendation: recommendation,
-                encoding: encoding,
-                timestamp: uint48(block.timestamp)
-            })
-        );
-        _latest[proposalId][kind] = Latest({indexPlusOne: uint64(decisionId + 1), risk: risk});
+        decisionId = _decisionCount++;
+        _latest[proposalId][kind] = Latest({decisionIdPlusOne: uint64(decisionId + 1), risk: risk, timestamp: uint48(block.timestamp)});
         emit DecisionPublished(decisionId, proposalId, kind, msg.sender, risk, recommendation, encoding, reportHash, report);
     }
 
@@ -93,32 +78,25 @@ contract DecisionLog is IDecisionLog {
 
     /// @inheritdoc IDecisionLog
     function decisionCount() external view returns (uint256) {
-        return _decisions.length;
-    }
-
-    /// @inheritdoc IDecisionLog
-    function decision(uint256 decisionId) external view returns (Decision memory) {
-        if (decisionId >= _decisions.length) revert DecisionLogUnknownDecision(decisionId);
-        return _decisions[decisionId];
+        return _decisionCount;
     }
 
     /// @inheritdoc IDecisionLog
     function hasDecision(uint256 proposalId, Kind kind) external view returns (bool) {
-        return _latest[proposalId][kind].indexPlusOne != 0;
+        return _latest[proposalId][kind].decisionIdPlusOne != 0;
     }
 
     /// @inheritdoc IDecisionLog
-    function latestDecision(uint256 proposalId, Kind kind) external view returns (uint256 decisionId, Decision memory) {
-        uint256 indexPlusOne = _latest[proposalId][kind].indexPlusOne;
-        if (indexPlusOne == 0) revert DecisionLogNoDecision(proposalId, kind);
-        decisionId = indexPlusOne - 1;
-        return (decisionId, _decisions[decisionId]);
+    function latestDecision(uint256 proposalId, Kind kind) external view returns (uint256 decisionId, uint8 risk, uint48 timestamp) {
+        Latest memory latest = _latest[proposalId][kind];
+        if (latest.decisionIdPlusOne == 0) revert DecisionLogNoDecision(proposalId, kind);
+        return (latest.decisionIdPlusOne - 1, latest.risk, latest.timestamp);
     }
 
     /// @inheritdoc IDecisionLog
     function latestRisk(uint256 proposalId, Kind kind) external view returns (bool published, uint8 risk) {
         Latest memory latest = _latest[proposalId][kind];
-        return (latest.indexPlusOne != 0, latest.risk);
+        return (latest.decisionIdPlusOne != 0, latest.risk);
     }
 
     function _setPublisher(address account, bool authorised) internal {

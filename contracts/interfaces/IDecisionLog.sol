@@ -32,15 +32,15 @@ interface IDecisionLog {
         DeflateRaw // the canonical JSON's UTF-8 bytes compressed with raw DEFLATE (RFC 1951, no zlib or gzip header)
     }
 
-    /// @notice The small fields kept in storage for each decision.
-    struct Decision {
-        uint256 proposalId;
-        bytes32 reportHash;
-        address actor;
-        Kind kind;
+    /**
+     * @notice What the log keeps in storage about the latest decision of a kind about a proposal, in
+     * one slot: a contract reads it with a single storage read, and a first decision about a proposal
+     * writes one new slot. Everything else about a decision, its report hash and bytes included, is
+     * in its {DecisionPublished} event, which the chain emits only after checking the hash.
+     */
+    struct Latest {
+        uint64 decisionIdPlusOne; // 0: no decision of this kind about the proposal
         uint8 risk;
-        Recommendation recommendation;
-        ReportEncoding encoding;
         uint48 timestamp;
     }
 
@@ -60,12 +60,10 @@ interface IDecisionLog {
     error DecisionLogInvalidRisk(uint256 risk);
     /// @notice No decision of `kind` exists for `proposalId`.
     error DecisionLogNoDecision(uint256 proposalId, Kind kind);
-    /// @notice No decision has id `decisionId`.
-    error DecisionLogUnknownDecision(uint256 decisionId);
 
     /**
      * @notice Emitted for every published decision, with the report's exact bytes.
-     * @param decisionId Sequential id of the decision (its index in the log).
+     * @param decisionId Sequential id of the decision (0 for the first).
      * @param proposalId The Governor proposal the decision is about.
      * @param kind What kind of decision it is.
      * @param actor The publisher.
@@ -138,17 +136,15 @@ interface IDecisionLog {
     /// @notice Number of decisions published so far.
     function decisionCount() external view returns (uint256);
 
-    /// @notice The decision with id `decisionId`; reverts with {DecisionLogUnknownDecision} when there is none.
-    function decision(uint256 decisionId) external view returns (Decision memory);
-
     /// @notice Whether any decision of `kind` was published for `proposalId`.
     function hasDecision(uint256 proposalId, Kind kind) external view returns (bool);
 
     /**
-     * @notice The latest decision of `kind` about `proposalId`, with its id. Reverts with
+     * @notice The id, risk and time of the latest decision of `kind` about `proposalId`; its report
+     * hash and bytes are in the {DecisionPublished} event with that id. Reverts with
      * {DecisionLogNoDecision} when there is none.
      */
-    function latestDecision(uint256 proposalId, Kind kind) external view returns (uint256 decisionId, Decision memory);
+    function latestDecision(uint256 proposalId, Kind kind) external view returns (uint256 decisionId, uint8 risk, uint48 timestamp);
 
     /**
      * @notice Whether a decision of `kind` was published for `proposalId`, and the risk of the latest

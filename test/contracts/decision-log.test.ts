@@ -28,7 +28,7 @@ describe("DecisionLog", async () => {
     dao = await networkHelpers.loadFixture(deployed);
   });
 
-  it("stores the small fields and emits the exact report bytes", async () => {
+  it("emits the exact report bytes with every field and stores the latest's id, risk and time", async () => {
     const { decisionLog, accounts, publicClient } = dao;
     const report = toHex(JSON.stringify({ schemaVersion: 1, risk: 72, summary: "Drains 40% of the treasury — ünïcode ✓" }));
     const reportHash = keccak256(report);
@@ -52,18 +52,16 @@ describe("DecisionLog", async () => {
     assert.equal(event.args.actor.toLowerCase(), accounts.analyst.account.address.toLowerCase());
     assert.equal(event.args.decisionId, 0n);
 
-    const [decisionId, stored] = await decisionLog.read.latestDecision([proposalId, DecisionKind.Analysis]);
+    const [decisionId, risk, timestamp] = await decisionLog.read.latestDecision([proposalId, DecisionKind.Analysis]);
     assert.equal(decisionId, 0n);
-    assert.equal(stored.reportHash, reportHash);
-    assert.equal(stored.risk, 72);
-    assert.equal(stored.recommendation, Recommendation.Against);
-    assert.equal(stored.encoding, ReportEncoding.Json);
-    assert.equal(stored.proposalId, proposalId);
+    assert.equal(risk, 72);
+    assert.equal(BigInt(timestamp), (await publicClient.getBlock({ blockNumber: receipt.blockNumber })).timestamp);
+    assert.deepEqual(await decisionLog.read.latestRisk([proposalId, DecisionKind.Analysis]), [true, 72]);
     assert.equal(await decisionLog.read.decisionCount(), 1n);
     assert.equal(await decisionLog.read.hasDecision([proposalId, DecisionKind.Draft]), false);
   });
 
-  it("records a compressed report's encoding, checks the hash of the bytes sent, and stores it in no extra slot", async () => {
+  it("records a compressed report's encoding and checks the hash of the bytes sent", async () => {
     const { decisionLog, accounts, publicClient } = dao;
     const json = JSON.stringify({ schemaVersion: 2, summary: "x".repeat(2000) });
     const deflated = toHex(deflateRawSync(json, { level: 9 }));
@@ -74,9 +72,7 @@ describe("DecisionLog", async () => {
     const [event] = parseEventLogs({ abi: decisionLog.abi, logs: receipt.logs, eventName: "DecisionPublished" });
     assert.equal(event!.args.encoding, ReportEncoding.DeflateRaw);
     assert.equal(event!.args.report, deflated);
-    const [, stored] = await decisionLog.read.latestDecision([9n, DecisionKind.Analysis]);
-    assert.equal(stored.encoding, ReportEncoding.DeflateRaw);
-    assert.equal(stored.reportHash, keccak256(deflated));
+    assert.equal(event!.args.reportHash, keccak256(deflated));
 
     // The hash is of the bytes sent, never of the JSON they inflate to.
     await viem.assertions.revertWithCustomError(
@@ -85,7 +81,7 @@ describe("DecisionLog", async () => {
       "DecisionLogHashMismatch",
     );
 
-    // The same bytes published as Json cost exactly as much: the encoding shares the slot of actor, kind, risk, recommendation and timestamp.
+    // The same bytes published as Json cost exactly as much: the encoding is only in the event.
     const asJson = await decisionLog.write.publish([10n, DecisionKind.Analysis, 40, Recommendation.Abstain, ReportEncoding.Json, keccak256(deflated), deflated], {
       account: accounts.analyst.account,
     });
@@ -120,19 +116,28 @@ describe("DecisionLog", async () => {
     await publish(1n, DecisionKind.ExecutionGuard, 90, "guard: code changed", accounts.executor);
 
     assert.equal(await decisionLog.read.decisionCount(), 4n);
-    const [latestId, latest] = await decisionLog.read.latestDecision([1n, DecisionKind.Analysis]);
+    const [latestId, latestRisk] = await decisionLog.read.latestDecision([1n, DecisionKind.Analysis]);
     assert.equal(latestId, 2n);
-    assert.equal(latest.risk, 30);
-    assert.equal((await decisionLog.read.decision([0n])).risk, 10, "earlier decisions stay");
-    const [, guard] = await decisionLog.read.latestDecision([1n, DecisionKind.ExecutionGuard]);
-    assert.equal(guard.actor.toLowerCase(), accounts.executor.account.address.toLowerCase());
+    assert.equal(latestRisk, 30);
+    const events = await decisionLog.getEvents.DecisionPublished({}, { fromBlock: 0n });
+    assert.deepEqual(
+      events.map((e) => [e.args.decisionId, e.args.proposalId, e.args.kind, e.args.risk, e.args.actor!.toLowerCase()]),
+      [
+        [0n, 1n, DecisionKind.Analysis, 10, accounts.analyst.account.address.toLowerCase()],
+        [1n, 2n, DecisionKind.Analysis, 20, accounts.analyst.account.address.toLowerCase()],
+        [2n, 1n, DecisionKind.Analysis, 30, accounts.analyst.account.address.toLowerCase()],
+        [3n, 1n, DecisionKind.ExecutionGuard, 90, accounts.executor.account.address.toLowerCase()],
+      ],
+      "every decision stays in the log, in order",
+    );
+    const [guardId, guardRisk] = await decisionLog.read.latestDecision([1n, DecisionKind.ExecutionGuard]);
+    assert.deepEqual([guardId, guardRisk], [3n, 90]);
     await viem.assertions.revertWithCustomErrorWithArgs(
       decisionLog.read.latestDecision([3n, DecisionKind.Analysis]),
       decisionLog,
       "DecisionLogNoDecision",
       [3n, DecisionKind.Analysis],
     );
-    await viem.assertions.revertWithCustomErrorWithArgs(decisionLog.read.decision([4n]), decisionLog, "DecisionLogUnknownDecision", [4n]);
   });
 
   it("refuses publishers that governance did not authorise", async () => {

@@ -94,14 +94,18 @@ export async function getDecisions(client: Pick<PublicClient, "getLogs">, q: Dec
   }));
 }
 
-/** The id and stored hash of the latest decision of `kind` for a proposal (one view call), or null when there is none. */
+/**
+ * The id and risk of the latest decision of `kind` for a proposal, as the DecisionLog stores them
+ * (one view call), or null when there is none. Its report hash and bytes are in the
+ * DecisionPublished event with that id.
+ */
 export async function getLatestDecisionId(
   client: Pick<PublicClient, "readContract">,
   q: { decisionLog: Address; proposalId: bigint; kind: number },
-): Promise<{ decisionId: bigint; reportHash: Hex } | null> {
+): Promise<{ decisionId: bigint; risk: number } | null> {
   try {
-    const [decisionId, decision] = await client.readContract({ address: q.decisionLog, abi: decisionLogAbi, functionName: "latestDecision", args: [q.proposalId, q.kind] });
-    return { decisionId, reportHash: decision.reportHash };
+    const [decisionId, risk] = await client.readContract({ address: q.decisionLog, abi: decisionLogAbi, functionName: "latestDecision", args: [q.proposalId, q.kind] });
+    return { decisionId, risk };
   } catch (error) {
     const data = revertDataOf(error);
     if (data !== undefined && decodeRevert(data).name === "DecisionLogNoDecision") return null;
@@ -122,7 +126,7 @@ export async function getLatestDecision(
 }
 
 /**
- * Checks a published decision from its event alone: the bytes hash to the stored hash, they decode
+ * Checks a published decision from its event alone: the bytes hash to the event's hash, they decode
  * in their encoding, the text parses as JSON, and it is the canonical JSON (RFC 8785) of what it
  * parses to, as every publisher writes it. Returns the parsed report (null when it is not JSON).
  */

@@ -34,7 +34,7 @@ function client(latest: bigint | null) {
       request: async ({ method }: { method: string }) => {
         if (method !== "eth_call") throw new Error(method);
         if (latest === null) throw Object.assign(new Error("execution reverted"), { code: 3, data: noDecision });
-        return encodeFunctionResult({ abi: decisionLogAbi, functionName: "latestDecision", result: [latest, { proposalId: 7n, reportHash: keccak256(bytes), actor, kind: 0, risk: 12, recommendation: 0, encoding: 0, timestamp: 1 }] });
+        return encodeFunctionResult({ abi: decisionLogAbi, functionName: "latestDecision", result: [latest, 12, 1] });
       },
     }),
   });
@@ -62,7 +62,7 @@ describe("DecisionLog actions", () => {
 
   it("answers null when a proposal has no decision, and the decision id otherwise", async () => {
     expect(await getLatestDecisionId(client(null), { decisionLog, proposalId: 7n, kind: 0 })).toBeNull();
-    expect(await getLatestDecisionId(client(2n), { decisionLog, proposalId: 7n, kind: 0 })).toEqual({ decisionId: 2n, reportHash: keccak256(bytes) });
+    expect(await getLatestDecisionId(client(2n), { decisionLog, proposalId: 7n, kind: 0 })).toEqual({ decisionId: 2n, risk: 12 });
     expect(await getLatestDecision(client(null), { decisionLog, proposalId: 7n, kind: 0, fromBlock: 0n })).toBeNull();
   });
 

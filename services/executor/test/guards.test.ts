@@ -3,7 +3,25 @@ import type { AddressInfo } from "node:net";
 
 import { canonicalJson, decodeReport } from "@ai-dao/reports";
 import { network } from "hardhat";
-import { encodeFunctionData, getAddress, keccak256, parseAbi, parseEther, stringToBytes, toHex, type Address } from "viem";
+import {
+  createPublicClient,
+  custom,
+  decodeAbiParameters,
+  encodeAbiParameters,
+  encodeFunctionData,
+  getAbiItem,
+  getAddress,
+  keccak256,
+  parseAbi,
+  parseAbiParameters,
+  parseEther,
+  stringToBytes,
+  toEventSelector,
+  toHex,
+  type Address,
+  type Hex,
+  type PublicClient,
+} from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { DecisionKind, ProposalState } from "@ai-dao/protocol";
@@ -96,6 +114,40 @@ describe("guards", () => {
     expect(hook.bodies).toHaveLength(1);
     expect(hook.bodies[0]).toMatchObject({ type: "execution-guard", reportHash, guardian: dao.deployment.parameters.governor.proposalGuardian });
     await hook.close();
+  });
+
+  it("holds a proposal when the node serves an analysis other than the one the DecisionLog stored", async () => {
+    const { analyst, erin } = dao.accounts;
+    const id = await proposeAndVote(dao, connection, ethTransfer(erin.account.address, parseEther("1"), "Pay erin 1 ETH (node swaps the analysis)"));
+    const critical = publishedReportBytes({ schemaVersion: 1, proposal: { proposalId: id.toString() }, findings: [{ id: "treasury/drain", check: "treasury", severity: "critical", title: "Drain", detail: "", evidence: {} }], riskFloor: 90, scores: { risk: 92 }, recommendation: "against" });
+    await dao.decisionLog.write.publish([id, DecisionKind.Analysis, 92, 1, critical.encoding, critical.reportHash, toHex(critical.bytes)], { account: analyst.account });
+
+    // The node answers getLogs with a clean report, consistent with its own hash, at risk 5.
+    const clean = publishedReportBytes({ schemaVersion: 1, proposal: { proposalId: id.toString() }, findings: [], riskFloor: 0, scores: { risk: 5 }, recommendation: "for" });
+    const published = toEventSelector(getAbiItem({ abi: dao.decisionLog.abi, name: "DecisionPublished" }));
+    const dataTypes = parseAbiParameters("uint256, uint8, uint8, uint8, bytes32, bytes");
+    const lying = createPublicClient({
+      transport: custom({
+        request: async (args: { method: string; params?: unknown }) => {
+          const result = await connection.provider.request(args as never);
+          if (args.method !== "eth_getLogs") return result;
+          return (result as { topics: Hex[]; data: Hex }[]).map((log) => {
+            if (log.topics[0] !== published) return log;
+            const [decisionId] = decodeAbiParameters(dataTypes, log.data);
+            return { ...log, data: encodeAbiParameters(dataTypes, [decisionId, 5, 0, clean.encoding, clean.reportHash, toHex(clean.bytes)]) };
+          });
+        },
+      }),
+    }) as PublicClient;
+
+    const executor = makeExecutor(dao, connection, { client: lying });
+    for (let i = 0; i < 3; i++) await executor.tick();
+    expect(await state(id)).toBe(ProposalState.Succeeded);
+    const [guard] = await decisionsOf(clientOf(connection), dao.deployment.contracts.decisionLog, id, DecisionKind.ExecutionGuard);
+    const report = JSON.parse(decodeReport(guard!.args.encoding, guard!.args.report));
+    expect(report).toMatchObject({ action: "queue", decision: "hold", reason: "analysis-critical" });
+    expect(report.evidence.findings).toEqual([{ id: "executor/report-risk-mismatch", title: "published analysis risk 5 is not the risk 92 the DecisionLog stored", severity: "critical" }]);
+    executor.journal.close();
   });
 
   it("holds a proposal with a critical analysis finding until an operator override, and survives a dead webhook", async () => {

@@ -5,8 +5,9 @@ import {DecisionLog} from "../../../contracts/DecisionLog.sol";
 import {IDecisionLog} from "../../../contracts/interfaces/IDecisionLog.sol";
 import {CheatCodes} from "./Vm.sol";
 
-/// @dev Property tests: whatever the report bytes, the log keeps exactly their hash and never
-/// accepts bytes that do not match the hash or exceed the limit.
+/// @dev Property tests: whatever the report bytes, the log emits exactly them with their hash and
+/// keeps the latest decision's id and risk, and never accepts bytes that do not match the hash or
+/// exceed the limit.
 contract DecisionLogFuzzTest is CheatCodes {
     address internal constant GOVERNANCE = address(0x7173);
     address internal constant PUBLISHER = address(0xA11A);
@@ -18,7 +19,7 @@ contract DecisionLogFuzzTest is CheatCodes {
         log = new DecisionLog(GOVERNANCE, publishers);
     }
 
-    function testFuzz_storesHashAndFieldsOfAnyReport(
+    function testFuzz_emitsAndKeepsTheLatestOfAnyReport(
         uint256 proposalId,
         uint8 kindSeed,
         uint8 riskSeed,
@@ -33,17 +34,18 @@ contract DecisionLogFuzzTest is CheatCodes {
         IDecisionLog.ReportEncoding encoding = deflated ? IDecisionLog.ReportEncoding.DeflateRaw : IDecisionLog.ReportEncoding.Json;
         uint256 countBefore = log.decisionCount();
 
+        vm.expectEmit();
+        emit IDecisionLog.DecisionPublished(countBefore, proposalId, kind, PUBLISHER, risk, recommendation, encoding, keccak256(report), report);
         vm.prank(PUBLISHER);
         uint256 id = log.publish(proposalId, kind, risk, recommendation, encoding, keccak256(report), report);
 
         require(id == countBefore, "ids are sequential");
         require(log.decisionCount() == countBefore + 1, "one entry appended");
-        (uint256 latestId, IDecisionLog.Decision memory stored) = log.latestDecision(proposalId, kind);
+        (uint256 latestId, uint8 storedRisk, uint48 timestamp) = log.latestDecision(proposalId, kind);
         require(latestId == id, "latest is the new one");
-        require(stored.reportHash == keccak256(report), "hash kept");
-        require(stored.proposalId == proposalId && stored.risk == risk, "fields kept");
-        require(stored.kind == kind && stored.recommendation == recommendation && stored.encoding == encoding, "enums kept");
-        require(stored.actor == PUBLISHER, "actor kept");
+        require(storedRisk == risk && timestamp == block.timestamp, "risk and time kept");
+        (bool published, uint8 latestRisk) = log.latestRisk(proposalId, kind);
+        require(published && latestRisk == risk, "latest risk in one read");
     }
 
     function testFuzz_rejectsAnyHashThatIsNotTheReportHash(bytes calldata report, bytes32 claimed) public {

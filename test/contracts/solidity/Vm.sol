@@ -9,6 +9,7 @@ interface Vm {
     function stopPrank() external;
     function warp(uint256 timestamp) external;
     function expectRevert(bytes calldata revertData) external;
+    function expectEmit() external;
     function assume(bool condition) external pure;
     function deal(address account, uint256 balance) external;
 }

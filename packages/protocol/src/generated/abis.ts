@@ -4445,17 +4445,6 @@ export const decisionLogAbi = [
     "type": "error"
   },
   {
-    "inputs": [
-      {
-        "internalType": "uint256",
-        "name": "decisionId",
-        "type": "uint256"
-      }
-    ],
-    "name": "DecisionLogUnknownDecision",
-    "type": "error"
-  },
-  {
     "inputs": [],
     "name": "DecisionLogZeroAddress",
     "type": "error"
@@ -4567,67 +4556,6 @@ export const decisionLogAbi = [
     "type": "function"
   },
   {
-    "inputs": [
-      {
-        "internalType": "uint256",
-        "name": "decisionId",
-        "type": "uint256"
-      }
-    ],
-    "name": "decision",
-    "outputs": [
-      {
-        "components": [
-          {
-            "internalType": "uint256",
-            "name": "proposalId",
-            "type": "uint256"
-          },
-          {
-            "internalType": "bytes32",
-            "name": "reportHash",
-            "type": "bytes32"
-          },
-          {
-            "internalType": "address",
-            "name": "actor",
-            "type": "address"
-          },
-          {
-            "internalType": "enum IDecisionLog.Kind",
-            "name": "kind",
-            "type": "uint8"
-          },
-          {
-            "internalType": "uint8",
-            "name": "risk",
-            "type": "uint8"
-          },
-          {
-            "internalType": "enum IDecisionLog.Recommendation",
-            "name": "recommendation",
-            "type": "uint8"
-          },
-          {
-            "internalType": "enum IDecisionLog.ReportEncoding",
-            "name": "encoding",
-            "type": "uint8"
-          },
-          {
-            "internalType": "uint48",
-            "name": "timestamp",
-            "type": "uint48"
-          }
-        ],
-        "internalType": "struct IDecisionLog.Decision",
-        "name": "",
-        "type": "tuple"
-      }
-    ],
-    "stateMutability": "view",
-    "type": "function"
-  },
-  {
     "inputs": [],
     "name": "decisionCount",
     "outputs": [
@@ -4717,51 +4645,14 @@ export const decisionLogAbi = [
         "type": "uint256"
       },
       {
-        "components": [
-          {
-            "internalType": "uint256",
-            "name": "proposalId",
-            "type": "uint256"
-          },
-          {
-            "internalType": "bytes32",
-            "name": "reportHash",
-            "type": "bytes32"
-          },
-          {
-            "internalType": "address",
-            "name": "actor",
-            "type": "address"
-          },
-          {
-            "internalType": "enum IDecisionLog.Kind",
-            "name": "kind",
-            "type": "uint8"
-          },
-          {
-            "internalType": "uint8",
-            "name": "risk",
-            "type": "uint8"
-          },
-          {
-            "internalType": "enum IDecisionLog.Recommendation",
-            "name": "recommendation",
-            "type": "uint8"
-          },
-          {
-            "internalType": "enum IDecisionLog.ReportEncoding",
-            "name": "encoding",
-            "type": "uint8"
-          },
-          {
-            "internalType": "uint48",
-            "name": "timestamp",
-            "type": "uint48"
-          }
-        ],
-        "internalType": "struct IDecisionLog.Decision",
-        "name": "",
-        "type": "tuple"
+        "internalType": "uint8",
+        "name": "risk",
+        "type": "uint8"
+      },
+      {
+        "internalType": "uint48",
+        "name": "timestamp",
+        "type": "uint48"
       }
     ],
     "stateMutability": "view",

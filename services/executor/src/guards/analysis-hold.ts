@@ -71,20 +71,31 @@ export function createAnalysisHold(): Guard {
   };
 }
 
-/** The latest Analysis decision for the proposal, its bytes checked against the hash, or null. */
+/**
+ * The latest Analysis decision for the proposal, or null. Its bytes must hash to the event's hash (the
+ * chain checked it before emitting) and its risk must be the one the DecisionLog stored, or it counts
+ * as a critical finding: a node that serves something else is not believed.
+ */
 async function latestAnalysis(ctx: GuardContext, cache: Map<string, AnalysisSummary>): Promise<AnalysisSummary | null> {
   const proposalId = BigInt(ctx.proposal.proposalId);
   const q = { decisionLog: ctx.decisionLog, proposalId, kind: DecisionKind.Analysis };
   const latest = await getLatestDecisionId(ctx.client, q);
   if (latest === null) return null;
-  const { decisionId, reportHash } = latest;
+  const { decisionId } = latest;
   const cached = cache.get(decisionId.toString());
   if (cached !== undefined) return cached;
   const decision = (await getDecisions(ctx.client, { ...q, fromBlock: ctx.fromBlock })).find((d) => d.decisionId === decisionId);
   if (decision === undefined) throw new Error(`DecisionPublished event of decision ${decisionId} not found`);
-  const summary: AnalysisSummary =
+  const { reportHash } = decision;
+  const mismatch =
     keccak256(decision.reportBytes) !== reportHash
-      ? { decisionId: decisionId.toString(), reportHash, risk: 100, critical: [{ id: "executor/report-hash-mismatch", title: "published analysis bytes do not match their hash", severity: "critical" }], inconclusive: null }
+      ? { id: "executor/report-hash-mismatch", title: "published analysis bytes do not match their hash" }
+      : decision.risk !== latest.risk
+        ? { id: "executor/report-risk-mismatch", title: `published analysis risk ${decision.risk} is not the risk ${latest.risk} the DecisionLog stored` }
+        : null;
+  const summary: AnalysisSummary =
+    mismatch !== null
+      ? { decisionId: decisionId.toString(), reportHash, risk: 100, critical: [{ ...mismatch, severity: "critical" }], inconclusive: null }
       : { decisionId: decisionId.toString(), reportHash, ...readAnalysis(decision.reportBytes, decision.risk, decision.encoding) };
   ctx.logger.debug({ proposalId: ctx.proposal.proposalId, decisionId: summary.decisionId, critical: summary.critical.length }, "analysis read");
   cache.set(summary.decisionId, summary);
