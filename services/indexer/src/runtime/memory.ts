@@ -172,10 +172,6 @@ export class MappingInstance {
     this.view().setUint32(ptr, value, true);
   }
 
-  private setU64(ptr: number, value: bigint): void {
-    this.view().setBigUint64(ptr, BigInt.asUintN(64, value), true);
-  }
-
   readString(ptr: number): string {
     const byteLength = this.u32(ptr - 4);
     return Buffer.from(this.buffer(), ptr, byteLength).toString("utf16le");
@@ -278,31 +274,38 @@ export class MappingInstance {
   }
 
   private readPointerArray(ptr: number): number[] {
-    const dataStart = this.u32(ptr + 4);
-    const length = this.u32(ptr + 12);
-    return Array.from({ length }, (_, i) => this.u32(dataStart + 4 * i));
+    // One view for every read: nothing here allocates, so the buffer cannot change meanwhile.
+    const view = this.view();
+    const dataStart = view.getUint32(ptr + 4, true);
+    const length = view.getUint32(ptr + 12, true);
+    const pointers = new Array<number>(length);
+    for (let i = 0; i < length; i++) pointers[i] = view.getUint32(dataStart + 4 * i, true);
+    return pointers;
   }
 
   private writePointerArray(pointers: number[], typeName: string): number {
     const buffer = this.alloc(pointers.length * 4, "ArrayBuffer");
-    pointers.forEach((p, i) => this.setU32(buffer + 4 * i, p));
     const ptr = this.alloc(16, typeName);
-    this.setU32(ptr, buffer);
-    this.setU32(ptr + 4, buffer);
-    this.setU32(ptr + 8, pointers.length * 4);
-    this.setU32(ptr + 12, pointers.length);
+    // After the allocations, which may grow the memory.
+    const view = this.view();
+    for (let i = 0; i < pointers.length; i++) view.setUint32(buffer + 4 * i, pointers[i]!, true);
+    view.setUint32(ptr, buffer, true);
+    view.setUint32(ptr + 4, buffer, true);
+    view.setUint32(ptr + 8, pointers.length * 4, true);
+    view.setUint32(ptr + 12, pointers.length, true);
     return ptr;
   }
 
   /** An enum-like value: kind (i32), padding, payload (u64). */
   private writeEnum(kind: number, payload: number | bigint, typeName: string): number {
     const ptr = this.alloc(16, typeName);
-    this.setU32(ptr, kind);
+    const view = this.view();
+    view.setUint32(ptr, kind, true);
     // A pointer or another u32 needs no BigInt: its high word is zero.
     if (typeof payload === "number") {
-      this.setU32(ptr + 8, payload);
-      this.setU32(ptr + 12, 0);
-    } else this.setU64(ptr + 8, payload);
+      view.setUint32(ptr + 8, payload, true);
+      view.setUint32(ptr + 12, 0, true);
+    } else view.setBigUint64(ptr + 8, BigInt.asUintN(64, payload), true);
     return ptr;
   }
 
@@ -601,7 +604,8 @@ export class MappingInstance {
 
   private writeStruct(pointers: number[], typeName: string): number {
     const ptr = this.alloc(pointers.length * 4, typeName);
-    pointers.forEach((p, i) => this.setU32(ptr + 4 * i, p));
+    const view = this.view();
+    for (let i = 0; i < pointers.length; i++) view.setUint32(ptr + 4 * i, pointers[i]!, true);
     return ptr;
   }
 
