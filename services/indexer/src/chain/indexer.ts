@@ -85,7 +85,7 @@ export class Indexer {
   private readonly pollIntervalMs: number;
   private readonly maxBackoffMs: number;
   private readonly byAddress = new Map<string, DataSource[]>();
-  /** Blocks per getLogs call now: `batchSize`, or less after an answer was too large. */
+  /** Blocks the next getLogs call asks for: sized from the last range's density, at most `maxLogRange`. */
   private logRange: number;
   /** Most blocks per getLogs call: `batchSize`, or less after an answer was too large. */
   private maxLogRange: number;
