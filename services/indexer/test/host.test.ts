@@ -42,6 +42,13 @@ describe("WASM host", () => {
       expect(ds.handlers.size).toBeGreaterThan(0);
       expect(ds.mapping.imports).toContain("store.set");
       expect(path.isAbsolute(ds.wasmFile)).toBe(true);
+      // graph-cli compiles with the stub runtime, which lets the host reuse the names it wrote.
+      expect(ds.mapping.stubRuntime).toBe(true);
     }
+  });
+
+  it("does not take a module without the stub runtime's names for one", async () => {
+    const module = await WebAssembly.compile(moduleImporting([["index", "store.get"]]));
+    expect(MappingModule.fromModule(module, { name: "Probe", address: "0x0000000000000000000000000000000000000001", network: "hardhat" }).stubRuntime).toBe(false);
   });
 });

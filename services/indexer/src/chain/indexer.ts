@@ -13,7 +13,7 @@ import { type BlockData, type EventData, HandlerError, type TransactionData } fr
 import type { BlockPtr, EntityStore, StoreIdentity } from "../store/store.ts";
 import type { DataSource, EventHandler, Subgraph } from "../subgraph.ts";
 import { faithfulStrings } from "./event-strings.ts";
-import { GROW_AFTER, isLogRangeTooLarge } from "./log-range.ts";
+import { FIRST_LOG_RANGE, GROW_AFTER, TARGET_LOGS, isLogRangeTooLarge } from "./log-range.ts";
 
 export { faithfulStrings } from "./event-strings.ts";
 export { isLogRangeTooLarge } from "./log-range.ts";
@@ -36,6 +36,15 @@ interface Trigger {
   dataSource: DataSource;
   handler: EventHandler;
   params: EventData["params"];
+}
+
+/** A range of blocks fetched: its triggers in order and the blocks they are in, and its last block. */
+interface Batch {
+  from: number;
+  to: number;
+  triggers: Trigger[];
+  blocks: Map<number, Block<bigint, true>>;
+  endBlock: Block;
 }
 
 export interface IndexerStatus {
@@ -76,13 +85,17 @@ export class Indexer {
   private readonly pollIntervalMs: number;
   private readonly maxBackoffMs: number;
   private readonly byAddress = new Map<string, DataSource[]>();
-  /** Blocks per getLogs call now: `batchSize`, or less after an answer was too large. */
+  /** Blocks the next getLogs call asks for: sized from the last range's density, at most `maxLogRange`. */
   private logRange: number;
+  /** Most blocks per getLogs call: `batchSize`, or less after an answer was too large. */
+  private maxLogRange: number;
   private logRangeSuccesses = 0;
   private running = false;
   private loop: Promise<void> | undefined;
   private stopping: AbortController | undefined;
   private waiters: { block: number; resolve: () => void }[] = [];
+  /** The batch after the cursor's, fetched while the cursor's batch was applied. */
+  private prefetched: { from: number; batch: Promise<Batch> } | undefined;
   readonly status: IndexerStatus;
 
   constructor(options: IndexerOptions) {
@@ -93,7 +106,8 @@ export class Indexer {
     this.batchSize = options.batchSize ?? 2000;
     this.pollIntervalMs = options.pollIntervalMs ?? 1000;
     this.maxBackoffMs = options.maxBackoffMs ?? 30_000;
-    this.logRange = this.batchSize;
+    this.maxLogRange = this.batchSize;
+    this.logRange = Math.min(FIRST_LOG_RANGE, this.batchSize);
     for (const ds of this.subgraph.dataSources) {
       const list = this.byAddress.get(ds.address) ?? [];
       list.push(ds);
@@ -182,7 +196,11 @@ export class Indexer {
     });
   }
 
-  /** One step: reorg check, then one batch of blocks. Returns true when caught up with the head. */
+  /**
+   * One step: reorg check, then one batch of blocks. Returns true when caught up with the head.
+   * While a batch's handlers run, the next batch (logs and blocks) is already being fetched
+   * ({@link prefetched}), so the node's work and ours overlap during a back-fill.
+   */
   private async step(progress: { since: number; events: number; lastLog: number }): Promise<boolean> {
     const head = Number(await this.client.getBlockNumber({ cacheTime: 0 }));
     this.status.head = head;
@@ -192,24 +210,37 @@ export class Indexer {
     if (cursor) {
       const onChain = cursor.number <= head ? await this.client.getBlock({ blockNumber: BigInt(cursor.number) }).catch(() => undefined) : undefined;
       if (!onChain || onChain.hash !== cursor.hash) {
+        // A batch fetched ahead may hold blocks of the branch being rolled back: it is dropped.
+        this.prefetched = undefined;
         await this.handleReorg(cursor, head);
         return false;
       }
     }
+    const ahead = this.prefetched;
+    this.prefetched = undefined;
     const from = cursor ? cursor.number + 1 : this.subgraph.startBlock;
     if (from > head) {
       if (!this.status.synced) this.logger.info({ block: cursor?.number, head }, "caught up with the chain head");
       this.status.synced = true;
       return true;
     }
-    const { to, triggers } = await this.fetchTriggers(from, Math.min(head, from + this.logRange - 1));
-    const blockNumbers = [...new Set(triggers.map((t) => Number(t.log.blockNumber)))].sort((a, b) => a - b);
-    const blocks = await this.fetchBlocks(blockNumbers);
-    for (const t of triggers) {
-      const block = blocks.get(Number(t.log.blockNumber))!;
-      if (block.hash !== t.log.blockHash) throw new Error(`block ${block.number} changed while fetching (reorg); retrying`);
+    let batch: Batch | undefined;
+    if (ahead?.from === from) {
+      const fetched = await ahead.batch;
+      // Fetched while the previous batch ran: its last block must still be on the chain (then so
+      // are the blocks below it), or a reorg replaced part of it and it is fetched again.
+      const onChain = await this.client.getBlock({ blockNumber: BigInt(fetched.to) });
+      if (onChain.hash === fetched.endBlock.hash) batch = fetched;
+      else this.logger.warn({ from, to: fetched.to }, "reorg: blocks fetched ahead left the chain; fetching them again");
     }
-    const endBlock = blocks.get(to) ?? (await this.client.getBlock({ blockNumber: BigInt(to) }));
+    batch ??= await this.fetchBatch(from, Math.min(head, from + this.logRange - 1));
+    const { to, triggers, blocks, endBlock } = batch;
+    if (to < head) {
+      const next = this.fetchBatch(to + 1, Math.min(head, to + this.logRange));
+      // Awaited by the next step; a failure then goes through the poll loop's backoff like any other.
+      next.catch(() => undefined);
+      this.prefetched = { from: to + 1, batch: next };
+    }
 
     // Apply in chunks of blocks, each chunk one transaction with its cursor, yielding in between so
     // queries are answered while a long history back-fills.
@@ -238,7 +269,7 @@ export class Indexer {
       chunk = [];
       chunkEvents = 0;
     };
-    for (const n of blockNumbers) {
+    for (const n of byBlock.keys()) {
       if (!this.running) return false;
       chunk.push(n);
       chunkEvents += byBlock.get(n)!.length;
@@ -267,13 +298,28 @@ export class Indexer {
     return toGo === 0;
   }
 
+  /** The triggers of blocks `from` to `to` (or fewer, see {@link fetchTriggers}) with their blocks. */
+  private async fetchBatch(from: number, to: number): Promise<Batch> {
+    const fetched = await this.fetchTriggers(from, to);
+    const blockNumbers = [...new Set(fetched.triggers.map((t) => Number(t.log.blockNumber)))];
+    if (!blockNumbers.includes(fetched.to)) blockNumbers.push(fetched.to);
+    const blocks = await this.fetchBlocks(blockNumbers);
+    for (const t of fetched.triggers) {
+      const block = blocks.get(Number(t.log.blockNumber))!;
+      if (block.hash !== t.log.blockHash) throw new Error(`block ${block.number} changed while fetching (reorg); retrying`);
+    }
+    return { ...fetched, blocks, endBlock: blocks.get(fetched.to)! };
+  }
+
   /**
    * The triggers of blocks `from` to `to`, or of a shorter range starting at `from` when the answer
    * for the whole range is too large for one request: the range is halved until it fits (down to
-   * one block), remembered for the next calls and doubled again after {@link GROW_AFTER} calls that
-   * fit. Returns the last block covered.
+   * one block), remembered as the most to ask for and doubled again after {@link GROW_AFTER} calls
+   * that fit. The next range is sized from this one's density to about {@link TARGET_LOGS} logs
+   * (ten times this one when it had none, as graph-node grows an empty range), within that most.
+   * Returns the last block covered.
    */
-  private async fetchTriggers(from: number, to: number): Promise<{ to: number; triggers: Trigger[] }> {
+  private async fetchTriggers(from: number, to: number): Promise<{ from: number; to: number; triggers: Trigger[] }> {
     let logs: Log<bigint, number, false>[];
     for (;;) {
       try {
@@ -287,15 +333,18 @@ export class Indexer {
         if (to <= from || !isLogRangeTooLarge(error)) throw error;
         const range = Math.max(1, Math.floor((to - from + 1) / 2));
         this.logger.info({ from, to, range, reason: (error as Error).message.split("\n")[0] }, "eth_getLogs answer too large; splitting the block range");
-        this.logRange = range;
+        this.maxLogRange = range;
         this.logRangeSuccesses = 0;
         to = from + range - 1;
       }
     }
-    if (this.logRange < this.batchSize && to - from + 1 >= this.logRange && ++this.logRangeSuccesses >= GROW_AFTER) {
-      this.logRange = Math.min(this.batchSize, this.logRange * 2);
+    const blocks = to - from + 1;
+    if (this.maxLogRange < this.batchSize && blocks >= this.maxLogRange && ++this.logRangeSuccesses >= GROW_AFTER) {
+      this.maxLogRange = Math.min(this.batchSize, this.maxLogRange * 2);
       this.logRangeSuccesses = 0;
     }
+    const sized = logs.length === 0 ? blocks * 10 : Math.floor((blocks * TARGET_LOGS) / logs.length);
+    this.logRange = Math.max(1, Math.min(this.maxLogRange, sized));
     logs.sort((a, b) => Number(a.blockNumber - b.blockNumber) || a.logIndex - b.logIndex);
     const triggers: Trigger[] = [];
     for (const log of logs) {
@@ -314,7 +363,7 @@ export class Indexer {
         triggers.push({ log: log as Log<bigint, number, false>, dataSource, handler, params });
       }
     }
-    return { to, triggers };
+    return { from, to, triggers };
   }
 
   private async fetchBlocks(numbers: number[]): Promise<Map<number, Block<bigint, true>>> {

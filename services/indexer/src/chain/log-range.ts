@@ -1,5 +1,6 @@
 // How large a block range one eth_getLogs may ask for: the failures that mean "too large, ask for
-// less" (as opposed to an outage), and how soon a reduced range grows again.
+// less" (as opposed to an outage), how soon a reduced range grows again, and the size ranges are
+// aimed at.
 import { ResponseBodyTooLargeError, TimeoutError } from "viem";
 
 /**
@@ -22,3 +23,13 @@ export function isLogRangeTooLarge(error: unknown): boolean {
 
 /** Successful getLogs calls at a reduced range before trying twice the range again. */
 export const GROW_AFTER = 8;
+
+/**
+ * Logs one eth_getLogs is aimed at: each range is sized from the last one's density to about this
+ * many. Batches this size keep the fetch of the next one (done while this one's handlers run) short,
+ * and stay well below the answers nodes refuse as too large.
+ */
+export const TARGET_LOGS = 2000;
+
+/** Blocks in the first getLogs range, before any density is known (at most the batch size). */
+export const FIRST_LOG_RANGE = 100;

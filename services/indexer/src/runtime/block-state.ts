@@ -3,7 +3,7 @@
 // committed, all at once, together with the cursor.
 import type { Hex } from "viem";
 
-import type { Entity, HostStore, StoreValue } from "./host.ts";
+import type { Entity, EntityDataStore, StoreValue } from "./host.ts";
 import type { EntityDef, FieldDef } from "../schema.ts";
 import type { EntityChanges, EntityStore } from "../store/store.ts";
 import type { EntityData, Plain } from "./values.ts";
@@ -62,6 +62,11 @@ export function entityToData(def: EntityDef, id: string, entity: Entity): Entity
     if (field.derivedFrom) throw new Error(`entity ${def.name}[${id}]: field \`${key}\` is derived and cannot be set`);
     data[key] = fromStoreValue(def, field, value);
   }
+  return completeEntityData(def, id, data);
+}
+
+/** Checks an entity's fields as graph-node does (the id field, non-null fields) and sets its id. */
+function completeEntityData(def: EntityDef, id: string, data: EntityData): EntityData {
   if (data.id !== undefined && String(data.id) !== id) {
     throw new Error(`entity ${def.name}[${id}]: the id field holds ${String(data.id)}`);
   }
@@ -84,7 +89,7 @@ export function dataToEntity(def: EntityDef, data: EntityData): Entity {
   return entity;
 }
 
-export class BlockState implements HostStore {
+export class BlockState implements EntityDataStore {
   readonly changes: EntityChanges = new Map();
 
   private readonly store: EntityStore;
@@ -132,26 +137,41 @@ export class BlockState implements HostStore {
     return def;
   }
 
+  entityDef(type: string): EntityDef {
+    return this.def(type);
+  }
+
   private pending(type: string, id: string): EntityData | null | undefined {
     return this.changes.get(type)?.get(id);
   }
 
-  get(type: string, id: string): Entity | undefined {
-    const def = this.def(type);
+  getData(type: string, id: string, inBlock: boolean): EntityData | undefined {
     const pending = this.pending(type, id);
+    if (inBlock) return pending ?? undefined;
+    this.def(type);
     if (pending === null) return undefined;
-    const data = pending ?? this.store.current(type, id);
-    return data ? dataToEntity(def, data) : undefined;
+    return pending ?? this.store.current(type, id);
+  }
+
+  get(type: string, id: string): Entity | undefined {
+    const data = this.getData(type, id, false);
+    return data ? dataToEntity(this.def(type), data) : undefined;
   }
 
   getInBlock(type: string, id: string): Entity | undefined {
-    const pending = this.pending(type, id);
+    const pending = this.getData(type, id, true);
     return pending ? dataToEntity(this.def(type), pending) : undefined;
   }
 
   set(type: string, id: string, entity: Entity): void {
-    const def = this.def(type);
-    const data = entityToData(def, id, entity);
+    this.put(type, entityToData(this.def(type), id, entity));
+  }
+
+  setData(type: string, id: string, fields: EntityData): void {
+    this.put(type, completeEntityData(this.def(type), id, fields));
+  }
+
+  private put(type: string, data: EntityData): void {
     let table = this.changes.get(type);
     if (!table) this.changes.set(type, (table = new Map()));
     this.record(type, String(data.id), table);

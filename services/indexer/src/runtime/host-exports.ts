@@ -4,7 +4,7 @@
 import { type Hex, bytesToHex, encodeAbiParameters, hexToBytes, keccak256 } from "viem";
 
 import { type MappingInstance, parseJson, utf8Strict } from "./memory.ts";
-import { type Decimal, decimal, decimalToString, parseDecimal } from "./values.ts";
+import { type Decimal, type EntityData, decimal, decimalToString, parseDecimal } from "./values.ts";
 
 const LogLevel = { CRITICAL: 0, ERROR: 1, WARNING: 2, INFO: 3, DEBUG: 4 } as const;
 
@@ -34,24 +34,41 @@ export function hostFunctions(h: MappingInstance) {
   const bigIntOp = (f: (a: bigint, b: bigint) => bigint) => (a: number, b: number) => h.writeBigInt(f(h.readBigInt(a), h.readBigInt(b)));
   const decimalOp = (f: (a: Decimal, b: Decimal) => Decimal) => (a: number, b: number) =>
     h.writeBigDecimal(f(h.readBigDecimal(a), h.readBigDecimal(b)));
+  const load = (type: number, id: number, inBlock: boolean) => {
+    const typeName = h.readName(type);
+    const key = h.readString(id);
+    const store = h.dataStore;
+    if (store) {
+      const data = store.getData(typeName, key, inBlock);
+      return data ? h.writeEntityData(store.entityDef(typeName), data) : 0;
+    }
+    const entity = inBlock ? h.store.getInBlock(typeName, key) : h.store.get(typeName, key);
+    return entity ? h.writeEntity(entity) : 0;
+  };
   return {
     abort(message: number, file: number, line: number, column: number) {
       const text = message ? h.readString(message) : "abort";
       throw new Error(`mapping aborted: ${text} (${file ? h.readString(file) : "?"}:${line}:${column})`);
     },
-    "store.get": (type: number, id: number) => {
-      const entity = h.store.get(h.readString(type), h.readString(id));
-      return entity ? h.writeEntity(entity) : 0;
-    },
-    "store.get_in_block": (type: number, id: number) => {
-      const entity = h.store.getInBlock(h.readString(type), h.readString(id));
-      return entity ? h.writeEntity(entity) : 0;
-    },
+    "store.get": (type: number, id: number) => load(type, id, false),
+    "store.get_in_block": (type: number, id: number) => load(type, id, true),
     "store.set": (type: number, id: number, data: number) => {
-      h.store.set(h.readString(type), h.readString(id), h.readEntity(data));
+      const typeName = h.readName(type);
+      const key = h.readString(id);
+      const store = h.dataStore;
+      if (store) {
+        let fields: EntityData | undefined;
+        try {
+          fields = h.readEntityData(data, store.entityDef(typeName));
+        } catch {
+          // Refused: the Entity path below fails with graph-node's error for it.
+        }
+        if (fields) return store.setData(typeName, key, fields);
+      }
+      h.store.set(typeName, key, h.readEntity(data));
     },
     "store.remove": (type: number, id: number) => {
-      h.store.remove(h.readString(type), h.readString(id));
+      h.store.remove(h.readName(type), h.readString(id));
     },
     "log.log": (level: number, message: number) => {
       const text = h.readString(message);

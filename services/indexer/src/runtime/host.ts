@@ -12,8 +12,10 @@ import { readFile } from "node:fs/promises";
 
 import type { Hex } from "viem";
 
+import type { EntityDef } from "../schema.ts";
 import { type HostFn, hostFunctions } from "./host-exports.ts";
 import { MappingInstance } from "./memory.ts";
+import type { EntityData } from "./values.ts";
 
 /** A stored field as graph-ts's StoreValue carries it. */
 export type StoreValue =
@@ -37,6 +39,20 @@ export interface HostStore {
   getInBlock(type: string, id: string): Entity | undefined;
   set(type: string, id: string, entity: Entity): void;
   remove(type: string, id: string): void;
+}
+
+/**
+ * A {@link HostStore} that also takes and gives entities as the indexer keeps them (one plain value
+ * per field), so that an entity crossing the WASM boundary skips the Entity map and its StoreValue
+ * objects (the indexer's BlockState; the subgraph's test store has only the Entity methods).
+ */
+export interface EntityDataStore extends HostStore {
+  /** The entity type's definition; throws for a type the schema does not have. */
+  entityDef(type: string): EntityDef;
+  /** What {@link HostStore.get} (or with `inBlock`, `getInBlock`) finds, as entity data. */
+  getData(type: string, id: string, inBlock: boolean): EntityData | undefined;
+  /** {@link HostStore.set} of an entity whose fields were already read as entity data. */
+  setData(type: string, id: string, fields: EntityData): void;
 }
 
 export interface DataSourceInfo {
@@ -126,6 +142,12 @@ export class HandlerError extends Error {
 /** One data source's compiled mapping. */
 export class MappingModule {
   readonly info: DataSourceInfo;
+  /**
+   * Whether the module was compiled with AssemblyScript's `stub` runtime (graph-cli's choice), which
+   * never frees or moves an object: its debug names say so. Only then may the host keep pointers
+   * to the strings it wrote or read (see MappingInstance's names).
+   */
+  readonly stubRuntime: boolean;
   private readonly module: WebAssembly.Module;
   private readonly importNames: { module: string; name: string }[];
 
@@ -133,6 +155,7 @@ export class MappingModule {
     this.info = info;
     this.module = module;
     this.importNames = importNames;
+    this.stubRuntime = WebAssembly.Module.customSections(module, "name").some((names) => Buffer.from(names).includes("~lib/rt/stub/"));
   }
 
   /** Compiles `wasmFile` and checks that every import is provided; throws {@link UnsupportedHostImportsError} otherwise. */

@@ -4,40 +4,74 @@
 // instance of a mapping (see MappingModule.runEvent).
 import { type Hex, bytesToHex, hexToBytes } from "viem";
 
-import type { AbiParameter, Entity, EventData, HostStore, MappingModule, StoreValue } from "./host.ts";
+import type { EntityDef, FieldDef } from "../schema.ts";
+import type { AbiParameter, Entity, EntityDataStore, EventData, HostStore, MappingModule, StoreValue } from "./host.ts";
 import { type HostFn, hostFunctions } from "./host-exports.ts";
-import { type Decimal, decimalToString, normalizeDecimal, parseDecimal } from "./values.ts";
+import { type Decimal, type EntityData, type Plain, decimalToString, normalizeDecimal, parseDecimal } from "./values.ts";
 
 // graph-ts enums.
 const StoreKind = { STRING: 0, INT: 1, BIGDECIMAL: 2, BOOL: 3, ARRAY: 4, NULL: 5, BYTES: 6, BIGINT: 7, INT8: 8, TIMESTAMP: 9 } as const;
 const EthKind = { ADDRESS: 0, FIXED_BYTES: 1, BYTES: 2, INT: 3, UINT: 4, BOOL: 5, STRING: 6, FIXED_ARRAY: 7, ARRAY: 8, TUPLE: 9 } as const;
 const JsonKind = { NULL: 0, BOOL: 1, NUMBER: 2, STRING: 3, ARRAY: 4, OBJECT: 5 } as const;
 
-const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, "0"));
+/** The value of a hex digit's character code, or -1. */
+function hexDigit(code: number): number {
+  if (code >= 48 && code <= 57) return code - 48;
+  if (code >= 97 && code <= 102) return code - 87;
+  if (code >= 65 && code <= 70) return code - 55;
+  return -1;
+}
 
 /** Minimal two's-complement little-endian bytes of `value` (graph-ts's BigInt layout). */
 export function toSignedLE(value: bigint): Uint8Array {
+  // Up to six bytes a double holds exactly: no text on the way (counts, block numbers, timestamps).
+  if (value >= -(2n ** 47n) && value < 2n ** 47n) {
+    const n = Number(value);
+    let length = 1;
+    while (n >= 2 ** (8 * length - 1) || n < -(2 ** (8 * length - 1))) length++;
+    const bytes = new Uint8Array(length);
+    let rest = n < 0 ? n + 2 ** (8 * length) : n;
+    for (let i = 0; i < length; i++) {
+      bytes[i] = rest % 256;
+      rest = Math.floor(rest / 256);
+    }
+    return bytes;
+  }
   // A negative value is the bitwise complement of -value - 1, which is not negative.
   const negative = value < 0n;
   let hex = (negative ? -value - 1n : value).toString(16);
   if (hex.length % 2 === 1) hex = `0${hex}`;
   // The top bit is the sign: a magnitude that sets it needs one more byte.
-  if (parseInt(hex.slice(0, 2), 16) & 0x80) hex = `00${hex}`;
+  if (hexDigit(hex.charCodeAt(0)) >= 8) hex = `00${hex}`;
   const length = hex.length / 2;
   const bytes = new Uint8Array(length);
   for (let i = 0; i < length; i++) {
-    const byte = parseInt(hex.slice(2 * (length - 1 - i), 2 * (length - i)), 16);
+    const at = hex.length - 2 - 2 * i;
+    const byte = (hexDigit(hex.charCodeAt(at)) << 4) | hexDigit(hex.charCodeAt(at + 1));
     bytes[i] = negative ? ~byte & 0xff : byte;
   }
   return bytes;
 }
 
 export function fromSignedLE(bytes: Uint8Array): bigint {
-  if (bytes.length === 0) return 0n;
-  let hex = "";
-  for (let i = bytes.length - 1; i >= 0; i--) hex += HEX[bytes[i]!];
-  const v = BigInt(`0x${hex}`);
-  return (bytes[bytes.length - 1]! & 0x80) !== 0 ? v - (1n << BigInt(8 * bytes.length)) : v;
+  const length = bytes.length;
+  if (length === 0) return 0n;
+  const negative = (bytes[length - 1]! & 0x80) !== 0;
+  // Up to six bytes fit a double exactly: no text on the way (counts, block numbers, timestamps).
+  if (length <= 6) {
+    let v = 0;
+    for (let i = length - 1; i >= 0; i--) v = v * 256 + bytes[i]!;
+    return BigInt(negative ? v - 2 ** (8 * length) : v);
+  }
+  // Six bytes at a time, most significant first.
+  let v = 0n;
+  let i = length - 1;
+  for (; i >= 5; i -= 6) {
+    const chunk = bytes[i]! * 2 ** 40 + bytes[i - 1]! * 2 ** 32 + bytes[i - 2]! * 2 ** 24 + bytes[i - 3]! * 2 ** 16 + bytes[i - 4]! * 2 ** 8 + bytes[i - 5]!;
+    v = (v << 48n) | BigInt(chunk);
+  }
+  for (; i >= 0; i--) v = (v << 8n) | BigInt(bytes[i]!);
+  return negative ? v - (1n << BigInt(8 * length)) : v;
 }
 
 /** A JSON value whose numbers keep their source text, as graph-node's JSONValue does. */
@@ -66,14 +100,29 @@ export class MappingInstance {
   private readonly classIds = new Map<string, number>();
   /** One DataView per memory buffer: `memory.grow` replaces the buffer, and then the view (see `buffer`). */
   private dataView?: DataView;
+  /**
+   * Strings by pointer and pointers by string, for the names that cross the boundary over and over
+   * (entity types, field names, event parameter names). The mapping's runtime (graph-cli's `stub`)
+   * never frees or moves an object and AssemblyScript strings are immutable, so a pointer read or
+   * written once holds the same string for the instance's life. Undefined for another runtime.
+   */
+  private readonly names: Map<number, string> | undefined;
+  private readonly namePointers: Map<string, number> | undefined;
 
   readonly module: MappingModule;
   readonly store: HostStore;
+  /** The store again when it takes entity data directly (the indexer's block state), else undefined. */
+  readonly dataStore: EntityDataStore | undefined;
   readonly log: (level: number, message: string) => void;
 
   constructor(module: MappingModule, store: HostStore, log: (level: number, message: string) => void) {
     this.module = module;
     this.store = store;
+    this.dataStore = "setData" in store ? (store as EntityDataStore) : undefined;
+    if (module.stubRuntime) {
+      this.names = new Map();
+      this.namePointers = new Map();
+    }
     this.log = log;
     const fns = hostFunctions(this) as unknown as Record<string, HostFn>;
     const instance = module.instantiate(module.linkImports(fns));
@@ -123,13 +172,32 @@ export class MappingInstance {
     this.view().setUint32(ptr, value, true);
   }
 
-  private setU64(ptr: number, value: bigint): void {
-    this.view().setBigUint64(ptr, BigInt.asUintN(64, value), true);
-  }
-
   readString(ptr: number): string {
     const byteLength = this.u32(ptr - 4);
     return Buffer.from(this.buffer(), ptr, byteLength).toString("utf16le");
+  }
+
+  /** {@link readString} for names (see {@link names}). */
+  readName(ptr: number): string {
+    if (!this.names) return this.readString(ptr);
+    let text = this.names.get(ptr);
+    if (text === undefined) {
+      text = this.readString(ptr);
+      this.names.set(ptr, text);
+    }
+    return text;
+  }
+
+  /** {@link writeString} for names: one string in the memory per name, shared by every entity and event. */
+  writeName(text: string): number {
+    if (!this.namePointers) return this.writeString(text);
+    let ptr = this.namePointers.get(text);
+    if (ptr === undefined) {
+      ptr = this.writeString(text);
+      this.namePointers.set(text, ptr);
+      this.names!.set(ptr, text);
+    }
+    return ptr;
   }
 
   writeString(text: string): number {
@@ -152,10 +220,16 @@ export class MappingInstance {
   writeBytes(bytes: Uint8Array): number {
     const buffer = this.alloc(bytes.length, "ArrayBuffer");
     new Uint8Array(this.buffer(), buffer, bytes.length).set(bytes);
+    return this.byteArray(buffer, bytes.length);
+  }
+
+  /** A Uint8Array over the ArrayBuffer at `buffer`. */
+  private byteArray(buffer: number, length: number): number {
     const ptr = this.alloc(12, "Uint8Array");
-    this.setU32(ptr, buffer);
-    this.setU32(ptr + 4, buffer);
-    this.setU32(ptr + 8, bytes.length);
+    const view = this.view();
+    view.setUint32(ptr, buffer, true);
+    view.setUint32(ptr + 4, buffer, true);
+    view.setUint32(ptr + 8, length, true);
     return ptr;
   }
 
@@ -165,6 +239,23 @@ export class MappingInstance {
 
   writeBigInt(value: bigint): number {
     return this.writeBytes(toSignedLE(value));
+  }
+
+  /** 0x-hex as a Uint8Array, its bytes parsed straight into the memory. */
+  writeHex(value: Hex): number {
+    // Odd-length hex: viem's reading of it.
+    if (value.length % 2 === 1) return this.writeBytes(hexToBytes(value));
+    const length = (value.length - 2) / 2;
+    const buffer = this.alloc(length, "ArrayBuffer");
+    const bytes = new Uint8Array(this.buffer(), buffer, length);
+    for (let i = 0; i < length; i++) {
+      const high = hexDigit(value.charCodeAt(2 + 2 * i));
+      const low = hexDigit(value.charCodeAt(3 + 2 * i));
+      // Not hex: viem's error for it.
+      if (high < 0 || low < 0) return this.writeBytes(hexToBytes(value));
+      bytes[i] = (high << 4) | low;
+    }
+    return this.byteArray(buffer, length);
   }
 
   /** graph-ts BigDecimal: { digits: BigInt, exp: BigInt }. */
@@ -183,27 +274,38 @@ export class MappingInstance {
   }
 
   private readPointerArray(ptr: number): number[] {
-    const dataStart = this.u32(ptr + 4);
-    const length = this.u32(ptr + 12);
-    return Array.from({ length }, (_, i) => this.u32(dataStart + 4 * i));
+    // One view for every read: nothing here allocates, so the buffer cannot change meanwhile.
+    const view = this.view();
+    const dataStart = view.getUint32(ptr + 4, true);
+    const length = view.getUint32(ptr + 12, true);
+    const pointers = new Array<number>(length);
+    for (let i = 0; i < length; i++) pointers[i] = view.getUint32(dataStart + 4 * i, true);
+    return pointers;
   }
 
   private writePointerArray(pointers: number[], typeName: string): number {
     const buffer = this.alloc(pointers.length * 4, "ArrayBuffer");
-    pointers.forEach((p, i) => this.setU32(buffer + 4 * i, p));
     const ptr = this.alloc(16, typeName);
-    this.setU32(ptr, buffer);
-    this.setU32(ptr + 4, buffer);
-    this.setU32(ptr + 8, pointers.length * 4);
-    this.setU32(ptr + 12, pointers.length);
+    // After the allocations, which may grow the memory.
+    const view = this.view();
+    for (let i = 0; i < pointers.length; i++) view.setUint32(buffer + 4 * i, pointers[i]!, true);
+    view.setUint32(ptr, buffer, true);
+    view.setUint32(ptr + 4, buffer, true);
+    view.setUint32(ptr + 8, pointers.length * 4, true);
+    view.setUint32(ptr + 12, pointers.length, true);
     return ptr;
   }
 
   /** An enum-like value: kind (i32), padding, payload (u64). */
-  private writeEnum(kind: number, payload: bigint, typeName: string): number {
+  private writeEnum(kind: number, payload: number | bigint, typeName: string): number {
     const ptr = this.alloc(16, typeName);
-    this.setU32(ptr, kind);
-    this.setU64(ptr + 8, payload);
+    const view = this.view();
+    view.setUint32(ptr, kind, true);
+    // A pointer or another u32 needs no BigInt: its high word is zero.
+    if (typeof payload === "number") {
+      view.setUint32(ptr + 8, payload, true);
+      view.setUint32(ptr + 12, 0, true);
+    } else view.setBigUint64(ptr + 8, BigInt.asUintN(64, payload), true);
     return ptr;
   }
 
@@ -240,34 +342,34 @@ export class MappingInstance {
   private writeStoreValue(value: StoreValue): number {
     switch (value.kind) {
       case "string":
-        return this.writeEnum(StoreKind.STRING, BigInt(this.writeString(value.value)), "StoreValue");
+        return this.writeEnum(StoreKind.STRING, this.writeString(value.value), "StoreValue");
       case "int":
-        return this.writeEnum(StoreKind.INT, BigInt(value.value >>> 0), "StoreValue");
+        return this.writeEnum(StoreKind.INT, value.value >>> 0, "StoreValue");
       case "int8":
         return this.writeEnum(StoreKind.INT8, value.value, "StoreValue");
       case "timestamp":
         return this.writeEnum(StoreKind.TIMESTAMP, value.value, "StoreValue");
       case "bigdecimal":
-        return this.writeEnum(StoreKind.BIGDECIMAL, BigInt(this.writeBigDecimal(parseDecimal(value.value))), "StoreValue");
+        return this.writeEnum(StoreKind.BIGDECIMAL, this.writeBigDecimal(parseDecimal(value.value)), "StoreValue");
       case "bool":
-        return this.writeEnum(StoreKind.BOOL, value.value ? 1n : 0n, "StoreValue");
+        return this.writeEnum(StoreKind.BOOL, value.value ? 1 : 0, "StoreValue");
       case "array": {
         const items = value.value.map((v) => this.writeStoreValue(v));
-        return this.writeEnum(StoreKind.ARRAY, BigInt(this.writePointerArray(items, "ArrayStoreValue")), "StoreValue");
+        return this.writeEnum(StoreKind.ARRAY, this.writePointerArray(items, "ArrayStoreValue"), "StoreValue");
       }
       case "null":
-        return this.writeEnum(StoreKind.NULL, 0n, "StoreValue");
+        return this.writeEnum(StoreKind.NULL, 0, "StoreValue");
       case "bytes":
-        return this.writeEnum(StoreKind.BYTES, BigInt(this.writeBytes(hexToBytes(value.value))), "StoreValue");
+        return this.writeEnum(StoreKind.BYTES, this.writeHex(value.value), "StoreValue");
       case "bigint":
-        return this.writeEnum(StoreKind.BIGINT, BigInt(this.writeBigInt(value.value)), "StoreValue");
+        return this.writeEnum(StoreKind.BIGINT, this.writeBigInt(value.value), "StoreValue");
     }
   }
 
   readEntity(ptr: number): Entity {
     const entity: Entity = new Map();
     for (const entry of this.readPointerArray(this.u32(ptr))) {
-      entity.set(this.readString(this.u32(entry)), this.readStoreValue(this.u32(entry + 4)));
+      entity.set(this.readName(this.u32(entry)), this.readStoreValue(this.u32(entry + 4)));
     }
     return entity;
   }
@@ -275,7 +377,7 @@ export class MappingInstance {
   writeEntity(entity: Entity): number {
     const entries = [...entity].map(([key, value]) => {
       const entry = this.alloc(8, "TypedMapEntryStringStoreValue");
-      const keyPtr = this.writeString(key);
+      const keyPtr = this.writeName(key);
       const valuePtr = this.writeStoreValue(value);
       this.setU32(entry, keyPtr);
       this.setU32(entry + 4, valuePtr);
@@ -287,17 +389,108 @@ export class MappingInstance {
     return map;
   }
 
+  /**
+   * An entity's fields straight into entity data, as {@link readEntity} and the block state's
+   * conversion give them, without the StoreValue objects and Map in between. Throws on anything
+   * the field definitions refuse; the caller then takes the slow path for graph-node's error.
+   */
+  readEntityData(ptr: number, def: EntityDef): EntityData {
+    const data: EntityData = {};
+    for (const entry of this.readPointerArray(this.u32(ptr))) {
+      const key = this.readName(this.u32(entry));
+      const field = def.field.get(key);
+      if (!field || field.derivedFrom) throw new Error(`${def.name}.${key} cannot be set`);
+      data[key] = this.readPlain(this.u32(entry + 4), field.list);
+    }
+    return data;
+  }
+
+  private readPlain(ptr: number, list: boolean): Plain {
+    const view = this.view();
+    const kind = view.getUint32(ptr, true);
+    const p = view.getUint32(ptr + 8, true);
+    switch (kind) {
+      case StoreKind.STRING:
+        return this.readString(p);
+      case StoreKind.INT:
+        return view.getInt32(ptr + 8, true);
+      case StoreKind.INT8:
+      case StoreKind.TIMESTAMP:
+        return view.getBigInt64(ptr + 8, true);
+      case StoreKind.BIGDECIMAL:
+        return decimalToString(this.readBigDecimal(p));
+      case StoreKind.BOOL:
+        return p !== 0 || view.getUint32(ptr + 12, true) !== 0;
+      case StoreKind.ARRAY:
+        if (!list) throw new Error("a list on a non-list field");
+        return this.readPointerArray(p).map((v) => this.readPlain(v, false));
+      case StoreKind.NULL:
+        return null;
+      case StoreKind.BYTES:
+        return bytesToHex(this.readBytes(p)).toLowerCase();
+      case StoreKind.BIGINT:
+        return this.readBigInt(p);
+      default:
+        throw new Error(`unknown store value kind ${kind}`);
+    }
+  }
+
+  /** Entity data as the Entity {@link writeEntity} writes for it (the block state's StoreValues of its fields). */
+  writeEntityData(def: EntityDef, data: EntityData): number {
+    const entries: number[] = [];
+    for (const field of def.stored) {
+      const value = data[field.name];
+      if (value === undefined || value === null) continue;
+      const entry = this.alloc(8, "TypedMapEntryStringStoreValue");
+      const keyPtr = this.writeName(field.name);
+      const valuePtr = this.writePlain(field, value);
+      this.setU32(entry, keyPtr);
+      this.setU32(entry + 4, valuePtr);
+      entries.push(entry);
+    }
+    const array = this.writePointerArray(entries, "ArrayTypedMapEntryStringStoreValue");
+    const map = this.alloc(4, "TypedMapStringStoreValue");
+    this.setU32(map, array);
+    return map;
+  }
+
+  private writePlain(field: FieldDef, value: Plain): number {
+    if (value === null) return this.writeEnum(StoreKind.NULL, 0, "StoreValue");
+    if (Array.isArray(value)) {
+      const items = value.map((v) => this.writePlain(field, v));
+      return this.writeEnum(StoreKind.ARRAY, this.writePointerArray(items, "ArrayStoreValue"), "StoreValue");
+    }
+    switch (field.scalar) {
+      case "Bytes":
+        return this.writeEnum(StoreKind.BYTES, this.writeHex(value as Hex), "StoreValue");
+      case "Int":
+        return this.writeEnum(StoreKind.INT, Number(value) >>> 0, "StoreValue");
+      case "Int8":
+        return this.writeEnum(StoreKind.INT8, BigInt(value as bigint), "StoreValue");
+      case "Timestamp":
+        return this.writeEnum(StoreKind.TIMESTAMP, BigInt(value as bigint), "StoreValue");
+      case "BigInt":
+        return this.writeEnum(StoreKind.BIGINT, this.writeBigInt(BigInt(value as bigint)), "StoreValue");
+      case "BigDecimal":
+        return this.writeEnum(StoreKind.BIGDECIMAL, this.writeBigDecimal(parseDecimal(String(value))), "StoreValue");
+      case "Boolean":
+        return this.writeEnum(StoreKind.BOOL, value ? 1 : 0, "StoreValue");
+      default:
+        return this.writeEnum(StoreKind.STRING, this.writeString(String(value)), "StoreValue");
+    }
+  }
+
   // --- JSON -------------------------------------------------------------------------------------
 
   writeJson(value: JsonNode): number {
-    if (value === null) return this.writeEnum(JsonKind.NULL, 0n, "JsonValue");
-    if (typeof value === "boolean") return this.writeEnum(JsonKind.BOOL, value ? 1n : 0n, "JsonValue");
-    if (typeof value === "string") return this.writeEnum(JsonKind.STRING, BigInt(this.writeString(value)), "JsonValue");
+    if (value === null) return this.writeEnum(JsonKind.NULL, 0, "JsonValue");
+    if (typeof value === "boolean") return this.writeEnum(JsonKind.BOOL, value ? 1 : 0, "JsonValue");
+    if (typeof value === "string") return this.writeEnum(JsonKind.STRING, this.writeString(value), "JsonValue");
     if (Array.isArray(value)) {
       const items = value.map((v) => this.writeJson(v));
-      return this.writeEnum(JsonKind.ARRAY, BigInt(this.writePointerArray(items, "ArrayJsonValue")), "JsonValue");
+      return this.writeEnum(JsonKind.ARRAY, this.writePointerArray(items, "ArrayJsonValue"), "JsonValue");
     }
-    if ("number" in value) return this.writeEnum(JsonKind.NUMBER, BigInt(this.writeString(value.number)), "JsonValue");
+    if ("number" in value) return this.writeEnum(JsonKind.NUMBER, this.writeString(value.number), "JsonValue");
     const entries = value.object.map(([key, v]) => {
       const entry = this.alloc(8, "TypedMapEntryStringJsonValue");
       const keyPtr = this.writeString(key);
@@ -309,7 +502,7 @@ export class MappingInstance {
     const array = this.writePointerArray(entries, "ArrayTypedMapEntryStringJsonValue");
     const map = this.alloc(4, "TypedMapStringJsonValue");
     this.setU32(map, array);
-    return this.writeEnum(JsonKind.OBJECT, BigInt(map), "JsonValue");
+    return this.writeEnum(JsonKind.OBJECT, map, "JsonValue");
   }
 
   jsonResult(bytes: Uint8Array): number {
@@ -388,48 +581,45 @@ export class MappingInstance {
       const inner = { ...param, type: array[1]! };
       const items = (value as unknown[]).map((v) => this.writeEthValue(inner, v));
       const kind = array[2] === "" ? EthKind.ARRAY : EthKind.FIXED_ARRAY;
-      return this.writeEnum(kind, BigInt(this.writePointerArray(items, "ArrayEthereumValue")), "EthereumValue");
+      return this.writeEnum(kind, this.writePointerArray(items, "ArrayEthereumValue"), "EthereumValue");
     }
     if (type === "tuple") {
       const components = param.components ?? [];
       const items = components.map((c, i) =>
         this.writeEthValue(c, Array.isArray(value) ? value[i] : (value as Record<string, unknown>)[c.name ?? String(i)]),
       );
-      return this.writeEnum(EthKind.TUPLE, BigInt(this.writePointerArray(items, "ArrayEthereumValue")), "EthereumValue");
+      return this.writeEnum(EthKind.TUPLE, this.writePointerArray(items, "ArrayEthereumValue"), "EthereumValue");
     }
-    if (type === "address") return this.writeEnum(EthKind.ADDRESS, BigInt(this.writeBytes(hexToBytes(value as Hex))), "EthereumValue");
-    if (type === "bool") return this.writeEnum(EthKind.BOOL, value ? 1n : 0n, "EthereumValue");
-    if (type === "string") return this.writeEnum(EthKind.STRING, BigInt(this.writeString(value as string)), "EthereumValue");
-    if (type === "bytes") return this.writeEnum(EthKind.BYTES, BigInt(this.writeBytes(hexToBytes(value as Hex))), "EthereumValue");
-    if (type.startsWith("bytes")) return this.writeEnum(EthKind.FIXED_BYTES, BigInt(this.writeBytes(hexToBytes(value as Hex))), "EthereumValue");
+    if (type === "address") return this.writeEnum(EthKind.ADDRESS, this.writeHex(value as Hex), "EthereumValue");
+    if (type === "bool") return this.writeEnum(EthKind.BOOL, value ? 1 : 0, "EthereumValue");
+    if (type === "string") return this.writeEnum(EthKind.STRING, this.writeString(value as string), "EthereumValue");
+    if (type === "bytes") return this.writeEnum(EthKind.BYTES, this.writeHex(value as Hex), "EthereumValue");
+    if (type.startsWith("bytes")) return this.writeEnum(EthKind.FIXED_BYTES, this.writeHex(value as Hex), "EthereumValue");
     if (type.startsWith("uint") || type.startsWith("int")) {
       const kind = type.startsWith("uint") ? EthKind.UINT : EthKind.INT;
-      return this.writeEnum(kind, BigInt(this.writeBigInt(BigInt(value as bigint | number))), "EthereumValue");
+      return this.writeEnum(kind, this.writeBigInt(BigInt(value as bigint | number)), "EthereumValue");
     }
     throw new Error(`event parameter type ${type} is not supported`);
   }
 
   private writeStruct(pointers: number[], typeName: string): number {
     const ptr = this.alloc(pointers.length * 4, typeName);
-    pointers.forEach((p, i) => this.setU32(ptr + 4 * i, p));
+    const view = this.view();
+    for (let i = 0; i < pointers.length; i++) view.setUint32(ptr + 4 * i, pointers[i]!, true);
     return ptr;
-  }
-
-  private hex(value: Hex): number {
-    return this.writeBytes(hexToBytes(value));
   }
 
   writeEvent(event: EventData): number {
     const b = event.block;
     const block = this.writeStruct(
       [
-        this.hex(b.hash),
-        this.hex(b.parentHash),
-        this.hex(b.unclesHash),
-        this.hex(b.author),
-        this.hex(b.stateRoot),
-        this.hex(b.transactionsRoot),
-        this.hex(b.receiptsRoot),
+        this.writeHex(b.hash),
+        this.writeHex(b.parentHash),
+        this.writeHex(b.unclesHash),
+        this.writeHex(b.author),
+        this.writeHex(b.stateRoot),
+        this.writeHex(b.transactionsRoot),
+        this.writeHex(b.receiptsRoot),
         this.writeBigInt(b.number),
         this.writeBigInt(b.gasUsed),
         this.writeBigInt(b.gasLimit),
@@ -444,24 +634,24 @@ export class MappingInstance {
     const t = event.transaction;
     const transaction = this.writeStruct(
       [
-        this.hex(t.hash),
+        this.writeHex(t.hash),
         this.writeBigInt(t.index),
-        this.hex(t.from),
-        t.to === null ? 0 : this.hex(t.to),
+        this.writeHex(t.from),
+        t.to === null ? 0 : this.writeHex(t.to),
         this.writeBigInt(t.value),
         this.writeBigInt(t.gasLimit),
         this.writeBigInt(t.gasPrice),
-        this.hex(t.input),
+        this.writeHex(t.input),
         this.writeBigInt(t.nonce),
       ],
       "EthereumTransaction",
     );
     const params = event.params.map(({ input, value }) =>
-      this.writeStruct([this.writeString(input.name ?? ""), this.writeEthValue(input, value)], "EventParam"),
+      this.writeStruct([this.writeName(input.name ?? ""), this.writeEthValue(input, value)], "EventParam"),
     );
     return this.writeStruct(
       [
-        this.hex(event.address),
+        this.writeHex(event.address),
         this.writeBigInt(event.logIndex),
         this.writeBigInt(event.transactionLogIndex),
         event.logType === null ? 0 : this.writeString(event.logType),

@@ -1,0 +1,101 @@
+// Fetching ahead: while a batch's handlers run, the indexer already fetches the next batch. A reorg
+// that replaces blocks of that batch before it is applied must make the indexer drop it and fetch
+// the new branch, never apply the old one (and roll it back later).
+import { afterAll, beforeAll, describe, expect, inject, it, vi } from "vitest";
+
+import { Support } from "@ai-dao/protocol";
+import { delegateAll, propose, startVoting } from "@ai-dao/testkit";
+import { overridesFromDeployment, rpcClient } from "../src/app.ts";
+import { Indexer } from "../src/chain/indexer.ts";
+import { EntityStore } from "../src/store/store.ts";
+import { loadSubgraph } from "../src/subgraph.ts";
+import { type Chain, headBlock, quietLogger, startChain } from "./helpers.ts";
+
+describe("fetching the next batch ahead", () => {
+  let chain: Chain;
+  let proposalId: bigint;
+
+  beforeAll(async () => {
+    chain = await startChain();
+    const { dao, connection } = chain;
+    await delegateAll(dao, connection);
+    proposalId = await propose(dao, dao.accounts.alice.account.address, {
+      targets: [dao.token.address],
+      values: [0n],
+      calldatas: ["0x"],
+      description: "# Fetch ahead\nA proposal whose later votes a reorg replaces.",
+    });
+    await startVoting(dao, connection, proposalId);
+    await dao.governor.write.castVote([proposalId, Support.For], { account: dao.accounts.alice.account });
+  });
+
+  afterAll(async () => {
+    await chain?.rpc.stop();
+  });
+
+  it("drops a batch fetched ahead whose blocks a reorg replaced", async () => {
+    const { dao, connection } = chain;
+    const provider = connection.provider;
+    const rpc = (method: string, params: unknown[] = []) => provider.request({ method, params });
+
+    // The first batch ends at `cursor`; the one fetched ahead holds bob's vote, which the reorg replaces.
+    const cursor = Number(await headBlock(chain));
+    const snapshot = (await rpc("evm_snapshot")) as string;
+    await dao.governor.write.castVote([proposalId, Support.For], { account: dao.accounts.bob.account });
+    await connection.networkHelpers.mine(2);
+    const oldHead = Number(await headBlock(chain));
+
+    const subgraph = await loadSubgraph(inject("buildDir"), overridesFromDeployment(dao.deployment));
+    const store = EntityStore.memory(subgraph.schema);
+    const revert = vi.spyOn(store, "revertTo");
+    // The second step waits at its first request until the reorg is made.
+    const client = rpcClient(chain.rpc.url);
+    let steps = 0;
+    let reorged!: () => void;
+    const reorgDone = new Promise<void>((resolve) => (reorged = resolve));
+    let atSecondStep!: () => void;
+    const secondStep = new Promise<void>((resolve) => (atSecondStep = resolve));
+    const getBlockNumber = client.getBlockNumber.bind(client);
+    client.getBlockNumber = async (args) => {
+      if (++steps === 2) {
+        atSecondStep();
+        await reorgDone;
+      }
+      return getBlockNumber(args);
+    };
+    const fetchedAhead = () => (indexer as unknown as { prefetched?: { from: number; batch: Promise<{ to: number }> } }).prefetched;
+    const batchSize = cursor - subgraph.startBlock + 1;
+    const indexer = new Indexer({ subgraph, store, client, logger: quietLogger(), batchSize, pollIntervalMs: 50, maxBackoffMs: 200 });
+    try {
+      indexer.start();
+      await secondStep;
+      expect(store.cursor()!.number).toBe(cursor);
+      // The batch after the cursor was fetched while the first one ran: bob's vote, blocks cursor+1 to oldHead.
+      const ahead = fetchedAhead();
+      expect(ahead?.from).toBe(cursor + 1);
+      expect((await ahead!.batch).to).toBe(oldHead);
+
+      // The other branch from the cursor on: carol votes instead, the chain grows past the old head.
+      await rpc("evm_revert", [snapshot]);
+      await dao.governor.write.castVote([proposalId, Support.Against], { account: dao.accounts.carol.account });
+      await connection.networkHelpers.mine(3);
+      const head = await dao.publicClient.getBlock({ blockTag: "latest" });
+      reorged();
+
+      await indexer.waitForBlock(head.number, 20_000);
+      expect(store.cursor()!.hash).toBe(head.hash);
+      // Nothing of the old branch was applied: no rollback was needed.
+      expect(revert).not.toHaveBeenCalled();
+      const [against, forVotes] = await dao.governor.read.proposalVotes([proposalId]);
+      const proposal = store.current("Proposal", proposalId.toString())!;
+      expect({ forVotes: proposal.forVotes, againstVotes: proposal.againstVotes, voterCount: proposal.voterCount }).toEqual({ forVotes, againstVotes: against, voterCount: 2 });
+      const voter = (account: { address: string }) => store.current("Vote", `${proposalId}-${account.address.toLowerCase()}`);
+      expect(voter(dao.accounts.carol.account)).toBeDefined();
+      expect(voter(dao.accounts.bob.account)).toBeUndefined();
+    } finally {
+      reorged();
+      await indexer.stop();
+      store.close();
+    }
+  });
+});
