@@ -93,6 +93,7 @@ describe("the direct executor", () => {
     ["a directive", `{ proposals { id title @include(if: false) } }`, {}, undefined],
     ["__typename", `{ proposals { __typename id } }`, {}, undefined],
     ["a response key given twice", `{ proposals { id id } }`, {}, undefined],
+    ["an alias named like an object's prototype", `{ __proto__: proposals { id } }`, {}, undefined],
   ] as const) {
     it(`leaves ${label} to graphql-js, with the same answer`, async () => {
       const { direct, graphqlJs, fellBack } = await run(source, variables, maxEntities);

@@ -51,7 +51,8 @@ function supportedOperation(document: DocumentNode, operationName: string | null
     for (const selection of set.selections) {
       if (selection.kind !== Kind.FIELD || selection.directives?.length || selection.name.value.startsWith("__")) return false;
       const key = selection.alias?.value ?? selection.name.value;
-      if (keys.has(key)) return false;
+      // An alias such as `__proto__` would not be an own key of a plain object.
+      if (keys.has(key) || key.startsWith("__")) return false;
       keys.add(key);
       if (selection.selectionSet && !plain(selection.selectionSet)) return false;
     }
