@@ -13,7 +13,6 @@ import {
   type ExecutionResult,
   type FieldNode,
   type GraphQLField,
-  type GraphQLObjectType,
   type GraphQLOutputType,
   type GraphQLResolveInfo,
   type OperationDefinitionNode,
@@ -21,7 +20,7 @@ import {
   GraphQLEnumType,
   GraphQLList,
   GraphQLNonNull,
-  GraphQLObjectType as ObjectType,
+  GraphQLObjectType,
   GraphQLScalarType,
   Kind,
   getArgumentValues,
@@ -156,7 +155,7 @@ class Run {
       if (serialized === null || serialized === undefined) throw new Unsupported();
       return serialized;
     }
-    if (type instanceof ObjectType && node.selectionSet) return this.fields(type, node.selectionSet, value);
+    if (type instanceof GraphQLObjectType && node.selectionSet) return this.fields(type, node.selectionSet, value);
     throw new Unsupported();
   }
 }
