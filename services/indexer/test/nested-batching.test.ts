@@ -174,6 +174,35 @@ describe("nested references in batches", () => {
     return { accounts: answer };
   };
 
+  // Each parent's list is a subquery of its own inside the batch; a root collection filtered by the
+  // back reference is a statement of another shape (ORDER BY … LIMIT on the table itself), so it
+  // checks `first`/`skip`/`where`/`orderBy` per parent independently of the list statement.
+  for (const [label, at] of [
+    ["the latest block", ""],
+    ["block 4", ", block: { number: 4 }"],
+    ["block 2", ", block: { number: 2 }"],
+  ] as const) {
+    it(`answers each parent's list as the collection filtered by its reference at ${label}`, async () => {
+      const args = [
+        `first: 3, skip: 1, orderBy: weight, orderDirection: desc, where: { support_in: [0, 2] }`,
+        `first: 2, orderBy: proposal__title, orderDirection: desc`,
+        `first: 1000, skip: 2`,
+        `first: 0`,
+      ];
+      for (const a of args) {
+        const batched = await run(`{ accounts(first: 100, orderBy: id${at}) { id votes(${a}) { id weight } delegators(first: 2, skip: 1, where: { votesCast_gt: 0 }) { id } } }`);
+        expect(batched.accounts.length).toBeGreaterThan(0);
+        for (const account of batched.accounts) {
+          const where = a.includes("where:") ? a.replace("where: {", `where: { voter: "${account.id}",`) : `${a}, where: { voter: "${account.id}" }`;
+          const { votes } = await run(`{ votes(${where}${at}) { id weight } }`);
+          expect(account.votes, `${account.id} votes(${a})`).toEqual(votes);
+          const { accounts: delegators } = await run(`{ accounts(first: 2, skip: 1, where: { delegate: "${account.id}", votesCast_gt: 0 }${at}) { id } }`);
+          expect(account.delegators, `${account.id} delegators`).toEqual(delegators);
+        }
+      }
+    });
+  }
+
   for (const [label, at] of [
     ["the latest block", ""],
     ["block 4", ", block: { number: 4 }"],

@@ -1,6 +1,7 @@
 // The partial unique index on current versions: the write path's lookups use it (query plans), a
 // store written before it existed opens with every row kept and gains it, and time travel still
-// answers from the older versions.
+// answers from the older versions. The references' block-range index: derived lists read it, and
+// a store written with the (reference, block_from) index before it gets it instead.
 import { rm } from "node:fs/promises";
 import path from "node:path";
 import { DatabaseSync } from "node:sqlite";
@@ -9,7 +10,7 @@ import { graphql } from "graphql";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 
 import { buildGraphQLSchema, untimedContext } from "../src/graphql/schema.ts";
-import { DATABASE_FILE, EntityStore, STORE_LAYOUT_VERSION, type StoreIdentity, currentIndexName, tableName } from "../src/store/store.ts";
+import { DATABASE_FILE, EntityStore, STORE_LAYOUT_VERSION, type StoreIdentity, currentIndexName, referenceIndexName, tableName } from "../src/store/store.ts";
 import { type Subgraph, loadSubgraph } from "../src/subgraph.ts";
 import type { EntityData } from "../src/runtime/values.ts";
 import { tempDir } from "./helpers.ts";
@@ -63,6 +64,49 @@ describe("current versions", () => {
     // A second current version of an id is refused by the index.
     expect(() => store.db.prepare(`INSERT INTO ${tableName("Account")} (block_from, block_to, "id") VALUES (9, NULL, ?)`).run(account(1))).toThrow(/UNIQUE/);
     store.close();
+  });
+
+  it("reads a derived list through the reference's block-range index, one parent at a time", async () => {
+    const store = EntityStore.memory(subgraph.schema, identity);
+    writeHistory(store, 5);
+    const statements: string[] = [];
+    const prepare = store.db.prepare.bind(store.db);
+    store.db.prepare = ((sql: string) => {
+      statements.push(sql);
+      return prepare(sql);
+    }) as typeof store.db.prepare;
+    const schema = buildGraphQLSchema(subgraph.schema, { store, deployment: "test" });
+    const result = await graphql({ schema, source: `{ accounts { id delegators(first: 2, orderBy: votesCast) { id } } }`, contextValue: untimedContext() });
+    expect(result.errors).toBeUndefined();
+    const list = statements.find((sql) => sql.includes("json_each(?) j JOIN"))!;
+    // Each parent's own subquery, with the versions not valid at the block skipped in the index.
+    const found = plan(store.db, list, [JSON.stringify([account(1)]), 5, 5, 2, 0]);
+    expect(found).toContain("CORRELATED LIST SUBQUERY");
+    expect(found).toContain(`USING INDEX ${referenceIndexName("Account", "delegate")} (delegate=?)`);
+    store.close();
+  });
+
+  it("replaces the (reference, block_from) indexes of a layout 1 store", async () => {
+    const layoutDir = await tempDir("indexer-layout-1-");
+    const written = EntityStore.open(layoutDir, subgraph.schema, identity);
+    writeHistory(written, 3);
+    written.close();
+    const old = new DatabaseSync(path.join(layoutDir, DATABASE_FILE));
+    old.exec(`DROP INDEX "${referenceIndexName("Account", "delegate")}"`);
+    old.exec(`CREATE INDEX "entity_Account_delegate" ON ${tableName("Account")} ("delegate", block_from)`);
+    old.exec("PRAGMA user_version = 1");
+    old.close();
+
+    const store = EntityStore.open(layoutDir, subgraph.schema, identity, () => {
+      throw new Error("the store must not be moved aside");
+    });
+    const indexes = (store.db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = ?").all("entity_Account") as { name: string }[]).map((r) => r.name);
+    expect(indexes).toContain(referenceIndexName("Account", "delegate"));
+    expect(indexes).not.toContain("entity_Account_delegate");
+    expect(store.layoutVersion()).toBe(STORE_LAYOUT_VERSION);
+    expect(store.counts().Account).toEqual({ current: 10, versions: 30 });
+    store.close();
+    await rm(layoutDir, { recursive: true, force: true });
   });
 
   it("adds the index to a store written before it existed, keeping every row", async () => {

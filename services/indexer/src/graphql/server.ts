@@ -10,6 +10,7 @@ import { createYoga, type Plugin } from "graphql-yoga";
 import { corsHeaders, DEFAULT_CORS_ORIGINS, preflightHeaders, sendHealth, sendJson, sendMetrics, type Logger } from "@ai-dao/service-kit";
 
 import { buildGraphQLSchema, defaultLimits, type QueryContext, type QueryLimits } from "./schema.ts";
+import { directExecute } from "./execute.ts";
 import { ClientGate, QueryTimeoutError, Scheduler, TooManyRequestsError, checkLiterals, checkVariables, queryCost } from "./limits.ts";
 import type { Indexer } from "../chain/indexer.ts";
 import { createMetrics } from "../metrics.ts";
@@ -119,7 +120,7 @@ function limitsPlugin(limits: ServerLimits): Plugin<QueryContext> {
       }
       addValidationRule(depthLimit(limits.maxDepth, limits.maxAliases));
     },
-    onExecute({ args, setResultAndStopExecution }) {
+    onExecute({ args, executeFn, setExecuteFn, setResultAndStopExecution }) {
       const cost = queryCost(args.schema, args.document, args.operationName, args.variableValues ?? undefined);
       if (cost > limits.maxCost) {
         setResultAndStopExecution({
@@ -132,6 +133,7 @@ function limitsPlugin(limits: ServerLimits): Plugin<QueryContext> {
         });
         return;
       }
+      setExecuteFn(directExecute(executeFn) as typeof executeFn);
       return {
         onExecuteDone({ args: done, setResult }) {
           // One clear error instead of one per field that was stopped.
