@@ -6,16 +6,15 @@
 // is recorded and indexing goes on.
 
 import { pollLoop, type Logger } from "@ai-dao/service-kit";
-import { type Block, type Hex, type Log, type PublicClient, type Transaction, decodeEventLog } from "viem";
+import { type Block, type Hex, type Log, type PublicClient, type Transaction } from "viem";
 
 import { BlockState } from "../runtime/block-state.ts";
 import { type BlockData, type EventData, HandlerError, type TransactionData } from "../runtime/host.ts";
 import type { BlockPtr, EntityStore, StoreIdentity } from "../store/store.ts";
 import type { DataSource, EventHandler, Subgraph } from "../subgraph.ts";
-import { faithfulStrings } from "./event-strings.ts";
+import { decodeEventParams } from "./event-strings.ts";
 import { FIRST_LOG_RANGE, GROW_AFTER, TARGET_LOGS, isLogRangeTooLarge } from "./log-range.ts";
 
-export { faithfulStrings } from "./event-strings.ts";
 export { isLogRangeTooLarge } from "./log-range.ts";
 
 export interface IndexerOptions {
@@ -353,13 +352,7 @@ export class Indexer {
         if (Number(log.blockNumber) < dataSource.startBlock) continue;
         const handler = dataSource.handlers.get(log.topics[0] as Hex);
         if (!handler) continue;
-        const decoded = decodeEventLog({ abi: [handler.abiEvent], data: log.data, topics: log.topics as [Hex, ...Hex[]], strict: true });
-        const args = decoded.args as unknown as Record<string, unknown> | unknown[];
-        const params = handler.abiEvent.inputs.map((input, i) => ({
-          input,
-          value: Array.isArray(args) ? args[i] : (args as Record<string, unknown>)[input.name ?? String(i)],
-        }));
-        faithfulStrings(handler.abiEvent, log.data, params);
+        const params = decodeEventParams(handler.abiEvent, log.topics, log.data);
         triggers.push({ log: log as Log<bigint, number, false>, dataSource, handler, params });
       }
     }
