@@ -4,12 +4,11 @@
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from "vitest";
 
 import { Support } from "@ai-dao/protocol";
-import { delegateAll, propose, startVoting } from "@ai-dao/testkit";
 import { overridesFromDeployment, rpcClient } from "../src/app.ts";
 import { Indexer } from "../src/chain/indexer.ts";
 import { EntityStore } from "../src/store/store.ts";
 import { loadSubgraph } from "../src/subgraph.ts";
-import { type Chain, headBlock, quietLogger, startChain } from "./helpers.ts";
+import { type Chain, headBlock, openVote, quietLogger, startChain } from "./helpers.ts";
 
 describe("fetching the next batch ahead", () => {
   let chain: Chain;
@@ -17,16 +16,7 @@ describe("fetching the next batch ahead", () => {
 
   beforeAll(async () => {
     chain = await startChain();
-    const { dao, connection } = chain;
-    await delegateAll(dao, connection);
-    proposalId = await propose(dao, dao.accounts.alice.account.address, {
-      targets: [dao.token.address],
-      values: [0n],
-      calldatas: ["0x"],
-      description: "# Fetch ahead\nA proposal whose later votes a reorg replaces.",
-    });
-    await startVoting(dao, connection, proposalId);
-    await dao.governor.write.castVote([proposalId, Support.For], { account: dao.accounts.alice.account });
+    proposalId = await openVote(chain, "# Fetch ahead\nA proposal whose later votes a reorg replaces.");
   });
 
   afterAll(async () => {

@@ -8,7 +8,8 @@ import { network } from "hardhat";
 import type { NetworkConnection } from "hardhat/types/network";
 import { pino } from "pino";
 
-import { deployLocalDAO, RpcEndpoint, type LocalDAO } from "@ai-dao/testkit";
+import { Support } from "@ai-dao/protocol";
+import { delegateAll, deployLocalDAO, propose, RpcEndpoint, startVoting, type LocalDAO } from "@ai-dao/testkit";
 import { type App, type AppOptions, overridesFromDeployment, startApp } from "../src/app.ts";
 
 export interface Chain {
@@ -23,6 +24,16 @@ export async function startChain(): Promise<Chain> {
   const rpc = new RpcEndpoint(connection.provider, { errorCode: -32000 });
   await rpc.start();
   return { connection, dao, rpc };
+}
+
+/** Every holder delegates; alice proposes a no-op titled by `description` and votes For once voting opens. Returns the proposal id. */
+export async function openVote(chain: Chain, description: string): Promise<bigint> {
+  const { dao, connection } = chain;
+  await delegateAll(dao, connection);
+  const proposalId = await propose(dao, dao.accounts.alice.account.address, { targets: [dao.token.address], values: [0n], calldatas: ["0x"], description });
+  await startVoting(dao, connection, proposalId);
+  await dao.governor.write.castVote([proposalId, Support.For], { account: dao.accounts.alice.account });
+  return proposalId;
 }
 
 export async function tempDir(prefix = "indexer-test-"): Promise<string> {

@@ -5,9 +5,8 @@ import { rm } from "node:fs/promises";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 
 import { Support } from "@ai-dao/protocol";
-import { delegateAll, propose, startVoting } from "@ai-dao/testkit";
 import type { App } from "../src/app.ts";
-import { type Chain, data, headBlock, startChain, startIndexer, tempDir } from "./helpers.ts";
+import { type Chain, data, headBlock, openVote, startChain, startIndexer, tempDir } from "./helpers.ts";
 
 const buildDir = inject("buildDir");
 
@@ -21,15 +20,7 @@ describe("indexer resilience", () => {
     chain = await startChain();
     dataDir = await tempDir();
     const { dao, connection } = chain;
-    await delegateAll(dao, connection);
-    proposalId = await propose(dao, dao.accounts.alice.account.address, {
-      targets: [dao.token.address],
-      values: [0n],
-      calldatas: ["0x"],
-      description: "# Resilience\nA proposal voted on while the indexer restarts.",
-    });
-    await startVoting(dao, connection, proposalId);
-    await dao.governor.write.castVote([proposalId, Support.For], { account: dao.accounts.alice.account });
+    proposalId = await openVote(chain, "# Resilience\nA proposal voted on while the indexer restarts.");
     await dao.governor.write.castVote([proposalId, Support.Against], { account: dao.accounts.bob.account });
     // Many small blocks so a restart lands in the middle of the history.
     for (let i = 0; i < 20; i++) await connection.networkHelpers.mine();
