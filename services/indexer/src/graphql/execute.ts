@@ -66,10 +66,17 @@ interface FieldPlan {
   field: GraphQLField<unknown, unknown>;
   args: Record<string, unknown>;
   info: GraphQLResolveInfo;
+  /**
+   * For a stored scalar or enum (no resolver: the parent's own value), its serializer, so the
+   * value is answered without a completion step; `nonNull` when the type forbids null.
+   */
+  leaf?: (value: unknown) => unknown;
+  nonNull: boolean;
 }
 
 class Run {
   private readonly plans = new Map<FieldNode, FieldPlan>();
+  private readonly sets = new Map<SelectionSetNode, FieldPlan[] & { type: GraphQLObjectType }>();
   private readonly args: ExecutionArgs;
   private readonly operation: OperationDefinitionNode;
   private readonly variables: Record<string, unknown>;
@@ -78,6 +85,19 @@ class Run {
     this.args = args;
     this.operation = operation;
     this.variables = variables;
+  }
+
+  /** The plans of a selection set on `type`, made once per request. */
+  private planSet(type: GraphQLObjectType, set: SelectionSetNode): FieldPlan[] {
+    let plans = this.sets.get(set);
+    if (!plans || plans.type !== type) {
+      plans = Object.assign(
+        set.selections.map((selection) => this.plan(type, selection as FieldNode)),
+        { type },
+      );
+      this.sets.set(set, plans);
+    }
+    return plans;
   }
 
   private plan(type: GraphQLObjectType, node: FieldNode): FieldPlan {
@@ -98,7 +118,10 @@ class Run {
         operation: this.operation,
         variableValues: this.variables,
       } as GraphQLResolveInfo;
-      plan = { key: node.alias?.value ?? node.name.value, field, args: getArgumentValues(field, node, this.variables), info };
+      const nonNull = field.type instanceof GraphQLNonNull;
+      const named = nonNull ? (field.type as GraphQLNonNull<GraphQLOutputType>).ofType : field.type;
+      const leaf = !field.resolve && (named instanceof GraphQLScalarType || named instanceof GraphQLEnumType) ? (value: unknown) => named.serialize(value) : undefined;
+      plan = { key: node.alias?.value ?? node.name.value, field, args: getArgumentValues(field, node, this.variables), info, nonNull, ...(leaf ? { leaf } : {}) };
       this.plans.set(node, plan);
     }
     return plan;
@@ -109,9 +132,21 @@ class Run {
     const out: Record<string, unknown> = {};
     const pending: Promise<unknown>[] = [];
     try {
-      for (const selection of set.selections) {
-        const node = selection as FieldNode;
-        const { key, field, args, info } = this.plan(type, node);
+      for (const plan of this.planSet(type, set)) {
+        const { key, field, args, info, leaf } = plan;
+        if (leaf) {
+          const value = (parent as Record<string, unknown>)[field.name];
+          if (value === null || value === undefined) {
+            if (plan.nonNull) throw new Unsupported();
+            out[key] = null;
+          } else {
+            const serialized = leaf(value);
+            if (serialized === null || serialized === undefined) throw new Unsupported();
+            out[key] = serialized;
+          }
+          continue;
+        }
+        const node = info.fieldNodes[0]!;
         const value = field.resolve ? field.resolve(parent, args, this.args.contextValue, info) : (parent as Record<string, unknown>)[field.name];
         const completed = isPromise(value) ? value.then((v) => this.complete(field.type, node, v)) : this.complete(field.type, node, value);
         if (isPromise(completed)) {

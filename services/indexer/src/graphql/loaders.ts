@@ -173,9 +173,15 @@ export class Loaders {
       const pending: Promise<unknown>[] = [];
       for (const field of fields) {
         const entities = this.loader(this.subgraph.entities.get(field.type)!, block, ctx);
+        // Each id once (10,000 votes name 100 voters): one promise per distinct entity to wait for.
+        const asked = new Set<string>();
         for (const row of list) {
           const id = row[field.name];
-          if (id !== null && id !== undefined && !entities.peek(String(id))) pending.push(entities.load(String(id)));
+          if (id === null || id === undefined) continue;
+          const key = String(id);
+          if (asked.has(key) || entities.peek(key)) continue;
+          asked.add(key);
+          pending.push(entities.load(key));
         }
       }
       // The lists of a level wait for one batch; each is then answered in its turn (see `reference`).
