@@ -229,3 +229,93 @@ describe("nested references in batches", () => {
     });
   }
 });
+
+/**
+ * A page of at least WHOLE_LIST_FIRST children is counted first: when every parent's list fits, the
+ * lists are read by one join; when one does not, each list is chosen by its own ORDER BY … LIMIT.
+ * Either way a parent's list is the root collection filtered by its reference.
+ */
+describe("whole lists read by one join when every one fits", () => {
+  let store: EntityStore;
+  let run: (source: string) => Promise<any>;
+  const ran: string[] = [];
+  /** Proposal "big" has 150 votes (50 with support 1), "small" 3, "none" none. */
+  const VOTES = 150;
+
+  beforeAll(async () => {
+    const subgraph = await loadSubgraph(buildDir);
+    store = EntityStore.memory(subgraph.schema);
+    const write = (block: number, changes: Record<string, [string, EntityData | null][]>) =>
+      store.transaction(() => {
+        store.writeChanges(block, new Map(Object.entries(changes).map(([type, list]) => [type, new Map(list)])));
+        store.setCursor(blockPtr(block));
+      });
+    write(1, {
+      Account: Array.from({ length: VOTES }, (_, i) => [account(i), { id: account(i), votesCast: 1 }]),
+      Proposal: ["big", "small", "none"].map((id) => [id, { id, title: id }]),
+    });
+    const vote = (p: string, i: number): [string, EntityData] => [`${p}-${i}`, { id: `${p}-${i}`, proposal: p, voter: account(i), support: i % 3, weight: BigInt((i * 7) % 11), reason: `r${i}` }];
+    // Block 2: 100 votes on "big" and the 3 on "small"; block 3: the other 50 on "big".
+    write(2, { Vote: [...Array.from({ length: 100 }, (_, i) => vote("big", i)), ...[0, 1, 2].map((i) => vote("small", i))] });
+    write(3, { Vote: Array.from({ length: VOTES - 100 }, (_, i) => vote("big", 100 + i)) });
+    const prepare = store.db.prepare.bind(store.db);
+    store.db.prepare = ((sql: string) => {
+      const statement = prepare(sql);
+      return new Proxy(statement, {
+        get(target, key) {
+          const value = Reflect.get(target, key) as unknown;
+          if (typeof value !== "function") return value;
+          if (key === "all" || key === "get") {
+            return (...args: unknown[]) => {
+              ran.push(sql);
+              return (value as (...a: unknown[]) => unknown).apply(target, args);
+            };
+          }
+          return (value as (...a: unknown[]) => unknown).bind(target);
+        },
+      });
+    }) as typeof store.db.prepare;
+    const schema = buildGraphQLSchema(subgraph.schema, { store, deployment: "test" });
+    run = async (source) => {
+      const result = await graphql({ schema, source, contextValue: untimedContext() });
+      if (result.errors?.length) throw new Error(result.errors.map((e) => e.message).join("; "));
+      return result.data;
+    };
+  });
+
+  it("reads a parent's id for its lists even when the selection does not ask for it", async () => {
+    const withIds = await run(`{ proposals(orderBy: id) { id title votes(first: 5, orderBy: id) { id weight } } }`);
+    const without = await run(`{ proposals(orderBy: id) { title votes(first: 5, orderBy: id) { weight } } }`);
+    expect(withIds.proposals[0].votes).toHaveLength(5);
+    expect(without).toEqual({
+      proposals: withIds.proposals.map((p: { title: string; votes: { weight: string }[] }) => ({ title: p.title, votes: p.votes.map((v) => ({ weight: v.weight })) })),
+    });
+  });
+
+  const isList = (sql: string) => sql.startsWith("SELECT j.key AS __parent") && sql.includes("entity_Vote");
+  for (const [label, args, at, join] of [
+    ["first: 100 when one list has 150", "first: 100, orderBy: weight, orderDirection: desc", "", false],
+    ["first: 1000 when every list fits", "first: 1000, orderBy: weight, orderDirection: desc", "", true],
+    ["first: 150, exactly the longest list", "first: 150", "", true],
+    ["first: 100 with a filter that leaves 50", "first: 100, orderBy: reason, where: { support: 1 }", "", true],
+    ["first: 100 at block 2, before the list grew past it", "first: 100, orderBy: weight", ", block: { number: 2 }", true],
+    ["first: 100 at block 3", "first: 100, orderBy: weight", ", block: { number: 3 }", false],
+    ["skip: 1 (never counted)", "first: 1000, skip: 1", "", false],
+  ] as const) {
+    it(`${label}: ${join ? "one join" : "a subquery per list"}, each list as the collection filtered by its reference`, async () => {
+      ran.length = 0;
+      const batched = await run(`{ proposals(orderBy: id${at}) { id votes(${args}) { id weight support reason voter { id } } } }`);
+      const lists = ran.filter(isList);
+      expect(lists.length).toBeGreaterThan(0);
+      expect(lists.every((sql) => sql.includes("LIMIT ? OFFSET ?") === !join), lists.join("\n")).toBe(true);
+      expect(batched.proposals.map((p: { id: string }) => p.id)).toEqual(["big", "none", "small"]);
+      for (const proposal of batched.proposals) {
+        const where = args.includes("where:") ? args.replace("where: {", `where: { proposal: "${proposal.id}",`) : `${args}, where: { proposal: "${proposal.id}" }`;
+        const { votes } = await run(`{ votes(${where}${at}) { id weight support reason voter { id } } }`);
+        expect(proposal.votes, `${proposal.id} votes(${args})`).toEqual(votes);
+      }
+      const big = batched.proposals[0].votes.length;
+      expect(big).toBe(label.startsWith("skip") ? VOTES - 1 : label.includes("filter") ? 50 : at.includes("2") ? 100 : Math.min(VOTES, Number(/first: (\d+)/.exec(args)![1])));
+    });
+  }
+});

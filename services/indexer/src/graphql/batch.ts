@@ -27,9 +27,14 @@ export class BatchLoader<K, V> {
     this.defer = defer;
   }
 
-  /** The answer for `key` if it is already in (loaded earlier in this request). */
-  peek(key: K): { value: V } | undefined {
-    return this.known.has(key) ? { value: this.known.get(key) as V } : undefined;
+  /** Whether the answer for `key` is already in (loaded earlier in this request). */
+  has(key: K): boolean {
+    return this.known.has(key);
+  }
+
+  /** The answer for `key` when {@link has} says it is in. */
+  get(key: K): V {
+    return this.known.get(key) as V;
   }
 
   load(key: K): Promise<V> {

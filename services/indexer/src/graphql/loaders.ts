@@ -95,8 +95,7 @@ export class Loaders {
       if (row) ctx.loaded += 1;
       return row;
     };
-    const known = entities.peek(id);
-    return known ? count(known.value) : entities.load(id).then((row) => this.scheduler.run(ctx, () => count(row)));
+    return entities.has(id) ? count(entities.get(id)) : entities.load(id).then((row) => this.scheduler.run(ctx, () => count(row)));
   }
 
   /**
@@ -179,7 +178,7 @@ export class Loaders {
           const id = row[field.name];
           if (id === null || id === undefined) continue;
           const key = String(id);
-          if (asked.has(key) || entities.peek(key)) continue;
+          if (asked.has(key) || entities.has(key)) continue;
           asked.add(key);
           pending.push(entities.load(key));
         }
@@ -194,15 +193,18 @@ export class Loaders {
 /**
  * The stored fields of `def` that the selection of a list (`info`'s field nodes) asks for, through
  * fragments: the columns its statement reads. Fields under `@skip`/`@include` are read either way.
+ * The id is read when the selection asks for it or for a `@derivedFrom` list, which is looked up by
+ * the item's id; `votes { voter { id } support }` leaves out the votes' ids, which are the longest
+ * cells of their rows.
  */
 export function selectedColumns(def: EntityDef, info: GraphQLResolveInfo): Set<string> {
-  const columns = new Set<string>(["id"]);
+  const columns = new Set<string>();
   const seen = new Set<string>();
   const visit = (selections: readonly SelectionNode[]) => {
     for (const selection of selections) {
       if (selection.kind === Kind.FIELD) {
         const field = def.field.get(selection.name.value);
-        if (field && !field.derivedFrom) columns.add(field.name);
+        if (field) columns.add(field.derivedFrom ? "id" : field.name);
       } else if (selection.kind === Kind.INLINE_FRAGMENT) {
         visit(selection.selectionSet.selections);
       } else if (!seen.has(selection.name.value)) {

@@ -299,13 +299,15 @@ export class EntityReader {
 
   /**
    * The columns a statement reads: every stored field of `def`, or, for a list, the fields its
-   * selection asks for (`columns`, the id always added). Cached by entity type and column set.
+   * selection asks for (`columns`; the id when it asks for none, as a select list cannot be
+   * empty). Cached by entity type and column set.
    */
   private readList(def: EntityDef, columns?: ReadonlySet<string>): ReadList {
     const key = columns ? `${def.name}:${[...columns].sort().join(",")}` : def.name;
     let list = this.selectLists.get(key);
     if (!list) {
-      const fields = columns ? def.stored.filter((f) => f.name === "id" || columns.has(f.name)) : def.stored;
+      const asked = columns ? def.stored.filter((f) => columns.has(f.name)) : def.stored;
+      const fields = asked.length > 0 ? asked : def.stored.filter((f) => f.name === "id");
       list = { sql: this.store.selectList(def, "t", fields), fields, decoders: fields.map(answerDecoder) };
       if (this.selectLists.size >= 500) this.selectLists.clear();
       this.selectLists.set(key, list);
@@ -406,6 +408,12 @@ export class EntityReader {
    * function sorted them all (20,000 votes to keep 5 per account). The rows kept are read and put
    * back in each parent's order by the outer ORDER BY. The answer is a function of a batch of
    * parent ids (at most {@link childBatchSize}), giving one list each.
+   *
+   * A page that usually holds whole lists (`first` of at least {@link WHOLE_LIST_FIRST}, no `skip`)
+   * is first counted: when no parent has more children than `first`, the lists are the children
+   * themselves, read by one join in the parents' and the list's order, without choosing each
+   * list's rows first (a third less work for `proposals { votes(first: 1000) }`). The count reads
+   * the reference's index only, and it and the join run in one go, so no write comes between them.
    */
   children(def: EntityDef, back: FieldDef, args: CollectionArgs, block: number, columns?: ReadonlySet<string>): (parents: string[]) => Row[][] {
     const first = args.first ?? 100;
@@ -413,23 +421,40 @@ export class EntityReader {
     const where = this.compiler.filter(def, args.where, block, "v");
     const inner = this.compiler.order(def, args.orderBy, args.orderDirection, block, "v");
     const outer = this.compiler.order(def, args.orderBy, args.orderDirection, block, "t");
-    const link = back.list ? `EXISTS (SELECT 1 FROM json_each(v.${q(back.name)}) b WHERE b.value = j.value)` : `v.${q(back.name)} = j.value`;
+    const link = (t: string) => (back.list ? `EXISTS (SELECT 1 FROM json_each(${t}.${q(back.name)}) b WHERE b.value = j.value)` : `${t}.${q(back.name)} = j.value`);
     const table = tableName(def.name);
     const list = this.readList(def, columns);
     const sql =
       `SELECT j.key AS __parent, ${list.sql} FROM json_each(?) j JOIN ${table} t ON t.vid IN ` +
-      `(SELECT v.vid FROM ${table} v WHERE ${link} AND ${atBlock("v")} AND ${where.sql} ORDER BY ${inner.sql} LIMIT ? OFFSET ?) ` +
+      `(SELECT v.vid FROM ${table} v WHERE ${link("v")} AND ${atBlock("v")} AND ${where.sql} ORDER BY ${inner.sql} LIMIT ? OFFSET ?) ` +
       `ORDER BY j.key, ${outer.sql}`;
+    const whole = skip === 0 && first >= WHOLE_LIST_FIRST ? this.compiler.filter(def, args.where, block, "t") : undefined;
+    const countSql = `SELECT max(n) FROM (SELECT count(*) AS n FROM json_each(?) j JOIN ${table} v ON ${link("v")} AND ${atBlock("v")} AND ${where.sql} GROUP BY j.key)`;
+    const wholeSql = whole && `SELECT j.key AS __parent, ${list.sql} FROM json_each(?) j JOIN ${table} t ON ${link("t")} AND ${atBlock("t")} AND ${whole.sql} ORDER BY j.key, ${outer.sql}`;
     return (parents) => {
-      const params = [JSON.stringify(parents), block, block, ...where.params, ...inner.params, first, skip, ...outer.params];
-      const lists: Row[][] = parents.map(() => []);
-      for (const row of this.statement(sql, params, (stmt) => stmt.all(...params) as unknown as Cells[])) {
-        lists[Number(row[0])]!.push(this.row(list, row, 1, block));
+      const ids = JSON.stringify(parents);
+      let rows: Cells[] | undefined;
+      if (whole && wholeSql) {
+        const countParams = [ids, block, block, ...where.params];
+        const most = this.statement(countSql, countParams, (stmt) => stmt.get(...countParams) as unknown as Cells | undefined)?.[0];
+        if (most === null || most === undefined || Number(most) <= first) {
+          const params = [ids, block, block, ...whole.params, ...outer.params];
+          rows = this.statement(wholeSql, params, (stmt) => stmt.all(...params) as unknown as Cells[]);
+        }
       }
+      if (!rows) {
+        const params = [ids, block, block, ...where.params, ...inner.params, first, skip, ...outer.params];
+        rows = this.statement(sql, params, (stmt) => stmt.all(...params) as unknown as Cells[]);
+      }
+      const lists: Row[][] = parents.map(() => []);
+      for (const row of rows) lists[Number(row[0])]!.push(this.row(list, row, 1, block));
       return lists;
     };
   }
 }
+
+/** The smallest `first` for which {@link EntityReader.children} counts the lists before reading them. */
+export const WHOLE_LIST_FIRST = 100;
 
 /** How many parents' lists one {@link EntityReader.children} statement answers for a given `first`. */
 export function childBatchSize(first: number): number {
