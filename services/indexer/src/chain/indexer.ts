@@ -17,6 +17,13 @@ import { FIRST_LOG_RANGE, GROW_AFTER, TARGET_LOGS } from "./log-range.ts";
 
 export { isLogRangeTooLarge } from "./log-range.ts";
 
+/**
+ * Events applied in one transaction during a back-fill before the follower yields (queries are
+ * answered, fetched batches taken in). Each commit writes the pages of every index the chunk
+ * touched; at 250 the commits were a tenth of the back-fill's time, at 1,000 about half that.
+ */
+export const CHUNK_EVENTS = 1000;
+
 export interface IndexerOptions {
   subgraph: Subgraph;
   store: EntityStore;
@@ -278,8 +285,8 @@ export class Indexer {
     }
 
     // Apply in chunks of blocks, each chunk one transaction with its cursor, yielding in between so
-    // queries are answered while a long history back-fills (the messages of the fetch worker are
-    // also taken in between).
+    // queries are answered while a long history back-fills (a chunk of CHUNK_EVENTS takes about
+    // 0.1 to 0.3 s; the messages of the fetch worker are also taken in between).
     const byBlock = new Map<number, Trigger[]>();
     for (const t of triggers) {
       const n = t.log.blockNumber;
@@ -308,7 +315,7 @@ export class Indexer {
       if (!this.running) return false;
       chunk.push(n);
       chunkEvents += byBlock.get(n)!.length;
-      if (chunkEvents >= 250) {
+      if (chunkEvents >= CHUNK_EVENTS) {
         flush(blocks.get(n)!.ptr);
         await new Promise((resolve) => setImmediate(resolve));
       }
