@@ -99,6 +99,8 @@ describe("fetching the next batch ahead", () => {
       const voter = (account: { address: string }) => store.current("Vote", `${proposalId}-${account.address.toLowerCase()}`);
       expect(voter(dao.accounts.carol.account)).toBeDefined();
       expect(voter(dao.accounts.bob.account)).toBeUndefined();
+      // Caught up, nothing is fetched ahead: the worker is stopped (its heap returned).
+      if (inWorker) await vi.waitFor(() => expect(aheadFetcher()).toBeUndefined(), { timeout: 5_000 });
     } finally {
       reorged();
       await indexer.stop();

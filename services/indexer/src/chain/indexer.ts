@@ -263,6 +263,7 @@ export class Indexer {
     if (from > head) {
       if (!this.status.synced) this.logger.info({ block: cursor?.number, head }, "caught up with the chain head");
       this.status.synced = true;
+      this.releaseWorker();
       return true;
     }
     if (settled && "error" in settled) throw settled.error;
@@ -277,7 +278,8 @@ export class Indexer {
     const { to, triggers, blocks, end } = batch;
     if (to < head) {
       // In the worker once it has loaded (the first batch ahead may be fetched here meanwhile).
-      const source = this.aheadFetcher?.ready ? this.aheadFetcher : this.fetcher;
+      this.aheadFetcher ??= this.newAheadFetcher();
+      const source = this.aheadFetcher.ready ? this.aheadFetcher : this.fetcher;
       const next = this.fetchBatch(to + 1, Math.min(head, to + this.logRange), source);
       // Awaited by the next step; a failure then goes through the poll loop's backoff like any other.
       next.catch(() => undefined);
@@ -337,7 +339,20 @@ export class Indexer {
       }
     }
     this.status.synced = toGo === 0;
+    if (toGo === 0) this.releaseWorker();
     return toGo === 0;
+  }
+
+  /**
+   * Once caught up nothing is fetched ahead: the fetch worker is stopped, so its heap (a second V8
+   * heap, viem loaded, the logs kept from a cut answer) is not held while the follower polls the
+   * head. A later batch fetched ahead starts it again.
+   */
+  private releaseWorker(): void {
+    if (!this.rpcUrl || !this.aheadFetcher || this.prefetched) return;
+    const worker = this.aheadFetcher;
+    this.aheadFetcher = undefined;
+    worker.close().catch(() => undefined);
   }
 
   /**
