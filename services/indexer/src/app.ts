@@ -3,9 +3,9 @@
 import { treasuryAssetSources, type Deployment } from "@ai-dao/deployment";
 import { createLogger, type Logger } from "@ai-dao/service-kit";
 import { dataSourcesFor } from "@ai-dao/subgraph/data-sources";
-import { createPublicClient, http, type PublicClient } from "viem";
 
 import { Indexer, chainIdentity } from "./chain/indexer.ts";
+import { rpcClient } from "./chain/rpc-client.ts";
 import { type RunningServer, type ServerLimits, serve } from "./graphql/server.ts";
 import { EntityStore } from "./store/store.ts";
 import { type DataSourceOverrides, type Subgraph, loadSubgraph } from "./subgraph.ts";
@@ -26,12 +26,7 @@ export function overridesFromDeployment(deployment: Deployment): DataSourceOverr
   ]);
 }
 
-export function rpcClient(rpcUrl: string): PublicClient {
-  return createPublicClient({
-    transport: http(rpcUrl, { retryCount: 0, timeout: 15_000, batch: { batchSize: 100, wait: 0 } }),
-    cacheTime: 0,
-  }) as PublicClient;
-}
+export { rpcClient };
 
 export interface AppOptions {
   buildDir: string;
@@ -76,6 +71,7 @@ export async function startApp(options: AppOptions): Promise<App> {
     subgraph,
     store,
     client,
+    rpcUrl: options.rpcUrl,
     logger,
     ...(options.pollIntervalMs !== undefined ? { pollIntervalMs: options.pollIntervalMs } : {}),
     ...(options.batchSize !== undefined ? { batchSize: options.batchSize } : {}),

@@ -13,20 +13,28 @@ import { type Chain, headBlock, openVote, quietLogger, startChain } from "./help
 describe("fetching the next batch ahead", () => {
   let chain: Chain;
   let proposalId: bigint;
+  /** The chain with the vote open, which each case starts from. */
+  let opened: string;
 
   beforeAll(async () => {
     chain = await startChain();
     proposalId = await openVote(chain, "# Fetch ahead\nA proposal whose later votes a reorg replaces.");
+    opened = (await chain.connection.provider.request({ method: "evm_snapshot", params: [] })) as string;
   });
 
   afterAll(async () => {
     await chain?.rpc.stop();
   });
 
-  it("drops a batch fetched ahead whose blocks a reorg replaced", async () => {
+  it.each([
+    ["in the follower's thread", false],
+    ["in the fetch worker", true],
+  ])("drops a batch fetched ahead (%s) whose blocks a reorg replaced", async (_where, inWorker) => {
     const { dao, connection } = chain;
     const provider = connection.provider;
     const rpc = (method: string, params: unknown[] = []) => provider.request({ method, params });
+    await rpc("evm_revert", [opened]);
+    opened = (await rpc("evm_snapshot")) as string;
 
     // The first batch ends at `cursor`; the one fetched ahead holds bob's vote, which the reorg replaces.
     const cursor = Number(await headBlock(chain));
@@ -38,7 +46,8 @@ describe("fetching the next batch ahead", () => {
     const subgraph = await loadSubgraph(inject("buildDir"), overridesFromDeployment(dao.deployment));
     const store = EntityStore.memory(subgraph.schema);
     const revert = vi.spyOn(store, "revertTo");
-    // The second step waits at its first request until the reorg is made.
+    // The second step waits at its first requests (the head, the cursor's block and the last block
+    // fetched ahead, asked for together) until the reorg is made.
     const client = rpcClient(chain.rpc.url);
     let steps = 0;
     let reorged!: () => void;
@@ -53,9 +62,17 @@ describe("fetching the next batch ahead", () => {
       }
       return getBlockNumber(args);
     };
+    const getBlock = client.getBlock.bind(client);
+    client.getBlock = (async (args: Parameters<typeof getBlock>[0]) => {
+      if (steps >= 2) await reorgDone;
+      return getBlock(args);
+    }) as typeof client.getBlock;
     const fetchedAhead = () => (indexer as unknown as { prefetched?: { from: number; batch: Promise<{ to: number }> } }).prefetched;
     const batchSize = cursor - subgraph.startBlock + 1;
-    const indexer = new Indexer({ subgraph, store, client, logger: quietLogger(), batchSize, pollIntervalMs: 50, maxBackoffMs: 200 });
+    const indexer = new Indexer({ subgraph, store, client, ...(inWorker ? { rpcUrl: chain.rpc.url } : {}), logger: quietLogger(), batchSize, pollIntervalMs: 50, maxBackoffMs: 200 });
+    const aheadFetcher = () => (indexer as unknown as { aheadFetcher?: { ready: boolean } }).aheadFetcher;
+    // In the worker: the first batch ahead goes there once it has loaded.
+    while (inWorker && !aheadFetcher()?.ready) await new Promise((resolve) => setTimeout(resolve, 20));
     try {
       indexer.start();
       await secondStep;
@@ -82,6 +99,8 @@ describe("fetching the next batch ahead", () => {
       const voter = (account: { address: string }) => store.current("Vote", `${proposalId}-${account.address.toLowerCase()}`);
       expect(voter(dao.accounts.carol.account)).toBeDefined();
       expect(voter(dao.accounts.bob.account)).toBeUndefined();
+      // Caught up, nothing is fetched ahead: the worker is stopped (its heap returned).
+      if (inWorker) await vi.waitFor(() => expect(aheadFetcher()).toBeUndefined(), { timeout: 5_000 });
     } finally {
       reorged();
       await indexer.stop();
