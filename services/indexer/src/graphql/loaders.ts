@@ -18,7 +18,7 @@ export class Loaders {
   private readonly scheduler: Scheduler;
   private readonly limits: QueryLimits;
   /** Per request: one loader per entity type and block, so each level of references is one lookup. */
-  private readonly references = new WeakMap<QueryContext, Map<string, BatchLoader<string, Row | null>>>();
+  private readonly references = new WeakMap<QueryContext, Map<EntityDef, Map<number, BatchLoader<string, Row | null>>>>();
   /** Per request: one loader per list field, block and arguments, so each level of lists is one statement. */
   private readonly lists = new WeakMap<QueryContext, Map<string, BatchLoader<string, Row[]>>>();
 
@@ -78,9 +78,10 @@ export class Loaders {
   private loader(def: EntityDef, block: number, ctx: QueryContext): BatchLoader<string, Row | null> {
     let byType = this.references.get(ctx);
     if (!byType) this.references.set(ctx, (byType = new Map()));
-    const key = `${def.name}@${block}`;
-    let found = byType.get(key);
-    if (!found) byType.set(key, (found = new BatchLoader((ids) => this.manyById(def, ids, block, ctx), this.turn(ctx))));
+    let byBlock = byType.get(def);
+    if (!byBlock) byType.set(def, (byBlock = new Map()));
+    let found = byBlock.get(block);
+    if (!found) byBlock.set(block, (found = new BatchLoader((ids) => this.manyById(def, ids, block, ctx), this.turn(ctx))));
     return found;
   }
 
@@ -91,11 +92,17 @@ export class Loaders {
    */
   reference(def: EntityDef, id: string, block: number, ctx: QueryContext): Row | null | Promise<Row | null> {
     const entities = this.loader(def, block, ctx);
-    const count = (row: Row | null) => {
+    if (entities.has(id)) {
+      const row = entities.get(id);
       if (row) ctx.loaded += 1;
       return row;
-    };
-    return entities.has(id) ? count(entities.get(id)) : entities.load(id).then((row) => this.scheduler.run(ctx, () => count(row)));
+    }
+    return entities.load(id).then((row) =>
+      this.scheduler.run(ctx, () => {
+        if (row) ctx.loaded += 1;
+        return row;
+      }),
+    );
   }
 
   /**
