@@ -49,20 +49,18 @@ function fillStore(store: EntityStore): number {
   return 7;
 }
 
-/** Counts the statements run on the entity tables (prepared statements are cached, so count runs). */
-function countEntityStatements(store: EntityStore): { count: number } {
-  const counter = { count: 0 };
+/** Calls `ran` with the SQL of every statement run on `store` (prepared statements are cached, so runs are seen, not preparations). */
+function spyStatements(store: EntityStore, ran: (sql: string) => void): void {
   const prepare = store.db.prepare.bind(store.db);
   store.db.prepare = ((sql: string) => {
     const statement = prepare(sql);
-    if (!sql.includes("entity_")) return statement;
     return new Proxy(statement, {
       get(target, key) {
         const value = Reflect.get(target, key) as unknown;
         if (typeof value !== "function") return value;
         if (key === "all" || key === "get") {
           return (...args: unknown[]) => {
-            counter.count++;
+            ran(sql);
             return (value as (...a: unknown[]) => unknown).apply(target, args);
           };
         }
@@ -70,6 +68,14 @@ function countEntityStatements(store: EntityStore): { count: number } {
       },
     });
   }) as typeof store.db.prepare;
+}
+
+/** Counts the statements run on the entity tables. */
+function countEntityStatements(store: EntityStore): { count: number } {
+  const counter = { count: 0 };
+  spyStatements(store, (sql) => {
+    if (sql.includes("entity_")) counter.count++;
+  });
   return counter;
 }
 
@@ -258,23 +264,7 @@ describe("whole lists read by one join when every one fits", () => {
     // Block 2: 100 votes on "big" and the 3 on "small"; block 3: the other 50 on "big".
     write(2, { Vote: [...Array.from({ length: 100 }, (_, i) => vote("big", i)), ...[0, 1, 2].map((i) => vote("small", i))] });
     write(3, { Vote: Array.from({ length: VOTES - 100 }, (_, i) => vote("big", 100 + i)) });
-    const prepare = store.db.prepare.bind(store.db);
-    store.db.prepare = ((sql: string) => {
-      const statement = prepare(sql);
-      return new Proxy(statement, {
-        get(target, key) {
-          const value = Reflect.get(target, key) as unknown;
-          if (typeof value !== "function") return value;
-          if (key === "all" || key === "get") {
-            return (...args: unknown[]) => {
-              ran.push(sql);
-              return (value as (...a: unknown[]) => unknown).apply(target, args);
-            };
-          }
-          return (value as (...a: unknown[]) => unknown).bind(target);
-        },
-      });
-    }) as typeof store.db.prepare;
+    spyStatements(store, (sql) => ran.push(sql));
     const schema = buildGraphQLSchema(subgraph.schema, { store, deployment: "test" });
     run = async (source) => {
       const result = await graphql({ schema, source, contextValue: untimedContext() });
