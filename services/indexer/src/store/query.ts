@@ -429,17 +429,17 @@ export class EntityReader {
       `(SELECT v.vid FROM ${table} v WHERE ${link("v")} AND ${atBlock("v")} AND ${where.sql} ORDER BY ${inner.sql} LIMIT ? OFFSET ?) ` +
       `ORDER BY j.key, ${outer.sql}`;
     const whole = skip === 0 && first >= WHOLE_LIST_FIRST ? this.compiler.filter(def, args.where, block, "t") : undefined;
-    const countSql = `SELECT max(n) FROM (SELECT count(*) AS n FROM json_each(?) j JOIN ${table} v ON ${link("v")} AND ${atBlock("v")} AND ${where.sql} GROUP BY j.key)`;
-    const wholeSql = whole && `SELECT j.key AS __parent, ${list.sql} FROM json_each(?) j JOIN ${table} t ON ${link("t")} AND ${atBlock("t")} AND ${whole.sql} ORDER BY j.key, ${outer.sql}`;
+    const count = whole && `SELECT max(n) FROM (SELECT count(*) AS n FROM json_each(?) j JOIN ${table} v ON ${link("v")} AND ${atBlock("v")} AND ${where.sql} GROUP BY j.key)`;
+    const join = whole && `SELECT j.key AS __parent, ${list.sql} FROM json_each(?) j JOIN ${table} t ON ${link("t")} AND ${atBlock("t")} AND ${whole.sql} ORDER BY j.key, ${outer.sql}`;
     return (parents) => {
       const ids = JSON.stringify(parents);
       let rows: Cells[] | undefined;
-      if (whole && wholeSql) {
+      if (whole && count && join) {
         const countParams = [ids, block, block, ...where.params];
-        const most = this.statement(countSql, countParams, (stmt) => stmt.get(...countParams) as unknown as Cells | undefined)?.[0];
+        const most = this.statement(count, countParams, (stmt) => stmt.get(...countParams) as unknown as Cells | undefined)?.[0];
         if (most === null || most === undefined || Number(most) <= first) {
           const params = [ids, block, block, ...whole.params, ...outer.params];
-          rows = this.statement(wholeSql, params, (stmt) => stmt.all(...params) as unknown as Cells[]);
+          rows = this.statement(join, params, (stmt) => stmt.all(...params) as unknown as Cells[]);
         }
       }
       if (!rows) {
