@@ -5,7 +5,7 @@ import { graphql } from "graphql";
 import { beforeAll, describe, expect, inject, it } from "vitest";
 
 import { buildGraphQLSchema, untimedContext } from "../src/graphql/schema.ts";
-import { EntityStore } from "../src/store/store.ts";
+import { EntityStore, referenceIndexName } from "../src/store/store.ts";
 import { loadSubgraph } from "../src/subgraph.ts";
 import type { EntityData } from "../src/runtime/values.ts";
 
@@ -238,10 +238,11 @@ describe("nested references in batches", () => {
 
 /**
  * A page of at least WHOLE_LIST_FIRST children is counted first: when every parent's list fits, the
- * lists are read by one join; when one does not, each list is chosen by its own ORDER BY … LIMIT.
- * Either way a parent's list is the root collection filtered by its reference.
+ * lists are read by one statement (through the reference's index in id order, else a join); when
+ * one does not, each list is chosen by its own ORDER BY … LIMIT. Either way a parent's list is the
+ * root collection filtered by its reference.
  */
-describe("whole lists read by one join when every one fits", () => {
+describe("whole lists read by one statement when every one fits", () => {
   let store: EntityStore;
   let run: (source: string) => Promise<any>;
   const ran: string[] = [];
@@ -282,22 +283,33 @@ describe("whole lists read by one join when every one fits", () => {
     });
   });
 
-  const isList = (sql: string) => sql.startsWith("SELECT j.key AS __parent") && sql.includes("entity_Vote");
-  for (const [label, args, at, join] of [
-    ["first: 100 when one list has 150", "first: 100, orderBy: weight, orderDirection: desc", "", false],
-    ["first: 1000 when every list fits", "first: 1000, orderBy: weight, orderDirection: desc", "", true],
-    ["first: 150, exactly the longest list", "first: 150", "", true],
-    ["first: 100 with a filter that leaves 50", "first: 100, orderBy: reason, where: { support: 1 }", "", true],
-    ["first: 100 at block 2, before the list grew past it", "first: 100, orderBy: weight", ", block: { number: 2 }", true],
-    ["first: 100 at block 3", "first: 100, orderBy: weight", ", block: { number: 3 }", false],
-    ["skip: 1 (never counted)", "first: 1000, skip: 1", "", false],
+  // The three ways a level's lists are read: each list chosen by its own ORDER BY … LIMIT
+  // ("subquery"); whole lists joined to their parents and sorted ("join"); whole lists in id order
+  // read through the reference's index ("index").
+  const planOf = (sql: string) =>
+    !sql.includes("entity_Vote") ? undefined
+    : sql.startsWith("SELECT j.key AS __parent") ? (sql.includes("LIMIT ? OFFSET ?") ? "subquery" : "join")
+    : sql.includes(`"proposal" IN (SELECT value FROM json_each(?))`) ? "index"
+    : undefined;
+  for (const [label, args, at, plan] of [
+    ["first: 100 when one list has 150", "first: 100, orderBy: weight, orderDirection: desc", "", "subquery"],
+    ["first: 1000 when every list fits", "first: 1000, orderBy: weight, orderDirection: desc", "", "join"],
+    ["first: 150, exactly the longest list", "first: 150", "", "index"],
+    ["first: 1000 in descending id order", "first: 1000, orderDirection: desc", "", "index"],
+    ["first: 100 in id order with a filter that leaves 50", "first: 100, where: { support: 1 }", "", "index"],
+    ["first: 100 with a filter that leaves 50", "first: 100, orderBy: reason, where: { support: 1 }", "", "join"],
+    ["first: 100 at block 2, before the list grew past it", "first: 100, orderBy: weight", ", block: { number: 2 }", "join"],
+    ["first: 100 in id order at block 2", "first: 100", ", block: { number: 2 }", "index"],
+    ["first: 100 at block 3", "first: 100, orderBy: weight", ", block: { number: 3 }", "subquery"],
+    ["first: 100 in id order at block 3", "first: 100", ", block: { number: 3 }", "subquery"],
+    ["skip: 1 (never counted)", "first: 1000, skip: 1", "", "subquery"],
   ] as const) {
-    it(`${label}: ${join ? "one join" : "a subquery per list"}, each list as the collection filtered by its reference`, async () => {
+    it(`${label}: read by ${plan}, each list as the collection filtered by its reference`, async () => {
       ran.length = 0;
       const batched = await run(`{ proposals(orderBy: id${at}) { id votes(${args}) { id weight support reason voter { id } } } }`);
-      const lists = ran.filter(isList);
+      const lists = ran.map(planOf).filter((p) => p !== undefined);
       expect(lists.length).toBeGreaterThan(0);
-      expect(lists.every((sql) => sql.includes("LIMIT ? OFFSET ?") === !join), lists.join("\n")).toBe(true);
+      expect(new Set(lists), ran.join("\n")).toEqual(new Set([plan]));
       expect(batched.proposals.map((p: { id: string }) => p.id)).toEqual(["big", "none", "small"]);
       for (const proposal of batched.proposals) {
         const where = args.includes("where:") ? args.replace("where: {", `where: { proposal: "${proposal.id}",`) : `${args}, where: { proposal: "${proposal.id}" }`;
@@ -306,6 +318,73 @@ describe("whole lists read by one join when every one fits", () => {
       }
       const big = batched.proposals[0].votes.length;
       expect(big).toBe(label.startsWith("skip") ? VOTES - 1 : label.includes("filter") ? 50 : at.includes("2") ? 100 : Math.min(VOTES, Number(/first: (\d+)/.exec(args)![1])));
+    });
+  }
+
+  it("reads whole lists in id order from the reference's index without sorting them", async () => {
+    ran.length = 0;
+    await run(`{ proposals(orderBy: id) { id votes(first: 1000) { weight reason voter { id } } } }`);
+    const sql = ran.find((statement) => planOf(statement) === "index")!;
+    const steps = (store.db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(JSON.stringify(["big", "small"]), 3, 3) as { detail: string }[]).map((r) => r.detail);
+    expect(steps.join("\n")).toContain(`USING INDEX ${referenceIndexName("Vote", "proposal")} (proposal=?)`);
+    expect(steps.join("\n")).not.toContain("TEMP B-TREE");
+  });
+});
+
+/**
+ * Whole lists read through the reference's index come ordered by the parents' ids as SQLite
+ * compares text (UTF-8 bytes), which is not JavaScript's order (UTF-16 code units): a character
+ * past U+FFFF sorts before U+FF61 in JavaScript and after it in SQLite.
+ */
+describe("whole lists of parents whose ids JavaScript and SQLite order differently", () => {
+  const parents = ["\u{1F600}", "\uFF61", "b", "a", "\u00E4", "a\u0000b", "A"];
+  let query: (source: string) => Promise<any>;
+  let run: (source: string) => Promise<any>;
+
+  beforeAll(async () => {
+    const subgraph = await loadSubgraph(buildDir);
+    const store = EntityStore.memory(subgraph.schema);
+    store.transaction(() => {
+      store.writeChanges(
+        1,
+        new Map<string, Map<string, EntityData | null>>([
+          ["Account", new Map(Array.from({ length: 5 }, (_, i) => [account(i), { id: account(i) }]))],
+          ["Proposal", new Map(parents.map((id, i) => [id, { id, title: `p${i}` }]))],
+          // Parent i has i + 1 votes, so a list given to the wrong parent has the wrong length.
+          ["Vote", new Map(parents.flatMap((p, i) => Array.from({ length: i + 1 }, (_, n): [string, EntityData] => [`${p}-${n}`, { id: `${p}-${n}`, proposal: p, voter: account(n % 5), support: n % 3, weight: BigInt(n), reason: `${p}/${n}` }])))],
+        ]),
+      );
+      store.setCursor(blockPtr(1));
+    });
+    const ran: string[] = [];
+    spyStatements(store, (sql) => ran.push(sql));
+    const schema = buildGraphQLSchema(subgraph.schema, { store, deployment: "test" });
+    query = async (source) => {
+      const result = await graphql({ schema, source, contextValue: untimedContext() });
+      if (result.errors?.length) throw new Error(result.errors.map((e) => e.message).join("; "));
+      return result.data;
+    };
+    run = async (source) => {
+      ran.length = 0;
+      const data = await query(source);
+      expect(ran.some((sql) => sql.includes(`"proposal" IN (SELECT value FROM json_each(?))`)), "read through the reference's index").toBe(true);
+      return data;
+    };
+  });
+
+  for (const direction of ["asc", "desc"]) {
+    it(`gives each parent its own list (${direction})`, async () => {
+      const batched = await run(`{ proposals(orderBy: title) { id votes(first: 100, orderDirection: ${direction}) { id reason voter { id } } } }`);
+      expect(batched.proposals.map((p: { id: string }) => p.id)).toEqual(parents);
+      for (const proposal of batched.proposals) {
+        const { votes } = await query(`{ votes(first: 100, orderDirection: ${direction}, where: { proposal: ${JSON.stringify(proposal.id)} }) { id reason voter { id } } }`);
+        expect(proposal.votes).toEqual(votes);
+        expect(proposal.votes.map((v: { reason: string }) => v.reason.slice(0, proposal.id.length))).toEqual(proposal.votes.map(() => proposal.id));
+        expect(proposal.votes).toHaveLength(parents.indexOf(proposal.id) + 1);
+        const ids = proposal.votes.map((v: { id: string }) => v.id);
+        const sorted = [...ids].sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
+        expect(ids).toEqual(direction === "asc" ? sorted : sorted.reverse());
+      }
     });
   }
 });

@@ -86,15 +86,18 @@ describe("current versions", () => {
     store.close();
   });
 
-  it("replaces the (reference, block_from) indexes of a layout 1 store", async () => {
-    const layoutDir = await tempDir("indexer-layout-1-");
+  it.each([
+    { layout: 1, index: "entity_Account_delegate", columns: `"delegate", block_from` },
+    { layout: 2, index: "entity_Account_delegate_range", columns: `"delegate", block_to, block_from` },
+  ])("replaces the reference indexes of a layout $layout store", async ({ layout, index: oldIndex, columns }) => {
+    const layoutDir = await tempDir(`indexer-layout-${layout}-`);
     const written = EntityStore.open(layoutDir, subgraph.schema, identity);
     writeHistory(written, 3);
     written.close();
     const old = new DatabaseSync(path.join(layoutDir, DATABASE_FILE));
     old.exec(`DROP INDEX "${referenceIndexName("Account", "delegate")}"`);
-    old.exec(`CREATE INDEX "entity_Account_delegate" ON ${tableName("Account")} ("delegate", block_from)`);
-    old.exec("PRAGMA user_version = 1");
+    old.exec(`CREATE INDEX "${oldIndex}" ON ${tableName("Account")} (${columns})`);
+    old.exec(`PRAGMA user_version = ${layout}`);
     old.close();
 
     const store = EntityStore.open(layoutDir, subgraph.schema, identity, () => {
@@ -102,7 +105,9 @@ describe("current versions", () => {
     });
     const indexes = (store.db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = ?").all("entity_Account") as { name: string }[]).map((r) => r.name);
     expect(indexes).toContain(referenceIndexName("Account", "delegate"));
-    expect(indexes).not.toContain("entity_Account_delegate");
+    expect(indexes).not.toContain(oldIndex);
+    const columnsNow = (store.db.prepare("SELECT name FROM pragma_index_info(?)").all(referenceIndexName("Account", "delegate")) as { name: string }[]).map((r) => r.name);
+    expect(columnsNow).toEqual(["delegate", "id", "block_to", "block_from"]);
     expect(store.layoutVersion()).toBe(STORE_LAYOUT_VERSION);
     expect(store.counts().Account).toEqual({ current: 10, versions: 30 });
     store.close();

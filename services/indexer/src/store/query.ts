@@ -411,9 +411,13 @@ export class EntityReader {
    *
    * A page that usually holds whole lists (`first` of at least {@link WHOLE_LIST_FIRST}, no `skip`)
    * is first counted: when no parent has more children than `first`, the lists are the children
-   * themselves, read by one join in the parents' and the list's order, without choosing each
-   * list's rows first (a third less work for `proposals { votes(first: 1000) }`). The count reads
-   * the reference's index only, and it and the join run in one go, so no write comes between them.
+   * themselves, read by one statement without choosing each list's rows first. In the default
+   * order (by id) and through a single reference, that statement walks the reference's index,
+   * which holds each parent's children in id order, so nothing is sorted (`proposals { votes(first:
+   * 1000) }` reads 10,000 votes in half the time of a join sorted by parent and id); its rows are
+   * given to their parents by the reference they hold. Other orders join the parents and sort.
+   * The count reads the reference's index only, and it and the read run in one go, so no write
+   * comes between them.
    */
   children(def: EntityDef, back: FieldDef, args: CollectionArgs, block: number, columns?: ReadonlySet<string>): (parents: string[]) => Row[][] {
     const first = args.first ?? 100;
@@ -429,28 +433,66 @@ export class EntityReader {
       `(SELECT v.vid FROM ${table} v WHERE ${link("v")} AND ${atBlock("v")} AND ${where.sql} ORDER BY ${inner.sql} LIMIT ? OFFSET ?) ` +
       `ORDER BY j.key, ${outer.sql}`;
     const whole = skip === 0 && first >= WHOLE_LIST_FIRST ? this.compiler.filter(def, args.where, block, "t") : undefined;
-    const count = whole && `SELECT max(n) FROM (SELECT count(*) AS n FROM json_each(?) j JOIN ${table} v ON ${link("v")} AND ${atBlock("v")} AND ${where.sql} GROUP BY j.key)`;
+    const count = whole && `SELECT j.key, count(*) FROM json_each(?) j JOIN ${table} v ON ${link("v")} AND ${atBlock("v")} AND ${where.sql} GROUP BY j.key`;
+    // In id order through a single reference: the reference's index gives the children ordered by
+    // the parent they refer to, then by id, without a sort.
+    const byReference = whole && !back.list && args.orderBy === undefined;
+    const descending = args.orderDirection === "desc";
+    const dir = descending ? "DESC" : "ASC";
+    const indexed = whole && `SELECT ${list.sql} FROM ${table} t WHERE t.${q(back.name)} IN (SELECT value FROM json_each(?)) AND ${atBlock("t")} AND ${whole.sql} ORDER BY t.${q(back.name)} ${dir}, t."id" ${dir}`;
     const join = whole && `SELECT j.key AS __parent, ${list.sql} FROM json_each(?) j JOIN ${table} t ON ${link("t")} AND ${atBlock("t")} AND ${whole.sql} ORDER BY j.key, ${outer.sql}`;
     return (parents) => {
       const ids = JSON.stringify(parents);
-      let rows: Cells[] | undefined;
-      if (whole && count && join) {
+      const lists: Row[][] = parents.map(() => []);
+      if (whole && count && join && indexed) {
         const countParams = [ids, block, block, ...where.params];
-        const most = this.statement(count, countParams, (stmt) => stmt.get(...countParams) as unknown as Cells | undefined)?.[0];
-        if (most === null || most === undefined || Number(most) <= first) {
+        const counts = this.statement(count, countParams, (stmt) => stmt.all(...countParams) as unknown as Cells[]);
+        if (counts.every((c) => Number(c[1]) <= first)) {
+          // The parents in the order SQLite gives their children: by their ids' UTF-8 bytes, as it
+          // compares text. Only for distinct, well-formed ids, each read as JSON gave it.
+          const order = byReference && new Set(parents).size === parents.length ? byteOrder(parents, descending) : undefined;
+          if (order) {
+            const params = [ids, block, block, ...whole.params];
+            const rows = this.statement(indexed, params, (stmt) => stmt.all(...params) as unknown as Cells[]);
+            // Each parent's rows follow the ones before, as many as it was counted; the count and
+            // the read ran in one go, so they saw the same rows.
+            const sizes = new Array<number>(parents.length).fill(0);
+            for (const [key, n] of counts) sizes[Number(key)] = Number(n);
+            if (sizes.reduce((a, b) => a + b, 0) !== rows.length) throw new Error(`the lists ${back.name} of ${parents.length} ${def.name} parents were counted with other rows than they were read with`);
+            let next = 0;
+            for (const i of order) {
+              const own = lists[i]!;
+              for (let n = sizes[i]!; n > 0; n--) own.push(this.row(list, rows[next++]!, 0, block));
+            }
+            return lists;
+          }
           const params = [ids, block, block, ...whole.params, ...outer.params];
-          rows = this.statement(join, params, (stmt) => stmt.all(...params) as unknown as Cells[]);
+          for (const row of this.statement(join, params, (stmt) => stmt.all(...params) as unknown as Cells[])) lists[Number(row[0])]!.push(this.row(list, row, 1, block));
+          return lists;
         }
       }
-      if (!rows) {
-        const params = [ids, block, block, ...where.params, ...inner.params, first, skip, ...outer.params];
-        rows = this.statement(sql, params, (stmt) => stmt.all(...params) as unknown as Cells[]);
-      }
-      const lists: Row[][] = parents.map(() => []);
-      for (const row of rows) lists[Number(row[0])]!.push(this.row(list, row, 1, block));
+      const params = [ids, block, block, ...where.params, ...inner.params, first, skip, ...outer.params];
+      for (const row of this.statement(sql, params, (stmt) => stmt.all(...params) as unknown as Cells[])) lists[Number(row[0])]!.push(this.row(list, row, 1, block));
       return lists;
     };
   }
+}
+
+/**
+ * The positions of `ids` in the order SQLite sorts them as text (BINARY: their UTF-8 bytes, a
+ * shorter prefix first), or the reverse; undefined when an id is not a string that UTF-8 holds
+ * as it is (a lone surrogate).
+ */
+function byteOrder(ids: readonly unknown[], descending: boolean): number[] | undefined {
+  const bytes: Buffer[] = [];
+  for (const id of ids) {
+    if (typeof id !== "string") return undefined;
+    const encoded = Buffer.from(id, "utf8");
+    if (encoded.toString("utf8") !== id) return undefined;
+    bytes.push(encoded);
+  }
+  const order = ids.map((_, i) => i).sort((a, b) => Buffer.compare(bytes[a]!, bytes[b]!));
+  return descending ? order.reverse() : order;
 }
 
 /** The smallest `first` for which {@link EntityReader.children} counts the lists before reading them. */
