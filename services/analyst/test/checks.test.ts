@@ -486,7 +486,12 @@ describe("coverage: which checks ran, which did not apply, which could not run",
   it("writes coverage entries without the check's name; a failing check's finding names it", () => {
     const run = runChecksWithCoverage(grant());
     for (const entry of run.coverage) expect(Object.keys(entry)).not.toContain("name");
-    const broken: ProposalCheck = { ...treasuryOutflow, check: () => { throw new Error("boom"); } };
+    const broken: ProposalCheck = {
+      ...treasuryOutflow,
+      check: () => {
+        throw new Error("boom");
+      },
+    };
     expect(runChecksWithCoverage(grant(), [broken]).findings[0]!.title).toBe('The check "Treasury outflow" failed');
   });
 
