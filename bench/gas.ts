@@ -15,6 +15,7 @@ import { network } from "hardhat";
 import { encodeFunctionData, hexToBytes, keccak256, parseEther, stringToBytes, toHex, type Hash } from "viem";
 
 import { DecisionKind, Recommendation, ReportEncoding, Support } from "@ai-dao/protocol";
+import { REPORT_SCHEMA_VERSION } from "@ai-dao/reports";
 import { encodeReport } from "@ai-dao/reports/node";
 import { delegateAll, deployLocalDAO, ethTransfer } from "@ai-dao/testkit";
 import { EXECUTOR_ROLE, PROPOSER_ROLE } from "../ignition/modules/DAO.ts";
@@ -79,7 +80,7 @@ async function lifecycle(governor: GovernorLike, label: string, beforeQueue: (pr
 
 const base = await lifecycle(vanilla, "vanilla", async () => {});
 const ours = await lifecycle(platform, "platform", async (proposalId) => {
-  const report = toHex(JSON.stringify({ schemaVersion: 2, risk: 10 }));
+  const report = toHex(JSON.stringify({ schemaVersion: REPORT_SCHEMA_VERSION, risk: 10 }));
   await decisionLog.write.publish([proposalId, DecisionKind.Analysis, 10, Recommendation.For, ReportEncoding.Json, keccak256(report), report], { account: accounts.analyst.account });
 });
 

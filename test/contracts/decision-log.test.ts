@@ -6,6 +6,7 @@ import { network } from "hardhat";
 import { encodeFunctionData, keccak256, parseEventLogs, toBytes, toHex, type Hex } from "viem";
 
 import { DecisionKind, Recommendation, ReportEncoding } from "@ai-dao/protocol";
+import { REPORT_SCHEMA_VERSION } from "@ai-dao/reports";
 import { delegateAll, deployLocalDAO, passProposal, type LocalDAO } from "@ai-dao/testkit";
 
 /** A report of exactly `size` bytes of canonical-looking JSON. */
@@ -63,7 +64,7 @@ describe("DecisionLog", async () => {
 
   it("records a compressed report's encoding and checks the hash of the bytes sent", async () => {
     const { decisionLog, accounts, publicClient } = dao;
-    const json = JSON.stringify({ schemaVersion: 2, summary: "x".repeat(2000) });
+    const json = JSON.stringify({ schemaVersion: REPORT_SCHEMA_VERSION, summary: "x".repeat(2000) });
     const deflated = toHex(deflateRawSync(json, { level: 9 }));
     const hash = await decisionLog.write.publish([9n, DecisionKind.Analysis, 40, Recommendation.Abstain, ReportEncoding.DeflateRaw, keccak256(deflated), deflated], {
       account: accounts.analyst.account,

@@ -1,6 +1,6 @@
 // The decision log: filters read exactly and explained when they cannot be, actors named, exports
 // with ISO times and exact values, each kind of report in its own view.
-import { canonicalJson, type FailedReport, type GuardReport } from "@ai-dao/reports";
+import { canonicalJson, REPORT_SCHEMA_VERSION, type FailedReport, type GuardReport } from "@ai-dao/reports";
 import { fireEvent, screen, waitFor, within } from "@testing-library/react";
 import { keccak256, stringToBytes } from "viem";
 import { describe, expect, it } from "vitest";
@@ -33,7 +33,7 @@ const guardReport: GuardReport = {
 };
 
 const failedReport: FailedReport = {
-  schemaVersion: 2,
+  schemaVersion: REPORT_SCHEMA_VERSION,
   status: "failed",
   mode: "deterministic",
   analyzer: { name: "@ai-dao/analyst", version: "0.1.0" },

@@ -1,7 +1,7 @@
 // A finding's evidence as a voter reads it: the actions it concerns linked to their place on the
 // page, accounts by name, amounts in the token's units, shares as percentages, the evidence a claim
 // cites linked to what it cites, and the claims as a table with their status.
-import { canonicalJson, type Report } from "@ai-dao/reports";
+import { canonicalJson, REPORT_SCHEMA_VERSION, type Report } from "@ai-dao/reports";
 import { screen, waitFor, within } from "@testing-library/react";
 import { encodeAbiParameters, keccak256, stringToBytes, type Address } from "viem";
 import { describe, expect, it } from "vitest";
@@ -17,7 +17,7 @@ const DUSD = "0x976EA74026E726554dB657fA54763abd0C3a0aa9" as Address;
 const MYSTERY = "0x14dC79964da2C08b23698B3D3cc7Ca32193d9955" as Address;
 
 const report: Report = {
-  schemaVersion: 2,
+  schemaVersion: REPORT_SCHEMA_VERSION,
   status: "analysed",
   mode: "model",
   analyzer: { name: "@ai-dao/analyst", version: "0.1.0" },

@@ -1,5 +1,5 @@
 // Every kind of published report rendered with its real fields, read through @ai-dao/reports.
-import { canonicalJson, type FailedReport, type GuardReport, type Report } from "@ai-dao/reports";
+import { canonicalJson, REPORT_SCHEMA_VERSION, type FailedReport, type FailedReportV2, type GuardReport, type Report, type ReportV2 } from "@ai-dao/reports";
 import { cleanup, fireEvent, screen, within } from "@testing-library/react";
 import { keccak256, stringToBytes } from "viem";
 import { describe, expect, it } from "vitest";
@@ -13,7 +13,7 @@ const treasury = config.contracts.timelock;
 const outsider = "0x000000000000000000000000000000000000dEaD";
 
 const modelReport: Report = {
-  schemaVersion: 2,
+  schemaVersion: REPORT_SCHEMA_VERSION,
   status: "analysed",
   mode: "model",
   analyzer: { name: "@ai-dao/analyst", version: "0.1.0" },
@@ -86,16 +86,35 @@ const codeReport: Report = {
     claims: [{ claim: "The description says the DAO's holdings do not change", status: "mismatched", evidence: ["call:0", "finding:0"], explanation: "Call 0 sends 60 ETH from the treasury." }],
     undisclosedEffects: [{ effect: "Call 0 sends 60 ETH from the treasury to 0x000000000000000000000000000000000000dEaD", evidence: ["call:0", "balance:0"] }],
   },
+  // Version 3: the checks by id only; the page names them from the catalogue of @ai-dao/reports.
   coverage: [
-    { check: "treasury-outflow", name: "Treasury outflow", status: "ran" },
-    { check: "access-control", name: "Roles, ownership, guardian, analysts, timelock delay", status: "not-applicable" },
-    { check: "undecodable-calls", name: "Calls that cannot be decoded", status: "ran" },
-    { check: "simulation", name: "Running the proposal on a copy of the chain", status: "skipped", reason: "the fork simulation failed: cannot fork the chain: fetch failed" },
-    { check: "simulated-outflow", name: "Treasury outflow measured on a copy of the chain", status: "skipped", reason: "the fork simulation failed: cannot fork the chain: fetch failed" },
-    { check: "recent-voting-power", name: "Voting power acquired shortly before the snapshot", status: "skipped", reason: "voting power could not be read: HTTP request failed" },
+    { check: "treasury-outflow", status: "ran" },
+    { check: "access-control", status: "not-applicable" },
+    { check: "undecodable-calls", status: "ran" },
+    { check: "simulation", status: "skipped", reason: "the fork simulation failed: cannot fork the chain: fetch failed" },
+    { check: "simulated-outflow", status: "skipped", reason: "the fork simulation failed: cannot fork the chain: fetch failed" },
+    { check: "recent-voting-power", status: "skipped", reason: "voting power could not be read: HTTP request failed" },
   ],
   inconclusive: true,
   simulation: { status: "failed", reason: "cannot fork the chain: fetch failed" },
+};
+
+/**
+ * The same analysis as stored on chain in version 2, when each coverage entry carried its check's
+ * name. Two names differ from today's catalogue (as if the checks were renamed since): the page
+ * shows the report's own.
+ */
+const codeReportV2: ReportV2 = {
+  ...codeReport,
+  schemaVersion: 2,
+  coverage: [
+    { check: "treasury-outflow", name: "Treasury outflow", status: "ran" },
+    { check: "access-control", name: "Roles and ownership", status: "not-applicable" },
+    { check: "undecodable-calls", name: "Calls that cannot be decoded", status: "ran" },
+    { check: "simulation", name: "Fork simulation", status: "skipped", reason: "the fork simulation failed: cannot fork the chain: fetch failed" },
+    { check: "simulated-outflow", name: "Treasury outflow measured on a copy of the chain", status: "skipped", reason: "the fork simulation failed: cannot fork the chain: fetch failed" },
+    { check: "recent-voting-power", name: "Voting power acquired shortly before the snapshot", status: "skipped", reason: "voting power could not be read: HTTP request failed" },
+  ],
 };
 
 const guardReport: GuardReport = {
@@ -114,7 +133,7 @@ const guardReport: GuardReport = {
 };
 
 const failedReport: FailedReport = {
-  schemaVersion: 2,
+  schemaVersion: REPORT_SCHEMA_VERSION,
   status: "failed",
   mode: "deterministic",
   analyzer: { name: "@ai-dao/analyst", version: "0.1.0" },
@@ -170,6 +189,12 @@ describe("a model-mode analysis on the proposal page", () => {
     expect(within(panel).getByTestId("risk-score").textContent).toBe("90");
     expect(panel.textContent).toMatch(/\(floor 80\)/);
     expect(panel.textContent).toMatch(/model claude-test/);
+  });
+
+  it("shows a version 2 failure report as a failed analysis too", async () => {
+    const failedV2: FailedReportV2 = { ...failedReport, schemaVersion: 2 };
+    await openDecision("ANALYSIS", canonicalJson(failedV2));
+    expect((await screen.findByTestId("analysis-failed")).textContent).toMatch(/Analysis failed: the node timed out/);
   });
 
   it("shows a failed analysis as such, at risk 100, without the analysed sections", async () => {
@@ -252,6 +277,54 @@ describe("summary, claims checked by code and coverage", () => {
     expect(within(model).getByRole("heading", { level: 3 }).textContent).toBe("The model's reading: what the description claims vs what the calls do");
     expect(screen.queryByTestId("analysis-inconclusive")).toBeNull();
     expect(screen.getByTestId("coverage-line").textContent).toBe("5 checks ran, 1 not applicable");
+  });
+
+  it("a stored version 2 report still reads, and its coverage shows the names it carries", async () => {
+    await openDecision("ANALYSIS", canonicalJson(codeReportV2));
+    await screen.findByTestId("analysis-summary");
+    const entries = screen.getAllByTestId("coverage-entry").map((e) => e.textContent);
+    expect(entries).toEqual([
+      "Treasury outflow: checked",
+      "Roles and ownership: nothing to check in this proposal",
+      "Calls that cannot be decoded: checked",
+      "Fork simulation: not checked (running the proposal on a copy of the chain failed)",
+      "Treasury outflow measured on a copy of the chain: not checked (running the proposal on a copy of the chain failed)",
+      "Voting power acquired shortly before the snapshot: not checked (voting power could not be read from the chain)",
+    ]);
+    expect(screen.getByTestId("analysis-inconclusive").textContent).toMatch(/Not checked: Fork simulation, Treasury outflow measured on a copy of the chain — running the proposal on a copy of the chain failed\./);
+    expect(screen.getByTestId("coverage-line").textContent).toBe("2 checks ran, 1 not applicable, 3 not run");
+  });
+
+  it("a version 3 report's coverage is named from the catalogue, entry by entry", async () => {
+    await openDecision("ANALYSIS", json);
+    await screen.findByTestId("analysis-summary");
+    expect(screen.getAllByTestId("coverage-entry").map((e) => e.textContent)).toEqual([
+      "Treasury outflow: checked",
+      "Roles, ownership, guardian, analysts, timelock delay: nothing to check in this proposal",
+      "Calls that cannot be decoded: checked",
+      "Running the proposal on a copy of the chain: not checked (running the proposal on a copy of the chain failed)",
+      "Treasury outflow measured on a copy of the chain: not checked (running the proposal on a copy of the chain failed)",
+      "Voting power acquired shortly before the snapshot: not checked (voting power could not be read from the chain)",
+    ]);
+  });
+
+  it("a check this app does not know (a newer analyst) is shown by its id, and the page still renders", async () => {
+    const newer: Report = {
+      ...codeReport,
+      coverage: [...codeReport.coverage!, { check: "oracle-manipulation", status: "skipped", reason: "the check failed: boom" }, { check: "price-impact", status: "ran" }],
+    };
+    const newerJson = canonicalJson(newer);
+    renderAt("/proposals/102", { ...onPage, analyst: (path: string) => (path === "/proposals/102/report" ? { status: 200, body: { report: newer, reportJson: newerJson, reportHash: keccak256(stringToBytes(newerJson)), decisionId: "0", txHash: h("22"), blockNumber: 20, cid: null } } : { status: 404, body: {} }), rpc: (method: string) => (method === "eth_getLogs" ? [decisionLog(102n, newerJson)] : undefined) });
+    const panel = await screen.findByTestId("analysis-panel");
+    await within(panel).findByTestId("analysis-summary");
+    const entries = within(panel).getAllByTestId("coverage-entry").map((e) => e.textContent);
+    expect(entries).toHaveLength(8);
+    expect(entries).toContain("oracle-manipulation: not checked (the check stopped with an error)");
+    expect(entries).toContain("price-impact: checked");
+    expect(entries).toContain("Treasury outflow: checked");
+    expect(within(panel).getByTestId("analysis-inconclusive").textContent).toMatch(/Not checked: oracle-manipulation — the check stopped with an error\./);
+    expect(within(panel).getByTestId("coverage-line").textContent).toBe("3 checks ran, 1 not applicable, 4 not run");
+    expect(within(panel).getByTestId("risk-score").textContent).toBe("80");
   });
 
   it("a version-1 report's unvalidated extra fields are not shown", async () => {

@@ -4,7 +4,7 @@ import { readDecisionReport, type GuardReport, type Report } from "@ai-dao/repor
 import { stringToHex, toHex } from "viem";
 import { describe, expect, it } from "vitest";
 
-import { failedReport, guardReport, modelReport, v1Report } from "../../../packages/reports/test/fixtures.ts";
+import { failedReport, failedReportV2, guardReport, modelReport, modelReportV2, v1Report } from "../../../packages/reports/test/fixtures.ts";
 import { quorumText } from "../src/components/TallyChart.tsx";
 import { withoutProposerSuffix } from "../src/lib/description.ts";
 import { plural, proposalSafety, rowSafety, safetyFromDecisions, type DecisionInput, type Safety } from "../src/lib/safety.ts";
@@ -77,6 +77,10 @@ describe("what concerns a proposal (lib/safety.ts)", () => {
     expect(failed.analysisProblems).toEqual(["The analysis failed (the node timed out): nothing was checked."]);
     const inconclusive: Report = { ...modelReport, findings: [], scores: { risk: 20 }, riskFloor: 0, recommendation: "needs-review", inconclusive: true };
     expect(safetyFromDecisions([analysis("1", inconclusive)], true).analysisProblems).toEqual(["The analysis could not run every check that applies, so it cannot be relied on."]);
+    // Version 2 reports on chain count alike.
+    const inconclusiveV2 = { ...modelReportV2, findings: [], scores: { risk: 20 }, riskFloor: 0, recommendation: "needs-review", inconclusive: true };
+    expect(safetyFromDecisions([analysis("1", inconclusiveV2)], true).analysisProblems).toEqual(["The analysis could not run every check that applies, so it cannot be relied on."]);
+    expect(safetyFromDecisions([analysis("1", failedReportV2)], false)).toMatchObject({ concerned: true, marker: "Analysis failed", risk: 100 });
     for (const report of ["0xff", stringToHex("not json"), hex({ ...modelReport, scores: { risk: "low" } }), hex(guardReport)]) {
       const s = safetyFromDecisions([{ decisionId: "1", kind: "ANALYSIS", report }], false);
       expect(s.concerned).toBe(true);

@@ -5,11 +5,14 @@ import { intentVsEffectSchema, modelSectionSchema, provenanceSchema } from "./mo
 import { simulationSchema } from "./simulation.ts";
 
 /**
- * Version 2: `status` (`analysed` | `failed`), `proposal.descriptionInfo`, the description hashed from
- * its exact bytes, and the failure report ({@link failedReportSchema}). Version 1 reports have neither;
- * they are read with {@link analysisV1Schema}.
+ * The version analyses and failure reports are written in. Version 2 added `status` (`analysed` |
+ * `failed`), `proposal.descriptionInfo`, the description hashed from its exact bytes, and the
+ * failure report ({@link failedReportSchema}); version 1 reports have neither and are read with
+ * {@link analysisV1Schema}. Version 3 drops the check's `name` from `coverage` entries (`{check,
+ * status, reason?}`): the label lives once, in the check catalogue (`checkName` in `checks.ts`); version 2
+ * reports, whose entries carry it, are read with {@link reportV2Schema} and {@link failedReportV2Schema}.
  */
-export const REPORT_SCHEMA_VERSION = 2;
+export const REPORT_SCHEMA_VERSION = 3;
 
 const opcodes = z.strictObject({ SELFDESTRUCT: z.boolean(), DELEGATECALL: z.boolean(), CREATE2: z.boolean() });
 
@@ -17,13 +20,28 @@ const opcodes = z.strictObject({ SELFDESTRUCT: z.boolean(), DELEGATECALL: z.bool
 export const coverageStatuses = ["ran", "not-applicable", "skipped"] as const;
 export type CoverageStatus = (typeof coverageStatuses)[number];
 
+/** A coverage entry (version 3): the check's id, whether it ran, and why not. Its label is `checkName(check)`. */
 export const coverageEntrySchema = z.strictObject({
+  check: z.string(),
+  status: z.enum(coverageStatuses),
+  reason: z.string().optional(),
+});
+export type CoverageEntry = z.output<typeof coverageEntrySchema>;
+
+/** A coverage entry of a version 2 report: also the check's label, `name`, as the analyst then named it. */
+export const coverageEntryV2Schema = z.strictObject({
   check: z.string(),
   name: z.string(),
   status: z.enum(coverageStatuses),
   reason: z.string().optional(),
 });
-export type CoverageEntry = z.output<typeof coverageEntrySchema>;
+export type CoverageEntryV2 = z.output<typeof coverageEntryV2Schema>;
+
+/**
+ * A coverage entry as readers meet it in a version 2 or 3 report: `name` only in version 2. Label it
+ * `entry.name ?? checkName(entry.check)`.
+ */
+export type ReadCoverageEntry = CoverageEntry & { name?: string };
 
 /** One finding of a deterministic check (or the failure finding). */
 export const findingSchema = z.strictObject({
@@ -36,7 +54,7 @@ export const findingSchema = z.strictObject({
 });
 
 /**
- * The analyst's report, version 2. Field names other parts rely on: `scores.risk`, `riskFloor`,
+ * The analyst's report, the current version ({@link REPORT_SCHEMA_VERSION}). Field names other parts rely on: `scores.risk`, `riskFloor`,
  * `recommendation`, `findings[].{id, severity, title, evidence}`. Big numbers are decimal strings so
  * the canonical JSON (RFC 8785) is exact.
  */
@@ -192,8 +210,16 @@ export const reportSchema = z.strictObject({
 
 export type Report = z.output<typeof reportSchema>;
 
+/** A version 2 analysis: the current schema but for `coverage` entries, which carry the check's `name`. Only read, never written. */
+export const reportV2Schema = reportSchema.extend({
+  schemaVersion: z.literal(2),
+  coverage: z.array(coverageEntryV2Schema).optional(),
+});
+
+export type ReportV2 = z.output<typeof reportV2Schema>;
+
 /**
- * The report published when a proposal could not be analysed (version 2, `status: "failed"`): the
+ * The report published when a proposal could not be analysed (version 2 onwards, `status: "failed"`): the
  * fixed fields with risk 100, recommendation `needs-review`, one critical `analysis/failed` finding,
  * and `failure` saying why. What is known of the proposal (from its event) is kept; nothing else is
  * claimed. Readers must treat it as "no analysis", never as a verdict.
@@ -233,7 +259,12 @@ export const failedReportSchema = z.strictObject({
 
 export type FailedReport = z.output<typeof failedReportSchema>;
 
-/** Any report the analyst publishes: an analysis or a failure. */
+/** A version 2 failure report: the same fields as the current one. Only read, never written. */
+export const failedReportV2Schema = failedReportSchema.extend({ schemaVersion: z.literal(2) });
+
+export type FailedReportV2 = z.output<typeof failedReportV2Schema>;
+
+/** Any report the analyst publishes (the current version): an analysis or a failure. */
 export const publishedReportSchema = z.discriminatedUnion("status", [reportSchema, failedReportSchema]);
 export type PublishedReportBody = Report | FailedReport;
 

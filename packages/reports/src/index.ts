@@ -29,20 +29,28 @@ export { simulationSchema, type SimulationReport } from "./simulation.ts";
 export {
   analysisV1Schema,
   coverageEntrySchema,
+  coverageEntryV2Schema,
   coverageStatuses,
   failedReportSchema,
+  failedReportV2Schema,
   findingSchema,
   publishedReportSchema,
   REPORT_SCHEMA_VERSION,
   reportSchema,
+  reportV2Schema,
   type CoverageEntry,
+  type CoverageEntryV2,
   type CoverageStatus,
   type FailedReport,
+  type FailedReportV2,
   type Finding,
   type PublishedReportBody,
+  type ReadCoverageEntry,
   type Report,
   type ReportV1,
+  type ReportV2,
 } from "./analysis.ts";
+export { CHECK_NAMES, checkIds, checkName, isCheckId, type CheckId } from "./checks.ts";
 export {
   GUARD_REASON_TEXT,
   GUARD_REPORT_SCHEMA_VERSION,

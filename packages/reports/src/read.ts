@@ -1,6 +1,18 @@
 import type { z } from "zod";
 
-import { analysisV1Schema, failedReportSchema, REPORT_SCHEMA_VERSION, reportSchema, type FailedReport, type Report, type ReportV1 } from "./analysis.ts";
+import {
+  analysisV1Schema,
+  failedReportSchema,
+  failedReportV2Schema,
+  REPORT_SCHEMA_VERSION,
+  reportSchema,
+  reportV2Schema,
+  type FailedReport,
+  type FailedReportV2,
+  type Report,
+  type ReportV1,
+  type ReportV2,
+} from "./analysis.ts";
 import { DRAFT_REPORT_SCHEMA_VERSION, draftReportSchema, type DraftReport } from "./draft.ts";
 import { decodeReport, ReportDecodeError, ReportEncoding, toReportEncoding, type ReportEncodingInput } from "./encoding.ts";
 import { GUARD_REPORT_SCHEMA_VERSION, guardReportSchema, type GuardReport } from "./guard.ts";
@@ -35,9 +47,10 @@ const KIND_LABEL: Record<Kind, string> = { analysis: "an analysis", draft: "a dr
  * `json` is the report's text when the input was bytes or text that decoded as UTF-8.
  */
 export type DecisionReport =
-  | { kind: "analysis"; version: 2; report: Report; json: string | null }
+  | { kind: "analysis"; version: typeof REPORT_SCHEMA_VERSION; report: Report; json: string | null }
+  | { kind: "analysis"; version: 2; report: ReportV2; json: string | null }
   | { kind: "analysis"; version: 1; report: ReportV1; json: string | null }
-  | { kind: "analysis-failed"; report: FailedReport; json: string | null }
+  | { kind: "analysis-failed"; report: FailedReport | FailedReportV2; json: string | null }
   | { kind: "execution-guard"; report: GuardReport; json: string | null }
   | { kind: "draft"; report: DraftReport; json: string | null }
   | { kind: "unreadable"; reason: string; json: string | null };
@@ -106,14 +119,24 @@ function readAnalysis(value: Record<string, unknown>, json: string | null): Deci
       return failed.success ? { kind: "analysis-failed", report: failed.data, json } : unreadable(`a failed-analysis report that does not match its schema (${issues(failed.error)})`, json);
     }
     const parsed = reportSchema.safeParse(value);
+    return parsed.success
+      ? { kind: "analysis", version: REPORT_SCHEMA_VERSION, report: parsed.data, json }
+      : unreadable(`an analysis report that does not match schema version ${REPORT_SCHEMA_VERSION} (${issues(parsed.error)})`, json);
+  }
+  if (version === 2) {
+    if (value.status === "failed") {
+      const failed = failedReportV2Schema.safeParse(value);
+      return failed.success ? { kind: "analysis-failed", report: failed.data, json } : unreadable(`a failed-analysis report that does not match its schema (${issues(failed.error)})`, json);
+    }
+    const parsed = reportV2Schema.safeParse(value);
     return parsed.success ? { kind: "analysis", version: 2, report: parsed.data, json } : unreadable(`an analysis report that does not match schema version 2 (${issues(parsed.error)})`, json);
   }
   if (version === 1 || version === undefined) {
-    if (value.status === "failed") return unreadable("a failed-analysis report without schema version 2", json);
+    if (value.status === "failed") return unreadable("a failed-analysis report without schema version 2 or later", json);
     const parsed = analysisV1Schema.safeParse(value);
     return parsed.success ? { kind: "analysis", version: 1, report: parsed.data, json } : unreadable(`an analysis report that does not match schema version 1 (${issues(parsed.error)})`, json);
   }
-  return unreadable(`analysis schema version ${describe(version)} is not one this reader knows (1 or 2)`, json);
+  return unreadable(`analysis schema version ${describe(version)} is not one this reader knows (1, 2 or 3)`, json);
 }
 
 function readGuard(value: Record<string, unknown>, json: string | null): DecisionReport {

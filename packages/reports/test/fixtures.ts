@@ -1,12 +1,12 @@
-import type { DraftReport, FailedReport, GuardReport, Report } from "../src/index.ts";
+import { REPORT_SCHEMA_VERSION, type DraftReport, type FailedReport, type FailedReportV2, type GuardReport, type Report, type ReportV2 } from "../src/index.ts";
 
 const h = (byte: string) => `0x${byte.repeat(32)}` as const;
 const treasury = "0x9fE46736679d2D9a65F0992F2272dE9f3c7fa6e0";
 const outsider = "0x000000000000000000000000000000000000dEaD";
 
-/** A version 2 model-mode analysis of a proposal that sends 60 ETH to an outsider. */
+/** A current-version model-mode analysis of a proposal that sends 60 ETH to an outsider. */
 export const modelReport: Report = {
-  schemaVersion: 2,
+  schemaVersion: REPORT_SCHEMA_VERSION,
   status: "analysed",
   mode: "model",
   analyzer: { name: "@ai-dao/analyst", version: "0.1.0" },
@@ -62,10 +62,24 @@ export const modelReport: Report = {
     undisclosedEffects: [{ effect: "Sends 60 ETH to an outsider", evidence: ["call:0", "finding:0"] }],
   },
   simulation: { status: "skipped", reason: "not requested" },
+  coverage: [
+    { check: "treasury-outflow", status: "ran" },
+    { check: "simulation", status: "skipped", reason: "no fork simulation was requested" },
+  ],
+};
+
+/** The same analysis as published in version 2, when coverage entries carried the check's name. */
+export const modelReportV2: ReportV2 = {
+  ...modelReport,
+  schemaVersion: 2,
+  coverage: [
+    { check: "treasury-outflow", name: "Treasury outflow", status: "ran" },
+    { check: "simulation", name: "Running the proposal on a copy of the chain", status: "skipped", reason: "no fork simulation was requested" },
+  ],
 };
 
 export const failedReport: FailedReport = {
-  schemaVersion: 2,
+  schemaVersion: REPORT_SCHEMA_VERSION,
   status: "failed",
   mode: "deterministic",
   analyzer: { name: "@ai-dao/analyst", version: "0.1.0" },
@@ -81,6 +95,9 @@ export const failedReport: FailedReport = {
   notes: ["analysis failed: the node timed out"],
   provenance: { analyzer: { name: "@ai-dao/analyst", version: "0.1.0" }, mode: "deterministic", model: null, systemPromptHash: null, inputHash: h("44"), blockNumber: "41", trigger: "created" },
 };
+
+/** A failure report as published in version 2. */
+export const failedReportV2: FailedReportV2 = { ...failedReport, schemaVersion: 2 };
 
 export const guardReport: GuardReport = {
   schemaVersion: 1,

@@ -9,10 +9,12 @@ import {
   MAX_REPORT_BYTES,
   publishedReportSchema,
   readDecisionReport,
+  REPORT_SCHEMA_VERSION,
   reportSchema,
+  reportV2Schema,
   type DecisionReport,
 } from "../src/index.ts";
-import { draftReport, failedReport, guardReport, modelReport, v1Report } from "./fixtures.ts";
+import { draftReport, failedReport, failedReportV2, guardReport, modelReport, modelReportV2, v1Report } from "./fixtures.ts";
 
 function unreadableReason(result: DecisionReport): string {
   expect(result.kind).toBe("unreadable");
@@ -35,18 +37,53 @@ describe("schemas", () => {
     expect(guardReportSchema.safeParse({ ...guardReport, decision: "allow" }).success).toBe(false);
     expect(reportSchema.safeParse({ ...modelReport, intentVsEffect: { claims: [{ claim: "x", status: "probably", evidence: [], explanation: "" }], undisclosedEffects: [] } }).success).toBe(false);
   });
+
+  it("write version 3, whose coverage entries carry no name", () => {
+    expect(REPORT_SCHEMA_VERSION).toBe(3);
+    const named = { ...modelReport, coverage: [{ check: "treasury-outflow", name: "Treasury outflow", status: "ran" }] };
+    const result = reportSchema.safeParse(named);
+    expect(result.success).toBe(false);
+    expect(result.error?.issues[0]?.path).toEqual(["coverage", 0]);
+    expect(publishedReportSchema.safeParse(named).success).toBe(false);
+    expect(reportSchema.safeParse({ ...modelReport, schemaVersion: 2 }).success).toBe(false);
+    expect(failedReportSchema.safeParse(failedReportV2).success).toBe(false);
+  });
+
+  it("keep version 2 strict too: its coverage entries need their name", () => {
+    expect(reportV2Schema.parse(modelReportV2)).toEqual(modelReportV2);
+    expect(reportV2Schema.safeParse({ ...modelReportV2, coverage: modelReport.coverage }).success).toBe(false);
+    expect(reportV2Schema.safeParse({ ...modelReportV2, extra: 1 }).success).toBe(false);
+  });
 });
 
 describe("readDecisionReport", () => {
-  it("reads a version 2 analysis from bytes, hex, text or a value", () => {
+  it("reads a version 3 analysis from bytes, hex, text or a value", () => {
     const json = canonicalJson(modelReport);
     for (const input of [stringToBytes(json), stringToHex(json), json, modelReport]) {
       const result = readDecisionReport("Analysis", input);
       expect(result.kind).toBe("analysis");
-      if (result.kind !== "analysis" || result.version !== 2) throw new Error("expected version 2");
+      if (result.kind !== "analysis" || result.version !== 3) throw new Error("expected version 3");
       expect(result.report.intentVsEffect?.claims[0]?.status).toBe("unsupported");
+      expect(result.report.coverage?.[0]).toEqual({ check: "treasury-outflow", status: "ran" });
       expect(result.json).toBe(input === modelReport ? null : json);
     }
+  });
+
+  it("still reads a version 2 analysis published with the checks' names", () => {
+    const json = canonicalJson(modelReportV2);
+    for (const input of [stringToBytes(json), json, modelReportV2]) {
+      const result = readDecisionReport("Analysis", input);
+      if (result.kind !== "analysis" || result.version !== 2) throw new Error(`expected version 2, got ${result.kind}`);
+      expect(result.report.coverage?.map((c) => c.name)).toEqual(["Treasury outflow", "Running the proposal on a copy of the chain"]);
+    }
+    const failed = readDecisionReport("Analysis", canonicalJson(failedReportV2));
+    expect(failed.kind).toBe("analysis-failed");
+    if (failed.kind === "analysis-failed") expect(failed.report.schemaVersion).toBe(2);
+  });
+
+  it("refuses a coverage entry in the shape of the other version", () => {
+    expect(unreadableReason(readDecisionReport("Analysis", { ...modelReport, coverage: modelReportV2.coverage }))).toMatch(/schema version 3 \(coverage\.0: /);
+    expect(unreadableReason(readDecisionReport("Analysis", { ...modelReportV2, coverage: modelReport.coverage }))).toMatch(/schema version 2 \(coverage\.0\.name: /);
   });
 
   it("accepts the kind in every form the parts use", () => {
@@ -80,10 +117,12 @@ describe("readDecisionReport", () => {
     expect(unreadableReason(readDecisionReport("Analysis", { ...v1Report, status: "failed" }))).toMatch(/failed-analysis report without schema version 2/);
   });
 
-  it("names the problem of a version 2 report that does not match", () => {
-    expect(unreadableReason(readDecisionReport("Analysis", { ...modelReport, riskFloor: 300 }))).toMatch(/schema version 2 \(riskFloor: /);
+  it("names the problem of a version 2 or 3 report that does not match", () => {
+    expect(unreadableReason(readDecisionReport("Analysis", { ...modelReport, riskFloor: 300 }))).toMatch(/schema version 3 \(riskFloor: /);
+    expect(unreadableReason(readDecisionReport("Analysis", { ...modelReportV2, riskFloor: 300 }))).toMatch(/schema version 2 \(riskFloor: /);
     expect(unreadableReason(readDecisionReport("Analysis", { ...failedReport, failure: undefined }))).toMatch(/failed-analysis report .*failure/);
-    expect(unreadableReason(readDecisionReport("Analysis", { ...modelReport, schemaVersion: 3 }))).toMatch(/version 3 is not one this reader knows/);
+    expect(unreadableReason(readDecisionReport("Analysis", { ...failedReportV2, failure: undefined }))).toMatch(/failed-analysis report .*failure/);
+    expect(unreadableReason(readDecisionReport("Analysis", { ...modelReport, schemaVersion: 4 }))).toBe("analysis schema version 4 is not one this reader knows (1, 2 or 3)");
     expect(unreadableReason(readDecisionReport("ExecutionGuard", { ...guardReport, schemaVersion: 2 }))).toMatch(/version 2 is not one/);
     expect(unreadableReason(readDecisionReport("ExecutionGuard", { ...guardReport, reason: "vibes" }))).toMatch(/reason/);
     expect(unreadableReason(readDecisionReport("Draft", { ...draftReport, proposal: {} }))).toMatch(/draft report/);

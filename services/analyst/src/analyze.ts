@@ -27,7 +27,7 @@ import { readInitializers } from "./context/initializers.ts";
 import { inspectTarget, inspectTargets } from "./context/targets.ts";
 import { readVotingPower, votesWindowSeconds } from "./context/voting-power.ts";
 import { AnalystError, errorLine } from "./errors.ts";
-import { toJson } from "@ai-dao/reports";
+import { checkName, toJson } from "@ai-dao/reports";
 import { normalizeProposal, proposalToJson, type ProposalInput } from "./proposal.ts";
 import type { ModelJudge } from "./model/client.ts";
 import { applyModelStep } from "./model/judge.ts";
@@ -280,7 +280,7 @@ function attachedNotes(args: AnalyzeArgs, ctx: AnalysisContext): string[] {
 
 /** Says in words that the report is inconclusive and which checks could not run. */
 function inconclusiveNote(run: CheckRun): string {
-  const list = run.failed.map((c) => `${c.name} — ${c.reason ?? "no reason given"}`).join("; ");
+  const list = run.failed.map((c) => `${checkName(c.check)} — ${c.reason ?? "no reason given"}`).join("; ");
   return `inconclusive: ${run.failed.length === 1 ? "a check that applies" : `${run.failed.length} checks that apply`} could not run, so the findings may be incomplete and a person should review the proposal before anyone votes: ${list}`;
 }
 

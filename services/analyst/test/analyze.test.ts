@@ -38,7 +38,7 @@ describe("findings carry evidence", () => {
 describe("report contents", () => {
   it("decodes calls, inspects targets and reads the treasury", async () => {
     const report = await chain.analyze(await proposalOf(chain, "hidden timelock grantRole among benign calls"));
-    expect(report.schemaVersion).toBe(2);
+    expect(report.schemaVersion).toBe(3);
     expect(report.status).toBe("analysed");
     expect(report.mode).toBe("deterministic");
     expect(report.chainId).toBe(31337);

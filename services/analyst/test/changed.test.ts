@@ -44,6 +44,12 @@ describe("analysisChanged: what makes a queue-time re-analysis worth publishing"
     expect(analysisChanged(latest, { ...base, findings: [...base.findings, { ...base.findings[0]!, id: "other/finding" }] } as PublishedReportBody)).toBe(true);
   });
 
+  it("a version 2 analysis on chain is compared like a version 3 one", () => {
+    const v2 = { ...base, schemaVersion: 2 };
+    expect(analysisChanged(onChain(v2), base)).toBe(false);
+    expect(analysisChanged(onChain(v2), { ...base, scores: { ...base.scores, risk: 99 } } as PublishedReportBody)).toBe(true);
+  });
+
   it("finding order does not matter", () => {
     const a = { scores: { risk: 10 }, riskFloor: 5, recommendation: "for", findings: [{ id: "a", severity: "low" }, { id: "b", severity: "info" }] };
     expect(analysisGist(a)).toBe(analysisGist({ ...a, findings: [...a.findings].reverse() }));

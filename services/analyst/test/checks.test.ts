@@ -21,6 +21,7 @@ import type { AnalysisContext, Finding, ProposalCheck } from "../src/checks/type
 import type { TargetInfo } from "../src/context/targets.ts";
 import { recommend, riskFloor } from "../src/risk.ts";
 import type { DecodedCall } from "@ai-dao/protocol";
+import { checkIds, checkName, isCheckId } from "@ai-dao/reports";
 import { votesWindowSeconds } from "../src/context/voting-power.ts";
 import { decodedCall, E18, ERIN, ethCall, GOVERNOR, LOG as OTHER, MALLORY, simulated, TIMELOCK, TOKEN, unitContext, type UnitContextOptions, VAULT } from "./context.ts";
 
@@ -475,6 +476,25 @@ describe("coverage: which checks ran, which did not apply, which could not run",
   const grant = () => ctx({ calls: [ethCall(0, ERIN, E18)] });
   const statusOf = (run: ReturnType<typeof runChecksWithCoverage>, id: string) => run.coverage.find((c) => c.check === id);
 
+  it("every check the analyst runs has a name in the catalogue, and the catalogue no check the analyst lacks", () => {
+    for (const c of checks) expect(isCheckId(c.id), `${c.id} is not in the catalogue of @ai-dao/reports`).toBe(true);
+    expect(new Set(checks.map((c) => c.id)).size).toBe(checks.length);
+    expect([...checkIds].sort()).toEqual(checks.map((c) => c.id).sort());
+    expect(checks.map((c) => checkName(c.id))).toContain("Treasury outflow");
+  });
+
+  it("writes coverage entries without the check's name; a failing check's finding names it", () => {
+    const run = runChecksWithCoverage(grant());
+    for (const entry of run.coverage) expect(Object.keys(entry)).not.toContain("name");
+    const broken: ProposalCheck = {
+      ...treasuryOutflow,
+      check: () => {
+        throw new Error("boom");
+      },
+    };
+    expect(runChecksWithCoverage(grant(), [broken]).findings[0]!.title).toBe('The check "Treasury outflow" failed');
+  });
+
   it("lists every check once; checks with nothing to look at are not applicable", () => {
     const run = runChecksWithCoverage(grant());
     expect(run.coverage.map((c) => c.check)).toEqual(checks.map((c) => c.id));
@@ -486,7 +506,7 @@ describe("coverage: which checks ran, which did not apply, which could not run",
 
   it("no simulation requested (tests, --offline): the simulation checks are skipped and the report is not inconclusive", () => {
     const none = runChecksWithCoverage(grant());
-    expect(statusOf(none, "simulated-outflow")).toEqual({ check: "simulated-outflow", name: "Treasury outflow measured on a copy of the chain", status: "skipped", reason: "no fork simulation was requested" });
+    expect(statusOf(none, "simulated-outflow")).toEqual({ check: "simulated-outflow", status: "skipped", reason: "no fork simulation was requested" });
     expect(none.inconclusive).toBe(false);
     const offline = runChecksWithCoverage({ ...grant(), simulation: { status: "skipped", reason: "--offline" } });
     expect(statusOf(offline, "simulation")).toMatchObject({ status: "skipped", reason: "the fork simulation was not run: --offline" });
@@ -510,7 +530,7 @@ describe("coverage: which checks ran, which did not apply, which could not run",
   });
 
   it("context that could not be read makes its checks skipped and the report inconclusive", () => {
-    const needsVotes: ProposalCheck = { id: "votes", name: "Votes", needs: ["votingPower"], check: () => [] };
+    const needsVotes: ProposalCheck = { id: "votes", needs: ["votingPower"], check: () => [] };
     const expected = runChecksWithCoverage(grant(), [needsVotes]);
     expect(expected.coverage[0]).toMatchObject({ status: "skipped", reason: "no proposer given and the proposal is not on chain yet" });
     expect(expected.inconclusive).toBe(false);
@@ -522,7 +542,6 @@ describe("coverage: which checks ran, which did not apply, which could not run",
   it("a check that throws is a high finding, counts as skipped, and the others still run", () => {
     const broken: ProposalCheck = {
       id: "broken",
-      name: "Broken",
       check: () => {
         throw new Error("boom\nsecond line");
       },
@@ -530,6 +549,7 @@ describe("coverage: which checks ran, which did not apply, which could not run",
     const run = runChecksWithCoverage(grant(), [broken, treasuryOutflow]);
     expect(run.findings.map((f) => `${f.id}:${f.severity}`)).toEqual(["analyzer/check-failed:high", "treasury-outflow/recipient:low"]);
     expect(run.findings[0]!.detail).not.toContain("second line");
+    expect(run.findings[0]!.title).toBe('The check "broken" failed');
     expect(run.coverage.map((c) => c.status)).toEqual(["skipped", "ran"]);
     expect(run.coverage[0]!.reason).toBe("the check failed: boom");
     expect(run.inconclusive).toBe(true);

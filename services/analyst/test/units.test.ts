@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { decodeReport, ReportEncoding } from "@ai-dao/reports";
+import { decodeReport, REPORT_SCHEMA_VERSION, ReportEncoding } from "@ai-dao/reports";
 
 import { findConfusableWords, findHiddenCharacters } from "@ai-dao/description";
 import type { Finding, Severity } from "../src/checks/types.ts";
@@ -106,7 +106,7 @@ function minimalReport() {
   const zero = `0x${"00".repeat(32)}`;
   const addr = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8";
   return {
-    schemaVersion: 2,
+    schemaVersion: REPORT_SCHEMA_VERSION,
     status: "analysed",
     mode: "deterministic",
     analyzer: { name: "@ai-dao/analyst", version: "0.1.0" },

@@ -115,7 +115,7 @@ describe("descriptions whose bytes a text decoder would change", () => {
       expect(reports, name).toHaveLength(1);
       const { report, decision } = reports[0]!;
       expect(report.status, name).toBe("analysed");
-      expect(report.schemaVersion).toBe(2);
+      expect(report.schemaVersion).toBe(3);
       expect(report.proposal.proposalId, name).toBe(ids[name]!.toString());
       expect(decision.proposalId).toBe(ids[name]);
       expect(report.proposal.descriptionHash, name).toBe(keccak256(bytes));
@@ -157,7 +157,7 @@ describe("a proposal whose analysis throws", () => {
 
     const [failed] = await published(bad);
     expect(failed!.report).toMatchObject({
-      schemaVersion: 2,
+      schemaVersion: 3,
       status: "failed",
       riskFloor: 100,
       scores: { risk: 100 },

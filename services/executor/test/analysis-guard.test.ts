@@ -15,6 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DecisionKind, ProposalState, ReportEncoding, Support } from "@ai-dao/protocol";
 import { decodeReport } from "@ai-dao/reports";
 import { publishedReportBytes } from "@ai-dao/reports/node";
+import { failedReportV2, modelReport, modelReportV2 } from "../../../packages/reports/test/fixtures.ts";
 import { endVoting, ethTransfer, proposeBytes, startVoting, type LocalDAO } from "@ai-dao/testkit";
 
 import { redactText, webhookRequest } from "../src/alerts.ts";
@@ -85,6 +86,13 @@ describe("analysis guard", () => {
     const incomplete = cleanAnalysis(1n, { inconclusive: true, coverage: [{ check: "simulation-revert", name: "Running the proposal", status: "skipped", reason: "the fork could not be reached" }] });
     expect(readAnalysis(hex(incomplete), 0).inconclusive).toBe("the analysis is incomplete: not checked: simulation-revert (the fork could not be reached)");
     expect(readAnalysis(hex(cleanAnalysis(1n, { inconclusive: false })), 0).inconclusive).toBeNull();
+    // The same in the analyst's own versions: 3 (coverage by check id only) and 2 (with the check's name).
+    const v3 = { ...modelReport, inconclusive: true };
+    expect(readAnalysis(hex(v3), 0)).toMatchObject({ risk: 90, inconclusive: "the analysis is incomplete: not checked: simulation (no fork simulation was requested)" });
+    const v2 = { ...modelReportV2, inconclusive: true };
+    expect(readAnalysis(hex(v2), 0)).toMatchObject({ risk: 90, inconclusive: "the analysis is incomplete: not checked: simulation (no fork simulation was requested)" });
+    expect(readAnalysis(hex({ ...modelReport, coverage: modelReportV2.coverage }), 0)).toMatchObject({ risk: 100, critical: [], inconclusive: expect.stringMatching(/schema version 3 \(coverage\.0: /) });
+    expect(readAnalysis(hex(failedReportV2), 0)).toMatchObject({ risk: 100, inconclusive: "the analyst reports that the analysis failed" });
   });
 
   it("reads a compressed analysis, and holds on one that is a bomb, corrupt, truncated, followed by garbage or in an unknown encoding", () => {

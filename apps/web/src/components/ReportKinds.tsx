@@ -1,4 +1,16 @@
-import { GUARD_REASON_TEXT, type CoverageEntry, type DecisionReport, type DraftReport, type FailedReport, type GuardReport, type IntentVsEffect, type SimulationReport } from "@ai-dao/reports";
+import {
+  checkName,
+  GUARD_REASON_TEXT,
+  type CoverageStatus,
+  type DecisionReport,
+  type DraftReport,
+  type FailedReport,
+  type FailedReportV2,
+  type GuardReport,
+  type IntentVsEffect,
+  type ReadCoverageEntry,
+  type SimulationReport,
+} from "@ai-dao/reports";
 import { revealHidden } from "@ai-dao/description";
 import { Link, useLocation } from "@tanstack/react-router";
 import { createContext, useContext, type ReactNode } from "react";
@@ -287,11 +299,16 @@ function notRunText(reason: string | undefined): string {
   return "it could not run";
 }
 
-const COVERAGE_TEXT: Record<CoverageEntry["status"], string> = { ran: "checked", "not-applicable": "nothing to check in this proposal", skipped: "not checked" };
+const COVERAGE_TEXT: Record<CoverageStatus, string> = { ran: "checked", "not-applicable": "nothing to check in this proposal", skipped: "not checked" };
+
+/** A check's label: the report's own name (version 2), else the catalogue's, else its id (a check newer than this app). */
+function coverageLabel(entry: ReadCoverageEntry): string {
+  return entry.name ?? checkName(entry.check);
+}
 
 /** `14 checks ran, 2 not applicable, 3 not run`. */
-function coverageLine(coverage: readonly CoverageEntry[]): string {
-  const n = (status: CoverageEntry["status"]) => coverage.filter((c) => c.status === status).length;
+function coverageLine(coverage: readonly ReadCoverageEntry[]): string {
+  const n = (status: CoverageStatus) => coverage.filter((c) => c.status === status).length;
   const ran = n("ran");
   const parts = [`${ran} check${ran === 1 ? "" : "s"} ran`];
   if (n("not-applicable") > 0) parts.push(`${n("not-applicable")} not applicable`);
@@ -300,7 +317,7 @@ function coverageLine(coverage: readonly CoverageEntry[]): string {
 }
 
 /** What the checks covered: one line, the list on demand, and a warning when the analysis is incomplete. */
-function CoverageView({ coverage }: { coverage: readonly CoverageEntry[] }) {
+function CoverageView({ coverage }: { coverage: readonly ReadCoverageEntry[] }) {
   if (coverage.length === 0) return null;
   return (
     <section data-testid="analysis-coverage">
@@ -312,7 +329,7 @@ function CoverageView({ coverage }: { coverage: readonly CoverageEntry[] }) {
         <ul>
           {coverage.map((c) => (
             <li key={c.check} data-testid="coverage-entry">
-              {c.name}: {COVERAGE_TEXT[c.status]}
+              {coverageLabel(c)}: {COVERAGE_TEXT[c.status]}
               {c.status === "skipped" && ` (${notRunText(c.reason)})`}
             </li>
           ))}
@@ -323,10 +340,10 @@ function CoverageView({ coverage }: { coverage: readonly CoverageEntry[] }) {
 }
 
 /** When a check that applies could not run: a warning naming what was not checked and why, in plain words. */
-function InconclusiveWarning({ coverage }: { coverage: readonly CoverageEntry[] }) {
+function InconclusiveWarning({ coverage }: { coverage: readonly ReadCoverageEntry[] }) {
   const skipped = coverage.filter((c) => c.status === "skipped");
   const byReason = new Map<string, string[]>();
-  for (const c of skipped) byReason.set(notRunText(c.reason), [...(byReason.get(notRunText(c.reason)) ?? []), c.name]);
+  for (const c of skipped) byReason.set(notRunText(c.reason), [...(byReason.get(notRunText(c.reason)) ?? []), coverageLabel(c)]);
   return (
     <div className="warning" role="alert" data-testid="analysis-inconclusive">
       <p>
@@ -345,15 +362,15 @@ function InconclusiveWarning({ coverage }: { coverage: readonly CoverageEntry[] 
   );
 }
 
-/** An analysis (version 1 or 2): summary, scores, recommendation, coverage, the claims checked by code, findings by severity with evidence, the model's reading, simulation, notes. */
+/** An analysis (version 1, 2 or 3): summary, scores, recommendation, coverage, the claims checked by code, findings by severity with evidence, the model's reading, simulation, notes. */
 export function AnalysisView({ report }: { report: AnalysisReport }) {
   const model = modelId(report);
   const reasoning = report.model && typeof report.model === "object" ? report.model.judgement.reasoning : null;
   const modelSummary = report.model && typeof report.model === "object" && "summary" in report.model && typeof report.model.summary === "string" ? report.model.summary : null;
   const treasury = (report as { governance?: { treasury?: string } }).governance?.treasury;
-  // Fields of version 2 only; a version-1 report is read tolerantly and its unknown fields are not trusted.
-  const v2 = report.schemaVersion === 2 ? report : null;
-  const coverage = v2?.coverage ?? [];
+  // Fields of version 2 and later only; a version-1 report is read tolerantly and its unknown fields are not trusted.
+  const v2 = report.schemaVersion === 2 || report.schemaVersion === 3 ? report : null;
+  const coverage: readonly ReadCoverageEntry[] = v2?.coverage ?? [];
   const actionLinks = useActionLinks(report);
   // Each finding keeps its place in `report.findings`: `finding:N` citations and the `finding-N` anchors count by it.
   const numbered = report.findings.map((finding, index) => ({ finding, index }));
@@ -433,7 +450,7 @@ export function AnalysisView({ report }: { report: AnalysisReport }) {
 }
 
 /** A failed analysis: no verdict, risk 100, and why — nothing of the analysed sections is assumed. */
-export function FailedAnalysisView({ report }: { report: FailedReport }) {
+export function FailedAnalysisView({ report }: { report: FailedReport | FailedReportV2 }) {
   return (
     <div data-testid="analysis-failed">
       <p className="warning">

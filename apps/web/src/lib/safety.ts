@@ -78,7 +78,7 @@ function analysisProblemsOf(read: DecisionReport | null, findings: ConcernFindin
   const risk = read.report.scores.risk;
   if (risk >= 70) problems.push(`The analysis rates its risk ${risk} out of 100.`);
   if (read.report.recommendation === "against") problems.push("The analysis recommends voting against it.");
-  if (read.version === 2 && read.report.inconclusive === true) problems.push("The analysis could not run every check that applies, so it cannot be relied on.");
+  if (read.version !== 1 && read.report.inconclusive === true) problems.push("The analysis could not run every check that applies, so it cannot be relied on.");
   return problems;
 }
 

@@ -57,7 +57,6 @@ function label(ctx: AnalysisContext, address: string): string {
  */
 export const accessControl: ProposalCheck = {
   id: "access-control",
-  name: "Roles, ownership, guardian, analysts, timelock delay",
   applies: (ctx) => ctx.calls.some((c) => c.decoded && ACCESS_SIGNATURES.has(c.signature ?? "")),
   check(ctx) {
     const findings: Finding[] = [];

@@ -137,7 +137,6 @@ const UNREAD_TEXT: Record<string, string> = {
  */
 export const counterpartyControl: ProposalCheck = {
   id: "counterparty-control",
-  name: "Who the proposal pays, empowers or calls",
   needs: ["counterparties"],
   applies: (ctx) => counterpartyInvolvements(ctx.calls, ctx.deployment.contracts, ctx.proposal.calldatas).length > 0,
   check(ctx) {

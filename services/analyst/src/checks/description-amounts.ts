@@ -320,7 +320,6 @@ function analyseAmountsOnce(ctx: AnalysisContext): AmountsAnalysis {
  */
 export const descriptionAmounts: ProposalCheck = {
   id: CHECK_ID,
-  name: "Description amounts and recipients vs calldata",
   check(ctx) {
     return analyseAmounts(ctx).findings;
   },

@@ -40,7 +40,6 @@ const TITLES: Record<HiddenCharacterKind, { title: (n: number) => string; detail
  */
 export const descriptionCharacters: ProposalCheck = {
   id: "description-characters",
-  name: "Hidden or look-alike characters and unreadable bytes in the description",
   check(ctx) {
     const findings: Finding[] = [];
     const view = describeDescription(ctx.proposal);

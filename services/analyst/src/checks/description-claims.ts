@@ -868,7 +868,6 @@ function analyseOnce(ctx: AnalysisContext): Analysis {
  */
 export const descriptionClaims: ProposalCheck = {
   id: CHECK_ID,
-  name: "Description claims vs what the calls do",
   check(ctx) {
     return analyse(ctx).findings;
   },

@@ -38,7 +38,6 @@ function firstFew(items: string[]): string {
  */
 export const descriptionHidden: ProposalCheck = {
   id: "description-hidden",
-  name: "Content of the description voters do not see",
   check(ctx) {
     const view = describeDescription(ctx.proposal);
     const visibleAmounts = new Set(findStatedAmounts(view.visibleText, ctx).map((a) => `${typeof a.asset === "string" ? a.asset.toLowerCase() : a.asset}:${a.amount}`));

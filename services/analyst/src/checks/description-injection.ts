@@ -32,7 +32,6 @@ export function untrustedContextStrings(ctx: Pick<AnalysisContext, "governance" 
  */
 export const descriptionInjection: ProposalCheck = {
   id: "description-injection",
-  name: "Text aimed at an automated reviewer, in the description or the calls",
   check(ctx) {
     const findings: Finding[] = findInjections(describeDescription(ctx.proposal).text).map(({ kind, title, excerpts }) => ({
       id: `description-injection/${kind}`,

@@ -128,7 +128,6 @@ function simulatedConsequences(ctx: AnalysisContext): string[] {
  */
 export const descriptionMissing: ProposalCheck = {
   id: "description-missing",
-  name: "Missing description",
   check(ctx) {
     const { rendered, visibleText } = visibleDescription(ctx);
     const count = countWords(visibleText);

@@ -9,7 +9,6 @@ import { targetInfo, type Finding, type ProposalCheck } from "./types.ts";
  */
 export const eoaCalls: ProposalCheck = {
   id: "eoa-calls",
-  name: "Calls to accounts without code",
   applies: (ctx) => ctx.targets.some((t) => t.kind !== "contract"),
   check(ctx) {
     const findings: Finding[] = [];

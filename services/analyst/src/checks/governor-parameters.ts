@@ -56,7 +56,6 @@ const direction = (next: bigint, now: bigint) => (next < now ? -1 : next > now ?
  */
 export const governorParameters: ProposalCheck = {
   id: "governor-parameters",
-  name: "Governor and timelock parameter changes",
   applies: (ctx) => ctx.calls.some((c) => isParameterCall(ctx, c)),
   check(ctx) {
     const findings: Finding[] = [];

@@ -20,14 +20,14 @@ import { treasuryApprovals } from "./treasury-approvals.ts";
 import { treasuryOutflow } from "./treasury-outflow.ts";
 import { contextGap, type AnalysisContext, type Finding, type ProposalCheck } from "./types.ts";
 import { undecodableCalls } from "./undecodable-calls.ts";
-import type { CoverageEntry } from "@ai-dao/reports";
+import { checkName, type CoverageEntry } from "@ai-dao/reports";
 
 import { errorLine } from "../errors.ts";
 
 export type { AnalysisContext, ContextPart, Finding, ProposalCheck, Severity } from "./types.ts";
 export type { CoverageEntry };
 
-/** Every deterministic check, in the order they run. Adding a check: a file and a line here. */
+/** Every deterministic check, in the order they run. Adding a check: a file, a line here and its name in `@ai-dao/reports`' catalogue (`checks.ts`). */
 export const checks: readonly ProposalCheck[] = [
   descriptionClaims,
   undecodableCalls,
@@ -64,7 +64,8 @@ export interface CheckRun {
 }
 
 /**
- * Runs every check and records its coverage: `not-applicable` when the proposal has nothing for it,
+ * Runs every check and records its coverage (the check's id, no name: readers take it from the
+ * catalogue): `not-applicable` when the proposal has nothing for it,
  * `skipped` when context it needs is missing (inconclusive when that context was asked for and could
  * not be read), `ran` otherwise. A check that throws becomes a high finding instead of losing the
  * others, and counts as skipped (inconclusive).
@@ -74,7 +75,7 @@ export function runChecksWithCoverage(ctx: AnalysisContext, list: readonly Propo
   const coverage: CoverageEntry[] = [];
   const failed: CoverageEntry[] = [];
   for (const c of list) {
-    const entry = { check: c.id, name: c.name };
+    const entry = { check: c.id };
     try {
       if (c.applies !== undefined && !c.applies(ctx)) {
         coverage.push({ ...entry, status: "not-applicable" });
@@ -91,7 +92,7 @@ export function runChecksWithCoverage(ctx: AnalysisContext, list: readonly Propo
       coverage.push({ ...entry, status: "ran" });
     } catch (error) {
       const reason = errorLine(error);
-      findings.push({ id: "analyzer/check-failed", check: c.id, severity: "high", title: `The check "${c.name}" failed`, detail: `It stopped with an error (${reason}), so what it looks at was not checked.`, evidence: { error: reason } });
+      findings.push({ id: "analyzer/check-failed", check: c.id, severity: "high", title: `The check "${checkName(c.id)}" failed`, detail: `It stopped with an error (${reason}), so what it looks at was not checked.`, evidence: { error: reason } });
       const skipped = { ...entry, status: "skipped" as const, reason: `the check failed: ${reason}` };
       coverage.push(skipped);
       failed.push(skipped);

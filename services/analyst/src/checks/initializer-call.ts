@@ -44,7 +44,6 @@ function simulated(ctx: AnalysisContext, index: number): "succeeded" | "reverted
  */
 export const initializerCall: ProposalCheck = {
   id: "initializer-call",
-  name: "Initializer calls on live contracts",
   applies: (ctx) => ctx.calls.some((c) => initializerName(c) !== null),
   check(ctx) {
     const findings: Finding[] = [];

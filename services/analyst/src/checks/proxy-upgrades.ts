@@ -15,7 +15,6 @@ export const UPGRADE_SIGNATURES = new Set([
  */
 export const proxyUpgrades: ProposalCheck = {
   id: "proxy-upgrades",
-  name: "Proxy upgrades",
   applies: (ctx) => ctx.calls.some((c) => UPGRADE_SIGNATURES.has(c.signature ?? "")) || ctx.targets.some((t) => t.proxy !== undefined),
   check(ctx) {
     const findings: Finding[] = [];

@@ -27,7 +27,6 @@ function windowText(vp: VotingPowerContext): string {
  */
 export const recentVotingPower: ProposalCheck = {
   id: "recent-voting-power",
-  name: "Voting power acquired shortly before the snapshot",
   needs: ["votingPower"],
   check(ctx) {
     const vp = ctx.votingPower;

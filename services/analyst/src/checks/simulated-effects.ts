@@ -59,7 +59,6 @@ function explainsUpgrade(call: DecodedCall | undefined, proxy: Address, newValue
  */
 export const simulatedEffects: ProposalCheck = {
   id: "simulated-effects",
-  name: "Effects the calls do not show",
   needs: ["simulation"],
   check(ctx) {
     const sim = ctx.simulation;

@@ -30,7 +30,6 @@ function recipientText(recipients: readonly string[]): string {
  */
 export const simulatedOutflow: ProposalCheck = {
   id: "simulated-outflow",
-  name: "Treasury outflow measured on a copy of the chain",
   needs: ["simulation"],
   check(ctx) {
     const sim = ctx.simulation;

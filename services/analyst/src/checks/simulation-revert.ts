@@ -9,7 +9,6 @@ import type { Finding, ProposalCheck } from "./types.ts";
  */
 export const simulationRevert: ProposalCheck = {
   id: "simulation",
-  name: "Running the proposal on a copy of the chain",
   needs: ["simulation"],
   check(ctx) {
     const sim = ctx.simulation;

@@ -11,7 +11,6 @@ const outsideContracts = (ctx: AnalysisContext) => ctx.targets.filter((t) => t.k
  */
 export const targetCode: ProposalCheck = {
   id: "target-code",
-  name: "Dangerous instructions in the called contracts",
   applies: (ctx) => outsideContracts(ctx).length > 0,
   check(ctx) {
     const findings: Finding[] = [];

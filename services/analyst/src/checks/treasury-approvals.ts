@@ -16,7 +16,6 @@ const APPROVAL_SIGNATURES = new Set(["approve(address,uint256)", "increaseAllowa
  */
 export const treasuryApprovals: ProposalCheck = {
   id: "treasury-approvals",
-  name: "Approvals and permits from the treasury",
   applies: (ctx) => ctx.calls.some((c) => c.abiSource !== "DAOGovernor" && c.abiSource !== "TimelockController" && (APPROVAL_SIGNATURES.has(c.signature ?? "") || c.functionName === "permit")),
   check(ctx) {
     const findings: Finding[] = [];

@@ -47,7 +47,6 @@ export function treasuryFlows(ctx: Pick<AnalysisContext, "calls" | "deployment">
  */
 export const treasuryOutflow: ProposalCheck = {
   id: "treasury-outflow",
-  name: "Treasury outflow",
   applies: (ctx) =>
     ctx.calls.some(
       (c) =>

@@ -64,10 +64,12 @@ export interface AnalysisContext {
 export const contextParts = ["simulation", "votingPower", "counterparties"] as const;
 export type ContextPart = (typeof contextParts)[number];
 
-/** A deterministic check: one file each, listed in `checks/index.ts`. */
+/**
+ * A deterministic check: one file each, listed in `checks/index.ts`. Its label is not here: it lives
+ * once in the catalogue of `@ai-dao/reports` (`checkName(id)`), which must have an entry for `id`.
+ */
 export interface ProposalCheck {
   id: string;
-  name: string;
   /**
    * Context the check cannot run without. When one is missing the check is `skipped` with the reason
    * ({@link contextGap}); the report is inconclusive when that part was asked for and could not be read.

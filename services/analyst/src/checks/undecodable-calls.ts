@@ -8,7 +8,6 @@ import type { Finding, ProposalCheck } from "./types.ts";
  */
 export const undecodableCalls: ProposalCheck = {
   id: "undecodable-calls",
-  name: "Calls that cannot be decoded",
   check(ctx) {
     const findings: Finding[] = [];
     for (const call of ctx.calls) {

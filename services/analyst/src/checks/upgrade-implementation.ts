@@ -10,7 +10,6 @@ import { UPGRADE_SIGNATURES } from "./proxy-upgrades.ts";
  */
 export const upgradeImplementation: ProposalCheck = {
   id: "upgrade-implementation",
-  name: "Code installed by proxy upgrades",
   applies: (ctx) => ctx.calls.some((c) => UPGRADE_SIGNATURES.has(c.signature ?? "") && !/^change/.test(c.signature ?? "")),
   check(ctx) {
     const findings: Finding[] = [];

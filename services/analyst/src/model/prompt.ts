@@ -3,6 +3,7 @@ import { randomBytes } from "node:crypto";
 import { keccak256, stringToBytes, type Hex } from "viem";
 
 import { stripHidden } from "@ai-dao/description";
+import { checkName } from "@ai-dao/reports";
 
 import type { Report } from "../report.ts";
 
@@ -74,7 +75,7 @@ export function buildUserTurn(report: Report, description: string, nonce: string
     riskFloor: report.riskFloor,
     deterministicRecommendation: report.recommendation,
     ...(report.summary !== undefined ? { deterministicSummary: report.summary } : {}),
-    ...(report.coverage !== undefined ? { notChecked: report.coverage.filter((c) => c.status === "skipped").map((c) => ({ check: c.name, reason: c.reason ?? "" })) } : {}),
+    ...(report.coverage !== undefined ? { notChecked: report.coverage.filter((c) => c.status === "skipped").map((c) => ({ check: checkName(c.check), reason: c.reason ?? "" })) } : {}),
     ...(report.inconclusive !== undefined ? { inconclusive: report.inconclusive } : {}),
   });
   const body = JSON.stringify(data, null, 1);

@@ -27,6 +27,8 @@ export function analysisGist(report: { status?: string; scores: { risk: number }
 export function analysisChanged(latest: Pick<PublishedDecision, "reportBytes" | "encoding"> | undefined, next: PublishedReportBody): boolean {
   if (latest === undefined) return true;
   const read = readDecisionReport("Analysis", latest.reportBytes, latest.encoding);
-  if (read.kind !== "analysis-failed" && !(read.kind === "analysis" && read.version === 2)) return true;
+  // Versions 2 and 3 decide alike (3 only drops the checks' names from coverage), so a version 2
+  // analysis with the same gist is not worth publishing again. Version 1 had no `status`.
+  if (read.kind !== "analysis-failed" && !(read.kind === "analysis" && read.version !== 1)) return true;
   return analysisGist(read.report) !== analysisGist(next);
 }
