@@ -3,6 +3,7 @@
 import path from "node:path";
 
 import { decodeProposalCreated, governorAbi } from "@ai-dao/protocol";
+import { checkIds, checkName } from "@ai-dao/reports";
 import type { Page } from "playwright-core";
 import { concatHex, createPublicClient, createWalletClient, encodeAbiParameters, encodeFunctionData, erc20Abi, http, parseAbi, parseAbiItem, parseAbiParameters, stringToHex, toFunctionSelector, type Address, type Hex, type PublicClient } from "viem";
 import { hardhat } from "viem/chains";
@@ -127,6 +128,14 @@ describe("with the whole platform", () => {
     await page.getByTestId("intent-vs-effect").waitFor({ timeout: 10_000 });
     expect(await page.getByTestId("claim").first().textContent()).toMatch(/“The proposal calls transfer”.*matches the calls.*action 1/s);
     await page.getByTestId("analysis-panel").screenshot({ path: path.join(shots, "analysis-model-claims.png") });
+    // What was checked: the report (schema version 3) names each check by id only; the page labels
+    // it from the catalogue, in words, never the id.
+    await page.getByTestId("analysis-coverage").getByText("What was checked").click();
+    const entries = await page.getByTestId("coverage-entry").allTextContents();
+    expect(entries).toHaveLength(checkIds.length);
+    expect(entries).toContain(`${checkName("treasury-outflow")}: checked`);
+    expect(entries.filter((e) => checkIds.some((id) => e.startsWith(`${id}:`)))).toEqual([]);
+    await page.getByTestId("analysis-coverage").screenshot({ path: path.join(shots, "analysis-coverage.png") });
 
     await page.getByText("Report as published (exact JSON)").click();
     await page.getByRole("button", { name: "Verify on chain" }).click();
