@@ -433,7 +433,8 @@ export class EntityReader {
       `(SELECT v.vid FROM ${table} v WHERE ${link("v")} AND ${atBlock("v")} AND ${where.sql} ORDER BY ${inner.sql} LIMIT ? OFFSET ?) ` +
       `ORDER BY j.key, ${outer.sql}`;
     const whole = skip === 0 && first >= WHOLE_LIST_FIRST ? this.compiler.filter(def, args.where, block, "t") : undefined;
-    const count = whole && `SELECT j.key, count(*) FROM json_each(?) j JOIN ${table} v ON ${link("v")} AND ${atBlock("v")} AND ${where.sql} GROUP BY j.key`;
+    // Each parent's children counted by its own walk of the index (no grouping to sort).
+    const count = whole && `SELECT j.key, (SELECT count(*) FROM ${table} v WHERE ${link("v")} AND ${atBlock("v")} AND ${where.sql}) FROM json_each(?) j`;
     // In id order through a single reference: the reference's index gives the children ordered by
     // the parent they refer to, then by id, without a sort.
     const byReference = whole && !back.list && args.orderBy === undefined;
@@ -445,7 +446,7 @@ export class EntityReader {
       const ids = JSON.stringify(parents);
       const lists: Row[][] = parents.map(() => []);
       if (whole && count && join && indexed) {
-        const countParams = [ids, block, block, ...where.params];
+        const countParams = [block, block, ...where.params, ids];
         const counts = this.statement(count, countParams, (stmt) => stmt.all(...countParams) as unknown as Cells[]);
         if (counts.every((c) => Number(c[1]) <= first)) {
           // The parents in the order SQLite gives their children: by their ids' UTF-8 bytes, as it
