@@ -79,4 +79,33 @@ describe("the batch fetcher", () => {
     const onChain = await chain.dao.publicClient.getBlock({ blockNumber: BigInt(again.to) });
     expect(again.end.hash).toBe(onChain.hash);
   });
+
+  it("sees logs that a reorg put into blocks that had none while the batch was fetched", async () => {
+    // Three blocks without logs on one branch; on the other, the same heights hold three votes.
+    await rpc("evm_revert", [opened]);
+    opened = (await rpc("evm_snapshot")) as string;
+    const from = Number(await headBlock(chain)) + 1;
+    for (let i = 0; i < 3; i++) await rpc("evm_mine");
+    const to = Number(await headBlock(chain));
+    const client = rpcClient(chain.rpc.url);
+    const getLogs = client.getLogs.bind(client);
+    let reorged = false;
+    // The reorg lands between the node's answer to getLogs (no logs) and the fetch of the blocks.
+    vi.spyOn(client, "getLogs").mockImplementation(async (args) => {
+      const logs = await getLogs(args as never);
+      if (!reorged) {
+        reorged = true;
+        const branch = await votes(["bob", "carol", "dave"], Support.For);
+        expect(branch).toEqual({ from, head: to });
+      }
+      return logs as never;
+    });
+    const fetcher = new BatchFetcher(client, sources);
+    await expect(fetcher.batch(from, to)).rejects.toThrow(/changed while fetching \(reorg\)/);
+    // Asked again, the votes are there.
+    const again = await fetcher.batch(from, to);
+    expect(again.triggers.filter((t) => t.blockNumber >= from).length).toBeGreaterThanOrEqual(3);
+    const fresh = await new BatchFetcher(rpcClient(chain.rpc.url), sources).batch(from, to);
+    expect(summary(again)).toEqual(summary(fresh));
+  });
 });

@@ -137,6 +137,12 @@ export class BatchFetcher {
       if (available > 0) logs = rest.logs;
     }
     const kept = logs !== undefined;
+    // Logs asked for afresh: the last block asked for is read before getLogs and again once every
+    // block is in. Unchanged, no reorg reached the range meanwhile, so the logs and the blocks come
+    // from the chain that ends in it. (A batch the logs name the end of, cut or kept, is checked by
+    // that log's block hash instead; without this, a reorg that put logs into blocks which had none
+    // would go unseen: nothing read names those blocks' hashes.)
+    const pinned = kept ? undefined : await this.client.getBlock({ blockNumber: BigInt(to) });
     if (!logs) {
       // A range more than twice the previous one (sized from a sparser part of the chain) is asked
       // for in two parts: first as many blocks as the previous range, then the rest only when that
@@ -190,6 +196,10 @@ export class BatchFetcher {
     }
     const end = blocks.get(to)!.ptr;
     if (endLog && end.hash !== endLog.blockHash) throw changed(to);
+    if (!endLog && pinned) {
+      const after = await this.client.getBlock({ blockNumber: pinned.number! });
+      if (after.hash !== pinned.hash) throw changed(Number(pinned.number));
+    }
     return { from, to, logCount: logs.length, splits, triggers, blocks, end };
   }
 
