@@ -414,10 +414,10 @@ export class EntityReader {
    * themselves, read by one statement without choosing each list's rows first. In the default
    * order (by id) and through a single reference, that statement walks the reference's index,
    * which holds each parent's children in id order, so nothing is sorted (`proposals { votes(first:
-   * 1000) }` reads 10,000 votes in half the time of a join sorted by parent and id); its rows are
-   * given to their parents by the reference they hold. Other orders join the parents and sort.
-   * The count reads the reference's index only, and it and the read run in one go, so no write
-   * comes between them.
+   * 1000) }` reads its 10,000 votes in about two thirds of the time of a join sorted by parent and
+   * id); the rows come parent after parent, each parent taking as many as it was counted. Other
+   * orders join the parents and sort. The count reads the reference's index only, and it and the
+   * read run in one go, so no write comes between them.
    */
   children(def: EntityDef, back: FieldDef, args: CollectionArgs, block: number, columns?: ReadonlySet<string>): (parents: string[]) => Row[][] {
     const first = args.first ?? 100;
