@@ -1,4 +1,5 @@
 import {
+  actionLabel,
   checkName,
   GUARD_REASON_TEXT,
   type CoverageStatus,
@@ -59,7 +60,7 @@ function useActionLinks(report: AnalysisReport): ActionLinks {
 
 function ActionLink({ index }: { index: number }) {
   const links = useContext(ActionLinksContext);
-  const text = `action ${index + 1}`;
+  const text = actionLabel(index);
   if (links?.to === "this-page") return <a href={`#action-${index + 1}`}>{text}</a>;
   if (links?.to === "proposal-page")
     return (
@@ -289,8 +290,9 @@ function SimulationView({ simulation, treasury }: { simulation: SimulationReport
 /** Why a check did not run, in plain words for a voter (the report's reason is for auditors). */
 function notRunText(reason: string | undefined): string {
   const r = reason ?? "";
-  if (/^the fork simulation failed/.test(r)) return "running the proposal on a copy of the chain failed";
-  if (/^the fork simulation was not run|^no fork simulation/.test(r)) return "the proposal was not run on a copy of the chain";
+  // Older reports say "fork simulation"; newer ones say what a voter reads here.
+  if (/^the fork simulation failed|^running the proposal on a copy of the chain failed/.test(r)) return "running the proposal on a copy of the chain failed";
+  if (/^the fork simulation was not run|^no fork simulation|^the proposal was not run on a copy of the chain|^no run on a copy of the chain/.test(r)) return "the proposal was not run on a copy of the chain";
   if (/^voting power could not be read/.test(r)) return "voting power could not be read from the chain";
   if (/^no proposer given/.test(r)) return "the proposer is not known yet";
   if (/^the accounts the proposal pays or empowers could not be read/.test(r)) return "the accounts it pays or gives powers to could not be read from the chain";
