@@ -30,7 +30,7 @@ import { AnalystError, errorLine } from "./errors.ts";
 import { checkName, toJson } from "@ai-dao/reports";
 import { normalizeProposal, proposalToJson, type ProposalInput } from "./proposal.ts";
 import type { ModelJudge } from "./model/client.ts";
-import { applyModelStep } from "./model/judge.ts";
+import { applyModelStep, DETERMINISTIC_ONLY_NOTE } from "./model/judge.ts";
 import type { Trigger } from "@ai-dao/reports";
 import { canonicalHash, reportSchema, REPORT_SCHEMA_VERSION, type Report } from "./report.ts";
 import { recommend, riskFloor } from "./risk.ts";
@@ -43,7 +43,7 @@ export const ANALYZER = { name: pkg.name, version: pkg.version } as const;
 
 /** Notes every deterministic report carries: what it did not look at. */
 export const DETERMINISTIC_NOTES = [
-  "deterministic analysis only: no model judgement was requested",
+  DETERMINISTIC_ONLY_NOTE,
   "Not run on a copy of the chain: the effects were read from the calls' data only.",
 ];
 
