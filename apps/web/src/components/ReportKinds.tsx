@@ -270,7 +270,7 @@ export function IntentVsEffectView({
 
 function SimulationView({ simulation, treasury }: { simulation: SimulationReport; treasury: string | undefined }) {
   let line: string;
-  if (simulation.status === "skipped" || simulation.status === "failed") line = `Not simulated (${simulation.status}): ${simulation.reason}`;
+  if (simulation.status === "skipped" || simulation.status === "failed") line = `Not run on a copy of the chain (${simulation.status}): ${simulation.reason}`;
   else if (simulation.status === "reverted") line = `Executing it on a copy of the chain at block ${simulation.forkBlock} fails: ${simulation.revert?.reason ?? "it reverts"}.`;
   else line = `Executed on a copy of the chain at block ${simulation.forkBlock}: ${simulation.calls.length === 1 ? "its call succeeded" : `all ${simulation.calls.length} calls succeeded`}.`;
   const treasuryEth = "effects" in simulation && treasury ? simulation.effects.ethBalanceChanges.find((c) => c.address.toLowerCase() === treasury.toLowerCase()) : undefined;
@@ -509,7 +509,7 @@ function GuardEvidence({ report }: { report: GuardReport }) {
     return (
       <p data-testid="guard-evidence">
         The call reverts with <code>{text(revert.message) ?? text(revert.name) ?? "no reason given"}</code>
-        {text(e.simulatedAtBlock) && ` (simulated at block ${text(e.simulatedAtBlock)})`}.
+        {text(e.simulatedAtBlock) && ` (run on a copy of the chain at block ${text(e.simulatedAtBlock)})`}.
       </p>
     );
   }
