@@ -126,8 +126,12 @@ describe("with the whole platform", () => {
     expect(await page.getByTestId("description").locator("script, img").count()).toBe(0);
     // The analyst consulted the model (the harness's loopback stand-in): each claim with its status and cited evidence.
     await page.getByTestId("intent-vs-effect").waitFor({ timeout: 10_000 });
-    expect(await page.getByTestId("claim").first().textContent()).toMatch(/“The proposal calls transfer”.*matches the calls.*action 1/s);
+    expect(await page.getByTestId("claim").first().textContent()).toMatch(/“The proposal calls transfer”.*matches the calls.*Action 1 does this\..*action 1/s);
     await page.getByTestId("analysis-panel").screenshot({ path: path.join(shots, "analysis-model-claims.png") });
+    // One wording for the member: actions counted from 1, no fork, no deterministic floor, no decision ids.
+    const panelText = await page.getByTestId("analysis-panel").innerText();
+    expect(panelText).not.toMatch(/\b[Cc]alls? \d|\bfork\b|deterministic floor|model judgement|in the decision log, as/);
+    expect(panelText).toMatch(/Also read by the model .*; it can raise the risk score, never lower it below what the checks found\./);
     // What was checked: the report (schema version 3) names each check by id only; the page labels
     // it from the catalogue, in words, never the id.
     await page.getByTestId("analysis-coverage").getByText("What was checked").click();

@@ -12,6 +12,7 @@ import { mkdtemp, readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 
+import { actionLabel } from "@ai-dao/reports";
 import { repoRoot } from "@ai-dao/service-kit/repo";
 import { devAddresses, devPrivateKey } from "@ai-dao/testkit/accounts";
 import { startMessagesApi, type MessagesApi, type RecordedRequest, type ScriptedResponse } from "@ai-dao/testkit/messages-api";
@@ -69,7 +70,7 @@ export function modelStandIn(request: RecordedRequest): ScriptedResponse {
     json: {
       claims: evidence
         .filter(([id]) => id.startsWith("call:"))
-        .map(([id, call]) => ({ claim: `The proposal calls ${call.functionName ?? call.kind}`, status: "matched", evidence: [id], explanation: `Call ${id.slice(5)} does this.` })),
+        .map(([id, call]) => ({ claim: `The proposal calls ${call.functionName ?? call.kind}`, status: "matched", evidence: [id], explanation: `${actionLabel(Number(id.slice(5)), { capital: true })} does this.` })),
       undisclosedEffects: evidence.filter(([id, f]) => id.startsWith("finding:") && f.severity === "critical").map(([id, f]) => ({ effect: f.title, evidence: [id] })),
       risk: data.riskFloor,
       benefit: 50,

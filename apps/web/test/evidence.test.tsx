@@ -54,7 +54,7 @@ const report: Report = {
   notes: [],
   intentVsEffect: {
     claims: [
-      { claim: "Routine upkeep", status: "unsupported", evidence: ["call:1", "finding:0"], explanation: "Call 1 sends tokens." },
+      { claim: "Routine upkeep", status: "unsupported", evidence: ["call:1", "finding:0"], explanation: "Action 2 sends tokens." },
       { claim: "Pay erin for design work", status: "matched", evidence: [], explanation: "" },
     ],
     undisclosedEffects: [{ effect: "Sends 60% of the treasury's dUSD", evidence: ["balance:0", "call:1"] }],
@@ -192,7 +192,7 @@ describe("claims as a table", () => {
     const rows = within(section).getAllByTestId("claim");
     expect(rows.map((r) => r.tagName)).toEqual(["TR", "TR"]);
     const cells = (row: HTMLElement) => within(row).getAllByRole("cell").map((c) => c.textContent);
-    expect(cells(rows[0]!)).toEqual(["“Routine upkeep”", "✗ no call does thisCall 1 sends tokens.", "action 2, finding “Sends 600,000 dUSD (60% of the treasury's dUSD) to erin”"]);
+    expect(cells(rows[0]!)).toEqual(["“Routine upkeep”", "✗ no call does thisAction 2 sends tokens.", "action 2, finding “Sends 600,000 dUSD (60% of the treasury's dUSD) to erin”"]);
     expect(cells(rows[1]!)).toEqual(["“Pay erin for design work”", "✓ matches the calls", "none cited"]);
     expect(within(rows[0]!).getByRole("link", { name: "action 2" }).getAttribute("href")).toBe("#action-2");
     expect(within(rows[0]!).getByRole("link", { name: /^finding/ }).getAttribute("href")).toBe("#finding-1");

@@ -83,8 +83,8 @@ const codeReport: Report = {
   provenance: { ...modelReport.provenance!, mode: "deterministic", model: null, systemPromptHash: null },
   summary: "Sends 60 ETH (60 % of the treasury) to 0x0000…dEaD while the description says nothing leaves the treasury.",
   descriptionClaims: {
-    claims: [{ claim: "The description says the DAO's holdings do not change", status: "mismatched", evidence: ["call:0", "finding:0"], explanation: "Call 0 sends 60 ETH from the treasury." }],
-    undisclosedEffects: [{ effect: "Call 0 sends 60 ETH from the treasury to 0x000000000000000000000000000000000000dEaD", evidence: ["call:0", "balance:0"] }],
+    claims: [{ claim: "The description says the DAO's holdings do not change", status: "mismatched", evidence: ["call:0", "finding:0"], explanation: "Action 1 sends 60 ETH from the treasury." }],
+    undisclosedEffects: [{ effect: "Action 1 sends 60 ETH from the treasury to 0x000000000000000000000000000000000000dEaD", evidence: ["call:0", "balance:0"] }],
   },
   // Version 3: the checks by id only; the page names them from the catalogue of @ai-dao/reports.
   coverage: [
@@ -246,7 +246,7 @@ describe("summary, claims checked by code and coverage", () => {
     const claims = within(panel).getByTestId("description-claims");
     expect(within(claims).getByRole("heading", { level: 3 }).textContent).toBe("Checked by code: what the description claims vs what the calls do");
     expect(within(claims).getAllByTestId("claim")[0]!.textContent).toMatch(/“The description says the DAO's holdings do not change”.*✗ differs from what the calls do.*action 1, finding “Sends 60 % of the treasury's ETH to one account”/);
-    expect(within(claims).getByTestId("undisclosed-effect").textContent).toMatch(/Call 0 sends 60 ETH from the treasury to 0x0+dEaD — evidence: action 1, treasury balance of ETH/);
+    expect(within(claims).getByTestId("undisclosed-effect").textContent).toMatch(/Action 1 sends 60 ETH from the treasury to 0x0+dEaD — evidence: action 1, treasury balance of ETH/);
     expect(within(panel).queryByTestId("intent-vs-effect")).toBeNull();
     // No developer wording in what a member reads (the exact JSON is behind its own disclosure).
     for (const id of ["analysis-summary", "analysis-inconclusive", "analysis-coverage", "description-claims"]) {

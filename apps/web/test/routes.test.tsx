@@ -95,6 +95,15 @@ describe("proposal page", () => {
     expect(within(panel).getByTestId("intent-vs-effect").textContent).toMatch(/transfer\(erin, 1000 DEMO\)/);
   });
 
+  it("says where the analysis was published, in a member's words, with a link to this proposal's decisions", async () => {
+    renderAt("/proposals/102", options);
+    const panel = await screen.findByTestId("analysis-panel");
+    await within(panel).findByTestId("risk-score");
+    expect(panel.textContent).toMatch(/Published on chain by the analyst; every decision on this proposal is in the decision log\./);
+    expect(panel.textContent).not.toMatch(/as the (analyst service|indexer) gave it/);
+    expect(within(panel).getByRole("link", { name: "decision log" }).getAttribute("href")).toBe("/decisions?proposal=102");
+  });
+
   it("Verify: match against the DecisionPublished event, mismatch when the report on screen is altered", async () => {
     const { calls } = renderAt("/proposals/102", options);
     const panel = await screen.findByTestId("analysis-panel");

@@ -50,6 +50,7 @@ export {
   type ReportV1,
   type ReportV2,
 } from "./analysis.ts";
+export { actionLabel, actionList } from "./actions.ts";
 export { CHECK_NAMES, checkIds, checkName, isCheckId, type CheckId } from "./checks.ts";
 export {
   GUARD_REASON_TEXT,

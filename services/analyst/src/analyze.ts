@@ -30,7 +30,7 @@ import { AnalystError, errorLine } from "./errors.ts";
 import { checkName, toJson } from "@ai-dao/reports";
 import { normalizeProposal, proposalToJson, type ProposalInput } from "./proposal.ts";
 import type { ModelJudge } from "./model/client.ts";
-import { applyModelStep } from "./model/judge.ts";
+import { applyModelStep, DETERMINISTIC_ONLY_NOTE } from "./model/judge.ts";
 import type { Trigger } from "@ai-dao/reports";
 import { canonicalHash, reportSchema, REPORT_SCHEMA_VERSION, type Report } from "./report.ts";
 import { recommend, riskFloor } from "./risk.ts";
@@ -43,8 +43,8 @@ export const ANALYZER = { name: pkg.name, version: pkg.version } as const;
 
 /** Notes every deterministic report carries: what it did not look at. */
 export const DETERMINISTIC_NOTES = [
-  "deterministic analysis only: no model judgement was requested",
-  "not simulated: effects were inferred from calldata, not executed on a fork",
+  DETERMINISTIC_ONLY_NOTE,
+  "Not run on a copy of the chain: the effects were read from the calls' data only.",
 ];
 
 /**
@@ -252,8 +252,8 @@ function notesFor(ctx: AnalysisContext, run: CheckRun): string[] {
   const notes = [DETERMINISTIC_NOTES[0]!];
   const sim = ctx.simulation;
   if (sim === undefined) notes.push(DETERMINISTIC_NOTES[1]!);
-  else if (sim.status !== "simulated") notes.push(`not simulated (${sim.status}: ${sim.reason}): effects were inferred from calldata only`);
-  else if (sim.result.traceSource === "top-level") notes.push("the fork offered no call trace: only top-level calls are listed");
+  else if (sim.status !== "simulated") notes.push(`Not run on a copy of the chain (${sim.status}: ${sim.reason}): the effects were read from the calls' data only.`);
+  else if (sim.result.traceSource === "top-level") notes.push("The copy of the chain gave no trace of inner calls: only the proposal's own actions are listed.");
   if (ctx.votingPower === undefined) {
     notes.push(
       ctx.unavailable?.votingPower !== undefined

@@ -13,6 +13,7 @@ import { daoRole, isTreasury, severityRank, shareBps, type AnalysisContext, type
 import { DESCRIPTOR_NOUN } from "./context/claims.ts";
 import { treasuryBalance } from "./context/governance.ts";
 import { addressLabel, assetSymbol, count, formatAssetAmount, formatDuration, formatShare } from "./units.ts";
+import { actionLabel } from "@ai-dao/reports";
 
 /** The report's `summary` is at most this long. */
 export const MAX_SUMMARY_LENGTH = 1000;
@@ -100,7 +101,7 @@ function undeclaredClauses(ctx: AnalysisContext, findings: readonly SummaryFindi
       const asset = f.evidence.asset === "ETH" ? "ETH" : addressOf(f.evidence.asset);
       const extra = bigintOf(f.evidence.undeclared);
       if (asset === null || extra === null) return [];
-      return [`executed on a fork it takes ${formatAssetAmount(ctx.governance, asset, extra)} more from the treasury than the calls state`];
+      return [`run on a copy of the chain, it takes ${formatAssetAmount(ctx.governance, asset, extra)} more from the treasury than the calls state`];
     });
 }
 
@@ -168,7 +169,7 @@ function hiddenPowerClauses(ctx: AnalysisContext, findings: readonly SummaryFind
   const label = (a: unknown) => addressLabel(ctx.deployment.contracts, String(a));
   return findings.flatMap((f) => {
     const e = f.evidence;
-    const where = `inside call ${typeof e.callIndex === "number" ? e.callIndex : "?"}`;
+    const where = `inside ${typeof e.callIndex === "number" ? actionLabel(e.callIndex) : "an action"}`;
     switch (f.id) {
       case "simulated-effects/hidden-role-change": {
         const role = typeof e.roleId === "string" ? roleName(e.roleId) : typeof e.role === "string" ? roleName(e.role) : "a role";

@@ -115,12 +115,6 @@ export function count(n: number | bigint, word: string, plural = `${word}s`): st
   return `${n} ${n === 1 || n === 1n ? word : plural}`;
 }
 
-/** Call indexes as a person reads them: `call 0`, `calls 0 and 2`, `calls 0, 2 and 3`. */
-export function callList(indexes: readonly number[]): string {
-  if (indexes.length === 1) return `call ${indexes[0]}`;
-  return `calls ${indexes.slice(0, -1).join(", ")} and ${indexes.at(-1)}`;
-}
-
 /** Seconds per block assumed wherever a block-number clock's blocks are compared with durations (Ethereum mainnet's slot). */
 export const SECONDS_PER_BLOCK = 12n;
 

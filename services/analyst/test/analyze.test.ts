@@ -95,7 +95,7 @@ describe("summary and coverage", () => {
     expect(outflow.title).toBe(`Sends 60 ETH (60 % of the treasury's ETH) to ${outsider.slice(0, 6)}…${outsider.slice(-4)}`);
     expect(outflow.detail).toContain(outsider);
     expect(report.coverage!.find((c) => c.check === "treasury-outflow")).toMatchObject({ status: "ran" });
-    expect(report.coverage!.find((c) => c.check === "simulated-outflow")).toMatchObject({ status: "skipped", reason: "the fork simulation was not run: not requested" });
+    expect(report.coverage!.find((c) => c.check === "simulated-outflow")).toMatchObject({ status: "skipped", reason: "the proposal was not run on a copy of the chain: not requested" });
     expect(report.inconclusive).toBe(false);
     expect(report.notes.join("\n")).not.toMatch(/inconclusive/);
   });
@@ -114,7 +114,7 @@ describe("summary and coverage", () => {
     expect(report.riskFloor).toBeGreaterThanOrEqual(30);
     expect(report.scores.risk).toBe(report.riskFloor);
     expect(report.coverage!.filter((c) => c.status === "skipped").map((c) => c.check)).toEqual(expect.arrayContaining(["simulation", "simulated-effects", "simulated-outflow"]));
-    expect(report.notes.join("\n")).toMatch(/^inconclusive: 3 checks that apply could not run, .*a person should review the proposal before anyone votes: Running the proposal on a copy of the chain — the fork simulation failed: cannot fork/m);
+    expect(report.notes.join("\n")).toMatch(/^inconclusive: 3 checks that apply could not run, .*a person should review the proposal before anyone votes: Running the proposal on a copy of the chain — running the proposal on a copy of the chain failed: cannot fork/m);
   });
 });
 

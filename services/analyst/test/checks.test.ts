@@ -117,14 +117,14 @@ describe("description amounts", () => {
 
   it("speaks in token units and keeps the full recipient address in the detail", () => {
     const [mismatch] = descriptionAmounts.check(ctx({ description: "Grant 800 DEMO to erin.", calls: [tokenTransfer(0, ERIN, 8_000n * E18)] }));
-    expect(mismatch!.title).toBe("Call 0 moves 8,000 DEMO to 0x9965…A4dc; the description states 800 DEMO");
+    expect(mismatch!.title).toBe("Action 1 moves 8,000 DEMO to 0x9965…A4dc; the description states 800 DEMO");
     expect(mismatch!.detail).toContain(ERIN);
     expect(mismatch!.detail).not.toContain("base units");
     expect(mismatch!.evidence).toMatchObject({ amount: (8_000n * E18).toString(), stated: [(800n * E18).toString()] });
     const [rounded] = descriptionAmounts.check(ctx({ description: "Refund about 0.5 ETH to erin.", calls: [ethCall(0, ERIN, parseEther("0.6"))] }));
-    expect(rounded!.title).toBe("Call 0 moves 0.6 ETH to 0x9965…A4dc; the description states about 0.5 ETH");
+    expect(rounded!.title).toBe("Action 1 moves 0.6 ETH to 0x9965…A4dc; the description states about 0.5 ETH");
     const [recipient] = descriptionAmounts.check(ctx({ description: `Pay 1 ETH to ${ERIN}.`, calls: [ethCall(0, MALLORY, E18)] }));
-    expect(recipient!.title).toBe("Call 0 pays 0x976E…0aa9, an address the description does not name");
+    expect(recipient!.title).toBe("Action 1 pays 0x976E…0aa9, an address the description does not name");
     expect(recipient!.detail).toContain(MALLORY);
   });
 
@@ -300,7 +300,7 @@ describe("findings in human units", () => {
   it("treasury outflow: token units, a bounded share of the treasury, the full recipient in the detail", () => {
     const findings = treasuryOutflow.check(withDusd({ calls: [ethCall(0, MALLORY, parseEther("60")), erc20(1, DUSD, "transfer(address,uint256)", [MALLORY, 600_000n * 10n ** 6n])] }));
     expect(findings.map((f) => f.title)).toEqual(["Sends 60 ETH (63 % of the treasury's ETH) to 0x976E…0aa9", "Sends 600,000 dUSD (60 % of the treasury's dUSD) to 0x976E…0aa9"]);
-    expect(findings[0]!.detail).toBe(`60 ETH to ${MALLORY} in call 0; the treasury holds 95 ETH.`);
+    expect(findings[0]!.detail).toBe(`60 ETH to ${MALLORY} in action 1; the treasury holds 95 ETH.`);
     expect(findings[1]!.detail).toContain(MALLORY);
     expect(findings[0]!.evidence).toMatchObject({ amount: "60000000000000000000", treasuryBalance: "95000000000000000000", shareBps: 6315 });
     expect(readable(findings)).not.toMatch(RAW);
@@ -327,7 +327,7 @@ describe("findings in human units", () => {
       ctx({ calls: [ethCall(0, ERIN, parseEther("20")), ethCall(1, MALLORY, parseEther("20")), erc20(2, TOKEN, "transferFrom(address,address,uint256)", [VAULT, MALLORY, 1_500n * E18])] }),
     );
     expect(findings.map((f) => f.title)).toEqual([
-      "Call 2 moves 1,500 DEMO of 0x2000…0002 to 0x976E…0aa9 with the treasury's allowance",
+      "Action 3 moves 1,500 DEMO of 0x2000…0002 to 0x976E…0aa9 with the treasury's allowance",
       "Sends 20 ETH (20 % of the treasury's ETH) to 0x9965…A4dc",
       "Sends 20 ETH (20 % of the treasury's ETH) to 0x976E…0aa9",
       "Sends 40 ETH in total (40 % of the treasury's ETH) to 2 recipients",
@@ -340,8 +340,8 @@ describe("findings in human units", () => {
       ctx({ calls: [erc20(0, TOKEN, "approve(address,uint256)", [MALLORY, 2n ** 256n - 1n]), erc20(1, TOKEN, "approve(address,uint256)", [ERIN, 1_000n * E18]), erc20(2, TOKEN, "approve(address,uint256)", [ERIN, 0n])] }),
     );
     expect(findings.map((f) => `${f.id}:${f.severity}:${f.title}`)).toEqual([
-      "treasury-approvals/unlimited:critical:Call 0 gives 0x976E…0aa9 an unlimited allowance over the treasury's DEMO",
-      "treasury-approvals/allowance:medium:Call 1 lets 0x9965…A4dc spend 1,000 DEMO (0.25 % of the treasury's DEMO)",
+      "treasury-approvals/unlimited:critical:Action 1 gives 0x976E…0aa9 an unlimited allowance over the treasury's DEMO",
+      "treasury-approvals/allowance:medium:Action 2 lets 0x9965…A4dc spend 1,000 DEMO (0.25 % of the treasury's DEMO)",
     ]);
     expect(findings[0]!.detail).toContain(MALLORY);
     expect(findings[0]!.detail).toContain("400,000 DEMO");
@@ -368,11 +368,11 @@ describe("findings in human units", () => {
       }),
     );
     expect(findings.map((f) => f.title)).toEqual([
-      "Call 0 grants DEFAULT_ADMIN_ROLE on the treasury (timelock) to 0x976E…0aa9",
-      "Call 1 revokes role 0xb09b…5e7c on 0x2000…0002 from 0x9965…A4dc",
-      "Call 2 cuts the timelock delay to 0 s (now 1 min)",
-      "Call 3 hands ownership of 0x2000…0002 to 0x976E…0aa9",
-      "Call 4 makes 0x976E…0aa9 the proposal guardian",
+      "Action 1 grants DEFAULT_ADMIN_ROLE on the treasury (timelock) to 0x976E…0aa9",
+      "Action 2 revokes role 0xb09b…5e7c on 0x2000…0002 from 0x9965…A4dc",
+      "Action 3 cuts the timelock delay to 0 s (now 1 min)",
+      "Action 4 hands ownership of 0x2000…0002 to 0x976E…0aa9",
+      "Action 5 makes 0x976E…0aa9 the proposal guardian",
     ]);
     for (const i of [0, 3, 4]) expect(findings[i]!.detail).toContain(MALLORY);
     expect(findings[1]!.detail).toContain(ERIN);
@@ -393,8 +393,8 @@ describe("findings in human units", () => {
         ),
       }),
     );
-    expect(hidden!.title).toBe("Executed on a fork, the treasury loses 100,000 DEMO (25 % of the treasury's DEMO): 99,000 DEMO more than the calls show, to 0x976E…0aa9");
-    expect(hidden!.detail).toBe(`Simulated: the treasury loses 100,000 DEMO, sent to ${MALLORY}; the calls' transfers and values add up to 1,000 DEMO.`);
+    expect(hidden!.title).toBe("Run on a copy of the chain, the treasury loses 100,000 DEMO (25 % of the treasury's DEMO): 99,000 DEMO more than the calls show, to 0x976E…0aa9");
+    expect(hidden!.detail).toBe(`Run on a copy of the chain, the treasury loses 100,000 DEMO, sent to ${MALLORY}; the calls' transfers and values add up to 1,000 DEMO.`);
     // A balance the fork measures above the one read before (a share over 100 %) stays bounded.
     const [odd] = simulatedOutflow.check(ctx({ simulation: simulation({ ethBalanceChanges: [{ address: TIMELOCK, before: parseEther("1"), after: 0n, delta: -parseEther("251572327044") }] }) }));
     expect(odd!.title).toContain("more than the treasury holds");
@@ -408,7 +408,7 @@ describe("findings in human units", () => {
         simulation: simulation({ roleChanges: [{ callIndex: 0, contract: TIMELOCK, role: "0x0000000000000000000000000000000000000000000000000000000000000000", account: MALLORY, sender: VAULT, granted: true }] }),
       }),
     );
-    expect(role!.title).toBe("Call 0 grants DEFAULT_ADMIN_ROLE on the treasury (timelock) to 0x976E…0aa9, which the calls do not show");
+    expect(role!.title).toBe("Action 1 grants DEFAULT_ADMIN_ROLE on the treasury (timelock) to 0x976E…0aa9, which the calls do not show");
     expect(role!.detail).toContain(MALLORY);
     expect(role!.detail).toContain(TIMELOCK);
   });
@@ -416,13 +416,13 @@ describe("findings in human units", () => {
   it("proxies, target code, accounts without code and undecodable calls name addresses short in titles, in full in details", () => {
     const upgrade = erc20(0, VAULT, "upgradeToAndCall(address,bytes)", [MALLORY, "0x"]);
     const proxy = proxyUpgrades.check(ctx({ calls: [upgrade] }));
-    expect(proxy[0]!.title).toBe("Call 0 upgrades proxy 0x2000…0002 to new code at 0x976E…0aa9");
+    expect(proxy[0]!.title).toBe("Action 1 upgrades proxy 0x2000…0002 to new code at 0x976E…0aa9");
     expect(proxy[0]!.detail).toContain(MALLORY);
     const impl = upgradeImplementation.check(
       ctx({ calls: [upgrade], upgradeImplementations: [{ callIndex: 0, proxy: VAULT, implementation: contractTarget(MALLORY, { opcodes: { SELFDESTRUCT: true, DELEGATECALL: false, CREATE2: false } }) }] }),
     );
     expect(impl.map((f) => `${f.id}:${f.severity}`)).toEqual(["upgrade-implementation/selfdestruct:critical"]);
-    expect(impl[0]!.title).toBe("Call 0 upgrades proxy 0x2000…0002 to code that can destroy it (SELFDESTRUCT)");
+    expect(impl[0]!.title).toBe("Action 1 upgrades proxy 0x2000…0002 to code that can destroy it (SELFDESTRUCT)");
     expect(impl[0]!.detail).toContain(MALLORY);
     const code = targetCode.check(ctx({ calls: [ethCall(0, VAULT, 0n)], targets: [contractTarget(VAULT, { opcodes: { SELFDESTRUCT: true, DELEGATECALL: true, CREATE2: false } })] }));
     expect(code.map((f) => f.title)).toEqual(["0x2000…0002 can destroy itself (SELFDESTRUCT)", "0x2000…0002 runs code from elsewhere (DELEGATECALL)"]);
@@ -440,10 +440,19 @@ describe("findings in human units", () => {
     );
     const empty: TargetInfo = { ...contractTarget(MALLORY), kind: "empty", codeSize: 0, codeHash: null, nonce: 0 };
     const eoa = eoaCalls.check(ctx({ calls: [ethCall(0, MALLORY, parseEther("1.5"))], targets: [empty] }));
-    expect(eoa[0]!.title).toBe("Call 0 pays 1.5 ETH to a never-used account");
+    expect(eoa[0]!.title).toBe("Action 1 pays 1.5 ETH to a never-used account");
     expect(eoa[0]!.detail).toContain(MALLORY);
     const undecodable = undecodableCalls.check(ctx({ calls: [{ index: 0, target: GOVERNOR, value: 0n, selector: "0xdeadbeef", kind: "call", decoded: false }, { ...tokenTransfer(1, ERIN, 1n), trailingBytes: 1 }] }));
-    expect(undecodable.map((f) => f.title)).toEqual(["Call 0 to the Governor cannot be decoded", "Call 1 carries 1 extra byte after its arguments"]);
+    expect(undecodable.map((f) => f.title)).toEqual(["Action 1 to the Governor cannot be decoded", "Action 2 carries 1 extra byte after its arguments"]);
+  });
+
+  it("names the call at index 0 action 1 in its words, while its evidence keeps the index 0", () => {
+    const empty: TargetInfo = { ...contractTarget(MALLORY), kind: "empty", codeSize: 0, codeHash: null, nonce: 0 };
+    const [finding] = eoaCalls.check(ctx({ calls: [ethCall(0, MALLORY, parseEther("1.5"))], targets: [empty] }));
+    expect(finding!.title).toMatch(/^Action 1 /);
+    expect(`${finding!.title} ${finding!.detail}`).not.toMatch(/\b[Cc]all 0\b/);
+    expect(finding!.evidence.callIndex).toBe(0);
+    expect(finding!.id).toBe("eoa-calls/value-to-empty");
   });
 
   it("a hostile revert reason is one short line without hidden characters", () => {
@@ -453,7 +462,7 @@ describe("findings in human units", () => {
     );
     expect(f!.title).not.toMatch(/[\u202e\u200b\n]/);
     expect(f!.title.length).toBeLessThan(200);
-    expect(f!.title).toMatch(/^Executed on a fork, the proposal fails at call 0: Paused A+…$/);
+    expect(f!.title).toMatch(/^Run on a copy of the chain, the proposal fails at action 1: Paused A+…$/);
     expect(f!.evidence.reason).toBe(reason); // the exact bytes stay in evidence
   });
 
@@ -506,17 +515,17 @@ describe("coverage: which checks ran, which did not apply, which could not run",
 
   it("no simulation requested (tests, --offline): the simulation checks are skipped and the report is not inconclusive", () => {
     const none = runChecksWithCoverage(grant());
-    expect(statusOf(none, "simulated-outflow")).toEqual({ check: "simulated-outflow", status: "skipped", reason: "no fork simulation was requested" });
+    expect(statusOf(none, "simulated-outflow")).toEqual({ check: "simulated-outflow", status: "skipped", reason: "no run on a copy of the chain was requested" });
     expect(none.inconclusive).toBe(false);
     const offline = runChecksWithCoverage({ ...grant(), simulation: { status: "skipped", reason: "--offline" } });
-    expect(statusOf(offline, "simulation")).toMatchObject({ status: "skipped", reason: "the fork simulation was not run: --offline" });
+    expect(statusOf(offline, "simulation")).toMatchObject({ status: "skipped", reason: "the proposal was not run on a copy of the chain: --offline" });
     expect(offline.inconclusive).toBe(false);
   });
 
   it("a requested simulation that failed makes the report inconclusive", () => {
     const run = runChecksWithCoverage({ ...grant(), simulation: { status: "failed", reason: "cannot fork the chain: connection refused" } });
     for (const id of ["simulation", "simulated-effects", "simulated-outflow"]) {
-      expect(statusOf(run, id)).toMatchObject({ status: "skipped", reason: "the fork simulation failed: cannot fork the chain: connection refused" });
+      expect(statusOf(run, id)).toMatchObject({ status: "skipped", reason: "running the proposal on a copy of the chain failed: cannot fork the chain: connection refused" });
     }
     expect(run.inconclusive).toBe(true);
     expect(run.failed.map((c) => c.check)).toEqual(["simulation", "simulated-effects", "simulated-outflow"]);

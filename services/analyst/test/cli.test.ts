@@ -69,7 +69,7 @@ describe("analyst CLI", () => {
     const report = JSON.parse(result.stdout);
     expect(report.simulation.status).toBe("failed");
     expect(result.stdout).not.toContain("secret");
-    expect(report.notes.join(" ")).toMatch(/not simulated \(failed/);
+    expect(report.notes.join(" ")).toMatch(/Not run on a copy of the chain \(failed/);
   });
 
   it("fails clearly on a bad proposal file", async () => {

@@ -262,7 +262,7 @@ describe("description claims check", () => {
       const simulation = simulated({ ethBalanceChanges: [{ address: TIMELOCK, before: parseEther("100"), after: parseEther("95"), delta: -parseEther("5") }] });
       const findings = check(ctx({ description: "Nothing is transferred.", calls: [opaqueCall(0, OTHER)], simulation }));
       expect(findings.map((f) => [f.severity, f.title])).toEqual([
-        ["critical", "The description says nothing is transferred, but executing the calls on a fork takes 5 ETH (5 % of the treasury) out of the treasury"],
+        ["critical", "The description says nothing is transferred, but running the calls on a copy of the chain takes 5 ETH (5 % of the treasury) out of the treasury"],
       ]);
     });
 
@@ -310,7 +310,7 @@ describe("description claims check", () => {
           ctx({ description: `Re-registers the fee vault (${OTHER}) under the governance timelock (${short(TIMELOCK, dots)}).`, calls: [transferOwnership(0, OTHER, TIMELOCK_SPOOF)] }),
         );
         expect(ids(findings)).toEqual(["description-claims/look-alike-address:critical"]);
-        expect(findings[0]!.title).toBe(`Call 0 hands control to ${TIMELOCK_SPOOF}, a look-alike of the treasury (timelock), which the description names as ${short(TIMELOCK, dots)}`);
+        expect(findings[0]!.title).toBe(`Action 1 hands control to ${TIMELOCK_SPOOF}, a look-alike of the treasury (timelock), which the description names as ${short(TIMELOCK, dots)}`);
         expect(findings[0]!.detail).toContain(TIMELOCK);
         expect(findings[0]!.evidence).toMatchObject({ address: TIMELOCK_SPOOF, named: short(TIMELOCK, dots), imitated: TIMELOCK });
       }
@@ -370,8 +370,8 @@ describe("description claims check", () => {
     it("flags a look-alike inside a call no ABI decodes, and says where it was read", () => {
       const findings = check(opaque(withdraw(TIMELOCK_SPOOF), text));
       expect(ids(findings)).toEqual(["description-claims/look-alike-address:critical"]);
-      expect(findings[0]!.title).toBe(`Call 0 passes ${TIMELOCK_SPOOF} in undecoded calldata, a look-alike of the treasury (timelock), which the description names as 0x5fbd…0aa3`);
-      expect(findings[0]!.detail).toContain("read from the undecoded calldata of call 0");
+      expect(findings[0]!.title).toBe(`Action 1 passes ${TIMELOCK_SPOOF} in undecoded calldata, a look-alike of the treasury (timelock), which the description names as 0x5fbd…0aa3`);
+      expect(findings[0]!.detail).toContain("read from the undecoded calldata of action 1");
       expect(findings[0]!.evidence).toMatchObject({ address: TIMELOCK_SPOOF, imitated: TIMELOCK, fromCalldata: [0] });
     });
 
@@ -543,7 +543,7 @@ describe("description claims section", () => {
     const section = buildDescriptionClaims(c, findings)!;
     expect(section.claims[0]).toMatchObject({ claim: `The description says: "No change to the DAO's holdings"`, status: "mismatched" });
     expect(section.claims[0]!.evidence).toEqual(["finding:0", "call:0", "call:1", "balance:0", "balance:2"]);
-    expect(section.undisclosedEffects.map((e) => e.effect)).toEqual([`Call 0 sends 60 ETH from the treasury to ${MALLORY}`, `Call 1 sends 600,000 dUSD from the treasury to ${MALLORY}`]);
+    expect(section.undisclosedEffects.map((e) => e.effect)).toEqual([`Action 1 sends 60 ETH from the treasury to ${MALLORY}`, `Action 2 sends 600,000 dUSD from the treasury to ${MALLORY}`]);
     expect(section.undisclosedEffects[0]!.evidence[0]).toBe("call:0");
   });
 
@@ -571,7 +571,7 @@ describe("description claims section", () => {
     const grant: DecodedCall = { ...transferOwnership(1, OTHER, MALLORY) };
     const c = ctx({ description: "Grant 1 ETH to erin.", calls: [ethCall(0, ERIN, E18), erc20(2, TOKEN, "approve", MALLORY, 5n * E18), grant] });
     const effects = buildDescriptionClaims(c, sorted(c))!.undisclosedEffects.map((e) => e.effect);
-    expect(effects).toEqual([`Call 2 lets ${MALLORY} spend 5 DEMO`, `Call 1 hands ownership to ${MALLORY} on ${OTHER}`]);
+    expect(effects).toEqual([`Action 3 lets ${MALLORY} spend 5 DEMO`, `Action 2 hands ownership to ${MALLORY} on ${OTHER}`]);
     expect(buildDescriptionClaims(ctx({ description: "Housekeeping.", calls: [grant] }), [])).toBeUndefined();
   });
 
@@ -579,7 +579,7 @@ describe("description claims section", () => {
     const grant: DecodedCall = { ...transferOwnership(1, OTHER, MALLORY) };
     const calls = [ethCall(0, ERIN, E18), erc20(2, TOKEN, "approve", MALLORY, 5n * E18), grant];
     const effects = (description: string) => buildDescriptionClaims(ctx({ description, calls }), [])!.undisclosedEffects.map((e) => e.effect.split(" ").slice(0, 3).join(" "));
-    expect(effects("Grant 1 ETH to erin. No other treasury spending and no ownership changes.")).toEqual(["Call 2 lets", "Call 1 hands"]);
+    expect(effects("Grant 1 ETH to erin. No other treasury spending and no ownership changes.")).toEqual(["Action 3 lets", "Action 2 hands"]);
     expect(effects("Grant 1 ETH to erin. Also approves a spender for 5 DEMO and hands over ownership of the log.")).toEqual([]);
   });
 

@@ -61,7 +61,7 @@ describe("treasury-outflow: disclosed payments", () => {
     const [f] = outflow(ctx([pay(0, CAROL, parseEther("15"))], STATED));
     expect(`${f!.id}:${f!.severity}`).toBe("treasury-outflow/recipient:medium");
     expect(f!.title).toBe("Sends 15 ETH (15 % of the treasury's ETH) to 0x90F7…b906");
-    expect(f!.detail).toBe(`15 ETH to ${CAROL} in call 0, as the description states (the amount and the full address); the treasury holds 100 ETH.`);
+    expect(f!.detail).toBe(`15 ETH to ${CAROL} in action 1, as the description states (the amount and the full address); the treasury holds 100 ETH.`);
     expect(f!.evidence).toMatchObject({ disclosed: true, shareBps: 1500 });
   });
 
@@ -110,7 +110,7 @@ describe("counterparty-control: disclosed payments to an EOA", () => {
   it("must not rate a disclosed 15 % payment to a long-known EOA high: medium, as the description states", () => {
     const [f] = run([pay(0, CAROL, parseEther("15"))], STATED, [eoa(CAROL)]);
     expect(`${f!.id}:${f!.severity}`).toBe("counterparty-control/single-key:medium");
-    expect(f!.detail).toContain(`In call 0, ${CAROL} receives 15 ETH (15 % of the treasury's ETH), as the description states (the amount and the full address).`);
+    expect(f!.detail).toContain(`In action 1, ${CAROL} receives 15 ETH (15 % of the treasury's ETH), as the description states (the amount and the full address).`);
     expect(f!.evidence).toMatchObject({ disclosed: true });
     const tokens = run([tokenPay(0, CAROL, 60_000n * E18)], `Transfer 60,000 DEMO to ${CAROL}.`, [eoa(CAROL)]);
     expect(brief(tokens)).toEqual(["counterparty-control/single-key:medium"]);
@@ -193,8 +193,8 @@ describe("simulated-effects: ownership handed to the DAO", () => {
   it("must not rate the timelock or the Governor becoming the owner high: low, with a plain title", () => {
     const [f] = run(TIMELOCK);
     expect(`${f!.id}:${f!.severity}`).toBe("simulated-effects/ownership-to-dao:low");
-    expect(f!.title).toBe("Call 0 makes the treasury (timelock) the owner of 0x2000…0002");
-    expect(f!.detail).toBe(`Executed on a fork, ${VAULT} had no owner and now has ${TIMELOCK} (the DAO's timelock) as its owner: the DAO gains control of it.`);
+    expect(f!.title).toBe("Action 1 makes the treasury (timelock) the owner of 0x2000…0002");
+    expect(f!.detail).toBe(`Run on a copy of the chain, ${VAULT} had no owner and now has ${TIMELOCK} (the DAO's timelock) as its owner: the DAO gains control of it.`);
     expect(brief(run(GOVERNOR, MALLORY))).toEqual(["simulated-effects/ownership-to-dao:low"]);
     expect(run(GOVERNOR, MALLORY)[0]!.detail).toContain(`was owned by ${MALLORY}`);
   });

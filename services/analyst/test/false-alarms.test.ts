@@ -115,7 +115,7 @@ describe("governor and timelock parameters: judged by direction", () => {
   it("lengthening the voting period from 300 s to 600 s is low, even though it is under an hour", () => {
     const [f] = period(600n);
     expect(f!.severity).toBe("low");
-    expect(f!.title).toBe("Call 0: Lengthens the voting period from 5 min to 10 min (safer: holders get more time)");
+    expect(f!.title).toBe("Action 1: Lengthens the voting period from 5 min to 10 min (safer: holders get more time)");
     expect(f!.evidence).toMatchObject({ newValue: "600", currentValue: "300", direction: "higher" });
   });
 
@@ -139,7 +139,7 @@ describe("governor and timelock parameters: judged by direction", () => {
   });
 
   it("quorum: higher low, lower medium, 0 and 100 % critical, above half of the supply medium", () => {
-    expect(quorum(5n)[0]!.title).toBe("Call 0: Raises the quorum from 4 % of the supply to 5 % of the supply (safer: more votes are needed to pass a proposal)");
+    expect(quorum(5n)[0]!.title).toBe("Action 1: Raises the quorum from 4 % of the supply to 5 % of the supply (safer: more votes are needed to pass a proposal)");
     expect(brief(quorum(5n))).toEqual(["governor-parameters/quorum:low"]);
     expect(brief(quorum(3n))).toEqual(["governor-parameters/quorum:medium"]);
     expect(brief(quorum(0n))).toEqual(["governor-parameters/quorum:critical"]);
@@ -150,10 +150,10 @@ describe("governor and timelock parameters: judged by direction", () => {
 
   it("voting delay, proposal threshold and late-quorum extension by direction, in human units", () => {
     expect(brief(delay(86_400n))).toEqual(["governor-parameters/voting-delay:low"]);
-    expect(delay(86_400n)[0]!.title).toBe("Call 0: Lengthens the voting delay from 10 s to 1 day (safer: more time to review and delegate before the snapshot)");
+    expect(delay(86_400n)[0]!.title).toBe("Action 1: Lengthens the voting delay from 10 s to 1 day (safer: more time to review and delegate before the snapshot)");
     expect(brief(delay(0n))).toEqual(["governor-parameters/voting-delay:medium"]);
     expect(brief(delay(31n * 86_400n))).toEqual(["governor-parameters/voting-delay:critical"]);
-    expect(threshold(5_000n * E18)[0]!.title).toBe("Call 0: Raises the proposal threshold from 1,000 DEMO to 5,000 DEMO (safer: fewer accounts can put proposals to a vote)");
+    expect(threshold(5_000n * E18)[0]!.title).toBe("Action 1: Raises the proposal threshold from 1,000 DEMO to 5,000 DEMO (safer: fewer accounts can put proposals to a vote)");
     expect(brief(threshold(5_000n * E18))).toEqual(["governor-parameters/proposal-threshold:low"]);
     expect(brief(threshold(0n))).toEqual(["governor-parameters/proposal-threshold:medium"]);
     expect(brief(threshold(2_000_000n * E18))).toEqual(["governor-parameters/proposal-threshold:critical"]);
@@ -165,7 +165,7 @@ describe("governor and timelock parameters: judged by direction", () => {
   });
 
   it("the timelock's updateDelay: longer low, shorter medium, 0 high, over 30 days critical; only on the timelock", () => {
-    expect(timelockDelay(120n)[0]!.title).toBe("Call 0: Lengthens the timelock delay from 1 min to 2 min (safer: more time to react before execution)");
+    expect(timelockDelay(120n)[0]!.title).toBe("Action 1: Lengthens the timelock delay from 1 min to 2 min (safer: more time to react before execution)");
     expect(brief(timelockDelay(120n))).toEqual(["governor-parameters/timelock-delay:low"]);
     expect(brief(timelockDelay(30n))).toEqual(["governor-parameters/timelock-delay:medium"]);
     expect(brief(timelockDelay(0n))).toEqual(["governor-parameters/timelock-delay:high"]);
@@ -183,7 +183,7 @@ describe("governor and timelock parameters: judged by direction", () => {
     expect(shorter[0]!.detail).toBe("Less time to react before execution: proposals the analysis scores 70 or more from 10 min to 5 min; proposals with no analysis from 10 min to 5 min.");
     const removed = tiers([90, 60]);
     expect(brief(removed)).toEqual(["governor-parameters/risk-tiers:high"]);
-    expect(removed[0]!.title).toBe("Call 0: Removes the extra delay for risky and unanalysed proposals (from risk 40+ → 3 min, risk 70+ → 10 min to risk 90+ → 1 min)");
+    expect(removed[0]!.title).toBe("Action 1: Removes the extra delay for risky and unanalysed proposals (from risk 40+ → 3 min, risk 70+ → 10 min to risk 90+ → 1 min)");
     expect(removed[0]!.evidence).toMatchObject({ newValue: [{ minRisk: 90, delay: "60" }], direction: "lower" });
     // Lowering one tier's threshold is longer delays for more risks: safer.
     expect(brief(tiers([30, 180], [70, 600]))).toEqual(["governor-parameters/risk-tiers:low"]);
@@ -193,7 +193,7 @@ describe("governor and timelock parameters: judged by direction", () => {
     const base = ctx({ calls: [call(0, GOVERNOR, "setVotingPeriod", "setVotingPeriod(uint32)", [600n])] });
     const c = { ...base, governance: { ...base.governance, governor: { ...base.governance.governor, clockMode: "blocknumber" as const } } };
     expect(c.votingPower).toBeUndefined();
-    expect(governorParameters.check(c)[0]!.title).toBe("Call 0: Lengthens the voting period from 300 blocks (about 1 h) to 600 blocks (about 2 h) (safer: holders get more time)");
+    expect(governorParameters.check(c)[0]!.title).toBe("Action 1: Lengthens the voting period from 300 blocks (about 1 h) to 600 blocks (about 2 h) (safer: holders get more time)");
   });
 });
 
@@ -227,7 +227,7 @@ describe("initializer calls", () => {
   it("an initializer on an initialised contract is critical (Audius)", () => {
     const findings = run({ initializers: [info({ kind: "initialized", version: 1n, disabled: false, initializing: false }, { daoControl: ["owner"] })], simulation: simulation(false) });
     expect(brief(findings)).toEqual(["initializer-call/already-initialized:critical"]);
-    expect(findings[0]!.title).toBe("Call 0: calls initialize on 0x2000…0002, which is already initialised (version 1)");
+    expect(findings[0]!.title).toBe("Action 1: calls initialize on 0x2000…0002, which is already initialised (version 1)");
     expect(findings[0]!.detail).toContain(VAULT);
     expect(findings[0]!.evidence).toMatchObject({ state: "initialized", version: "1", simulation: "reverted", daoControl: ["owner"] });
   });
@@ -270,13 +270,13 @@ describe("missing descriptions", () => {
   it("an empty or title-only description on a payment is high (Indexed)", () => {
     const empty = run("");
     expect(brief(empty)).toEqual(["description-missing/empty:high"]);
-    expect(empty[0]!.title).toBe("The description is empty, yet the proposal sends 5 ETH (call 0)");
+    expect(empty[0]!.title).toBe("The description is empty, yet the proposal sends 5 ETH (action 1)");
     expect(brief(run("   \n\t  "))).toEqual(["description-missing/empty:high"]);
     expect(brief(run("# Pay the documentation sprint contributors for March"))).toEqual(["description-missing/title-only:high"]);
     expect(brief(run("**Treasury top-up**"))).toEqual(["description-missing/title-only:high"]);
     expect(brief(run("# Grant\n\n## Details"))).toEqual(["description-missing/title-only:high"]);
     expect(brief(run("Pay Bob.", [transfer]))).toEqual(["description-missing/too-short:high"]);
-    expect(run("", [transfer])[0]!.title).toBe("The description is empty, yet the proposal transfers 4,000 DEMO (call 0)");
+    expect(run("", [transfer])[0]!.title).toBe("The description is empty, yet the proposal transfers 4,000 DEMO (action 1)");
   });
 
   it("markup, the proposer suffix, hidden text and hidden characters are not words", () => {
@@ -300,9 +300,9 @@ describe("missing descriptions", () => {
 
   it("says what a call does in plain words, not by its function name", () => {
     const grant = run("", [call(0, TIMELOCK, "grantRole", "grantRole(bytes32,address)", [`0x${"00".repeat(32)}`, MALLORY], "TimelockController")]);
-    expect(grant[0]!.title).toBe(`The description is empty, yet the proposal grants a role to ${MALLORY.slice(0, 6)}…${MALLORY.slice(-4)} on the treasury (timelock) (call 0)`);
+    expect(grant[0]!.title).toBe(`The description is empty, yet the proposal grants a role to ${MALLORY.slice(0, 6)}…${MALLORY.slice(-4)} on the treasury (timelock) (action 1)`);
     const approve = run("", [call(0, TOKEN, "approve", "approve(address,uint256)", [MALLORY, 2n ** 256n - 1n], "ERC20")]);
-    expect(approve[0]!.title).toBe(`The description is empty, yet the proposal lets ${MALLORY.slice(0, 6)}…${MALLORY.slice(-4)} spend any amount of the treasury's DEMO (call 0)`);
+    expect(approve[0]!.title).toBe(`The description is empty, yet the proposal lets ${MALLORY.slice(0, 6)}…${MALLORY.slice(-4)} spend any amount of the treasury's DEMO (action 1)`);
     expect(approve[0]!.title).not.toMatch(/calls approve/);
   });
 

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 
 import { analyzeProposal } from "../src/analyze.ts";
 import { createModelJudge, type ModelJudge } from "../src/model/client.ts";
+import { DETERMINISTIC_ONLY_NOTE } from "../src/model/judge.ts";
 import { SYSTEM_PROMPT, SYSTEM_PROMPT_HASH } from "../src/model/prompt.ts";
 import type { Judgement } from "../src/model/schema.ts";
 import type { ProposalInput as Proposal } from "../src/proposal.ts";
@@ -40,7 +41,7 @@ const analyze = (proposal: Proposal, j: ModelJudge = judge) =>
 /** A judgement that agrees with a 1 ETH grant to erin. */
 function grantJudgement(overrides: Partial<Judgement> = {}): Judgement {
   return {
-    claims: [{ claim: "Send 1 ETH to erin", status: "matched", evidence: ["call:0"], explanation: "call 0 sends 1 ETH to erin's address" }],
+    claims: [{ claim: "Send 1 ETH to erin", status: "matched", evidence: ["call:0"], explanation: "action 1 sends 1 ETH to erin's address" }],
     undisclosedEffects: [],
     risk: 12,
     benefit: 40,
@@ -63,7 +64,8 @@ describe("structured output", () => {
     expect(report.intentVsEffect!.claims).toEqual([expect.objectContaining({ status: "matched", evidence: ["call:0"] })]);
     expect(report.model).toMatchObject({ id: "claude-sonnet-5-5", attempts: 1, unknownCitations: [], adjustments: [] });
     expect(report.provenance).toMatchObject({ mode: "model", model: "claude-sonnet-5-5", systemPromptHash: SYSTEM_PROMPT_HASH, inputHash: report.inputHash, blockNumber: report.blockNumber, trigger: "preview" });
-    expect(report.notes.join("\n")).not.toContain("no model judgement was requested");
+    expect(report.notes).not.toContain(DETERMINISTIC_ONLY_NOTE);
+    expect(report.notes).toContain("Also read by the model claude-sonnet-5-5; it can raise the risk score, never lower it below what the checks found.");
     serializeReport(report); // still a valid, serialisable report
 
     expect(api.requests).toHaveLength(1);
@@ -111,6 +113,8 @@ describe("retries", () => {
     const report = await analyze(grant(), few);
     expect(report.mode).toBe("deterministic");
     expect(report.findings.map((f) => f.id)).toContain("model/unavailable");
+    expect(report.notes).not.toContain(DETERMINISTIC_ONLY_NOTE);
+    expect(report.notes).toContain("Checked by code only: the model could not be reached.");
     expect(report.provenance).toMatchObject({ mode: "deterministic", model: "claude-sonnet-5-5" });
     expect(api.requests).toHaveLength(2);
   });
@@ -168,7 +172,7 @@ describe("the floor", () => {
     const p = grant();
     api.script({
       json: grantJudgement({
-        claims: [{ claim: "Send 1 ETH to erin", status: "mismatched", evidence: ["call:0"], explanation: "call 0 sends 5 ETH, not 1" }],
+        claims: [{ claim: "Send 1 ETH to erin", status: "mismatched", evidence: ["call:0"], explanation: "action 1 sends 5 ETH, not 1" }],
         risk: 65,
         recommendation: "against",
       }),

@@ -49,7 +49,7 @@ describe("fork simulation as the timelock", () => {
     expect(sim.logs.find((l) => l.eventName === "Transfer")).toMatchObject({ callIndex: 1, abiSource: "DAOToken", args: { from: getAddress(timelock), to: erin, value: (1_000n * DEMO).toString() } });
     // Nothing was sent to the real chain.
     expect(await chain.dao.publicClient.getBalance({ address: timelock })).toBe(parseEther("100"));
-    expect(report.notes.join(" ")).not.toMatch(/not simulated/);
+    expect(report.notes.join(" ")).not.toMatch(/Not run on a copy of the chain/);
   });
 
   it("stops the batch at the first revert and decodes the custom error", async () => {
@@ -106,6 +106,6 @@ describe("fork simulation as the timelock", () => {
   it("says so when the simulation is skipped", async () => {
     const report = await chain.analyze(await proposalOf(chain, "token grant"), { simulate: false });
     expect(report.simulation).toEqual({ status: "skipped", reason: "not requested" });
-    expect(report.notes.join(" ")).toMatch(/not simulated \(skipped/);
+    expect(report.notes.join(" ")).toMatch(/Not run on a copy of the chain \(skipped/);
   });
 });

@@ -67,7 +67,7 @@ describe("the report's summary sentence", () => {
       finding("simulated-outflow/undeclared", "critical", { asset: TOKEN, amount: (100_000n * E18).toString(), undeclared: (100_000n * E18).toString() }),
     ];
     expect(buildSummary(c, findings)).toBe(
-      "Executed on a fork it takes 100,000 DEMO more from the treasury than the calls state; inside call 0, grants DEFAULT_ADMIN_ROLE on the treasury (timelock) to 0x976E…0aa9 without saying so; makes a call to 0x2000…0002 that no known interface decodes.",
+      "Run on a copy of the chain, it takes 100,000 DEMO more from the treasury than the calls state; inside action 1, grants DEFAULT_ADMIN_ROLE on the treasury (timelock) to 0x976E…0aa9 without saying so; makes a call to 0x2000…0002 that no known interface decodes.",
     );
   });
 

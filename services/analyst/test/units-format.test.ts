@@ -1,7 +1,7 @@
 import { getAddress } from "viem";
 import { describe, expect, it } from "vitest";
 
-import { addressLabel, assetSymbol, callList, count, formatAmount, formatAssetAmount, formatDuration, formatShare, formatTreasuryShare, safeSymbol, safeText, shortAddress } from "../src/units.ts";
+import { addressLabel, assetSymbol, count, formatAmount, formatAssetAmount, formatDuration, formatShare, formatTreasuryShare, safeSymbol, safeText, shortAddress } from "../src/units.ts";
 
 const DUSD = "0x5FbDB2315678afecb367f032d93F642f64180aa3";
 const governance = {
@@ -90,13 +90,10 @@ describe("units a person reads", () => {
     expect(safeText("\u{1F600}".repeat(5), 3)).toBe("\u{1F600}\u{1F600}…"); // never splits a surrogate pair
   });
 
-  it("counts and call lists in words", () => {
+  it("counts in words", () => {
     expect(count(1, "recipient")).toBe("1 recipient");
     expect(count(3, "recipient")).toBe("3 recipients");
     expect(count(1n, "block")).toBe("1 block");
     expect(count(2, "more Governor setting")).toBe("2 more Governor settings");
-    expect(callList([0])).toBe("call 0");
-    expect(callList([0, 2])).toBe("calls 0 and 2");
-    expect(callList([0, 2, 3])).toBe("calls 0, 2 and 3");
   });
 });

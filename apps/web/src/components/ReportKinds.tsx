@@ -1,4 +1,5 @@
 import {
+  actionLabel,
   checkName,
   GUARD_REASON_TEXT,
   type CoverageStatus,
@@ -59,7 +60,7 @@ function useActionLinks(report: AnalysisReport): ActionLinks {
 
 function ActionLink({ index }: { index: number }) {
   const links = useContext(ActionLinksContext);
-  const text = `action ${index + 1}`;
+  const text = actionLabel(index);
   if (links?.to === "this-page") return <a href={`#action-${index + 1}`}>{text}</a>;
   if (links?.to === "proposal-page")
     return (
@@ -269,7 +270,7 @@ export function IntentVsEffectView({
 
 function SimulationView({ simulation, treasury }: { simulation: SimulationReport; treasury: string | undefined }) {
   let line: string;
-  if (simulation.status === "skipped" || simulation.status === "failed") line = `Not simulated (${simulation.status}): ${simulation.reason}`;
+  if (simulation.status === "skipped" || simulation.status === "failed") line = `Not run on a copy of the chain (${simulation.status}): ${simulation.reason}`;
   else if (simulation.status === "reverted") line = `Executing it on a copy of the chain at block ${simulation.forkBlock} fails: ${simulation.revert?.reason ?? "it reverts"}.`;
   else line = `Executed on a copy of the chain at block ${simulation.forkBlock}: ${simulation.calls.length === 1 ? "its call succeeded" : `all ${simulation.calls.length} calls succeeded`}.`;
   const treasuryEth = "effects" in simulation && treasury ? simulation.effects.ethBalanceChanges.find((c) => c.address.toLowerCase() === treasury.toLowerCase()) : undefined;
@@ -289,8 +290,9 @@ function SimulationView({ simulation, treasury }: { simulation: SimulationReport
 /** Why a check did not run, in plain words for a voter (the report's reason is for auditors). */
 function notRunText(reason: string | undefined): string {
   const r = reason ?? "";
-  if (/^the fork simulation failed/.test(r)) return "running the proposal on a copy of the chain failed";
-  if (/^the fork simulation was not run|^no fork simulation/.test(r)) return "the proposal was not run on a copy of the chain";
+  // Older reports say "fork simulation"; newer ones say what a voter reads here.
+  if (/^the fork simulation failed|^running the proposal on a copy of the chain failed/.test(r)) return "running the proposal on a copy of the chain failed";
+  if (/^the fork simulation was not run|^no fork simulation|^the proposal was not run on a copy of the chain|^no run on a copy of the chain/.test(r)) return "the proposal was not run on a copy of the chain";
   if (/^voting power could not be read/.test(r)) return "voting power could not be read from the chain";
   if (/^no proposer given/.test(r)) return "the proposer is not known yet";
   if (/^the accounts the proposal pays or empowers could not be read/.test(r)) return "the accounts it pays or gives powers to could not be read from the chain";
@@ -507,7 +509,7 @@ function GuardEvidence({ report }: { report: GuardReport }) {
     return (
       <p data-testid="guard-evidence">
         The call reverts with <code>{text(revert.message) ?? text(revert.name) ?? "no reason given"}</code>
-        {text(e.simulatedAtBlock) && ` (simulated at block ${text(e.simulatedAtBlock)})`}.
+        {text(e.simulatedAtBlock) && ` (run on a copy of the chain at block ${text(e.simulatedAtBlock)})`}.
       </p>
     );
   }

@@ -2,6 +2,7 @@
 // concern, the accounts they name, amounts in the asset they are counted in, shares as percentages,
 // and the evidence ids a claim cites. Pure: the report view turns these into links and token units.
 import { revealHidden } from "@ai-dao/description";
+import { actionLabel } from "@ai-dao/reports";
 import { isAddress } from "viem";
 
 /** The parts of an analysis report (version 1 or 2) that evidence refers to, read loosely. */
@@ -37,7 +38,7 @@ export function readCitation(report: EvidenceReport, id: string): Citation {
   const [kind, n, ...rest] = id.split(":");
   const index = n !== undefined && rest.length === 0 && /^\d+$/.test(n) ? Number(n) : null;
   if (index !== null) {
-    if (kind === "call") return { kind: "action", index, text: `action ${index + 1}` };
+    if (kind === "call") return { kind: "action", index, text: actionLabel(index) };
     if (kind === "finding") {
       const finding = report.findings[index];
       return finding ? { kind: "finding", index, text: `finding “${finding.title}”` } : { kind: "text", text: `finding ${index + 1}` };

@@ -303,11 +303,11 @@ function AnalysisPanel({ proposalId, decisions }: { proposalId: string; decision
   // Without the analyst API, the latest ANALYSIS decision the indexer holds (the same bytes).
   const indexed = [...decisions].reverse().find((d) => d.kind === "ANALYSIS");
   // Read through @ai-dao/reports from the exact JSON, never from the API's parsed copy.
-  let source: { read: DecisionReport; reportJson: string; reportHash: string; decisionId: string; from: string } | null = null;
-  if (api.data) source = { read: readDecisionReport("Analysis", api.data.reportJson), reportJson: api.data.reportJson, reportHash: api.data.reportHash, decisionId: String(api.data.decisionId), from: "the analyst service" };
+  let source: { read: DecisionReport; reportJson: string; reportHash: string; decisionId: string } | null = null;
+  if (api.data) source = { read: readDecisionReport("Analysis", api.data.reportJson), reportJson: api.data.reportJson, reportHash: api.data.reportHash, decisionId: String(api.data.decisionId) };
   else if (indexed) {
     const { read, json } = readReportOf(indexed);
-    source = { read, reportJson: json, reportHash: indexed.reportHash, decisionId: indexed.decisionId, from: "the indexer" };
+    source = { read, reportJson: json, reportHash: indexed.reportHash, decisionId: indexed.decisionId };
   }
   return (
     <section className="card" aria-labelledby="analysis-heading" data-testid="analysis-panel">
@@ -315,7 +315,11 @@ function AnalysisPanel({ proposalId, decisions }: { proposalId: string; decision
       {source ? (
         <>
           <p className="muted">
-            Decision {source.decisionId} in the decision log, as {source.from} gave it.
+            Published on chain by the analyst; every decision on this proposal is in the{" "}
+            <Link to="/decisions" search={{ proposal: proposalId }}>
+              decision log
+            </Link>
+            .
           </p>
           <VerifiedReport read={source.read} reportJson={source.reportJson} proposalId={proposalId} decisionId={source.decisionId} storedHash={source.reportHash} />
         </>

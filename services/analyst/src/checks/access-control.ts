@@ -2,6 +2,7 @@ import { keccak256, toHex, zeroAddress } from "viem";
 
 import { addressLabel, formatDuration } from "../units.ts";
 import { daoRole, type AnalysisContext, type Finding, type ProposalCheck, type Severity } from "./types.ts";
+import { actionLabel } from "@ai-dao/reports";
 
 /** TimelockController role ids, for naming them in findings. */
 export const TIMELOCK_ROLES: Record<string, string> = {
@@ -85,7 +86,7 @@ export const accessControl: ProposalCheck = {
           push(
             onTimelock ? "critical" : "high",
             call.functionName,
-            `Call ${call.index} ${verb}`,
+            `${actionLabel(call.index, { capital: true })} ${verb}`,
             `${change} ` +
               (onTimelock
                 ? "Timelock roles decide who can schedule, execute or cancel anything the DAO owns; changing them can bypass the vote entirely."
@@ -99,14 +100,14 @@ export const accessControl: ProposalCheck = {
           push(
             "high",
             "ownership",
-            `Call ${call.index} hands ownership of ${label(ctx, call.target)} to ${label(ctx, newOwner)}`,
+            `${actionLabel(call.index, { capital: true })} hands ownership of ${label(ctx, call.target)} to ${label(ctx, newOwner)}`,
             `Makes ${newOwner} the owner of ${call.target}: whatever the owner may do there passes to that account.`,
             { newOwner },
           );
           break;
         }
         case "renounceOwnership()":
-          push("high", "ownership", `Call ${call.index} gives up ownership of ${label(ctx, call.target)} for good`, `${call.target} is left without an owner: what only the owner could do can never be done again.`);
+          push("high", "ownership", `${actionLabel(call.index, { capital: true })} gives up ownership of ${label(ctx, call.target)} for good`, `${call.target} is left without an owner: what only the owner could do can never be done again.`);
           break;
         case "setAnalyst(address,bool)":
           if (role === "governor") {
@@ -115,7 +116,7 @@ export const accessControl: ProposalCheck = {
             push(
               registered ? "medium" : "low",
               registered ? "analyst-registered" : "analyst-removed",
-              `Call ${call.index} ${registered ? "registers" : "removes"} ${label(ctx, account)} as an analyst`,
+              `${actionLabel(call.index, { capital: true })} ${registered ? "registers" : "removes"} ${label(ctx, account)} as an analyst`,
               registered
                 ? `${account} may then propose below the proposal threshold (it still cannot vote with borrowed power); check who controls this key.`
                 : `${account} loses an analyst's right to propose below the threshold.`,
@@ -130,7 +131,7 @@ export const accessControl: ProposalCheck = {
             push(
               "high",
               "guardian",
-              none ? `Call ${call.index} removes the proposal guardian` : `Call ${call.index} makes ${label(ctx, account)} the proposal guardian`,
+              none ? `${actionLabel(call.index, { capital: true })} removes the proposal guardian` : `${actionLabel(call.index, { capital: true })} makes ${label(ctx, account)} the proposal guardian`,
               none
                 ? `No guardian removes the emergency brake: nobody can cancel a harmful proposal before it executes (now ${ctx.governance.governor.proposalGuardian}).`
                 : `${account} could cancel any proposal, in place of ${ctx.governance.governor.proposalGuardian}; a new guardian can veto the DAO.`,
@@ -147,7 +148,7 @@ export const accessControl: ProposalCheck = {
               push(
                 "critical",
                 "timelock-delay",
-                `Call ${call.index} cuts the timelock delay to ${formatDuration(delay)} (now ${formatDuration(now)})`,
+                `${actionLabel(call.index, { capital: true })} cuts the timelock delay to ${formatDuration(delay)} (now ${formatDuration(now)})`,
                 "A delay under one hour leaves holders no time to react between queueing and execution.",
                 { newDelay: delay.toString(), currentDelay: now.toString() },
               );

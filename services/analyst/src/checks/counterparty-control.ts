@@ -1,8 +1,9 @@
 import type { Address } from "viem";
+import { actionList } from "@ai-dao/reports";
 
 import { counterpartyInvolvements, type CounterpartyInfo, type CounterpartyInvolvement } from "../context/counterparties.ts";
 import { treasuryBalance } from "../context/governance.ts";
-import { addressLabel, assetSymbol, callList, formatAssetAmount, formatDuration, formatTreasuryShare } from "../units.ts";
+import { addressLabel, assetSymbol, formatAssetAmount, formatDuration, formatTreasuryShare } from "../units.ts";
 import { disclosedPayments } from "./description-amounts.ts";
 import { UNLIMITED } from "./treasury-approvals.ts";
 import { maxSeverity, shareBps, shareSeverity, type AnalysisContext, type Finding, type ProposalCheck, type Severity } from "./types.ts";
@@ -149,7 +150,7 @@ export const counterpartyControl: ProposalCheck = {
       const mine = involvements.filter((i) => i.address.toLowerCase() === c.address.toLowerCase());
       const exposure = exposureOf(ctx, mine);
       const label = addressLabel(ctx.deployment.contracts, c.address);
-      const calls = callList(c.callIndexes);
+      const calls = actionList(c.callIndexes);
       const evidence: Finding["evidence"] = {
         callIndex: c.callIndexes[0] ?? 0,
         callIndexes: c.callIndexes,

@@ -4,6 +4,7 @@ import { abbreviatedAddresses, matchesAbbreviation, namedAddresses } from "../co
 import { describeDescription } from "../context/description.ts";
 import { addressLabel, formatAssetAmount } from "../units.ts";
 import { isTreasury, type AnalysisContext, type Finding, type ProposalCheck, type Severity } from "./types.ts";
+import { actionLabel } from "@ai-dao/reports";
 
 export { namedAddresses };
 
@@ -224,7 +225,7 @@ function analyseAmountsOnce(ctx: AnalysisContext): AmountsAnalysis {
           id: "description-amounts/mismatch",
           check: CHECK_ID,
           severity,
-          title: `Call ${f.callIndex} moves ${fmt(f.asset, f.amount)} to ${addressLabel(ctx.deployment.contracts, f.recipient)}; the description states ${statedList}`,
+          title: `${actionLabel(f.callIndex, { capital: true })} moves ${fmt(f.asset, f.amount)} to ${addressLabel(ctx.deployment.contracts, f.recipient)}; the description states ${statedList}`,
           detail: `The calls move ${fmt(f.asset, total)} in total, ${fmt(f.asset, f.amount)} of it to ${f.recipient}; no stated amount (${statedList}) matches a recipient's total, a single call or the total.`,
           evidence: {
             callIndex: f.callIndex,
@@ -241,7 +242,7 @@ function analyseAmountsOnce(ctx: AnalysisContext): AmountsAnalysis {
     for (const s of statedHere) {
       const candidates: { amount: bigint; calls: number[]; what: string }[] = [
         ...[...perRecipient.values()].map((r) => ({ amount: r.amount, calls: does.filter((d) => d.recipient === r.recipient).map((d) => d.callIndex), what: `${r.recipient} receives` })),
-        ...does.map((d) => ({ amount: d.amount, calls: [d.callIndex], what: `call ${d.callIndex} moves` })),
+        ...does.map((d) => ({ amount: d.amount, calls: [d.callIndex], what: `${actionLabel(d.callIndex)} moves` })),
         { amount: total, calls: does.map((d) => d.callIndex), what: "the calls move" },
       ];
       const hit = candidates.find((c) => c.amount === s.amount) ?? candidates.find((c) => amountMatches(s, c.amount));
@@ -292,7 +293,7 @@ function analyseAmountsOnce(ctx: AnalysisContext): AmountsAnalysis {
         id: "description-amounts/recipient",
         check: CHECK_ID,
         severity: "high",
-        title: `Call ${f.callIndex} pays ${addressLabel(ctx.deployment.contracts, f.recipient)}, an address the description does not name`,
+        title: `${actionLabel(f.callIndex, { capital: true })} pays ${addressLabel(ctx.deployment.contracts, f.recipient)}, an address the description does not name`,
         detail: `The description names ${named.join(", ")}; ${fmt(f.asset, f.amount)} goes to ${f.recipient}.`,
         evidence: { callIndex: f.callIndex, address: f.recipient, asset: f.asset, amount: f.amount.toString(), named },
       });

@@ -20,6 +20,7 @@ import { addressLabel, assetUnits, formatAssetAmount, formatShare, POWER_VERBS, 
 import { analyseAmounts } from "./description-amounts.ts";
 import { UNLIMITED } from "./treasury-approvals.ts";
 import { daoRole, isTreasury, shareBps, type AnalysisContext, type Finding, type ProposalCheck, type Severity } from "./types.ts";
+import { actionLabel, actionList } from "@ai-dao/reports";
 
 const CHECK_ID = "description-claims";
 /** Anything at or above 2^255 is an unlimited allowance. */
@@ -208,21 +209,17 @@ function addressesInUse(used: ReturnType<typeof usedAddresses>, raw: ReturnType<
   return all;
 }
 
-/** `call 2`, `calls 0 and 2`. */
-function callsText(indexes: readonly number[]): string {
-  return indexes.length === 1 ? `call ${indexes[0]}` : `calls ${list(indexes.map(String))}`;
-}
 
 /** Whether the address is known only from the bytes of calls no ABI decodes. */
 function onlyInCalldata(u: InUse): boolean {
   return u.fromCalldata.length > 0 && u.roles.size === 1 && u.roles.has("argument") && u.callIndexes.every((i) => u.fromCalldata.includes(i));
 }
 
-/** How the calls use an address, in parentheses: `(recipient in call 0)`, `(read from the undecoded calldata of call 2)`. */
+/** How the calls use an address, in parentheses: `(recipient in action 1)`, `(read from the undecoded calldata of action 3)`. */
 function usage(u: InUse): string {
-  const read = u.fromCalldata.length > 0 ? `read from the undecoded calldata of ${callsText(u.fromCalldata)}` : "";
+  const read = u.fromCalldata.length > 0 ? `read from the undecoded calldata of ${actionList(u.fromCalldata)}` : "";
   if (onlyInCalldata(u)) return `(${read})`;
-  return `(${list([...u.roles])} in ${callsText(u.callIndexes)}${read !== "" ? `; ${read}` : ""})`;
+  return `(${list([...u.roles])} in ${actionList(u.callIndexes)}${read !== "" ? `; ${read}` : ""})`;
 }
 
 /** What a call does with an address, as a verb before it. */
@@ -511,20 +508,20 @@ function analyseOnce(ctx: AnalysisContext): Analysis {
     if (approvalParts.length > 2) actions.push(`grant ${approvalParts.length - 2} more allowances`);
     let effect: string | null = actions.length > 0 ? `the calls ${list(actions)}` : null;
     if (effect === null && simulated.length > 0) {
-      effect = `executing the calls on a fork takes ${list(simulated.map((s, i) => withShare(s.asset, s.amount, i === 0)))} out of the treasury`;
+      effect = `running the calls on a copy of the chain takes ${list(simulated.map((s, i) => withShare(s.asset, s.amount, i === 0)))} out of the treasury`;
     }
     const quotes = claims.noOutflow.map((c) => `"${c.text}"`).join(", ");
     if (effect !== null) {
       const lines = outflows.map((o) =>
         o.kind === "send"
-          ? `call ${o.callIndex} sends ${fmt(o.asset, o.amount!)} to ${o.to}`
+          ? `${actionLabel(o.callIndex)} sends ${fmt(o.asset, o.amount!)} to ${o.to}`
           : o.kind === "nft"
-            ? `call ${o.callIndex} sends token #${o.amount} of ${o.asset} to ${o.to}`
+            ? `${actionLabel(o.callIndex)} sends token #${o.amount} of ${o.asset} to ${o.to}`
             : o.kind === "approve"
-              ? `call ${o.callIndex} lets ${o.to} spend ${o.amount! >= UNLIMITED ? "an unlimited amount" : fmt(o.asset, o.amount!)} of the treasury's ${symbolOf(o.asset)}`
-              : `call ${o.callIndex} lets ${o.to} move every token of ${o.asset} the treasury holds`,
+              ? `${actionLabel(o.callIndex)} lets ${o.to} spend ${o.amount! >= UNLIMITED ? "an unlimited amount" : fmt(o.asset, o.amount!)} of the treasury's ${symbolOf(o.asset)}`
+              : `${actionLabel(o.callIndex)} lets ${o.to} move every token of ${o.asset} the treasury holds`,
       );
-      const sim = simulated.length > 0 ? ` On the fork the treasury loses ${list(simulated.map((s) => fmt(s.asset, s.amount)))}.` : "";
+      const sim = simulated.length > 0 ? ` Run on a copy of the chain, the treasury loses ${list(simulated.map((s) => fmt(s.asset, s.amount)))}.` : "";
       const finding: Finding = {
         id: `${CHECK_ID}/no-outflow-contradicted`,
         check: CHECK_ID,
@@ -575,7 +572,7 @@ function analyseOnce(ctx: AnalysisContext): Analysis {
             addresses: [],
             assets: [],
             findings: [],
-            explanation: `${opaque.length === 1 ? `Call ${opaque[0]} could not be decoded` : `Calls ${list(opaque.map(String))} could not be decoded`} and the proposal was not executed on a fork: what it moves is unknown.`,
+            explanation: `${actionList(opaque, { capital: true })} could not be decoded and the proposal was not run on a copy of the chain: what it moves is unknown.`,
           });
         } else if (outside.length > 0 && !executed) {
           items.push({
@@ -585,7 +582,7 @@ function analyseOnce(ctx: AnalysisContext): Analysis {
             addresses: [],
             assets: [],
             findings: [],
-            explanation: `No call sends ETH or tokens from the treasury or grants an allowance over them, but ${outside.length === 1 ? `call ${outside[0]} goes` : `calls ${list(outside.map(String))} go`} to a contract outside the DAO and the proposal was not executed on a fork: what that contract does with the treasury is unknown.`,
+            explanation: `No call sends ETH or tokens from the treasury or grants an allowance over them, but ${actionList(outside)} ${outside.length === 1 ? "goes" : "go"} to a contract outside the DAO and the proposal was not run on a copy of the chain: what that contract does with the treasury is unknown.`,
           });
         } else {
           items.push({
@@ -595,7 +592,7 @@ function analyseOnce(ctx: AnalysisContext): Analysis {
             addresses: [],
             assets: [],
             findings: [],
-            explanation: `No call sends ETH or tokens from the treasury or grants an allowance over them${executed ? ", and the fork measures no loss" : " (not confirmed on a fork)"}.`,
+            explanation: `No call sends ETH or tokens from the treasury or grants an allowance over them${executed ? ", and running it on a copy of the chain shows no loss" : " (not confirmed by running it on a copy of the chain)"}.`,
           });
         }
       }
@@ -630,8 +627,8 @@ function analyseOnce(ctx: AnalysisContext): Analysis {
       severity: "critical",
       title:
         imitated !== null && daoRole(ctx, imitated) !== undefined
-          ? `Call ${u.callIndexes[0]} ${verbFor(roles)} ${u.address}${opaque}, a look-alike of ${label(imitated)}, which the description names as ${written}`
-          : `Call ${u.callIndexes[0]} ${verbFor(roles)} ${u.address}${opaque}, a look-alike of ${written} named in the description`,
+          ? `${actionLabel(u.callIndexes[0]!, { capital: true })} ${verbFor(roles)} ${u.address}${opaque}, a look-alike of ${label(imitated)}, which the description names as ${written}`
+          : `${actionLabel(u.callIndexes[0]!, { capital: true })} ${verbFor(roles)} ${u.address}${opaque}, a look-alike of ${written} named in the description`,
       detail: `The description names ${written}${means}; the calls use ${u.address} ${usage(u)}${moves.length > 0 ? `, receiving ${list(moves)}` : ""}. Both start with ${ends.start} and end with ${ends.end}, but they differ in the middle: a reader comparing the ends sees the address they expect.`,
       evidence: {
         callIndex: u.callIndexes[0]!,
@@ -716,7 +713,7 @@ function analyseOnce(ctx: AnalysisContext): Analysis {
       const calls = [...new Set(given.map((g) => g.callIndex))];
       const whats = [...new Set(given.map((g) => g.what))];
       const verbs = [...new Set(given.map((g) => g.verb))];
-      const done = `${callsText(calls)} ${list([...new Set(given.map((g) => (calls.length === 1 ? g.verbOne : g.verb)))])}`;
+      const done = `${actionList(calls)} ${list([...new Set(given.map((g) => (calls.length === 1 ? g.verbOne : g.verb)))])}`;
       const finding: Finding = {
         id: `${CHECK_ID}/substituted-address`,
         check: CHECK_ID,
@@ -772,7 +769,7 @@ function analyseOnce(ctx: AnalysisContext): Analysis {
       check: CHECK_ID,
       severity: outcome.severity!,
       title: outcome.kind === "mismatch" ? `The description says ${label(address)} is ${nouns}, but ${outcome.says}` : `The description says ${label(address)} is ${nouns}; this ${outcome.says}`,
-      detail: `${outcome.detail} It is used in ${u.callIndexes.length === 1 ? `call ${u.callIndexes[0]}` : `calls ${list(u.callIndexes.map(String))}`} (${list([...u.roles])}).`,
+      detail: `${outcome.detail} It is used in ${actionList(u.callIndexes)} (${list([...u.roles])}).`,
       evidence: {
         callIndex: u.callIndexes[0]!,
         address,
@@ -936,7 +933,7 @@ export function buildDescriptionClaims(ctx: AnalysisContext, findings: readonly 
       if (o.kind === "send" || o.kind === "nft") {
         if (statedAssets.has(o.asset === "ETH" ? "ETH" : o.asset.toLowerCase())) continue;
         const what = o.kind === "send" ? fmt(o.asset, o.amount!) : `token #${o.amount} of ${o.asset}`;
-        undisclosed.push({ effect: `Call ${o.callIndex} sends ${what} from the treasury to ${o.to}`, evidence: [`call:${o.callIndex}`, ...related(o.callIndex), ...balanceIds([o.asset])] });
+        undisclosed.push({ effect: `${actionLabel(o.callIndex, { capital: true })} sends ${what} from the treasury to ${o.to}`, evidence: [`call:${o.callIndex}`, ...related(o.callIndex), ...balanceIds([o.asset])] });
       } else if (!mentions(visible, MENTIONS_APPROVAL)) {
         const what =
           o.kind === "approve-all"
@@ -944,7 +941,7 @@ export function buildDescriptionClaims(ctx: AnalysisContext, findings: readonly 
             : o.amount! >= UNLIMITED
               ? `an unlimited amount of the treasury's ${o.asset === "ETH" ? "ETH" : o.asset}`
               : fmt(o.asset, o.amount!);
-        undisclosed.push({ effect: `Call ${o.callIndex} lets ${o.to} spend ${what}`, evidence: [`call:${o.callIndex}`, ...related(o.callIndex)] });
+        undisclosed.push({ effect: `${actionLabel(o.callIndex, { capital: true })} lets ${o.to} spend ${what}`, evidence: [`call:${o.callIndex}`, ...related(o.callIndex)] });
       }
     }
     if (!mentions(visible, MENTIONS_POWER)) {
@@ -953,7 +950,7 @@ export function buildDescriptionClaims(ctx: AnalysisContext, findings: readonly 
         if (verb === undefined) continue;
         const account = (call.args ?? []).map(asAddress).find((x): x is Address => x !== null);
         if (account !== undefined && named.has(account.toLowerCase())) continue;
-        undisclosed.push({ effect: `Call ${call.index} ${verb}${account !== undefined ? ` ${account}` : ""} on ${call.target}`, evidence: [`call:${call.index}`, ...related(call.index)] });
+        undisclosed.push({ effect: `${actionLabel(call.index, { capital: true })} ${verb}${account !== undefined ? ` ${account}` : ""} on ${call.target}`, evidence: [`call:${call.index}`, ...related(call.index)] });
       }
     }
     return { claims, undisclosedEffects: undisclosed.slice(0, 50) };

@@ -1,6 +1,7 @@
 import { describeDescription } from "../context/description.ts";
 import { findInjections } from "./injection/detect.ts";
 import type { AnalysisContext, Finding, ProposalCheck } from "./types.ts";
+import { actionLabel } from "@ai-dao/reports";
 
 export { findInjections, normalizeForMatching, INJECTION_LIMITS, type InjectionMatch } from "./injection/detect.ts";
 export { INJECTION_FAMILIES } from "./injection/patterns.ts";
@@ -17,7 +18,7 @@ export function untrustedContextStrings(ctx: Pick<AnalysisContext, "governance" 
     else if (Array.isArray(value)) value.forEach((v, i) => walk(v, `${source}[${i}]`));
     else if (value !== null && typeof value === "object") for (const [k, v] of Object.entries(value)) walk(v, `${source}.${k}`);
   };
-  for (const call of ctx.calls) (call.args ?? []).forEach((a, i) => walk(a, `call ${call.index} argument ${i}`));
+  for (const call of ctx.calls) (call.args ?? []).forEach((a, i) => walk(a, `${actionLabel(call.index)} argument ${i}`));
   return out;
 }
 

@@ -7,6 +7,7 @@ import { initializerName } from "../context/initializers.ts";
 import { addressLabel, assetSymbol, formatAssetAmount, POWER_VERBS } from "../units.ts";
 import { UNLIMITED } from "./treasury-approvals.ts";
 import { daoRole, isTreasury, type AnalysisContext, type Finding, type ProposalCheck } from "./types.ts";
+import { actionLabel } from "@ai-dao/reports";
 
 /** A description with fewer words than this (markup, the proposer suffix and hidden text removed) explains nothing. */
 export const MIN_DESCRIPTION_WORDS = 5;
@@ -78,7 +79,7 @@ export function visibleDescription(ctx: Pick<AnalysisContext, "proposal">): { re
 
 /** What a call moves, in words, when it moves funds or powers (or cannot be decoded); null for a harmless call. */
 function consequence(ctx: AnalysisContext, call: DecodedCall): string | null {
-  const at = `(call ${call.index})`;
+  const at = `(${actionLabel(call.index)})`;
   const label = addressLabel(ctx.deployment.contracts, call.target);
   const parts: string[] = [];
   if (call.value > 0n) parts.push(`sends ${formatAssetAmount(ctx.governance, "ETH", call.value)} ${at}`);
@@ -110,12 +111,12 @@ function simulatedConsequences(ctx: AnalysisContext): string[] {
   const out: string[] = [];
   const treasury = ctx.deployment.contracts.timelock.toLowerCase();
   const eth = e.ethBalanceChanges.find((c) => c.address.toLowerCase() === treasury && c.delta < 0n);
-  if (eth) out.push(`the fork shows ${formatAssetAmount(ctx.governance, "ETH", -eth.delta)} leaving the treasury`);
-  for (const t of e.tokenBalanceChanges) if (t.account.toLowerCase() === treasury && t.delta < 0n) out.push(`the fork shows ${formatAssetAmount(ctx.governance, t.token, -t.delta)} leaving the treasury`);
-  if (e.roleChanges.length > 0) out.push("the fork shows roles changing");
-  if (e.ownershipChanges.length > 0) out.push("the fork shows ownership changing");
-  if (e.proxyUpgrades.length > 0) out.push("the fork shows a proxy upgraded");
-  if (e.governanceChanges.length > 0) out.push("the fork shows governance parameters changing");
+  if (eth) out.push(`running it on a copy of the chain shows ${formatAssetAmount(ctx.governance, "ETH", -eth.delta)} leaving the treasury`);
+  for (const t of e.tokenBalanceChanges) if (t.account.toLowerCase() === treasury && t.delta < 0n) out.push(`running it on a copy of the chain shows ${formatAssetAmount(ctx.governance, t.token, -t.delta)} leaving the treasury`);
+  if (e.roleChanges.length > 0) out.push("running it on a copy of the chain shows roles changing");
+  if (e.ownershipChanges.length > 0) out.push("running it on a copy of the chain shows ownership changing");
+  if (e.proxyUpgrades.length > 0) out.push("running it on a copy of the chain shows a proxy upgraded");
+  if (e.governanceChanges.length > 0) out.push("running it on a copy of the chain shows governance parameters changing");
   return out;
 }
 

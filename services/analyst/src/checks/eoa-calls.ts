@@ -1,5 +1,6 @@
 import { addressLabel, formatAssetAmount } from "../units.ts";
 import { targetInfo, type Finding, type ProposalCheck } from "./types.ts";
+import { actionLabel } from "@ai-dao/reports";
 
 /**
  * Calls with calldata to an address without contract code (critical): today the call does nothing,
@@ -21,7 +22,7 @@ export const eoaCalls: ProposalCheck = {
           id: "eoa-calls/eip7702-delegated",
           check: this.id,
           severity: "high",
-          title: `Call ${call.index} goes to ${name}, an account that runs delegated code (EIP-7702)`,
+          title: `${actionLabel(call.index, { capital: true })} goes to ${name}, an account that runs delegated code (EIP-7702)`,
           detail: `${call.target} runs the code of ${target.delegatedTo}, which its owner can change at any time.`,
           evidence: { callIndex: call.index, address: call.target, delegatedTo: target.delegatedTo },
         });
@@ -32,7 +33,7 @@ export const eoaCalls: ProposalCheck = {
           id: "eoa-calls/data-to-codeless",
           check: this.id,
           severity: "critical",
-          title: `Call ${call.index} sends calldata to ${name}, ${target.kind === "empty" ? "an empty account" : "an account without code"}`,
+          title: `${actionLabel(call.index, { capital: true })} sends calldata to ${name}, ${target.kind === "empty" ? "an empty account" : "an account without code"}`,
           detail: `${call.target} has no code, so ${call.functionName !== undefined ? `${call.functionName}(…)` : "this call"} does nothing today; code may be deployed there before execution.`,
           evidence: { callIndex: call.index, address: call.target, accountKind: target.kind, selector: call.selector },
         });
@@ -41,7 +42,7 @@ export const eoaCalls: ProposalCheck = {
           id: "eoa-calls/value-to-empty",
           check: this.id,
           severity: "low",
-          title: `Call ${call.index} pays ${formatAssetAmount(ctx.governance, "ETH", call.value)} to a never-used account`,
+          title: `${actionLabel(call.index, { capital: true })} pays ${formatAssetAmount(ctx.governance, "ETH", call.value)} to a never-used account`,
           detail: `${call.target} has no code, no balance and no transactions; check the address is the intended one.`,
           evidence: { callIndex: call.index, address: call.target, amount: call.value.toString() },
         });

@@ -3,6 +3,7 @@ import type { DecodedCall } from "@ai-dao/protocol";
 import { formatAssetAmount, formatDuration, formatShare, SECONDS_PER_BLOCK, shortAddress } from "../units.ts";
 import type { RiskTier } from "../context/governance.ts";
 import { daoRole, type AnalysisContext, type Finding, type ProposalCheck, type Severity } from "./types.ts";
+import { actionLabel } from "@ai-dao/reports";
 
 const HOUR = 3600n;
 const DAY = 24n * HOUR;
@@ -82,7 +83,7 @@ export const governorParameters: ProposalCheck = {
           id: `governor-parameters/${parameter}`,
           check: this.id,
           severity,
-          title: `Call ${call.index}: ${title}`,
+          title: `${actionLabel(call.index, { capital: true })}: ${title}`,
           detail,
           evidence: {
             callIndex: call.index,

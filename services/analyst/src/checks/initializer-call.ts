@@ -3,6 +3,7 @@ import type { DecodedCall } from "@ai-dao/protocol";
 import { initializerName, type InitializerInfo } from "../context/initializers.ts";
 import { addressLabel, formatAssetAmount } from "../units.ts";
 import type { AnalysisContext, Finding, ProposalCheck, Severity } from "./types.ts";
+import { actionLabel } from "@ai-dao/reports";
 
 const UPGRADES = new Set(["upgradeTo(address)", "upgradeToAndCall(address,bytes)"]);
 
@@ -60,7 +61,7 @@ export const initializerCall: ProposalCheck = {
           id: `initializer-call/${kind}`,
           check: this.id,
           severity,
-          title: `Call ${call.index}: ${title}`,
+          title: `${actionLabel(call.index, { capital: true })}: ${title}`,
           detail: `${detail} ${facts(ctx, call.target, info, sim)}`,
           evidence: evidence(call, name, info, sim, upgradeCall),
         });
@@ -76,16 +77,16 @@ export const initializerCall: ProposalCheck = {
         case "initialized": {
           const simText =
             sim === "succeeded"
-              ? "The fork simulation shows the call succeeds: the contract's guard does not stop it."
+              ? "Run on a copy of the chain, the call succeeds: the contract's guard does not stop it."
               : sim === "reverted"
-                ? "The fork simulation reverts it (its initializer guard, most likely), so the proposal fails as it stands; a call re-initialising a live contract has no place in a proposal either way."
+                ? "Run on a copy of the chain, the call reverts (its initializer guard, most likely), so the proposal fails as it stands; a call re-initialising a live contract has no place in a proposal either way."
                 : "";
           if (upgradeCall !== null && !state.disabled) {
             push(
               "high",
               "reinitialize-after-upgrade",
-              `runs ${name} on ${label} (already initialised, version ${state.version}) after call ${upgradeCall} upgrades it`,
-              `Call ${upgradeCall} installs a new implementation in ${call.target} and this call runs its initializer on the live contract: it can reset owners, roles and balances. Check what the new initializer sets. ${simText}`,
+              `runs ${name} on ${label} (already initialised, version ${state.version}) after ${actionLabel(upgradeCall)} upgrades it`,
+              `${actionLabel(upgradeCall, { capital: true })} installs a new implementation in ${call.target} and this call runs its initializer on the live contract: it can reset owners, roles and balances. Check what the new initializer sets. ${simText}`,
             );
           } else {
             push(
@@ -116,7 +117,7 @@ export const initializerCall: ProposalCheck = {
           break;
         case "no-code":
           if (created !== undefined) {
-            push("info", "new-contract", `initialises ${label}, which call ${created.callIndex} of this proposal creates`, `The contract at ${call.target} is created by this proposal and initialised right after.`);
+            push("info", "new-contract", `initialises ${label}, which ${actionLabel(created.callIndex)} of this proposal creates`, `The contract at ${call.target} is created by this proposal and initialised right after.`);
           } else {
             push("medium", "unknown", `calls ${name} on ${label}, which has no code at the analysed block`, `There is nothing at ${call.target} to initialise now; whatever code is placed there before execution will be initialised by the DAO.`);
           }
@@ -126,7 +127,7 @@ export const initializerCall: ProposalCheck = {
             push(
               "critical",
               "takeover",
-              `re-runs ${name} on ${label}, a live contract ${info.daoControl.length > 0 ? "the DAO controls" : "that holds value"}, and the fork shows it succeeds`,
+              `re-runs ${name} on ${label}, a live contract ${info.daoControl.length > 0 ? "the DAO controls" : "that holds value"}, and running it on a copy of the chain shows it succeeds`,
               `${call.target} already had code before this proposal and ${info.daoControl.length > 0 ? "answers to the DAO" : "holds value"}, yet its initializer runs again: its storage does not show whether it was initialised (${state.reason}), and the guard did not stop the call. This is how the Audius contracts were taken over in 2022.`,
             );
           } else {
@@ -152,8 +153,8 @@ function facts(ctx: AnalysisContext, target: string, info: InitializerInfo | und
     else if (info.owner !== null) parts.push(`Its owner is ${info.owner}.`);
     if (info.holdings.length > 0) parts.push(`It holds ${info.holdings.map((h) => formatAssetAmount(ctx.governance, h.asset, h.amount)).join(", ")}.`);
   }
-  const simText = { succeeded: "the call succeeds", reverted: "the call reverts", "not-run": "the call is not reached (an earlier call reverts)", "not-simulated": null }[sim];
-  if (simText !== null) parts.push(`Fork simulation: ${simText}.`);
+  const simText = { succeeded: "the call succeeds", reverted: "the call reverts", "not-run": "the call is not reached (an earlier action reverts)", "not-simulated": null }[sim];
+  if (simText !== null) parts.push(`Run on a copy of the chain: ${simText}.`);
   parts.push(`Target: ${target}.`);
   return parts.join(" ");
 }

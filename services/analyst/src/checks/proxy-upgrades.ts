@@ -1,5 +1,6 @@
 import { addressLabel } from "../units.ts";
 import { type Finding, type ProposalCheck } from "./types.ts";
+import { actionLabel } from "@ai-dao/reports";
 
 export const UPGRADE_SIGNATURES = new Set([
   "upgradeTo(address)",
@@ -31,7 +32,7 @@ export const proxyUpgrades: ProposalCheck = {
         id: "proxy-upgrades/upgrade",
         check: this.id,
         severity: "high",
-        title: admin ? `Call ${call.index} makes ${label(newValue)} the admin of proxy ${label(proxy)}` : `Call ${call.index} upgrades proxy ${label(proxy)} to new code at ${label(newValue)}`,
+        title: admin ? `${actionLabel(call.index, { capital: true })} makes ${label(newValue)} the admin of proxy ${label(proxy)}` : `${actionLabel(call.index, { capital: true })} upgrades proxy ${label(proxy)} to new code at ${label(newValue)}`,
         detail: admin
           ? `The admin of proxy ${proxy} becomes ${newValue}${through}; the admin can replace the code behind the proxy at any time, without a vote.`
           : `The code behind proxy ${proxy} becomes the implementation at ${newValue}${through}; review that code, not only this call.`,

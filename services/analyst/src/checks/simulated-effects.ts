@@ -4,6 +4,7 @@ import type { DecodedCall } from "@ai-dao/protocol";
 import { addressLabel } from "../units.ts";
 import { roleName } from "./access-control.ts";
 import { daoRole, type AnalysisContext, type Finding, type ProposalCheck } from "./types.ts";
+import { actionLabel } from "@ai-dao/reports";
 
 /** What a Governor or timelock event changes, in words. */
 const GOVERNANCE_EVENT_TEXT: Record<string, string> = {
@@ -76,8 +77,8 @@ export const simulatedEffects: ProposalCheck = {
         id: "simulated-effects/hidden-role-change",
         check: this.id,
         severity: dao !== undefined ? "critical" : "high",
-        title: `Call ${change.callIndex} ${change.granted ? "grants" : "revokes"} ${name} on ${label(change.contract)} ${change.granted ? "to" : "from"} ${label(change.account)}, which the calls do not show`,
-        detail: `Executed on a fork, ${change.contract} ${change.granted ? "gave" : "took"} ${name} ${change.granted ? "to" : "from"} ${change.account} (at the request of ${change.sender}) while running a call that does not say so.`,
+        title: `${actionLabel(change.callIndex, { capital: true })} ${change.granted ? "grants" : "revokes"} ${name} on ${label(change.contract)} ${change.granted ? "to" : "from"} ${label(change.account)}, which the calls do not show`,
+        detail: `Run on a copy of the chain, ${change.contract} ${change.granted ? "gave" : "took"} ${name} ${change.granted ? "to" : "from"} ${change.account} (at the request of ${change.sender}) while running a call that does not say so.`,
         evidence: { callIndex: change.callIndex, address: change.contract, role: name, roleId: change.role, account: change.account, sender: change.sender, granted: change.granted },
       });
     }
@@ -90,8 +91,8 @@ export const simulatedEffects: ProposalCheck = {
           id: "simulated-effects/ownership-to-dao",
           check: this.id,
           severity: "low",
-          title: `Call ${change.callIndex} makes ${label(change.newOwner)} the owner of ${label(change.contract)}`,
-          detail: `Executed on a fork, ${change.contract} ${change.previousOwner === zeroAddress ? "had no owner and" : `was owned by ${change.previousOwner} and`} now has ${change.newOwner} (${daoOwner === "timelock" ? "the DAO's timelock" : "the DAO's Governor"}) as its owner: the DAO gains control of it.`,
+          title: `${actionLabel(change.callIndex, { capital: true })} makes ${label(change.newOwner)} the owner of ${label(change.contract)}`,
+          detail: `Run on a copy of the chain, ${change.contract} ${change.previousOwner === zeroAddress ? "had no owner and" : `was owned by ${change.previousOwner} and`} now has ${change.newOwner} (${daoOwner === "timelock" ? "the DAO's timelock" : "the DAO's Governor"}) as its owner: the DAO gains control of it.`,
           evidence: { callIndex: change.callIndex, address: change.contract, previousOwner: change.previousOwner, newOwner: change.newOwner, daoRole: daoOwner },
         });
         continue;
@@ -100,8 +101,8 @@ export const simulatedEffects: ProposalCheck = {
         id: "simulated-effects/hidden-ownership-change",
         check: this.id,
         severity: "high",
-        title: `Call ${change.callIndex} makes ${label(change.newOwner)} the owner of ${label(change.contract)}, which the calls do not show`,
-        detail: `Executed on a fork, the owner of ${change.contract} changed from ${change.previousOwner} to ${change.newOwner}, in a call that does not name that contract as its target.`,
+        title: `${actionLabel(change.callIndex, { capital: true })} makes ${label(change.newOwner)} the owner of ${label(change.contract)}, which the calls do not show`,
+        detail: `Run on a copy of the chain, the owner of ${change.contract} changed from ${change.previousOwner} to ${change.newOwner}, in a call that does not name that contract as its target.`,
         evidence: { callIndex: change.callIndex, address: change.contract, previousOwner: change.previousOwner, newOwner: change.newOwner },
       });
     }
@@ -112,8 +113,8 @@ export const simulatedEffects: ProposalCheck = {
         id: "simulated-effects/hidden-upgrade",
         check: this.id,
         severity: "high",
-        title: `Call ${change.callIndex} changes ${what} behind proxy ${label(change.proxy)} to ${label(change.newValue)}, which the calls do not show`,
-        detail: `Executed on a fork, ${what} behind proxy ${change.proxy} became ${change.newValue} as a side effect of another call.`,
+        title: `${actionLabel(change.callIndex, { capital: true })} changes ${what} behind proxy ${label(change.proxy)} to ${label(change.newValue)}, which the calls do not show`,
+        detail: `Run on a copy of the chain, ${what} behind proxy ${change.proxy} became ${change.newValue} as a side effect of another call.`,
         evidence: { callIndex: change.callIndex, address: change.proxy, kind: change.kind, newValue: change.newValue },
       });
     }
@@ -125,8 +126,8 @@ export const simulatedEffects: ProposalCheck = {
         id: "simulated-effects/hidden-governance-change",
         check: this.id,
         severity: "high",
-        title: `Call ${change.callIndex} changes ${what} without calling ${label(change.contract)}`,
-        detail: `Executed on a fork, ${change.contract} emitted ${change.eventName} while running a call to another contract.`,
+        title: `${actionLabel(change.callIndex, { capital: true })} changes ${what} without calling ${label(change.contract)}`,
+        detail: `Run on a copy of the chain, ${change.contract} emitted ${change.eventName} while running a call to another contract.`,
         evidence: { callIndex: change.callIndex, address: change.contract, event: change.eventName },
       });
     }
@@ -135,7 +136,7 @@ export const simulatedEffects: ProposalCheck = {
         id: "simulated-effects/contract-created",
         check: this.id,
         severity: "low",
-        title: `Call ${c.callIndex} deploys a new contract at ${label(getAddress(c.address))}`,
+        title: `${actionLabel(c.callIndex, { capital: true })} deploys a new contract at ${label(getAddress(c.address))}`,
         detail: `${c.type} by ${c.creator} deploys ${getAddress(c.address)}: its code is not part of the proposal's calldata.`,
         evidence: { callIndex: c.callIndex, address: c.address, creator: c.creator, type: c.type },
       });

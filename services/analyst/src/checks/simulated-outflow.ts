@@ -17,7 +17,7 @@ function declaredOutflow(ctx: AnalysisContext): Map<string, bigint> {
 
 /** Recipients as a person reads them: full addresses (money goes to them), at most five named. */
 function recipientText(recipients: readonly string[]): string {
-  if (recipients.length === 0) return "to accounts the simulation could not name";
+  if (recipients.length === 0) return "to accounts the run could not name";
   const shown = recipients.slice(0, 5).join(", ");
   return `to ${shown}${recipients.length > 5 ? ` and ${count(recipients.length - 5, "more account")}` : ""}`;
 }
@@ -72,8 +72,8 @@ export const simulatedOutflow: ProposalCheck = {
           id: "simulated-outflow/undeclared",
           check: this.id,
           severity: maxSeverity("high", shareSeverity(bps)),
-          title: `Executed on a fork, the treasury loses ${lost} (${share}): ${extra} more than the calls show${named.length === 1 ? `, to ${addressLabel(ctx.deployment.contracts, named[0]!)}` : ""}`,
-          detail: `Simulated: the treasury loses ${lost}, sent ${recipientText(named)}; the calls' transfers and values add up to ${stated}.`,
+          title: `Run on a copy of the chain, the treasury loses ${lost} (${share}): ${extra} more than the calls show${named.length === 1 ? `, to ${addressLabel(ctx.deployment.contracts, named[0]!)}` : ""}`,
+          detail: `Run on a copy of the chain, the treasury loses ${lost}, sent ${recipientText(named)}; the calls' transfers and values add up to ${stated}.`,
           evidence: { ...evidence, undeclared: (loss - declaredAmount).toString() },
         });
       } else {
@@ -81,8 +81,8 @@ export const simulatedOutflow: ProposalCheck = {
           id: "simulated-outflow/measured",
           check: this.id,
           severity: "info",
-          title: `Executed on a fork, the treasury loses ${lost} (${share}), as the calls show`,
-          detail: `Simulated: the treasury loses ${lost}, sent ${recipientText(named)} (the calls state ${stated}).`,
+          title: `Run on a copy of the chain, the treasury loses ${lost} (${share}), as the calls show`,
+          detail: `Run on a copy of the chain, the treasury loses ${lost}, sent ${recipientText(named)} (the calls state ${stated}).`,
           evidence,
         });
       }

@@ -1,5 +1,6 @@
 import { addressLabel, safeText } from "../units.ts";
 import type { Finding, ProposalCheck } from "./types.ts";
+import { actionLabel } from "@ai-dao/reports";
 
 /**
  * The fork simulation: executed as the timelock would, the batch reverted (high: the proposal cannot
@@ -21,8 +22,8 @@ export const simulationRevert: ProposalCheck = {
       id: "simulation/revert",
       check: this.id,
       severity: "high",
-      title: `Executed on a fork, the proposal fails at call ${revert.callIndex}: ${reason}`,
-      detail: `Executed as the timelock on a fork at block ${sim.result.forkBlock}, call ${revert.callIndex}${call ? ` (${call.functionName ?? "a call"} on ${addressLabel(ctx.deployment.contracts, call.target)})` : ""} reverts, so the whole batch reverts and nothing executes.`,
+      title: `Run on a copy of the chain, the proposal fails at ${actionLabel(revert.callIndex)}: ${reason}`,
+      detail: `Run as the timelock on a copy of the chain at block ${sim.result.forkBlock}, ${actionLabel(revert.callIndex)}${call ? ` (${call.functionName ?? "a call"} on ${addressLabel(ctx.deployment.contracts, call.target)})` : ""} reverts, so the whole proposal reverts and none of its actions take effect.`,
       evidence: {
         callIndex: revert.callIndex,
         address: call?.target,

@@ -3,6 +3,7 @@ import { maxUint256, type Address } from "viem";
 import { treasuryBalance } from "../context/governance.ts";
 import { addressLabel, assetSymbol, formatAssetAmount, formatTreasuryShare } from "../units.ts";
 import { isTreasury, maxSeverity, shareBps, shareSeverity, type Finding, type ProposalCheck } from "./types.ts";
+import { actionLabel } from "@ai-dao/reports";
 
 /** Anything >= 2^255 is treated as "unlimited": no treasury holds that much, and it is how max approvals are written. */
 export const UNLIMITED = 2n ** 255n;
@@ -36,7 +37,7 @@ export const treasuryApprovals: ProposalCheck = {
             id: "treasury-approvals/approval-for-all",
             check: this.id,
             severity: "high",
-            title: `Call ${call.index} lets ${label(operator)} move every token the treasury holds in ${label(call.target)}`,
+            title: `${actionLabel(call.index, { capital: true })} lets ${label(operator)} move every token the treasury holds in ${label(call.target)}`,
             detail: `setApprovalForAll gives ${operator} control over all of the treasury's NFTs or multi-tokens of ${call.target}, now and later, without another vote.`,
             evidence: { callIndex: call.index, address: call.target, spender: operator },
           });
@@ -56,8 +57,8 @@ export const treasuryApprovals: ProposalCheck = {
         check: this.id,
         severity,
         title: unlimited
-          ? `Call ${call.index} gives ${label(String(spender))} an unlimited allowance over the treasury's ${symbol}`
-          : `Call ${call.index} lets ${label(String(spender))} spend ${allowance} (${formatTreasuryShare(bps, symbol)})`,
+          ? `${actionLabel(call.index, { capital: true })} gives ${label(String(spender))} an unlimited allowance over the treasury's ${symbol}`
+          : `${actionLabel(call.index, { capital: true })} lets ${label(String(spender))} spend ${allowance} (${formatTreasuryShare(bps, symbol)})`,
         detail: `${call.functionName} on ${call.target} lets ${String(spender)} take ${allowance} of the treasury's ${symbol} (${holds}) at any time after execution, without another vote.`,
         evidence: {
           callIndex: call.index,

@@ -1,9 +1,10 @@
 import type { Address } from "viem";
 
 import { treasuryBalance } from "../context/governance.ts";
-import { addressLabel, assetSymbol, callList, count, formatAssetAmount, formatTreasuryShare } from "../units.ts";
+import { addressLabel, assetSymbol, count, formatAssetAmount, formatTreasuryShare } from "../units.ts";
 import { disclosedPayments } from "./description-amounts.ts";
 import { isTreasury, maxSeverity, shareBps, shareSeverity, type AnalysisContext, type Finding, type ProposalCheck, type Severity } from "./types.ts";
+import { actionLabel, actionList } from "@ai-dao/reports";
 
 /** One asset leaving the treasury to one recipient, summed over the calls that send it. */
 export interface TreasuryFlow {
@@ -69,7 +70,7 @@ export const treasuryOutflow: ProposalCheck = {
           id: "treasury-outflow/third-party-transfer-from",
           check: this.id,
           severity: "medium",
-          title: `Call ${call.index} moves ${text} of ${label(from)} to ${label(to)} with the treasury's allowance`,
+          title: `${actionLabel(call.index, { capital: true })} moves ${text} of ${label(from)} to ${label(to)} with the treasury's allowance`,
           detail: `transferFrom on ${call.target} moves ${text} from ${from} to ${to}, spending an allowance ${from} gave the treasury.`,
           evidence: { callIndex: call.index, address: call.target, from, to, amount: amount.toString() },
         });
@@ -101,7 +102,7 @@ export const treasuryOutflow: ProposalCheck = {
           check: this.id,
           severity,
           title: `Sends ${amount} (${formatTreasuryShare(bps, symbol)}) to ${label(flow.recipient)}`,
-          detail: `${amount} to ${flow.recipient} in ${callList(flow.calls)}${severity !== tier ? ", as the description states (the amount and the full address)" : ""}; ${holds}.`,
+          detail: `${amount} to ${flow.recipient} in ${actionList(flow.calls)}${severity !== tier ? ", as the description states (the amount and the full address)" : ""}; ${holds}.`,
           evidence: {
             callIndex: flow.calls[0]!,
             callIndexes: flow.calls,

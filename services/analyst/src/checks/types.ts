@@ -94,10 +94,10 @@ export function contextGap(ctx: AnalysisContext, part: ContextPart): { reason: s
     case "simulation": {
       const sim = ctx.simulation;
       if (sim?.status === "simulated") return null;
-      if (sim?.status === "failed") return { reason: `the fork simulation failed: ${sim.reason}`, failed: true };
-      if (unavailable !== undefined) return { reason: `the fork simulation failed: ${unavailable}`, failed: true };
-      if (sim?.status === "skipped") return { reason: `the fork simulation was not run: ${sim.reason}`, failed: false };
-      return { reason: "no fork simulation was requested", failed: false };
+      if (sim?.status === "failed") return { reason: `running the proposal on a copy of the chain failed: ${sim.reason}`, failed: true };
+      if (unavailable !== undefined) return { reason: `running the proposal on a copy of the chain failed: ${unavailable}`, failed: true };
+      if (sim?.status === "skipped") return { reason: `the proposal was not run on a copy of the chain: ${sim.reason}`, failed: false };
+      return { reason: "no run on a copy of the chain was requested", failed: false };
     }
     case "votingPower":
       if (ctx.votingPower !== undefined) return null;

@@ -1,6 +1,7 @@
 import { addressLabel } from "../units.ts";
 import type { Finding, ProposalCheck } from "./types.ts";
 import { UPGRADE_SIGNATURES } from "./proxy-upgrades.ts";
+import { actionLabel } from "@ai-dao/reports";
 
 /**
  * The code a proxy upgrade installs (inspected at the analysed block): no code at the new
@@ -21,7 +22,7 @@ export const upgradeImplementation: ProposalCheck = {
           id: "upgrade-implementation/no-code",
           check: this.id,
           severity: "critical",
-          title: `Call ${callIndex} upgrades proxy ${label(proxy)} to ${label(impl.address)}, which has no code`,
+          title: `${actionLabel(callIndex, { capital: true })} upgrades proxy ${label(proxy)} to ${label(impl.address)}, which has no code`,
           detail: `The new implementation ${impl.address} of proxy ${proxy} has no code: the proxy breaks, or whoever deploys there later (CREATE2) decides what it runs.`,
           evidence,
         });
@@ -32,7 +33,7 @@ export const upgradeImplementation: ProposalCheck = {
           id: "upgrade-implementation/selfdestruct",
           check: this.id,
           severity: "critical",
-          title: `Call ${callIndex} upgrades proxy ${label(proxy)} to code that can destroy it (SELFDESTRUCT)`,
+          title: `${actionLabel(callIndex, { capital: true })} upgrades proxy ${label(proxy)} to code that can destroy it (SELFDESTRUCT)`,
           detail: `The new implementation ${impl.address} of proxy ${proxy} contains SELFDESTRUCT: run through the proxy it can send away everything the proxy holds.`,
           evidence: { ...evidence, opcode: "SELFDESTRUCT" },
         });
@@ -42,7 +43,7 @@ export const upgradeImplementation: ProposalCheck = {
           id: "upgrade-implementation/delegatecall",
           check: this.id,
           severity: "high",
-          title: `Call ${callIndex} upgrades proxy ${label(proxy)} to code that runs code from elsewhere (DELEGATECALL)`,
+          title: `${actionLabel(callIndex, { capital: true })} upgrades proxy ${label(proxy)} to code that runs code from elsewhere (DELEGATECALL)`,
           detail: `The new implementation ${impl.address} of proxy ${proxy} contains DELEGATECALL: it can run code chosen later in the proxy's context (an arbitrary-call backdoor looks like this).`,
           evidence: { ...evidence, opcode: "DELEGATECALL" },
         });

@@ -2,7 +2,7 @@ import type Anthropic from "@anthropic-ai/sdk";
 import { getAddress, keccak256, parseAbi, stringToBytes, type Address, type Hex } from "viem";
 
 import { hashDescription, isCompoundFlavour } from "@ai-dao/protocol";
-import { DRAFT_REPORT_SCHEMA_VERSION, draftReportSchema } from "@ai-dao/reports";
+import { DRAFT_REPORT_SCHEMA_VERSION, draftReportSchema, actionLabel } from "@ai-dao/reports";
 import { z } from "zod";
 
 import { ANALYZER, hashProposal } from "../analyze.ts";
@@ -55,8 +55,8 @@ export async function checkGuardrails(s: AnalystService, calls: BuiltCall[], g: 
   const violations: string[] = [];
   const outflow = new Map<string, bigint>(); // asset -> amount
   calls.forEach((c, i) => {
-    if (!allowedFunctions.has(c.functionName)) violations.push(`call ${i}: ${c.functionName} is not an allowed function`);
-    if (c.functionName !== "eth-transfer" && !allowedTargets.has(c.target.toLowerCase())) violations.push(`call ${i}: target ${c.target} is not an allowed target`);
+    if (!allowedFunctions.has(c.functionName)) violations.push(`${actionLabel(i)}: ${c.functionName} is not an allowed function`);
+    if (c.functionName !== "eth-transfer" && !allowedTargets.has(c.target.toLowerCase())) violations.push(`${actionLabel(i)}: target ${c.target} is not an allowed target`);
     if (c.value > 0n) outflow.set("ETH", (outflow.get("ETH") ?? 0n) + c.value);
     if (c.functionName === "transfer") {
       const amount = BigInt(`0x${c.calldata.slice(74, 138)}`);
@@ -141,7 +141,7 @@ export function createDrafter(s: AnalystService, guardrails: DraftGuardrails) {
       try {
         return buildCall(a, s.deployment.contracts);
       } catch (error) {
-        throw new DraftRejectedError("the draft has an invalid action", [`action ${i}: ${(error as Error).message}`]);
+        throw new DraftRejectedError("the draft has an invalid action", [`${actionLabel(i)}: ${(error as Error).message}`]);
       }
     });
     const violations = await checkGuardrails(s, calls, guardrails);

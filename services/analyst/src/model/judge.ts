@@ -13,7 +13,7 @@ import { buildUserTurn, evidenceCatalogue, newNonce, SYSTEM_PROMPT, SYSTEM_PROMP
 import { judgementSchema, type Judgement } from "./schema.ts";
 
 /** The note deterministic reports carry that model-mode reports drop. */
-const DETERMINISTIC_ONLY_NOTE = "deterministic analysis only: no model judgement was requested";
+export const DETERMINISTIC_ONLY_NOTE = "Checked by code only: no model was asked to read this proposal.";
 
 /** How cautious a recommendation is: the final one is the most cautious of the model's and the findings'. */
 const CAUTION: Record<Recommendation, number> = { for: 0, abstain: 1, "needs-review": 2, against: 3 };
@@ -259,7 +259,7 @@ export function mergeJudgement(report: Report, answer: ModelAnswer, trigger: Tri
     findings,
     scores: { risk, benefit: judgement.benefit, confidence },
     recommendation,
-    notes: [...report.notes.filter((n) => n !== DETERMINISTIC_ONLY_NOTE), `model judgement by ${answer.model}; risk never below the deterministic floor`],
+    notes: [...report.notes.filter((n) => n !== DETERMINISTIC_ONLY_NOTE), `Also read by the model ${answer.model}; it can raise the risk score, never lower it below what the checks found.`],
     provenance: provenance(report, "model", answer.model, trigger),
     model,
     // Citations were made against the deterministic report's findings, which the model's findings may have moved.
@@ -274,7 +274,7 @@ function fallback(report: Report, judge: ModelJudge, trigger: Trigger, id: "inva
     id: `model/${id}`,
     check: "model",
     severity: "info",
-    title: id === "invalid-answer" ? "The model's answer failed its schema twice; this report is the deterministic analysis alone" : "The model could not be reached; this report is the deterministic analysis alone",
+    title: id === "invalid-answer" ? "The model's answer could not be used (it failed its format twice); this report holds the code's checks alone" : "The model could not be reached; this report holds the code's checks alone",
     detail: reason,
     evidence: { model: judge.model },
   };
@@ -283,7 +283,7 @@ function fallback(report: Report, judge: ModelJudge, trigger: Trigger, id: "inva
     ...report,
     findings: sorted,
     ...(report.descriptionClaims ? { descriptionClaims: remapSection(report.descriptionClaims, moved) } : {}),
-    notes: [...report.notes.filter((n) => n !== DETERMINISTIC_ONLY_NOTE), `model judgement missing (${id}): deterministic analysis only`],
+    notes: [...report.notes.filter((n) => n !== DETERMINISTIC_ONLY_NOTE), `Checked by code only: ${id === "unavailable" ? "the model could not be reached" : "the model's answer could not be used"}.`],
     provenance: provenance(report, "deterministic", judge.model, trigger),
   };
 }
