@@ -191,6 +191,21 @@ describe("a model-mode analysis on the proposal page", () => {
     expect(panel.textContent).toMatch(/model claude-test/);
   });
 
+  it("shows the analyst's notes under a heading that fits them all: what read the proposal and what was not checked", async () => {
+    const notes = ["Also read by the model claude-test; it can raise the risk score, never lower it below what the checks found.", "voting power before the snapshot not checked: the token has no checkpoints"];
+    const report = { ...modelReport, notes };
+    const text = canonicalJson(report);
+    renderAt("/proposals/102", {
+      ...options,
+      analyst: (path: string) =>
+        path === "/proposals/102/report" ? { status: 200, body: { report, reportJson: text, reportHash: keccak256(stringToBytes(text)), decisionId: "0", txHash: h("22"), blockNumber: 20, cid: null } } : { status: 404, body: {} },
+      rpc: (method: string) => (method === "eth_getLogs" ? [decisionLog(102n, text)] : undefined),
+    });
+    const section = await screen.findByTestId("analysis-notes");
+    expect(within(section).getByRole("heading").textContent).toBe("About this analysis");
+    expect(within(section).getAllByRole("listitem").map((li) => li.textContent)).toEqual(notes);
+  });
+
   it("shows a version 2 failure report as a failed analysis too", async () => {
     const failedV2: FailedReportV2 = { ...failedReport, schemaVersion: 2 };
     await openDecision("ANALYSIS", canonicalJson(failedV2));

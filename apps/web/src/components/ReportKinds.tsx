@@ -438,8 +438,9 @@ export function AnalysisView({ report }: { report: AnalysisReport }) {
       {report.intentVsEffect && <IntentVsEffectView value={report.intentVsEffect} report={report} />}
       {report.simulation && <SimulationView simulation={report.simulation} treasury={treasury} />}
       {Array.isArray(report.notes) && report.notes.length > 0 && (
-        <section>
-          <h3>What this analysis did not cover</h3>
+        <section data-testid="analysis-notes">
+          {/* The analyst's notes: what read the proposal (code, a model) and what could not be checked. */}
+          <h3>About this analysis</h3>
           <ul className="muted">
             {report.notes.map((n, i) => (
               <li key={i}>{n}</li>

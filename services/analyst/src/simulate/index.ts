@@ -34,7 +34,7 @@ export async function runSimulation(args: {
     await probe(args.forkUrl);
     fork = await createFork({ url: args.forkUrl, blockNumber: args.blockNumber, chainId: args.chainId });
   } catch (error) {
-    return { status: "failed", reason: `cannot fork the chain: ${firstLine(error)}` };
+    return { status: "failed", reason: `the chain could not be copied: ${firstLine(error)}` };
   }
   try {
     const result = await simulateProposal({
