@@ -1,3 +1,4 @@
+import { actionLabel } from "@ai-dao/reports";
 import { encodeFunctionData, erc20Abi, getAddress, isAddress, parseAbi, parseAbiItem, parseUnits, type Abi, type AbiFunction, type Address, type Hex } from "viem";
 
 import type { AnalystApi } from "./analyst.ts";
@@ -308,7 +309,7 @@ export function buildProposal(actions: ActionDraft[], description: string, propo
   if (v.proposal) return v.proposal;
   const [key, message] = Object.entries(v.errors)[0] ?? [v.pending[0] ?? "", "a token's decimals are still being read"];
   const action = /^action-(\d+)-/.exec(key);
-  throw new BuildError(action ? `action ${Number(action[1]) + 1}: ${message}` : message);
+  throw new BuildError(action ? `${actionLabel(Number(action[1]))}: ${message}` : message);
 }
 
 /** The proposal as the analyst API takes it (values as decimal strings). */

@@ -1,7 +1,7 @@
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { createFileRoute, useNavigate } from "@tanstack/react-router";
 import { descriptionBytesOf, governorAbi, hashDescription, hashProposal } from "@ai-dao/protocol";
-import { readDecisionReport } from "@ai-dao/reports";
+import { actionLabel, readDecisionReport } from "@ai-dao/reports";
 import { useDeferredValue, useMemo, useState, type FocusEvent, type ReactNode } from "react";
 import { getAddress, isAddress, type Address } from "viem";
 
@@ -242,7 +242,7 @@ function ActionEditor({
   return (
     <fieldset data-testid="action-editor">
       <legend>
-        Action {index + 1}: {kindLabel[action.kind]}
+        {actionLabel(index, { capital: true })}: {kindLabel[action.kind]}
       </legend>
       {(action.kind === "eth" || action.kind === "token") && <SendEditor action={action} fieldFor={fieldFor} onChange={onChange} {...send} />}
       {action.kind === "call" && (
