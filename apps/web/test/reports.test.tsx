@@ -192,7 +192,7 @@ describe("a model-mode analysis on the proposal page", () => {
   });
 
   it("shows the analyst's notes under a heading that fits them all: what read the proposal and what was not checked", async () => {
-    const notes = ["Also read by the model claude-test; it can raise the risk score, never lower it below what the checks found.", "voting power before the snapshot not checked: the token has no checkpoints"];
+    const notes = ["Also read by the model claude-test; it can raise the risk score, never lower it below what the checks found.", "Voting power gained shortly before the snapshot was not checked: it could not be read (the token has no checkpoints)."];
     const report = { ...modelReport, notes };
     const text = canonicalJson(report);
     renderAt("/proposals/102", {

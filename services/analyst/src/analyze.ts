@@ -257,8 +257,8 @@ function notesFor(ctx: AnalysisContext, run: CheckRun): string[] {
   if (ctx.votingPower === undefined) {
     notes.push(
       ctx.unavailable?.votingPower !== undefined
-        ? `voting power before the snapshot not checked: it could not be read (${ctx.unavailable.votingPower})`
-        : "voting power before the snapshot not checked: no proposer given and the proposal is not on chain",
+        ? `Voting power gained shortly before the snapshot was not checked: it could not be read (${ctx.unavailable.votingPower}).`
+        : "Voting power gained shortly before the snapshot was not checked: the proposal is not on chain yet and no proposer was given.",
     );
   }
   if (run.inconclusive) notes.push(inconclusiveNote(run));
@@ -270,10 +270,10 @@ function attachedNotes(args: AnalyzeArgs, ctx: AnalysisContext): string[] {
   const attached = args.deployment.attached;
   if (attached === undefined) return [];
   const notes = [
-    `attached DAO: ${attached.flavour} Governor executing through a ${attached.timelockKind === "compound-timelock" ? "Compound Timelock" : "TimelockController"}, ${ctx.governance.governor.clockMode === "blocknumber" ? "block-number clock (voting delays, periods and windows in blocks)" : "timestamp clock"}`,
+    `Attached DAO: ${attached.flavour} Governor executing through a ${attached.timelockKind === "compound-timelock" ? "Compound Timelock" : "TimelockController"}, ${ctx.governance.governor.clockMode === "blocknumber" ? "block-number clock (voting delays, periods and windows in blocks)" : "timestamp clock"}.`,
   ];
   if (isCompoundFlavour(attached.flavour) && args.proposalId === undefined && (ctx.proposalSnapshot ?? 0n) === 0n) {
-    notes.push(`not on chain yet: analysed under the id the Governor would assign next (${ctx.proposalId}); the published id is the one its ProposalCreated event carries`);
+    notes.push(`Not on chain yet: analysed under the id the Governor would assign next (${ctx.proposalId}); the published id is the one its ProposalCreated event carries.`);
   }
   return notes;
 }
@@ -281,7 +281,7 @@ function attachedNotes(args: AnalyzeArgs, ctx: AnalysisContext): string[] {
 /** Says in words that the report is inconclusive and which checks could not run. */
 function inconclusiveNote(run: CheckRun): string {
   const list = run.failed.map((c) => `${checkName(c.check)} — ${c.reason ?? "no reason given"}`).join("; ");
-  return `inconclusive: ${run.failed.length === 1 ? "a check that applies" : `${run.failed.length} checks that apply`} could not run, so the findings may be incomplete and a person should review the proposal before anyone votes: ${list}`;
+  return `Inconclusive: ${run.failed.length === 1 ? "a check that applies" : `${run.failed.length} checks that apply`} could not run, so the findings may be incomplete and a person should review the proposal before anyone votes: ${list}.`;
 }
 
 /**
