@@ -56,7 +56,7 @@ export function failedReport(args: { chainId: number; failed: FailedEvent & { pr
     riskFloor: 100,
     scores: { risk: 100 },
     recommendation: "needs-review",
-    notes: [`Analysis failed: ${failed.reason}.`, "This report is not a judgement of the proposal: nothing about it was checked."],
+    notes: [`Analysis failed: ${failed.reason.replace(/\.$/, "")}.`, "This report is not a judgement of the proposal: nothing about it was checked."],
     provenance: { analyzer: { ...ANALYZER }, mode: "deterministic", model: null, systemPromptHash: null, inputHash, blockNumber: event.blockNumber, trigger: failed.trigger },
   });
 }
