@@ -29,7 +29,13 @@ interface IDecisionLog {
      */
     enum ReportEncoding {
         Json, // the canonical JSON's UTF-8 bytes as they are
-        DeflateRaw // the canonical JSON's UTF-8 bytes compressed with raw DEFLATE (RFC 1951, no zlib or gzip header)
+        DeflateRaw, // the canonical JSON's UTF-8 bytes compressed with raw DEFLATE (RFC 1951, no zlib or gzip header)
+        // The same against a preset dictionary (zlib's): the 7,241 bytes of the platform's report
+        // dictionary, version 1, with keccak256
+        // 0x766a40dc8c94d137ed6e235aa2cfd64dd9c49e437f4d53933f474cb4f460fa70
+        // (REPORT_DICTIONARY_1 in @ai-dao/reports). An inflater without preset dictionaries reads it
+        // with the dictionary put in front as a stored block (plainDeflateRaw there).
+        DeflateRawDictionary1
     }
 
     /**

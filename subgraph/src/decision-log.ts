@@ -8,7 +8,7 @@ import { eventId, getOrCreateAccount, getOrCreateDailySnapshot } from "./helpers
 // Solidity enum order in contracts/interfaces/IDecisionLog.sol.
 const KINDS: string[] = ["ANALYSIS", "DRAFT", "EXECUTION_GUARD"];
 const RECOMMENDATIONS: string[] = ["FOR", "AGAINST", "ABSTAIN", "NEEDS_REVIEW"];
-const ENCODINGS: string[] = ["JSON", "DEFLATE_RAW"];
+const ENCODINGS: string[] = ["JSON", "DEFLATE_RAW", "DEFLATE_RAW_DICTIONARY_1"];
 const ENCODING_JSON: i32 = 0;
 
 function getOrCreateDecisionLog(address: Address): DecisionLog {

@@ -3,13 +3,13 @@
 // one without analysis that changes the risk tiers and calls an account without code), feed every
 // log of the four contracts to the WASM in chain order, and compare the entities with what the
 // contracts say.
-import { deflateRawSync } from "node:zlib";
 
 import { network } from "hardhat";
 import { type Hex, type PublicClient, encodeFunctionData, keccak256, parseEther, stringToHex, toHex, zeroHash } from "viem";
 import { beforeAll, describe, expect, inject, it } from "vitest";
 
 import { DecisionKind, Recommendation, ReportEncoding, Support } from "@ai-dao/protocol";
+import { publishedReportBytes } from "@ai-dao/reports/node";
 import {
   delegateAll,
   deployLocalDAO,
@@ -83,11 +83,12 @@ describe("mappings on the real contracts", () => {
     await governor.write.queue([proposalId]);
     await governor.write.queue([unanalysedId]);
     await connection.networkHelpers.time.increaseTo(await governor.read.proposalEta([proposalId]));
-    // Compressed, as the executor publishes its reports.
-    const guard = toHex(deflateRawSync(JSON.stringify({ kind: "execution-guard", summary: "simulation ok; executing" }), { level: 9 }));
+    // Compressed against the report dictionary, as the executor publishes its reports.
+    const published = publishedReportBytes({ kind: "execution-guard", summary: "simulation ok; executing" });
+    const guard = toHex(published.bytes);
     guardBytes = guard;
     await decisionLog.write.publish(
-      [proposalId, DecisionKind.ExecutionGuard, 3, Recommendation.For, ReportEncoding.DeflateRaw, keccak256(guard), guard],
+      [proposalId, DecisionKind.ExecutionGuard, 3, Recommendation.For, published.encoding, keccak256(guard), guard],
       { account: executor },
     );
     await governor.write.execute([proposalId]);
@@ -263,7 +264,7 @@ describe("mappings on the real contracts", () => {
       findingCount: 0,
     });
     expect(store.plain("Decision", "0")).toMatchObject({ encoding: "JSON" });
-    expect(store.plain("Decision", "1")).toMatchObject({ kind: "EXECUTION_GUARD", encoding: "DEFLATE_RAW", reportIsJson: false, report: guardBytes });
+    expect(store.plain("Decision", "1")).toMatchObject({ kind: "EXECUTION_GUARD", encoding: "DEFLATE_RAW_DICTIONARY_1", reportIsJson: false, report: guardBytes });
     expect(store.plain("Decision", "1")).not.toHaveProperty("summary");
   });
 

@@ -6,7 +6,8 @@ import { network } from "hardhat";
 import { encodeFunctionData, keccak256, parseEventLogs, toBytes, toHex, type Hex } from "viem";
 
 import { DecisionKind, Recommendation, ReportEncoding } from "@ai-dao/protocol";
-import { REPORT_SCHEMA_VERSION } from "@ai-dao/reports";
+import { decodeReport, REPORT_SCHEMA_VERSION } from "@ai-dao/reports";
+import { publishedReportBytes } from "@ai-dao/reports/node";
 import { delegateAll, deployLocalDAO, passProposal, type LocalDAO } from "@ai-dao/testkit";
 
 /** A report of exactly `size` bytes of canonical-looking JSON. */
@@ -93,13 +94,25 @@ describe("DecisionLog", async () => {
     assert.ok(deflatedGas! - jsonGas! <= 12n, `${deflatedGas} vs ${jsonGas}: only the calldata byte of the enum may differ`);
   });
 
+  it("records a report compressed against the report dictionary, as the platform's publishers send it", async () => {
+    const { decisionLog, accounts, publicClient } = dao;
+    const { bytes, encoding, json, reportHash } = publishedReportBytes({ schemaVersion: REPORT_SCHEMA_VERSION, status: "analysed", summary: "A grant" });
+    assert.equal(encoding, ReportEncoding.DeflateRawDictionary1);
+    const hash = await decisionLog.write.publish([12n, DecisionKind.Analysis, 10, Recommendation.For, encoding, reportHash, toHex(bytes)], { account: accounts.analyst.account });
+    const receipt = await publicClient.waitForTransactionReceipt({ hash });
+    const [event] = parseEventLogs({ abi: decisionLog.abi, logs: receipt.logs, eventName: "DecisionPublished" });
+    assert.equal(event!.args.encoding, ReportEncoding.DeflateRawDictionary1);
+    assert.equal(event!.args.reportHash, keccak256(event!.args.report));
+    assert.equal(decodeReport(event!.args.encoding, event!.args.report), json);
+  });
+
   it("refuses an encoding outside the enum", async () => {
     const { decisionLog, accounts } = dao;
     const report = toHex('{"ok":true}');
     const data = encodeFunctionData({ abi: decisionLog.abi, functionName: "publish", args: [1n, DecisionKind.Analysis, 1, Recommendation.For, ReportEncoding.DeflateRaw, keccak256(report), report] });
-    // The encoding is the fifth 32-byte word after the selector; 2 is not a ReportEncoding.
+    // The encoding is the fifth 32-byte word after the selector; 3 is not a ReportEncoding.
     const word = 2 + 8 + 4 * 64;
-    const bad = `${data.slice(0, word)}${"0".repeat(63)}2${data.slice(word + 64)}` as Hex;
+    const bad = `${data.slice(0, word)}${"0".repeat(63)}3${data.slice(word + 64)}` as Hex;
     await assert.rejects(dao.publicClient.call({ to: decisionLog.address, data: bad, account: accounts.analyst.account.address }));
     await dao.publicClient.call({ to: decisionLog.address, data, account: accounts.analyst.account.address });
     assert.equal(await decisionLog.read.decisionCount(), 0n);

@@ -195,7 +195,7 @@ describe("the platform, as npm start runs it", () => {
     const event = logs.at(-1)!.args;
     assert.equal(keccak256(event.report!), event.reportHash);
     assert.equal(event.reportHash, analysis.reportHash);
-    assert.equal(event.encoding, ReportEncoding.DeflateRaw);
+    assert.equal(event.encoding, ReportEncoding.DeflateRawDictionary1);
     assert.equal(decodeReport(event.encoding!, event.report!), analysis.reportJson);
     assert.equal(canonicalJson(JSON.parse(analysis.reportJson)), analysis.reportJson);
 

@@ -2,8 +2,8 @@
 // local stack started by ./harness.ts. Screenshots go to e2e/screenshots/.
 import path from "node:path";
 
-import { decodeProposalCreated, governorAbi } from "@ai-dao/protocol";
-import { checkIds, checkName } from "@ai-dao/reports";
+import { DecisionKind, decodeProposalCreated, getDecisions, governorAbi, ReportEncoding } from "@ai-dao/protocol";
+import { checkIds, checkName, decodeReport, plainDeflateRaw } from "@ai-dao/reports";
 import type { Page } from "playwright-core";
 import { concatHex, createPublicClient, createWalletClient, encodeAbiParameters, encodeFunctionData, erc20Abi, http, parseAbi, parseAbiItem, parseAbiParameters, stringToHex, toFunctionSelector, type Address, type Hex, type PublicClient } from "viem";
 import { hardhat } from "viem/chains";
@@ -144,7 +144,22 @@ describe("with the whole platform", () => {
     await page.getByText("Report as published (exact JSON)").click();
     await page.getByRole("button", { name: "Verify on chain" }).click();
     await expect.poll(async () => page.getByTestId("verify-verdict").textContent(), { timeout: 20_000 }).toMatch(/^Match/);
+    expect(await page.getByTestId("verify-result").innerText()).toContain("the on-chain bytes read as compressed JSON (raw DEFLATE with the report dictionary, inflated here)");
     await page.screenshot({ path: path.join(shots, "proposal-verified.png"), fullPage: true });
+    // The published bytes are standard raw DEFLATE: Chromium's own DecompressionStream inflates
+    // them, given the dictionary in front as a stored block, to the same report.
+    const [published] = await getDecisions(client, { decisionLog: stack.deployment.contracts.decisionLog as Address, proposalId, kind: DecisionKind.Analysis, fromBlock: 0n });
+    expect(published!.encoding).toBe(ReportEncoding.DeflateRawDictionary1);
+    const { stream, skip } = plainDeflateRaw(published!.encoding, published!.reportBytes);
+    const natively = await page.evaluate(
+      async ({ bytes, skip }) => {
+        const inflated = new Response(new Blob([new Uint8Array(bytes)]).stream().pipeThrough(new DecompressionStream("deflate-raw")));
+        return new TextDecoder().decode(new Uint8Array(await inflated.arrayBuffer()).subarray(skip));
+      },
+      { bytes: [...stream], skip },
+    );
+    expect(natively).toBe(decodeReport(published!.encoding, published!.reportBytes));
+    expect(JSON.parse(natively)).toMatchObject({ proposal: { proposalId: proposalId.toString() } });
     await page.getByTestId("report-json").evaluate((pre) => {
       pre.textContent = (pre.textContent ?? "").replace(/"risk":\d+/, '"risk":0');
     });

@@ -124,7 +124,7 @@ describe("Verify", () => {
     expect(events[0]!.reportHash).toBe(hash);
 
     const match = await verifyOnChain(client, decisionLog, { proposalId: id, kind: DecisionKind.Analysis }, { json: reportJson, storedHash: hash });
-    expect(match).toMatchObject({ ok: true, eventHashMatches: true, storedHashMatches: true, encoding: "DeflateRaw", decodes: true, canonical: true, shownMatches: true, computedHash: hash, onChainJson: reportJson });
+    expect(match).toMatchObject({ ok: true, eventHashMatches: true, storedHashMatches: true, encoding: "DeflateRawDictionary1", decodes: true, canonical: true, shownMatches: true, computedHash: hash, onChainJson: reportJson });
 
     const altered = reportJson.replace('"risk":12', '"risk":2');
     const mismatch = await verifyOnChain(client, decisionLog, { proposalId: id, decisionId: events[0]!.decisionId }, { json: altered, storedHash: hash });

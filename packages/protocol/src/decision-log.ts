@@ -19,7 +19,7 @@ export interface PublishedDecision {
   risk: number;
   recommendation: number;
   reportHash: Hex;
-  /** IDecisionLog.ReportEncoding of the bytes: 0 Json, 1 DeflateRaw. */
+  /** IDecisionLog.ReportEncoding of the bytes: 0 Json, 1 DeflateRaw, 2 DeflateRawDictionary1. */
   encoding: number;
   /** The published bytes, as the event carries them (compressed when `encoding` says so). */
   reportBytes: Hex;

@@ -1,16 +1,19 @@
-// How a report's canonical JSON is carried in the DecisionLog's bytes: as they are (`Json`) or
-// compressed with raw DEFLATE (`DeflateRaw`), which publishers use. The DecisionLog records the
-// encoding with each decision; reading is the same everywhere (Node, browser, services): pako's
-// inflater, bounded and strict (below). Writing (zlib, maximum level) is in ./node.ts.
+// How a report's canonical JSON is carried in the DecisionLog's bytes: as they are (`Json`),
+// compressed with raw DEFLATE (`DeflateRaw`), or compressed with raw DEFLATE against the report
+// dictionary (`DeflateRawDictionary1`, ./dictionary.ts), which publishers use. The DecisionLog
+// records the encoding with each decision; reading is the same everywhere (Node, browser,
+// services): pako's inflater, bounded and strict (below). Writing (zlib, maximum level) is in ./node.ts.
 import { Inflate } from "pako";
 import { hexToBytes, isHex } from "viem";
 
+import { REPORT_DICTIONARY_1 } from "./dictionary.ts";
+
 /** IDecisionLog.ReportEncoding: how a decision's report bytes encode its canonical JSON. */
-export const ReportEncoding = { Json: 0, DeflateRaw: 1 } as const;
+export const ReportEncoding = { Json: 0, DeflateRaw: 1, DeflateRawDictionary1: 2 } as const;
 export type ReportEncoding = (typeof ReportEncoding)[keyof typeof ReportEncoding];
 export type ReportEncodingName = keyof typeof ReportEncoding;
 /** The encodings' names, indexed by their number. */
-export const reportEncodingNames = ["Json", "DeflateRaw"] as const satisfies readonly ReportEncodingName[];
+export const reportEncodingNames = ["Json", "DeflateRaw", "DeflateRawDictionary1"] as const satisfies readonly ReportEncodingName[];
 
 /**
  * The most a compressed report may inflate to: 1 MiB. The DecisionLog takes at most 32 KiB of bytes
@@ -26,17 +29,20 @@ export function reportEncodingName(value: number | bigint): ReportEncodingName {
   return name;
 }
 
-/** The encodings in the forms the parts meet them: the contract's number, its name, the subgraph's name. */
-export type ReportEncodingInput = ReportEncoding | ReportEncodingName | "JSON" | "DEFLATE_RAW" | number | bigint | string;
+/** The encodings' names in the subgraph's ReportEncoding enum, indexed by their number. */
+export const reportEncodingGraphNames = ["JSON", "DEFLATE_RAW", "DEFLATE_RAW_DICTIONARY_1"] as const;
+export type ReportEncodingGraphName = (typeof reportEncodingGraphNames)[number];
 
-const ENCODINGS: Record<string, ReportEncoding> = {
-  "0": ReportEncoding.Json,
-  Json: ReportEncoding.Json,
-  JSON: ReportEncoding.Json,
-  "1": ReportEncoding.DeflateRaw,
-  DeflateRaw: ReportEncoding.DeflateRaw,
-  DEFLATE_RAW: ReportEncoding.DeflateRaw,
-};
+/** The encodings in the forms the parts meet them: the contract's number, its name, the subgraph's name. */
+export type ReportEncodingInput = ReportEncoding | ReportEncodingName | ReportEncodingGraphName | number | bigint | string;
+
+const ENCODINGS: Record<string, ReportEncoding> = Object.fromEntries(
+  reportEncodingNames.flatMap((name, value) => [
+    [String(value), value as ReportEncoding],
+    [name, value as ReportEncoding],
+    [reportEncodingGraphNames[value]!, value as ReportEncoding],
+  ]),
+);
 
 /** Why report bytes could not be decoded into text: an unknown encoding, bad compressed data, a bomb, not UTF-8. */
 export class ReportDecodeError extends Error {
@@ -58,13 +64,14 @@ export function bytesOf(input: Uint8Array | string): Uint8Array {
 }
 
 /**
- * Raw DEFLATE to bytes with pako (a port of zlib, the same in Node and the browser, synchronous):
- * refused when the data is corrupt or ends early, when other bytes follow the final block (Node's
- * own stream ignores them, browsers refuse them: here they are refused everywhere), and as soon as
- * the output passes `maxOutput` bytes, so a bomb never inflates further than that.
+ * Raw DEFLATE to bytes with pako (a port of zlib, the same in Node and the browser, synchronous),
+ * with `dictionary` as the preset dictionary when given: refused when the data is corrupt or ends
+ * early, when other bytes follow the final block (Node's own stream ignores them, browsers refuse
+ * them: here they are refused everywhere), and as soon as the output passes `maxOutput` bytes, so
+ * a bomb never inflates further than that.
  */
-function inflateRaw(raw: Uint8Array, maxOutput: number): Uint8Array {
-  const inflater = new Inflate({ raw: true, chunkSize: 64 * 1024 });
+function inflateRaw(raw: Uint8Array, maxOutput: number, dictionary?: Uint8Array): Uint8Array {
+  const inflater = new Inflate({ raw: true, chunkSize: 64 * 1024, ...(dictionary ? { dictionary } : {}) });
   let stream: { avail_in: number } | undefined;
   let size = 0;
   const onStart = inflater.onStart.bind(inflater);
@@ -96,7 +103,31 @@ export function decodeReportBytes(encoding: ReportEncodingInput, bytes: Uint8Arr
   const value = toReportEncoding(encoding);
   const raw = bytesOf(bytes);
   if (value === ReportEncoding.Json) return raw;
-  return inflateRaw(raw, MAX_DECODED_REPORT_BYTES);
+  return inflateRaw(raw, MAX_DECODED_REPORT_BYTES, value === ReportEncoding.DeflateRawDictionary1 ? REPORT_DICTIONARY_1 : undefined);
+}
+
+/**
+ * The report bytes as one plain raw DEFLATE stream, for an inflater without preset dictionaries (a
+ * browser's `DecompressionStream("deflate-raw")`, `zlib.inflateRawSync`, Python's `zlib`): a
+ * `DeflateRawDictionary1` report gets the dictionary in front as a stored (uncompressed) block, so
+ * the stream inflates to the dictionary followed by the report. `skip` is how many leading bytes
+ * of the inflated output to drop (the dictionary's length; 0 for the other encodings, `Json`'s
+ * bytes are returned as they are).
+ */
+export function plainDeflateRaw(encoding: ReportEncodingInput, bytes: Uint8Array | string): { stream: Uint8Array; skip: number } {
+  const value = toReportEncoding(encoding);
+  const raw = bytesOf(bytes);
+  if (value !== ReportEncoding.DeflateRawDictionary1) return { stream: raw, skip: 0 };
+  const dictionary = REPORT_DICTIONARY_1;
+  // A stored block: a header byte (not the last block, type 00, padded to the byte), LEN and its
+  // one's complement NLEN, little-endian, then the bytes. It ends on a byte boundary, where the
+  // report's own stream begins.
+  const stream = new Uint8Array(5 + dictionary.length + raw.length);
+  const length = dictionary.length;
+  stream.set([0x00, length & 0xff, length >> 8, ~length & 0xff, (~length >> 8) & 0xff]);
+  stream.set(dictionary, 5);
+  stream.set(raw, 5 + dictionary.length);
+  return { stream, skip: dictionary.length };
 }
 
 /**

@@ -3,14 +3,18 @@ export {
   decodeReport,
   decodeReportBytes,
   MAX_DECODED_REPORT_BYTES,
+  plainDeflateRaw,
   ReportDecodeError,
   ReportEncoding,
+  reportEncodingGraphNames,
   reportEncodingName,
   reportEncodingNames,
   toReportEncoding,
+  type ReportEncodingGraphName,
   type ReportEncodingInput,
   type ReportEncodingName,
 } from "./encoding.ts";
+export { REPORT_DICTIONARY_1, REPORT_DICTIONARY_1_HASH } from "./dictionary.ts";
 export { toJson, type JsonValue } from "./json.ts";
 export { address, decimal, hash, hex, recommendations, score, severities, signedDecimal, type Recommendation, type Severity } from "./fields.ts";
 export {

@@ -5,16 +5,18 @@ import { deflateRawSync, constants } from "node:zlib";
 import { keccak256, type Hex } from "viem";
 
 import { reportBytes } from "./canonical.ts";
+import { REPORT_DICTIONARY_1 } from "./dictionary.ts";
 import { ReportEncoding } from "./encoding.ts";
 
 /**
  * The bytes to publish for a report's canonical JSON: its UTF-8 bytes compressed with raw DEFLATE
- * at the maximum level (9, zlib's default window and memory level), and the encoding to record.
- * The output is deterministic for the same input and the same zlib.
+ * at the maximum level (9, zlib's default window and memory level) against the report dictionary
+ * (encoding `DeflateRawDictionary1`), and the encoding to record. The output is deterministic for
+ * the same input and the same zlib.
  */
 export function encodeReport(canonicalJson: string): { encoding: ReportEncoding; bytes: Uint8Array } {
-  const compressed = deflateRawSync(Buffer.from(canonicalJson, "utf8"), { level: constants.Z_BEST_COMPRESSION });
-  return { encoding: ReportEncoding.DeflateRaw, bytes: new Uint8Array(compressed.buffer, compressed.byteOffset, compressed.byteLength) };
+  const compressed = deflateRawSync(Buffer.from(canonicalJson, "utf8"), { level: constants.Z_BEST_COMPRESSION, dictionary: REPORT_DICTIONARY_1 });
+  return { encoding: ReportEncoding.DeflateRawDictionary1, bytes: new Uint8Array(compressed.buffer, compressed.byteOffset, compressed.byteLength) };
 }
 
 /**

@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { deflateRawSync, inflateRawSync } from "node:zlib";
 
 import { keccak256, toHex } from "viem";
@@ -8,7 +9,10 @@ import {
   decodeReport,
   decodeReportBytes,
   MAX_DECODED_REPORT_BYTES,
+  plainDeflateRaw,
   readDecisionReport,
+  REPORT_DICTIONARY_1,
+  REPORT_DICTIONARY_1_HASH,
   ReportDecodeError,
   ReportEncoding,
   reportEncodingName,
@@ -39,17 +43,56 @@ function decodeError(encoding: number | string, bytes: Uint8Array | string): str
   throw new Error("decoded");
 }
 
+const dictionary = Buffer.from(REPORT_DICTIONARY_1);
+
 describe("encodeReport / decodeReport", () => {
-  it("compresses every kind of report at the maximum level and reads it back exactly", () => {
+  it("compresses every kind of report at the maximum level against the dictionary and reads it back exactly", () => {
     for (const [name, report] of Object.entries(reports)) {
       const json = canonicalJson(report);
       const { encoding, bytes } = encodeReport(json);
-      expect(encoding, name).toBe(ReportEncoding.DeflateRaw);
-      expect(Buffer.from(bytes).equals(deflateRawSync(Buffer.from(json), { level: 9 })), name).toBe(true);
+      expect(encoding, name).toBe(ReportEncoding.DeflateRawDictionary1);
+      expect(Buffer.from(bytes).equals(deflateRawSync(Buffer.from(json), { level: 9, dictionary })), name).toBe(true);
       expect(decodeReport(encoding, bytes), name).toBe(json);
-      expect(decodeReport("DEFLATE_RAW", toHex(bytes)), name).toBe(json);
-      expect(bytes.length, name).toBeLessThan(Buffer.byteLength(json));
+      expect(decodeReport("DEFLATE_RAW_DICTIONARY_1", toHex(bytes)), name).toBe(json);
+      // The dictionary saves bytes on every kind of report, against plain raw DEFLATE.
+      expect(bytes.length, name).toBeLessThan(deflateRawSync(Buffer.from(json), { level: 9 }).length);
     }
+  });
+
+  it("still reads reports compressed without the dictionary (DeflateRaw), and refuses either read as the other", () => {
+    const json = canonicalJson(modelReport);
+    const plain = deflateRawSync(Buffer.from(json), { level: 9 });
+    expect(decodeReport(ReportEncoding.DeflateRaw, plain)).toBe(json);
+    expect(decodeReport("DEFLATE_RAW", toHex(plain))).toBe(json);
+    // With the dictionary as its start, a plain stream inflates to the same text: a lie about the
+    // encoding cannot change what a report says, only make it unreadable.
+    expect(decodeReport(ReportEncoding.DeflateRawDictionary1, plain)).toBe(json);
+    expect(decodeError(ReportEncoding.DeflateRaw, encodeReport(json).bytes)).toMatch(/invalid distance too far back/);
+  });
+
+  it("the dictionary is the frozen one whose hash the contract pins", () => {
+    expect(keccak256(REPORT_DICTIONARY_1)).toBe(REPORT_DICTIONARY_1_HASH);
+    expect(REPORT_DICTIONARY_1.length).toBe(7241);
+    // zlib keeps at most 32 KiB of history; the dictionary must fit in it whole.
+    expect(REPORT_DICTIONARY_1.length).toBeLessThan(32 * 1024 - 262);
+    expect(dictionary.every((byte) => byte === 0x0a || (byte >= 0x20 && byte < 0x7f))).toBe(true);
+    const contract = readFileSync(new URL("../../../contracts/interfaces/IDecisionLog.sol", import.meta.url), "utf8");
+    expect(contract).toContain(REPORT_DICTIONARY_1_HASH);
+  });
+
+  it("plainDeflateRaw: one standard raw DEFLATE stream that any inflater reads without a preset dictionary", () => {
+    for (const [name, report] of Object.entries(reports)) {
+      const json = canonicalJson(report);
+      const { encoding, bytes } = encodeReport(json);
+      const { stream, skip } = plainDeflateRaw(encoding, bytes);
+      expect(skip, name).toBe(REPORT_DICTIONARY_1.length);
+      const inflated = inflateRawSync(stream);
+      expect(inflated.subarray(0, skip).equals(dictionary), name).toBe(true);
+      expect(inflated.subarray(skip).toString("utf8"), name).toBe(json);
+    }
+    const plain = deflateRawSync(Buffer.from("{}"));
+    const unchanged = plainDeflateRaw("DEFLATE_RAW", plain);
+    expect([toHex(unchanged.stream), unchanged.skip]).toEqual([toHex(plain), 0]);
   });
 
   it("is deterministic and hashes the bytes actually sent", () => {
@@ -58,7 +101,7 @@ describe("encodeReport / decodeReport", () => {
     expect(toHex(a.bytes)).toBe(toHex(b.bytes));
     expect(a.reportHash).toBe(keccak256(a.bytes));
     expect(a.json).toBe(canonicalJson(modelReport));
-    expect(a.encoding).toBe(ReportEncoding.DeflateRaw);
+    expect(a.encoding).toBe(ReportEncoding.DeflateRawDictionary1);
   });
 
   it("reads Json bytes as they are", () => {
@@ -69,14 +112,16 @@ describe("encodeReport / decodeReport", () => {
 
   it("names the encodings and refuses unknown ones", () => {
     expect(reportEncodingName(1)).toBe("DeflateRaw");
-    expect(() => reportEncodingName(2n)).toThrow(RangeError);
-    for (const bad of [2, 255, -1, "GZIP", "__proto__", "toString", ""]) expect(decodeError(bad, "0x00")).toMatch(/unknown report encoding/);
+    expect(reportEncodingName(2n)).toBe("DeflateRawDictionary1");
+    expect(() => reportEncodingName(3n)).toThrow(RangeError);
+    for (const bad of [3, 255, -1, "GZIP", "DEFLATE_RAW_DICTIONARY", "__proto__", "toString", ""]) expect(decodeError(bad, "0x00")).toMatch(/unknown report encoding/);
   });
 });
 
 describe("hostile compressed reports are refused", () => {
   const json = canonicalJson(modelReport);
   const good = encodeReport(json).bytes;
+  const withDictionary = ReportEncoding.DeflateRawDictionary1;
 
   it("a decompression bomb: refused as soon as it passes 1 MiB", () => {
     const bomb = deflateRawSync(Buffer.alloc(MAX_DECODED_REPORT_BYTES + 1, 0x20), { level: 9 });
@@ -87,15 +132,20 @@ describe("hostile compressed reports are refused", () => {
     // A 100 MB bomb is refused without producing 100 MB.
     const big = deflateRawSync(Buffer.alloc(100 * 1024 * 1024), { level: 9 });
     expect(decodeError(ReportEncoding.DeflateRaw, big)).toMatch(/inflates to more than 1048576 bytes/);
+    // The same against the dictionary: its bytes do not count towards the output.
+    const dictionaryBomb = deflateRawSync(Buffer.alloc(MAX_DECODED_REPORT_BYTES + 1, 0x20), { level: 9, dictionary });
+    expect(decodeError(withDictionary, dictionaryBomb)).toMatch(/inflates to more than 1048576 bytes/);
+    const dictionaryExact = deflateRawSync(Buffer.alloc(MAX_DECODED_REPORT_BYTES, 0x20), { level: 9, dictionary });
+    expect(decodeReport(withDictionary, dictionaryExact).length).toBe(MAX_DECODED_REPORT_BYTES);
   });
 
   it("trailing garbage after the final block", () => {
-    expect(decodeError(1, Buffer.concat([good, Buffer.from([0])]))).toMatch(/1 bytes after the end/);
-    expect(decodeError(1, Buffer.concat([good, good]))).toMatch(/bytes after the end/);
+    expect(decodeError(withDictionary, Buffer.concat([good, Buffer.from([0])]))).toMatch(/1 bytes after the end/);
+    expect(decodeError(withDictionary, Buffer.concat([good, good]))).toMatch(/bytes after the end/);
   });
 
   it("truncated data", () => {
-    for (const cut of [0, 1, 10, good.length - 1]) expect(decodeError(1, good.subarray(0, cut))).toMatch(/compressed report is unreadable/);
+    for (const cut of [0, 1, 10, good.length - 1]) expect(decodeError(withDictionary, good.subarray(0, cut))).toMatch(/compressed report is unreadable/);
   });
 
   it("corrupt data: reserved block type, bad stored length, distance too far back", () => {
@@ -137,10 +187,12 @@ describe("hostile compressed reports are refused", () => {
     const bomb = deflateRawSync(Buffer.alloc(2 * MAX_DECODED_REPORT_BYTES, 0x20), { level: 9 });
     const cases: [unknown, number | string, RegExp][] = [
       [toHex(bomb), ReportEncoding.DeflateRaw, /more than 1048576 bytes/],
-      [toHex(Buffer.concat([good, Buffer.from("junk")])), ReportEncoding.DeflateRaw, /4 bytes after the end/],
-      [toHex(good.subarray(0, 100)), ReportEncoding.DeflateRaw, /ends before its last block/],
+      [toHex(Buffer.concat([good, Buffer.from("junk")])), withDictionary, /4 bytes after the end/],
+      [toHex(good.subarray(0, 100)), withDictionary, /ends before its last block/],
       ["0x07", ReportEncoding.DeflateRaw, /invalid block type/],
-      [toHex(good), 2, /unknown report encoding "2"/],
+      ["0x07", withDictionary, /invalid block type/],
+      [toHex(good), ReportEncoding.DeflateRaw, /invalid distance too far back/],
+      [toHex(good), 3, /unknown report encoding "3"/],
       [toHex(good), ReportEncoding.Json, /not valid UTF-8|not JSON/],
       [json, ReportEncoding.DeflateRaw, /must be given as its bytes/],
       [toHex(deflateRawSync(Buffer.from([0xff, 0xfe]))), ReportEncoding.DeflateRaw, /not valid UTF-8/],
@@ -154,7 +206,7 @@ describe("hostile compressed reports are refused", () => {
   });
 
   it("readDecisionReport reads a compressed report like its JSON, with the inflated text", () => {
-    const read = readDecisionReport("ANALYSIS", toHex(good), "DEFLATE_RAW");
+    const read = readDecisionReport("ANALYSIS", toHex(good), "DEFLATE_RAW_DICTIONARY_1");
     expect(read.kind).toBe("analysis");
     expect(read.json).toBe(json);
     const guard = encodeReport(canonicalJson(guardReport));

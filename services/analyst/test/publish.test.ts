@@ -75,7 +75,7 @@ describe("publishing to the DecisionLog", () => {
     expect(verified.report).toEqual(JSON.parse(serializeReport(report).json));
     expect(event!.reportJson).toBe(serializeReport(report).json);
     // The bytes on chain are the canonical JSON compressed with raw DEFLATE, recorded as such.
-    expect(event!.encoding).toBe(ReportEncoding.DeflateRaw);
+    expect(event!.encoding).toBe(ReportEncoding.DeflateRawDictionary1);
     expect(event!.reportBytes).toBe(toHex(serializeReport(report).bytes));
     expect(hexToBytes(event!.reportBytes).length).toBeLessThan(event!.reportJson.length / 2);
     expect(event!.risk).toBe(report.scores.risk);

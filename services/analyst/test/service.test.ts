@@ -132,7 +132,7 @@ describe("watcher", () => {
     expect(await watcher().tick()).toBe(2); // created (already published: skipped) and queued
     published = await analyses(watchedId);
     expect(published.map((d) => (verifyDecision(d).report as { provenance: { trigger: string } }).provenance.trigger)).toEqual(["created", "created", "queued"]);
-    expect(published.map((d) => d.encoding)).toEqual([ReportEncoding.DeflateRaw, ReportEncoding.DeflateRaw, ReportEncoding.DeflateRaw]);
+    expect(published.map((d) => d.encoding)).toEqual([ReportEncoding.DeflateRawDictionary1, ReportEncoding.DeflateRawDictionary1, ReportEncoding.DeflateRawDictionary1]);
   });
 
   it("keeps running through RPC errors, backing off", async () => {

@@ -81,7 +81,7 @@ describe("canonical serialisation (RFC 8785)", () => {
     expect(a.json).toBe(b.json);
     expect(a.reportHash).toBe(b.reportHash);
     // Published compressed: the bytes inflate back to exactly the canonical JSON.
-    expect(a.encoding).toBe(ReportEncoding.DeflateRaw);
+    expect(a.encoding).toBe(ReportEncoding.DeflateRawDictionary1);
     expect(Buffer.from(a.bytes).equals(b.bytes)).toBe(true);
     expect(decodeReport(a.encoding, a.bytes)).toBe(a.json);
     expect(a.reportHash).toMatch(/^0x[0-9a-f]{64}$/);

@@ -101,8 +101,9 @@ describe("analysis guard", () => {
     const hostile: [string, Hex, number, RegExp][] = [
       ["a decompression bomb", toHex(deflateRawSync(Buffer.alloc(4 * 1024 * 1024, 0x7b), { level: 9 })), ReportEncoding.DeflateRaw, /inflates to more than 1048576 bytes/],
       ["corrupt data", "0x07ffff", ReportEncoding.DeflateRaw, /invalid block type/],
-      ["truncated data", toHex(clean.bytes.subarray(0, clean.bytes.length - 3)), ReportEncoding.DeflateRaw, /ends before its last block/],
-      ["trailing garbage", toHex(Buffer.concat([clean.bytes, Buffer.from("{}")])), ReportEncoding.DeflateRaw, /2 bytes after the end/],
+      ["truncated data", toHex(clean.bytes.subarray(0, clean.bytes.length - 3)), clean.encoding, /ends before its last block/],
+      ["trailing garbage", toHex(Buffer.concat([clean.bytes, Buffer.from("{}")])), clean.encoding, /2 bytes after the end/],
+      ["a dictionary report said to be plain DEFLATE", toHex(clean.bytes), ReportEncoding.DeflateRaw, /invalid distance too far back/],
       ["an unknown encoding", toHex(clean.bytes), 7, /unknown report encoding/],
       ["compressed bytes read as JSON", toHex(clean.bytes), ReportEncoding.Json, /not valid UTF-8|not JSON/],
     ];

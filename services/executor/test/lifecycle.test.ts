@@ -145,7 +145,7 @@ describe("lifecycle", () => {
     expect(keccak256(event.args.report)).toBe(event.args.reportHash);
     const guard = executor.journal.allGuards().find((g) => g.proposalId === id.toString())!;
     // The journal's canonical JSON, compressed on chain as the encoding says.
-    expect(event.args.encoding).toBe(ReportEncoding.DeflateRaw);
+    expect(event.args.encoding).toBe(ReportEncoding.DeflateRawDictionary1);
     expect(decodeReport(event.args.encoding, event.args.report)).toBe(guard.reportJson);
     expect(keccak256(event.args.report)).toBe(guard.reportHash);
     const report = JSON.parse(decodeReport(event.args.encoding, event.args.report));

@@ -3,6 +3,7 @@
 // before use; a malformed one fails the poll, which is retried with backoff.
 import { z } from "zod";
 
+import { reportEncodingGraphNames } from "@ai-dao/reports";
 import { redactText } from "@ai-dao/service-kit";
 
 export class IndexerError extends Error {
@@ -72,7 +73,7 @@ const decisionFields = z.object({
   summary: z.string().nullable(),
   findingCount: int.nullable(),
   /** How `report` encodes the JSON (the subgraph's ReportEncoding); compressed reports have no summary or findingCount in the subgraph. */
-  encoding: z.enum(["JSON", "DEFLATE_RAW"]).default("JSON"),
+  encoding: z.enum(reportEncodingGraphNames).default("JSON"),
   report: z.string(),
   block: big,
   timestamp: big,

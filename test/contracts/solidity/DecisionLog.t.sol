@@ -24,14 +24,14 @@ contract DecisionLogFuzzTest is CheatCodes {
         uint8 kindSeed,
         uint8 riskSeed,
         uint8 recommendationSeed,
-        bool deflated,
+        uint8 encodingSeed,
         bytes calldata report
     ) public {
         vm.assume(report.length > 0 && report.length <= log.MAX_REPORT_BYTES());
         IDecisionLog.Kind kind = IDecisionLog.Kind(kindSeed % 3);
         uint8 risk = riskSeed % 101;
         IDecisionLog.Recommendation recommendation = IDecisionLog.Recommendation(recommendationSeed % 4);
-        IDecisionLog.ReportEncoding encoding = deflated ? IDecisionLog.ReportEncoding.DeflateRaw : IDecisionLog.ReportEncoding.Json;
+        IDecisionLog.ReportEncoding encoding = IDecisionLog.ReportEncoding(encodingSeed % 3);
         uint256 countBefore = log.decisionCount();
 
         vm.expectEmit();

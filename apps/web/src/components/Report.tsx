@@ -1,6 +1,6 @@
 import { useRef, useState, type RefObject } from "react";
 
-import type { DecisionReport } from "@ai-dao/reports";
+import type { DecisionReport, ReportEncodingName } from "@ai-dao/reports";
 
 import { useServices } from "../lib/services.tsx";
 import { verifyOnChain, type Verification } from "../lib/verify.ts";
@@ -20,6 +20,13 @@ export function ReportView({ read, reportJson, jsonRef }: { read: DecisionReport
     </div>
   );
 }
+
+/** How the Verify result names each encoding of the on-chain bytes. */
+const ENCODING_TEXT: Record<ReportEncodingName, string> = {
+  Json: "JSON",
+  DeflateRaw: "compressed JSON (raw DEFLATE, inflated here)",
+  DeflateRawDictionary1: "compressed JSON (raw DEFLATE with the report dictionary, inflated here)",
+};
 
 function Check({ ok, children }: { ok: boolean | null; children: string }) {
   if (ok === null) return null;
@@ -77,7 +84,7 @@ export function VerifyControl({ proposalId, decisionId, storedHash, shownJson }:
           <ul>
             <Check ok={result.eventHashMatches}>keccak256 of the on-chain report bytes equals the event's reportHash</Check>
             <Check ok={result.storedHashMatches}>the hash given to this page equals the on-chain hash</Check>
-            <Check ok={result.decodes}>{`the on-chain bytes read as ${result.encoding === "DeflateRaw" ? "compressed JSON (raw DEFLATE, inflated here)" : result.encoding === "Json" ? "JSON" : "an unknown encoding"}`}</Check>
+            <Check ok={result.decodes}>{`the on-chain bytes read as ${result.encoding ? ENCODING_TEXT[result.encoding] : "an unknown encoding"}`}</Check>
             <Check ok={result.canonical}>the on-chain report is in canonical JSON form (RFC 8785)</Check>
             <Check ok={result.shownMatches}>the report on screen is byte for byte the on-chain report</Check>
           </ul>

@@ -1,4 +1,5 @@
 // GraphQL queries over subgraph/schema.graphql (graph-node conventions: BigInt and Bytes as strings).
+import type { ReportEncodingGraphName } from "@ai-dao/reports";
 
 export interface ProposalRow {
   id: string;
@@ -75,8 +76,8 @@ export interface DecisionRow {
   riskFloor: number | null;
   recommendation: string;
   reportHash: string;
-  /** How `report` encodes the JSON: JSON (also when absent), or DEFLATE_RAW (compressed; the indexer's summary and riskFloor are then null). */
-  encoding?: "JSON" | "DEFLATE_RAW";
+  /** How `report` encodes the JSON: JSON (also when absent), or compressed (the indexer's summary and riskFloor are then null). */
+  encoding?: ReportEncodingGraphName;
   report: string;
   summary: string | null;
   timestamp: string;

@@ -10,7 +10,7 @@ export interface DecisionInput {
   kind: "ANALYSIS" | "DRAFT" | "EXECUTION_GUARD";
   /** The report's exact bytes (0x hex) or JSON text. */
   report: string;
-  /** How the bytes encode the JSON (the indexer's JSON or DEFLATE_RAW); absent: JSON. */
+  /** How the bytes encode the JSON (the indexer's ReportEncoding name); absent: JSON. */
   encoding?: string | null;
 }
 

@@ -13,7 +13,7 @@ export interface Verification {
   eventHashMatches: boolean;
   /** The hash the page was given (by the analyst API or the indexer) equals computedHash; null when none was given. */
   storedHashMatches: boolean | null;
-  /** How the on-chain bytes encode the report: "Json" or "DeflateRaw"; null for a value this app does not know. */
+  /** How the on-chain bytes encode the report (a ReportEncoding name); null for a value this app does not know. */
   encoding: ReportEncodingName | null;
   /** The on-chain bytes decode in their encoding (compressed ones inflate, within the size limit, to exactly one stream). */
   decodes: boolean;
