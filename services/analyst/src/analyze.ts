@@ -278,9 +278,30 @@ function attachedNotes(args: AnalyzeArgs, ctx: AnalysisContext): string[] {
   return notes;
 }
 
+/**
+ * The checks that could not run, in words, one clause per reason: checks that failed for the same
+ * reason are named together, and a check whose reason already starts with its name (the run on a
+ * copy of the chain) is not named twice.
+ */
+function failedChecksText(failed: CheckRun["failed"]): string {
+  const byReason = new Map<string, string[]>();
+  for (const c of failed) {
+    const reason = c.reason ?? "no reason given";
+    byReason.set(reason, [...(byReason.get(reason) ?? []), checkName(c.check)]);
+  }
+  return [...byReason]
+    .map(([reason, names]) => {
+      const own = names.find((name) => reason.toLowerCase().startsWith(name.toLowerCase()));
+      if (own === undefined) return `${names.join(", ")} — ${reason}`;
+      const others = names.filter((name) => name !== own);
+      return `${reason.charAt(0).toUpperCase()}${reason.slice(1)}${others.length > 0 ? ` (so these could not run either: ${others.join(", ")})` : ""}`;
+    })
+    .join("; ");
+}
+
 /** Says in words that the report is inconclusive and which checks could not run. */
 function inconclusiveNote(run: CheckRun): string {
-  const list = run.failed.map((c) => `${checkName(c.check)} — ${c.reason ?? "no reason given"}`).join("; ");
+  const list = failedChecksText(run.failed);
   return `Inconclusive: ${run.failed.length === 1 ? "a check that applies" : `${run.failed.length} checks that apply`} could not run, so the findings may be incomplete and a person should review the proposal before anyone votes: ${list}.`;
 }
 

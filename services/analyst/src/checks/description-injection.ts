@@ -18,7 +18,7 @@ export function untrustedContextStrings(ctx: Pick<AnalysisContext, "governance" 
     else if (Array.isArray(value)) value.forEach((v, i) => walk(v, `${source}[${i}]`));
     else if (value !== null && typeof value === "object") for (const [k, v] of Object.entries(value)) walk(v, `${source}.${k}`);
   };
-  for (const call of ctx.calls) (call.args ?? []).forEach((a, i) => walk(a, `${actionLabel(call.index)} argument ${i}`));
+  for (const call of ctx.calls) (call.args ?? []).forEach((a, i) => walk(a, `${actionLabel(call.index)} argument ${i + 1}`));
   return out;
 }
 
