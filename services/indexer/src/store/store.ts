@@ -60,10 +60,17 @@ export const AT_BLOCK = "block_from <= ? AND (block_to IS NULL OR block_to > ?)"
  * index; 1: plus a partial unique index on current versions (`block_to IS NULL`); 2: references
  * indexed with the block range, (reference, block_to, block_from), instead of (reference,
  * block_from); 3: references indexed with the id before the block range, (reference, id, block_to,
- * block_from), so the entities referring to one id are found in id order. Opening an older store
- * replaces or adds what it lacks and keeps every row.
+ * block_from), so the entities referring to one id are found in id order; 4: the text columns that
+ * hold a U+0000 recorded in `meta` (`nulColumns`), found by reading every text cell once when an
+ * older store is opened. Opening an older store replaces or adds what it lacks and keeps every row.
  */
-export const STORE_LAYOUT_VERSION = 3;
+export const STORE_LAYOUT_VERSION = 4;
+
+/**
+ * Whether a column holds text that may contain a U+0000 and so is read through the NUL-safe CASE
+ * (String and ID columns, single references to entities with such ids included).
+ */
+export const isTextColumn = (f: FieldDef) => !f.list && f.kind !== "enum" && (f.scalar === "String" || f.scalar === "ID");
 
 /** Name of the partial unique index on the current versions of `entity`. */
 export const currentIndexName = (entity: string) => `entity_${entity}_current`;
@@ -92,6 +99,15 @@ export class EntityStore {
    */
   private currentCache = new Map<string, Map<string, EntityData | null>>();
   private cached = 0;
+  /**
+   * The text columns, by entity type, that hold (or held) a U+0000: only these are read through
+   * the NUL-safe CASE (see {@link selectList}). Kept in `meta` as `nulColumns`, written in the
+   * transaction of the block that first stores a NUL in a column; a rollback leaves the column
+   * here, which only costs the check.
+   */
+  private readonly nulColumns = new Map<string, Set<string>>();
+  /** Changes when a column is added to {@link nulColumns}: select lists made before are stale. */
+  nulGeneration = 0;
 
   readonly file: string;
   readonly schema: SubgraphSchema;
@@ -182,7 +198,58 @@ export class EntityStore {
         }
       }
     }
+    const recorded = this.getMeta<Record<string, string[]>>("nulColumns");
+    if (layout < 4 || !recorded) {
+      // Written before the columns holding a NUL were recorded: each text column read once.
+      for (const entity of this.schema.entities.values()) {
+        const text = entity.stored.filter(isTextColumn);
+        if (text.length === 0) continue;
+        const scan = this.db.prepare(`SELECT ${text.map((f) => `max(instr(CAST(${q(f.name)} AS BLOB), x'00') > 0)`).join(", ")} FROM ${tableName(entity.name)}`);
+        scan.setReturnArrays(true);
+        const found = scan.get() as unknown as unknown[];
+        text.forEach((f, i) => {
+          if (Number(found[i] ?? 0) > 0) this.nulSet(entity.name).add(f.name);
+        });
+      }
+      this.setMeta("nulColumns", this.nulRecord());
+    } else {
+      for (const [entity, columns] of Object.entries(recorded)) for (const column of columns) this.nulSet(entity).add(column);
+    }
     if (layout < STORE_LAYOUT_VERSION) this.db.exec(`PRAGMA user_version = ${STORE_LAYOUT_VERSION}`);
+  }
+
+  private nulSet(entity: string): Set<string> {
+    let columns = this.nulColumns.get(entity);
+    if (!columns) this.nulColumns.set(entity, (columns = new Set()));
+    return columns;
+  }
+
+  private nulRecord(): Record<string, string[]> {
+    return Object.fromEntries([...this.nulColumns].filter(([, columns]) => columns.size > 0).map(([entity, columns]) => [entity, [...columns].sort()]));
+  }
+
+  /** Whether the text column `field` of `entity` holds (or held) a U+0000 (see {@link selectList}). */
+  mayHoldNul(entity: EntityDef, field: FieldDef): boolean {
+    return this.nulColumns.get(entity.name)?.has(field.name) ?? false;
+  }
+
+  /**
+   * Records the text columns of `entity` whose new values hold a U+0000 (`values` as encoded, in
+   * `stored` order), before they are written: the statements reading them are made again with
+   * the NUL-safe read.
+   */
+  private noteNuls(entity: EntityDef, values: (string | number | null)[]): void {
+    const stored = entity.stored;
+    for (let i = 0; i < stored.length; i++) {
+      const value = values[i];
+      if (typeof value !== "string" || !value.includes("\u0000")) continue;
+      const field = stored[i]!;
+      if (!isTextColumn(field) || this.mayHoldNul(entity, field)) continue;
+      this.nulSet(entity.name).add(field.name);
+      this.nulGeneration++;
+      this.statements.delete(entity.name);
+      this.setMeta("nulColumns", this.nulRecord());
+    }
   }
 
   /** The file's layout version (`user_version`): {@link STORE_LAYOUT_VERSION} once opened here. */
@@ -225,13 +292,15 @@ export class EntityStore {
    * The stored columns of `entity` (or of `fields`, a part of them) for a SELECT on table alias `t`.
    * String and ID columns holding a U+0000 are read as their bytes (SQLite hands text to Node as a
    * C string, which ends at the first U+0000), so a text keeps every character it was written
-   * with; the others as text, which spares a byte array and a decoding per cell.
+   * with; the others as text, which spares a byte array and a decoding per cell. The check is made
+   * only in the text columns known to hold a NUL somewhere ({@link mayHoldNul}); the others are
+   * read as they are (the check cost about 2 ms per 10,000 rows of two such columns).
    */
   selectList(entity: EntityDef, t: string, fields: readonly FieldDef[] = entity.stored): string {
     return fields
       .map((f) => {
         const column = `${t}.${q(f.name)}`;
-        if (f.list || f.kind === "enum" || (f.scalar !== "String" && f.scalar !== "ID")) return column;
+        if (!isTextColumn(f) || !this.mayHoldNul(entity, f)) return column;
         return `CASE WHEN instr(CAST(${column} AS BLOB), x'00') > 0 THEN CAST(${column} AS BLOB) ELSE ${column} END AS ${q(f.name)}`;
       })
       .join(", ");
@@ -318,6 +387,7 @@ export class EntityStore {
         const known = byId?.get(id);
         if (data) {
           const values = entity.stored.map((f) => encodeField(f, data[f.name]));
+          this.noteNuls(entity, values);
           if (known === null || (known === undefined && entity.immutable)) {
             if (!this.tryInsert(statements, block, values)) {
               statements.close.run(block, id);
