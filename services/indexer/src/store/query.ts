@@ -509,8 +509,9 @@ export class EntityReader {
             if (sizes.reduce((a, b) => a + b, 0) !== rows.length) throw new Error(`the lists ${back.name} of ${parents.length} ${def.name} parents were counted with other rows than they were read with`);
             let next = 0;
             for (const i of order) {
-              const own = lists[i]!;
-              for (let n = sizes[i]!; n > 0; n--) own.push(this.row(list, rows[next++]!, 0, block));
+              const own = new Array<Row>(sizes[i]!);
+              for (let k = 0; k < own.length; k++) own[k] = list.make(rows[next++]!, 0, block);
+              lists[i] = own;
             }
             return lists;
           }
