@@ -17,17 +17,22 @@ import {
   type GraphQLResolveInfo,
   type OperationDefinitionNode,
   type SelectionSetNode,
+  GraphQLBoolean,
   GraphQLEnumType,
+  GraphQLID,
+  GraphQLInt,
   GraphQLList,
   GraphQLNonNull,
   GraphQLObjectType,
   GraphQLScalarType,
+  GraphQLString,
   Kind,
   getArgumentValues,
   getVariableValues,
 } from "graphql";
 
 import type { QueryContext } from "./arguments.ts";
+import { BigDecimalScalar, BigIntScalar, BytesScalar, Int8Scalar, TimestampScalar } from "./scalars.ts";
 
 /** Something this executor leaves to graphql-js. */
 class Unsupported extends Error {}
@@ -60,6 +65,9 @@ function supportedOperation(document: DocumentNode, operationName: string | null
   return plain(operation.selectionSet) ? operation : undefined;
 }
 
+/** A field's completion: its value (never a promise) answered as its type and selection say. */
+type Complete = (value: unknown) => unknown;
+
 /** What a field node needs, the same for every parent it is resolved on. */
 interface FieldPlan {
   key: string;
@@ -72,7 +80,24 @@ interface FieldPlan {
    */
   leaf?: (value: unknown) => unknown;
   nonNull: boolean;
+  /** Otherwise the completion of the field's type, made once per field node. */
+  complete?: Complete;
 }
+
+/**
+ * A leaf type's serializer, with the values it answers unchanged passed through without a call:
+ * strings for the string-valued scalars (ID, String and graph-node's, which serialize a string as
+ * itself), 32-bit integers for Int, booleans for Boolean. Anything else goes to the type's own.
+ */
+function serializer(type: GraphQLScalarType | GraphQLEnumType): (value: unknown) => unknown {
+  const own = (value: unknown) => type.serialize(value);
+  if (type === GraphQLString || type === GraphQLID || stringScalars.has(type)) return (value) => (typeof value === "string" ? value : own(value));
+  if (type === GraphQLInt) return (value) => (typeof value === "number" && Number.isInteger(value) && value <= 2147483647 && value >= -2147483648 ? value : own(value));
+  if (type === GraphQLBoolean) return (value) => (typeof value === "boolean" ? value : own(value));
+  return own;
+}
+
+const stringScalars = new Set<unknown>([BigIntScalar, BigDecimalScalar, BytesScalar, Int8Scalar, TimestampScalar]);
 
 class Run {
   private readonly plans = new Map<FieldNode, FieldPlan>();
@@ -120,20 +145,89 @@ class Run {
       } as GraphQLResolveInfo;
       const nonNull = field.type instanceof GraphQLNonNull;
       const named = nonNull ? (field.type as GraphQLNonNull<GraphQLOutputType>).ofType : field.type;
-      const leaf = !field.resolve && (named instanceof GraphQLScalarType || named instanceof GraphQLEnumType) ? (value: unknown) => named.serialize(value) : undefined;
-      plan = { key: node.alias?.value ?? node.name.value, field, args: getArgumentValues(field, node, this.variables), info, nonNull, ...(leaf ? { leaf } : {}) };
+      const leaf = !field.resolve && (named instanceof GraphQLScalarType || named instanceof GraphQLEnumType) ? serializer(named) : undefined;
+      plan = {
+        key: node.alias?.value ?? node.name.value,
+        field,
+        args: getArgumentValues(field, node, this.variables),
+        info,
+        nonNull,
+        ...(leaf ? { leaf } : { complete: this.completion(field.type, node) }),
+      };
       this.plans.set(node, plan);
     }
     return plan;
   }
 
+  /**
+   * The completion of values of `type` (the field `node`'s type or a part of it), decided once:
+   * null checks, lists item by item, leaves serialized, objects by their selection's plans (made
+   * when the first object is completed).
+   */
+  private completion(type: GraphQLOutputType, node: FieldNode): Complete {
+    if (type instanceof GraphQLNonNull) {
+      const inner = this.completion(type.ofType as GraphQLOutputType, node);
+      return (value) => {
+        if (value === null || value === undefined) throw new Unsupported();
+        return inner(value);
+      };
+    }
+    if (type instanceof GraphQLList) {
+      const item = this.completion(type.ofType as GraphQLOutputType, node);
+      const itemOf = (value: unknown) => (isPromise(value) ? value.then(item) : item(value));
+      return (value) => {
+        if (value === null || value === undefined) return null;
+        if (!Array.isArray(value)) throw new Unsupported();
+        const out: unknown[] = new Array(value.length);
+        let pending: Promise<unknown>[] | undefined;
+        try {
+          for (let i = 0; i < value.length; i++) {
+            const completed = itemOf(value[i]);
+            if (isPromise(completed)) (pending ??= []).push(completed.then((x) => (out[i] = x)));
+            else out[i] = completed;
+          }
+        } catch (error) {
+          if (pending) abandon(pending);
+          throw error;
+        }
+        return pending === undefined ? out : Promise.all(pending).then(() => out);
+      };
+    }
+    if (type instanceof GraphQLScalarType || type instanceof GraphQLEnumType) {
+      const serialize = serializer(type);
+      return (value) => {
+        if (value === null || value === undefined) return null;
+        const serialized = serialize(value);
+        if (serialized === null || serialized === undefined) throw new Unsupported();
+        return serialized;
+      };
+    }
+    const set = node.selectionSet;
+    if (type instanceof GraphQLObjectType && set) {
+      let plans: FieldPlan[] | undefined;
+      return (value) => {
+        if (value === null || value === undefined) return null;
+        return this.object(plans ?? (plans = this.planSet(type, set)), value);
+      };
+    }
+    return (value) => {
+      if (value === null || value === undefined) return null;
+      throw new Unsupported();
+    };
+  }
+
   /** The selection of `type` on `parent`: an object, or a promise of one once every field is in. */
   fields(type: GraphQLObjectType, set: SelectionSetNode, parent: unknown): unknown {
+    return this.object(this.planSet(type, set), parent);
+  }
+
+  private object(plans: FieldPlan[], parent: unknown): unknown {
     const out: Record<string, unknown> = {};
-    const pending: Promise<unknown>[] = [];
+    let pending: Promise<unknown>[] | undefined;
     try {
-      for (const plan of this.planSet(type, set)) {
-        const { key, field, args, info, leaf } = plan;
+      for (let i = 0; i < plans.length; i++) {
+        const plan = plans[i]!;
+        const { key, field, leaf } = plan;
         if (leaf) {
           const value = (parent as Record<string, unknown>)[field.name];
           if (value === null || value === undefined) {
@@ -146,52 +240,19 @@ class Run {
           }
           continue;
         }
-        const node = info.fieldNodes[0]!;
-        const value = field.resolve ? field.resolve(parent, args, this.args.contextValue, info) : (parent as Record<string, unknown>)[field.name];
-        const completed = isPromise(value) ? value.then((v) => this.complete(field.type, node, v)) : this.complete(field.type, node, value);
+        const complete = plan.complete!;
+        const value = field.resolve ? field.resolve(parent, plan.args, this.args.contextValue, plan.info) : (parent as Record<string, unknown>)[field.name];
+        const completed = isPromise(value) ? value.then(complete) : complete(value);
         if (isPromise(completed)) {
           out[key] = null; // keeps the key's place in the answer
-          pending.push(completed.then((v) => (out[key] = v)));
+          (pending ??= []).push(completed.then((v) => (out[key] = v)));
         } else out[key] = completed;
       }
     } catch (error) {
-      abandon(pending);
+      if (pending) abandon(pending);
       throw error;
     }
-    return pending.length === 0 ? out : Promise.all(pending).then(() => out);
-  }
-
-  private complete(type: GraphQLOutputType, node: FieldNode, value: unknown): unknown {
-    if (type instanceof GraphQLNonNull) {
-      if (value === null || value === undefined) throw new Unsupported();
-      return this.complete(type.ofType as GraphQLOutputType, node, value);
-    }
-    if (value === null || value === undefined) return null;
-    if (type instanceof GraphQLList) {
-      if (!Array.isArray(value)) throw new Unsupported();
-      const item = type.ofType as GraphQLOutputType;
-      const out: unknown[] = new Array(value.length);
-      const pending: Promise<unknown>[] = [];
-      try {
-        for (let i = 0; i < value.length; i++) {
-          const v: unknown = value[i];
-          const completed = isPromise(v) ? v.then((x) => this.complete(item, node, x)) : this.complete(item, node, v);
-          if (isPromise(completed)) pending.push(completed.then((x) => (out[i] = x)));
-          else out[i] = completed;
-        }
-      } catch (error) {
-        abandon(pending);
-        throw error;
-      }
-      return pending.length === 0 ? out : Promise.all(pending).then(() => out);
-    }
-    if (type instanceof GraphQLScalarType || type instanceof GraphQLEnumType) {
-      const serialized: unknown = type.serialize(value);
-      if (serialized === null || serialized === undefined) throw new Unsupported();
-      return serialized;
-    }
-    if (type instanceof GraphQLObjectType && node.selectionSet) return this.fields(type, node.selectionSet, value);
-    throw new Unsupported();
+    return pending === undefined ? out : Promise.all(pending).then(() => out);
   }
 }
 

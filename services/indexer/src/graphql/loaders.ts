@@ -176,22 +176,21 @@ export class Loaders {
     }
     if (fields.size === 0) return rows;
     const prefetch = (list: Row[]): Row[] | Promise<Row[]> => {
-      const pending: Promise<unknown>[] = [];
+      // The batches to wait for (10,000 votes name 100 voters, asked in one or two batches).
+      const batches: Promise<void>[] = [];
       for (const field of fields) {
         const entities = this.loader(this.subgraph.entities.get(field.type)!, block, ctx);
-        // Each id once (10,000 votes name 100 voters): one promise per distinct entity to wait for.
-        const asked = new Set<string>();
-        for (const row of list) {
-          const id = row[field.name];
+        const name = field.name;
+        for (let i = 0; i < list.length; i++) {
+          const id = list[i]![name];
           if (id === null || id === undefined) continue;
-          const key = String(id);
-          if (asked.has(key) || entities.has(key)) continue;
-          asked.add(key);
-          pending.push(entities.load(key));
+          const batch = entities.whenLoaded(String(id));
+          if (batch && !batches.includes(batch)) batches.push(batch);
         }
       }
       // The lists of a level wait for one batch; each is then answered in its turn (see `reference`).
-      return pending.length === 0 ? list : Promise.all(pending).then(() => this.scheduler.run(ctx, () => list));
+      if (batches.length === 0) return list;
+      return (batches.length === 1 ? batches[0]! : Promise.all(batches)).then(() => this.scheduler.run(ctx, () => list));
     };
     return rows instanceof Promise ? rows.then(prefetch) : prefetch(rows);
   }

@@ -269,6 +269,28 @@ interface ReadList {
   sql: string;
   fields: readonly FieldDef[];
   decoders: ((value: unknown) => Plain)[];
+  /** A row as a query answers it from the cells `values[from]` on, in the read list's order. */
+  make: (values: Cells, from: number, block: number) => Row;
+}
+
+/** A GraphQL name (letters, digits, underscores) that is no special key of an object literal. */
+const plainName = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/**
+ * The function making a list's rows: an object literal with the block and the fields in the read
+ * list's order, so every row of a list has one shape from the start (no property added one by
+ * one). Made from the field names, which are GraphQL names; the generic loop otherwise.
+ */
+function rowMaker(fields: readonly FieldDef[], decoders: ((value: unknown) => Plain)[]): ReadList["make"] {
+  if (fields.every((f) => plainName.test(f.name) && !f.name.startsWith("__"))) {
+    const body = `return { __block: block, ${fields.map((f, i) => `${f.name}: d[${i}](values[from + ${i}])`).join(", ")} };`;
+    return new Function("d", `return function row(values, from, block) { ${body} };`)(decoders) as ReadList["make"];
+  }
+  return (values, from, block) => {
+    const answer = { __block: block } as Row;
+    for (let i = 0; i < fields.length; i++) answer[fields[i]!.name] = decoders[i]!(values[from + i]);
+    return answer;
+  };
 }
 
 /**
@@ -280,6 +302,12 @@ function answerDecoder(field: FieldDef): (value: unknown) => Plain {
   if (!field.list && (field.scalar === "BigInt" || field.scalar === "Int8" || field.scalar === "Timestamp")) {
     return (value) => (value === null || value === undefined ? null : decodeBigIntText(value as string));
   }
+  // Cells these columns give as they are answered (text for String, ID and Bytes, a number for
+  // Int), without the general decoding's checks; anything else (NULL, a text read as bytes) takes it.
+  if (!field.list && (field.scalar === "String" || field.scalar === "ID" || field.scalar === "Bytes")) {
+    return (value) => (typeof value === "string" ? value : decodeField(field, value));
+  }
+  if (!field.list && field.scalar === "Int") return (value) => (typeof value === "number" ? value : decodeField(field, value));
   return (value) => decodeField(field, value);
 }
 
@@ -291,6 +319,7 @@ export class EntityReader {
   private readonly compiler: QueryCompiler;
   private readonly statements = new Map<string, ReturnType<EntityStore["db"]["prepare"]>>();
   private readonly selectLists = new Map<string, ReadList>();
+  private nulGeneration = 0;
 
   constructor(store: EntityStore, compiler: QueryCompiler) {
     this.store = store;
@@ -303,12 +332,18 @@ export class EntityReader {
    * empty). Cached by entity type and column set.
    */
   private readList(def: EntityDef, columns?: ReadonlySet<string>): ReadList {
+    // A text column found to hold a NUL since: its reads take the NUL-safe form from now on.
+    if (this.nulGeneration !== this.store.nulGeneration) {
+      this.selectLists.clear();
+      this.nulGeneration = this.store.nulGeneration;
+    }
     const key = columns ? `${def.name}:${[...columns].sort().join(",")}` : def.name;
     let list = this.selectLists.get(key);
     if (!list) {
       const asked = columns ? def.stored.filter((f) => columns.has(f.name)) : def.stored;
       const fields = asked.length > 0 ? asked : def.stored.filter((f) => f.name === "id");
-      list = { sql: this.store.selectList(def, "t", fields), fields, decoders: fields.map(answerDecoder) };
+      const decoders = fields.map(answerDecoder);
+      list = { sql: this.store.selectList(def, "t", fields), fields, decoders, make: rowMaker(fields, decoders) };
       if (this.selectLists.size >= 500) this.selectLists.clear();
       this.selectLists.set(key, list);
     }
@@ -324,10 +359,7 @@ export class EntityReader {
    * order), decoded, and the block of the answer.
    */
   private row(list: ReadList, values: Cells, from: number, block: number): Row {
-    const answer = { __block: block } as Row;
-    const { fields, decoders } = list;
-    for (let i = 0; i < fields.length; i++) answer[fields[i]!.name] = decoders[i]!(values[from + i]);
-    return answer;
+    return list.make(values, from, block);
   }
 
   /** Runs one statement; SQLite's own refusals become GraphQL errors that say what to change. */
@@ -366,10 +398,13 @@ export class EntityReader {
     const skip = args.skip ?? 0;
     const where = this.compiler.filter(def, args.where, block, "t");
     const order = this.compiler.order(def, args.orderBy, args.orderDirection, block, "t");
-    const list = this.readList(def, columns);
-    const sql = `SELECT ${list.sql} FROM ${tableName(def.name)} t WHERE ${atBlock("t")} AND ${where.sql}${extra ? ` AND ${extra.sql}` : ""} ORDER BY ${order.sql} LIMIT ? OFFSET ?`;
     const params = [block, block, ...where.params, ...(extra?.params ?? []), ...order.params, first, skip];
-    return () => this.statement(sql, params, (stmt) => stmt.all(...params) as unknown as Cells[]).map((row) => this.row(list, row, 0, block));
+    // The select list when the statement runs (a column may have been found to hold a NUL since).
+    return () => {
+      const list = this.readList(def, columns);
+      const sql = `SELECT ${list.sql} FROM ${tableName(def.name)} t WHERE ${atBlock("t")} AND ${where.sql}${extra ? ` AND ${extra.sql}` : ""} ORDER BY ${order.sql} LIMIT ? OFFSET ?`;
+      return this.statement(sql, params, (stmt) => stmt.all(...params) as unknown as Cells[]).map((row) => this.row(list, row, 0, block));
+    };
   }
 
   /** The version of one entity valid at `block`, or null. */
@@ -427,11 +462,6 @@ export class EntityReader {
     const outer = this.compiler.order(def, args.orderBy, args.orderDirection, block, "t");
     const link = (t: string) => (back.list ? `EXISTS (SELECT 1 FROM json_each(${t}.${q(back.name)}) b WHERE b.value = j.value)` : `${t}.${q(back.name)} = j.value`);
     const table = tableName(def.name);
-    const list = this.readList(def, columns);
-    const sql =
-      `SELECT j.key AS __parent, ${list.sql} FROM json_each(?) j JOIN ${table} t ON t.vid IN ` +
-      `(SELECT v.vid FROM ${table} v WHERE ${link("v")} AND ${atBlock("v")} AND ${where.sql} ORDER BY ${inner.sql} LIMIT ? OFFSET ?) ` +
-      `ORDER BY j.key, ${outer.sql}`;
     const whole = skip === 0 && first >= WHOLE_LIST_FIRST ? this.compiler.filter(def, args.where, block, "t") : undefined;
     // Each parent's children counted by its own walk of the index (no grouping to sort).
     const count = whole && `SELECT j.key, (SELECT count(*) FROM ${table} v WHERE ${link("v")} AND ${atBlock("v")} AND ${where.sql}) FROM json_each(?) j`;
@@ -440,11 +470,28 @@ export class EntityReader {
     const byReference = whole && !back.list && args.orderBy === undefined;
     const descending = args.orderDirection === "desc";
     const dir = descending ? "DESC" : "ASC";
-    const indexed = whole && `SELECT ${list.sql} FROM ${table} t WHERE t.${q(back.name)} IN (SELECT value FROM json_each(?)) AND ${atBlock("t")} AND ${whole.sql} ORDER BY t.${q(back.name)} ${dir}, t."id" ${dir}`;
-    const join = whole && `SELECT j.key AS __parent, ${list.sql} FROM json_each(?) j JOIN ${table} t ON ${link("t")} AND ${atBlock("t")} AND ${whole.sql} ORDER BY j.key, ${outer.sql}`;
+    // The statements reading the rows, made again when the select list changes (a column found to
+    // hold a NUL since they were made).
+    let made: { list: ReadList; sql: string; indexed: string | undefined; join: string | undefined } | undefined;
+    const reads = () => {
+      const list = this.readList(def, columns);
+      if (made?.list !== list) {
+        made = {
+          list,
+          sql:
+            `SELECT j.key AS __parent, ${list.sql} FROM json_each(?) j JOIN ${table} t ON t.vid IN ` +
+            `(SELECT v.vid FROM ${table} v WHERE ${link("v")} AND ${atBlock("v")} AND ${where.sql} ORDER BY ${inner.sql} LIMIT ? OFFSET ?) ` +
+            `ORDER BY j.key, ${outer.sql}`,
+          indexed: whole && `SELECT ${list.sql} FROM ${table} t WHERE t.${q(back.name)} IN (SELECT value FROM json_each(?)) AND ${atBlock("t")} AND ${whole.sql} ORDER BY t.${q(back.name)} ${dir}, t."id" ${dir}`,
+          join: whole && `SELECT j.key AS __parent, ${list.sql} FROM json_each(?) j JOIN ${table} t ON ${link("t")} AND ${atBlock("t")} AND ${whole.sql} ORDER BY j.key, ${outer.sql}`,
+        };
+      }
+      return made;
+    };
     return (parents) => {
       const ids = JSON.stringify(parents);
       const lists: Row[][] = parents.map(() => []);
+      const { list, sql, indexed, join } = reads();
       if (whole && count && join && indexed) {
         const countParams = [block, block, ...where.params, ids];
         const counts = this.statement(count, countParams, (stmt) => stmt.all(...countParams) as unknown as Cells[]);
@@ -462,8 +509,9 @@ export class EntityReader {
             if (sizes.reduce((a, b) => a + b, 0) !== rows.length) throw new Error(`the lists ${back.name} of ${parents.length} ${def.name} parents were counted with other rows than they were read with`);
             let next = 0;
             for (const i of order) {
-              const own = lists[i]!;
-              for (let n = sizes[i]!; n > 0; n--) own.push(this.row(list, rows[next++]!, 0, block));
+              const own = new Array<Row>(sizes[i]!);
+              for (let k = 0; k < own.length; k++) own[k] = list.make(rows[next++]!, 0, block);
+              lists[i] = own;
             }
             return lists;
           }
