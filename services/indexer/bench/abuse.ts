@@ -6,6 +6,8 @@
 import { Agent, request } from "node:http";
 import { Worker } from "node:worker_threads";
 
+import { percentile } from "./latency.ts";
+
 const FLOOD = `{ accounts(first: 1000) { id votes(first: 1000) { id proposal { id votes(first: 1000) { id voter { id votes(first: 1000) { id proposal { id title } } } } } } } }`;
 
 /** The web app's proposal list (apps/web/src/lib/queries.ts PROPOSALS_QUERY, 20 a page). */
@@ -34,10 +36,6 @@ export const HEAVY_ALLOWED = JSON.stringify({
   query: `{ proposals(first: 100, orderBy: createdTimestamp, orderDirection: desc) { id title votes(first: 1000) { voter { id } support weight reason } } }`,
 });
 
-const percentile = (values: number[], p: number) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-};
 
 function post(url: string, body: string, agent: Agent): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
