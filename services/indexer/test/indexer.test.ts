@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { descriptionHash, timelockSalt } from "@ai-dao/testkit";
 import type { App } from "../src/app.ts";
 import { type Chain, data, headBlock, query, startChain, startIndexer, tempDir } from "./helpers.ts";
+import { atBlock, auditorQueries } from "./auditor-queries.ts";
 import { type ScenarioResult, analysisReport, guardJson, runScenario } from "./scenario.ts";
 
 const buildDir = inject("buildDir");
@@ -234,6 +235,28 @@ describe("indexer on a real chain", () => {
       deployment: app.subgraph.deployment,
       hasIndexingErrors: false,
     });
+  });
+
+  it("answers every auditor query of the subgraph README as it is written there", async () => {
+    const values: Record<string, string> = {
+      proposal: scenario.proposalId.toString(),
+      account: lower(chain.dao.accounts.alice.account.address),
+      treasury: lower(chain.dao.timelock.address),
+    };
+    const { _meta } = await data(url, `{ _meta { block { number } } }`);
+    const queries = auditorQueries();
+    expect(queries.length).toBeGreaterThanOrEqual(10);
+    for (const q of queries) {
+      const variables = Object.fromEntries(q.variables.map((v) => [v, values[v]]));
+      expect(Object.values(variables), q.name).not.toContain(undefined);
+      const result = await query(url, atBlock(q.text, _meta.block.number), variables);
+      expect(result.errors, q.name).toBeUndefined();
+      // Each root field answers: the scenario's proposal and account exist, lists are never null.
+      const roots = Object.keys(result.data ?? {});
+      expect(roots.length, q.name).toBeGreaterThan(0);
+      for (const field of roots) expect(result.data[field], `${q.name}: ${field}`).not.toBeNull();
+    }
+    expect(queries.map((q) => q.name)).toContain("proposal ($proposal)");
   });
 
   it("follows new blocks after catching up", async () => {
