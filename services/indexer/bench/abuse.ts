@@ -36,7 +36,6 @@ export const HEAVY_ALLOWED = JSON.stringify({
   query: `{ proposals(first: 100, orderBy: createdTimestamp, orderDirection: desc) { id title votes(first: 1000) { voter { id } support weight reason } } }`,
 });
 
-
 function post(url: string, body: string, agent: Agent): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
     const req = request(url, { method: "POST", agent, headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body) } }, (res) => {

@@ -15,17 +15,16 @@ import { expect, inject, it } from "vitest";
 
 import { repoRoot } from "../src/build.ts";
 import { type App, type AppOptions, startApp } from "../src/app.ts";
+import { atBlock, auditorQueries } from "../test/auditor-queries.ts";
 import { data, indexerOptions, quietLogger, startChain, tempDir } from "../test/helpers.ts";
 import { HEAVY_ALLOWED, abusiveBodies, measure } from "./abuse.ts";
 import { generateHistory } from "./history.ts";
-import { atBlock, auditorQueries } from "../test/auditor-queries.ts";
 import { QUERY_RUNS, QUERY_WARMUP, percentile, timeRuns } from "./latency.ts";
 
 const PROPOSALS = Number(process.env.BENCH_PROPOSALS ?? 200);
 const VOTERS = Number(process.env.BENCH_VOTERS ?? 100);
 /** Each auditor query's p95 target at 20,000 votes (issue 17). */
 const AUDITOR_P95_TARGET_MS = 50;
-
 
 type StartApp = (options: AppOptions) => Promise<App>;
 

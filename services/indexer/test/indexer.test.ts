@@ -8,8 +8,8 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 
 import { descriptionHash, timelockSalt } from "@ai-dao/testkit";
 import type { App } from "../src/app.ts";
-import { type Chain, data, headBlock, query, startChain, startIndexer, tempDir } from "./helpers.ts";
 import { atBlock, auditorQueries } from "./auditor-queries.ts";
+import { type Chain, data, headBlock, query, startChain, startIndexer, tempDir } from "./helpers.ts";
 import { type ScenarioResult, analysisReport, guardJson, runScenario } from "./scenario.ts";
 
 const buildDir = inject("buildDir");
