@@ -10,26 +10,20 @@ import { buildGraphQLSchema, untimedContext } from "../src/graphql/schema.ts";
 import { EntityStore } from "../src/store/store.ts";
 import { loadSubgraph } from "../src/subgraph.ts";
 import type { EntityData } from "../src/runtime/values.ts";
+import { account, writeBlock } from "./store-fixtures.ts";
 
 const buildDir = inject("buildDir");
 
-const account = (i: number) => `0x${i.toString(16).padStart(40, "0")}`;
-const blockPtr = (n: number) => ({ number: n, hash: `0x${n.toString(16).padStart(64, "0")}` as const, parentHash: `0x${(n - 1).toString(16).padStart(64, "0")}` as const, timestamp: n });
 
 /** Block 1: accounts and proposals; blocks 2 to 4: votes, voters rewritten; block 4 deletes account 9, which voted. */
 function fillStore(store: EntityStore): void {
-  const write = (block: number, changes: Record<string, [string, EntityData | null][]>) =>
-    store.transaction(() => {
-      store.writeChanges(block, new Map(Object.entries(changes).map(([type, list]) => [type, new Map(list)])));
-      store.setCursor(blockPtr(block));
-    });
-  write(1, {
+  writeBlock(store, 1, {
     Account: Array.from({ length: 10 }, (_, i) => [account(i), { id: account(i), votesCast: 0, delegate: account((i + 1) % 10) }]),
     Proposal: Array.from({ length: 3 }, (_, p) => [String(p), { id: String(p), title: `Proposal ${p}`, status: "CREATED" }]),
   });
   for (let b = 2; b <= 4; b++) {
     const p = b - 2;
-    write(b, {
+    writeBlock(store, b, {
       Vote: Array.from({ length: 10 }, (_, i): [string, EntityData] => [`${p}-${i}`, { id: `${p}-${i}`, proposal: String(p), voter: account(i), support: i % 3, weight: BigInt(i % 4) * 10n ** 18n, reason: `r${i}` }]),
       Account: [...Array.from({ length: 9 }, (_, i): [string, EntityData] => [account(i), { id: account(i), votesCast: p + 1, delegate: i % 4 === 0 ? null : account(9) }]), ...(b === 4 ? [[account(9), null] as [string, null]] : [])],
     });

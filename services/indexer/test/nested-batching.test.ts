@@ -8,13 +8,12 @@ import { buildGraphQLSchema, untimedContext } from "../src/graphql/schema.ts";
 import { EntityStore, referenceIndexName } from "../src/store/store.ts";
 import { loadSubgraph } from "../src/subgraph.ts";
 import type { EntityData } from "../src/runtime/values.ts";
+import { account, blockPtr, writeBlock } from "./store-fixtures.ts";
 
 const buildDir = inject("buildDir");
 
 const ACCOUNTS = 20;
 const PROPOSALS = 5;
-const account = (i: number) => `0x${i.toString(16).padStart(40, "0")}`;
-const blockPtr = (n: number) => ({ number: n, hash: `0x${n.toString(16).padStart(64, "0")}` as const, parentHash: `0x${(n - 1).toString(16).padStart(64, "0")}` as const, timestamp: n });
 
 /**
  * Block 1: accounts and proposals. Blocks 2 to 6: the votes on one proposal each, from two thirds
@@ -23,12 +22,7 @@ const blockPtr = (n: number) => ({ number: n, hash: `0x${n.toString(16).padStart
  */
 function fillStore(store: EntityStore): number {
   const votesCast = new Array<number>(ACCOUNTS).fill(0);
-  const write = (block: number, changes: Record<string, [string, EntityData | null][]>) =>
-    store.transaction(() => {
-      store.writeChanges(block, new Map(Object.entries(changes).map(([type, list]) => [type, new Map(list)])));
-      store.setCursor(blockPtr(block));
-    });
-  write(1, {
+  writeBlock(store, 1, {
     Account: Array.from({ length: ACCOUNTS }, (_, i) => [account(i), { id: account(i), votesCast: 0, delegate: account((i + 1) % ACCOUNTS) }]),
     Proposal: Array.from({ length: PROPOSALS }, (_, p) => [String(p), { id: String(p), title: `Proposal ${p}` }]),
   });
@@ -43,9 +37,9 @@ function fillStore(store: EntityStore): number {
       accounts.push([account(i), { id: account(i), votesCast: votesCast[i]!, delegate: (i + b) % 5 === 0 ? null : account((i + b) % ACCOUNTS) }]);
     }
     if (b === 5) accounts.push([account(ACCOUNTS - 1), null]);
-    write(b, { Vote: votes, Account: accounts });
+    writeBlock(store, b, { Vote: votes, Account: accounts });
   }
-  write(7, { Proposal: [["0", { id: "0", title: "Proposal 0, renamed" }]] });
+  writeBlock(store, 7, { Proposal: [["0", { id: "0", title: "Proposal 0, renamed" }]] });
   return 7;
 }
 
@@ -252,19 +246,14 @@ describe("whole lists read by one statement when every one fits", () => {
   beforeAll(async () => {
     const subgraph = await loadSubgraph(buildDir);
     store = EntityStore.memory(subgraph.schema);
-    const write = (block: number, changes: Record<string, [string, EntityData | null][]>) =>
-      store.transaction(() => {
-        store.writeChanges(block, new Map(Object.entries(changes).map(([type, list]) => [type, new Map(list)])));
-        store.setCursor(blockPtr(block));
-      });
-    write(1, {
+    writeBlock(store, 1, {
       Account: Array.from({ length: VOTES }, (_, i) => [account(i), { id: account(i), votesCast: 1 }]),
       Proposal: ["big", "small", "none"].map((id) => [id, { id, title: id }]),
     });
     const vote = (p: string, i: number): [string, EntityData] => [`${p}-${i}`, { id: `${p}-${i}`, proposal: p, voter: account(i), support: i % 3, weight: BigInt((i * 7) % 11), reason: `r${i}` }];
     // Block 2: 100 votes on "big" and the 3 on "small"; block 3: the other 50 on "big".
-    write(2, { Vote: [...Array.from({ length: 100 }, (_, i) => vote("big", i)), ...[0, 1, 2].map((i) => vote("small", i))] });
-    write(3, { Vote: Array.from({ length: VOTES - 100 }, (_, i) => vote("big", 100 + i)) });
+    writeBlock(store, 2, { Vote: [...Array.from({ length: 100 }, (_, i) => vote("big", i)), ...[0, 1, 2].map((i) => vote("small", i))] });
+    writeBlock(store, 3, { Vote: Array.from({ length: VOTES - 100 }, (_, i) => vote("big", 100 + i)) });
     spyStatements(store, (sql) => ran.push(sql));
     const schema = buildGraphQLSchema(subgraph.schema, { store, deployment: "test" });
     run = async (source) => {

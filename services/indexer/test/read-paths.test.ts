@@ -3,41 +3,28 @@
 // NUL check until one holds a U+0000, then with it (written while statements were already made,
 // found when an older store is opened, kept when it is opened again); leaves answered as
 // graphql-js answers them.
-import { rm } from "node:fs/promises";
 import path from "node:path";
 import { DatabaseSync } from "node:sqlite";
 
 import { type ExecutionArgs, execute, graphql, parse } from "graphql";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { describe, expect, inject, it } from "vitest";
 
 import { directExecute } from "../src/graphql/execute.ts";
 import { buildGraphQLSchema, untimedContext } from "../src/graphql/schema.ts";
 import { QueryCompiler, EntityReader } from "../src/store/query.ts";
-import { DATABASE_FILE, EntityStore, STORE_LAYOUT_VERSION, type StoreIdentity } from "../src/store/store.ts";
-import { type Subgraph, loadSubgraph } from "../src/subgraph.ts";
+import { DATABASE_FILE, EntityStore, STORE_LAYOUT_VERSION } from "../src/store/store.ts";
 import type { EntityData } from "../src/runtime/values.ts";
-import { tempDir } from "./helpers.ts";
+import { TEST_IDENTITY, account, subgraphAndTempDir, writeBlock } from "./store-fixtures.ts";
 
 const buildDir = inject("buildDir");
 
-const identity: StoreIdentity = { chainId: 31337, genesisHash: `0x${"00".repeat(32)}`, dataSources: {}, deployment: "test" };
-const account = (i: number) => `0x${i.toString(16).padStart(40, "0")}`;
-const blockPtr = (n: number) => ({ number: n, hash: `0x${n.toString(16).padStart(64, "0")}` as const, parentHash: `0x${(n - 1).toString(16).padStart(64, "0")}` as const, timestamp: n });
-
-function write(store: EntityStore, block: number, changes: Record<string, [string, EntityData | null][]>): void {
-  store.transaction(() => {
-    store.writeChanges(block, new Map(Object.entries(changes).map(([type, list]) => [type, new Map(list)])));
-    store.setCursor(blockPtr(block));
-  });
-}
-
 /** Block 1: three accounts and two proposals; block 2: four votes, reasons without a NUL. */
 function fill(store: EntityStore): void {
-  write(store, 1, {
+  writeBlock(store, 1, {
     Account: Array.from({ length: 3 }, (_, i) => [account(i), { id: account(i), votesCast: i, isAnalyst: i === 1, delegate: null }]),
     Proposal: Array.from({ length: 2 }, (_, p) => [String(p), { id: String(p), title: `Proposal ${p}`, status: "CREATED", forVotes: 10n ** 20n + BigInt(p), voterCount: p }]),
   });
-  write(store, 2, {
+  writeBlock(store, 2, {
     Vote: Array.from({ length: 4 }, (_, v): [string, EntityData] => [
       `v${v}`,
       { id: `v${v}`, proposal: String(v % 2), voter: account(v % 3), support: v % 3, choice: "FOR", weight: BigInt(v) * 10n ** 18n - 1n, reason: `reason ${v}`, params: "0x", timestamp: BigInt(1000 + v) },
@@ -48,22 +35,13 @@ function fill(store: EntityStore): void {
 const nested = `{ proposals(orderBy: id) { id title status forVotes voterCount votes(first: 100) { voter { id isAnalyst votesCast } support choice weight reason timestamp } } }`;
 
 describe("read paths", () => {
-  let subgraph: Subgraph;
-  let dir: string;
-
-  beforeAll(async () => {
-    subgraph = await loadSubgraph(buildDir);
-    dir = await tempDir("indexer-read-paths-");
-  });
-  afterAll(async () => {
-    await rm(dir, { recursive: true, force: true });
-  });
+  const env = subgraphAndTempDir(buildDir, "indexer-read-paths-");
 
   it("makes each row from its cells with every field in its place, whatever columns are read", () => {
-    const store = EntityStore.memory(subgraph.schema, identity);
+    const store = EntityStore.memory(env.subgraph.schema, TEST_IDENTITY);
     fill(store);
-    const reader = new EntityReader(store, new QueryCompiler(subgraph.schema));
-    const vote = subgraph.schema.entities.get("Vote")!;
+    const reader = new EntityReader(store, new QueryCompiler(env.subgraph.schema));
+    const vote = env.subgraph.schema.entities.get("Vote")!;
     const whole = store.current("Vote", "v3")!;
     for (const columns of [undefined, new Set(["reason", "voter"]), new Set(["weight", "support", "id"]), new Set(["timestamp"]), new Set<string>()]) {
       const [row] = reader.collection(vote, { where: { id: "v3" } }, 2, undefined, columns)();
@@ -92,10 +70,10 @@ describe("read paths", () => {
   });
 
   it("reads a text column without the NUL check until one of its cells holds a U+0000", async () => {
-    const store = EntityStore.memory(subgraph.schema, identity);
+    const store = EntityStore.memory(env.subgraph.schema, TEST_IDENTITY);
     fill(store);
-    const schema = buildGraphQLSchema(subgraph.schema, { store, deployment: "test" });
-    const vote = subgraph.schema.entities.get("Vote")!;
+    const schema = buildGraphQLSchema(env.subgraph.schema, { store, deployment: "test" });
+    const vote = env.subgraph.schema.entities.get("Vote")!;
     const reason = vote.field.get("reason")!;
     expect(store.mayHoldNul(vote, reason)).toBe(false);
     expect(store.selectList(vote, "t", [reason])).toBe(`t."reason"`);
@@ -106,7 +84,7 @@ describe("read paths", () => {
     };
     expect(await reasons()).toEqual(["reason 0", "reason 2", "reason 1", "reason 3"]);
     // The statements above were made without the check; the NUL written now is still read whole.
-    write(store, 3, { Vote: [["v4", { id: "v4", proposal: "0", voter: account(0), support: 1, choice: "FOR", weight: 1n, reason: "before\u0000after", params: "0x", timestamp: 5n }]] });
+    writeBlock(store, 3, { Vote: [["v4", { id: "v4", proposal: "0", voter: account(0), support: 1, choice: "FOR", weight: 1n, reason: "before\u0000after", params: "0x", timestamp: 5n }]] });
     expect(store.mayHoldNul(vote, reason)).toBe(true);
     expect(store.selectList(vote, "t", [reason])).toContain("CASE WHEN instr");
     expect(await reasons()).toEqual(["reason 0", "reason 2", "before\u0000after", "reason 1", "reason 3"]);
@@ -115,14 +93,14 @@ describe("read paths", () => {
     const args = (): ExecutionArgs => ({ schema, document: parse(`{ votes(where: { id: "v4" }) { reason } }`), contextValue: untimedContext() });
     expect(JSON.stringify(await direct(args()))).toBe(JSON.stringify(await execute(args())));
     expect(JSON.stringify(await direct(args()))).toContain("before\\u0000after");
-    write(store, 4, { Proposal: [["7", { id: "7", title: "a\u0000b", status: "CREATED" }]] });
+    writeBlock(store, 4, { Proposal: [["7", { id: "7", title: "a\u0000b", status: "CREATED" }]] });
     expect(store.current("Proposal", "7")?.title).toBe("a\u0000b");
   });
 
   it("finds the columns holding a NUL whenever a store is opened, even ones another build wrote without noting them", () => {
-    const layoutDir = path.join(dir, "older");
+    const layoutDir = path.join(env.dir, "older");
     const file = path.join(layoutDir, DATABASE_FILE);
-    const written = EntityStore.open(layoutDir, subgraph.schema, identity);
+    const written = EntityStore.open(layoutDir, env.subgraph.schema, TEST_IDENTITY);
     fill(written);
     written.close();
     // Another build (an older one, say) writes a title with a NUL straight into the file.
@@ -130,26 +108,26 @@ describe("read paths", () => {
     other.prepare(`UPDATE entity_Proposal SET title = ? WHERE id = ?`).run("nine\u0000more", "1");
     other.close();
 
-    const proposal = subgraph.schema.entities.get("Proposal")!;
-    const vote = subgraph.schema.entities.get("Vote")!;
+    const proposal = env.subgraph.schema.entities.get("Proposal")!;
+    const vote = env.subgraph.schema.entities.get("Vote")!;
     for (let open = 0; open < 2; open++) {
-      const store = EntityStore.open(layoutDir, subgraph.schema, identity, () => {
+      const store = EntityStore.open(layoutDir, env.subgraph.schema, TEST_IDENTITY, () => {
         throw new Error("the store must not be moved aside");
       });
       expect(store.layoutVersion()).toBe(STORE_LAYOUT_VERSION);
       expect(store.mayHoldNul(proposal, proposal.field.get("title")!)).toBe(true);
       expect(store.mayHoldNul(proposal, proposal.field.get("id")!)).toBe(false);
       expect(store.mayHoldNul(vote, vote.field.get("reason")!)).toBe(false);
-      const reader = new EntityReader(store, new QueryCompiler(subgraph.schema));
+      const reader = new EntityReader(store, new QueryCompiler(env.subgraph.schema));
       expect(reader.byId(proposal, "1", 3)?.title).toBe("nine\u0000more");
       store.close();
     }
   });
 
   it("answers nested lists, references and every kind of leaf as graphql-js does", async () => {
-    const store = EntityStore.memory(subgraph.schema, identity);
+    const store = EntityStore.memory(env.subgraph.schema, TEST_IDENTITY);
     fill(store);
-    const schema = buildGraphQLSchema(subgraph.schema, { store, deployment: "test" });
+    const schema = buildGraphQLSchema(env.subgraph.schema, { store, deployment: "test" });
     let fellBack = false;
     const direct = directExecute((a) => {
       fellBack = true;

@@ -7,52 +7,33 @@ import path from "node:path";
 import { DatabaseSync } from "node:sqlite";
 
 import { graphql } from "graphql";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { describe, expect, inject, it } from "vitest";
 
 import { buildGraphQLSchema, untimedContext } from "../src/graphql/schema.ts";
-import { DATABASE_FILE, EntityStore, STORE_LAYOUT_VERSION, type StoreIdentity, currentIndexName, referenceIndexName, tableName } from "../src/store/store.ts";
-import { type Subgraph, loadSubgraph } from "../src/subgraph.ts";
-import type { EntityData } from "../src/runtime/values.ts";
+import { DATABASE_FILE, EntityStore, STORE_LAYOUT_VERSION, currentIndexName, referenceIndexName, tableName } from "../src/store/store.ts";
 import { tempDir } from "./helpers.ts";
+import { TEST_IDENTITY, account, subgraphAndTempDir, writeBlock } from "./store-fixtures.ts";
 
 const buildDir = inject("buildDir");
 
-const identity: StoreIdentity = { chainId: 31337, genesisHash: `0x${"00".repeat(32)}`, dataSources: {}, deployment: "test" };
-const account = (i: number) => `0x${i.toString(16).padStart(40, "0")}`;
-const blockPtr = (n: number) => ({ number: n, hash: `0x${n.toString(16).padStart(64, "0")}` as const, parentHash: `0x${(n - 1).toString(16).padStart(64, "0")}` as const, timestamp: n });
-
 /** Ten accounts, each rewritten at block `b` (votesCast = b, delegating to another one). */
-function writeBlock(store: EntityStore, b: number): void {
-  const accounts = new Map<string, EntityData | null>();
-  for (let i = 0; i < 10; i++) accounts.set(account(i), { id: account(i), votesCast: b, delegate: account((i + b) % 10) });
-  store.transaction(() => {
-    store.writeChanges(b, new Map([["Account", accounts]]));
-    store.setCursor(blockPtr(b));
-  });
+function writeAccounts(store: EntityStore, b: number): void {
+  writeBlock(store, b, { Account: Array.from({ length: 10 }, (_, i) => [account(i), { id: account(i), votesCast: b, delegate: account((i + b) % 10) }]) });
 }
 
 function writeHistory(store: EntityStore, blocks: number): void {
-  for (let b = 1; b <= blocks; b++) writeBlock(store, b);
+  for (let b = 1; b <= blocks; b++) writeAccounts(store, b);
 }
 
 const plan = (db: DatabaseSync, sql: string, params: (string | number)[]) =>
   (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as { detail: string }[]).map((r) => r.detail).join("; ");
 
 describe("current versions", () => {
-  let subgraph: Subgraph;
-  let dir: string;
-
-  beforeAll(async () => {
-    subgraph = await loadSubgraph(buildDir);
-    dir = await tempDir("indexer-layout-");
-  });
-  afterAll(async () => {
-    await rm(dir, { recursive: true, force: true });
-  });
+  const env = subgraphAndTempDir(buildDir, "indexer-layout-");
 
   it("finds and closes the current version through the partial unique index", () => {
-    const store = EntityStore.memory(subgraph.schema, identity);
-    for (const entity of subgraph.schema.entities.values()) {
+    const store = EntityStore.memory(env.subgraph.schema, TEST_IDENTITY);
+    for (const entity of env.subgraph.schema.entities.values()) {
       const sql = store.versionSql(entity);
       const index = currentIndexName(entity.name);
       expect(plan(store.db, sql.current, ["x"]), entity.name).toContain(`USING INDEX ${index} (id=?)`);
@@ -67,7 +48,7 @@ describe("current versions", () => {
   });
 
   it("reads a derived list through the reference's block-range index, one parent at a time", async () => {
-    const store = EntityStore.memory(subgraph.schema, identity);
+    const store = EntityStore.memory(env.subgraph.schema, TEST_IDENTITY);
     writeHistory(store, 5);
     const statements: string[] = [];
     const prepare = store.db.prepare.bind(store.db);
@@ -75,7 +56,7 @@ describe("current versions", () => {
       statements.push(sql);
       return prepare(sql);
     }) as typeof store.db.prepare;
-    const schema = buildGraphQLSchema(subgraph.schema, { store, deployment: "test" });
+    const schema = buildGraphQLSchema(env.subgraph.schema, { store, deployment: "test" });
     const result = await graphql({ schema, source: `{ accounts { id delegators(first: 2, orderBy: votesCast) { id } } }`, contextValue: untimedContext() });
     expect(result.errors).toBeUndefined();
     const list = statements.find((sql) => sql.includes("json_each(?) j JOIN"))!;
@@ -91,7 +72,7 @@ describe("current versions", () => {
     { layout: 2, index: "entity_Account_delegate_range", columns: `"delegate", block_to, block_from` },
   ])("replaces the reference indexes of a layout $layout store", async ({ layout, index: oldIndex, columns }) => {
     const layoutDir = await tempDir(`indexer-layout-${layout}-`);
-    const written = EntityStore.open(layoutDir, subgraph.schema, identity);
+    const written = EntityStore.open(layoutDir, env.subgraph.schema, TEST_IDENTITY);
     writeHistory(written, 3);
     written.close();
     const old = new DatabaseSync(path.join(layoutDir, DATABASE_FILE));
@@ -100,7 +81,7 @@ describe("current versions", () => {
     old.exec(`PRAGMA user_version = ${layout}`);
     old.close();
 
-    const store = EntityStore.open(layoutDir, subgraph.schema, identity, () => {
+    const store = EntityStore.open(layoutDir, env.subgraph.schema, TEST_IDENTITY, () => {
       throw new Error("the store must not be moved aside");
     });
     const indexes = (store.db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = ?").all("entity_Account") as { name: string }[]).map((r) => r.name);
@@ -115,17 +96,17 @@ describe("current versions", () => {
   });
 
   it("adds the index to a store written before it existed, keeping every row", async () => {
-    const file = path.join(dir, DATABASE_FILE);
-    const written = EntityStore.open(dir, subgraph.schema, identity);
+    const file = path.join(env.dir, DATABASE_FILE);
+    const written = EntityStore.open(env.dir, env.subgraph.schema, TEST_IDENTITY);
     writeHistory(written, 4);
     written.close();
     // The layout before: no index on current versions, user_version 0.
     const old = new DatabaseSync(file);
-    for (const entity of subgraph.schema.entities.values()) old.exec(`DROP INDEX "${currentIndexName(entity.name)}"`);
+    for (const entity of env.subgraph.schema.entities.values()) old.exec(`DROP INDEX "${currentIndexName(entity.name)}"`);
     old.exec("PRAGMA user_version = 0");
     old.close();
 
-    const store = EntityStore.open(dir, subgraph.schema, identity, () => {
+    const store = EntityStore.open(env.dir, env.subgraph.schema, TEST_IDENTITY, () => {
       throw new Error("the store must not be moved aside");
     });
     expect(store.layoutVersion()).toBe(STORE_LAYOUT_VERSION);
@@ -135,9 +116,9 @@ describe("current versions", () => {
     expect(store.cursor()?.number).toBe(4);
 
     // Indexing goes on from the cursor, and time travel reads the older versions.
-    writeBlock(store, 5);
+    writeAccounts(store, 5);
     expect(store.current("Account", account(2))).toMatchObject({ votesCast: 5 });
-    const schema = buildGraphQLSchema(subgraph.schema, { store, deployment: "test" });
+    const schema = buildGraphQLSchema(env.subgraph.schema, { store, deployment: "test" });
     const at = async (block: number) =>
       (await graphql({ schema, source: `{ accounts(block: { number: ${block} }, orderBy: id) { id votesCast delegate { id votesCast } } }`, contextValue: untimedContext() })).data;
     for (const block of [1, 3, 5]) {
